@@ -1,0 +1,151 @@
+"""Versioned JSON messages on Marsad's Kafka topics — the contracts between the stages.
+
+Every message carries ``version``. A consumer refuses a version it does not know
+(and counts it) instead of guessing. Times are ISO 8601 UTC strings, except
+``first_seen_at`` (unix seconds, float) which travels unchanged from the connector to
+the dispatcher so that end-to-end latency can be measured.
+
+Topics (see ``marsad.settings.Settings``):
+  <ns>.articles.raw   RawArticle, key = article id       (connectors → streams)
+  <ns>.articles       Article,    key = article id       (streams, retained for back-tests)
+  <ns>.alerts         AlertEvent, key = rule id + story  (streams → alerts)
+  <ns>.rules          RuleSetMessage, key = "ruleset"    (compacted; operators → workers)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json"))
+
+    @classmethod
+    def from_bytes(cls, data: bytes | str):
+        return cls.model_validate(orjson.loads(data))
+
+
+def article_id(feed_id: str, item_key: str) -> str:
+    """Stable id of a feed item: the same item polled twice gets the same id."""
+    return hashlib.sha256(f"{feed_id}\x00{item_key}".encode()).hexdigest()[:24]
+
+
+class RawArticle(Message):
+    """One feed item as the connector saw it (text may still be HTML)."""
+
+    version: Literal["1"] = "1"
+    id: str
+    feed: str
+    url: str = ""
+    title: str = ""
+    # Body as found: the full text when fetched, else the item's content or summary.
+    content: str = ""
+    content_type: Literal["text/html", "text/plain"] = "text/html"
+    published: str | None = None  # ISO 8601 from the feed, when it gives one
+    language: str | None = None  # the feed's language hint
+    tags: list[str] = Field(default_factory=list)
+    first_seen_at: float  # unix seconds when the connector first saw the item
+
+
+class StoryRef(Message):
+    id: str
+    sources: int = 1
+
+
+class Article(Message):
+    """A normalized article. ``text`` is the clean body; rules see ``title + "\\n\\n" + text``
+    and evidence offsets index that string (the same convention as `marsad rules test`)."""
+
+    version: Literal["1"] = "1"
+    id: str
+    feed: str
+    url: str = ""
+    canonical_url: str = ""
+    title: str = ""
+    text: str = ""
+    language: str | None = None
+    published: str | None = None
+    agency: str | None = None  # news agency credited in the text (e.g. "dpa")
+    content_hash: str = ""
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    story: StoryRef
+    tags: list[str] = Field(default_factory=list)
+    first_seen_at: float
+    normalized_at: float
+
+
+def document_text(title: str, text: str) -> str:
+    """The string rules are matched against and evidence offsets index."""
+    return f"{title}\n\n{text}" if title else text
+
+
+class Evidence(Message):
+    leaf: str  # terms | entity | quantity | regex
+    text: str  # original wording
+    start: int
+    end: int
+    value: float | int | None = None
+    variant: str | None = None  # which name/variant matched (entities)
+    entity: str | None = None
+    unit: str | None = None
+
+
+class RuleRef(Message):
+    id: str
+    title: str = ""
+    severity: str = "medium"
+
+
+class AlertArticle(Message):
+    id: str
+    url: str = ""
+    title: str = ""
+    feed: str = ""
+    published: str | None = None
+    language: str | None = None
+
+
+class AlertEvent(Message):
+    """A rule matched an article. The dispatcher decides whether and where it is sent."""
+
+    version: Literal["1"] = "1"
+    rule: RuleRef
+    throttle_seconds: float = 0
+    notify: list[str] = Field(default_factory=list)
+    escalate_at_sources: list[int] = Field(default_factory=list)
+    article: AlertArticle
+    story: StoryRef
+    evidence: list[Evidence] = Field(default_factory=list)
+    matched_at: float
+    first_seen_at: float
+
+
+class RuleSetMessage(Message):
+    """The whole active rule set, published as one message so that a change is atomic."""
+
+    version: Literal["1"] = "1"
+    ruleset_version: str  # content hash of rules + entities
+    published_at: float
+    author: str = ""
+    rules: list[dict[str, Any]]
+    entities: dict[str, Any] = Field(default_factory=dict)
+
+
+class WebhookPayload(Message):
+    """Alert payload version 1 (DESIGN.md); the body POSTed to webhooks."""
+
+    version: Literal["1"] = "1"
+    alert_id: str
+    rule: RuleRef
+    article: AlertArticle
+    story: StoryRef
+    evidence: list[Evidence]
+    fired_at: str
