@@ -1,0 +1,38 @@
+"""The `marsad` command. Sub-commands live next to the code they drive."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from alerts.cli import dispatch, dlq_app, silence_app
+from connectors.cli import connect, feeds_app
+from marsad.errors import MarsadError
+from streams.cli import dedupe_app, rules_app
+
+app = typer.Typer(
+    name="marsad",
+    help="Marsad — Arabic-first news ingestion and alerting.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(rules_app, name="rules")
+app.add_typer(dedupe_app, name="dedupe")
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(silence_app, name="silence")
+app.add_typer(dlq_app, name="dlq")
+app.command("connect")(connect)
+app.command("dispatch")(dispatch)
+
+
+def main() -> None:
+    """Entry point: user errors become one clear line on stderr, never a traceback."""
+    try:
+        app()
+    except MarsadError as exc:
+        print(f"marsad: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
