@@ -1,8 +1,6 @@
-"""`marsad rules …` and `marsad dedupe …` commands (in-process, same code as the stream)."""
+"""Stream-side commands: `marsad rules …`, `marsad dedupe …`."""
 
-from __future__ import annotations
+from streams.dedupe.cli import dedupe_app
+from streams.rules.cli import rules_app
 
-import typer
-
-rules_app = typer.Typer(help="Validate, test and publish watch rules.", no_args_is_help=True)
-dedupe_app = typer.Typer(help="Run the duplicate detector on a file of articles.", no_args_is_help=True)
+__all__ = ["dedupe_app", "rules_app"]
