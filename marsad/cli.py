@@ -9,6 +9,7 @@ import typer
 from alerts.cli import dispatch, dlq_app, silence_app
 from connectors.cli import connect, feeds_app
 from marsad.errors import MarsadError
+from marsad.stack_cli import stack_app
 from streams.cli import dedupe_app, rules_app
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(stack_app, name="stack")
 app.add_typer(rules_app, name="rules")
 app.add_typer(dedupe_app, name="dedupe")
 app.add_typer(feeds_app, name="feeds")

@@ -88,6 +88,15 @@ class Settings(BaseSettings):
         return f"{self.namespace}:"
 
 
+    def to_env(self) -> dict[str, str]:
+        """These settings as MARSAD_* variables, for child processes."""
+        return {
+            f"MARSAD_{name.upper()}": str(value)
+            for name, value in self.model_dump().items()
+            if value is not None
+        }
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()

@@ -1,0 +1,128 @@
+"""Kafka administration shared by every process: readiness and topic creation.
+
+Topics are created explicitly (partition counts and configs below) so that a typo in a
+topic name fails loudly instead of silently creating a new topic.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from kafka import KafkaAdminClient
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from marsad.errors import StackUnavailable
+from marsad.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DAY_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    config: dict[str, str] = field(default_factory=dict)
+
+
+def topic_specs(settings: Settings) -> list[TopicSpec]:
+    parts = settings.partitions
+    return [
+        TopicSpec(settings.topic_raw, parts, {"retention.ms": str(7 * DAY_MS)}),
+        # Retained so that rules can be back-tested and re-matched without re-fetching.
+        TopicSpec(settings.topic_articles, parts, {"retention.ms": str(30 * DAY_MS)}),
+        TopicSpec(settings.topic_alerts, parts, {"retention.ms": str(30 * DAY_MS)}),
+        TopicSpec(settings.topic_alerts_retry, parts, {"retention.ms": str(7 * DAY_MS)}),
+        TopicSpec(settings.topic_alerts_dlq, 1, {"retention.ms": str(90 * DAY_MS)}),
+        # One key ("ruleset") holding the whole active set: compaction keeps the latest.
+        TopicSpec(
+            settings.topic_rules,
+            1,
+            {
+                "cleanup.policy": "compact",
+                "max.message.bytes": str(16 * 1024 * 1024),
+                "min.compaction.lag.ms": "0",
+            },
+        ),
+    ]
+
+
+def admin_client(settings: Settings, timeout_s: float = 10.0) -> KafkaAdminClient:
+    """An admin client, or StackUnavailable within ``timeout_s`` when Kafka is down."""
+    try:
+        return KafkaAdminClient(
+            bootstrap_servers=settings.kafka_bootstrap,
+            client_id=f"{settings.namespace}-admin",
+            request_timeout_ms=int(timeout_s * 1000),
+            bootstrap_timeout_ms=int(timeout_s * 1000),
+        )
+    except (KafkaError, OSError) as exc:
+        raise StackUnavailable(
+            f"Kafka is not reachable at {settings.kafka_bootstrap} ({exc.__class__.__name__}); "
+            "start the local stack with `marsad stack up`"
+        ) from exc
+
+
+def wait_for_kafka(settings: Settings, timeout_s: float = 60.0) -> None:
+    """Return once Kafka answers a metadata request; StackUnavailable after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            client = admin_client(settings, timeout_s=min(5.0, max(1.0, deadline - time.monotonic())))
+            try:
+                client.describe_cluster()
+                return
+            finally:
+                client.close()
+        except (StackUnavailable, KafkaError, OSError) as exc:
+            last = exc
+            time.sleep(0.5)
+    raise StackUnavailable(
+        f"Kafka at {settings.kafka_bootstrap} did not answer within {timeout_s:.0f}s: {last}"
+    )
+
+
+def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
+    """Create the missing Marsad topics; return the names created."""
+    client = admin_client(settings, timeout_s=timeout_s)
+    try:
+        existing = set(client.list_topics())
+        missing = [s for s in topic_specs(settings) if s.name not in existing]
+        created: list[str] = []
+        for spec in missing:
+            try:
+                client.create_topics(
+                    [NewTopic(spec.name, spec.partitions, 1, topic_configs=spec.config)],
+                    timeout_ms=int(timeout_s * 1000),
+                )
+                created.append(spec.name)
+            except TopicAlreadyExistsError:
+                pass
+        _wait_for_leaders(client, [s.name for s in missing], timeout_s)
+        return created
+    finally:
+        client.close()
+
+
+def _wait_for_leaders(client: KafkaAdminClient, topics: list[str], timeout_s: float) -> None:
+    """New topics are usable only once every partition has a leader."""
+    if not topics:
+        return
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        described = client.describe_topics(topics)
+        ready = all(
+            t.get("error_code", 0) == 0
+            and t.get("partitions")
+            and all(p.get("leader_id", -1) >= 0 for p in t["partitions"])
+            for t in described
+        )
+        if ready:
+            return
+        time.sleep(0.2)
+    raise StackUnavailable(f"topics {topics} have no leader after {timeout_s:.0f}s")
