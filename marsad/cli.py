@@ -26,6 +26,27 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(silence_app, name="silence")
 app.add_typer(dlq_app, name="dlq")
 app.command("connect")(connect)
+
+
+@app.command("worker")
+def worker() -> None:
+    """Run the stream worker (normalize → dedupe → match) until stopped."""
+    from streams.app import run_worker
+
+    run_worker()
+
+
+@app.command("demo")
+def demo(
+    start_stack: bool = typer.Option(
+        False, "--start-stack", help="Start the local stack when it is down (and stop it afterwards)."
+    ),
+    timeout: float = typer.Option(120.0, help="Seconds to wait for the expected alerts."),
+) -> None:
+    """Run the main job on the local stack with the bundled sample feeds."""
+    from marsad.demo import demo_command
+
+    demo_command(start_stack, timeout)
 app.command("dispatch")(dispatch)
 
 

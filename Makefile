@@ -1,0 +1,46 @@
+# Marsad — every set-up step a fresh machine needs is here.
+#   make demo   install what is missing, start the local stack, run the main job on the
+#               bundled sample feeds, print alerts, stop what it started
+#   make test   the same set-up, then the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONUNBUFFERED := 1
+
+.PHONY: install system-deps demo test test-long bench stack-up stack-down clean
+
+install: system-deps $(STAMP)
+
+system-deps:
+	@deploy/local/install-system-deps.sh
+
+# Re-installs when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+demo: install
+	$(BIN)/marsad demo --start-stack
+
+test: install
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+# The longer fault-injection variants.
+test-long: install
+	MARSAD_LONG_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider
+
+bench: install
+	$(BIN)/python bench/run.py
+
+stack-up: install
+	$(BIN)/marsad stack up
+
+stack-down:
+	@if [ -x $(BIN)/marsad ]; then $(BIN)/marsad stack down; fi
+
+clean: stack-down
+	rm -rf $(VENV) build *.egg-info

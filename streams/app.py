@@ -1,0 +1,198 @@
+"""The Faust worker (`marsad worker`): agents move messages between topics and call the
+pure functions of ``streams/pipeline.py``.
+
+    <ns>.articles.raw ──normalize_and_dedupe──► <ns>.articles ──match_rules──► <ns>.alerts
+    <ns>.rules (compacted) ──follow_rules──► the in-memory rule set (hot reload)
+
+Every worker reads the whole rules topic itself (no consumer group), because every worker
+needs every rule; articles are shared out by the consumer group, partition by partition.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+
+import faust
+import orjson
+import redis
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from marsad import metrics
+from marsad.errors import MarsadError
+from marsad.messages import Article, RawArticle, RuleSetMessage
+from marsad.settings import Settings, get_settings
+from streams import pipeline
+from streams.dedupe import DedupeDecision, Deduplicator, RedisDedupeStore
+from streams.rules import CompiledRuleSet, load_ruleset, ruleset_from_message
+
+log = logging.getLogger("marsad.worker")
+
+
+class ReplaySafeDeduplicator:
+    """Kafka delivers at least once: an article processed again after a crash must get
+    the decision it got the first time, not be called a duplicate of itself."""
+
+    def __init__(self, inner: Deduplicator, client: redis.Redis, prefix: str, ttl_s: int) -> None:
+        self.inner, self.client, self.prefix, self.ttl_s = inner, client, prefix, ttl_s
+
+    def process(self, article) -> DedupeDecision:
+        key = f"{self.prefix}dedupe:decision:{article.id}"
+        seen = self.client.get(key)
+        if seen is not None:
+            return DedupeDecision(**orjson.loads(seen))
+        decision = self.inner.process(article)
+        self.client.set(key, orjson.dumps(dataclasses.asdict(decision)), ex=self.ttl_s)
+        return decision
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        f"{settings.namespace}-worker",
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        store="memory://",
+        web_enabled=False,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=1,
+        topic_allow_declare=False,  # `marsad stack up` creates the topics explicitly
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        broker_commit_livelock_soft_timeout=60.0,
+        logging_config=None,
+    )
+    raw_topic = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
+    articles_topic = app.topic(settings.topic_articles, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
+    alerts_topic = app.topic(settings.topic_alerts, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
+
+    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    from streams.dedupe import DedupeConfig
+
+    dedupe_config = DedupeConfig()
+    deduplicator = ReplaySafeDeduplicator(
+        Deduplicator(RedisDedupeStore(redis_client, prefix=settings.redis_prefix), dedupe_config),
+        redis_client,
+        settings.redis_prefix,
+        ttl_s=int(dedupe_config.window_seconds),
+    )
+    rules = pipeline.RuleSetHolder(load_initial_ruleset(settings))
+    _publish_ruleset_metrics(rules.current)
+
+    @app.agent(raw_topic)
+    async def normalize_and_dedupe(stream):
+        async for key, value in stream.items():
+            started = time.perf_counter()
+            try:
+                raw = RawArticle.from_bytes(value)
+                clean = pipeline.normalize(raw)
+                metrics.STAGE_DURATION.labels("normalize").observe(time.perf_counter() - started)
+                metrics.STAGE_PROCESSED.labels("normalize").inc()
+                t1 = time.perf_counter()
+                article, decision = pipeline.dedupe(raw, clean, deduplicator)
+                metrics.STAGE_DURATION.labels("dedupe").observe(time.perf_counter() - t1)
+                metrics.STAGE_PROCESSED.labels("dedupe").inc()
+            except Exception:
+                # A message that cannot be processed is logged and counted, never retried
+                # forever: it would block its whole partition.
+                metrics.STAGE_FAILED.labels("normalize").inc()
+                log.exception("could not normalize message key=%r", key)
+                continue
+            if decision.duplicate_of is not None:
+                metrics.DUPLICATES.labels("near" if decision.kind == "near" else "exact").inc()
+                log.info("duplicate %s of %s (%s, %.2f)", raw.id, decision.duplicate_of, decision.kind, decision.similarity or 1.0)
+                continue
+            if decision.story_id == raw.id:
+                metrics.STORIES.inc()
+            await articles_topic.send(key=raw.id.encode(), value=article.to_bytes())
+
+    @app.agent(articles_topic)
+    async def match_rules(stream):
+        async for value in stream:
+            started = time.perf_counter()
+            try:
+                article = Article.from_bytes(value)
+                events = pipeline.match(article, rules.current)
+            except Exception:
+                metrics.STAGE_FAILED.labels("match").inc()
+                log.exception("could not match an article")
+                continue
+            metrics.STAGE_DURATION.labels("match").observe(time.perf_counter() - started)
+            metrics.STAGE_PROCESSED.labels("match").inc()
+            for event in events:
+                metrics.RULE_MATCHES.labels(event.rule.id).inc()
+                await alerts_topic.send(key=pipeline.alert_key(event), value=event.to_bytes())
+
+    @app.task
+    async def follow_rules() -> None:
+        await _follow_rules(settings, rules)
+
+    @app.task
+    async def serve_metrics() -> None:
+        metrics.serve_metrics(settings.worker_metrics_port, "worker")
+
+    return app
+
+
+def load_initial_ruleset(settings: Settings) -> CompiledRuleSet:
+    """The latest rule set on the rules topic, else the rules files of the settings."""
+    return load_ruleset(settings.rules_path, settings.entities_path if settings.entities_path.exists() else None)
+
+
+def _publish_ruleset_metrics(ruleset: CompiledRuleSet) -> None:
+    metrics.RULESET_VERSION.info({"version": ruleset.version})
+    metrics.RULESET_RULES.set(len(ruleset.rules))
+    metrics.RULESET_LOADED_AT.set(time.time())
+
+
+async def _follow_rules(settings: Settings, holder: pipeline.RuleSetHolder) -> None:
+    """Apply every rule set published to the compacted rules topic, from the beginning."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_bytes=32 * 1024 * 1024,
+        max_partition_fetch_bytes=32 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        partition = TopicPartition(settings.topic_rules, 0)
+        consumer.assign([partition])
+        await consumer.seek_to_beginning(partition)
+        while True:
+            batch = await consumer.getmany(partition, timeout_ms=1000)
+            for message in batch.get(partition, []):
+                _apply_ruleset_message(message.value, holder)
+    finally:
+        await consumer.stop()
+
+
+def _apply_ruleset_message(value: bytes | None, holder: pipeline.RuleSetHolder) -> None:
+    if not value:
+        return
+    try:
+        ruleset = ruleset_from_message(RuleSetMessage.from_bytes(value))
+    except (MarsadError, ValueError) as exc:
+        # An invalid set never replaces the running one.
+        metrics.RULESET_REJECTED.inc()
+        log.error("rule set refused, the running set stays in force: %s", exc)
+        return
+    if ruleset.version == holder.current.version:
+        return
+    holder.replace(ruleset)
+    _publish_ruleset_metrics(ruleset)
+    log.info("rule set %s applied: %d rules", ruleset.version, len(ruleset.rules))
+
+
+def run_worker(settings: Settings | None = None) -> None:
+    """Run the worker until SIGTERM/SIGINT."""
+    settings = settings or get_settings()
+    from marsad.kafka import wait_for_kafka
+
+    wait_for_kafka(settings, timeout_s=20)
+    logging.basicConfig(level=settings.log_level, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    asyncio.set_event_loop(worker.loop) if hasattr(worker, "loop") else None
+    worker.execute_from_commandline()

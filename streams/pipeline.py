@@ -1,0 +1,110 @@
+"""One article's way through the worker, as plain functions: normalize → dedupe → match.
+
+The Faust agents in ``streams/app.py`` only move messages between topics and call these;
+the benchmark's "plain loop" calls the very same functions.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from marsad.messages import (
+    AlertArticle,
+    AlertEvent,
+    Article,
+    RawArticle,
+    RuleRef,
+    StoryRef,
+    document_text,
+)
+from streams.clean import CleanArticle, clean_article
+from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator
+from streams.rules import CompiledRuleSet
+
+
+def normalize(raw: RawArticle) -> CleanArticle:
+    return clean_article(
+        title=raw.title,
+        content=raw.content,
+        content_type=raw.content_type,
+        published=raw.published,
+        language=raw.language,
+    )
+
+
+def dedupe(raw: RawArticle, clean: CleanArticle, deduplicator: Deduplicator) -> tuple[Article, DedupeDecision]:
+    """The normalized article and the duplicate decision (``duplicate_of`` set for copies)."""
+    decision = deduplicator.process(
+        DedupeInput(
+            id=raw.id, feed=raw.feed, url=raw.url, title=clean.title, text=clean.text,
+            published=clean.published, seen_at=raw.first_seen_at,
+        )
+    )
+    article = Article(
+        id=raw.id,
+        feed=raw.feed,
+        url=raw.url,
+        canonical_url=decision.canonical_url,
+        title=clean.title,
+        text=clean.text,
+        language=clean.language,
+        published=clean.published,
+        agency=clean.agency,
+        content_hash=decision.content_hash,
+        duplicate_of=decision.duplicate_of,
+        similarity=decision.similarity,
+        story=StoryRef(id=decision.story_id, sources=decision.story_sources),
+        tags=raw.tags,
+        first_seen_at=raw.first_seen_at,
+        normalized_at=time.time(),
+    )
+    return article, decision
+
+
+def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
+    """Alert events for every rule the article fires."""
+    matches = ruleset.match(
+        document_text(article.title, article.text), language=article.language, feed=article.feed
+    )
+    now = time.time()
+    return [
+        AlertEvent(
+            rule=RuleRef(id=m.rule.id, title=m.rule.title, severity=m.rule.severity),
+            throttle_seconds=m.rule.throttle_seconds,
+            notify=list(m.rule.notify),
+            escalate_at_sources=list(m.rule.escalate_at_sources),
+            article=AlertArticle(
+                id=article.id, url=article.url, title=article.title, feed=article.feed,
+                published=article.published, language=article.language,
+            ),
+            story=article.story,
+            evidence=list(m.evidence),
+            matched_at=now,
+            first_seen_at=article.first_seen_at,
+        )
+        for m in matches
+    ]
+
+
+def alert_key(event: AlertEvent) -> bytes:
+    """Alerts of one (rule, story) share a partition, so the dispatcher sees them in order."""
+    return f"{event.rule.id}:{event.story.id}".encode()
+
+
+@dataclass
+class RuleSetHolder:
+    """The active rule set; replaced atomically when a new valid set arrives."""
+
+    current: CompiledRuleSet
+    loaded_at: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self.loaded_at = self.loaded_at or time.time()
+
+    def replace(self, ruleset: CompiledRuleSet) -> None:
+        with self._lock:
+            self.current = ruleset
+            self.loaded_at = time.time()
