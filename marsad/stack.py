@@ -355,6 +355,7 @@ def render_prometheus_config(s: Settings) -> str:
         .replace("${WORKER_PORT}", str(s.worker_metrics_port))
         .replace("${DISPATCHER_PORT}", str(s.dispatcher_metrics_port))
         .replace("${API_PORT}", str(s.api_port))
+        .replace("${RULES_FILE}", str(REPO_ROOT / "deploy" / "prometheus" / "alerts.yml"))
     )
 
 

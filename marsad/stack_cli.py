@@ -23,6 +23,17 @@ def stack_up(
     console.print(f"[green]stack is up[/green]  (data and logs in {s.home})")
 
 
+@stack_app.command("topics")
+def stack_topics() -> None:
+    """Create the missing topics on the configured Kafka (docker-compose uses this)."""
+    from marsad.kafka import ensure_topics, wait_for_kafka
+
+    s = get_settings()
+    wait_for_kafka(s, timeout_s=60)
+    created = ensure_topics(s)
+    console.print(f"topics: {'created ' + ', '.join(created) if created else 'all present'}")
+
+
 @stack_app.command("down")
 def stack_down() -> None:
     """Stop what `marsad stack up` started."""
