@@ -135,8 +135,39 @@ def create_app(settings: Settings) -> faust.App:
 
 
 def load_initial_ruleset(settings: Settings) -> CompiledRuleSet:
-    """The latest rule set on the rules topic, else the rules files of the settings."""
-    return load_ruleset(settings.rules_path, settings.entities_path if settings.entities_path.exists() else None)
+    """The latest valid rule set on the rules topic, else the rules files of the settings.
+
+    Read before the agents start, so that a restarted worker never matches with stale
+    file rules while it catches up with the topic."""
+    from kafka import KafkaConsumer
+    from kafka import TopicPartition as SyncTopicPartition
+
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False,
+        fetch_max_bytes=32 * 1024 * 1024, max_partition_fetch_bytes=32 * 1024 * 1024,
+    )
+    latest: CompiledRuleSet | None = None
+    try:
+        partition = SyncTopicPartition(settings.topic_rules, 0)
+        consumer.assign([partition])
+        consumer.seek_to_beginning(partition)
+        end = consumer.end_offsets([partition])[partition]
+        while consumer.position(partition) < end:
+            for records in consumer.poll(timeout_ms=1000).values():
+                for record in records:
+                    if not record.value:
+                        continue  # a tombstone
+                    try:
+                        latest = ruleset_from_message(RuleSetMessage.from_bytes(record.value))
+                    except (MarsadError, ValueError) as exc:
+                        log.error("rule set at offset %d refused: %s", record.offset, exc)
+    finally:
+        consumer.close()
+    if latest is not None:
+        log.info("rule set %s from %s", latest.version, settings.topic_rules)
+        return latest
+    entities = settings.entities_path if settings.entities_path.exists() else None
+    return load_ruleset(settings.rules_path, entities)
 
 
 def _publish_ruleset_metrics(ruleset: CompiledRuleSet) -> None:
