@@ -362,6 +362,35 @@ def render_prometheus_config(s: Settings) -> str:
 # --- the stack -------------------------------------------------------------------
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def isolated_settings(home: Path, namespace: str, **overrides) -> Settings:
+    """Settings for a private stack under ``home`` on free ports (tests, benchmarks)."""
+    redis_port = free_port()
+    values = dict(
+        home=home,
+        kafka_bootstrap=f"127.0.0.1:{free_port()}",
+        kafka_controller_port=free_port(),
+        redis_port=redis_port,
+        redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        namespace=namespace,
+        partitions=2,
+        kafka_heap="512m",
+        connector_metrics_port=free_port(),
+        worker_metrics_port=free_port(),
+        dispatcher_metrics_port=free_port(),
+        worker_web_port=free_port(),
+        prometheus_port=free_port(),
+        api_port=free_port(),
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
 def up(s: Settings, *, with_prometheus: bool = False, quiet: bool = False) -> dict[str, str]:
     """Start what is not running, create the topics; harmless when already up."""
     for d in (s.home, _run_dir(s), _log_dir(s)):

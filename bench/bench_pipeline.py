@@ -1,0 +1,230 @@
+"""Pipeline benchmarks on a private local stack (real Kafka, Redis, worker, dispatcher):
+
+- pipeline.rate_loop / pipeline.rate_kafka / pipeline.kafka_vs_loop: sustained articles/s
+  through Kafka and the Faust worker, against the same normalize + dedupe + match functions
+  in a plain loop (same Redis store);
+- pipeline.e2e_p50_ms / e2e_p99_ms: article on <ns>.articles.raw → webhook received, at
+  50 articles/s offered load (every article alerts).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import redis
+from kafka import KafkaProducer
+
+from bench.generate import generate
+from marsad import stack
+from marsad.kafka import ensure_topics
+from marsad.settings import DEMO_DIR, Settings
+
+RULES = """
+- id: invasion
+  title: Invasion wording
+  severity: high
+  throttle: 0s
+  when:
+    terms: [غزو, اجتياح]
+- id: troops
+  title: Troop counts
+  when:
+    quantity: {unit: troops, min: 50000}
+- id: energy-strike
+  title: Energy strikes
+  when:
+    all:
+      - terms: [الإضراب]
+      - terms: [النفط, الغاز]
+"""
+
+
+def _worker_processed(settings: Settings) -> float:
+    """marsad_stage_processed_total{stage="match"} of the worker, from its /metrics."""
+    try:
+        text = httpx.get(f"http://127.0.0.1:{settings.worker_metrics_port}/metrics", timeout=2).text
+    except httpx.HTTPError:
+        return -1
+    for line in text.splitlines():
+        if line.startswith('marsad_stage_processed_total{stage="match"}'):
+            return float(line.rsplit(" ", 1)[1])
+    return 0
+
+
+def _spawn(settings: Settings, args: list[str], env_extra: dict[str, str], log: Path) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.update(settings.to_env())
+    env.update(env_extra)
+    return subprocess.Popen([sys.executable, "-m", "marsad", *args], env=env,
+                            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _namespace(base: Settings) -> Settings:
+    s = base.model_copy(update={
+        "namespace": f"b{uuid.uuid4().hex[:6]}",
+        "worker_metrics_port": stack.free_port(),
+        "dispatcher_metrics_port": stack.free_port(),
+        "connector_metrics_port": stack.free_port(),
+    })
+    ensure_topics(s)
+    return s
+
+
+def loop_rate(base: Settings, rules_path: Path, n: int) -> float:
+    from streams import pipeline
+    from streams.app import ReplaySafeDeduplicator
+    from streams.dedupe import DedupeConfig, Deduplicator, RedisDedupeStore
+    from streams.rules import load_ruleset
+
+    s = _namespace(base)
+    client = redis.Redis.from_url(s.redis_url)
+    config = DedupeConfig()
+    dedup = ReplaySafeDeduplicator(Deduplicator(RedisDedupeStore(client, prefix=s.redis_prefix), config),
+                                   client, s.redis_prefix, int(config.window_seconds))
+    ruleset = load_ruleset(rules_path)
+    articles = generate(n, seed=11, with_term="غزو", term_every=3)
+    started = time.perf_counter()
+    for raw in articles:
+        clean = pipeline.normalize(raw)
+        article, decision = pipeline.dedupe(raw, clean, dedup)
+        if decision.duplicate_of is None:
+            pipeline.match(article, ruleset)
+    return n / (time.perf_counter() - started)
+
+
+def kafka_rate(base: Settings, rules_path: Path, n: int, logs: Path) -> float:
+    s = _namespace(base)
+    worker = _spawn(s, ["worker"], {"MARSAD_RULES_PATH": str(rules_path)}, logs / "bench-worker.log")
+    producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all", linger_ms=5,
+                             enable_idempotence=True)
+    try:
+        warm = generate(1, seed=99)[0]
+        producer.send(s.topic_raw, key=warm.id.encode(), value=warm.to_bytes()).get(30)
+        deadline = time.monotonic() + 120
+        while _worker_processed(s) < 1:
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise RuntimeError(f"worker did not start; see {logs / 'bench-worker.log'}")
+            time.sleep(0.2)
+        payloads = [(a.id.encode(), a.to_bytes()) for a in generate(n, seed=12, with_term="غزو", term_every=3)]
+        started = time.perf_counter()
+        for key, value in payloads:
+            producer.send(s.topic_raw, key=key, value=value)
+        producer.flush()
+        while _worker_processed(s) < n + 1:
+            if time.monotonic() > deadline + 600:
+                raise RuntimeError("worker did not finish")
+            time.sleep(0.05)
+        return n / (time.perf_counter() - started)
+    finally:
+        producer.close()
+        _stop(worker)
+
+
+def e2e_latency(base: Settings, rules_path: Path, rate: float, seconds: float, logs: Path) -> dict[str, float]:
+    from alerts.receiver import WebhookReceiver
+
+    s = _namespace(base)
+    secret = secrets.token_hex(16)
+    receiver = WebhookReceiver(secret=secret)
+    receiver.start()
+    env = {"MARSAD_RULES_PATH": str(rules_path), "MARSAD_WEBHOOK_SECRET": secret,
+           "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port)}
+    worker = _spawn(s, ["worker"], env, logs / "bench-e2e-worker.log")
+    dispatcher = _spawn(s, ["dispatch", "--channels", str(DEMO_DIR / "channels.yaml")], env,
+                        logs / "bench-e2e-dispatcher.log")
+    producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all", enable_idempotence=True)
+    try:
+        # warm up until one alert went all the way through
+        warm = generate(1, seed=98, with_term="غزو")[0]
+        producer.send(s.topic_raw, key=warm.id.encode(), value=warm.to_bytes()).get(30)
+        deadline = time.monotonic() + 120
+        while not receiver.deliveries:
+            if time.monotonic() > deadline:
+                raise RuntimeError("no alert reached the receiver during warm-up")
+            time.sleep(0.1)
+        n = int(rate * seconds)
+        articles = generate(n, seed=13, with_term="غزو")
+        sent_at: dict[str, float] = {}
+        started = time.perf_counter()
+        for i, raw in enumerate(articles):
+            target = started + i / rate
+            delay = target - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            now = time.time()
+            raw = raw.model_copy(update={"first_seen_at": now})
+            sent_at[raw.id] = now
+            producer.send(s.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
+        producer.flush()
+        deadline = time.monotonic() + 60
+        while len(receiver.deliveries) < n + 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        latencies = sorted(
+            (received_at - sent_at[d["article"]["id"]]) * 1000
+            for d, received_at in zip(receiver.deliveries, receiver.received_at)
+            if d["article"]["id"] in sent_at
+        )
+        if not latencies:
+            raise RuntimeError("no alert delivered")
+        p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+        return {
+            "pipeline.e2e_p50_ms": statistics.median(latencies),
+            "pipeline.e2e_p99_ms": p99,
+            "pipeline.e2e_delivered_ratio": len(latencies) / n,
+            "pipeline.e2e_offered_per_s": rate,
+        }
+    finally:
+        producer.close()
+        _stop(worker)
+        _stop(dispatcher)
+        receiver.stop()
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="marsad-bench-") as tmp:
+        home = Path(tmp)
+        base = stack.isolated_settings(home, "bench", partitions=2, kafka_heap="768m")
+        stack.up(base, quiet=True)
+        rules_path = home / "rules.yaml"
+        rules_path.write_text(RULES, encoding="utf-8")
+        logs = home / "logs"
+        logs.mkdir(exist_ok=True)
+        try:
+            n = 1000 if quick else 4000
+            loop = loop_rate(base, rules_path, n)
+            kafka = kafka_rate(base, rules_path, n, logs)
+            out = {
+                "pipeline.rate_loop": loop,
+                "pipeline.rate_kafka": kafka,
+                "pipeline.kafka_vs_loop": kafka / loop,
+            }
+            out.update(e2e_latency(base, rules_path, 50.0, 10.0 if quick else 30.0, logs))
+            return out
+        except Exception:
+            for log in logs.glob("*.log"):
+                sys.stderr.write(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}\n")
+            raise
+        finally:
+            stack.down(base, quiet=True)
+
+
+if __name__ == "__main__":
+    for key, value in run(quick="--quick" in sys.argv).items():
+        print(f"{key:40s} {value:12.2f}")
