@@ -433,6 +433,16 @@ def _is_zombie(pid: int) -> bool:
         return True
 
 
+def stop_component(s: Settings, name: str) -> bool:
+    """Stop one component this stack started (fault tests restart Kafka or Redis)."""
+    pid = _our_pid(s, name)
+    if pid is None:
+        return False
+    _stop_pid(pid, timeout_s=40.0 if name == "kafka" else 10.0)
+    _pid_file(s, name).unlink(missing_ok=True)
+    return True
+
+
 def down(s: Settings, quiet: bool = False) -> dict[str, str]:
     """Stop only the processes this stack started (by pid file)."""
     result: dict[str, str] = {}

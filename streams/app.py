@@ -86,18 +86,19 @@ def create_app(settings: Settings) -> faust.App:
             try:
                 raw = RawArticle.from_bytes(value)
                 clean = pipeline.normalize(raw)
-                metrics.STAGE_DURATION.labels("normalize").observe(time.perf_counter() - started)
-                metrics.STAGE_PROCESSED.labels("normalize").inc()
-                t1 = time.perf_counter()
-                article, decision = pipeline.dedupe(raw, clean, deduplicator)
-                metrics.STAGE_DURATION.labels("dedupe").observe(time.perf_counter() - t1)
-                metrics.STAGE_PROCESSED.labels("dedupe").inc()
             except Exception:
-                # A message that cannot be processed is logged and counted, never retried
-                # forever: it would block its whole partition.
+                # A message that cannot be parsed or cleaned is counted and logged, never
+                # retried forever: it would block its whole partition.
                 metrics.STAGE_FAILED.labels("normalize").inc()
                 log.exception("could not normalize message key=%r", key)
                 continue
+            metrics.STAGE_DURATION.labels("normalize").observe(time.perf_counter() - started)
+            metrics.STAGE_PROCESSED.labels("normalize").inc()
+            t1 = time.perf_counter()
+            # Redis being away is not the article's fault: wait for it rather than drop.
+            article, decision = await _retry_while_redis_is_down(pipeline.dedupe, raw, clean, deduplicator)
+            metrics.STAGE_DURATION.labels("dedupe").observe(time.perf_counter() - t1)
+            metrics.STAGE_PROCESSED.labels("dedupe").inc()
             if decision.duplicate_of is not None:
                 metrics.DUPLICATES.labels("near" if decision.kind == "near" else "exact").inc()
                 log.info("duplicate %s of %s (%s, %.2f)", raw.id, decision.duplicate_of, decision.kind, decision.similarity or 1.0)
@@ -132,6 +133,21 @@ def create_app(settings: Settings) -> faust.App:
         metrics.serve_metrics(settings.worker_metrics_port, "worker")
 
     return app
+
+
+async def _retry_while_redis_is_down(fn, *args):
+    """Run ``fn`` in a thread (it talks to Redis synchronously); on a connection error wait
+    with capped exponential backoff and try again, for as long as it takes."""
+    loop = asyncio.get_running_loop()
+    delay = 0.2
+    while True:
+        try:
+            return await loop.run_in_executor(None, fn, *args)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            metrics.STAGE_FAILED.labels("dedupe").inc()
+            log.warning("Redis unavailable (%s); retrying in %.1fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def load_initial_ruleset(settings: Settings) -> CompiledRuleSet:
