@@ -96,7 +96,6 @@ def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:
             time.sleep(2.0)
             local_stack.start_kafka(settings, quiet=True)
 
-            expected = {a.id for f in feeds for a in f.items} if False else None  # ids are derived below
             wait_until(lambda: len(_unique_articles(settings)) >= N_ARTICLES, 600 if LONG else 300,
                        f"all {N_ARTICLES} articles on {settings.topic_articles}", interval=3.0)
             wait_until(lambda: {(d["rule"]["id"], d["story"]["id"]) for d in receiver.deliveries}
