@@ -142,7 +142,10 @@ def e2e_latency(base: Settings, rules_path: Path, rate: float, seconds: float, l
 
     s = _namespace(base)
     secret = secrets.token_hex(16)
-    receiver = WebhookReceiver(secret=secret)
+    arrivals: dict[str, float] = {}
+    receiver = WebhookReceiver(
+        secret=secret, on_delivery=lambda payload: arrivals.setdefault(payload["article"]["id"], time.time())
+    )
     receiver.start()
     env = {"MARSAD_RULES_PATH": str(rules_path), "MARSAD_WEBHOOK_SECRET": secret,
            "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port)}
@@ -177,9 +180,9 @@ def e2e_latency(base: Settings, rules_path: Path, rate: float, seconds: float, l
         while len(receiver.deliveries) < n + 1 and time.monotonic() < deadline:
             time.sleep(0.1)
         latencies = sorted(
-            (received_at - sent_at[d["article"]["id"]]) * 1000
-            for d, received_at in zip(receiver.deliveries, receiver.received_at)
-            if d["article"]["id"] in sent_at
+            (received_at - sent_at[article_id]) * 1000
+            for article_id, received_at in arrivals.items()
+            if article_id in sent_at
         )
         if not latencies:
             raise RuntimeError("no alert delivered")

@@ -26,7 +26,7 @@ from rich.table import Table
 
 from marsad import stack
 from marsad.errors import MarsadError, StackUnavailable
-from marsad.kafka import admin_client, ensure_topics, wait_for_kafka
+from marsad.kafka import admin_client, ensure_topics, wait_for_group, wait_for_kafka
 from marsad.messages import RawArticle
 from marsad.settings import DEMO_DIR, Settings
 from marsad.demo_feeds import FeedServer, load_demo_feeds, write_feeds_yaml
@@ -156,7 +156,10 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
     feeds = load_demo_feeds()
     server = FeedServer(feeds).start()
     secret = secrets.token_hex(16)
-    receiver = WebhookReceiver(secret=secret)
+    arrivals: dict[str, float] = {}
+    receiver = WebhookReceiver(
+        secret=secret, on_delivery=lambda payload: arrivals.setdefault(payload["alert_id"], time.time())
+    )
     receiver.start()
     env = dict(os.environ)
     env.update(s.to_env())
@@ -168,13 +171,20 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
     try:
         worker = _spawn(["worker"], env, logs / f"{run_id}-worker.log")
         dispatcher = _spawn(["dispatch", "--channels", str(DEMO_DIR / "channels.yaml")], env, logs / f"{run_id}-dispatcher.log")
+        # Poll the feeds only once both consumer groups own their partitions, so that the
+        # latencies printed are the pipeline's, not the processes' start-up.
+        for group in (f"{run_id}-worker", f"{run_id}-dispatcher"):
+            try:
+                wait_for_group(s, group, timeout_s=90)
+            except StackUnavailable as exc:
+                return DemoOutcome(False, reason=f"{exc}; see the logs in {logs}")
         connector = subprocess.run(
             [sys.executable, "-m", "marsad", "connect", "--feeds", str(feeds_yaml), "--once"],
             env=env, capture_output=True, text=True, timeout=120,
         )
         if connector.returncode != 0:
             return DemoOutcome(False, reason=f"connector failed: {connector.stderr.strip()[-800:]}")
-        return _watch(s, feeds, receiver, worker, dispatcher, timeout_s)
+        return _watch(s, feeds, receiver, arrivals, worker, dispatcher, timeout_s)
     finally:
         _stop(worker)
         _stop(dispatcher)
@@ -191,8 +201,10 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
         )
 
 
-def _watch(s, feeds, receiver, worker, dispatcher, timeout_s: float) -> DemoOutcome:
+def _watch(s, feeds, receiver, arrivals, worker, dispatcher, timeout_s: float) -> DemoOutcome:
     by_url = {(f.id, i.link): i for f in feeds for i in f.items}
+    # A republished copy and its original count as one: whichever arrives first alerts.
+    canonical = {i.guid: i.expect.get("duplicate_of", i.guid) for f in feeds for i in f.items}
     expected = {(rule, i.guid) for f in feeds for i in f.items for rule in i.expect.get("alert", [])}
     raw = {a.id: a for a in _raw_articles(s, timeout_s=3)}
     seen: set[tuple[str, str]] = set()
@@ -205,18 +217,18 @@ def _watch(s, feeds, receiver, worker, dispatcher, timeout_s: float) -> DemoOutc
             if proc.poll() is not None:
                 return DemoOutcome(False, reason=f"the {name} exited with code {proc.returncode}; see its log")
         deliveries = list(receiver.deliveries)
-        now = time.time()
         for payload in deliveries[printed:]:
             article = payload["article"]
             if article["id"] not in raw:
                 raw.update({a.id: a for a in _raw_articles(s, timeout_s=1)})
             first_seen = raw[article["id"]].first_seen_at if article["id"] in raw else None
-            latency = (now - first_seen) * 1000 if first_seen else None
+            received = arrivals.get(payload["alert_id"])
+            latency = (received - first_seen) * 1000 if first_seen and received else None
             if latency is not None:
                 latencies.append(latency)
             _print_alert(payload, latency)
             item = by_url.get((article.get("feed"), article.get("url")))
-            seen.add((payload["rule"]["id"], item.guid if item else article["id"]))
+            seen.add((payload["rule"]["id"], canonical[item.guid] if item else article["id"]))
         printed = len(deliveries)
         if expected <= seen and settle_until is None:
             settle_until = time.monotonic() + 3.0  # wait a little for unexpected extras

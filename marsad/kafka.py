@@ -126,3 +126,18 @@ def _wait_for_leaders(client: KafkaAdminClient, topics: list[str], timeout_s: fl
             return
         time.sleep(0.2)
     raise StackUnavailable(f"topics {topics} have no leader after {timeout_s:.0f}s")
+
+
+def wait_for_group(settings: Settings, group_id: str, timeout_s: float = 60.0) -> None:
+    """Return once a consumer group is Stable with members (its partitions assigned)."""
+    client = admin_client(settings)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            group = client.describe_groups([group_id]).get(group_id, {})
+            if group.get("group_state") == "Stable" and group.get("members"):
+                return
+            time.sleep(0.3)
+    finally:
+        client.close()
+    raise StackUnavailable(f"consumer group {group_id} did not become stable within {timeout_s:.0f}s")
