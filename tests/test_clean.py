@@ -1,0 +1,273 @@
+"""clean_article and html_to_text on articles written for these tests."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from marsad.messages import document_text
+from streams.clean import CleanArticle, RemovedLine, clean_article, html_to_text
+
+ARABIC_PAGE = """وزير المالية يعلن خطة لخفض العجز
+
+وزير المالية يعلن خطة لخفض العجز
+  • clock 3 أيار 2022, 10:05 ص
+  • مشاهدة 1200
+شارك
+فيسبوك | تويتر | واتساب
+
+عمّان - أعلن وزير المالية اليوم خطة من خمس نقاط لخفض عجز الموازنة خلال ثلاث سنوات.
+شارك الرئيس في اجتماع الحكومة الذي أقر الخطة بعد نقاش طويل.
+اقرأ أيضاً: ارتفاع أسعار الذهب في 4 أيار 2023
+وقال الوزير إن الخطة تشمل ضبط الإنفاق وتحسين التحصيل الضريبي.
+وقال الوزير إن الخطة تشمل ضبط الإنفاق وتحسين التحصيل الضريبي.
+(يتبع)
+وأوضح أن الحكومة ستعرض الخطة على البرلمان الشهر المقبل. (بترا)
+التعليقات (2)
+اشترك في النشرة البريدية
+الوسوم: اقتصاد، موازنة
+© 2022 جميع الحقوق محفوظة
+"""
+
+
+def _reasons(article: CleanArticle) -> list[str]:
+    return [line.reason for line in article.removed]
+
+
+def test_arabic_page_is_cleaned_line_by_line() -> None:
+    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز", content=ARABIC_PAGE,
+                            content_type="text/plain")
+    assert article.text.split("\n") == [
+        "عمّان - أعلن وزير المالية اليوم خطة من خمس نقاط لخفض عجز الموازنة خلال ثلاث سنوات.",
+        "شارك الرئيس في اجتماع الحكومة الذي أقر الخطة بعد نقاش طويل.",
+        "وقال الوزير إن الخطة تشمل ضبط الإنفاق وتحسين التحصيل الضريبي.",
+        "وأوضح أن الحكومة ستعرض الخطة على البرلمان الشهر المقبل. (بترا)",
+    ]
+    assert article.published == "2022-05-03T10:05:00"
+    assert article.agency == "petra"
+    assert article.language == "ar"
+    assert article.removed == (
+        RemovedLine("repeated-title", "وزير المالية يعلن خطة لخفض العجز"),
+        RemovedLine("repeated-title", "وزير المالية يعلن خطة لخفض العجز"),
+        RemovedLine("chrome:date", "• clock 3 أيار 2022, 10:05 ص"),
+        RemovedLine("chrome:view-counter", "• مشاهدة 1200"),
+        RemovedLine("chrome:share", "شارك"),
+        RemovedLine("chrome:share", "فيسبوك | تويتر | واتساب"),
+        RemovedLine("read-also", "اقرأ أيضاً: ارتفاع أسعار الذهب في 4 أيار 2023"),
+        RemovedLine("repeated-line", "وقال الوزير إن الخطة تشمل ضبط الإنفاق وتحسين التحصيل الضريبي."),
+        RemovedLine("continuation-marker", "(يتبع)"),
+        RemovedLine("chrome:comment-counter", "التعليقات (2)"),
+        RemovedLine("chrome:subscribe", "اشترك في النشرة البريدية"),
+        RemovedLine("chrome:tags", "الوسوم: اقتصاد، موازنة"),
+        RemovedLine("footer", "© 2022 جميع الحقوق محفوظة"),
+    )
+
+
+def test_date_in_a_read_also_line_is_never_the_published_date() -> None:
+    content = "اقرأ أيضاً: قمة الرياض في 4 أيار 2023\nأعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة."
+    article = clean_article(title="خطة", content=content, content_type="text/plain")
+    assert article.published is None
+    assert article.text == "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة."
+
+
+def test_bare_read_also_label_takes_its_headlines_but_not_the_next_paragraph() -> None:
+    content = "\n".join([
+        "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة.",
+        "اقرأ أيضاً",
+        "ارتفاع أسعار الذهب",
+        "المنتخب يتأهل إلى النهائي",
+        "وأوضح الوزير أن الخطة ستعرض على البرلمان.",
+    ])
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.text.split("\n") == [
+        "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة.",
+        "وأوضح الوزير أن الخطة ستعرض على البرلمان.",
+    ]
+    assert _reasons(article) == ["read-also"] * 3
+
+
+def test_feed_date_wins_then_markup_then_meta_line_then_lead() -> None:
+    meta = "• 3 أيار 2022\nأعلن الوزير خطة جديدة."
+    assert clean_article(title="", content=meta, content_type="text/plain",
+                         published="2022-05-04T08:00:00Z").published == "2022-05-04T08:00:00+00:00"
+    assert clean_article(title="", content=meta, content_type="text/plain").published == "2022-05-03"
+    html = ('<html><head><meta property="article:published_time" content="2022-05-02T07:00:00+03:00">'
+            "</head><body><p>• 3 أيار 2022</p><p>أعلن الوزير خطة جديدة.</p></body></html>")
+    assert clean_article(title="", content=html).published == "2022-05-02T07:00:00+03:00"
+    lead = "القاهرة في 5 أيار 2022 - أعلن الوزير خطة جديدة.\nوقال إن الخطة تبدأ في 1 حزيران 2022."
+    assert clean_article(title="", content=lead, content_type="text/plain").published == "2022-05-05"
+    # an unreadable feed value does not hide the date in the text
+    assert clean_article(title="", content=meta, content_type="text/plain",
+                         published="soon").published == "2022-05-03"
+
+
+def test_credit_line_beats_dateline_and_prose_credits() -> None:
+    content = "موسكو - رويترز - قال الكرملين إن القمة ستعقد الثلاثاء.\nوأضاف أن الموعد نهائي.\n(أ ف ب)"
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.agency == "afp"
+    assert article.text.startswith("موسكو - رويترز - قال الكرملين")  # prose is never cut
+    content = "موسكو - رويترز - قال الكرملين إن القمة ستعقد الثلاثاء."
+    assert clean_article(title="", content=content, content_type="text/plain").agency == "reuters"
+    content = "قال الكرملين إن القمة ستعقد الثلاثاء، بحسب ما نقلت وكالة إنترفاكس."
+    assert clean_article(title="", content=content, content_type="text/plain").agency is None
+
+
+def test_repeated_paragraphs_compare_folded_text() -> None:
+    content = "\n".join([
+        "أكد الأمين العام لحلف الأطلسى أن الاجتماع سيعقد الأسبوع المقبل.",
+        "وقال مسؤول إن الاجتماع مهم.",
+        "أكد الأمين العام لحلف الأطلسي أن الاجتماع سيعقد الأسبوع المقبل",  # ى/ي, no final stop
+    ])
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.text.split("\n") == content.split("\n")[:2]
+    assert _reasons(article) == ["repeated-line"]
+
+
+def test_short_repeated_lines_stay() -> None:
+    content = "س: متى تبدأ الخطة؟\nج: قريباً.\nس: وما كلفتها؟\nج: قريباً."
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.text == content
+
+
+def test_title_repeated_with_other_punctuation_is_removed() -> None:
+    content = "«وزير المالية يعلن خطة لخفض العجز»\nأعلن الوزير خطة جديدة."
+    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز", content=content,
+                            content_type="text/plain")
+    assert article.text == "أعلن الوزير خطة جديدة."
+    assert document_text(article.title, article.text).count("يعلن خطة") == 1
+
+
+ENGLISH_PAGE = """<html><head><title>Ignored</title><style>p { color: red }</style>
+<script>var tracking = "اقرأ أيضاً";</script></head>
+<body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article>
+  <h1>Ministers agree on budget plan</h1>
+  <div class="meta"><span>Published: December 7, 2021 10:30 PM GMT</span></div>
+  <div class="share">Share <a>Facebook</a> <a>Twitter</a></div>
+  <p>LONDON (Reuters) - Finance ministers agreed on a three-year plan to cut the deficit,
+     officials said on Tuesday.</p>
+  <p>The plan includes spending limits<br>and new tax collection rules.</p>
+  <p>Read more: Gold prices rise</p>
+  <p>Comments (3)</p>
+  <footer>Copyright 2021 Example News. All rights reserved.</footer>
+</article>
+<aside>Most read: Storm hits the coast</aside>
+</body></html>"""
+
+
+def test_english_html_article() -> None:
+    article = clean_article(title="Ministers agree on budget plan", content=ENGLISH_PAGE)
+    assert article.text.split("\n") == [
+        "LONDON (Reuters) - Finance ministers agreed on a three-year plan to cut the deficit, "
+        "officials said on Tuesday.",
+        "The plan includes spending limits",
+        "and new tax collection rules.",
+    ]
+    assert article.language == "en"
+    assert article.agency == "reuters"
+    assert article.published == "2021-12-07T22:30:00+00:00"
+    assert _reasons(article) == ["repeated-title", "chrome:date", "chrome:share", "read-also",
+                                 "chrome:comment-counter"]
+
+
+def test_html_to_text_keeps_blocks_and_breaks_drops_code() -> None:
+    html = ("<div><p>الفقرة  الأولى\n  تستمر هنا</p><p>الثانية<br/>سطر ثانٍ</p>"
+            "<script>alert('x')</script><style>.a{}</style><ul><li>بند 1</li><li>بند 2</li></ul>"
+            "<table><tr><td>أ</td><td>ب</td></tr></table><!-- تعليق مخفي -->"
+            "<p hidden>مخفي</p><p>نص &amp; رموز&nbsp;هنا</p><pre>سطر\n  مسافة</pre></div>")
+    assert html_to_text(html).split("\n") == [
+        "الفقرة الأولى تستمر هنا",
+        "الثانية",
+        "سطر ثانٍ",
+        "بند 1",
+        "بند 2",
+        "أ ب",
+        "نص & رموز\xa0هنا",
+        "سطر",
+        "مسافة",
+    ]
+
+
+def test_html_fragment_and_inline_markup() -> None:
+    assert html_to_text("قال <b>الوزير</b> إن <a href='#'>الخطة</a> جاهزة") == "قال الوزير إن الخطة جاهزة"
+    assert html_to_text("") == ""
+
+
+def test_html_content_type_with_plain_text_body() -> None:
+    article = clean_article(title="Tom &amp; Jerry", content="السطر الأول\nالسطر الثاني &amp; الأخير")
+    assert article.title == "Tom & Jerry"
+    assert article.text == "السطر الأول\nالسطر الثاني & الأخير"
+
+
+def test_plain_text_is_not_parsed_as_html() -> None:
+    content = "قال إن 3 < 5 وإن <b> ليست وسماً هنا"
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.text == content
+
+
+def test_html_title_is_flattened() -> None:
+    article = clean_article(title="<b>Budget</b>\n plan", content="<p>Ministers agreed.</p>")
+    assert article.title == "Budget plan"
+
+
+def test_empty_article() -> None:
+    article = clean_article(title="", content="", content_type="text/plain", language="ar")
+    assert article == CleanArticle(title="", text="", language="ar", published=None, agency=None,
+                                   removed=())
+
+
+def test_outer_whitespace_trimmed_and_blank_lines_collapsed() -> None:
+    content = "\n\n   السطر الأول مع مسافات   \r\n\r\n\n\t السطر الثاني\u00a0\n\n"
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.text == "السطر الأول مع مسافات\nالسطر الثاني"
+
+
+def test_clean_article_is_immutable() -> None:
+    article = clean_article(title="t", content="نص", content_type="text/plain")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        article.text = "x"  # type: ignore[misc]
+
+
+def test_title_with_outlet_suffix_matches_its_body_repeat() -> None:
+    content = "وزير المالية يعلن خطة لخفض العجز\nأعلن الوزير خطة جديدة."
+    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز - صحيفة المساء",
+                            content=content, content_type="text/plain")
+    assert article.text == "أعلن الوزير خطة جديدة."
+    # a short part ("صحيفة المساء") alone is not taken for the title
+    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز - صحيفة المساء",
+                            content="صحيفة المساء\nأعلن الوزير خطة جديدة.", content_type="text/plain")
+    assert article.text == "صحيفة المساء\nأعلن الوزير خطة جديدة."
+
+
+_LINE_PIECES = [
+    "شارك", "eye 463", "(د ب أ)", "اقرأ أيضاً", "اقرأ أيضاً: خبر", "• clock 7 ديسمبر 2021, 9:21:37 ص",
+    "(تستمر)", "© 2021", "أعلن الوزير خطة جديدة.", "وقال إن الخطة تبدأ في 1 حزيران 2022.",
+    "( سبوتنيك - 07 ديسمبر 2021ء) قال المتحدث إن الوفد وصل.", "Slide 01", "<p>", "&amp;",
+    "The minister said on Monday.", "١٢ تعليقات", "", "   ", "\u00a0", "ی ۔ ک",
+]
+
+
+def test_any_mix_of_lines_cleans_without_error_and_keeps_wording() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(st.one_of(st.sampled_from(_LINE_PIECES), st.text(max_size=40)), max_size=12),
+        st.sampled_from(["text/plain", "text/html"]),
+        st.one_of(st.none(), st.text(max_size=30), st.just("2021-12-07T09:00:00Z")),
+    )
+    def check(lines: list[str], content_type: str, published: str | None) -> None:
+        content = "\n".join(lines)
+        article = clean_article(title=lines[0] if lines else "", content=content,
+                                content_type=content_type, published=published)
+        assert "\n\n" not in article.text
+        assert article.text == article.text.strip()
+        if content_type == "text/plain":
+            stripped = [line.strip() for line in content.splitlines()]
+            for line in article.text.split("\n") if article.text else []:
+                assert any(original.endswith(line) for original in stripped)
+
+    check()

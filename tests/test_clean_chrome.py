@@ -1,0 +1,290 @@
+"""Line classification: every chrome pattern on lines written for these tests, each with
+prose "traps" that share its words and must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.clean_chrome import (
+    agencies_in,
+    classify_line,
+    credit_agencies,
+    inline_credit_agencies,
+    leading_dateline,
+)
+from streams.textnorm import fold
+
+CHROME = [
+    # share bars
+    ("شارك", "chrome:share"),
+    ("Share", "chrome:share"),
+    ("شارك على فيسبوك", "chrome:share"),
+    ("Facebook | Twitter | WhatsApp", "chrome:share"),
+    ("• فيسبوك • تويتر • واتس اب • تلغرام", "chrome:share"),
+    ("مشاركة الخبر عبر البريد الإلكتروني", "chrome:share"),
+    ("Share this article on LinkedIn", "chrome:share"),
+    ("طباعة", "chrome:share"),
+    # view counters
+    ("eye 463", "chrome:view-counter"),
+    ("• eye 1,204", "chrome:view-counter"),
+    ("مشاهدة 1200", "chrome:view-counter"),
+    ("عدد المشاهدات: ٣٤٥", "chrome:view-counter"),
+    ("👁 200", "chrome:view-counter"),
+    ("1.5k views", "chrome:view-counter"),
+    ("قراءات 87", "chrome:view-counter"),
+    ("شوهد 912 مرة", "chrome:view-counter"),
+    # icon labels
+    ("profile", "chrome:icon-label"),
+    ("  • clock", "chrome:icon-label"),
+    # page tools and adverts
+    ("حجم الخط", "chrome:page-tool"),
+    ("A+ A-", "chrome:page-tool"),
+    ("استمع إلى الخبر", "chrome:page-tool"),
+    ("Listen to this article", "chrome:page-tool"),
+    ("إعلان", "chrome:advert"),
+    ("Advertisement", "chrome:advert"),
+    ("محتوى مدعوم", "chrome:advert"),
+    # copied to clipboard
+    ("• تم نسخ عنوان المقال إلى الحافظة", "chrome:copied"),
+    ("تم نسخ الرابط", "chrome:copied"),
+    ("Link copied!", "chrome:copied"),
+    ("نسخ الرابط", "chrome:copied"),
+    # slides
+    ("Slide 01", "chrome:slide"),
+    ("شريحة 3", "chrome:slide"),
+    ("صورة 2 من 7", "chrome:slide"),
+    ("4 / 12", "chrome:slide"),
+    # comment counters and prompts
+    ("التعليقات (0)", "chrome:comment-counter"),
+    ("Comments (3)", "chrome:comment-counter"),
+    ("0 تعليق", "chrome:comment-counter"),
+    ("١٢ تعليقات", "chrome:comment-counter"),
+    ("لا توجد تعليقات", "chrome:comment-counter"),
+    ("أفكارك وتعليقاتك", "chrome:comment-prompt"),
+    ("اترك تعليقاً", "chrome:comment-prompt"),
+    ("أضف تعليقك", "chrome:comment-prompt"),
+    ("Leave a Reply", "chrome:comment-prompt"),
+    # read also
+    ("اقرأ أيضاً: الحكومة تقر موازنة العام المقبل", "read-also"),
+    ("اقرأ أيضًا - ارتفاع أسعار الذهب", "read-also"),
+    ("اقرا ايضا: زلزال يضرب الساحل", "read-also"),
+    ("شاهد أيضاً: لقطات من موقع الحادث", "read-also"),
+    ("طالع أيضا: المنتخب يتأهل", "read-also"),
+    ("اقرأ المزيد", "read-also"),
+    ("Read also: Markets rally after rate cut", "read-also"),
+    ("Read more", "read-also"),
+    ("Related: Storm hits the coast", "read-also"),
+    ("More stories", "read-also"),
+    ("أخبار ذات صلة", "read-also"),
+    ("اقرأ: وزير المالية يستقيل", "read-also"),
+    # continuation markers
+    ("(تستمر)", "continuation-marker"),
+    ("(يتبع)", "continuation-marker"),
+    ("(more)", "continuation-marker"),
+    ("(انتهى)", "continuation-marker"),
+    ("يتبع...", "continuation-marker"),
+    ("- more -", "continuation-marker"),
+    # copyright footers
+    ("© 2021 جميع الحقوق محفوظة", "footer"),
+    ("جميع الحقوق محفوظة لموقع الأخبار اليومية", "footer"),
+    ("Copyright 2021 Example Media. All rights reserved.", "footer"),
+    ("حقوق النشر محفوظة", "footer"),
+    # newsletter, follow prompts
+    ("اشترك في النشرة البريدية", "chrome:subscribe"),
+    ("Subscribe to our newsletter", "chrome:subscribe"),
+    ("اشترك الآن مجاناً", "chrome:subscribe"),
+    ("تابعونا على تلغرام", "chrome:follow"),
+    ("تابعنا على فيسبوك", "chrome:follow"),
+    ("Follow us on Twitter", "chrome:follow"),
+    ("لمتابعة آخر الأخبار اضغط هنا", "chrome:follow"),
+    # tag lists
+    ("الوسوم: روسيا، أوكرانيا، الناتو", "chrome:tags"),
+    ("كلمات مفتاحية: اقتصاد - نفط", "chrome:tags"),
+    ("Tags: Russia, NATO", "chrome:tags"),
+    ("#روسيا #أوكرانيا", "chrome:tags"),
+    # relative times and reading time
+    ("منذ 3 ساعات", "chrome:relative-time"),
+    ("منذ ساعتين", "chrome:relative-time"),
+    ("5 minutes ago", "chrome:relative-time"),
+    ("4 دقائق قراءة", "chrome:relative-time"),
+    # lone bullets and separators
+    ("•", "chrome:symbols"),
+    ("* * *", "chrome:symbols"),
+    ("|", "chrome:symbols"),
+    # date meta lines
+    ("• clock 7 ديسمبر 2021, 9:21:37 ص", "chrome:date"),
+    ("نشر في: الثلاثاء 7 كانون الأول 2021 - 10:15 مساءً", "chrome:date"),
+    ("Published: December 7, 2021", "chrome:date"),
+    ("آخر تحديث: ٠٧/١٢/٢٠٢١", "chrome:date"),
+    # credits
+    ("(د ب أ)", "agency-credit"),
+    ("رويترز", "agency-credit"),
+    ("المصدر: وكالات", "agency-credit"),
+    ("(أ ف ب / رويترز)", "agency-credit"),
+]
+
+# Prose sharing the words of some chrome pattern: must stay.
+TRAPS = [
+    "شارك الرئيس في القمة",
+    "شارك في المؤتمر أكثر من ألف مندوب من عشرين دولة",
+    "شاركت فرنسا بقوات في المناورات على فيسبوك وخارجه، وفق الوزارة",
+    "نشر الجيش 463 جندياً على الحدود",
+    "وقال إن عدد المشاهدات تجاوز المليون خلال يوم واحد بحسب المنصة.",
+    "تم نسخ الوثائق السرية قبل تسريبها إلى الصحافة في واشنطن بعد أيام من الاجتماع",
+    "وتابع أن الولايات المتحدة تؤيد الحوار بين الطرفين",
+    "شاهد العيان قال إن الانفجار وقع قرب السوق",
+    "اقرأ المقال كاملاً في العدد المقبل من المجلة الذي يصدر الأحد المقبل عن دار النشر",
+    "التعليقات التي أدلى بها الوزير أثارت جدلاً واسعاً",
+    "اشترك الجيش في المناورات المشتركة",
+    "تابعنا الحدث عن كثب طوال الليل",
+    "ستُعقد القمة يوم 7 كانون الأول/ديسمبر 2021 عبر اتصال مرئي آمن.",
+    "القاهرة في 7 ديسمبر 2021",
+    "وقالت وكالة رويترز إن الاجتماع تأجل.",
+    "المتحدث باسم وزارة الدفاع الأمريكية جون كيربى",
+    "Share prices fell sharply on Monday",
+    "Read the full statement below.",
+    "Related talks will resume next week in Geneva.",
+    "More news is expected after the meeting.",
+    "Comments by the minister drew criticism.",
+    "The minister said more troops would follow.",
+    "يتبع الحزب سياسة جديدة تجاه الانتخابات",
+    "سبعة جنود قتلوا في الهجوم",
+    "بوتين يسعى للحصول على ضمانات أمنية",
+    "(الناتو)",
+    "Photo shows the damaged bridge",
+    "إعلان الحكومة حالة الطوارئ في البلاد",
+    "استمع القاضي إلى أقوال الشهود",
+]
+
+
+@pytest.mark.parametrize(("line", "reason"), CHROME)
+def test_chrome_line_is_recognised(line: str, reason: str) -> None:
+    assert classify_line(line.strip()).reason == reason
+
+
+@pytest.mark.parametrize("line", TRAPS)
+def test_prose_with_chrome_words_is_kept(line: str) -> None:
+    assert classify_line(line).reason is None
+
+
+def test_date_meta_line_gives_the_time() -> None:
+    found = classify_line("• clock 7 ديسمبر 2021, 9:21:37 ص").published
+    assert found is not None and found.iso == "2021-12-07T09:21:37"
+    found = classify_line("نشر في: الثلاثاء 7 كانون الأول 2021 - 10:15 مساءً").published
+    assert found is not None and found.iso == "2021-12-07T22:15:00"
+    assert classify_line("eye 463").published is None
+
+
+def test_bare_read_also_label_introduces_the_next_lines() -> None:
+    assert classify_line("اقرأ أيضاً").introduces_links is True
+    assert classify_line("اقرأ أيضاً:").introduces_links is True
+    assert classify_line("اقرأ أيضاً: الحكومة تقر الموازنة").introduces_links is False
+
+
+@pytest.mark.parametrize(
+    ("credit", "agencies"),
+    [
+        ("د ب ا", ("dpa",)),
+        ("(د.ب.أ)", ("dpa",)),
+        ("(أ ف ب)", ("afp",)),
+        ("AFP", ("afp",)),
+        ("رويترز", ("reuters",)),
+        ("Reuters", ("reuters",)),
+        ("سبوتنيك", ("sputnik",)),
+        ("Sputnik", ("sputnik",)),
+        ("(أ ش أ)", ("mena",)),
+        ("واس", ("spa",)),
+        ("قنا", ("qna",)),
+        ("الأناضول", ("anadolu",)),
+        ("وام", ("wam",)),
+        ("بترا", ("petra",)),
+        ("كونا", ("kuna",)),
+        ("سانا", ("sana",)),
+        ("AP", ("ap",)),
+        ("أسوشيتد برس", ("ap",)),
+        ("وكالة الأنباء الألمانية", ("dpa",)),
+        ("فرانس برس", ("afp",)),
+        ("شينخوا", ("xinhua",)),
+        ("رويترز / أ ف ب", ("reuters", "afp")),
+        ("(رويترز وأ ف ب)", ("reuters", "afp")),
+        ("المصدر: رويترز", ("reuters",)),
+        ("وكالات", ()),
+    ],
+)
+def test_credit_line_agencies(credit: str, agencies: tuple[str, ...]) -> None:
+    assert credit_agencies(fold(credit)) == agencies
+    kind = classify_line(credit)
+    assert kind.reason == "agency-credit"
+    assert kind.agencies == agencies
+
+
+@pytest.mark.parametrize(
+    "text", ["الأناضول تشهد أمطاراً", "رويترز قالت ذلك", "بترا مدينة أثرية", "قنا السويس"]
+)
+def test_prose_naming_an_agency_is_not_a_credit(text: str) -> None:
+    assert credit_agencies(fold(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "agencies"),
+    [
+        ("وأكد الوزير أن المفاوضات مستمرة. (د ب أ)", ("dpa",)),
+        ("موسكو - رويترز - قال الكرملين إن القمة ستعقد الثلاثاء.", ("reuters",)),
+        ("القاهرة - أ ش أ: أعلنت الحكومة خطة جديدة.", ("mena",)),
+        ("عمّان (بترا) - افتتح الوزير المعرض.", ("petra",)),
+        ("MOSCOW (Reuters) - The Kremlin said on Monday it would talk.", ("reuters",)),
+        ("وقالت وكالة رويترز إن الاجتماع تأجل.", ()),
+        ("زار الوفد مدينة بترا الأثرية (جنوب الأردن) أمس.", ()),
+    ],
+)
+def test_credits_inside_prose(line: str, agencies: tuple[str, ...]) -> None:
+    assert inline_credit_agencies(fold(line)) == agencies
+
+
+def test_leading_dateline_parenthesis() -> None:
+    line = "( نيوز نتورك ۔ / سبوتنيك - 03 مارس 2022ء) قال المتحدث إن الوفد وصل."
+    dateline = leading_dateline(line)
+    assert dateline is not None
+    assert line[dateline.end:] == "قال المتحدث إن الوفد وصل."
+    assert dateline.agencies == ("sputnik",)
+    assert dateline.published is not None and dateline.published.iso == "2022-03-03"
+
+    dateline = leading_dateline("(رويترز) - أعلنت الشركة أرباحها.")
+    assert dateline is not None and dateline.agencies == ("reuters",)
+    assert "(رويترز) - أعلنت الشركة أرباحها."[dateline.end:] == "أعلنت الشركة أرباحها."
+
+    assert leading_dateline("(الناتو) هو حلف عسكري تأسس عام 1949.") is None
+    assert leading_dateline("(د ب أ)") is None  # a whole credit line is not a dateline
+
+
+def test_agencies_in_longer_text() -> None:
+    assert agencies_in(fold("اردو بوينت / سبوتنيك - 07 ديسمبر 2021")) == ("sputnik",)
+    assert agencies_in(fold("لا وكالة هنا")) == ()
+
+
+def test_patterns_are_written_in_folded_spelling() -> None:
+    """Patterns run on folded lines: a letter that folding changes (أ, ى, ة, ئ …) would
+    make a pattern silently unreachable."""
+    import re
+
+    from streams import clean_chrome, clean_dates
+
+    for module in (clean_chrome, clean_dates):
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                arabic = [ch for ch in value.pattern if "\u0600" <= ch <= "\u06ff"]
+                unfolded = [ch for ch in arabic if fold(ch) != ch]
+                assert not unfolded, f"{module.__name__}.{name}: {unfolded}"
+
+
+def test_read_more_button_does_not_swallow_the_next_lines() -> None:
+    assert classify_line("اقرأ المزيد").introduces_links is False
+    assert classify_line("Read more").introduces_links is False
+    assert classify_line("Related").introduces_links is True
+    assert classify_line("أخبار ذات صلة").introduces_links is True
+
+
+def test_parenthesis_naming_an_agency_only_inside_a_phrase_is_no_dateline() -> None:
+    assert leading_dateline("(Spa town of Bath) The council met on Monday.") is None
+    dateline = leading_dateline("(AP Photo / Reuters) The council met on Monday.")
+    assert dateline is not None and dateline.agencies == ("reuters",)

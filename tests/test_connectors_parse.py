@@ -1,0 +1,220 @@
+"""Parsing the hostile and normal feed corpus in tests/data/feeds/, and `marsad feeds parse`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from connectors.parse import (
+    FeedParseError, content_text, decode_body, guess_legacy_encoding, harden_xml, html_to_text,
+    items_by_id, parse_feed, sanitize_html,
+)
+from marsad.messages import article_id
+
+FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
+ARABIC_TITLES = ["الكرملين يعلن عن مناورات جديدة", "وزير الخارجية يلتقي نظيره الفرنسي"]
+
+
+def parse_file(name: str, **kwargs):
+    return parse_feed((FEEDS / name).read_bytes(), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("ar-windows-1256-declared.xml", "cp1256"),
+        ("ar-windows-1256-undeclared.xml", "cp1256"),
+        ("ar-iso-8859-6-declared.xml", "iso8859-6"),
+        ("ar-iso-8859-6-undeclared.xml", "iso8859-6"),
+        ("ar-utf8-bom.xml", "utf-8"),
+        ("ar-utf8-bom-undeclared.xml", "utf-8"),
+        ("ar-utf16.xml", "utf-16-le"),
+    ],
+)
+def test_arabic_encodings_declared_and_undeclared(name: str, encoding: str) -> None:
+    feed = parse_file(name)
+    assert feed.encoding == encoding
+    assert feed.format == "rss20"
+    assert feed.title == "مرصد الأخبار"
+    assert [i.title for i in feed.items] == ARABIC_TITLES
+    first = feed.items[0]
+    assert first.key == "akhbar-1" and first.url == "https://akhbar.example/a/1"
+    assert first.published == "2026-11-21T05:30:00Z"
+    assert content_text(first.content, first.content_type) == (
+        "قال المتحدث باسم الكرملين إن القوات الروسية ستجري مناورات في الشمال."
+    )
+
+
+def test_http_charset_header_is_used_and_a_wrong_one_falls_back() -> None:
+    body = (FEEDS / "ar-windows-1256-undeclared.xml").read_bytes()
+    assert decode_body(body, "application/rss+xml; charset=windows-1256")[1] == "cp1256"
+    # A header claiming UTF-8 for windows-1256 bytes cannot decode them: the guess wins.
+    assert decode_body(body, "text/xml; charset=utf-8")[1] == "cp1256"
+    feed = parse_feed(body, content_type="text/xml; charset=windows-1256")
+    assert [i.title for i in feed.items] == ARABIC_TITLES
+
+
+def test_legacy_guess_separates_the_two_arabic_code_pages_and_latin() -> None:
+    sentence = "قال الرئيس إن الحكومة ستعلن القرار"
+    assert guess_legacy_encoding(sentence.encode("cp1256")) == "cp1256"
+    assert guess_legacy_encoding(sentence.encode("iso8859_6")) == "iso8859-6"
+    assert guess_legacy_encoding("Le café était très animé".encode("cp1252")) == "cp1252"
+
+
+def test_atom_relative_links_resolve_against_xml_base() -> None:
+    feed = parse_file("atom-xml-base.xml", base_url="https://news.example/feeds/world.atom")
+    assert feed.format == "atom10" and feed.language == "en"
+    talks, markets = feed.items
+    assert talks.url == "https://news.example/europe/geneva-talks.html"
+    assert 'href="https://news.example/asia/context.html"' in talks.content
+    assert talks.published == "2026-11-20T07:15:00Z"
+    assert markets.url == "https://news.example/world/markets/rally"
+    assert markets.title == "Markets rally"  # type="html" title → text
+    assert markets.content == "Stocks rose on Friday."
+
+
+def test_rss10_and_rss091_with_html_entities() -> None:
+    rdf = parse_file("rss10-rdf.xml")
+    assert rdf.format == "rss10"
+    assert [(i.url, i.title, i.published) for i in rdf.items] == [
+        ("https://rdf.example/one", "One", "2026-11-19T12:00:00Z")
+    ]
+    old = parse_file("rss091-netscape-entities.xml")
+    assert old.format == "rss091n"
+    assert old.items[0].title == "Café © news today"  # no-break space normalized
+    assert content_text(old.items[0].content, old.items[0].content_type) == "Price £5 — cheap"
+
+
+def test_entity_bombs_are_not_expanded() -> None:
+    started = time.monotonic()
+    feed = parse_file("entity-bomb.xml")
+    item = feed.items[0]
+    assert item.title == "Laughs &lol9; end ©"  # the safe character entity survives
+    assert len(item.content) < 100
+    assert any("unsafe entity" in p for p in feed.problems)
+    blowup = parse_file("quadratic-blowup.xml")
+    assert len(blowup.items[0].content) < 200_000  # 20,000 × 50,000 characters if expanded
+    assert time.monotonic() - started < 10
+
+
+def test_external_entities_are_never_resolved() -> None:
+    feed = parse_file("external-entity.xml")
+    assert feed.items[0].title == "Secret: &xxe;"
+    assert "root:" not in feed.items[0].content
+
+
+def test_harden_xml_keeps_only_character_entities() -> None:
+    text = ('<?xml version="1.0" encoding="windows-1256"?>\n'
+            '<!DOCTYPE rss [<!ENTITY a "x&b;"><!ENTITY c "&#169;">]>\n<rss>&c;&a;&nbsp;&amp;</rss>')
+    hardened, problems = harden_xml(text)
+    assert hardened == '<?xml version="1.0" encoding="utf-8"?>\n\n<rss>&#169;&amp;a;&#160;&amp;</rss>'
+    assert problems == ["dropped 1 unsafe entity declaration(s)"]
+
+
+def test_malformed_xml_yields_what_is_recoverable() -> None:
+    feed = parse_file("malformed-unclosed.xml")
+    assert [i.url for i in feed.items] == [f"https://broken.example/{n}" for n in (1, 2, 3)]
+    assert [i.title for i in feed.items] == ["First bold", "Second", "Third"]
+    assert feed.problems
+    ctl = parse_file("malformed-control-chars.xml")
+    assert ctl.items[0].title == "Bell and null here"
+    assert "removed characters not allowed in XML" in ctl.problems
+
+
+def test_item_html_is_sanitized() -> None:
+    item = parse_file("sanitize-scripts.xml").items[0]
+    for forbidden in ("SCRIPTTEXT", "STYLETEXT", "NOSCRIPTTEXT", "<script", "<style", "onclick", "javascript:"):
+        assert forbidden not in item.content
+    assert content_text(item.content, item.content_type).splitlines()[:2] == ["Visible text.", "Second link."]
+
+
+def test_sanitize_and_text_helpers() -> None:
+    dirty = ('<p onclick="x()">One<script>bad()</script></p><style>p{}</style>'
+             '<a href=" javascript:alert(1)">two</a><img src="a.png" onerror="x()"><br>three &amp; four')
+    clean = sanitize_html(dirty)
+    assert clean == '<p>One</p><a>two</a><img src="a.png"><br>three &amp; four'
+    assert html_to_text(dirty) == "One\ntwo\nthree & four"
+    assert html_to_text("  plain\u00a0 text \n\n second ") == "plain text\nsecond"
+
+
+def test_json_feed_1_1() -> None:
+    feed = parse_file("jsonfeed-1.1.json", base_url="https://json.example/feed.json")
+    assert feed.format == "json1.1" and feed.language == "ar" and feed.title == "نشرة JSON"
+    first, second, third, fourth = feed.items
+    assert (first.key, first.url, first.title) == ("j-1", "https://json.example/posts/1", "خبر أول")
+    assert first.content == "<p>نص الخبر الأول</p>" and first.content_type == "text/html"
+    assert first.published == "2026-11-20T08:00:00Z"
+    assert (second.key, second.url, second.content_type) == ("2", "https://other.example/x", "text/plain")
+    assert second.content == "Plain body\nwith two lines" and second.published == "2026-11-20T11:00:00Z"
+    assert (third.key, third.content, third.url) == ("j-3", "Only a summary", "")
+    assert fourth.key == "42"  # no id or url: the title identifies it
+    assert "skipped an item that is not an object" in feed.problems
+
+
+def test_json_feed_1_0_and_non_feeds() -> None:
+    old = parse_file("jsonfeed-1.0.json")
+    assert old.format == "json1" and old.items[0].published is None  # "not a date"
+    with pytest.raises(FeedParseError, match="no 'items' list"):
+        parse_file("json-not-a-feed.json")
+    with pytest.raises(FeedParseError, match="empty body"):
+        parse_file("empty.xml")
+    assert parse_file("not-a-feed.html").items == []
+    assert parse_file("binary-garbage.bin").items == []
+
+
+def test_every_corpus_file_parses_or_fails_cleanly_in_bounded_time() -> None:
+    for path in sorted(FEEDS.iterdir()):
+        started = time.monotonic()
+        try:
+            parse_feed(path.read_bytes())
+        except FeedParseError:
+            pass
+        assert time.monotonic() - started < 10, path.name
+
+
+def test_items_by_id_dedupes_repeated_items() -> None:
+    body = (b"<rss version='2.0'><channel><item><guid>a</guid><title>1</title></item>"
+            b"<item><guid>a</guid><title>2</title></item><item><link>http://x/b</link></item></channel></rss>")
+    ids = items_by_id("f", parse_feed(body))
+    assert list(ids) == [article_id("f", "a"), article_id("f", "http://x/b")]
+    assert ids[article_id("f", "a")].title == "1"
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def marsad(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "marsad", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_feeds_parse_prints_one_json_line_per_article() -> None:
+    run = marsad("feeds", "parse", str(FEEDS / "ar-windows-1256-undeclared.xml"), "--feed-id", "akhbar")
+    assert run.returncode == 0, run.stderr
+    rows = [orjson.loads(line) for line in run.stdout.splitlines()]
+    assert rows[0] == {
+        "id": article_id("akhbar", "akhbar-1"), "url": "https://akhbar.example/a/1",
+        "title": ARABIC_TITLES[0], "published": "2026-11-21T05:30:00Z", "language": "ar",
+        "text": "قال المتحدث باسم الكرملين إن القوات الروسية ستجري مناورات في الشمال.",
+    }
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("empty.xml", "not a feed: empty body"),
+        ("not-a-feed.html", "no feed items found"),
+        ("binary-garbage.bin", "no feed items found"),
+        ("deep-nesting.json", "no feed items found"),
+        ("missing.xml", "file not found"),
+    ],
+)
+def test_feeds_parse_fails_with_one_clear_line(name: str, message: str) -> None:
+    run = marsad("feeds", "parse", str(FEEDS / name))
+    assert run.returncode != 0 and run.stdout == ""
+    assert run.stderr.count("\n") == 1 and message in run.stderr and "Traceback" not in run.stderr
