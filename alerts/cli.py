@@ -1,13 +1,222 @@
-"""`marsad dispatch`, `marsad silence …` and `marsad dlq …` commands."""
+"""`marsad dispatch`, `marsad silence …`, `marsad dlq …` and `marsad receiver`."""
 
 from __future__ import annotations
 
+import getpass
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import orjson
 import typer
+
+from marsad.errors import ConfigError, MarsadError, StackUnavailable
+from marsad.settings import Settings, get_settings
 
 silence_app = typer.Typer(help="Silence alerts for a while.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered deliveries.", no_args_is_help=True)
 
 
-def dispatch() -> None:
-    """Consume alerts and deliver them to the configured channels."""
-    raise typer.Exit(2)
+def _redis(settings: Settings):
+    import redis
+
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise StackUnavailable(
+            f"Redis is not reachable at {settings.redis_url} ({exc.__class__.__name__}); "
+            "start the local stack with `marsad stack up`"
+        ) from exc
+    return client
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def dispatch(
+    channels: Path = typer.Option(None, "--channels", help="channels.yaml (default: MARSAD_CHANNELS_PATH)."),
+) -> None:
+    """Consume alerts and deliver them to the configured channels (until SIGTERM)."""
+    from alerts.channels import load_channels
+    from alerts.dispatcher import Dispatcher
+    from marsad.metrics import serve_metrics
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kafka").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    channel_set = load_channels(channels or settings.channels_path)
+    dispatcher = Dispatcher(settings, channel_set)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        logging.getLogger("marsad.dispatcher").info("signal %d: finishing running deliveries", signum)
+        dispatcher.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    serve_metrics(settings.dispatcher_metrics_port, "dispatcher")
+    dispatcher.run()
+
+
+@silence_app.command("add")
+def silence_add(
+    rule: str = typer.Option(..., "--rule", help="Rule id (or a glob such as 'troop-*' or '*')."),
+    match: list[str] = typer.Option([], "--match", help="key=value on feed, language, severity, story, article, url."),
+    duration: str = typer.Option(..., "--for", help="How long, e.g. 30m, 2h, 1d."),
+    reason: str = typer.Option(..., "--reason", help="Why (shown in `silence list`)."),
+) -> None:
+    """Silence matching alerts for a while; prints the silence id."""
+    from alerts.durations import parse_duration
+    from alerts.silences import SilenceStore, parse_matchers
+
+    try:
+        seconds = parse_duration(duration)
+        matchers = parse_matchers(match)
+    except ValueError as exc:
+        raise MarsadError(str(exc)) from None
+    if seconds <= 0:
+        raise MarsadError("--for must be longer than 0s")
+    if not reason.strip():
+        raise MarsadError("--reason must not be empty")
+    settings = get_settings()
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = ""
+    silence = SilenceStore(_redis(settings), settings.redis_prefix).add(rule, seconds, reason.strip(), matchers, user)
+    print(silence.id)
+
+
+@silence_app.command("list")
+def silence_list(
+    all_: bool = typer.Option(False, "--all", help="Include expired silences."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Active silences: id, rule, matchers, until, reason."""
+    from alerts.silences import SilenceStore
+
+    settings = get_settings()
+    now = time.time()
+    silences = [s for s in SilenceStore(_redis(settings), settings.redis_prefix).all() if all_ or s.active(now)]
+    if as_json:
+        for s in silences:
+            print(orjson.dumps({**s.to_dict(), "active": s.active(now)}).decode())
+        return
+    if not silences:
+        print("no active silences" if not all_ else "no silences")
+        return
+    print(f"{'ID':<10} {'RULE':<24} {'MATCH':<28} {'UNTIL':<21} {'STATE':<8} REASON")
+    for s in silences:
+        matchers = ",".join(f"{k}={v}" for k, v in s.matchers.items()) or "-"
+        state = "active" if s.active(now) else "expired"
+        print(f"{s.id:<10} {s.rule:<24} {matchers:<28} {_when(s.ends_at):<21} {state:<8} {s.reason}")
+
+
+@silence_app.command("expire")
+def silence_expire(silence_id: str = typer.Argument(..., help="Id from `marsad silence list`.")) -> None:
+    """End a silence now."""
+    from alerts.silences import SilenceStore
+
+    settings = get_settings()
+    ended = SilenceStore(_redis(settings), settings.redis_prefix).expire(silence_id)
+    if ended is None:
+        raise MarsadError(f"no silence with id {silence_id!r} (see `marsad silence list --all`)")
+    print(f"expired {ended.id} (rule {ended.rule})")
+
+
+def _since(value: str | None) -> float | None:
+    from alerts.durations import parse_since
+
+    if value is None:
+        return None
+    try:
+        return parse_since(value, time.time())
+    except ValueError as exc:
+        raise MarsadError(f"--since: {exc}") from None
+
+
+@dlq_app.command("list")
+def dlq_list(
+    channel: str = typer.Option(None, "--channel", help="Only this channel."),
+    since: str = typer.Option(None, "--since", help="Only entries dead-lettered since (2h, or an ISO time)."),
+    all_: bool = typer.Option(False, "--all", help="Include entries already replayed."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Dead-lettered deliveries, oldest first."""
+    from alerts.dlq import read_dlq, select
+    from alerts.store import DispatchStore
+
+    settings = get_settings()
+    store = DispatchStore(_redis(settings), settings.redis_prefix)
+    replayed = store.replayed()
+    entries = [e for e in select(read_dlq(settings), channel, _since(since)) if all_ or e.position not in replayed]
+    if as_json:
+        for e in entries:
+            letter = e.letter.model_dump(mode="json") if e.letter else {"raw": e.raw.decode("utf-8", "replace")}
+            print(orjson.dumps({"position": e.position, "replayed": e.position in replayed, **letter}).decode())
+        return
+    if not entries:
+        print("dead-letter queue is empty" if not (channel or since) else "no matching dead letters")
+        return
+    print(f"{'POSITION':<10} {'WHEN':<21} {'CHANNEL':<16} {'RULE':<20} {'ALERT':<34} {'TRIES':>5}  REASON")
+    for e in entries:
+        task = e.letter.task if e.letter else None
+        when = _when(e.letter.dead_lettered_at) if e.letter else "?"
+        reason = (e.letter.reason if e.letter else "unreadable record").replace("\n", " ")[:120]
+        print(f"{e.position:<10} {when:<21} {(task.channel if task else '-'):<16} {(task.rule_id if task else '-'):<20} "
+              f"{(task.alert_id if task else '-'):<34} {(task.attempt if task else 0):>5}  {reason}")
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    channel: str = typer.Option(None, "--channel", help="Only this channel."),
+    since: str = typer.Option(None, "--since", help="Only entries dead-lettered since (2h, or an ISO time)."),
+) -> None:
+    """Requeue dead-lettered deliveries; the running dispatcher delivers them."""
+    from alerts.dlq import read_dlq, replay, select
+    from alerts.store import DispatchStore
+
+    settings = get_settings()
+    store = DispatchStore(_redis(settings), settings.redis_prefix)
+    report = replay(settings, store, select(read_dlq(settings), channel, _since(since)))
+    print(
+        f"requeued {len(report.requeued)}; already delivered {len(report.already_delivered)}; "
+        f"already replayed {len(report.already_replayed)}; not replayable {len(report.not_replayable)}"
+    )
+
+
+def receiver(
+    port: int = typer.Option(18090, "--port", help="Port to listen on (127.0.0.1)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    secret_env: str = typer.Option("MARSAD_WEBHOOK_SECRET", "--secret-env", help="Variable holding the secret."),
+    path: str = typer.Option("/alerts", "--path", help="URL path that accepts deliveries."),
+) -> None:
+    """Run a webhook receiver that verifies signatures; prints each delivery as a JSON line."""
+    from alerts.receiver import WebhookReceiver
+
+    secret = os.environ.get(secret_env, "")
+    if not secret:
+        raise ConfigError(f"environment variable {secret_env} (--secret-env) is not set")
+
+    def show(payload: dict) -> None:
+        sys.stdout.write(orjson.dumps(payload).decode() + "\n")
+        sys.stdout.flush()
+
+    server = WebhookReceiver(host, port, secret=secret, path=path, on_delivery=show).start()
+    print(f"listening on {server.url}", file=sys.stderr)
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    try:
+        while not stop["now"]:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        print(f"received {server.raw_count} deliveries ({len(server.deliveries)} distinct keys), "
+              f"rejected {server.rejected}", file=sys.stderr)

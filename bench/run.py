@@ -23,7 +23,7 @@ GOALS = {
     "worker.rss_mb_10k_rules": (300.0, "max"),
 }
 MODULES = ["bench.bench_match", "bench.bench_dedupe", "bench.bench_connectors", "bench.bench_clean",
-           "bench.bench_pipeline"]
+           "bench.bench_quantities", "bench.bench_pipeline"]
 
 
 def main() -> int:

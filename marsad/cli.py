@@ -6,8 +6,9 @@ import sys
 
 import typer
 
-from alerts.cli import dispatch, dlq_app, silence_app
+from alerts.cli import dispatch, dlq_app, receiver, silence_app
 from connectors.cli import connect, feeds_app
+from marsad.console.cli import api, tokens_app
 from marsad.errors import MarsadError
 from marsad.stack_cli import stack_app
 from streams.cli import dedupe_app, rules_app
@@ -26,6 +27,8 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(silence_app, name="silence")
 app.add_typer(dlq_app, name="dlq")
 app.command("connect")(connect)
+app.add_typer(tokens_app, name="tokens")
+app.command("api")(api)
 
 
 @app.command("worker")
@@ -48,6 +51,7 @@ def demo(
 
     demo_command(start_stack, timeout)
 app.command("dispatch")(dispatch)
+app.command("receiver")(receiver)
 
 
 def main() -> None:

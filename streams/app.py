@@ -130,7 +130,10 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.task
     async def serve_metrics() -> None:
+        from marsad.lag import start_lag_sampler
+
         metrics.serve_metrics(settings.worker_metrics_port, "worker")
+        start_lag_sampler(settings, [f"{settings.namespace}-worker", f"{settings.namespace}-dispatcher"])
 
     return app
 
@@ -155,33 +158,12 @@ def load_initial_ruleset(settings: Settings) -> CompiledRuleSet:
 
     Read before the agents start, so that a restarted worker never matches with stale
     file rules while it catches up with the topic."""
-    from kafka import KafkaConsumer
-    from kafka import TopicPartition as SyncTopicPartition
+    from streams.rules.publish import read_latest_ruleset
 
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False,
-        fetch_max_bytes=32 * 1024 * 1024, max_partition_fetch_bytes=32 * 1024 * 1024,
-    )
-    latest: CompiledRuleSet | None = None
-    try:
-        partition = SyncTopicPartition(settings.topic_rules, 0)
-        consumer.assign([partition])
-        consumer.seek_to_beginning(partition)
-        end = consumer.end_offsets([partition])[partition]
-        while consumer.position(partition) < end:
-            for records in consumer.poll(timeout_ms=1000).values():
-                for record in records:
-                    if not record.value:
-                        continue  # a tombstone
-                    try:
-                        latest = ruleset_from_message(RuleSetMessage.from_bytes(record.value))
-                    except (MarsadError, ValueError) as exc:
-                        log.error("rule set at offset %d refused: %s", record.offset, exc)
-    finally:
-        consumer.close()
+    latest = read_latest_ruleset(settings)
     if latest is not None:
-        log.info("rule set %s from %s", latest.version, settings.topic_rules)
-        return latest
+        log.info("rule set %s from %s", latest[1].version, settings.topic_rules)
+        return latest[1]
     entities = settings.entities_path if settings.entities_path.exists() else None
     return load_ruleset(settings.rules_path, entities)
 

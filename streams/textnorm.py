@@ -8,6 +8,7 @@ Folding (one original character → zero, one or more folded characters):
 - diacritics (tashkeel, superscript alef) and tatweel are dropped;
 - hamza/alef forms أ إ آ ٱ → ا, ؤ → و, ئ → ي; ى → ي; ة → ه;
 - Persian/Urdu letters ی ې ے → ي, ک → ك, ۀ ہ ە → ه, گ → ك;
+- Arabic presentation forms (ﻻ, ﺑ …) → their base letters;
 - Arabic-Indic and Persian digits → 0-9; Arabic punctuation and typographic quotes → ASCII;
 - zero-width and bidi control characters are dropped; NBSP and other spaces → " ";
 - Latin letters are case-folded.
@@ -16,8 +17,11 @@ Folding (one original character → zero, one or more folded characters):
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Sequence
 from functools import lru_cache
+
+import numpy as np
 
 _DROP = set(
     [chr(c) for c in range(0x064B, 0x0653)]  # fathatan .. sukun, maddah above
@@ -51,6 +55,10 @@ for _i in range(10):
     _MAP[chr(0x06F0 + _i)] = str(_i)  # Persian digits
 
 
+def _is_presentation_form(ch: str) -> bool:
+    return "\uFB50" <= ch <= "\uFDFF" or "\uFE70" <= ch <= "\uFEFC"
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in _DROP:
@@ -62,6 +70,11 @@ def _fold_char(ch: str) -> str:
         return "\n" if ch in "\n\r\u2028\u2029" else " "
     if ch.isascii():
         return ch.lower()
+    if _is_presentation_form(ch):
+        # Legacy shaped glyphs (ﻻ → لا, ﺑ → ب): decompose, then fold each base letter.
+        decomposed = unicodedata.normalize("NFKC", ch)
+        if decomposed != ch:
+            return "".join(_fold_char(c) for c in decomposed)
     cat = unicodedata.category(ch)
     if cat == "Mn":  # any other combining mark
         return ""
@@ -71,31 +84,82 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
+class _FoldTable(dict):
+    """A ``str.translate`` table that fills itself from ``_fold_char`` on first sight of a
+    character, so folding runs in C after warm-up (the per-character Python loop is only
+    needed when the offset map is actually asked for)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+class _FoldLengthTable(dict):
+    """``str.translate`` table: each character → one character whose code is the length of
+    its folded form (0, 1 or 3), so that the offset map is computed without a Python loop."""
+
+    def __missing__(self, code: int) -> str:
+        length = chr(len(_TABLE[code]))
+        self[code] = length
+        return length
+
+
+_TABLE = _FoldTable()
+_LENGTHS = _FoldLengthTable()
+FOLD_TABLE = _TABLE  # for variants of this folding (the rule matcher keeps ة apart)
+
+
 def fold(text: str) -> str:
     """The folded form of ``text`` (no offsets)."""
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_TABLE)
 
 
-@dataclass(frozen=True, slots=True)
 class NormalizedText:
-    """Folded text plus, for each folded character, the index of its original character."""
+    """Folded text plus, for each folded character, the index of its original character.
 
-    original: str
-    text: str
-    offsets: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+    ``offsets`` has ``len(text) + 1`` entries; the last is ``len(original)``. It is built on
+    first use: matching needs only the folded text, evidence needs the map."""
+
+    __slots__ = ("original", "text", "_offsets")
+
+    def __init__(self, original: str, text: str, offsets: Sequence[int] | None = None) -> None:
+        self.original = original
+        self.text = text
+        self._offsets = offsets
+
+    def __repr__(self) -> str:
+        return f"NormalizedText(text={self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, NormalizedText)
+            and self.original == other.original
+            and self.text == other.text
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.original, self.text))
+
+    @property
+    def offsets(self) -> Sequence[int]:
+        if self._offsets is None:
+            self._offsets = _offset_map(self.original, len(self.text))
+        return self._offsets
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span [start, end) to the original span that produced it.
 
         The end extends over characters dropped right after the span (a word's trailing
         diacritics), so the original wording is quoted whole."""
+        offsets = self.offsets
         if start >= end:
-            pos = self.offsets[start]
+            pos = offsets[start]
             return pos, pos
-        ostart = self.offsets[start]
-        oend = self.offsets[end - 1] + 1
+        ostart = offsets[start]
+        oend = offsets[end - 1] + 1
         # extend over dropped characters (diacritics, tatweel) that followed the span
-        nxt = self.offsets[end]
+        nxt = offsets[end]
         while oend < nxt and self.original[oend] in _DROP and not self.original[oend].isspace():
             oend += 1
         return ostart, oend
@@ -104,14 +168,22 @@ class NormalizedText:
         s, e = self.to_original(start, end)
         return self.original[s:e]
 
+    def to_folded(self, start: int, end: int) -> tuple[int, int]:
+        """Map an original span [start, end) to the smallest folded span covering it."""
+        offsets = self.offsets
+        fstart = bisect_left(offsets, start, 0, len(offsets) - 1)
+        fend = bisect_left(offsets, end, 0, len(offsets) - 1)
+        return fstart, max(fstart, fend)
+
+
+def _offset_map(original: str, folded_length: int) -> list[int]:
+    lengths = np.frombuffer(original.translate(_LENGTHS).encode("latin-1"), dtype=np.uint8)
+    offsets = np.repeat(np.arange(len(original), dtype=np.int64), lengths).tolist()
+    offsets.append(len(original))
+    if len(offsets) != folded_length + 1:
+        raise AssertionError("offset map does not match the folded text")
+    return offsets
+
 
 def normalize(text: str) -> NormalizedText:
-    out: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        folded = _fold_char(ch)
-        if folded:
-            out.append(folded)
-            offsets.extend([i] * len(folded))
-    offsets.append(len(text))
-    return NormalizedText(text, "".join(out), tuple(offsets))
+    return NormalizedText(text, fold(text))

@@ -1,0 +1,24 @@
+"""Duplicate detection and story grouping (the stream's dedupe stage).
+
+    canonical URL / content hash ─► exact duplicates
+    folded word shingles ─► MinHash ─► LSH buckets (Redis) ─► estimated Jaccard ─► near
+    top content terms ─► story buckets ─► term overlap ─► story id and sources
+"""
+
+from streams.dedupe.core import DedupeConfig, DedupeDecision, DedupeInput, Deduplicator
+from streams.dedupe.store import (
+    DedupeStore,
+    InMemoryDedupeStore,
+    Lookup,
+    LookupResult,
+    RedisDedupeStore,
+    StoredArticle,
+    StoreLimits,
+)
+from streams.dedupe.urls import canonical_url
+
+__all__ = [
+    "DedupeConfig", "DedupeDecision", "DedupeInput", "DedupeStore", "Deduplicator",
+    "InMemoryDedupeStore", "Lookup", "LookupResult", "RedisDedupeStore", "StoreLimits",
+    "StoredArticle", "canonical_url",
+]

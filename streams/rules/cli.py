@@ -2,6 +2,128 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import orjson
 import typer
 
+from marsad.errors import ConfigError
+from marsad.messages import document_text
+from marsad.settings import get_settings
+
 rules_app = typer.Typer(help="Validate, test and publish watch rules.", no_args_is_help=True)
+
+RulesPath = typer.Argument(..., help="A rules file (one rule or a list) or a directory of them.")
+EntitiesOption = typer.Option(
+    None, "--entities", help="Entities file (default: MARSAD_ENTITIES_PATH when it exists)."
+)
+
+
+def _entities(path: Path | None) -> Path | None:
+    if path is not None:
+        return path
+    default = get_settings().entities_path
+    return default if default.exists() else None
+
+
+def _fail(issues) -> None:
+    for issue in issues:
+        print(str(issue), file=sys.stderr)
+    raise typer.Exit(2)
+
+
+@rules_app.command("validate")
+def validate(path: Path = RulesPath, entities: Path | None = EntitiesOption) -> None:
+    """Check rules against the schema and the entities, and run each rule's examples.
+    Problems are printed as `file:line: reason`; the exit status is non-zero."""
+    from streams.rules import RuleSetError, example_issues, load_ruleset
+
+    entities = _entities(entities)
+    try:
+        ruleset = load_ruleset(path, entities, include_disabled=False)
+        issues = example_issues(path, entities)
+    except RuleSetError as exc:
+        _fail(exc.issues)
+    if issues:
+        _fail(issues)
+    total = len(ruleset.raw_rules)
+    examples = sum(
+        len((r.get("examples") or {}).get(k) or []) for r in ruleset.raw_rules for k in ("match", "no_match")
+    )
+    print(f"OK: {total} rules ({len(ruleset.rules)} enabled), {len(ruleset.entities)} entities, "
+          f"{examples} examples hold; version {ruleset.version}")
+
+
+def _input_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    name = "<stdin>" if str(path) == "-" else str(path)
+    try:
+        handle = sys.stdin.buffer if str(path) == "-" else path.open("rb")
+    except OSError as exc:
+        raise ConfigError(f"cannot read input: {exc.strerror or exc}", path=name) from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                item = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise ConfigError(f"invalid JSON: {exc}", path=name, line=number) from None
+            if not isinstance(item, dict):
+                raise ConfigError("expected a JSON object", path=name, line=number)
+            for key in ("title", "text"):
+                if not isinstance(item.get(key) or "", str):
+                    raise ConfigError(f"{key!r} must be a string", path=name, line=number)
+            yield number, item
+
+
+@rules_app.command("test")
+def test(
+    rules: Path = typer.Option(..., "--rules", help="Rules file or directory."),
+    entities: Path | None = EntitiesOption,
+    input: Path = typer.Option(..., "--input", help='JSONL articles {"id", "title", "text", "language"?} ("-": stdin).'),
+) -> None:
+    """Match articles against rules: one JSON line per input line, in order, with evidence
+    offsets into title + "\\n\\n" + text."""
+    from streams.rules import load_ruleset
+
+    ruleset = load_ruleset(rules, _entities(entities))
+    out = sys.stdout.buffer
+    for _number, item in _input_lines(input):
+        text = document_text(item.get("title") or "", item.get("text") or "")
+        matches = ruleset.match(text, language=item.get("language"), feed=item.get("feed"))
+        line = {
+            "id": item.get("id"),
+            "matches": [
+                {"rule": m.rule.id, "evidence": [e.model_dump(mode="json", exclude_none=True) for e in m.evidence]}
+                for m in matches
+            ],
+        }
+        out.write(orjson.dumps(line) + b"\n")
+    out.flush()
+
+
+@rules_app.command("push")
+def push(
+    path: Path = RulesPath,
+    entities: Path | None = EntitiesOption,
+    author: str = typer.Option("", help="Who publishes (default: the user name)."),
+) -> None:
+    """Validate (schema, entities, examples), then publish the set to the compacted rules
+    topic; every running worker applies it within seconds."""
+    from streams.rules import RuleSetError, example_issues, load_ruleset
+    from streams.rules.publish import default_author, publish_ruleset
+
+    entities = _entities(entities)
+    try:
+        ruleset = load_ruleset(path, entities)
+        issues = example_issues(path, entities)
+    except RuleSetError as exc:
+        _fail(exc.issues)
+    if issues:
+        _fail(issues)
+    settings = get_settings()
+    offset = publish_ruleset(settings, ruleset.to_message(author or default_author()))
+    print(f"pushed rule set {ruleset.version}: {len(ruleset.rules)} enabled rules, "
+          f"{len(ruleset.entities)} entities to {settings.topic_rules} (offset {offset})")

@@ -1,0 +1,128 @@
+"""Reading and replaying the dead-letter topic (`marsad dlq list | replay`).
+
+Replay puts a fresh DeliveryTask (attempts and age reset) on the retry topic, so the
+running dispatcher delivers it with its usual guarantees; entries already replayed, or
+whose delivery is already recorded as done, are skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
+from kafka.structs import TopicPartition
+from pydantic import ValidationError
+
+from alerts.store import DispatchStore
+from alerts.tasks import DeadLetter
+from marsad.errors import StackUnavailable
+from marsad.settings import Settings
+
+
+@dataclass(frozen=True)
+class DlqEntry:
+    partition: int
+    offset: int
+    letter: DeadLetter | None  # None when the DLQ record itself is unreadable
+    raw: bytes
+
+    @property
+    def position(self) -> str:
+        return f"{self.partition}:{self.offset}"
+
+    @property
+    def channel(self) -> str | None:
+        return self.letter.task.channel if self.letter and self.letter.task else None
+
+
+def read_dlq(settings: Settings, timeout_s: float = 15.0) -> list[DlqEntry]:
+    """Every record of the DLQ topic, oldest first (bounded by ``timeout_s``)."""
+    try:
+        consumer = KafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False,
+            request_timeout_ms=int(timeout_s * 1000), bootstrap_timeout_ms=int(min(timeout_s, 10.0) * 1000),
+        )
+    except KafkaError as exc:
+        raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
+    try:
+        partitions = consumer.partitions_for_topic(settings.topic_alerts_dlq)
+        if not partitions:
+            return []
+        tps = [TopicPartition(settings.topic_alerts_dlq, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        ends = consumer.end_offsets(tps)
+        entries: list[DlqEntry] = []
+        deadline = time.monotonic() + timeout_s
+        while any(consumer.position(tp) < ends[tp] for tp in tps):
+            if time.monotonic() > deadline:
+                raise StackUnavailable(f"reading {settings.topic_alerts_dlq} took longer than {timeout_s:.0f}s")
+            for tp, records in consumer.poll(timeout_ms=500).items():
+                for record in records:
+                    if record.offset >= ends[tp]:
+                        continue
+                    try:
+                        letter = DeadLetter.from_bytes(record.value)
+                    except (ValidationError, ValueError):
+                        letter = None
+                    entries.append(DlqEntry(tp.partition, record.offset, letter, record.value))
+        return sorted(entries, key=lambda e: (e.letter.dead_lettered_at if e.letter else 0, e.partition, e.offset))
+    finally:
+        consumer.close(autocommit=False)
+
+
+@dataclass
+class ReplayReport:
+    requeued: list[DlqEntry]
+    already_delivered: list[DlqEntry]
+    already_replayed: list[DlqEntry]
+    not_replayable: list[DlqEntry]
+
+
+def select(entries: list[DlqEntry], channel: str | None, since: float | None) -> list[DlqEntry]:
+    out = []
+    for entry in entries:
+        if channel is not None and entry.channel != channel:
+            continue
+        if since is not None and (entry.letter is None or entry.letter.dead_lettered_at < since):
+            continue
+        out.append(entry)
+    return out
+
+
+def replay(settings: Settings, store: DispatchStore, entries: list[DlqEntry], now: float | None = None) -> ReplayReport:
+    """Requeue ``entries`` on the retry topic (waiting for Kafka's acknowledgement)."""
+    now = time.time() if now is None else now
+    report = ReplayReport([], [], [], [])
+    done = store.replayed()
+    try:
+        producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", max_block_ms=10000,
+                                 request_timeout_ms=10000, bootstrap_timeout_ms=10000)
+    except KafkaError as exc:
+        raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
+    try:
+        for entry in entries:
+            task = entry.letter.task if entry.letter else None
+            if task is None:
+                report.not_replayable.append(entry)
+                continue
+            if entry.position in done:
+                report.already_replayed.append(entry)
+                continue
+            if store.was_delivered(task.alert_id, task.channel):
+                report.already_delivered.append(entry)
+                store.mark_replayed(entry.position, now)
+                continue
+            fresh = task.model_copy(update={
+                "attempt": 0, "first_attempt_at": now, "next_attempt_at": now, "replayed": True,
+            })
+            producer.send(settings.topic_alerts_retry, key=fresh.key, value=fresh.to_bytes()).get(timeout=10)
+            store.mark_replayed(entry.position, now)
+            report.requeued.append(entry)
+    except KafkaError as exc:
+        raise StackUnavailable(f"could not write to {settings.topic_alerts_retry}: {exc}") from exc
+    finally:
+        producer.close(timeout=5)
+    return report

@@ -1,0 +1,142 @@
+"""Grouping and throttling per (rule, story) — pure: state in, (state, decision) out.
+
+The first match of a rule on a story opens a *group* and alerts. Later matches inside the
+rule's throttle window fold into the group (count, feeds, distinct sources, latest
+article) instead of alerting again, except when the story reaches one of the rule's
+escalation thresholds of distinct sources: that sends once more, once per threshold.
+A match after the window has closed opens a new group.
+
+Windows are measured on ``AlertEvent.matched_at``, not on the dispatcher's clock, so a
+dispatcher that restarts or catches up after an outage takes the same decisions as one
+that never stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+from marsad.messages import AlertEvent
+
+
+def make_alert_id(rule_id: str, story_id: str, opened_at: float, step: int) -> str:
+    """Stable id of one notification: (rule, story, group window, escalation step)."""
+    opened_ms = int(round(opened_at * 1000))
+    text = f"{rule_id}\x1f{story_id}\x1f{opened_ms}\x1f{step}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class GroupState:
+    rule_id: str
+    story_id: str
+    opened_at: float
+    expires_at: float
+    count: int
+    feeds: tuple[str, ...]
+    sources: int
+    escalations: tuple[int, ...]  # thresholds already notified (or covered by the first alert)
+    first_article_id: str
+    latest_article: dict[str, Any] = field(default_factory=dict)
+    last_alert_id: str = ""
+    last_step: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["feeds"] = list(self.feeds)
+        data["escalations"] = list(self.escalations)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GroupState:
+        values = dict(data)
+        values["feeds"] = tuple(values.get("feeds", ()))
+        values["escalations"] = tuple(values.get("escalations", ()))
+        return cls(**values)
+
+    def summary(self) -> dict[str, Any]:
+        """The group as shown in the payload's ``group`` extension."""
+        return {
+            "count": self.count,
+            "sources": self.sources,
+            "feeds": list(self.feeds),
+            "escalation_step": self.last_step,
+            "first_article_id": self.first_article_id,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Literal["send", "throttle"]
+    reason: Literal["new", "escalation", "throttled"]
+    alert_id: str
+    step: int
+    group: GroupState
+
+    @property
+    def sends(self) -> bool:
+        return self.action == "send"
+
+
+def _article_summary(event: AlertEvent) -> dict[str, Any]:
+    return event.article.model_dump(mode="json")
+
+
+def decide(state: GroupState | None, event: AlertEvent) -> Decision:
+    """What to do with ``event`` given the group state of its (rule, story)."""
+    now = event.matched_at
+    thresholds = sorted({t for t in event.escalate_at_sources if t > 0})
+    window_over = (
+        state is None
+        or event.throttle_seconds <= 0
+        or now >= state.expires_at
+        or state.rule_id != event.rule.id
+        or state.story_id != event.story.id
+    )
+    if window_over:
+        feeds = (event.article.feed,) if event.article.feed else ()
+        sources = max(event.story.sources, len(feeds), 1)
+        alert_id = make_alert_id(event.rule.id, event.story.id, now, 0)
+        group = GroupState(
+            rule_id=event.rule.id,
+            story_id=event.story.id,
+            opened_at=now,
+            expires_at=now + max(event.throttle_seconds, 0.0),
+            count=1,
+            feeds=feeds,
+            sources=sources,
+            # The first alert already reports these: no separate escalation for them.
+            escalations=tuple(t for t in thresholds if sources >= t),
+            first_article_id=event.article.id,
+            latest_article=_article_summary(event),
+            last_alert_id=alert_id,
+            last_step=0,
+        )
+        return Decision("send", "new", alert_id, 0, group)
+
+    assert state is not None
+    feeds = state.feeds
+    if event.article.feed and event.article.feed not in feeds:
+        feeds = tuple(sorted((*feeds, event.article.feed)))
+    sources = max(state.sources, event.story.sources, len(feeds))
+    reached = [t for t in thresholds if sources >= t and t not in state.escalations]
+    group = replace(
+        state,
+        count=state.count + 1,
+        feeds=feeds,
+        sources=sources,
+        latest_article=_article_summary(event),
+    )
+    if not reached:
+        return Decision("throttle", "throttled", state.last_alert_id, state.last_step, group)
+    # Several thresholds crossed at once send one escalation, named by the highest.
+    step = thresholds.index(reached[-1]) + 1
+    alert_id = make_alert_id(state.rule_id, state.story_id, state.opened_at, step)
+    group = replace(
+        group,
+        escalations=tuple(sorted({*state.escalations, *reached})),
+        last_alert_id=alert_id,
+        last_step=step,
+    )
+    return Decision("send", "escalation", alert_id, step, group)

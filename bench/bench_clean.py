@@ -1,0 +1,83 @@
+"""Cleaning throughput (every article passes through ``streams.clean.clean_article``):
+
+- clean.articles_per_s (and _per_cpu_s): the five seed articles as plain text (the seed
+  convention: title = first non-empty line, content = the whole file);
+- clean.html_articles_per_s (and _per_cpu_s): the same articles wrapped in a typical news
+  page (nav, script, share bar, paragraphs, footer), so the HTML → text step is included.
+
+Run alone: ``.venv/bin/python -m bench.bench_clean [--quick]``.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from streams.clean import clean_article  # noqa: E402
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
+
+
+def _seed_items() -> list[tuple[str, str]]:
+    items = []
+    for path in sorted(SEEDS_DIR.glob("*.txt")):
+        raw = path.read_text(encoding="utf-8")
+        title = next(line for line in raw.splitlines() if line.strip())
+        items.append((title, raw))
+    if not items:
+        raise FileNotFoundError(f"no seed articles in {SEEDS_DIR}")
+    return items
+
+
+def _as_page(title: str, raw: str) -> str:
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>\n" for line in raw.splitlines() if line.strip())
+    return (
+        "<html><head><title>x</title><script>window.dataLayer=[];</script>"
+        "<style>body{margin:0}</style></head><body>"
+        "<nav><a href='/'>الرئيسية</a><a href='/p'>سياسة</a><a href='/e'>اقتصاد</a></nav>"
+        f"<article><h1>{html.escape(title)}</h1>"
+        "<div class='share'><a>فيسبوك</a> | <a>تويتر</a> | <a>واتساب</a></div>"
+        f"{paragraphs}<footer>© 2021 جميع الحقوق محفوظة</footer></article></body></html>"
+    )
+
+
+def _rates(items: list[tuple[str, str]], content_type: str, seconds: float) -> tuple[float, float]:
+    """Articles per wall-clock second and per CPU second of this process (the second is
+    steadier on a shared machine)."""
+    for title, content in items:  # warm-up: fold tables, regex caches
+        clean_article(title=title, content=content, content_type=content_type)
+    done = 0
+    wall_started, cpu_started = time.perf_counter(), time.process_time()
+    deadline = wall_started + seconds
+    while True:
+        for title, content in items:
+            clean_article(title=title, content=content, content_type=content_type)
+        done += len(items)
+        if time.perf_counter() >= deadline:
+            break
+    wall = time.perf_counter() - wall_started
+    cpu = time.process_time() - cpu_started
+    return done / wall, done / max(cpu, 1e-9)
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    items = _seed_items()
+    seconds = 0.5 if quick else 3.0
+    pages = [(title, _as_page(title, raw)) for title, raw in items]
+    plain_wall, plain_cpu = _rates(items, "text/plain", seconds)
+    html_wall, html_cpu = _rates(pages, "text/html", seconds)
+    return {
+        "clean.articles_per_s": plain_wall,
+        "clean.articles_per_cpu_s": plain_cpu,
+        "clean.html_articles_per_s": html_wall,
+        "clean.html_articles_per_cpu_s": html_cpu,
+    }
+
+
+if __name__ == "__main__":
+    for key, value in run(quick="--quick" in sys.argv).items():
+        print(f"{key:35s} {value:12.1f}")

@@ -1,0 +1,224 @@
+"""feeds.yaml: the feeds the connector polls.
+
+Format::
+
+    feeds:
+      - id: example-ar          # [a-z0-9_-]{1,64}, unique
+        url: https://example.org/rss.xml   # http(s) URL, file:// URL or a local file path
+        language: ar            # optional hint, copied onto every article of the feed
+        poll: {min: 30s, max: 15m}   # interval bounds (defaults 60s / 30m); numbers are seconds
+        full_text: false        # fetch each new item's page and extract its main text
+        tags: [world, russia]   # optional, copied onto every article of the feed
+
+A relative file path in ``url`` is resolved against the directory of feeds.yaml.
+Errors name the file, the line and the reason (``ConfigError``).
+"""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from marsad.errors import ConfigError
+
+FEED_ID_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
+DEFAULT_MIN_INTERVAL = 60.0
+DEFAULT_MAX_INTERVAL = 30 * 60.0
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_interval(value: Any) -> float:
+    """Seconds in ``value``: a number of seconds or ``30s``, ``15m``, ``1h30m``."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as 30s or 15m, got {value!r}")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    else:
+        text = str(value).strip().lower().replace(" ", "")
+        try:
+            seconds = float(text)
+        except ValueError:
+            parts = _DURATION_PART.findall(text)
+            if not parts or "".join(n + u for n, u in parts) != text:
+                raise ValueError(f"expected a duration such as 30s or 15m, got {value!r}") from None
+            seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
+    if seconds <= 0:
+        raise ValueError(f"a poll interval must be positive, got {value!r}")
+    return seconds
+
+
+class PollBounds(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    min: float = DEFAULT_MIN_INTERVAL
+    max: float = DEFAULT_MAX_INTERVAL
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> float:
+        return parse_interval(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PollBounds:
+        if self.min > self.max:
+            raise ValueError(f"poll.min ({self.min:g}s) is greater than poll.max ({self.max:g}s)")
+        return self
+
+
+class FeedConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    url: str
+    language: str | None = None
+    poll: PollBounds = Field(default_factory=PollBounds)
+    full_text: bool = False
+    tags: tuple[str, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not FEED_ID_PATTERN.match(value):
+            raise ValueError(f"feed id {value!r} must match [a-z0-9_-]{{1,64}}")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("url is empty")
+        scheme = value.split(":", 1)[0].lower() if "://" in value else ""
+        if scheme and scheme not in ("http", "https", "file"):
+            raise ValueError(f"unsupported URL scheme {scheme!r} (use http, https, file or a path)")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lower()
+        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", value):
+            raise ValueError(f"language {value!r} is not a language tag such as ar or en")
+        return value
+
+    @property
+    def is_remote(self) -> bool:
+        return self.url.lower().startswith(("http://", "https://"))
+
+
+class FeedsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    feeds: list[FeedConfig] = Field(default_factory=list)
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML node at ``loc`` (or of its nearest located parent)."""
+    line: int | None = None
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        if lc is None:
+            break
+        try:
+            if isinstance(key, int):
+                line = lc.item(key)[0] + 1
+            else:
+                line = lc.key(key)[0] + 1
+            node = node[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    return line
+
+
+def _resolve_local(url: str, base_dir: Path) -> str:
+    if "://" in url:
+        return url
+    path = Path(url).expanduser()
+    return str(path if path.is_absolute() else (base_dir / path).resolve())
+
+
+def parse_feeds_yaml(
+    text: str, *, path: str = "feeds.yaml", base_dir: Path | None = None, resolve_paths: bool = True
+) -> list[FeedConfig]:
+    """The feeds of a feeds.yaml document; ``ConfigError`` (file:line: reason) when invalid."""
+    try:
+        data = YAML(typ="rt").load(StringIO(text))
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"invalid YAML: {reason}", path=path, line=mark.line + 1 if mark else None) from None
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping with a 'feeds' list", path=path, line=1)
+    try:
+        parsed = FeedsFile.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        message = error["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{where}: {message}", path=path, line=_line_of(data, loc)) from None
+    seen: dict[str, int] = {}
+    for index, feed in enumerate(parsed.feeds):
+        if feed.id in seen:
+            raise ConfigError(
+                f"duplicate feed id {feed.id!r} (first defined as feed #{seen[feed.id] + 1})",
+                path=path, line=_line_of(data, ("feeds", index, "id")),
+            )
+        seen[feed.id] = index
+    if not resolve_paths:
+        return parsed.feeds
+    base = base_dir or Path.cwd()
+    return [f.model_copy(update={"url": _resolve_local(f.url, base)}) for f in parsed.feeds]
+
+
+def load_feeds(path: Path, *, resolve_paths: bool = True) -> list[FeedConfig]:
+    """Read and validate feeds.yaml (relative file URLs resolved against its directory)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+    return parse_feeds_yaml(text, path=str(path), base_dir=Path(path).resolve().parent,
+                            resolve_paths=resolve_paths)
+
+
+def _format_seconds(seconds: float) -> str:
+    for unit, size in (("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+def feeds_to_yaml(feeds: list[FeedConfig]) -> str:
+    """feeds.yaml text for ``feeds`` (the format documented above)."""
+    out = StringIO()
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = None
+    yaml.width = 4096
+    entries = []
+    for f in feeds:
+        entry: dict[str, Any] = {"id": f.id, "url": f.url}
+        if f.language:
+            entry["language"] = f.language
+        if f.poll != PollBounds():
+            entry["poll"] = {"min": _format_seconds(f.poll.min), "max": _format_seconds(f.poll.max)}
+        if f.full_text:
+            entry["full_text"] = True
+        if f.tags:
+            entry["tags"] = list(f.tags)
+        entries.append(entry)
+    yaml.dump({"feeds": entries}, out)
+    return out.getvalue()

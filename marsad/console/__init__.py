@@ -1,0 +1,1 @@
+"""The operator console: HTTP API, web page and API tokens (`marsad api`, `marsad tokens`)."""

@@ -1,0 +1,298 @@
+"""The normalize stage's text cleaning: HTML → lines → chrome removed → repeats collapsed.
+
+The clean text is what rules see and what evidence offsets index, so kept lines keep
+their original wording exactly (only outer whitespace is trimmed) and are joined with
+"\\n"; comparisons (title repeated in the body, repeated paragraphs) use the folded form
+(``streams.textnorm.fold``) so that spelling variants of the same line still collapse.
+
+Along the way the article's metadata is read from the text: published time (the feed's
+value wins), agency credit, language. Everything removed is listed with its reason so that
+a wrong removal can be seen and fixed.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from streams.clean_chrome import (
+    classify_line,
+    inline_credit_agencies,
+    leading_dateline,
+)
+from streams.clean_dates import find_dates, normalize_feed_date
+from streams.language import detect_language
+from streams.textnorm import fold
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line (or a line's dateline prefix) left out of the clean text, and why:
+    "chrome:<kind>", "read-also", "repeated-title", "repeated-line", "repeated-body",
+    "continuation-marker", "footer", "agency-credit", "dateline"."""
+
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CleanArticle:
+    title: str
+    text: str
+    language: str | None
+    published: str | None  # ISO 8601
+    agency: str | None  # credited news agency id ("dpa", "afp", "reuters" …)
+    removed: tuple[RemovedLine, ...]
+
+
+# ------------------------------------------------------------------------------ HTML
+
+_DROPPED_ELEMENTS = (
+    "script, style, noscript, template, nav, iframe, svg, canvas, form, button, select, "
+    "textarea, object, embed, aside, footer, [hidden], [aria-hidden=true]"
+)
+_BLOCK_ELEMENTS = (
+    "p, div, li, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, section, article, header, main, "
+    "figure, figcaption, table, tr, dl, dt, dd, address, details, summary, hr, caption, center"
+)
+_PUBLISHED_META = (
+    'meta[property="article:published_time"]',
+    'meta[name="article:published_time"]',
+    'meta[itemprop="datePublished"]',
+    'meta[name="pubdate"]',
+    'meta[name="publishdate"]',
+    'meta[name="date"]',
+    'meta[name="DC.date.issued"]',
+)
+# Private separators: a block boundary and a <br>. Neither occurs in real article text
+# once whitespace is collapsed, and both count as line breaks for str.splitlines().
+_BLOCK_BREAK = "\u2029"
+_LINE_BREAK = "\u2028"
+_HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*(?:[\s/>]|$)|/[a-zA-Z]|!--|!doctype)", re.I)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+
+
+def _html_lines(markup: str) -> tuple[list[str], str | None]:
+    """The text lines of an HTML document or fragment and its published time, if the
+    markup states one (article:published_time, datePublished, <time datetime>)."""
+    tree = LexborHTMLParser(markup)
+    published = _html_published(tree)
+    # Innermost first: a node is never touched after an ancestor of it was destroyed.
+    for node in reversed(tree.css(_DROPPED_ELEMENTS)):
+        node.decompose()
+    root = tree.body or tree.root
+    if root is None:
+        return [], published
+    articles = root.css("article")
+    if articles:
+        # The article element holds the story; the rest of the page is navigation.
+        root = max(articles, key=lambda node: len(node.text(deep=True)))
+    for node in root.css("pre"):
+        node.replace_with(_BLOCK_BREAK + node.text(deep=True).replace("\n", _LINE_BREAK) + _BLOCK_BREAK)
+    for node in root.css("br"):
+        node.replace_with(_LINE_BREAK)
+    for node in root.css("td, th"):
+        node.insert_after(" ")
+    for node in root.css(_BLOCK_ELEMENTS):
+        node.insert_before(_BLOCK_BREAK)
+        node.insert_after(_BLOCK_BREAK)
+    text = _HTML_SPACE.sub(" ", root.text(deep=True, separator=""))
+    lines = [line.strip() for line in text.splitlines()]
+    return [line for line in lines if line], published
+
+
+def _html_published(tree: LexborHTMLParser) -> str | None:
+    for selector in _PUBLISHED_META:
+        node = tree.css_first(selector)
+        if node is not None:
+            value = normalize_feed_date(node.attributes.get("content"))
+            if value:
+                return value
+    node = tree.css_first("time[datetime]")
+    if node is not None:
+        return normalize_feed_date(node.attributes.get("datetime"))
+    return None
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of ``html``: one line per paragraph, block or <br>; script, style,
+    nav, aside, footer, forms and hidden elements dropped; outer whitespace trimmed."""
+    return "\n".join(_html_lines(html)[0])
+
+
+# ------------------------------------------------------------------------- cleaning
+
+_KEY_WORD = re.compile(r"\w+")
+# Repeats shorter than this are left alone: "س:" / "ج:" in an interview repeat legitimately.
+MIN_REPEAT_KEY_CHARS = 20
+# Headlines a bare "اقرأ أيضاً" label introduces: up to this many short lines after it.
+MAX_LINKED_HEADLINES = 3
+LINKED_HEADLINE_MAX_WORDS = 16
+_SENTENCE_END = re.compile(r"[.!?؟…]['\"”»)]*$")
+# The first lines of prose may open with the date ("القاهرة في 7 ديسمبر 2021 -").
+LEAD_DATE_CHARS = 120
+
+
+def _comparison_key(folded: str) -> str:
+    """Folded words only: punctuation, quotes and spacing do not make two lines differ."""
+    return " ".join(_KEY_WORD.findall(folded))
+
+
+def _body_lines(content: str, content_type: str) -> tuple[list[str], str | None]:
+    if content_type != "text/plain" and _LOOKS_LIKE_HTML.search(content):
+        return _html_lines(content)
+    if content_type != "text/plain" and _ENTITY.search(content):
+        content = html_lib.unescape(content)
+    lines = [line.strip() for line in content.splitlines()]
+    return [line for line in lines if line], None
+
+
+def _clean_title(title: str, content_type: str) -> str:
+    if content_type != "text/plain":
+        if _LOOKS_LIKE_HTML.search(title):
+            title = " ".join(_html_lines(title)[0])
+        elif _ENTITY.search(title):
+            title = html_lib.unescape(title)
+    return " ".join(title.split())
+
+
+def _is_linked_headline(line: str) -> bool:
+    return len(line.split()) <= LINKED_HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)
+
+
+@dataclass(slots=True)
+class _Kept:
+    position: int
+    text: str
+    folded: str
+
+
+def clean_article(
+    *,
+    title: str,
+    content: str,
+    content_type: str = "text/html",
+    published: str | None = None,
+    language: str | None = None,
+) -> CleanArticle:
+    """Clean one feed item (see the module docstring). Pure: no I/O."""
+    clean_title = _clean_title(title, content_type)
+    lines, markup_published = _body_lines(content, content_type)
+
+    removed: list[tuple[int, RemovedLine]] = []
+    kept: list[_Kept] = []
+    meta_published: str | None = None
+    credit_line_agencies: list[str] = []
+    dateline_agencies: list[str] = []
+    prose_agencies: list[str] = []
+    linked_headlines_left = 0
+
+    for position, line in enumerate(lines):
+        folded = fold(line)
+        if linked_headlines_left:
+            if _is_linked_headline(line):
+                removed.append((position, RemovedLine("read-also", line)))
+                linked_headlines_left -= 1
+                continue
+            linked_headlines_left = 0
+        kind = classify_line(line, folded)
+        if kind.reason is not None:
+            removed.append((position, RemovedLine(kind.reason, line)))
+            if kind.published is not None and meta_published is None:
+                meta_published = kind.published.iso
+            credit_line_agencies.extend(kind.agencies)
+            if kind.introduces_links:
+                linked_headlines_left = MAX_LINKED_HEADLINES
+            continue
+        dateline = leading_dateline(line)
+        if dateline is not None:
+            removed.append((position, RemovedLine("dateline", line[: dateline.end].strip())))
+            dateline_agencies.extend(dateline.agencies)
+            if dateline.published is not None and meta_published is None:
+                meta_published = dateline.published.iso
+            line = line[dateline.end:].strip()
+            folded = fold(line)
+        prose_agencies.extend(inline_credit_agencies(folded))
+        kept.append(_Kept(position, line, folded))
+
+    kept = _collapse_repeats(kept, clean_title, removed)
+    text = "\n".join(item.text for item in kept)
+
+    return CleanArticle(
+        title=clean_title,
+        text=text,
+        language=detect_language(f"{clean_title}\n{text}", language),
+        published=(
+            normalize_feed_date(published)
+            or markup_published
+            or meta_published
+            or _lead_date(kept)
+        ),
+        agency=next(iter(credit_line_agencies or dateline_agencies or prose_agencies), None),
+        removed=tuple(line for _, line in sorted(removed, key=lambda item: item[0])),
+    )
+
+
+def _collapse_repeats(
+    kept: list[_Kept], title: str, removed: list[tuple[int, RemovedLine]]
+) -> list[_Kept]:
+    """Drop body lines that repeat the title, and every later copy of a paragraph.
+
+    A run of two or more consecutive copies is reported as "repeated-body" (a page whose
+    whole body, or a block of it, was extracted twice), a single one as "repeated-line"."""
+    title_keys = _title_keys(title)
+    seen: set[str] = set()
+    result: list[_Kept] = []
+    copies: list[_Kept] = []  # the current run of consecutive copies
+
+    def flush() -> None:
+        reason = "repeated-body" if len(copies) >= 2 else "repeated-line"
+        removed.extend((item.position, RemovedLine(reason, item.text)) for item in copies)
+        copies.clear()
+
+    for item in kept:
+        key = _comparison_key(item.folded)
+        if key in title_keys:
+            removed.append((item.position, RemovedLine("repeated-title", item.text)))
+            continue
+        if len(key) >= MIN_REPEAT_KEY_CHARS:
+            if key in seen:
+                copies.append(item)
+                continue
+            seen.add(key)
+        if copies:
+            flush()
+        result.append(item)
+    if copies:
+        flush()
+    return result
+
+
+# "Title - Outlet", "Outlet | Title": the body may repeat the title without the outlet.
+_TITLE_SEPARATOR = re.compile(r"\s+[-–—|]\s+")
+MIN_TITLE_PART_WORDS = 4
+
+
+def _title_keys(title: str) -> frozenset[str]:
+    """Comparison keys a body line repeating the title may have."""
+    if not title:
+        return frozenset()
+    keys = {_comparison_key(fold(title))}
+    for part in _TITLE_SEPARATOR.split(title):
+        key = _comparison_key(fold(part))
+        if key.count(" ") + 1 >= MIN_TITLE_PART_WORDS:
+            keys.add(key)
+    keys.discard("")
+    return frozenset(keys)
+
+
+def _lead_date(kept: list[_Kept]) -> str | None:
+    """A full date at the very start of the first paragraph (a dateline in prose)."""
+    if not kept:
+        return None
+    dates = find_dates(kept[0].folded[:LEAD_DATE_CHARS])
+    return dates[0].iso if dates else None

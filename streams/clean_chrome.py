@@ -1,0 +1,407 @@
+"""Page chrome and credits, recognised one whole line at a time.
+
+A line is chrome only when the *whole* line is chrome: a share bar is a short line made
+only of share words and network names, a view counter is a counter word and a number,
+and so on. A sentence that merely contains such a word ("شارك الرئيس في القمة") is
+prose and stays. Patterns run on the folded line (``streams.textnorm.fold``: hamza forms,
+ة/ه, ى/ي, tanween, Arabic-Indic digits and Latin case are unified), so one pattern covers
+أيضاً/أيضًا/ايضا and ٤٦٣/463.
+
+Agency credits are recognised here too: a standalone credit line ("(د ب أ)"), a credit in
+parentheses inside prose, a dateline parenthesis opening a paragraph
+("( … / سبوتنيك - 07 ديسمبر 2021)") and a "CITY - AGENCY -" dateline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from streams.clean_dates import FoundDate, find_dates
+from streams.textnorm import fold
+
+
+
+def _folded_words(words) -> frozenset[str]:
+    """A vocabulary in folded spelling (so it may be written with أ, ى, ة …)."""
+    return frozenset(fold(word) for word in words)
+
+
+# ---------------------------------------------------------------------------- agencies
+
+# Folded spellings → agency id. Abbreviations are listed with single spaces between their
+# letters; dots in the text are treated as spaces ("د.ب.أ" = "د ب أ").
+_AGENCY_NAMES: dict[str, tuple[str, ...]] = {
+    "dpa": ("د ب ا", "dpa", "الانباء الالمانيه", "وكاله الانباء الالمانيه"),
+    "afp": ("ا ف ب", "afp", "فرانس برس", "وكاله فرانس برس", "الصحافه الفرنسيه",
+            "وكاله الصحافه الفرنسيه"),
+    "reuters": ("رويترز", "رويتر", "reuters"),
+    "sputnik": ("سبوتنيك", "سبوتنك", "sputnik"),
+    "mena": ("ا ش ا", "mena", "وكاله انباء الشرق الاوسط"),
+    "spa": ("واس", "spa", "وكاله الانباء السعوديه"),
+    "qna": ("قنا", "qna", "وكاله الانباء القطريه"),
+    "anadolu": ("الاناضول", "وكاله الاناضول", "الاناضول للانباء", "anadolu", "anadolu agency"),
+    "wam": ("وام", "wam", "وكاله انباء الامارات"),
+    "petra": ("بترا", "petra", "وكاله الانباء الاردنيه"),
+    "kuna": ("كونا", "kuna", "وكاله الانباء الكويتيه"),
+    "sana": ("سانا", "sana", "وكاله الانباء السوريه"),
+    "ap": ("ap", "a p", "اسوشيتد برس", "اسوشيتدبرس", "اسوشيتيد برس", "اسوشييتد برس",
+           "associated press", "ا ب"),
+    "xinhua": ("شينخوا", "xinhua"),
+    "tass": ("تاس", "tass"),
+    "ria": ("ريا نوفوستي", "نوفوستي", "ria novosti", "ria"),
+    "interfax": ("انترفاكس", "interfax"),
+    "irna": ("ارنا", "irna"),
+    "bna": ("بنا", "bna"),
+    "ona": ("العمانيه", "ona"),
+    "wafa": ("وفا", "wafa"),
+    "aps": ("واج", "aps"),
+    "map": ("لاماب", "ماب", "map"),
+    "tap": ("وات", "tap"),
+    "ina": ("واع", "ina"),
+    "suna": ("سونا", "suna"),
+    "upi": ("upi", "يو بي اي"),
+    "kyodo": ("كيودو", "kyodo"),
+    "yonhap": ("يونهاب", "yonhap"),
+    "bloomberg": ("بلومبرغ", "بلومبرج", "bloomberg"),
+}
+AGENCIES: dict[str, str] = {
+    " ".join(fold(name).split()): agency for agency, names in _AGENCY_NAMES.items() for name in names
+}
+# Words that may surround agency names in a credit without being one.
+_CREDIT_WORDS = _folded_words(
+    "وكالات ووكالات وكالة المصدر المصادر للأنباء مع و agencies agency source sources with and news"
+    .split()
+)
+_CREDIT_SPLIT = re.compile(r"\s*(?:[/,;|+\-–—:]|\s(?:و|and|&)\s)\s*")
+_CREDIT_STRIP = re.compile(r"^[\s(\[{«\"'\-–—]+|[\s)\]}»\"'.\-–—]+$")
+_DOTS = re.compile(r"[.\s]+")
+_AGENCY_ALT = "|".join(
+    re.escape(name).replace(r"\ ", r"[.\s]+")
+    for name in sorted(AGENCIES, key=len, reverse=True)
+)
+# An agency name inside a longer credit or dateline (word boundaries on both sides).
+_AGENCY_IN_TEXT = re.compile(rf"(?<![\w])و?(?P<name>{_AGENCY_ALT})(?![\w])")
+_PARENTHESIS = re.compile(r"\(([^()\n]{1,60})\)")
+_DATELINE_MARK = re.compile(r"[-–—:(]")
+# "موسكو - رويترز -", "القاهرة - أ ش أ:", "MOSCOW (Reuters) -" at the start of a paragraph.
+_DATELINE_CREDIT = re.compile(
+    rf"^[^\s.!?]{{1,30}}(?:\s[^\s.!?]{{1,30}}){{0,3}}?\s*(?:[-–—:,]\s*\(?|\()\s*"
+    rf"(?P<name>{_AGENCY_ALT})\s*\)?\s*[-–—:]"
+)
+
+
+def agency_key(text: str) -> str:
+    """The lookup form of a folded agency name: dots and runs of spaces as one space."""
+    return _DOTS.sub(" ", text).strip()
+
+
+def credit_agencies(folded: str) -> tuple[str, ...] | None:
+    """Agencies of a text that is *only* a credit ("د ب ا", "رويترز / ا ف ب",
+    "المصدر: وكالات"), else None. An empty tuple is a credit naming no agency."""
+    body = _CREDIT_STRIP.sub("", folded)
+    if not body or len(body.split()) > 10:
+        return None
+    agencies: list[str] = []
+    for chunk in _CREDIT_SPLIT.split(body):
+        key = agency_key(_CREDIT_STRIP.sub("", chunk))
+        if not key:
+            continue
+        agency = AGENCIES.get(key) or AGENCIES.get(key.replace(" ", ""))
+        if agency:
+            if agency not in agencies:
+                agencies.append(agency)
+            continue
+        # Several names in one chunk, or names with attached "و" ("رويترز وا ف ب").
+        named = agencies_in(key)
+        leftover = _AGENCY_IN_TEXT.sub(" ", key).split()
+        if not all(word in _CREDIT_WORDS for word in leftover):
+            return None
+        agencies.extend(agency for agency in named if agency not in agencies)
+    if not agencies and not any(word in _CREDIT_WORDS for word in body.split()):
+        return None
+    return tuple(agencies)
+
+
+def agencies_in(folded: str) -> tuple[str, ...]:
+    """Agency names anywhere in ``folded`` (used inside credits and datelines only)."""
+    found: list[str] = []
+    for match in _AGENCY_IN_TEXT.finditer(folded):
+        agency = AGENCIES.get(agency_key(match["name"]))
+        if agency and agency not in found:
+            found.append(agency)
+    return tuple(found)
+
+
+def inline_credit_agencies(folded: str) -> tuple[str, ...]:
+    """Agencies credited inside a prose line: a parenthesised credit ("(د ب أ)") anywhere,
+    or a "CITY - AGENCY -" dateline opening it."""
+    found: list[str] = []
+    if "(" in folded:
+        for match in _PARENTHESIS.finditer(folded):
+            for agency in credit_agencies(match.group(1)) or ():
+                if agency not in found:
+                    found.append(agency)
+    dateline = _DATELINE_CREDIT.match(folded) if _DATELINE_MARK.search(folded, 0, 130) else None
+    if dateline is not None:
+        agency = AGENCIES.get(agency_key(dateline["name"]))
+        if agency and agency not in found:
+            found.append(agency)
+    return tuple(found)
+
+
+# ------------------------------------------------------------------------ line classes
+
+@dataclass(frozen=True, slots=True)
+class LineClass:
+    """What a line is. ``reason`` None means prose to keep."""
+
+    reason: str | None
+    published: FoundDate | None = None
+    agencies: tuple[str, ...] = ()
+    # A bare "اقرأ أيضاً" label: the headline(s) it introduces follow on the next lines.
+    introduces_links: bool = False
+
+
+PROSE = LineClass(None)
+
+_LEADING_MARKS = re.compile(
+    r"^[\s•·▪▫◦‣⁃●○■□►▶▸◆◇★☆✓✔»>|*\-–—~=\u2022\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+"
+)
+_HAS_WORD = re.compile(r"\w")
+_EYE_ICONS = frozenset("👁👀")
+_COUNT = re.compile(r"^\d[\d,.]*\s*[km]?$")
+
+_VIEW_WORDS = (r"eye|views?|viewed|reads?|hits|visits|مشاهدات|مشاهده|المشاهدات|عدد المشاهدات|"
+               r"قراءات|قراءه|عدد القراءات|زيارات|زياره|شوهد|👁|👀")
+_VIEW_COUNTER = re.compile(
+    rf"^(?:{_VIEW_WORDS})\s*:?\s*\d[\d,.]*\s*[km]?(?:\s*(?:views?|مشاهده|مشاهدات|قراءه|قراءات|مره|مرات))?$"
+    r"|^\d[\d,.]*\s*[km]?\s*(?:views?|reads?|مشاهده|مشاهدات|قراءه|قراءات|زياره|زيارات)$"
+)
+_ICON_LABEL = re.compile(
+    r"^(?:profile|user|author|avatar|person|account|clock|calendar|time|date|eye|comment|"
+    r"comments|bookmark|icon|tags?|menu|search|close|home)$"
+)
+_PAGE_TOOL = re.compile(
+    r"^(?:حجم\s+الخط|تكبير\s+الخط|تصغير\s+الخط|a\s*\+\s*a\s*-|a\s*-\s*a\s*\+|a\+|a-|"
+    r"استمع(?:\s+(?:الي\s+|ل)?(?:ال)?(?:خبر|مقال|مقاله))?|listen(?:\s+to\s+(?:this\s+)?(?:article|story))?|"
+    r"حفظ|save|bookmark|تصغير|تكبير)$"
+)
+_ADVERT = re.compile(
+    r"^(?:advertisement|advert|ads?|sponsored(?:\s+content)?|اعلان|اعلانات|مساحه\s+اعلانيه|"
+    r"محتوي\s+(?:مدعوم|ممول)|اعلان\s+ممول)$"
+)
+_COPIED = re.compile(
+    r"^(?:تم\s+نسخ\b.*|(?:link|url|text|address)\s+(?:was\s+)?copied\b.*|copied(?:\s+to\s+clipboard)?!?|"
+    r"copy\s+(?:the\s+)?link|(?:ا?نسخ)\s+(?:ال)?رابط(?:\s+\S+)?)$"
+)
+_SLIDE = re.compile(
+    r"^(?:slide|شريحه|الشريحه|صوره|الصوره|photo|image|picture|img|الصور)\s*(?:رقم\s*)?\d+"
+    r"(?:\s*(?:/|of|من)\s*\d+)?$|^\d+\s*(?:/|of|من)\s*\d+$"
+)
+_COMMENT_COUNTER = re.compile(
+    r"^(?:التعليقات|تعليقات|التعليق|تعليق|عدد التعليقات|comments?|responses?|replies)"
+    r"\s*:?\s*[(\[]?\s*\d+\s*[)\]]?$"
+    r"|^[(\[]?\d+[)\]]?\s*(?:تعليق|تعليقات|comments?|responses?|replies)$"
+    r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments(?:\s+yet)?|التعليقات|comments)\.?$"
+)
+_COMMENT_PROMPT = re.compile(
+    r"^(?:افكارك\s+وتعليقاتك|اترك\s+(?:تعليقا|تعليقك|ردا)|اضف\s+(?:تعليقا|تعليقك|تعليق)|"
+    r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
+    r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"
+    r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment)\b"
+)
+_READ_ALSO = re.compile(
+    r"^(?:(?:اقرا|طالع|شاهد|انظر|تابع|اقراي|اقريي)\s+(?:ايضا|كذلك|المزيد)"
+    r"|(?:اقرا|طالع|شاهد)(?=\s*[:\-–|»])"
+    r"|(?:read|see|watch)\s+(?:also|more)|also\s+(?:read|see|watch)"
+    r"|(?:related(?:\s+(?:news|articles?|stories|posts|coverage|topics))?|more\s+(?:news|stories))"
+    r"(?=\s*[:\-–|»]|$)"
+    r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+صله|متعلقه|مرتبطه|مشابهه)"
+    r"|ذات\s+صله(?=\s*[:\-–|»]|$)|المزيد\s+من\s+الاخبار)"
+    r"(?=$|[\s:\-–|»\"'])"
+)
+# A read-also line that is only its label; the linked headline is on the next line(s).
+_READ_ALSO_LABEL_ONLY = re.compile(r"\s*[:\-–|»]?\s*$")
+_LINK_LIST_LABEL = re.compile(r"ايضا|كذلك|also|related|صله|متعلقه|مرتبطه|مشابهه|روابط")
+_CONTINUATION = re.compile(
+    r"^[(\[{]\s*(?:تستمر|يتبع|تتبع|يتواصل|تتمه|تابع|للمزيد|مزيد|المزيد|more|continued|cont'?d|"
+    r"to\s+be\s+continued|انتهي|end|نهايه)\s*(?:\.{1,3})?\s*[)\]}]$"
+    r"|^(?:يتبع|تستمر|يتبع\s*\.{2,3}|to\s+be\s+continued|continued\s+on\s+(?:the\s+)?next\s+page|"
+    r"-+\s*(?:more|end|انتهي)\s*-+|(?:more|end|انتهي)\s*-+)$"
+)
+_FOOTER = re.compile(
+    r"©|\(c\)\s*\d{4}|^copyright\b|جميع\s+الحقوق\s+محفوظه|الحقوق\s+محفوظه|حقوق\s+(?:النشر|الطبع)"
+    r"(?:\s+والتوزيع)?\s+محفوظه|all\s+rights\s+reserved|حقوق\s+النشر\s+\d{4}"
+)
+_SUBSCRIBE = re.compile(
+    r"^(?:اشترك|اشتركوا|اشتركي|سجل|سجلوا|subscribe|sign\s+up|join)\b.*"
+    r"(?:نشر|بريد|قنا|newsletter|inbox|e-?mail|الان|now|مجانا|free|تلغرام|تيليجرام|تليجرام|telegram|"
+    r"يوتيوب|youtube|واتساب|whatsapp|للحصول|لتصلك|to\s+get|to\s+receive|اخر\s+الاخبار|latest|updates|"
+    r"تنبيهات|alerts)"
+    r"|^(?:النشره\s+البريديه|القايمه\s+البريديه|newsletter|نشرتنا\s+البريديه)\s*:?$"
+)
+_SOCIAL = (r"فيسبوك|فيس\s*بوك|تويتر|انستغرام|انستجرام|انستقرام|يوتيوب|تلغرام|تيليجرام|تليجرام|"
+           r"واتساب|واتس\s*اب|تيك\s*توك|لينكد\s*ان|سناب\s*شات|اخبار\s+جوجل|google\s+news|facebook|"
+           r"twitter|instagram|youtube|telegram|whatsapp|tiktok|linkedin|snapchat")
+_FOLLOW = re.compile(
+    rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
+    rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
+)
+_TAG_LIST = re.compile(
+    r"^(?:الوسوم|وسوم|الكلمات\s+المفتاحيه|كلمات\s+مفتاحيه|الكلمات\s+الداله|كلمات\s+داله|"
+    r"tags|tagged(?:\s+with)?|topics|keywords|هاشتاغ|الموضوعات|التصنيفات|تصنيف|categories)"
+    r"\s*(?::.*|$)"
+    r"|^(?:#\w+[\s,]*)+$"
+)
+_RELATIVE_TIME = re.compile(
+    r"^(?:منذ|قبل)\s+(?:\d+\s*)?(?:دقيقه|دقيقتين|دقايق|ساعه|ساعتين|ساعات|يوم|يومين|ايام|اسبوع|"
+    r"اسبوعين|اسابيع|شهر|شهرين|اشهر)$"
+    r"|^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago$"
+    r"|^(?:\d+\s*(?:min|mins|minutes?|دقيقه|دقايق)\s*(?:read|قراءه|للقراءه))$"
+    r"|^(?:وقت|مده)\s+القراءه\s*:?\s*\d+.*$|^reading\s+time\s*:?\s*\d+.*$"
+)
+# Words a date line may hold besides the date: labels, weekdays, "at".
+_DATE_LINE_WORDS = _folded_words(
+    "clock calendar time date updated update published posted last on at am pm gmt utc "
+    "نشر في بتاريخ تاريخ النشر اخر تحديث التحديث تم التاريخ الساعه اليوم بتوقيت غرينتش جرينتش "
+    "الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت "
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
+    "ص م صباحا مساء".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+_SHARE_CORE = _folded_words(
+    "شارك شاركها شاركه شاركوا شاركي مشاركه المشاركه share shares shared sharing tweet pin "
+    "facebook فيسبوك فيس twitter تويتر x whatsapp واتساب واتس telegram تلغرام تيليجرام "
+    "تليجرام linkedin لينكدان لينكد pinterest reddit messenger ماسنجر email e-mail mail "
+    "gmail sms print طباعه اطبع copy نسخ انسخ instagram انستغرام انستجرام tiktok snapchat "
+    "vk tumblr غرد تغريد بريد".split()
+)
+_SHARE_FILLER = _folded_words(
+    "علي عبر via on to this the article post story page link المقال الخبر الموضوع الصفحه "
+    "هذا هذه with your friends اصدقائك مع in في and و or او بوك اب ان تيك توك سناب شات "
+    "الرابط رابط الالكتروني البريد url by".split()
+)
+_SHARE_TOKEN = re.compile(r"[^\s|,/·•:;()\[\]{}]+")
+
+SHORT_LINE_WORDS = 12  # chrome lines are short; prose longer than this is never chrome
+
+
+def _is_share_bar(core: str) -> bool:
+    tokens = _SHARE_TOKEN.findall(core)
+    if not tokens or len(tokens) > SHORT_LINE_WORDS:
+        return False
+    has_core = False
+    for token in tokens:
+        if token in _SHARE_CORE:
+            has_core = True
+        elif token not in _SHARE_FILLER and not token.isdigit():
+            return False
+    return has_core
+
+
+def _date_line(core: str) -> FoundDate | None:
+    """The date of a line that holds a date and nothing but date labels, else None."""
+    dates = find_dates(core)
+    if not dates:
+        return None
+    rest = core
+    for found in reversed(dates):
+        rest = rest[: found.start] + " " + rest[found.end:]
+    if any(word not in _DATE_LINE_WORDS for word in _WORD.findall(rest)):
+        return None
+    return dates[0]
+
+
+def classify_line(line: str, folded: str | None = None) -> LineClass:
+    """Classify one stripped, non-empty line (``folded`` = ``fold(line)`` when known)."""
+    if folded is None:
+        folded = fold(line)
+    marks = _LEADING_MARKS.match(folded)
+    core = " ".join((folded[marks.end():] if marks else folded).split())
+    if not core or not _HAS_WORD.search(core):
+        return LineClass("chrome:symbols")
+    if marks and _EYE_ICONS.intersection(marks.group()) and _COUNT.match(core):
+        return LineClass("chrome:view-counter")  # "👁 200": the icon is the label
+    words = core.count(" ") + 1
+    if words > 40:
+        return PROSE
+    read_also = _READ_ALSO.match(core)
+    if read_also is not None:
+        label_only = _READ_ALSO_LABEL_ONLY.match(core, read_also.end()) is not None
+        # "اقرأ أيضاً" / "Related" head a list of links; "اقرأ المزيد" / "Read more" is a button.
+        heads_links = label_only and _LINK_LIST_LABEL.search(read_also.group()) is not None
+        return LineClass("read-also", introduces_links=heads_links)
+    if words > 25:
+        return PROSE
+    if _FOOTER.search(core):
+        return LineClass("footer")
+    if words > SHORT_LINE_WORDS:
+        return PROSE
+    if _CONTINUATION.match(core):
+        return LineClass("continuation-marker")
+    credit = credit_agencies(core)
+    if credit is not None:
+        return LineClass("agency-credit", agencies=credit)
+    if _VIEW_COUNTER.match(core):
+        return LineClass("chrome:view-counter")
+    if _COMMENT_COUNTER.match(core):
+        return LineClass("chrome:comment-counter")
+    if _ICON_LABEL.match(core):
+        return LineClass("chrome:icon-label")
+    if _PAGE_TOOL.match(core):
+        return LineClass("chrome:page-tool")
+    if _ADVERT.match(core):
+        return LineClass("chrome:advert")
+    if _COPIED.match(core):
+        return LineClass("chrome:copied")
+    if _SLIDE.match(core):
+        return LineClass("chrome:slide")
+    if _COMMENT_PROMPT.match(core):
+        return LineClass("chrome:comment-prompt")
+    if _SUBSCRIBE.match(core):
+        return LineClass("chrome:subscribe")
+    if _FOLLOW.match(core):
+        return LineClass("chrome:follow")
+    if _TAG_LIST.match(core):
+        return LineClass("chrome:tags")
+    if _RELATIVE_TIME.match(core):
+        return LineClass("chrome:relative-time")
+    if _is_share_bar(core):
+        return LineClass("chrome:share")
+    found = _date_line(core)
+    if found is not None:
+        return LineClass("chrome:date", published=found)
+    return PROSE
+
+
+# A paragraph opening with a parenthesis ("( أردو بوینت نتورك ۔ / سبوتنيك - 07 ديسمبر 2021ء)")
+# is a dateline when the parenthesis holds an agency or a date.
+_LEADING_PARENTHESIS = re.compile(r"^\(([^()\n]{1,160})\)\s*(?:[-–—:]\s*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    end: int  # characters of the line the dateline covers (parenthesis and following spaces)
+    agencies: tuple[str, ...]
+    published: FoundDate | None
+
+
+def leading_dateline(line: str) -> Dateline | None:
+    """A dateline parenthesis opening ``line`` (which must be followed by prose)."""
+    match = _LEADING_PARENTHESIS.match(line)
+    if match is None or match.end() >= len(line):
+        return None
+    inside = fold(match.group(1))
+    # An agency counts only as a whole part of the parenthesis ("… / سبوتنيك - …"), so
+    # "(Spa town of Bath)" is no dateline.
+    agencies: list[str] = []
+    for chunk in _CREDIT_SPLIT.split(inside):
+        agency = AGENCIES.get(agency_key(_CREDIT_STRIP.sub("", chunk)))
+        if agency and agency not in agencies:
+            agencies.append(agency)
+    dates = find_dates(inside)
+    if not agencies and not dates:
+        return None
+    return Dateline(match.end(), tuple(agencies), dates[0] if dates else None)

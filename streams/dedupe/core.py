@@ -1,0 +1,182 @@
+"""The duplicate detector: exact (URL, content hash), near (MinHash + LSH) and stories."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from streams.dedupe.lsh import band_keys
+from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard
+from streams.dedupe.shingles import Features, content_hash, extract_features
+from streams.dedupe.store import DedupeStore, Lookup, StoredArticle, StoreLimits
+from streams.dedupe.stories import PROMINENT_TERMS, STORED_TERMS, best_story
+from streams.dedupe.urls import canonical_url
+
+_DUP_TAG, _STORY_TAG = b"d", b"s"
+
+
+@dataclass(frozen=True)
+class DedupeConfig:
+    num_perm: int = 128
+    shingle_size: int = 3  # word 3-grams of the folded text
+    threshold: float = 0.45  # estimated Jaccard at or above which an article is a copy
+    story_threshold: float = 0.14  # Jaccard of top content terms to join a story
+    window_seconds: float = 7 * 86400
+    story_window_seconds: float = 3 * 86400
+    max_signatures: int = 200_000
+    lsh_bands: int = 32  # 32 bands x 4 rows: P(candidate) 0.87 at s=0.5, 0.98 at s=0.6
+    # A shorter text that is almost entirely inside a longer one (a copy with a paragraph
+    # dropped, or with chrome the cleaner missed) is a copy too, if not much shorter.
+    containment: float = 0.85
+    min_size_ratio: float = 0.4
+    # Below this many shingles an estimate is too coarse: demand a closer match.
+    short_shingles: int = 12
+    short_threshold: float = 0.75
+
+    def store_limits(self) -> StoreLimits:
+        return StoreLimits(window_seconds=self.window_seconds,
+                           story_ttl_seconds=max(self.window_seconds, self.story_window_seconds),
+                           max_signatures=self.max_signatures)
+
+
+@dataclass(frozen=True)
+class DedupeInput:
+    id: str
+    feed: str
+    url: str
+    title: str
+    text: str
+    published: str | None = None
+    seen_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class DedupeDecision:
+    duplicate_of: str | None
+    kind: str | None  # "exact-url" | "exact-content" | "near" | None
+    similarity: float | None
+    story_id: str
+    story_sources: int
+    content_hash: str
+    canonical_url: str
+    story_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    canonical_url: str
+    content_hash: str
+    features: Features
+    record: StoredArticle
+    query: Lookup
+
+
+def _event_time(published: str | None, seen_at: float) -> float:
+    if published:
+        try:
+            parsed = datetime.fromisoformat(published.replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=timezone.utc)
+            return parsed.timestamp()
+    return seen_at
+
+
+@dataclass
+class Deduplicator:
+    store: DedupeStore
+    config: DedupeConfig = field(default_factory=DedupeConfig)
+
+    def __post_init__(self) -> None:
+        if self.config.num_perm % self.config.lsh_bands:
+            raise ValueError("num_perm must be a multiple of lsh_bands")
+        self._hasher = MinHasher(self.config.num_perm)
+
+    # -- preparation (pure) -------------------------------------------------------------
+    def prepare(self, article: DedupeInput) -> _Prepared:
+        cfg = self.config
+        canonical = canonical_url(article.url)
+        features = extract_features(article.title, article.text, cfg.shingle_size)
+        # the body decides exact identity; a title-only item is identified by its title
+        hashed_tokens = features.body_tokens or features.title_tokens
+        digest = content_hash(hashed_tokens) if hashed_tokens else ""
+        signature = self._hasher.signature(features.dup_shingles)
+        seen_at = article.seen_at or time.time()
+        terms = tuple(features.story_terms[:STORED_TERMS])
+        record = StoredArticle(
+            id=article.id, feed=article.feed, story_id=article.id,
+            event_time=_event_time(article.published, seen_at),
+            shingle_count=int(features.dup_shingles.size), signature=signature, terms=terms,
+        )
+        buckets: list[bytes] = []
+        if features.dup_shingles.size:
+            buckets += band_keys(signature, cfg.lsh_bands, _DUP_TAG)
+        buckets += [_STORY_TAG + hashlib.blake2b(t.encode(), digest_size=8).digest()
+                    for t in terms[:PROMINENT_TERMS]]
+        url_key = hashlib.sha256(canonical.encode()).hexdigest()[:32] if canonical else None
+        query = Lookup(url_key=url_key, content_key=digest or None, buckets=buckets)
+        return _Prepared(canonical, digest, features, record, query)
+
+    def is_near_duplicate(self, record: StoredArticle, other: StoredArticle) -> float | None:
+        """The estimated similarity when ``record`` is a copy of ``other``, else None."""
+        cfg = self.config
+        if record.shingle_count == 0 or other.shingle_count == 0:
+            return None
+        similarity = estimate_jaccard(record.signature, other.signature)
+        smaller = min(record.shingle_count, other.shingle_count)
+        if smaller < cfg.short_shingles:
+            return similarity if similarity >= cfg.short_threshold else None
+        if similarity >= cfg.threshold:
+            return similarity
+        ratio = smaller / max(record.shingle_count, other.shingle_count)
+        if ratio >= cfg.min_size_ratio and \
+                estimate_containment(similarity, record.shingle_count, other.shingle_count) >= cfg.containment:
+            return similarity
+        return None
+
+    # -- decision (one lookup, one write) --------------------------------------------------
+    def process(self, article: DedupeInput) -> DedupeDecision:
+        prepared = self.prepare(article)
+        record = prepared.record
+        found = self.store.lookup(prepared.query)
+
+        original, kind, similarity = None, None, None
+        if found.url_match is not None and found.url_match.id != record.id:
+            original, kind = found.url_match, "exact-url"
+            similarity = estimate_jaccard(record.signature, original.signature)
+        elif found.content_match is not None and found.content_match.id != record.id:
+            original, kind, similarity = found.content_match, "exact-content", 1.0
+        else:
+            for candidate in found.candidates:
+                if candidate.id == record.id:
+                    continue
+                score = self.is_near_duplicate(record, candidate)
+                if score is not None and (similarity is None or score > similarity):
+                    original, kind, similarity = candidate, "near", score
+
+        def decision(story_id: str, sources: int, reason: str | None) -> DedupeDecision:
+            return DedupeDecision(
+                duplicate_of=original.id if original else None, kind=kind,
+                similarity=round(similarity, 4) if similarity is not None else None,
+                story_id=story_id, story_sources=sources, content_hash=prepared.content_hash,
+                canonical_url=prepared.canonical_url, story_reason=reason,
+            )
+
+        if original is not None:
+            sources = self.store.join_story(original.story_id, article.feed)
+            return decision(original.story_id, sources, f"{kind} duplicate of {original.id}")
+
+        link = best_story(
+            record.terms, record.event_time,
+            [c for c in found.candidates if c.id != record.id],
+            threshold=self.config.story_threshold, window_seconds=self.config.story_window_seconds,
+        )
+        if link is not None:
+            record = StoredArticle(record.id, record.feed, link.story_id, record.event_time,
+                                   record.shingle_count, record.signature, record.terms)
+        sources = self.store.record(record, prepared.query)
+        return decision(record.story_id, sources, link.reason if link else None)

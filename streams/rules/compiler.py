@@ -1,0 +1,442 @@
+"""All enabled rules → one matcher.
+
+Every term word and entity-name spelling is reduced to a *core* (the word without the ال
+it was written with and without a final ة) and all cores go into one Aho-Corasick
+automaton (pyahocorasick). Per article the automaton runs once over the folded text; each
+hit is checked against its token (allowed clitics and suffixes, following words of a
+phrase), which gives the leaves that fired; only the rules that use a fired leaf (plus the
+few that can hold with no leaf at all, e.g. a bare ``not``) are then evaluated. Regexes run
+as one RE2 set first and individually only when the set says they match. The cost per
+article therefore follows the text and the hits, not the number of rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import ahocorasick
+import orjson
+import re2
+
+from alerts.durations import parse_duration
+from marsad.messages import RuleSetMessage
+from streams.rules.loader import Issue, Located, RuleSetError, entity_validator, rule_validator, schema_issues
+from streams.rules.model import (
+    DEFAULT_SEVERITY,
+    DEFAULT_WITHIN,
+    AllNode,
+    AnyNode,
+    EntityLeaf,
+    Leaf,
+    LeafNode,
+    NearNode,
+    Node,
+    NotNode,
+    QuantityLeaf,
+    RegexLeaf,
+    Rule,
+    TermsLeaf,
+    fires_without_leaves,
+    leaf_ids,
+)
+from streams.rules.morphology import WordSpec, term_word, words_of
+from streams.rules.variants import VariantOptions, entity_variants
+from streams.textnorm import _fold_char
+
+LEAF_KEYS = ("terms", "entity", "quantity", "regex")
+Where = Callable[[int | None, tuple], tuple[str | None, int | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A term or an entity spelling: one or more words that must follow each other."""
+
+    words: tuple[WordSpec, ...]
+    text: str  # folded words joined by spaces
+
+
+@dataclass
+class EntityInfo:
+    id: str
+    kind: str
+    phrases: dict[int, str] = field(default_factory=dict)  # phrase id → variant text
+
+
+def ruleset_version(raw_rules: list[dict[str, Any]], entities: dict[str, Any]) -> str:
+    """Content hash of a rule set: the same rules and entities give the same version."""
+    blob = orjson.dumps({"rules": raw_rules, "entities": entities}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def fold_regex(pattern: str) -> str:
+    """A pattern that runs on folded text: Arabic letters are folded like the text (أ → ا);
+    ASCII is left alone (escapes such as \\D must not be lower-cased; matching is
+    case-insensitive instead)."""
+    out = []
+    for ch in pattern:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        folded = _fold_char(ch)
+        # Arabic punctuation folds to ASCII punctuation, which must stay a literal (؟ → \?).
+        out.append("".join(c if c.isalnum() or c.isspace() else re2.escape(c) for c in folded))
+    return "".join(out)
+
+
+def regex_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.max_mem = 64 << 20
+    options.log_errors = False  # errors are reported as file:line issues instead
+    return options
+
+
+class Compiler:
+    """Builds a CompiledRuleSet; collects every issue before failing."""
+
+    def __init__(self, entities: dict[str, Any], units: Any, where: Where):
+        self.entities_raw = entities
+        self.units = units
+        self.where = where
+        self.issues: list[Issue] = []
+        self.phrases: list[Phrase] = []
+        self.phrase_ids: dict[tuple[WordSpec, ...], int] = {}
+        self.leaves: list[Leaf] = []
+        self.leaf_ids: dict[tuple, int] = {}
+        self.leaf_rules: list[list[int]] = []
+        self.entity_info: dict[str, EntityInfo] = {}
+        self.regex_cache: dict[str, Any] = {}
+
+    # --- issues -------------------------------------------------------------------------
+    def issue(self, rule_index: int | None, path: tuple, reason: str) -> None:
+        file, line = self.where(rule_index, path)
+        self.issues.append(Issue(reason, file, line))
+
+    # --- phrases and leaves ---------------------------------------------------------------
+    def phrase(self, specs: tuple[WordSpec, ...]) -> int:
+        pid = self.phrase_ids.get(specs)
+        if pid is None:
+            pid = len(self.phrases)
+            self.phrases.append(Phrase(specs, " ".join(s.word for s in specs)))
+            self.phrase_ids[specs] = pid
+        return pid
+
+    def leaf(self, key: tuple, make: Callable[[], Leaf]) -> int:
+        lid = self.leaf_ids.get(key)
+        if lid is None:
+            lid = len(self.leaves)
+            self.leaves.append(make())
+            self.leaf_rules.append([])
+            self.leaf_ids[key] = lid
+        return lid
+
+    def entity(self, entity_id: str) -> EntityInfo:
+        info = self.entity_info.get(entity_id)
+        if info is not None:
+            return info
+        raw = self.entities_raw[entity_id]
+        names = list(raw.get("names") or []) + list(raw.get("aliases") or [])
+        opts = raw.get("variants") or {}
+        options = VariantOptions(
+            generate=opts.get("generate", True), g=opts.get("g", True),
+            qaf=opts.get("qaf", False), long_vowels=opts.get("long_vowels", True),
+        )
+        info = EntityInfo(entity_id, str(raw.get("kind", "")))
+        for variant in entity_variants(entity_id, names, options, raw.get("exclude")).variants:
+            specs = tuple(
+                term_word(w, exact=False, first=i == 0, entity=True) for i, w in enumerate(variant.words)
+            )
+            info.phrases.setdefault(self.phrase(specs), variant.text)
+        self.entity_info[entity_id] = info
+        return info
+
+    # --- conditions ---------------------------------------------------------------------
+    def condition(self, ri: int, cond: dict[str, Any], path: tuple) -> Node | None:
+        parts: list[Node] = []
+        if "within" in cond and "near" not in cond:
+            self.issue(ri, path + ("within",), "`within` is a modifier of `near` and needs it")
+        if "exact" in cond and "terms" not in cond:
+            self.issue(ri, path + ("exact",), "`exact` applies to `terms` and needs it")
+        for key, value in cond.items():
+            if key in ("within", "exact"):
+                continue
+            node = self.part(ri, key, value, cond, path + (key,))
+            if node is not None:
+                parts.append(node)
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else AllNode(tuple(parts))
+
+    def part(self, ri: int, key: str, value: Any, cond: dict[str, Any], path: tuple) -> Node | None:
+        if key in ("all", "any"):
+            children = [self.condition(ri, c, path + (i,)) for i, c in enumerate(value)]
+            if any(c is None for c in children):
+                return None
+            return AllNode(tuple(children)) if key == "all" else AnyNode(tuple(children))
+        if key == "not":
+            items = value if isinstance(value, list) else [value]
+            subpaths = [path + (i,) for i in range(len(items))] if isinstance(value, list) else [path]
+            children = [self.condition(ri, c, p) for c, p in zip(items, subpaths)]
+            if any(c is None for c in children):
+                return None
+            return NotNode(children[0] if len(children) == 1 else AnyNode(tuple(children)))
+        if key == "near":
+            ids = []
+            for i, item in enumerate(value):
+                leaf_keys = [k for k in item if k != "exact"]
+                if len(leaf_keys) != 1 or leaf_keys[0] not in LEAF_KEYS:
+                    self.issue(ri, path + (i,), "each `near` item must be one leaf (terms, entity, quantity or regex)")
+                    continue
+                k = leaf_keys[0]
+                lid = self.leaf_for(ri, k, item[k], item, path + (i, k))
+                if lid is not None:
+                    ids.append(lid)
+            if len(ids) != len(value):
+                return None
+            return NearNode(tuple(ids), int(cond.get("within", DEFAULT_WITHIN)))
+        lid = self.leaf_for(ri, key, value, cond, path)
+        return None if lid is None else LeafNode(lid)
+
+    def leaf_for(self, ri: int, key: str, value: Any, cond: dict[str, Any], path: tuple) -> int | None:
+        if key == "terms":
+            return self.terms_leaf(ri, value, bool(cond.get("exact", False)), path)
+        if key == "entity":
+            return self.entity_leaf(ri, value, path)
+        if key == "quantity":
+            return self.quantity_leaf(ri, value, path)
+        if key == "regex":
+            return self.regex_leaf(ri, value, path)
+        self.issue(ri, path, f"unknown condition {key!r}")
+        return None
+
+    def terms_leaf(self, ri: int, value: Any, exact: bool, path: tuple) -> int | None:
+        terms = [value] if isinstance(value, str) else list(value)
+        phrase_ids: list[int] = []
+        for i, term in enumerate(terms):
+            words = words_of(term)
+            if not words:
+                self.issue(ri, path + ((i,) if not isinstance(value, str) else ()),
+                           f"term {term!r} has no letters or digits")
+                continue
+            specs = tuple(term_word(w, exact=exact) for w in words)
+            phrase_ids.append(self.phrase(specs))
+        if not phrase_ids:
+            return None
+        key = ("terms", tuple(sorted(set(phrase_ids))), exact)
+        return self.leaf(key, lambda: TermsLeaf(tuple(dict.fromkeys(phrase_ids)), exact))
+
+    def entity_leaf(self, ri: int, value: Any, path: tuple) -> int | None:
+        ids = [value] if isinstance(value, str) else list(value)
+        ok = True
+        for i, eid in enumerate(ids):
+            if eid not in self.entities_raw:
+                known = ", ".join(sorted(self.entities_raw)[:20]) or "none: no entities file loaded"
+                self.issue(ri, path + ((i,) if not isinstance(value, str) else ()),
+                           f"unknown entity {eid!r} (known: {known})")
+                ok = False
+        if not ok:
+            return None
+        infos = [self.entity(eid) for eid in ids]
+        phrase_ids = tuple(dict.fromkeys(pid for info in infos for pid in info.phrases))
+        if not phrase_ids:
+            self.issue(ri, path, f"entity {', '.join(ids)} has no usable name")
+            return None
+        return self.leaf(("entity", tuple(ids)), lambda: EntityLeaf(tuple(ids), phrase_ids))
+
+    def quantity_leaf(self, ri: int, value: dict[str, Any], path: tuple) -> int | None:
+        unit = value["unit"]
+        lo, hi = value.get("min"), value.get("max")
+        if lo is not None and hi is not None and lo > hi:
+            self.issue(ri, path, f"min {lo} is greater than max {hi}")
+            return None
+        known = unit_names(self.units)
+        if known is not None and unit not in known:
+            self.issue(ri, path + ("unit",), f"unknown unit class {unit!r} (known: {', '.join(sorted(known))})")
+            return None
+        return self.leaf(("quantity", unit, lo, hi), lambda: QuantityLeaf(unit, lo, hi))
+
+    def regex_leaf(self, ri: int, pattern: str, path: tuple) -> int | None:
+        folded = fold_regex(pattern)
+        if folded not in self.regex_cache:
+            try:
+                compiled = re2.compile(folded, regex_options())
+            except re2.error as exc:
+                detail = exc.args[0] if exc.args else exc
+                if isinstance(detail, bytes):
+                    detail = detail.decode("utf-8", "replace")
+                self.issue(ri, path, f"invalid regex (RE2 syntax): {detail}")
+                return None
+            self.regex_cache[folded] = compiled
+        return self.leaf(("regex", folded), lambda: RegexLeaf(pattern, folded))
+
+    # --- rules --------------------------------------------------------------------------
+    def rule(self, ri: int, raw: dict[str, Any]) -> Rule | None:
+        try:
+            throttle = parse_duration(raw["throttle"]) if "throttle" in raw else 0.0
+        except ValueError as exc:
+            self.issue(ri, ("throttle",), f"throttle: {exc}")
+            return None
+        escalate = sorted(set((raw.get("escalate") or {}).get("sources", [])))
+        languages = raw.get("languages")
+        return Rule(
+            id=raw["id"],
+            title=raw.get("title") or raw["id"],
+            severity=raw.get("severity", DEFAULT_SEVERITY),
+            enabled=raw.get("enabled", True),
+            languages=[primary_language(x) for x in languages] if languages else None,
+            feeds=list(raw["feeds"]) if raw.get("feeds") else None,
+            throttle_seconds=throttle,
+            notify=list(raw.get("notify") or []),
+            escalate_at_sources=escalate,
+        )
+
+
+def unit_names(units: Any) -> set[str] | None:
+    """The unit class names a UnitClasses object knows, when it exposes them."""
+    if units is None:
+        return None
+    for attr in ("ids", "names", "classes", "units"):
+        value = getattr(units, attr, None)
+        if callable(value):
+            value = value()
+        if isinstance(value, dict):
+            return set(value)
+        if isinstance(value, (set, frozenset, list, tuple)):
+            return {getattr(v, "name", v) for v in value}
+    if isinstance(units, dict):
+        return set(units)
+    return None
+
+
+def primary_language(code: str) -> str:
+    return code.replace("_", "-").split("-")[0].lower()
+
+
+def compile_ruleset(
+    raw_rules: list[dict[str, Any]],
+    entities: dict[str, Any] | None,
+    units: Any = None,
+    *,
+    locations: list[Located] | None = None,
+    entities_located: Located | None = None,
+    validated: bool = False,
+    include_disabled: bool = False,
+):
+    """Validate and compile rules (plain dicts, as in YAML) with their entities.
+
+    Raises ``RuleSetError`` (a ConfigError) listing every problem. ``locations`` (from the
+    loader) turns rule paths into file:line; without it problems name ``rules[i]``."""
+    from streams.rules.matcher import CompiledRuleSet
+
+    entities = dict(entities or {})
+    raw_rules = list(raw_rules)
+
+    def where(ri: int | None, path: tuple) -> tuple[str | None, int | None]:
+        if ri is None:
+            return None, None
+        if locations is not None:
+            return locations[ri].path, locations[ri].line_of(path)
+        return f"rules[{ri}]" + (f" ({raw_rules[ri].get('id')})" if isinstance(raw_rules[ri], dict) else ""), None
+
+    issues: list[Issue] = []
+    if not validated:
+        if not isinstance(raw_rules, list):
+            raise RuleSetError([Issue("rules must be a list")])
+        for i, raw in enumerate(raw_rules):
+            loc = locations[i] if locations is not None else Located(raw, raw, where(i, ())[0] or "")
+            issues.extend(schema_issues(rule_validator(), raw, loc))
+        ent_loc = entities_located or Located(entities, entities, "entities")
+        issues.extend(schema_issues(entity_validator(), entities, ent_loc))
+        if issues:
+            raise RuleSetError(issues)
+
+    if units is None and _uses_quantities(raw_rules):
+        units = default_units()
+    compiler = Compiler(entities, units, where)
+
+    seen_ids: dict[str, int] = {}
+    rules: list[Rule] = []
+    conditions: list[Node] = []
+    for ri, raw in enumerate(raw_rules):
+        rid = raw["id"]
+        if rid in seen_ids:
+            first_file, first_line = where(seen_ids[rid], ("id",))
+            first = f"{first_file}:{first_line}" if first_file and first_line else (first_file or f"rules[{seen_ids[rid]}]")
+            compiler.issue(ri, ("id",), f"duplicate rule id {rid!r} (first defined at {first})")
+            continue
+        seen_ids[rid] = ri
+        rule = compiler.rule(ri, raw)
+        enabled = raw.get("enabled", True) or include_disabled
+        if not enabled:
+            # Disabled rules are still checked, so that enabling one later cannot fail.
+            probe = Compiler(entities, units, where)
+            probe.condition(ri, raw["when"], ("when",))
+            compiler.issues.extend(probe.issues)
+            continue
+        node = compiler.condition(ri, raw["when"], ("when",))
+        if rule is None or node is None:
+            continue
+        rule_index = len(rules)
+        rules.append(rule)
+        conditions.append(node)
+        for lid in dict.fromkeys(leaf_ids(node)):
+            compiler.leaf_rules[lid].append(rule_index)
+    if compiler.issues:
+        raise RuleSetError(compiler.issues)
+
+    return CompiledRuleSet(
+        version=ruleset_version(raw_rules, entities),
+        rules=rules,
+        conditions=conditions,
+        raw_rules=raw_rules,
+        entities=entities,
+        phrases=compiler.phrases,
+        leaves=compiler.leaves,
+        leaf_rules=compiler.leaf_rules,
+        entity_info=compiler.entity_info,
+        regexes=compiler.regex_cache,
+        always=[i for i, node in enumerate(conditions) if fires_without_leaves(node)],
+        units=units,
+    )
+
+
+def _uses_quantities(raw_rules: list[dict[str, Any]]) -> bool:
+    def walk(node: Any) -> bool:
+        if isinstance(node, dict):
+            return "quantity" in node or any(walk(v) for v in node.values())
+        if isinstance(node, list):
+            return any(walk(v) for v in node)
+        return False
+
+    return any(walk(r.get("when")) for r in raw_rules if isinstance(r, dict))
+
+
+def default_units() -> Any:
+    """The project's unit classes (streams/rules/units.yaml) via the quantity parser."""
+    from streams.rules.quantities import default_unit_classes
+
+    return default_unit_classes()
+
+
+def build_automaton(phrases: list[Phrase]) -> ahocorasick.Automaton | None:
+    """One automaton over the cores of the first word of every phrase; the value of a core
+    is (core length, phrase ids starting with it)."""
+    by_core: dict[str, list[int]] = {}
+    for pid, phrase in enumerate(phrases):
+        by_core.setdefault(phrase.words[0].core, []).append(pid)
+    if not by_core:
+        return None
+    automaton = ahocorasick.Automaton()
+    for core, pids in by_core.items():
+        automaton.add_word(core, (len(core), tuple(pids)))
+    automaton.make_automaton()
+    return automaton
+
+
+def message_for(ruleset, author: str, published_at: float) -> RuleSetMessage:
+    return RuleSetMessage(
+        ruleset_version=ruleset.version, published_at=published_at, author=author,
+        rules=ruleset.raw_rules, entities=ruleset.entities,
+    )

@@ -1,0 +1,162 @@
+"""Light Arabic morphology for matching terms: clitic prefixes and common suffixes.
+
+A rule term such as ``غزو`` must match ``لغزو``, ``بغزوها`` and ``الغزو`` but never a word
+that merely contains it (``أقوات`` is not ``قوات``, ``راسبوتين`` is not ``بوتين``). Rather
+than stemming every word of every article, a term word is compiled into a ``WordSpec``
+(its *core* plus what may surround it), and a token matches when it is exactly
+
+    allowed prefix + core + allowed remainder.
+
+Everything here works on *match-folded* text: ``streams.textnorm.fold`` except that ة is
+kept apart from ه. Both spellings of a final ة still match each other (حكومة / حكومه), but
+ة is never taken for the pronoun ه, so مقاتلة is not مقاتل + ه and الغزوية is not غزو + يه.
+Hamza forms and ى are unified, diacritics and tatweel gone (tanween ًا leaves a bare ا).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from streams.textnorm import FOLD_TABLE
+
+TAA = "ة"
+
+
+class _MatchFoldTable(dict):
+    def __missing__(self, code: int) -> str:
+        folded = TAA if code == ord(TAA) else FOLD_TABLE[code]
+        self[code] = folded
+        return folded
+
+
+_MATCH_TABLE = _MatchFoldTable()
+
+
+def match_fold(text: str) -> str:
+    """``fold`` that keeps ة (same length and offsets as ``fold``)."""
+    return text.translate(_MATCH_TABLE)
+
+ARTICLE = "ال"
+
+# Proclitics: conjunction (و ف) + preposition (ب ك ل) + definite article, in that order.
+# ل + ال is written لل.
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS = ("", "ب", "ك", "ل")
+
+
+def _build_prefixes() -> dict[str, bool]:
+    prefixes: dict[str, bool] = {}
+    for conj in _CONJUNCTIONS:
+        for prep in _PREPOSITIONS:
+            prefixes[conj + prep] = False
+            with_article = conj + ("لل" if prep == "ل" else prep + ARTICLE)
+            prefixes[with_article] = True
+    return prefixes
+
+
+# prefix → whether it carries the definite article
+PREFIXES: dict[str, bool] = _build_prefixes()
+_PREFIXES_LONGEST_FIRST = tuple(sorted(PREFIXES, key=len, reverse=True))
+MAX_PREFIX = max(len(p) for p in PREFIXES)
+
+# Enclitic pronouns (ه ها هم هما هن ك كم كما كن نا ي ني).
+PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا", "ي", "ني")
+# Plural, dual and tanween endings (ات ون ين ان; ًا after folding is ا).
+NUMBER_ENDINGS = ("ات", "ون", "ين", "ان", "ا")
+
+# What may follow the core of a word that does not end in ة.
+SUFFIXES: frozenset[str] = frozenset(
+    ("",)
+    + PRONOUNS
+    + NUMBER_ENDINGS
+    + tuple("ات" + p for p in PRONOUNS)  # قواتها
+    + tuple("ي" + p for p in PRONOUNS if p not in ("ي", "ني"))  # مقاتليهم (ين before a pronoun)
+    + tuple("و" + p for p in PRONOUNS if p not in ("ي", "ني"))  # مقاتلوها (ون before a pronoun)
+)
+# After the core of a word ending in ة (folded ه), whose ة becomes ت before a suffix and
+# gives way to ات in the plural: حكومة حكومتها حكومتان حكومات حكوماتهم.
+TAA_REMAINDERS: frozenset[str] = frozenset(
+    (TAA, "ه")
+    + tuple("ت" + p for p in PRONOUNS)
+    + ("تان", "تين", "تا", "تي")
+    + ("ات",)
+    + tuple("ات" + p for p in PRONOUNS)
+)
+
+_WORD = re.compile(r"\w+")
+
+
+def is_arabic(word: str) -> bool:
+    return any("\u0600" <= ch <= "\u06FF" for ch in word)
+
+
+def words_of(phrase: str) -> tuple[str, ...]:
+    """The folded words of a term or name: punctuation and extra spaces do not count."""
+    return tuple(_WORD.findall(match_fold(phrase)))
+
+
+@dataclass(frozen=True, slots=True)
+class WordSpec:
+    """How one word of a term or name may appear in text.
+
+    ``core`` is what must appear literally inside the token (it is the key indexed in the
+    Aho-Corasick automaton for the first word of a phrase)."""
+
+    word: str  # the folded word as written in the rule
+    core: str
+    prefixes: bool  # clitic prefixes allowed
+    suffixes: bool  # pronoun / plural / tanween endings allowed
+    article_required: bool  # the word was written with ال: the token must carry it
+    taa: bool  # the word ends in ة or ه, which the core leaves out (ة/ه are one letter here)
+    final_h: bool = False  # it ends in ه as written, which may also be a plain ه + suffix
+
+    def matches(self, token: str) -> bool:
+        """Whether ``token`` (match-folded, one whole word) is this word."""
+        if not self.taa and not self.prefixes and not self.suffixes:
+            return token == self.word
+        for prefix in _PREFIXES_LONGEST_FIRST if self.prefixes else ("",):
+            if not token.startswith(prefix):
+                continue
+            if self.article_required and not PREFIXES[prefix]:
+                continue
+            rest = token[len(prefix):]
+            if rest.startswith(self.core) and self.remainder_ok(rest[len(self.core):]):
+                return True
+        return False
+
+    def remainder_ok(self, remainder: str) -> bool:
+        if self.taa:
+            if remainder in (TAA_REMAINDERS if self.suffixes else (TAA, "ه")):
+                return True
+            # وجه: the ه is the word's own letter; وجهه is وجه + ه
+            return (self.final_h and self.suffixes and remainder[:1] == "ه"
+                    and remainder[1:] in SUFFIXES)
+        if not self.suffixes:
+            return remainder == ""
+        return remainder in SUFFIXES
+
+
+@lru_cache(maxsize=65536)
+def term_word(word: str, *, exact: bool, first: bool = True, entity: bool = False) -> WordSpec:
+    """The spec of one folded word of a rule term (``entity=False``) or entity name.
+
+    Terms: every Arabic word takes clitics and suffixes unless ``exact``. Entity names: only
+    the first word takes clitics (وبوتين, للبنتاجون), and no word takes suffixes. Latin and
+    numeric words only match whole words (case is already folded)."""
+    arabic = is_arabic(word)
+    prefixes = arabic and not exact and (first or not entity)
+    suffixes = arabic and not exact and not entity
+    article_required = False
+    core = word
+    if prefixes and word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1:
+        core = word[len(ARTICLE):]
+        article_required = True
+    # A final ة/ه is one letter for matching (حكومة / حكومه); the core leaves it out so that
+    # the automaton finds both spellings and the suffix forms (حكومتها).
+    taa = arabic and core[-1:] in (TAA, "ه") and len(core) > 2
+    final_h = taa and core.endswith("ه")
+    if taa:
+        core = core[:-1]
+    return WordSpec(word, core, prefixes, suffixes, article_required, taa, final_h)

@@ -1,0 +1,103 @@
+"""`marsad rules push`: publish a validated rule set to the compacted rules topic.
+
+The whole set travels as one RuleSetMessage under the key ``ruleset``, so compaction keeps
+exactly the latest set and a worker switches atomically. Every worker re-validates what it
+reads and keeps its running set when a message is invalid.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import time
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
+
+from marsad.errors import MarsadError, StackUnavailable
+from marsad.messages import RuleSetMessage
+from marsad.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RULESET_KEY = b"ruleset"
+# The rules topic accepts messages up to 16 MiB (max.message.bytes); a large rule set is
+# mostly repetitive YAML-like JSON, which gzip shrinks several times over.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+
+
+def default_author() -> str:
+    try:
+        return os.environ.get("MARSAD_AUTHOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def publish_ruleset(settings: Settings, message: RuleSetMessage, timeout_s: float = 30.0) -> int:
+    """Send ``message`` to ``settings.topic_rules`` (acks=all); returns its offset."""
+    from marsad.kafka import ensure_topics
+
+    ensure_topics(settings, timeout_s=timeout_s)  # never let auto-creation make it uncompacted
+    try:
+        producer = KafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap,
+            acks="all",
+            compression_type="gzip",
+            max_request_size=MAX_REQUEST_BYTES,
+            request_timeout_ms=int(timeout_s * 1000),
+            client_id=f"{settings.namespace}-rules-push",
+        )
+    except (KafkaError, OSError) as exc:
+        raise StackUnavailable(
+            f"Kafka is not reachable at {settings.kafka_bootstrap} ({exc.__class__.__name__}); "
+            "start the local stack with `marsad stack up`"
+        ) from exc
+    try:
+        future = producer.send(settings.topic_rules, key=RULESET_KEY, value=message.to_bytes())
+        metadata = future.get(timeout=timeout_s)
+        producer.flush(timeout=timeout_s)
+        return metadata.offset
+    except KafkaError as exc:
+        raise StackUnavailable(f"publishing to {settings.topic_rules} failed: {exc}") from exc
+    finally:
+        producer.close(timeout=5)
+
+
+def read_latest_ruleset(settings: Settings, timeout_s: float = 30.0):
+    """The latest *valid* rule set on the rules topic as ``(message, compiled set)``, or
+    None when the topic holds none. Invalid sets are skipped, as every worker skips them."""
+    from streams.rules.ruleset import ruleset_from_message  # not at the top: a cycle
+
+    try:
+        consumer = KafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False,
+            request_timeout_ms=15000, fetch_max_bytes=32 * 1024 * 1024,
+            max_partition_fetch_bytes=32 * 1024 * 1024,
+        )
+    except (KafkaError, OSError) as exc:
+        raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
+    latest = None
+    try:
+        if not consumer.partitions_for_topic(settings.topic_rules):
+            return None
+        partition = TopicPartition(settings.topic_rules, 0)
+        consumer.assign([partition])
+        consumer.seek_to_beginning(partition)
+        end = consumer.end_offsets([partition])[partition]
+        deadline = time.monotonic() + timeout_s
+        while consumer.position(partition) < end and time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=1000).values():
+                for record in records:
+                    if not record.value:
+                        continue  # a tombstone
+                    try:
+                        message = RuleSetMessage.from_bytes(record.value)
+                        latest = (message, ruleset_from_message(message))
+                    except (MarsadError, ValueError) as exc:
+                        log.error(
+                            "rule set at offset %d refused: %s", record.offset, exc
+                        )
+    finally:
+        consumer.close()
+    return latest
