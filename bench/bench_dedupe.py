@@ -25,6 +25,7 @@ from streams.dedupe import (
     RedisDedupeStore,
     StoredArticle,
 )
+from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import band_keys
 from streams.dedupe.stories import PROMINENT_TERMS, STORED_TERMS
 
@@ -65,7 +66,7 @@ class _Corpus:
     def _stored(self, key: str, signature: np.ndarray, row: np.ndarray, config: DedupeConfig):
         terms = tuple(dict.fromkeys(self.vocab[i] for i in row))[:STORED_TERMS]
         record = StoredArticle(key, f"feed-{key[-1]}", key, time.time(), 230, signature, terms)
-        buckets = band_keys(signature, config.lsh_bands, b"d") + [b"s" + t.encode() for t in terms[:PROMINENT_TERMS]]
+        buckets = band_keys(signature, config.lsh_bands, b"d") + [story_bucket_key(t) for t in terms[:PROMINENT_TERMS]]
         return record, Lookup(url_key=key, content_key=key, buckets=buckets)
 
 

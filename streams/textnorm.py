@@ -16,8 +16,9 @@ Folding (one original character → zero, one or more folded characters):
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -115,18 +116,102 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+def _one_to_one_class() -> re.Pattern[str]:
+    """A regex for characters that may not fold to exactly one character. Folding is one
+    to one for nearly all of a news text, so offsets are mapped through the few exceptions
+    (diacritics, tatweel, "…", ligatures) instead of a per-character map."""
+    scanned = (range(0x00, 0x250), range(0x0600, 0x0780), range(0x2000, 0x2070))
+    safe = [c for block in scanned for c in block if len(_fold_char(chr(c))) == 1]
+    ranges: list[tuple[int, int]] = []
+    for code in safe:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    members = "".join(f"\\u{lo:04x}" if lo == hi else f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges)
+    return re.compile(f"[^{members}]")
+
+
+_MAYBE_NOT_ONE = _one_to_one_class()
+
+
+class _Exceptions:
+    """The original characters whose folded form is not one character, in order:
+    original index, folded start and end, and the total length change up to and including
+    each."""
+
+    __slots__ = ("positions", "fold_starts", "fold_ends", "shifts")
+
+    def __init__(self, original: str) -> None:
+        self.positions: list[int] = []
+        self.fold_starts: list[int] = []
+        self.fold_ends: list[int] = []
+        self.shifts: list[int] = []
+        shift = 0
+        for m in _MAYBE_NOT_ONE.finditer(original):
+            length = len(_TABLE[ord(m.group())])
+            if length == 1:
+                continue
+            start = m.start() + shift
+            self.positions.append(m.start())
+            self.fold_starts.append(start)
+            self.fold_ends.append(start + length)
+            shift += length - 1
+            self.shifts.append(shift)
+
+    @property
+    def total_shift(self) -> int:
+        return self.shifts[-1] if self.shifts else 0
+
+    def original_index(self, folded: int) -> int:
+        """Index of the original character that produced folded character ``folded``."""
+        k = bisect_right(self.fold_ends, folded)
+        if k < len(self.positions) and self.fold_starts[k] <= folded:
+            return self.positions[k]  # inside the expansion of one character ("…" → "...")
+        return folded - (self.shifts[k - 1] if k else 0)
+
+    def folded_index(self, original: int) -> int:
+        """First folded index produced by original character ``original`` or a later one."""
+        k = bisect_left(self.positions, original)
+        return original + (self.shifts[k - 1] if k else 0)
+
+
 class NormalizedText:
     """Folded text plus, for each folded character, the index of its original character.
 
     ``offsets`` has ``len(text) + 1`` entries; the last is ``len(original)``. It is built on
-    first use: matching needs only the folded text, evidence needs the map."""
+    first use: matching needs only the folded text, evidence maps a few spans, which
+    ``to_original`` and ``to_folded`` do through the rare characters whose folded form is
+    not one character, without building ``offsets``."""
 
-    __slots__ = ("original", "text", "_offsets")
+    __slots__ = ("original", "text", "_offsets", "_exceptions")
 
     def __init__(self, original: str, text: str, offsets: Sequence[int] | None = None) -> None:
         self.original = original
         self.text = text
         self._offsets = offsets
+        self._exceptions: _Exceptions | None = None
+
+    def _sparse(self) -> _Exceptions | None:
+        """The exceptions, when ``text`` is the folding of ``original`` and no explicit
+        offsets were given."""
+        if self._offsets is not None:
+            return None
+        if self._exceptions is None:
+            exceptions = _Exceptions(self.original)
+            if len(self.original) + exceptions.total_shift != len(self.text):
+                raise AssertionError("offset map does not match the folded text")
+            self._exceptions = exceptions
+        return self._exceptions
+
+    def _original_at(self, folded: int) -> int:
+        """``offsets[folded]``."""
+        exceptions = self._sparse()
+        if exceptions is None:
+            return self.offsets[folded]
+        if folded >= len(self.text):
+            return len(self.original)
+        return exceptions.original_index(folded)
 
     def __repr__(self) -> str:
         return f"NormalizedText(text={self.text!r})"
@@ -152,14 +237,14 @@ class NormalizedText:
 
         The end extends over characters dropped right after the span (a word's trailing
         diacritics), so the original wording is quoted whole."""
-        offsets = self.offsets
+        at = self._original_at
         if start >= end:
-            pos = offsets[start]
+            pos = at(start)
             return pos, pos
-        ostart = offsets[start]
-        oend = offsets[end - 1] + 1
+        ostart = at(start)
+        oend = at(end - 1) + 1
         # extend over dropped characters (diacritics, tatweel) that followed the span
-        nxt = offsets[end]
+        nxt = at(end)
         while oend < nxt and self.original[oend] in _DROP and not self.original[oend].isspace():
             oend += 1
         return ostart, oend
@@ -170,9 +255,15 @@ class NormalizedText:
 
     def to_folded(self, start: int, end: int) -> tuple[int, int]:
         """Map an original span [start, end) to the smallest folded span covering it."""
-        offsets = self.offsets
-        fstart = bisect_left(offsets, start, 0, len(offsets) - 1)
-        fend = bisect_left(offsets, end, 0, len(offsets) - 1)
+        exceptions = self._sparse()
+        if exceptions is None:
+            offsets = self.offsets
+            fstart = bisect_left(offsets, start, 0, len(offsets) - 1)
+            fend = bisect_left(offsets, end, 0, len(offsets) - 1)
+        else:
+            limit = len(self.text)
+            fstart = min(limit, exceptions.folded_index(max(0, start)))
+            fend = min(limit, exceptions.folded_index(max(0, end)))
         return fstart, max(fstart, fend)
 
 

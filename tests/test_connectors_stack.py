@@ -78,9 +78,8 @@ def test_items_exactly_once_across_restarts(stack, tmp_path: Path) -> None:
         third = connect(settings, feeds_yaml, "--once")
         assert third.returncode == 0, third.stderr
         raw = [RawArticle.from_bytes(v) for v in read_topic(settings, settings.topic_raw)]
-        assert len(raw) == 4 and raw[-1].id == article_id("http-feed", "a3") or \
-            sorted(a.id for a in raw).count(article_id("http-feed", "a3")) == 1
-        assert len({a.id for a in raw}) == 4
+        assert len(raw) == 4 and len({a.id for a in raw}) == 4
+        assert [a.id for a in raw].count(article_id("http-feed", "a3")) == 1
 
         check = subprocess.run([sys.executable, "-m", "marsad", "feeds", "check", "--feeds", str(feeds_yaml), "--json"],
                                env=child_env(settings), capture_output=True, text=True, timeout=60)

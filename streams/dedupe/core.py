@@ -7,14 +7,22 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from streams.dedupe.lsh import band_keys
+from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard
-from streams.dedupe.shingles import Features, content_hash, extract_features
+from streams.dedupe.shingles import BoundedMemo, Features, content_hash, extract_features
 from streams.dedupe.store import DedupeStore, Lookup, StoredArticle, StoreLimits
 from streams.dedupe.stories import PROMINENT_TERMS, STORED_TERMS, best_story
 from streams.dedupe.urls import canonical_url
 
 _DUP_TAG, _STORY_TAG = b"d", b"s"
+
+
+def story_bucket_key(term: str) -> bytes:
+    # as wide as a band key (lsh.KEY_WIDTH): a store may pass all keys as one string
+    return _STORY_TAG + hashlib.blake2b(term.encode(), digest_size=KEY_WIDTH - 1).digest()
+
+
+_STORY_KEY: BoundedMemo[str, bytes] = BoundedMemo(story_bucket_key, 100_000)
 
 
 @dataclass(frozen=True)
@@ -115,8 +123,7 @@ class Deduplicator:
         buckets: list[bytes] = []
         if features.dup_shingles.size:
             buckets += band_keys(signature, cfg.lsh_bands, _DUP_TAG)
-        buckets += [_STORY_TAG + hashlib.blake2b(t.encode(), digest_size=8).digest()
-                    for t in terms[:PROMINENT_TERMS]]
+        buckets += map(_STORY_KEY.__getitem__, terms[:PROMINENT_TERMS])
         url_key = hashlib.sha256(canonical.encode()).hexdigest()[:32] if canonical else None
         query = Lookup(url_key=url_key, content_key=digest or None, buckets=buckets)
         return _Prepared(canonical, digest, features, record, query)

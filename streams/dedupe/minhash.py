@@ -30,8 +30,8 @@ class MinHasher:
             return np.full(self.num_perm, _EMPTY_VALUE, dtype=np.uint32)
         products = np.multiply.outer(shingles, self._a)
         products += self._b
-        products >>= np.uint64(32)
-        return products.min(axis=0).astype(np.uint32)
+        # taking the high 32 bits is monotone, so it is applied to the minima only
+        return (products.min(axis=0) >> np.uint64(32)).astype(np.uint32)
 
 
 def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:

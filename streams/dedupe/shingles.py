@@ -4,14 +4,22 @@ Copies of one article differ in orthography (ى/ي, ة/ه, hamza forms, ج/غ/ق
 foreign G, في/فى), in attached articles (البنتاغون/بنتاغون) and in updated figures. These
 are folded away *for dedupe only*, much harder than rules may fold, because a collision
 here merely makes two shingles equal, while rules must keep words apart.
+
+Speed: an article is ~250 words drawn from a vocabulary that repeats, so per-word work
+(dedupe folding, hashing, the stopword test) is memoized in dicts read through
+``map(table.__getitem__, words)``, which runs in C; profiling showed the former
+``lru_cache`` wrappers and generator expressions cost more than all the numpy work.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
+from collections.abc import Callable
+from itertools import chain
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -41,9 +49,27 @@ _STOPWORDS = frozenset(
     ).split()
 )
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
-@lru_cache(maxsize=200_000)
-def _dedupe_word(word: str) -> str:
+
+class BoundedMemo(dict, Generic[_K, _V]):
+    """A dict that computes missing values; emptied when it reaches ``limit`` entries, so
+    memory stays bounded however large the vocabulary grows (refilling is cheap)."""
+
+    def __init__(self, compute: Callable[[_K], _V], limit: int) -> None:
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, key: _K) -> _V:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[key] = self._compute(key)
+        return value
+
+
+def _fold_word(word: str) -> str:
     word = word.translate(_DEDUPE_LETTERS)
     if _DIGITS.match(word):
         return "0"  # an updated figure is still the same article
@@ -53,19 +79,55 @@ def _dedupe_word(word: str) -> str:
     return word
 
 
-def dedupe_tokens(text: str) -> list[str]:
-    """Words of ``text`` folded for dedupe: orthography, article prefix and digits erased."""
-    return [_dedupe_word(w) for w in _WORD.findall(fold(text))]
-
-
-@lru_cache(maxsize=200_000)
-def _token_hash(token: str) -> int:
+def _hash_word(token: str) -> int:
     # blake2b, not hash(): workers in different processes must agree on every value
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
 
 
+def _is_content_word(token: str) -> bool:
+    return len(token) >= 3 and token != "0" and token not in _STOPWORDS
+
+
+_DEDUPE_WORD: BoundedMemo[str, str] = BoundedMemo(_fold_word, 200_000)
+_TOKEN_HASH: BoundedMemo[str, int] = BoundedMemo(_hash_word, 200_000)
+_CONTENT_WORD: BoundedMemo[str, bool] = BoundedMemo(_is_content_word, 200_000)
+
+
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    return tuple(map(_DEDUPE_WORD.__getitem__, _WORD.findall(fold(chunk))))
+
+
+# Whitespace-separated chunks ("الأحد،", "(رويترز)") repeat across articles like words do.
+_CHUNK_TOKENS: BoundedMemo[str, tuple[str, ...]] = BoundedMemo(_chunk_tokens, 200_000)
+
+
+def dedupe_tokens(text: str) -> list[str]:
+    """Words of ``text`` folded for dedupe: orthography, article prefix and digits erased."""
+    # Equal to folding the whole text and then splitting it into words: ``fold`` works
+    # character by character and folds every whitespace character to whitespace (checked
+    # over all of Unicode in tests), so no word spans two whitespace-separated chunks.
+    return list(chain.from_iterable(map(_CHUNK_TOKENS.__getitem__, text.split())))
+
+
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
                 dtype=np.uint64)
+_ROTATE_LEFT, _ROTATE_RIGHT = np.uint64(13), np.uint64(51)
+
+
+def _token_hashes(tokens: list[str]) -> np.ndarray:
+    return np.fromiter(map(_TOKEN_HASH.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+
+
+def _shingles(hashes: np.ndarray, size: int) -> np.ndarray:
+    """Hashes of the word ``size``-grams (with repeats) given the words' hashes."""
+    size = max(1, min(size, len(hashes), len(_MIX)))
+    count = len(hashes) - size + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):
+        # position-dependent odd multipliers: "a b" and "b a" are different shingles
+        combined ^= hashes[offset:offset + count] * _MIX[offset]
+        combined = (combined << _ROTATE_LEFT) | (combined >> _ROTATE_RIGHT)
+    return combined
 
 
 def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
@@ -74,20 +136,12 @@ def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     A text shorter than ``size`` words is one shingle of all its words."""
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    hashes = np.fromiter((_token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
-    size = max(1, min(size, len(hashes), len(_MIX)))
-    count = len(hashes) - size + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for offset in range(size):
-        # position-dependent odd multipliers: "a b" and "b a" are different shingles
-        combined ^= hashes[offset:offset + count] * _MIX[offset]
-        combined = (combined << np.uint64(13)) | (combined >> np.uint64(51))
-    return np.unique(combined)
+    return np.unique(_shingles(_token_hashes(tokens), size))
 
 
 def content_terms(tokens: list[str]) -> list[str]:
     """Topic-bearing words: no function words, no figures, no one- or two-letter words."""
-    return [t for t in tokens if len(t) >= 3 and t != "0" and t not in _STOPWORDS]
+    return list(filter(_CONTENT_WORD.__getitem__, tokens))
 
 
 def content_hash(tokens: list[str]) -> str:
@@ -104,7 +158,6 @@ class Features:
     title_tokens: list[str]
     dup_shingles: np.ndarray  # uint64 set: word n-grams of title and body
     story_terms: list[str]  # distinct content words, most frequent first
-    story_shingles: np.ndarray  # uint64 set: content words and their bigrams
 
 
 def extract_features(title: str, text: str, shingle_size: int) -> Features:
@@ -112,14 +165,14 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
     body_tokens = dedupe_tokens(text)
     # Title and body are shingled apart (no shingle spans the seam). The title is short, so
     # an edited headline moves the set only a little: it is weighted less by construction.
-    dup = np.union1d(shingle_hashes(body_tokens, shingle_size), shingle_hashes(title_tokens, shingle_size))
-    terms = content_terms(title_tokens) + content_terms(body_tokens)
-    counts: dict[str, int] = {}
-    for term in terms:
-        counts[term] = counts.get(term, 0) + 1
+    parts = [_shingles(_token_hashes(tokens), shingle_size) for tokens in (body_tokens, title_tokens) if tokens]
+    dup = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
+    title_terms = content_terms(title_tokens)
+    counts = Counter(title_terms)
+    counts.update(content_terms(body_tokens))
     # title words count double: headlines name the event
-    for term in set(content_terms(title_tokens)):
+    for term in set(title_terms):
         counts[term] += 2
-    ranked = sorted(counts, key=lambda t: (-counts[t], t))
-    story = np.union1d(shingle_hashes(sorted(counts), 1), shingle_hashes(terms, 2))
-    return Features(body_tokens, title_tokens, dup, ranked, story)
+    # most frequent first, ties alphabetical: sort by word, then (stably) by count
+    ranked = sorted(sorted(counts), key=counts.__getitem__, reverse=True)
+    return Features(body_tokens, title_tokens, dup, ranked)

@@ -7,12 +7,13 @@ therefore bounded by time and by count, lookups read a fixed number of generatio
 (cost independent of how many articles are stored), and nothing is scanned to expire.
 
 ``RedisDedupeStore`` keeps it in Redis (shared by every worker): one Lua call per lookup
-and one per insert. ``InMemoryDedupeStore`` keeps the same structure in process, for
+and one per insert, each reading or writing a hash with one command per generation. ``InMemoryDedupeStore`` keeps the same structure in process, for
 ``marsad dedupe test`` and unit tests.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections import OrderedDict
@@ -23,6 +24,8 @@ from typing import Protocol
 import numpy as np
 import orjson
 import redis
+
+from streams.dedupe.lsh import KEY_WIDTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,45 +203,83 @@ class InMemoryDedupeStore:
 
 # Keys read and written by the scripts are derived from the prefix passed in ARGV (all
 # under one namespace); this targets a single Redis server, not Redis Cluster.
+#
+# Layout of generation n under "<prefix>dedupe:g:<n>":
+#   :r  hash  slot -> StoredArticle bytes
+#   :x  hash  "u:<url key>" / "h:<content key>" -> slot
+#   :b  hash  bucket key (lsh.KEY_WIDTH bytes) -> slots of its newest articles, newest first
+# A slot is a fixed-width (SLOT_WIDTH bytes) hash of the article id, so bucket entries are
+# cut by position: any id (spaces, newlines, any length) is safe, and entries stay small.
+# Bucket keys arrive as one string of fixed-width keys, split in the script, and every
+# hash is read and written with one HMGET/HSET per generation (not one call per field).
 _LOOKUP = """
 local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
-local gprefix, gens = ARGV[1], tonumber(ARGV[2])
-local nexact, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
+local gprefix, gens, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local kw, sw, nexact = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local blob = ARGV[7 + nexact]
+local fields = {}
+for i = 1, #blob, kw do fields[#fields + 1] = string.sub(blob, i, i + kw - 1) end
 local exact = {}
-local hits, where, order = {}, {}, {}
+local hits, where, first, order = {}, {}, {}, {}
 for g = n, math.max(1, n - gens + 1), -1 do
   local p = gprefix .. g
   if nexact > 0 then
-    local vals = redis.call('HMGET', p .. ':x', unpack(ARGV, 5, 4 + nexact))
+    local slots = redis.call('HMGET', p .. ':x', unpack(ARGV, 7, 6 + nexact))
     for i = 1, nexact do
-      if exact[i] == nil and vals[i] then
-        local rec = redis.call('HGET', p .. ':r', vals[i])
+      if exact[i] == nil and slots[i] then
+        local rec = redis.call('HGET', p .. ':r', slots[i])
         if rec then exact[i] = rec end
       end
     end
   end
-  if #ARGV > 4 + nexact then
-    local vals = redis.call('HMGET', p .. ':b', unpack(ARGV, 5 + nexact, #ARGV))
+  if #fields > 0 then
+    local vals = redis.call('HMGET', p .. ':b', unpack(fields))
     for i = 1, #vals do
-      if vals[i] then
-        for id in string.gmatch(vals[i], '%S+') do
-          if hits[id] == nil then
-            hits[id] = 0; where[id] = p; order[#order + 1] = id
+      local v = vals[i]
+      if v then
+        for j = 1, #v, sw do
+          local slot = string.sub(v, j, j + sw - 1)
+          local h = hits[slot]
+          if h == nil then
+            order[#order + 1] = slot
+            hits[slot], where[slot], first[slot] = 1, p, #order
+          elseif where[slot] == p then
+            hits[slot] = h + 1
           end
-          if where[id] == p then hits[id] = hits[id] + 1 end
         end
       end
     end
   end
 end
-table.sort(order, function(a, b) return hits[a] > hits[b] end)
+-- most shared buckets first; ties in order of discovery (newest generation, bucket order)
+table.sort(order, function(a, b)
+  if hits[a] ~= hits[b] then return hits[a] > hits[b] end
+  return first[a] < first[b]
+end)
 local out = {}
 for i = 1, nexact do out[i] = exact[i] or false end
-local taken = 0
-for _, id in ipairs(order) do
-  if taken >= limit then break end
-  local rec = redis.call('HGET', where[id] .. ':r', id)
-  if rec then out[#out + 1] = rec; taken = taken + 1 end
+local taken, next_index = 0, 1
+while taken < limit and next_index <= #order do
+  -- the next candidates in rank order, read with one HMGET per generation
+  local batch = {}
+  while #batch < limit - taken and next_index <= #order do
+    batch[#batch + 1] = order[next_index]; next_index = next_index + 1
+  end
+  local by_gen, gen_order = {}, {}
+  for _, slot in ipairs(batch) do
+    local p = where[slot]
+    if by_gen[p] == nil then by_gen[p] = {}; gen_order[#gen_order + 1] = p end
+    local list = by_gen[p]; list[#list + 1] = slot
+  end
+  local records = {}
+  for _, p in ipairs(gen_order) do
+    local recs = redis.call('HMGET', p .. ':r', unpack(by_gen[p]))
+    for i, slot in ipairs(by_gen[p]) do records[slot] = recs[i] end
+  end
+  for _, slot in ipairs(batch) do
+    local rec = records[slot]
+    if rec and taken < limit then out[#out + 1] = rec; taken = taken + 1 end
+  end
 end
 return out
 """
@@ -246,8 +287,9 @@ return out
 _INSERT = """
 local now, gen_seconds, capacity = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local gens, ttl, bucket_size = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local id, record, feed, story_ttl = ARGV[8], ARGV[9], ARGV[10], tonumber(ARGV[11])
-local nexact = tonumber(ARGV[12])
+local slot, record, feed, story_ttl = ARGV[8], ARGV[9], ARGV[10], tonumber(ARGV[11])
+local kw, nexact = tonumber(ARGV[12]), tonumber(ARGV[13])
+local blob = ARGV[14 + nexact]
 local st = redis.call('HMGET', KEYS[1], 'n', 'start', 'count')
 local n, start, count = tonumber(st[1] or '0'), tonumber(st[2] or '0'), tonumber(st[3] or '0')
 if n == 0 or now - start >= gen_seconds or count >= capacity then
@@ -257,24 +299,43 @@ if n == 0 or now - start >= gen_seconds or count >= capacity then
 end
 redis.call('HSET', KEYS[1], 'n', n, 'start', start, 'count', count + 1)
 local p = ARGV[1] .. n
-redis.call('HSET', p .. ':r', id, record)
-for i = 13, 12 + nexact do redis.call('HSET', p .. ':x', ARGV[i], id) end
-for i = 13 + nexact, #ARGV do
-  local cur = redis.call('HGET', p .. ':b', ARGV[i])
-  local ids, k = id, 1
-  if cur then
-    for other in string.gmatch(cur, '%S+') do
-      if k >= bucket_size then break end
-      ids = ids .. ' ' .. other; k = k + 1
-    end
+redis.call('HSET', p .. ':r', slot, record)
+if nexact > 0 then
+  local pairs_ = {}
+  for i = 14, 13 + nexact do pairs_[#pairs_ + 1] = ARGV[i]; pairs_[#pairs_ + 1] = slot end
+  redis.call('HSET', p .. ':x', unpack(pairs_))
+end
+if #blob > 0 then
+  local fields = {}
+  for i = 1, #blob, kw do fields[#fields + 1] = string.sub(blob, i, i + kw - 1) end
+  local current = redis.call('HMGET', p .. ':b', unpack(fields))
+  local keep = #slot * (bucket_size - 1)
+  local pairs_ = {}
+  for i = 1, #fields do
+    pairs_[#pairs_ + 1] = fields[i]
+    pairs_[#pairs_ + 1] = slot .. string.sub(current[i] or '', 1, keep)
   end
-  redis.call('HSET', p .. ':b', ARGV[i], ids)
+  redis.call('HSET', p .. ':b', unpack(pairs_))
 end
 for _, suffix in ipairs({':r', ':x', ':b'}) do redis.call('EXPIRE', p .. suffix, ttl) end
 redis.call('SADD', KEYS[2], feed)
 redis.call('EXPIRE', KEYS[2], story_ttl)
 return redis.call('SCARD', KEYS[2])
 """
+
+SLOT_WIDTH = 8
+
+
+def article_slot(article_id: str) -> bytes:
+    """The fixed-width key under which an article is stored in Redis."""
+    return hashlib.blake2b(article_id.encode(), digest_size=SLOT_WIDTH).digest()
+
+
+def _bucket_blob(buckets: Sequence[bytes]) -> bytes:
+    blob = b"".join(buckets)
+    if len(blob) != KEY_WIDTH * len(buckets):
+        raise ValueError(f"bucket keys must be {KEY_WIDTH} bytes each")
+    return blob
 
 
 class RedisDedupeStore:
@@ -305,8 +366,8 @@ class RedisDedupeStore:
         exact = self._exact_fields(query)
         reply = self._lookup(
             keys=[self._state_key],
-            args=[self._gen_prefix, self.limits.generations, len(exact), self.limits.max_candidates,
-                  *exact, *query.buckets],
+            args=[self._gen_prefix, self.limits.generations, self.limits.max_candidates, KEY_WIDTH,
+                  SLOT_WIDTH, len(exact), *exact, _bucket_blob(query.buckets)],
         )
         records = [StoredArticle.from_bytes(r) if r else None for r in reply]
         url_match = content_match = None
@@ -326,8 +387,9 @@ class RedisDedupeStore:
         return (
             [self._state_key, self._story_key(article.story_id)],
             [self._gen_prefix, time.time(), limits.generation_seconds, limits.generation_capacity,
-             limits.generations, ttl, limits.bucket_size, article.id, article.to_bytes(), article.feed,
-             int(limits.story_ttl_seconds), len(exact), *exact, *query.buckets],
+             limits.generations, ttl, limits.bucket_size, article_slot(article.id), article.to_bytes(),
+             article.feed, int(limits.story_ttl_seconds), KEY_WIDTH, len(exact), *exact,
+             _bucket_blob(query.buckets)],
         )
 
     def record(self, article: StoredArticle, query: Lookup) -> int:

@@ -1,9 +1,15 @@
 """Matching one article against a compiled rule set.
 
-``CompiledRuleSet.match(text)`` folds the text once, runs the Aho-Corasick automaton over
-it, confirms each hit on its token(s), finds quantities and regexes when some rule needs
-them, and evaluates only the candidate rules. Offsets are computed in folded text and
-mapped back to the original text for evidence.
+``CompiledRuleSet.match(text)`` folds the text once and cuts it at spaces into *chunks*
+(a word with its punctuation, mostly). What a chunk holds (which phrases' first words its
+tokens are, found with the Aho-Corasick automaton and confirmed against the morphology) does
+not depend on the article, so it is computed once per distinct chunk and cached: news
+repeats the same few thousand words, and at 10,000 rules nearly every everyday word is some
+rule's word. Each chunk verdict also lists the rules it *triggers* (``triggers``: a rule is
+evaluated only when one of its selective leaves fired), so that an article costs a dictionary
+look-up per word plus the evaluation of the few candidate rules. Occurrences (and so
+evidence) of a leaf are gathered only when a candidate rule asks for them. Offsets are
+computed in folded text and mapped back to the original text for evidence.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
+from operator import attrgetter
 from typing import Any
 
 import re2
@@ -34,44 +42,168 @@ from streams.rules.model import (
     TermsLeaf,
 )
 from streams.rules.morphology import _WORD, match_fold
+from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_leaves
 from streams.textnorm import NormalizedText, fold
 
 # Between the words of a phrase: spaces (one line break at most), hyphens, quotes,
 # brackets. Anything else (a full stop, a comma) ends the phrase.
 _PHRASE_GAP = frozenset(" \t\n-'\"()[]/")
 MAX_OCCURRENCES_PER_LEAF = 200
-_VERDICT_CACHE_SIZE = 200_000
+_CHUNK_CACHE_SIZE = 200_000
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole token of ``text`` containing [start, end)."""
+    ts = start
+    while ts > 0 and _is_word_char(text[ts - 1]):
+        ts -= 1
+    te = end
+    n = len(text)
+    while te < n and _is_word_char(text[te]):
+        te += 1
+    return ts, te
+
+
+class ChunkVerdict:
+    """What one chunk (text between two spaces) holds, whatever article it is in.
+
+    ``hits``: (phrase id, token start, token end) for each phrase whose first word one of the
+    chunk's tokens is, in automaton order; ``rules``: the rules triggered by the one-word
+    phrases among them; ``multi``: some hit starts a phrase of several words, which only the
+    article's following words can confirm."""
+
+    __slots__ = ("hits", "pids", "rules", "multi", "active")
+
+    def __init__(self, hits: tuple[tuple[int, int, int], ...], rules: tuple[int, ...], multi: bool):
+        self.hits = hits
+        self.pids = frozenset(h[0] for h in hits)
+        self.rules = rules
+        self.multi = multi
+        self.active = bool(rules) or multi
+
+
+_NO_HITS = ChunkVerdict((), (), False)
+_ACTIVE = attrgetter("active")
+_HITS = attrgetter("hits")
+
+
+class _ChunkCache(dict):
+    """chunk → ChunkVerdict, computed on first sight; bounded (cleared when full, since
+    rebuilding costs only the automaton runs of the chunks seen again)."""
+
+    def __init__(self, compute, pid_chunks: dict[int, set[str]]):
+        super().__init__()
+        self.compute = compute
+        self.pid_chunks = pid_chunks
+
+    def make_room(self) -> None:
+        """Called between articles (never during one: an article's verdicts must stay
+        consistent with ``pid_chunks``)."""
+        if len(self) >= _CHUNK_CACHE_SIZE:
+            self.clear()
+            self.pid_chunks.clear()
+
+    def __missing__(self, chunk: str) -> ChunkVerdict:
+        verdict = self[chunk] = self.compute(chunk)
+        return verdict
+
+
 class LeafHits:
-    """The leaves that fired on one article. Occurrences of term and entity leaves are
-    built only when a candidate rule's evaluation asks for them: an everyday word may sit
-    in many leaves, most of which never need their evidence."""
+    """The leaves that fired on one article. Term and entity occurrences are gathered only
+    when a candidate rule's evaluation asks for a leaf: an everyday word may sit in many
+    leaves, most of which are never looked at."""
 
-    __slots__ = ("ruleset", "article", "phrase_spans", "fired", "ready")
+    __slots__ = ("ruleset", "article", "verdicts", "_hit_chunks", "fired", "ready", "_absent", "_phrase_ends")
 
-    def __init__(self, ruleset: CompiledRuleSet, article: ArticleText):
+    def __init__(self, ruleset: CompiledRuleSet, article: ArticleText, verdicts: list[ChunkVerdict]):
         self.ruleset = ruleset
         self.article = article
-        self.phrase_spans: dict[int, list[tuple[int, int]]] = {}
-        self.fired: dict[int, list[int]] = {}  # leaf id → phrase ids that fired it
+        self.verdicts = verdicts
+        self._hit_chunks: list[int] | None = None
+        self.fired: set[int] = set()  # regex and quantity leaves that fired
         self.ready: dict[int, list[Occurrence]] = {}
+        self._absent: set[int] = set()
+        self._phrase_ends: dict[tuple[int, int], int | None] = {}
+
+    def hit_chunks(self) -> list[int]:
+        if self._hit_chunks is None:
+            self._hit_chunks = list(compress(range(len(self.verdicts)), map(_HITS, self.verdicts)))
+        return self._hit_chunks
+
+    def phrase_end(self, pid: int, ts: int, te: int) -> int | None:
+        """Where phrase ``pid`` ends when its first word is the token [ts, te) of the
+        article, or None when its following words do not follow."""
+        key = (pid, ts)
+        if key in self._phrase_ends:
+            return self._phrase_ends[key]
+        article = self.article
+        folded = article.folded
+        last_end: int | None = te
+        for spec in self.ruleset.phrases[pid].words[1:]:
+            nxt = article.next_token(last_end)
+            if nxt is None or not spec.matches(folded[nxt[0]:nxt[1]]):
+                last_end = None
+                break
+            last_end = nxt[1]
+        self._phrase_ends[key] = last_end
+        return last_end
+
+    def phrase_spans(self, wanted: frozenset[int] | None) -> dict[int, list[tuple[int, int]]]:
+        """Phrase id → folded spans where it occurs, for the phrases in ``wanted`` (all when
+        None), in the order the automaton meets them."""
+        spans: dict[int, list[tuple[int, int]]] = {}
+        verdicts = self.verdicts
+        if wanted is None:
+            chunk_indices: Any = self.hit_chunks()
+        else:
+            # The chunk strings known to hold a wanted phrase; finding them among the
+            # article's chunks runs in C, not per word in Python.
+            pid_chunks = self.ruleset._pid_chunks
+            known = [pid_chunks[pid] for pid in wanted if pid in pid_chunks]
+            if not known:
+                return spans
+            holders = known[0] if len(known) == 1 else set().union(*known)
+            chunks = self.article.chunks
+            chunk_indices = compress(range(len(chunks)), map(holders.__contains__, chunks))
+        starts = self.article.chunk_starts()
+        phrases = self.ruleset.phrases
+        for i in chunk_indices:
+            verdict = verdicts[i]
+            if wanted is not None and wanted.isdisjoint(verdict.pids):
+                continue
+            base = starts[i]
+            for pid, ts, te in verdict.hits:
+                if wanted is not None and pid not in wanted:
+                    continue
+                if len(phrases[pid].words) == 1:
+                    end: int | None = base + te
+                else:
+                    end = self.phrase_end(pid, base + ts, base + te)
+                    if end is None:
+                        continue
+                spans.setdefault(pid, []).append((base + ts, end))
+        return spans
 
     def get(self, lid: int) -> list[Occurrence] | None:
         occs = self.ready.get(lid)
         if occs is not None:
             return occs
-        pids = self.fired.get(lid)
-        if pids is None:
+        if lid in self._absent:
             return None
         ruleset = self.ruleset
         leaf = ruleset.leaves[lid]
+        if not isinstance(leaf, (TermsLeaf, EntityLeaf)):
+            return None  # regex and quantity leaves are ready when they fired
+        spans = self.phrase_spans(ruleset._leaf_phrases[lid])
+        if not spans:
+            self._absent.add(lid)
+            return None
         occs = []
-        for pid in pids:
+        for pid, pid_spans in spans.items():
             entity = variant = term = None
             if isinstance(leaf, EntityLeaf):
                 for eid in leaf.entities:
@@ -81,12 +213,20 @@ class LeafHits:
                         break
             else:
                 term = ruleset.phrases[pid].text
-            for fstart, fend in self.phrase_spans[pid]:
+            for fstart, fend in pid_spans:
                 if len(occs) >= MAX_OCCURRENCES_PER_LEAF:
                     break
                 occs.append(Occurrence(leaf.kind, fstart, fend, entity=entity, variant=variant, term=term))
         self.ready[lid] = occs
         return occs
+
+    def all_fired(self) -> set[int]:
+        """Every leaf that fired (the full, slow answer: used to sample leaf frequencies)."""
+        fired = set(self.fired)
+        phrase_leaves = self.ruleset._phrase_leaves
+        for pid in self.phrase_spans(None):
+            fired.update(phrase_leaves[pid])
+        return fired
 
 
 class ArticleText:
@@ -95,14 +235,24 @@ class ArticleText:
     ``folded`` keeps ة apart (terms and names, see ``morphology``); ``standard`` is the
     ordinary ``fold`` (regexes, quantities). Both have the same length and offsets."""
 
-    __slots__ = ("normalized", "folded", "_standard", "_token_starts", "_token_ends")
+    __slots__ = ("normalized", "folded", "chunks", "_chunk_starts", "_standard", "_token_starts", "_token_ends")
 
     def __init__(self, text: str):
         self.folded = match_fold(text)
         self.normalized = NormalizedText(text, self.folded)
+        # Folding turns every space but a line break into " ", so this cuts at all of them.
+        self.chunks = self.folded.split(" ")
+        self._chunk_starts: list[int] | None = None
         self._standard: NormalizedText | None = None
         self._token_starts: list[int] | None = None
         self._token_ends: list[int] | None = None
+
+    def chunk_starts(self) -> list[int]:
+        """Folded offset of each chunk."""
+        if self._chunk_starts is None:
+            lengths = accumulate(map(len, self.chunks), initial=0)
+            self._chunk_starts = [total + i for i, total in enumerate(lengths)]
+        return self._chunk_starts
 
     @property
     def standard(self) -> NormalizedText:
@@ -112,16 +262,7 @@ class ArticleText:
 
     def token_at(self, start: int, end: int) -> tuple[int, int]:
         """The whole token containing folded [start, end)."""
-        folded = self.folded
-        ts = start
-        while ts > 0 and _is_word_char(folded[ts - 1]):
-            ts -= 1
-        te = end
-        n = len(folded)
-        while te < n and _is_word_char(folded[te]):
-            te += 1
-        return ts, te
-
+        return _token_bounds(self.folded, start, end)
     def next_token(self, pos: int) -> tuple[int, int] | None:
         """The token after position ``pos`` when only phrase-gap characters lie between."""
         folded = self.folded
@@ -185,12 +326,14 @@ class CompiledRuleSet:
         self._automaton = build_automaton(self.phrases)
         # phrase id → leaves (terms / entity) that contain it
         self._phrase_leaves: list[list[int]] = [[] for _ in self.phrases]
+        self._leaf_phrases: list[frozenset[int]] = [frozenset() for _ in self.leaves]
         self._regex_leaves: list[int] = []
         self._quantity_leaves: dict[str, list[int]] = {}
         for lid, leaf in enumerate(self.leaves):
             if not self.leaf_rules[lid]:
                 continue  # only used by a rule that failed to compile
             if isinstance(leaf, (TermsLeaf, EntityLeaf)):
+                self._leaf_phrases[lid] = frozenset(leaf.phrases)
                 for pid in leaf.phrases:
                     self._phrase_leaves[pid].append(lid)
             elif isinstance(leaf, RegexLeaf):
@@ -205,18 +348,48 @@ class CompiledRuleSet:
             regex_set.Compile()
             self._regex_set = regex_set
         self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
-        self._verdicts: dict[tuple[int, str], bool] = {}
         self._needs_language = any(rule.languages for rule in self.rules)
+        self._frequencies = LeafFrequencies(
+            counts=[0] * len(self.leaves),
+            static=static_leaf_rates(
+                self.leaves, [p.words[0].word for p in self.phrases], [len(p.words) for p in self.phrases]
+            ),
+        )
+        # phrase id → chunk strings whose verdict has it (kept in step with the chunk cache)
+        self._pid_chunks: dict[int, set[str]] = {}
+        self._chunks = _ChunkCache(self._chunk_verdict, self._pid_chunks)
+        self._plan_triggers(self._frequencies.rates())
+
+    def _plan_triggers(self, rates: list[float]) -> bool:
+        """Pick each rule's trigger leaves by ``rates``; True when the plan changed."""
+        leaf_triggers: list[list[int]] = [[] for _ in self.leaves]
+        for ri, node in enumerate(self.conditions):
+            for lid in trigger_leaves(node, rates) or ():
+                leaf_triggers[lid].append(ri)
+        plan = [tuple(rules) for rules in leaf_triggers]
+        if getattr(self, "_leaf_triggers", None) == plan:
+            return False
+        self._leaf_triggers = plan
+        phrase_triggers = []
+        for lids in self._phrase_leaves:
+            rules: set[int] = set()
+            for lid in lids:
+                rules.update(plan[lid])
+            phrase_triggers.append(tuple(sorted(rules)))
+        self._phrase_triggers: list[tuple[int, ...]] = phrase_triggers
+        self._chunks.clear()  # chunk verdicts carry the rules they trigger
+        self._pid_chunks.clear()
+        return True
 
     # --- public API -----------------------------------------------------------------------
     def match(self, text: str, *, language: str | None = None, feed: str | None = None) -> list[RuleMatch]:
         """Every rule ``text`` fires, in rule order, with evidence whose offsets index ``text``
         (``marsad.messages.document_text(title, body)``)."""
         article = ArticleText(text)
-        leaf_occ = self._fire_leaves(article)
-        candidates = set(self.always)
-        for lid in leaf_occ.fired:
-            candidates.update(self.leaf_rules[lid])
+        hits = self._fire_leaves(article)
+        frequencies = self._frequencies
+        replan = frequencies.should_sample() and frequencies.record(hits.all_fired())
+        candidates = self._candidates(hits)
         lang = primary_language(language) if language else None
         if lang is None and self._needs_language:
             lang = article.language()
@@ -227,9 +400,12 @@ class CompiledRuleSet:
                 continue
             if rule.feeds and feed not in rule.feeds:
                 continue
-            occs = self._evaluate(self.conditions[ri], leaf_occ, article)
+            occs = self._evaluate(self.conditions[ri], hits, article)
             if occs is not None:
                 results.append(RuleMatch(rule, to_evidence(occs, article.normalized)))
+        if replan:
+            # After the article: its chunk verdicts were made under the plan in force.
+            self._plan_triggers(frequencies.rates())
         return results
 
     def evaluate_rule(
@@ -260,13 +436,40 @@ class CompiledRuleSet:
         return [r.id for r in self.rules]
 
     # --- leaves -----------------------------------------------------------------------------
+    def _chunk_verdict(self, chunk: str) -> ChunkVerdict:
+        """Which phrases' first words the tokens of ``chunk`` are (see ChunkVerdict)."""
+        automaton = self._automaton
+        if automaton is None or not chunk:
+            return _NO_HITS
+        phrases = self.phrases
+        hits: list[tuple[int, int, int]] = []
+        checked: set[tuple[int, int]] = set()
+        for end, (core_len, pids) in automaton.iter(chunk):
+            ts, te = _token_bounds(chunk, end + 1 - core_len, end + 1)
+            token = chunk[ts:te]
+            for pid in pids:
+                if (pid, ts) in checked:
+                    continue
+                checked.add((pid, ts))
+                if phrases[pid].words[0].matches(token):
+                    hits.append((pid, ts, te))
+        if not hits:
+            return _NO_HITS
+        pid_chunks = self._pid_chunks
+        for pid, _ts, _te in hits:
+            pid_chunks.setdefault(pid, set()).add(chunk)
+        rules: set[int] = set()
+        multi = False
+        for pid, _ts, _te in hits:
+            if len(phrases[pid].words) == 1:
+                rules.update(self._phrase_triggers[pid])
+            else:
+                multi = True
+        return ChunkVerdict(tuple(hits), tuple(sorted(rules)), multi)
+
     def _fire_leaves(self, article: ArticleText) -> LeafHits:
-        hits = LeafHits(self, article)
-        if self._automaton is not None and article.folded:
-            for pid, spans in self._phrase_hits(article).items():
-                hits.phrase_spans[pid] = spans
-                for lid in self._phrase_leaves[pid]:
-                    hits.fired.setdefault(lid, []).append(pid)
+        self._chunks.make_room()
+        hits = LeafHits(self, article, list(map(self._chunks.__getitem__, article.chunks)))
         leaf_occ = hits.ready
         if self._regex_set is not None and article.folded:
             standard = article.standard.text
@@ -281,7 +484,7 @@ class CompiledRuleSet:
                             break
                 if occs:
                     leaf_occ[lid] = occs
-                    hits.fired[lid] = []
+                    hits.fired.add(lid)
         if self._quantity_leaves:
             from streams.rules.quantities import find_quantities_normalized
 
@@ -292,46 +495,29 @@ class CompiledRuleSet:
                             "quantity", None, None, ostart=mention.start, oend=mention.end,
                             value=mention.value, unit=mention.unit,
                         ))
-                        hits.fired[lid] = []
+                        hits.fired.add(lid)
         return hits
 
-    def _phrase_hits(self, article: ArticleText) -> dict[int, list[tuple[int, int]]]:
-        """phrase id → folded spans (whole tokens) where the phrase occurs."""
-        folded = article.folded
-        phrases = self.phrases
-        hits: dict[int, list[tuple[int, int]]] = {}
-        checked: set[tuple[int, int]] = set()
-        token_cache: dict[int, tuple[int, int]] = {}
-        cache = self._verdicts
-        for end, (core_len, pids) in self._automaton.iter(folded):
-            start = end + 1 - core_len
-            bounds = token_cache.get(start)
-            if bounds is None:
-                bounds = token_cache[start] = article.token_at(start, end + 1)
-            ts, te = bounds
-            token = folded[ts:te]
-            for pid in pids:
-                if (pid, ts) in checked:
-                    continue
-                checked.add((pid, ts))
-                words = phrases[pid].words
-                # Everyday words recur in every article: remember each (word, token) verdict.
-                verdict = cache.get((pid, token))
-                if verdict is None:
-                    if len(cache) >= _VERDICT_CACHE_SIZE:
-                        cache.clear()
-                    verdict = cache[(pid, token)] = words[0].matches(token)
-                if not verdict:
-                    continue
-                last_end = te
-                for spec in words[1:]:
-                    nxt = article.next_token(last_end)
-                    if nxt is None or not spec.matches(folded[nxt[0]:nxt[1]]):
-                        break
-                    last_end = nxt[1]
-                else:
-                    hits.setdefault(pid, []).append((ts, last_end))
-        return hits
+    def _candidates(self, hits: LeafHits) -> set[int]:
+        """The rules worth evaluating: those with no trigger set, and those one of whose
+        trigger leaves fired."""
+        candidates = set(self.always)
+        verdicts = hits.verdicts
+        active = list(compress(range(len(verdicts)), map(_ACTIVE, verdicts)))
+        if active:
+            starts = hits.article.chunk_starts()
+            phrases = self.phrases
+            for i in active:
+                verdict = verdicts[i]
+                candidates.update(verdict.rules)
+                if verdict.multi:
+                    base = starts[i]
+                    for pid, ts, te in verdict.hits:
+                        if len(phrases[pid].words) > 1 and hits.phrase_end(pid, base + ts, base + te) is not None:
+                            candidates.update(self._phrase_triggers[pid])
+        for lid in hits.fired:
+            candidates.update(self._leaf_triggers[lid])
+        return candidates
 
     # --- conditions ---------------------------------------------------------------------------
     def _evaluate(self, node: Node, leaf_occ: LeafHits, article: ArticleText):
