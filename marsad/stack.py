@@ -108,6 +108,28 @@ def _spawn(cmd: list[str], log_path: Path, cwd: Path) -> subprocess.Popen:
         )
 
 
+def _launch(s: Settings, name: str, cmd: list[str], cwd: Path) -> subprocess.Popen:
+    """Start a component in its own session, logging to logs/<name>.log, and record its pid."""
+    proc = _spawn(cmd, _log_dir(s) / f"{name}.log", cwd)
+    _pid_file(s, name).parent.mkdir(parents=True, exist_ok=True)
+    _pid_file(s, name).write_text(str(proc.pid))
+    return proc
+
+
+def _wait_ready(s: Settings, name: str, proc: subprocess.Popen, ready, timeout_s: float, interval: float) -> str:
+    """Poll ``ready()`` until it holds; fail fast when the process exits."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise StackUnavailable(
+                f"{name} exited with code {proc.returncode}; see {_log_dir(s) / f'{name}.log'}"
+            )
+        if ready():
+            return f"started (pid {proc.pid})"
+        time.sleep(interval)
+    raise StackUnavailable(f"{name} was not ready within {timeout_s:.0f}s; see {_log_dir(s) / f'{name}.log'}")
+
+
 def _say(msg: str, quiet: bool) -> None:
     if not quiet:
         print(msg, flush=True)
@@ -221,27 +243,19 @@ def start_kafka(s: Settings, quiet: bool = False, timeout_s: float = 90.0) -> st
     props = _kafka_config(s)
     _format_storage(s, libs, props)
     kdir = s.home / "kafka"
-    proc = _spawn(
+    proc = _launch(
+        s,
+        "kafka",
         ["java", f"-Xmx{s.kafka_heap}", f"-Xms{s.kafka_heap}", "-XX:+UseG1GC",
          "-Djava.awt.headless=true", f"-Dlog4j2.configurationFile={kdir / 'log4j2.properties'}",
          f"-Dkafka.logs.dir={_log_dir(s)}",
          "-cp", f"{libs}/*", "kafka.Kafka", str(props)],
-        _log_dir(s) / "kafka.log",
         kdir,
     )
-    _pid_file(s, "kafka").parent.mkdir(parents=True, exist_ok=True)
-    _pid_file(s, "kafka").write_text(str(proc.pid))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise StackUnavailable(
-                f"Kafka exited with code {proc.returncode}; see {_log_dir(s) / 'kafka.log'}"
-            )
-        if _port_open(host, port):
-            break
-        time.sleep(0.3)
+    started = time.monotonic()
+    _wait_ready(s, "kafka", proc, lambda: _port_open(host, port), timeout_s, 0.3)
     # Readiness is a real metadata round trip, not a sleep.
-    wait_for_kafka(s, max(5.0, deadline - time.monotonic()))
+    wait_for_kafka(s, max(5.0, timeout_s - (time.monotonic() - started)))
     return f"started (pid {proc.pid})"
 
 
@@ -282,24 +296,16 @@ def start_redis(s: Settings, timeout_s: float = 20.0) -> str:
         )
     rdir = s.home / "redis"
     rdir.mkdir(parents=True, exist_ok=True)
-    proc = _spawn(
+    proc = _launch(
+        s,
+        "redis",
         [_redis_server_binary(), "--port", str(s.redis_port), "--bind", "127.0.0.1",
          "--dir", str(rdir), "--appendonly", "yes", "--appendfsync", "everysec",
          "--daemonize", "no", "--protected-mode", "yes", "--save", "",
          "--maxmemory-policy", "noeviction"],
-        _log_dir(s) / "redis.log",
         rdir,
     )
-    _pid_file(s, "redis").parent.mkdir(parents=True, exist_ok=True)
-    _pid_file(s, "redis").write_text(str(proc.pid))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise StackUnavailable(f"redis-server exited; see {_log_dir(s) / 'redis.log'}")
-        if redis_healthy(s):
-            return f"started (pid {proc.pid})"
-        time.sleep(0.1)
-    raise StackUnavailable(f"Redis did not answer PING within {timeout_s:.0f}s")
+    return _wait_ready(s, "redis", proc, lambda: redis_healthy(s), timeout_s, 0.1)
 
 
 # --- Prometheus (optional) --------------------------------------------------------
@@ -330,21 +336,14 @@ def start_prometheus(s: Settings, timeout_s: float = 30.0) -> str:
     pdir.mkdir(parents=True, exist_ok=True)
     config = pdir / "prometheus.yml"
     config.write_text(render_prometheus_config(s))
-    proc = _spawn(
+    proc = _launch(
+        s,
+        "prometheus",
         [binary, f"--config.file={config}", f"--storage.tsdb.path={pdir / 'data'}",
          f"--web.listen-address=127.0.0.1:{s.prometheus_port}", "--web.enable-lifecycle"],
-        _log_dir(s) / "prometheus.log",
         pdir,
     )
-    _pid_file(s, "prometheus").write_text(str(proc.pid))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise StackUnavailable(f"prometheus exited; see {_log_dir(s) / 'prometheus.log'}")
-        if _prometheus_healthy(s):
-            return f"started (pid {proc.pid})"
-        time.sleep(0.3)
-    raise StackUnavailable(f"Prometheus was not ready within {timeout_s:.0f}s")
+    return _wait_ready(s, "prometheus", proc, lambda: _prometheus_healthy(s), timeout_s, 0.3)
 
 
 def render_prometheus_config(s: Settings) -> str:
