@@ -4,6 +4,11 @@ LSH lookups read a fixed number of buckets, so the rate should barely move as th
 grows (goal: rate_100k / rate_1k >= 0.8). Uses the real Redis store when MARSAD_REDIS_URL
 points at a reachable Redis, else the in-memory store (the output says which).
 
+Besides wall-clock rates (which depend on what else the machine runs) it prints the
+client CPU per article ("per core" rate = articles per CPU-second of this process), the
+time Redis spent in the dedupe scripts per article, the in-memory rate, and the MinHash
+comparison with datasketch that the comment in streams/dedupe/minhash.py relies on.
+
     .venv/bin/python -m bench.bench_dedupe [--quick]
 """
 
@@ -29,6 +34,7 @@ from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import band_keys
 from streams.dedupe.stories import PROMINENT_TERMS, STORED_TERMS
 
+ARTICLE_WORDS = 300
 _SYLLABLES = ["با", "تو", "سي", "مر", "كا", "لو", "دي", "نا", "ري", "شو", "فا", "قي", "zo", "ke", "ta"]
 
 
@@ -52,8 +58,9 @@ class _Corpus:
         return [self.vocab[i] for i in self.rng.choice(len(self.vocab), size=n, p=self.p)]
 
     def article(self, key: str) -> DedupeInput:
+        # ~300 words: 2.5 KB of text, a typical news article
         return DedupeInput(id=key, feed=f"feed-{key[-1]}", url=f"https://news.example/{key}",
-                           title=" ".join(self.words(8)), text=" ".join(self.words(220)),
+                           title=" ".join(self.words(8)), text=" ".join(self.words(ARTICLE_WORDS)),
                            seen_at=time.time())
 
     def stored(self, keys: list[str], config: DedupeConfig):
@@ -89,12 +96,62 @@ def _fill(store, corpus: _Corpus, config: DedupeConfig, start: int, stop: int) -
     store.record_many(corpus.stored([f"fill{i:07d}" for i in range(start, stop)], config))
 
 
-def _rate(deduplicator: Deduplicator, corpus: _Corpus, n: int, tag: str) -> float:
+def _script_micros(store) -> float:
+    """Microseconds Redis has spent in EVALSHA so far (0 for the in-memory store)."""
+    if not isinstance(store, RedisDedupeStore):
+        return 0.0
+    return float(store.client.info("commandstats").get("cmdstat_evalsha", {}).get("usec", 0))
+
+
+def _rate(deduplicator: Deduplicator, corpus: _Corpus, n: int, tag: str) -> tuple[float, float, float]:
+    """Articles per wall second, articles per CPU second of this process, and Redis
+    script microseconds per article."""
     articles = [corpus.article(f"{tag}{i:06d}") for i in range(n)]
+    server = _script_micros(deduplicator.store)
+    cpu = time.process_time()
     started = time.perf_counter()
     for article in articles:
         deduplicator.process(article)
-    return n / (time.perf_counter() - started)
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    return n / wall, n / cpu, (_script_micros(deduplicator.store) - server) / n
+
+
+def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[str, float]:
+    """Signatures per second: this project's MinHasher against datasketch on the same
+    shingle sets (datasketch given the precomputed 64-bit shingle hashes, so only the
+    permutation and minimum are compared; and as usually called, hashing bytes)."""
+    from datasketch import MinHash
+
+    from streams.dedupe.minhash import MinHasher
+    from streams.dedupe.shingles import extract_features
+
+    sets = [extract_features(a.title, a.text, config.shingle_size).dup_shingles
+            for a in (corpus.article(f"mh{i:05d}") for i in range(n))]
+    hasher = MinHasher(config.num_perm)
+    started = time.perf_counter()
+    for shingles in sets:
+        hasher.signature(shingles)
+    ours = n / (time.perf_counter() - started)
+
+    as_ints = [shingles.tolist() for shingles in sets]
+    started = time.perf_counter()
+    for values in as_ints:
+        MinHash(num_perm=config.num_perm, hashfunc=int).update_batch(values)
+    batch = n / (time.perf_counter() - started)
+
+    as_bytes = [[v.to_bytes(8, "little") for v in values] for values in as_ints]
+    started = time.perf_counter()
+    for values in as_bytes:
+        sketch = MinHash(num_perm=config.num_perm)
+        for value in values:
+            sketch.update(value)
+    per_item = n / (time.perf_counter() - started)
+    return {
+        "dedupe.minhash_numpy_per_s": ours,
+        "dedupe.minhash_datasketch_batch_per_s": batch,
+        "dedupe.minhash_datasketch_update_per_s": per_item,
+    }
 
 
 def run(quick: bool = False) -> dict[str, float]:
@@ -107,22 +164,33 @@ def run(quick: bool = False) -> dict[str, float]:
     try:
         _fill(store, corpus, config, 0, 1_000)
         _rate(deduplicator, corpus, 50, "warm")
-        rate_1k = _rate(deduplicator, corpus, measured, "a")
+        rate_1k, cpu_rate_1k, script_us_1k = _rate(deduplicator, corpus, measured, "a")
         started = time.perf_counter()
         _fill(store, corpus, config, 1_000, 100_000)
         fill_seconds = time.perf_counter() - started
-        rate_100k = _rate(deduplicator, corpus, measured, "b")
+        rate_100k, cpu_rate_100k, script_us_100k = _rate(deduplicator, corpus, measured, "b")
     finally:
         if cleanup:
             client, prefix = cleanup
             for key in client.scan_iter(match=f"{prefix}*", count=1000):
                 client.unlink(key)
-    return {
+    figures = {
         "dedupe.rate_1k": rate_1k,
         "dedupe.rate_100k": rate_100k,
         "dedupe.rate_ratio_100k_vs_1k": rate_100k / rate_1k,
+        "dedupe.cpu_rate_1k": cpu_rate_1k,
+        "dedupe.cpu_rate_100k": cpu_rate_100k,
         "dedupe.fill_99k_seconds": fill_seconds,
     }
+    if isinstance(store, RedisDedupeStore):
+        figures["dedupe.redis_script_us_per_article_1k"] = script_us_1k
+        figures["dedupe.redis_script_us_per_article_100k"] = script_us_100k
+        memory = Deduplicator(InMemoryDedupeStore(config.store_limits()), config)
+        _fill(memory.store, corpus, config, 0, 1_000)
+        _rate(memory, corpus, 50, "mwarm")
+        figures["dedupe.memory_rate_1k"], figures["dedupe.memory_cpu_rate_1k"], _ = _rate(memory, corpus, measured, "m")
+    figures.update(_minhash_comparison(corpus, config, 100 if quick else 300))
+    return figures
 
 
 if __name__ == "__main__":

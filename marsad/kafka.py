@@ -134,7 +134,10 @@ def wait_for_group(settings: Settings, group_id: str, timeout_s: float = 60.0) -
     try:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            group = client.describe_groups([group_id]).get(group_id, {})
+            try:
+                group = client.describe_groups([group_id]).get(group_id, {})
+            except KafkaError:  # e.g. no coordinator yet while the group forms
+                group = {}
             if group.get("group_state") == "Stable" and group.get("members"):
                 return
             time.sleep(0.3)

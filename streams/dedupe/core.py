@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
-from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard
+from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard, estimate_jaccard_many
 from streams.dedupe.shingles import BoundedMemo, Features, content_hash, extract_features
 from streams.dedupe.store import DedupeStore, Lookup, StoredArticle, StoreLimits
 from streams.dedupe.stories import PROMINENT_TERMS, STORED_TERMS, best_story
@@ -128,12 +128,15 @@ class Deduplicator:
         query = Lookup(url_key=url_key, content_key=digest or None, buckets=buckets)
         return _Prepared(canonical, digest, features, record, query)
 
-    def is_near_duplicate(self, record: StoredArticle, other: StoredArticle) -> float | None:
-        """The estimated similarity when ``record`` is a copy of ``other``, else None."""
+    def is_near_duplicate(self, record: StoredArticle, other: StoredArticle,
+                          similarity: float | None = None) -> float | None:
+        """The estimated similarity when ``record`` is a copy of ``other``, else None.
+        ``similarity``, when given, is their estimated Jaccard (computed in bulk)."""
         cfg = self.config
         if record.shingle_count == 0 or other.shingle_count == 0:
             return None
-        similarity = estimate_jaccard(record.signature, other.signature)
+        if similarity is None:
+            similarity = estimate_jaccard(record.signature, other.signature)
         smaller = min(record.shingle_count, other.shingle_count)
         if smaller < cfg.short_shingles:
             return similarity if similarity >= cfg.short_threshold else None
@@ -158,10 +161,11 @@ class Deduplicator:
         elif found.content_match is not None and found.content_match.id != record.id:
             original, kind, similarity = found.content_match, "exact-content", 1.0
         else:
-            for candidate in found.candidates:
+            estimates = estimate_jaccard_many(record.signature, [c.signature for c in found.candidates])
+            for candidate, estimate in zip(found.candidates, estimates):
                 if candidate.id == record.id:
                     continue
-                score = self.is_near_duplicate(record, candidate)
+                score = self.is_near_duplicate(record, candidate, estimate)
                 if score is not None and (similarity is None or score > similarity):
                     original, kind, similarity = candidate, "near", score
 

@@ -41,6 +41,16 @@ def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / a.size
 
 
+def estimate_jaccard_many(signature: np.ndarray, others: list[np.ndarray]) -> list[float]:
+    """``estimate_jaccard(signature, other)`` for each of ``others``, compared in one pass."""
+    if not others:
+        return []
+    if signature.size == 0 or any(other.shape != signature.shape for other in others):
+        return [estimate_jaccard(signature, other) for other in others]
+    equal = np.count_nonzero(np.stack(others) == signature, axis=1)
+    return [count / signature.size for count in equal.tolist()]
+
+
 def estimate_containment(jaccard: float, size_a: int, size_b: int) -> float:
     """Estimated share of the smaller set found in the larger, from Jaccard and set sizes:
     |A∩B| = J·(|A|+|B|)/(1+J)."""

@@ -47,17 +47,19 @@ def best_story(
 ) -> StoryLink | None:
     """The story this article belongs to among ``candidates``, or None for a new story."""
     prominent = set(terms[:PROMINENT_TERMS])
+    own = set(terms)
     best: StoryLink | None = None
     for candidate in candidates:
         if abs(candidate.event_time - event_time) > window_seconds:
             continue
-        shared_prominent = prominent & set(candidate.terms[:PROMINENT_TERMS])
-        if len(shared_prominent) < MIN_SHARED_PROMINENT:
+        if len(prominent.intersection(candidate.terms[:PROMINENT_TERMS])) < MIN_SHARED_PROMINENT:
             continue
-        similarity = term_similarity(terms, candidate.terms)
+        theirs = set(candidate.terms)
+        # term_similarity(terms, candidate.terms), with the sets built once per candidate
+        similarity = len(own & theirs) / len(own | theirs) if own and theirs else 0.0
         if similarity < threshold:
             continue
         if best is None or similarity > best.similarity:
-            shared = tuple(t for t in terms[:STORED_TERMS] if t in set(candidate.terms))[:8]
+            shared = tuple(t for t in terms[:STORED_TERMS] if t in theirs)[:8]
             best = StoryLink(candidate.story_id, similarity, shared, candidate.id)
     return best

@@ -88,6 +88,7 @@ class ChunkVerdict:
 
 _NO_HITS = ChunkVerdict((), (), False)
 _ACTIVE = attrgetter("active")
+_PLUS_ONE = (1).__add__
 _HITS = attrgetter("hits")
 
 
@@ -240,8 +241,9 @@ class ArticleText:
     def __init__(self, text: str):
         self.folded = match_fold(text)
         self.normalized = NormalizedText(text, self.folded)
-        # Folding turns every space but a line break into " ", so this cuts at all of them.
-        self.chunks = self.folded.split(" ")
+        # Folding turns every space but a line break into " ", so this cuts at all of them
+        # (a line break is one character too: offsets stay those of ``folded``).
+        self.chunks = self.folded.replace("\n", " ").split(" ")
         self._chunk_starts: list[int] | None = None
         self._standard: NormalizedText | None = None
         self._token_starts: list[int] | None = None
@@ -250,8 +252,8 @@ class ArticleText:
     def chunk_starts(self) -> list[int]:
         """Folded offset of each chunk."""
         if self._chunk_starts is None:
-            lengths = accumulate(map(len, self.chunks), initial=0)
-            self._chunk_starts = [total + i for i, total in enumerate(lengths)]
+            # each chunk is followed by one separator: start = sum of (length + 1) before it
+            self._chunk_starts = list(accumulate(map(_PLUS_ONE, map(len, self.chunks)), initial=0))
         return self._chunk_starts
 
     @property
@@ -444,8 +446,12 @@ class CompiledRuleSet:
         phrases = self.phrases
         hits: list[tuple[int, int, int]] = []
         checked: set[tuple[int, int]] = set()
+        tokens: list[tuple[int, int]] | None = None
         for end, (core_len, pids) in automaton.iter(chunk):
-            ts, te = _token_bounds(chunk, end + 1 - core_len, end + 1)
+            if tokens is None:
+                tokens = [m.span() for m in _WORD.finditer(chunk)]
+            # A core is all word characters, so it lies inside exactly one token.
+            ts, te = tokens[0] if len(tokens) == 1 else tokens[bisect_right(tokens, (end, len(chunk))) - 1]
             token = chunk[ts:te]
             for pid in pids:
                 if (pid, ts) in checked:

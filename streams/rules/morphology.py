@@ -60,6 +60,9 @@ def _build_prefixes() -> dict[str, bool]:
 PREFIXES: dict[str, bool] = _build_prefixes()
 _PREFIXES_LONGEST_FIRST = tuple(sorted(PREFIXES, key=len, reverse=True))
 MAX_PREFIX = max(len(p) for p in PREFIXES)
+_ALL_PREFIXES = frozenset(PREFIXES)
+_ARTICLE_PREFIXES = frozenset(p for p, article in PREFIXES.items() if article)
+_NO_PREFIX = frozenset(("",))
 
 # Enclitic pronouns (ه ها هم هما هن ك كم كما كن نا ي ني).
 PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا", "ي", "ني")
@@ -116,14 +119,15 @@ class WordSpec:
         """Whether ``token`` (match-folded, one whole word) is this word."""
         if not self.taa and not self.prefixes and not self.suffixes:
             return token == self.word
-        for prefix in _PREFIXES_LONGEST_FIRST if self.prefixes else ("",):
-            if not token.startswith(prefix):
-                continue
-            if self.article_required and not PREFIXES[prefix]:
-                continue
-            rest = token[len(prefix):]
-            if rest.startswith(self.core) and self.remainder_ok(rest[len(self.core):]):
+        # Try each place the core occurs (usually one) rather than each of the prefixes:
+        # the same answer, at a fraction of the cost when many words are checked.
+        core = self.core
+        allowed = (_ARTICLE_PREFIXES if self.article_required else _ALL_PREFIXES) if self.prefixes else _NO_PREFIX
+        at = token.find(core, 0, MAX_PREFIX + len(core))
+        while at != -1:
+            if token[:at] in allowed and self.remainder_ok(token[at + len(core):]):
                 return True
+            at = token.find(core, at + 1, MAX_PREFIX + len(core))
         return False
 
     def remainder_ok(self, remainder: str) -> bool:

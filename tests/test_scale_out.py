@@ -1,0 +1,86 @@
+"""Scale-out on the real stack: two workers in one consumer group share the partitions,
+and when one leaves the other takes over without losing an article."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from kafka import KafkaProducer
+
+from bench.generate import generate
+from marsad.kafka import wait_for_group
+from marsad.messages import Article
+from marsad.stack import free_port
+
+from .conftest import fresh_namespace
+from .e2e import Pipeline, read_topic, wait_until
+
+pytestmark = pytest.mark.stack
+
+
+def _processed(port: int) -> float:
+    try:
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+    except httpx.HTTPError:
+        return 0.0
+    for line in text.splitlines():
+        if line.startswith('marsad_stage_processed_total{stage="normalize"}'):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def _articles(settings) -> set[str]:
+    return {Article.from_bytes(v).id for v in read_topic(settings, settings.topic_articles, 2.0)}
+
+
+def test_two_workers_share_partitions_and_one_takes_over(stack, tmp_path) -> None:
+    settings = fresh_namespace(stack, partitions=4)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("id: invasion\ntitle: Invasion\nwhen:\n  terms: [غزو]\n", encoding="utf-8")
+    ports = {"worker-a": free_port(), "worker-b": free_port()}
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    articles = generate(600, seed=31, with_term="غزو", term_every=5)
+    with Pipeline(settings, tmp_path, MARSAD_RULES_PATH=str(rules)) as pipe:
+        for name, port in ports.items():
+            pipe.env["MARSAD_WORKER_METRICS_PORT"] = str(port)
+            pipe.start(name, "worker")
+        group = f"{settings.namespace}-worker"
+        wait_for_group(settings, group, timeout_s=120)
+        wait_until(lambda: _group_members(settings, group) == 2, 120, "both workers in the group")
+
+        for raw in articles[:300]:
+            producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
+        producer.flush()
+        wait_until(lambda: len(_articles(settings)) >= 300, 120, "the first 300 articles")
+        # Both workers did part of the work: the partitions are shared.
+        assert _processed(ports["worker-a"]) > 0 and _processed(ports["worker-b"]) > 0
+        assert _processed(ports["worker-a"]) + _processed(ports["worker-b"]) >= 300
+
+        # worker-b leaves in the middle of the second half; worker-a takes over its partitions.
+        for raw in articles[300:450]:
+            producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
+        producer.flush()
+        pipe.stop("worker-b")
+        for raw in articles[450:]:
+            producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
+        producer.flush()
+        wait_until(lambda: len(_articles(settings)) >= 600, 180, "all 600 articles after the takeover")
+        assert pipe.procs["worker-a"].poll() is None
+    producer.close()
+    assert _articles(settings) == {a.id for a in articles}
+
+
+def _group_members(settings, group: str) -> int:
+    from marsad.kafka import admin_client
+
+    from kafka.errors import KafkaError
+
+    client = admin_client(settings)
+    try:
+        return len(client.describe_groups([group]).get(group, {}).get("members", []))
+    except KafkaError:
+        return 0
+    finally:
+        client.close()
