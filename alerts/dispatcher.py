@@ -188,6 +188,14 @@ class Dispatcher:
             )
         except KafkaError as exc:
             raise StackUnavailable(f"Kafka at {self.settings.kafka_bootstrap}: {exc}") from exc
+        # Join the group only once this client's metadata knows the topics' partitions: a
+        # join made with stale metadata gets an empty assignment that nothing corrects.
+        for topic in (self.settings.topic_alerts, self.settings.topic_alerts_retry):
+            deadline = time.monotonic() + 30
+            while not self.consumer.partitions_for_topic(topic):
+                if time.monotonic() > deadline:
+                    raise StackUnavailable(f"topic {topic} has no partitions after 30s")
+                time.sleep(0.2)
         self.consumer.subscribe(
             [self.settings.topic_alerts, self.settings.topic_alerts_retry], listener=_Rebalance(self)
         )
@@ -237,13 +245,19 @@ class Dispatcher:
             self.consumer.resume(*self.consumer.paused())
             self.paused = False
 
-    def commit(self) -> None:
+    def commit(self, *, blocking: bool = True) -> None:
+        """Commit what is finished. Inside a rebalance callback (kafka-python's IO thread)
+        a blocking commit is not allowed, so there it is sent without waiting."""
         assert self.consumer is not None
         offsets = self.tracker.committable()
         if not offsets:
             return
+        to_commit = {tp: OffsetAndMetadata(off, "", -1) for tp, off in offsets.items()}
         try:
-            self.consumer.commit({tp: OffsetAndMetadata(off, "", -1) for tp, off in offsets.items()})
+            if blocking:
+                self.consumer.commit(to_commit)
+            else:
+                self.consumer.commit_async(to_commit)
         except KafkaError as exc:
             # The offsets stay uncommitted; the worst case is a re-read, which is idempotent.
             log.warning("offset commit failed (%s); will retry", exc)
@@ -429,9 +443,11 @@ class _Rebalance(ConsumerRebalanceListener):
         self.dispatcher = dispatcher
 
     def on_partitions_revoked(self, revoked) -> None:
+        # Best effort: what is not committed here is read again by the next owner, and
+        # the delivery records make that re-read send nothing twice.
         try:
-            self.dispatcher.commit()
-        except KafkaError as exc:
+            self.dispatcher.commit(blocking=False)
+        except Exception as exc:  # a failing callback would abort the rebalance itself
             log.warning("commit on revocation failed: %s", exc)
         self.dispatcher.tracker.forget(list(revoked))
         self.dispatcher.delayed = [d for d in self.dispatcher.delayed if d[3].tp not in set(revoked)]

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -77,7 +78,9 @@ class _Corpus:
         return record, Lookup(url_key=key, content_key=key, buckets=buckets)
 
 
-def _store(config: DedupeConfig):
+def _stores(config: DedupeConfig):
+    """Two empty stores of the same kind (Redis when reachable, else in memory), their
+    description, and the Redis client and key prefixes to clean up (or None)."""
     url = os.environ.get("MARSAD_REDIS_URL")
     if url:
         import redis
@@ -86,10 +89,15 @@ def _store(config: DedupeConfig):
         try:
             client.ping()
         except redis.RedisError:
-            return "memory (Redis at MARSAD_REDIS_URL unreachable)", InMemoryDedupeStore(config.store_limits()), None
-        prefix = f"bench-dedupe-{uuid.uuid4().hex[:8]}:"
-        return f"redis {url}", RedisDedupeStore(client, prefix, config.store_limits()), (client, prefix)
-    return "memory", InMemoryDedupeStore(config.store_limits()), None
+            client = None
+        if client is not None:
+            prefixes = [f"bench-dedupe-{uuid.uuid4().hex[:8]}:" for _ in range(2)]
+            stores = [RedisDedupeStore(client, prefix, config.store_limits()) for prefix in prefixes]
+            return f"redis {url}", stores, (client, prefixes)
+        name = "memory (Redis at MARSAD_REDIS_URL unreachable)"
+    else:
+        name = "memory"
+    return name, [InMemoryDedupeStore(config.store_limits()) for _ in range(2)], None
 
 
 def _fill(store, corpus: _Corpus, config: DedupeConfig, start: int, stop: int) -> None:
@@ -103,18 +111,43 @@ def _script_micros(store) -> float:
     return float(store.client.info("commandstats").get("cmdstat_evalsha", {}).get("usec", 0))
 
 
-def _rate(deduplicator: Deduplicator, corpus: _Corpus, n: int, tag: str) -> tuple[float, float, float]:
-    """Articles per wall second, articles per CPU second of this process, and Redis
-    script microseconds per article."""
-    articles = [corpus.article(f"{tag}{i:06d}") for i in range(n)]
-    server = _script_micros(deduplicator.store)
-    cpu = time.process_time()
-    started = time.perf_counter()
-    for article in articles:
-        deduplicator.process(article)
-    wall = time.perf_counter() - started
-    cpu = time.process_time() - cpu
-    return n / wall, n / cpu, (_script_micros(deduplicator.store) - server) / n
+@dataclass
+class _Tally:
+    articles: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+    script_micros: float = 0.0
+
+    def add(self, deduplicator: Deduplicator, articles: list[DedupeInput]) -> None:
+        server = _script_micros(deduplicator.store)
+        cpu = time.process_time()
+        started = time.perf_counter()
+        for article in articles:
+            deduplicator.process(article)
+        self.wall += time.perf_counter() - started
+        self.cpu += time.process_time() - cpu
+        self.script_micros += _script_micros(deduplicator.store) - server
+        self.articles += len(articles)
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.wall
+
+    @property
+    def cpu_rate(self) -> float:
+        return self.articles / self.cpu
+
+
+def _interleaved(deduplicators: list[Deduplicator], corpus: _Corpus, n: int, rounds: int = 10) -> list[_Tally]:
+    """Each deduplicator gets ``n`` fresh articles, in alternating batches: the machine's
+    load drifts (other processes, CPU frequency), and alternating makes every store see
+    the same conditions, so the ratio compares the stores and not the moments."""
+    tallies = [_Tally() for _ in deduplicators]
+    size = max(1, n // rounds)
+    for round_ in range(rounds):
+        for which, (deduplicator, tally) in enumerate(zip(deduplicators, tallies)):
+            tally.add(deduplicator, [corpus.article(f"r{which}-{round_:02d}-{i:04d}") for i in range(size)])
+    return tallies
 
 
 def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[str, float]:
@@ -137,7 +170,7 @@ def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[s
     as_ints = [shingles.tolist() for shingles in sets]
     started = time.perf_counter()
     for values in as_ints:
-        MinHash(num_perm=config.num_perm, hashfunc=int).update_batch(values)
+        MinHash(num_perm=config.num_perm, hashfunc=int, scheme="affine64").update_batch(values)
     batch = n / (time.perf_counter() - started)
 
     as_bytes = [[v.to_bytes(8, "little") for v in values] for values in as_ints]
@@ -157,41 +190,43 @@ def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[s
 def run(quick: bool = False) -> dict[str, float]:
     config = DedupeConfig()
     corpus = _Corpus()
-    name, store, cleanup = _store(config)
+    name, (small, large), cleanup = _stores(config)
     print(f"   dedupe store: {name}")
-    deduplicator = Deduplicator(store, config)
     measured = 300 if quick else 1000
     try:
-        _fill(store, corpus, config, 0, 1_000)
-        _rate(deduplicator, corpus, 50, "warm")
-        rate_1k, cpu_rate_1k, script_us_1k = _rate(deduplicator, corpus, measured, "a")
+        _fill(small, corpus, config, 0, 1_000)
         started = time.perf_counter()
-        _fill(store, corpus, config, 1_000, 100_000)
+        _fill(large, corpus, config, 1_000, 100_000)
         fill_seconds = time.perf_counter() - started
-        rate_100k, cpu_rate_100k, script_us_100k = _rate(deduplicator, corpus, measured, "b")
+        _fill(large, corpus, config, 0, 1_000)  # the same first 1,000 as the small store
+        deduplicators = [Deduplicator(small, config), Deduplicator(large, config)]
+        _interleaved(deduplicators, corpus, 100, rounds=2)  # warm-up: caches, connections
+        at_1k, at_100k = _interleaved(deduplicators, corpus, measured)
     finally:
         if cleanup:
-            client, prefix = cleanup
-            for key in client.scan_iter(match=f"{prefix}*", count=1000):
-                client.unlink(key)
+            client, prefixes = cleanup
+            for prefix in prefixes:
+                for key in client.scan_iter(match=f"{prefix}*", count=1000):
+                    client.unlink(key)
     figures = {
-        "dedupe.rate_1k": rate_1k,
-        "dedupe.rate_100k": rate_100k,
-        "dedupe.rate_ratio_100k_vs_1k": rate_100k / rate_1k,
-        "dedupe.cpu_rate_1k": cpu_rate_1k,
-        "dedupe.cpu_rate_100k": cpu_rate_100k,
+        "dedupe.rate_1k": at_1k.rate,
+        "dedupe.rate_100k": at_100k.rate,
+        "dedupe.rate_ratio_100k_vs_1k": at_100k.rate / at_1k.rate,
+        "dedupe.cpu_rate_1k": at_1k.cpu_rate,
+        "dedupe.cpu_rate_100k": at_100k.cpu_rate,
         "dedupe.fill_99k_seconds": fill_seconds,
     }
-    if isinstance(store, RedisDedupeStore):
-        figures["dedupe.redis_script_us_per_article_1k"] = script_us_1k
-        figures["dedupe.redis_script_us_per_article_100k"] = script_us_100k
+    if isinstance(small, RedisDedupeStore):
+        figures["dedupe.redis_script_us_per_article_1k"] = at_1k.script_micros / at_1k.articles
+        figures["dedupe.redis_script_us_per_article_100k"] = at_100k.script_micros / at_100k.articles
         memory = Deduplicator(InMemoryDedupeStore(config.store_limits()), config)
         _fill(memory.store, corpus, config, 0, 1_000)
-        _rate(memory, corpus, 50, "mwarm")
-        figures["dedupe.memory_rate_1k"], figures["dedupe.memory_cpu_rate_1k"], _ = _rate(memory, corpus, measured, "m")
+        _interleaved([memory], corpus, 100, rounds=1)
+        (in_memory,) = _interleaved([memory], corpus, measured)
+        figures["dedupe.memory_rate_1k"] = in_memory.rate
+        figures["dedupe.memory_cpu_rate_1k"] = in_memory.cpu_rate
     figures.update(_minhash_comparison(corpus, config, 100 if quick else 300))
     return figures
-
 
 if __name__ == "__main__":
     figures = run(quick="--quick" in sys.argv)

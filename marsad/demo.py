@@ -19,15 +19,14 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kafka import KafkaConsumer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from marsad import stack
 from marsad.errors import MarsadError, StackUnavailable
-from marsad.kafka import admin_client, ensure_topics, wait_for_group, wait_for_kafka
-from marsad.messages import RawArticle
+from marsad.kafka import admin_client, ensure_topics, read_to_end, wait_for_group, wait_for_kafka
+from marsad.messages import Article, RawArticle
 from marsad.settings import DEMO_DIR, Settings
 from marsad.demo_feeds import FeedServer, load_demo_feeds, write_feeds_yaml
 
@@ -90,26 +89,8 @@ def _print_alert(payload: dict, latency_ms: float | None) -> None:
         console.print(f"    [dim]{escape(ev['leaf'])}[/dim] «{escape(ev['text'])}»{value} [dim]@{ev['start']}-{ev['end']}[/dim]")
 
 
-def _raw_articles(s: Settings, timeout_s: float = 5.0) -> list[RawArticle]:
-    consumer = KafkaConsumer(
-        s.topic_raw, bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
-        enable_auto_commit=False, consumer_timeout_ms=int(timeout_s * 1000), group_id=None,
-    )
-    try:
-        return [RawArticle.from_bytes(m.value) for m in consumer]
-    finally:
-        consumer.close()
-
-
-def _count(s: Settings, topic: str, timeout_s: float = 3.0) -> int:
-    consumer = KafkaConsumer(
-        topic, bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
-        enable_auto_commit=False, consumer_timeout_ms=int(timeout_s * 1000), group_id=None,
-    )
-    try:
-        return sum(1 for _ in consumer)
-    finally:
-        consumer.close()
+def _raw_articles(s: Settings) -> list[RawArticle]:
+    return [RawArticle.from_bytes(v) for v in read_to_end(s, s.topic_raw)]
 
 
 def _delete_topics(s: Settings) -> None:
@@ -206,7 +187,7 @@ def _watch(s, feeds, receiver, arrivals, worker, dispatcher, timeout_s: float) -
     # A republished copy and its original count as one: whichever arrives first alerts.
     canonical = {i.guid: i.expect.get("duplicate_of", i.guid) for f in feeds for i in f.items}
     expected = {(rule, i.guid) for f in feeds for i in f.items for rule in i.expect.get("alert", [])}
-    raw = {a.id: a for a in _raw_articles(s, timeout_s=3)}
+    raw = {a.id: a for a in _raw_articles(s)}
     seen: set[tuple[str, str]] = set()
     latencies: list[float] = []
     printed = 0
@@ -220,7 +201,7 @@ def _watch(s, feeds, receiver, arrivals, worker, dispatcher, timeout_s: float) -
         for payload in deliveries[printed:]:
             article = payload["article"]
             if article["id"] not in raw:
-                raw.update({a.id: a for a in _raw_articles(s, timeout_s=1)})
+                raw.update({a.id: a for a in _raw_articles(s)})
             first_seen = raw[article["id"]].first_seen_at if article["id"] in raw else None
             received = arrivals.get(payload["alert_id"])
             latency = (received - first_seen) * 1000 if first_seen and received else None
@@ -235,7 +216,7 @@ def _watch(s, feeds, receiver, arrivals, worker, dispatcher, timeout_s: float) -
         if settle_until is not None and time.monotonic() >= settle_until:
             break
         time.sleep(0.02)
-    articles = _count(s, s.topic_articles)
+    articles = len({Article.from_bytes(v).id for v in read_to_end(s, s.topic_articles)})
     outcome = DemoOutcome(
         ok=False,
         articles=articles,

@@ -10,7 +10,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -144,3 +144,30 @@ def wait_for_group(settings: Settings, group_id: str, timeout_s: float = 60.0) -
     finally:
         client.close()
     raise StackUnavailable(f"consumer group {group_id} did not become stable within {timeout_s:.0f}s")
+
+
+def read_to_end(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[bytes]:
+    """Every message on ``topic`` up to its current end, partition by partition.
+
+    Reads to the end offsets taken at the start (not "until quiet"), so a loaded machine
+    cannot make it return early; ``timeout_s`` only bounds a broken broker."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None,
+    )
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        values: list[bytes] = []
+        deadline = time.monotonic() + timeout_s
+        while any(consumer.position(tp) < end[tp] for tp in partitions):
+            if time.monotonic() > deadline:
+                raise StackUnavailable(f"could not read {topic} to its end within {timeout_s:.0f}s")
+            for records in consumer.poll(timeout_ms=500).values():
+                values.extend(r.value for r in records if r.offset < end[TopicPartition(r.topic, r.partition)])
+        return values
+    finally:
+        consumer.close()

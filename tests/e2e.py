@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kafka import KafkaConsumer
 
+from marsad.kafka import read_to_end
 from marsad.demo_feeds import DemoFeed, FeedItem, FeedServer, write_feeds_yaml
 from marsad.settings import DEMO_DIR, Settings
 
@@ -81,15 +81,8 @@ def serve_feeds(feeds: list[DemoFeed], tmp: Path) -> tuple[FeedServer, Path]:
     return server, write_feeds_yaml(feeds, server, tmp / "feeds.yaml")
 
 
-def read_topic(settings: Settings, topic: str, timeout_s: float = 3.0) -> list[bytes]:
-    consumer = KafkaConsumer(
-        topic, bootstrap_servers=settings.kafka_bootstrap, auto_offset_reset="earliest",
-        enable_auto_commit=False, consumer_timeout_ms=int(timeout_s * 1000), group_id=None,
-    )
-    try:
-        return [m.value for m in consumer]
-    finally:
-        consumer.close()
+def read_topic(settings: Settings, topic: str) -> list[bytes]:
+    return read_to_end(settings, topic)
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str, interval: float = 0.2) -> None:

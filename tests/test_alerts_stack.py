@@ -147,7 +147,7 @@ def test_failing_channel_dead_letters_while_other_delivers_then_replay(ns: Setti
             wait_until(lambda: len(good.deliveries) == 6, 30, "the good channel to receive all 6")
 
             def dead_letters() -> list[DeadLetter]:
-                return [DeadLetter.from_bytes(v) for v in read_topic(ns, ns.topic_alerts_dlq, 1.0)]
+                return [DeadLetter.from_bytes(v) for v in read_topic(ns, ns.topic_alerts_dlq)]
 
             wait_until(lambda: len(dead_letters()) == 6, 60, "6 dead letters of the bad channel")
             letters = dead_letters()
@@ -244,7 +244,7 @@ def test_throttle_escalation_and_silences(ns: Settings, tmp_path: Path) -> None:
             producer.close()
             produce(ns, [event(rule="after-poison", story="p1", article="p1", at=time.time())])
             wait_until(lambda: len(receiver.deliveries) == 5, 30, "the alert after an unreadable message")
-            (letter,) = [DeadLetter.from_bytes(v) for v in read_topic(ns, ns.topic_alerts_dlq, 1.0)]
+            (letter,) = [DeadLetter.from_bytes(v) for v in read_topic(ns, ns.topic_alerts_dlq)]
             assert letter.task is None and letter.raw == '{"version": "9"}'
             assert letter.reason == "unreadable AlertEvent: ValidationError" and letter.source_topic == ns.topic_alerts
             replay = pipe.run("dlq", "replay")

@@ -56,7 +56,7 @@ def env(stack, tmp_path_factory) -> Env:
 
 
 def published_sets(settings: Settings) -> list[RuleSetMessage]:
-    return [RuleSetMessage.from_bytes(v) for v in read_topic(settings, settings.topic_rules, 1.5) if v]
+    return [RuleSetMessage.from_bytes(v) for v in read_topic(settings, settings.topic_rules) if v]
 
 
 # --- auth ----------------------------------------------------------------------------

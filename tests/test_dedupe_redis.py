@@ -60,3 +60,36 @@ def test_redis_state_is_bounded_by_count(stack, client: redis.Redis) -> None:
     assert first.duplicate_of is None
     last = dedup.process(DedupeInput(id="again9", feed="f", url="", title=reports[9].title, text=reports[9].text))
     assert last.duplicate_of == reports[9].key
+
+
+def test_any_article_id_is_safe_in_redis(stack, client: redis.Redis) -> None:
+    # ids with spaces, newlines, quotes: bucket entries are fixed-width slots, never split on text
+    prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+    in_redis = Deduplicator(RedisDedupeStore(client, prefix))
+    in_memory = Deduplicator(InMemoryDedupeStore())
+    odd = [DedupeInput(id=f"item {i} \n\t«{x.id}» ", feed=x.feed, url=x.url, title=x.title, text=x.text,
+                       published=x.published, seen_at=x.seen_at) for i, x in enumerate(_stream())]
+    decisions = [(in_redis.process(item), in_memory.process(item)) for item in odd]
+    assert all(r == m for r, m in decisions)
+    assert sum(r.duplicate_of is not None for r, _ in decisions) >= 30
+    assert {r.duplicate_of for r, _ in decisions if r.duplicate_of} <= {item.id for item in odd}
+    for key in client.scan_iter(match=f"{prefix}dedupe:g:*:b"):
+        for entry in client.hvals(key):
+            assert 0 < len(entry) <= 4 * 8 and len(entry) % 8 == 0
+
+
+def test_redis_store_recovers_from_flushed_scripts_and_a_dropped_connection(stack, client: redis.Redis) -> None:
+    prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+    name = f"dedupe-test-{uuid.uuid4().hex[:8]}"
+    own = redis.Redis.from_url(stack.redis_url, client_name=name)  # its connections carry the name
+    dedup = Deduplicator(RedisDedupeStore(own, prefix))
+    items = _stream()
+    assert dedup.process(items[0]).duplicate_of is None
+    client.script_flush()  # as after a Redis restart
+    assert dedup.process(items[1]).duplicate_of is None
+    victims = [c["id"] for c in client.client_list() if c.get("name") == name]
+    assert victims
+    for victim in victims:  # the store's held connection dies
+        client.client_kill_filter(_id=victim)
+    again = dedup.process(DedupeInput(id="again", feed="z", url="", title=items[0].title, text=items[0].text))
+    assert (again.duplicate_of, again.kind, again.story_sources) == (items[0].id, "exact-content", 2)

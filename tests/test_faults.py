@@ -45,11 +45,11 @@ def _feeds() -> list[DemoFeed]:
 
 
 def _unique_articles(settings) -> set[str]:
-    return {Article.from_bytes(v).id for v in read_topic(settings, settings.topic_articles, 2.0)}
+    return {Article.from_bytes(v).id for v in read_topic(settings, settings.topic_articles)}
 
 
 def _stories_to_alert(settings) -> set[tuple[str, str]]:
-    return {(e.rule.id, e.story.id) for e in (AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts, 2.0))}
+    return {(e.rule.id, e.story.id) for e in (AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts))}
 
 
 def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:

@@ -61,7 +61,7 @@ def test_seeds_flow_end_to_end(seeds_run) -> None:
     ids = {r.url.rsplit("/", 1)[1]: r.id for r in raw}
 
     def events() -> list[AlertEvent]:
-        return [AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts, 1.0)]
+        return [AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts)]
 
     wait_until(lambda: len({(e.rule.id, e.article.id) for e in events()}) >= 6, 90, "6 rule matches")
     matched = {(e.rule.id, e.article.id) for e in events()}

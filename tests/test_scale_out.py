@@ -32,7 +32,7 @@ def _processed(port: int) -> float:
 
 
 def _articles(settings) -> set[str]:
-    return {Article.from_bytes(v).id for v in read_topic(settings, settings.topic_articles, 2.0)}
+    return {Article.from_bytes(v).id for v in read_topic(settings, settings.topic_articles)}
 
 
 def test_two_workers_share_partitions_and_one_takes_over(stack, tmp_path) -> None:

@@ -26,7 +26,7 @@ def _publish_raw(settings, producer: KafkaProducer, n: int, title: str, text: st
 
 
 def _matched_rules(settings, aid: str) -> set[str]:
-    return {e.rule.id for e in (AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts, 1.0))
+    return {e.rule.id for e in (AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts))
             if e.article.id == aid}
 
 

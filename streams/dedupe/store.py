@@ -7,8 +7,9 @@ therefore bounded by time and by count, lookups read a fixed number of generatio
 (cost independent of how many articles are stored), and nothing is scanned to expire.
 
 ``RedisDedupeStore`` keeps it in Redis (shared by every worker): one Lua call per lookup
-and one per insert, each reading or writing a hash with one command per generation. ``InMemoryDedupeStore`` keeps the same structure in process, for
-``marsad dedupe test`` and unit tests.
+and one per insert, each reading or writing a hash with one command per generation.
+``InMemoryDedupeStore`` keeps the same structure in process, for ``marsad dedupe test``
+and unit tests.
 """
 
 from __future__ import annotations
@@ -374,10 +375,10 @@ class _ScriptCaller:
         with self._lock:
             try:
                 return self._run(script, keys, args)
-            except (redis.ConnectionError, redis.TimeoutError):
+            except redis.ConnectionError:
                 # a dropped connection (Redis restarted, idle socket closed): one fresh try,
-                # as redis-py itself would; a second failure goes to the caller's retry loop
-                self._drop_connection()
+                # as redis-py itself would; a second failure, or a timeout (Redis alive but
+                # slow: the script may still run), goes to the caller's retry loop
                 return self._run(script, keys, args)
 
     def _run(self, script: redis.commands.core.Script, keys: Sequence, args: Sequence):
@@ -385,14 +386,15 @@ class _ScriptCaller:
         if connection is None:
             connection = self._connection = self._client.connection_pool.get_connection()
         try:
-            connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
-            return connection.read_response()
-        except redis.exceptions.NoScriptError:
-            # scripts are gone after a Redis restart: load it again, then run it
-            connection.send_command("SCRIPT", "LOAD", script.script)
-            connection.read_response()
-            connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
-            return connection.read_response()
+            try:
+                connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+                return connection.read_response()
+            except redis.exceptions.NoScriptError:
+                # scripts are gone after a Redis restart: load it again, then run it
+                connection.send_command("SCRIPT", "LOAD", script.script)
+                connection.read_response()
+                connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+                return connection.read_response()
         except redis.ResponseError:
             raise  # an error reply (e.g. from the script): the connection is still in step
         except BaseException:

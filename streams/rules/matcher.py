@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, compress
+from itertools import accumulate, chain, compress
 from operator import attrgetter
 from typing import Any
 
@@ -49,7 +49,7 @@ from streams.textnorm import NormalizedText, fold
 # brackets. Anything else (a full stop, a comma) ends the phrase.
 _PHRASE_GAP = frozenset(" \t\n-'\"()[]/")
 MAX_OCCURRENCES_PER_LEAF = 200
-_CHUNK_CACHE_SIZE = 200_000
+_CHUNK_CACHE_SIZE = 100_000
 
 
 def _is_word_char(ch: str) -> bool:
@@ -111,6 +111,20 @@ class _ChunkCache(dict):
     def __missing__(self, chunk: str) -> ChunkVerdict:
         verdict = self[chunk] = self.compute(chunk)
         return verdict
+
+
+class _TokenCounts(dict):
+    """chunk → number of tokens in it (a pure function of the chunk, shared by all rule
+    sets; bounded like the chunk cache)."""
+
+    def __missing__(self, chunk: str) -> int:
+        if len(self) >= _CHUNK_CACHE_SIZE:
+            self.clear()
+        count = self[chunk] = len(_WORD.findall(chunk))
+        return count
+
+
+_TOKEN_COUNTS = _TokenCounts()
 
 
 class LeafHits:
@@ -236,7 +250,7 @@ class ArticleText:
     ``folded`` keeps ة apart (terms and names, see ``morphology``); ``standard`` is the
     ordinary ``fold`` (regexes, quantities). Both have the same length and offsets."""
 
-    __slots__ = ("normalized", "folded", "chunks", "_chunk_starts", "_standard", "_token_starts", "_token_ends")
+    __slots__ = ("normalized", "folded", "chunks", "_chunk_starts", "_standard", "_tokens_before")
 
     def __init__(self, text: str):
         self.folded = match_fold(text)
@@ -246,8 +260,7 @@ class ArticleText:
         self.chunks = self.folded.replace("\n", " ").split(" ")
         self._chunk_starts: list[int] | None = None
         self._standard: NormalizedText | None = None
-        self._token_starts: list[int] | None = None
-        self._token_ends: list[int] | None = None
+        self._tokens_before: list[int] | None = None  # tokens in the chunks before each
 
     def chunk_starts(self) -> list[int]:
         """Folded offset of each chunk."""
@@ -287,14 +300,16 @@ class ArticleText:
         return pos, end
 
     def token_index(self, fpos: int) -> int:
-        """Index of the token at (or the last token before) folded position ``fpos``."""
-        if self._token_starts is None:
-            starts, ends = [], []
-            for m in _WORD.finditer(self.folded):
-                starts.append(m.start())
-                ends.append(m.end())
-            self._token_starts, self._token_ends = starts, ends
-        return max(0, bisect_right(self._token_starts, fpos) - 1)
+        """Index of the token at (or the last token before) folded position ``fpos``.
+
+        Counted per chunk (a token never spans two) with cached per-chunk token counts:
+        listing every token of the article with a regex costs several times more."""
+        if self._tokens_before is None:
+            self._tokens_before = list(accumulate(map(_TOKEN_COUNTS.__getitem__, self.chunks), initial=0))
+        starts = self.chunk_starts()
+        i = bisect_right(starts, fpos) - 1
+        upto = len(_WORD.findall(self.chunks[i], 0, fpos - starts[i] + 1))
+        return max(0, self._tokens_before[i] + upto - 1)
 
     def language(self) -> str:
         arabic = latin = 0
@@ -443,14 +458,16 @@ class CompiledRuleSet:
         automaton = self._automaton
         if automaton is None or not chunk:
             return _NO_HITS
+        found = automaton.iter(chunk)
+        first = next(found, None)
+        if first is None:
+            return _NO_HITS  # most new words hold no core at all
         phrases = self.phrases
         hits: list[tuple[int, int, int]] = []
         checked: set[tuple[int, int]] = set()
-        tokens: list[tuple[int, int]] | None = None
-        for end, (core_len, pids) in automaton.iter(chunk):
-            if tokens is None:
-                tokens = [m.span() for m in _WORD.finditer(chunk)]
-            # A core is all word characters, so it lies inside exactly one token.
+        # The chunk's tokens; a core is all word characters, so it lies inside one token.
+        tokens = [(0, len(chunk))] if chunk.isalnum() else [m.span() for m in _WORD.finditer(chunk)]
+        for end, (core_len, pids) in chain((first,), found):
             ts, te = tokens[0] if len(tokens) == 1 else tokens[bisect_right(tokens, (end, len(chunk))) - 1]
             token = chunk[ts:te]
             for pid in pids:
@@ -462,13 +479,13 @@ class CompiledRuleSet:
         if not hits:
             return _NO_HITS
         pid_chunks = self._pid_chunks
-        for pid, _ts, _te in hits:
-            pid_chunks.setdefault(pid, set()).add(chunk)
+        triggers = self._phrase_triggers
         rules: set[int] = set()
         multi = False
         for pid, _ts, _te in hits:
+            pid_chunks.setdefault(pid, set()).add(chunk)
             if len(phrases[pid].words) == 1:
-                rules.update(self._phrase_triggers[pid])
+                rules.update(triggers[pid])
             else:
                 multi = True
         return ChunkVerdict(tuple(hits), tuple(sorted(rules)), multi)

@@ -110,7 +110,7 @@ class LeafFrequencies:
     samples: int = 0
     articles: int = 0
     dense_samples: int = 16
-    sparse_every: int = 32
+    sparse_every: int = 128
     replan_at: tuple[int, ...] = (16, 64, 256, 1024)
     replan_every: int = 4096
 

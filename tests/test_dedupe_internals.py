@@ -1,0 +1,165 @@
+"""Dedupe internals made fast for the stream: each fast path equals its plain definition,
+and the fixed-width keys that workers share are stable and safe for any article id."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, StoredArticle
+from streams.dedupe.core import story_bucket_key
+from streams.dedupe.lsh import KEY_WIDTH, band_keys
+from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard_many
+from streams.dedupe.shingles import BoundedMemo, _fold_word, content_terms, dedupe_tokens, extract_features
+from streams.dedupe.store import SLOT_WIDTH, _bucket_blob, article_slot
+from streams.dedupe.stories import STORED_TERMS, best_story, term_similarity
+from streams.textnorm import fold
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
+
+
+def _tokens_by_definition(text: str) -> list[str]:
+    """Fold the whole text, split it into words, fold each word for dedupe."""
+    return [_fold_word(w) for w in re.findall(r"\w+", fold(text))]
+
+
+# --- tokens: memoized chunks equal folding the whole text --------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "قالَ المتحدثُ، إنّ «البنتاغون» لم يُعلّق.",  # diacritics, shadda, Arabic punctuation
+    "الـــرئيس\u200cالأمريكي\u00a0وصل\u2028امس",  # tatweel, ZWNJ inside a word, NBSP, line separator
+    "ﻻ ﺑﺪ من ﷺ قوله ﷽",  # presentation forms, ligatures that fold to several words
+    "قتل 12 شخصا\tفي ٣ مدن\r\nو(تستمر)...",  # digits of both systems, tab, CRLF, brackets
+    "Reuters—REUTERS  said:  'x_y' ١٢٫٥٪",
+    "",
+    "   \n ",
+])
+def test_dedupe_tokens_equal_folding_the_whole_text(text: str) -> None:
+    assert dedupe_tokens(text) == _tokens_by_definition(text)
+
+
+def test_dedupe_tokens_equal_folding_the_whole_text_on_the_seeds() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    assert len(texts) == 5
+    for text in texts:
+        assert dedupe_tokens(text) == _tokens_by_definition(text)
+
+
+def test_every_whitespace_character_folds_to_whitespace() -> None:
+    # what makes chunking the text at whitespace equal to folding it whole
+    whitespace = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF and chr(c).isspace()]
+    assert len(whitespace) > 20
+    for ch in whitespace:
+        folded = fold(ch)
+        assert folded and folded.isspace(), hex(ord(ch))
+
+
+def test_bounded_memo_computes_missing_values_and_stays_bounded() -> None:
+    calls: list[str] = []
+    memo: BoundedMemo[str, int] = BoundedMemo(lambda key: calls.append(key) or len(key), limit=3)
+    assert [memo[k] for k in ["a", "bb", "a", "ccc"]] == [1, 2, 1, 3]
+    assert calls == ["a", "bb", "ccc"]  # "a" computed once
+    for key in ["dddd", "eeeee", "ffffff", "g"]:
+        assert memo[key] == len(key)
+        assert len(memo) <= 3
+
+
+def test_story_terms_rank_by_count_then_alphabetically() -> None:
+    features = extract_features("بركان جزيرة", "زلزال بركان زلزال حمم جزيرة حمم سكان", 3)
+    # title words count double: بركان 1+1+2, جزيرة 1+1+2, then زلزال 2, حمم 2, سكان 1
+    assert features.story_terms == ["بركان", "جزيره", "حمم", "زلزال", "سكان"]
+    assert content_terms(["في", "0", "ab", "abc", "قوات"]) == ["abc", "قوات"]
+
+
+# --- MinHash and LSH ----------------------------------------------------------------------------
+
+
+def test_signature_is_the_high_half_of_each_permutations_minimum() -> None:
+    hasher = MinHasher(16)
+    shingles = np.array([3, 2**63 + 5, 12345678901234567, 2**64 - 1], dtype=np.uint64)
+    mask = 2**64 - 1
+    expected = [min(((int(a) * int(x) + int(b)) & mask) >> 32 for x in shingles)
+                for a, b in zip(hasher._a, hasher._b)]
+    assert hasher.signature(shingles).tolist() == expected
+    assert hasher.signature(np.empty(0, dtype=np.uint64)).tolist() == [0xFFFFFFFF] * 16
+
+
+def test_jaccard_estimates_in_bulk_equal_one_by_one() -> None:
+    rng = np.random.default_rng(7)
+    mine = rng.integers(0, 50, size=128, dtype=np.uint32)
+    others = [rng.integers(0, 50, size=128, dtype=np.uint32) for _ in range(5)] + [mine.copy()]
+    assert estimate_jaccard_many(mine, others) == [estimate_jaccard(mine, o) for o in others]
+    assert estimate_jaccard_many(mine, others)[-1] == 1.0
+    assert estimate_jaccard_many(mine, []) == []
+    assert estimate_jaccard_many(mine, [mine[:64]]) == [0.0]  # unequal lengths never match
+
+
+def test_band_keys_are_fixed_width_and_stable_across_processes() -> None:
+    signature = np.arange(128, dtype=np.uint32)
+    keys = band_keys(signature, 32, b"d")
+    assert len(keys) == 32 and {len(k) for k in keys} == {KEY_WIDTH}
+    assert len(set(keys)) == 32
+    # pinned values: every worker (and every version sharing a Redis) must compute these
+    assert keys[0].hex() == "6400d971259bd7f10f98"
+    assert keys[31].hex() == "641fd8453dcea2545732"
+    assert story_bucket_key("غزو").hex() == "73a40867742a48115e82"
+
+
+def test_a_changed_row_changes_only_its_bands_key() -> None:
+    signature = np.arange(128, dtype=np.uint32)
+    changed = signature.copy()
+    changed[9] += 1  # row 9 is in band 2 (4 rows per band)
+    before, after = band_keys(signature, 32, b"d"), band_keys(changed, 32, b"d")
+    assert [i for i in range(32) if before[i] != after[i]] == [2]
+    with pytest.raises(ValueError):
+        band_keys(signature, 30, b"d")
+    with pytest.raises(ValueError):
+        band_keys(signature, 32, b"dd")
+
+
+# --- stories ------------------------------------------------------------------------------------
+
+
+def test_best_story_names_the_closest_story_and_the_shared_terms() -> None:
+    sig = np.zeros(4, dtype=np.uint32)
+    near = StoredArticle("b", "f", "story-b", 100.0, 10, sig, ("زلزال", "تركيا", "ضحايا", "انقاذ", "مدينه"))
+    weaker = StoredArticle("c", "f", "story-c", 100.0, 10, sig, ("زلزال", "تركيا", "سوريا", "حدود", "لاجئين"))
+    far = StoredArticle("d", "f", "story-d", 100.0 + 10 * 86400, 10, sig, ("زلزال", "تركيا", "ضحايا", "انقاذ"))
+    terms = ("زلزال", "تركيا", "ضحايا", "انقاذ", "مستشفي")
+    link = best_story(terms, 100.0, [weaker, near, far], threshold=0.14, window_seconds=3 * 86400)
+    assert link is not None
+    assert (link.story_id, link.via, link.shared_terms) == ("story-b", "b", ("زلزال", "تركيا", "ضحايا", "انقاذ"))
+    assert link.similarity == term_similarity(terms, near.terms) == 4 / 6
+    assert best_story(terms[:1], 100.0, [near], threshold=0.14, window_seconds=86400) is None  # one shared term
+    assert len(terms) <= STORED_TERMS
+
+
+# --- ids: any article id is safe ----------------------------------------------------------------
+
+
+def test_article_slots_are_fixed_width_for_any_id() -> None:
+    ids = ["a b", "a  b", "a\nb", "", "x" * 5000, "غزو أوكرانيا 2024", "a\x00b"]
+    slots = [article_slot(i) for i in ids]
+    assert {len(s) for s in slots} == {SLOT_WIDTH}
+    assert len(set(slots)) == len(ids)
+    assert article_slot("a b").hex() == "bb37dea5c027f928"
+
+
+def test_bucket_keys_of_another_width_are_refused() -> None:
+    assert _bucket_blob([b"d" * KEY_WIDTH, b"s" * KEY_WIDTH]) == b"d" * KEY_WIDTH + b"s" * KEY_WIDTH
+    with pytest.raises(ValueError, match="bytes each"):
+        _bucket_blob([b"s" + "غزو".encode()])
+
+
+def test_ids_with_spaces_decide_as_any_other_id_in_memory() -> None:
+    dedup = Deduplicator(InMemoryDedupeStore())
+    text = "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في مدينة الزرقاء يضم مئتي سرير وقسما للطوارئ"
+    first = dedup.process(DedupeInput("id with spaces", "f1", "", "مستشفى جديد", text))
+    again = dedup.process(DedupeInput("another id\nwith a newline", "f2", "", "مستشفى جديد", text))
+    assert first.duplicate_of is None
+    assert (again.duplicate_of, again.kind, again.story_id) == ("id with spaces", "exact-content", "id with spaces")

@@ -1,0 +1,215 @@
+"""The parts of the matcher that exist for speed must not change what matches:
+trigger leaves (rules evaluated only when a selective leaf fired), the per-chunk verdict
+cache, the re-planning from observed leaf frequencies, the core-position morphology check,
+and offsets mapped through the few characters whose folded form is not one character."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from streams.rules import compile_ruleset
+from streams.rules.model import AllNode, AnyNode, LeafNode, NearNode, NotNode
+from streams.rules.morphology import PREFIXES, term_word
+from streams.rules.triggers import trigger_leaves
+from streams.textnorm import NormalizedText, _offset_map, fold
+
+# --- offsets -------------------------------------------------------------------------------
+
+OFFSET_TEXTS = [
+    "",
+    "بسم",
+    "بَسْمَلَة",  # diacritics dropped after letters
+    "َبدء",  # a dropped mark first
+    "قال…ثم",  # one character folds to three
+    "ﻻ بأس",  # a ligature folds to two letters
+    "مـــرحبا\u200fبكم",  # tatweel and a bidi mark
+    "Straße «غزو» ١٢٣",
+    "\u064e\u064e",  # only dropped characters
+]
+
+
+@pytest.mark.parametrize("original", OFFSET_TEXTS)
+def test_sparse_offsets_equal_the_full_map(original: str) -> None:
+    folded = fold(original)
+    full = NormalizedText(original, folded, _offset_map(original, len(folded)))
+    sparse = NormalizedText(original, folded)
+    for start in range(len(folded) + 1):
+        for end in range(start, len(folded) + 1):
+            assert sparse.to_original(start, end) == full.to_original(start, end)
+    for start in range(len(original) + 2):
+        for end in range(start, len(original) + 2):
+            assert sparse.to_folded(start, end) == full.to_folded(start, end)
+
+
+def test_sparse_offsets_exact_values() -> None:
+    text = NormalizedText("قال…ثمَّ", fold("قال…ثمَّ"))
+    assert text.text == "قال...ثم"
+    assert text.to_original(3, 6) == (3, 4)  # "..." is the one "…"
+    assert text.to_original(4, 5) == (3, 4)  # the middle dot too
+    assert text.to_original(6, 8) == (4, 8)  # ثم with its two trailing marks
+    assert text.to_folded(4, 6) == (6, 8)
+
+
+def test_sparse_offsets_random_texts() -> None:
+    rng = random.Random(7)
+    alphabet = list("ابتةىأؤئ ,.\n") + ["\u064e", "\u0651", "\u0640", "…", "ﻻ", "\u200f", "ß", "٣", "«", "A"]
+    for _ in range(300):
+        original = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        folded = fold(original)
+        full = NormalizedText(original, folded, _offset_map(original, len(folded)))
+        sparse = NormalizedText(original, folded)
+        for start in range(len(folded) + 1):
+            for end in range(start, len(folded) + 1):
+                assert sparse.to_original(start, end) == full.to_original(start, end), (original, start, end)
+
+
+# --- trigger leaves ------------------------------------------------------------------------
+
+
+def test_all_is_triggered_by_its_rarest_child() -> None:
+    rates = [0.9, 0.01, 0.5]
+    node = AllNode((LeafNode(0), LeafNode(1), LeafNode(2)))
+    assert trigger_leaves(node, rates) == (1,)
+
+
+def test_any_needs_every_child_and_not_every_leaf() -> None:
+    rates = [0.9, 0.01, 0.5, 0.2]
+    node = AllNode((AnyNode((LeafNode(0), LeafNode(2))), NotNode(LeafNode(1)), NearNode((3, 0), 5)))
+    # the any costs 1.4, the near its rarer leaf 3 (0.2); the not cannot trigger an all
+    assert trigger_leaves(node, rates) == (3,)
+    assert trigger_leaves(AnyNode((LeafNode(0), LeafNode(1))), rates) == (0, 1)
+
+
+def test_a_rule_that_holds_without_leaves_has_no_trigger() -> None:
+    assert trigger_leaves(NotNode(LeafNode(0)), [0.1]) is None
+    # not(not x) holds only when x fires
+    assert trigger_leaves(NotNode(NotNode(LeafNode(0))), [0.1]) == (0,)
+
+
+# --- candidates never change the result ----------------------------------------------------
+
+EVERYDAY = "قال أعلن الحكومة المدينة الرئيس اليوم الاقتصاد".split()
+RARE = "غزو اجتياح بيسكوف قوات حشود".split()
+
+MIXED_RULES = [
+    {"id": "invasion-said", "when": {"all": [{"terms": ["غزو"]}, {"terms": ["قال"]}]}},
+    {"id": "invasion-not-gov", "when": {"terms": ["اجتياح"], "not": {"terms": ["الحكومة"]}}},
+    {"id": "near-everyday", "when": {"near": [{"terms": ["حشود"]}, {"terms": ["المدينة"]}], "within": 3}},
+    {"id": "phrase", "when": {"terms": ["رئيس الوزراء"]}},
+    {"id": "everyday-any", "when": {"any": [{"terms": ["اليوم"]}, {"terms": ["قوات"]}]}},
+    {"id": "not-only", "when": {"not": {"terms": ["الاقتصاد"]}}},
+    {"id": "entity", "when": {"entity": "peskov"}},
+    {"id": "troops", "when": {"quantity": {"unit": "troops", "min": 1000}}},
+    {"id": "regex", "when": {"all": [{"regex": "قوات\\s+\\S+"}, {"terms": ["أعلن"]}]}},
+]
+ENTITIES = {"peskov": {"kind": "person", "names": ["دميتري بيسكوف"]}}
+
+
+def _article(rng: random.Random) -> str:
+    words = [rng.choice(EVERYDAY) for _ in range(8)]
+    for _ in range(rng.randint(0, 3)):
+        words[rng.randrange(len(words))] = rng.choice(["", "و", "ال", "بال"]) + rng.choice(RARE)
+    if rng.random() < 0.2:
+        words.insert(rng.randrange(len(words)), "رئيس\nالوزراء")
+    if rng.random() < 0.2:
+        words.insert(rng.randrange(len(words)), "نشر 5000 جندي")
+    if rng.random() < 0.1:
+        words.insert(rng.randrange(len(words)), "ودميتري بيسكوف")
+    return " ".join(words)
+
+
+def test_candidate_pruning_matches_evaluating_every_rule() -> None:
+    ruleset = compile_ruleset(MIXED_RULES, ENTITIES)
+    rng = random.Random(3)
+    fired: dict[str, int] = {}
+    # Enough articles to cross the re-planning points (16 and 64 sampled articles).
+    for _ in range(700):
+        text = _article(rng)
+        got = [(m.rule.id, m.evidence) for m in ruleset.match(text)]
+        expected = []
+        for rule_id in ruleset.rule_ids:
+            single = ruleset.evaluate_rule(rule_id, text, filters=False)
+            if single is not None:
+                expected.append((rule_id, single.evidence))
+        assert got == expected, text
+        for rule_id, _ in got:
+            fired[rule_id] = fired.get(rule_id, 0) + 1
+    # every rule both fired and did not fire somewhere, so the comparison means something
+    assert set(fired) == {r["id"] for r in MIXED_RULES}
+    assert all(count < 700 for count in fired.values())
+
+
+def test_an_everyday_word_stops_triggering_once_seen_everywhere() -> None:
+    ruleset = compile_ruleset(MIXED_RULES[:1], {})
+    said = ruleset.conditions[0].children[1].leaf
+    invasion = ruleset.conditions[0].children[0].leaf
+    for i in range(16):
+        ruleset.match(f"قال المسؤول اليوم {i}")
+    assert ruleset._leaf_triggers[invasion] == (0,)
+    assert ruleset._leaf_triggers[said] == ()
+    assert [m.rule.id for m in ruleset.match("قال إن الغزو بدأ")] == ["invasion-said"]
+    assert ruleset.match("قال إن الحرب بدأت") == []
+
+
+def test_words_at_line_breaks_and_phrases_across_one() -> None:
+    ruleset = compile_ruleset(MIXED_RULES[:5], {})
+    text = "قال\nالغزو بدأ\nرئيس\nالوزراء"
+    result = {m.rule.id: [(e.text, e.start, e.end) for e in m.evidence] for m in ruleset.match(text)}
+    assert result == {
+        "invasion-said": [("قال", 0, 3), ("الغزو", 4, 9)],
+        "phrase": [("رئيس\nالوزراء", 14, 26)],
+    }
+    assert [m.rule.id for m in ruleset.match("رئيس\n\nالوزراء")] == []
+
+
+# --- morphology ------------------------------------------------------------------------------
+
+
+def _matches_by_prefix_loop(spec, token: str) -> bool:
+    """The definition: some allowed prefix, then the core, then an allowed remainder."""
+    if not spec.taa and not spec.prefixes and not spec.suffixes:
+        return token == spec.word
+    for prefix in PREFIXES if spec.prefixes else ("",):
+        if not token.startswith(prefix) or (spec.article_required and not PREFIXES[prefix]):
+            continue
+        rest = token[len(prefix):]
+        if rest.startswith(spec.core) and spec.remainder_ok(rest[len(spec.core):]):
+            return True
+    return False
+
+
+def test_core_position_check_agrees_with_the_prefix_loop() -> None:
+    rng = random.Random(11)
+    letters = "ابتوفكلهةينم"
+    words = ["غزو", "الغزو", "حكومة", "وجه", "ولل", "لله", "بب"] + [
+        "".join(rng.choice(letters) for _ in range(rng.randint(2, 5))) for _ in range(60)
+    ]
+    checked = 0
+    for word in words:
+        for exact in (False, True):
+            for entity in (False, True):
+                spec = term_word(word, exact=exact, first=True, entity=entity)
+                tokens = [p + spec.core + r for p in PREFIXES for r in ("", "ه", "ها", "ات", "ة", "تها", "ب")]
+                tokens += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 8))) for _ in range(40)]
+                for token in tokens:
+                    assert spec.matches(token) == _matches_by_prefix_loop(spec, token), (word, token)
+                    checked += 1
+    assert checked > 10_000
+
+
+def test_token_index_counts_tokens_up_to_a_position() -> None:
+    from streams.rules.matcher import ArticleText
+
+    rng = random.Random(5)
+    pieces = ["قال", "الغزو", "x1", "_", "a-b", "٣٠", "،", ".", "(قوات)", "", "\n"]
+    for _ in range(200):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        article = ArticleText(text)
+        starts = [m.start() for m in __import__("re").finditer(r"\w+", article.folded)]
+        for pos in range(len(article.folded)):
+            expected = max(0, sum(1 for s in starts if s <= pos) - 1)
+            assert article.token_index(pos) == expected, (text, pos)
+    article = ArticleText("قال الغزو، (قوات)\nx1")
+    assert [article.token_index(p) for p in (0, 3, 4, 9, 11, 12, 18)] == [0, 0, 1, 1, 1, 2, 3]
