@@ -393,9 +393,35 @@ def _entry_item(entry: Any) -> FeedItem | None:
                     summary_type=summary_type if summary else ctype)
 
 
+# A character reference beyond Unicode (or to a surrogate), raw or escaped once inside
+# item HTML, makes feedparser raise and would lose the whole feed for one bad character.
+_CHARREF = re.compile(r"&(amp;)?#(x[0-9a-fA-F]+|[0-9]+);")
+
+
+def _replace_bad_charref(match: re.Match[str]) -> str:
+    digits = match.group(2)
+    try:
+        code = int(digits[1:], 16) if digits[0] in "xX" else int(digits)
+    except ValueError:
+        code = -1
+    if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+        return match.group(0)
+    return f"&{match.group(1) or ''}#xFFFD;"
+
+
+def safe_urljoin(base: str, url: str) -> str:
+    """``urljoin`` that keeps the link as written when either side is malformed
+    (``http://[::1`` raises): one bad link must not lose the feed."""
+    try:
+        return urllib.parse.urljoin(base, url)
+    except ValueError:
+        return url
+
+
 def _parse_xml(text: str, base_url: str, encoding: str, problems: list[str]) -> ParsedFeed:
     hardened, hardening_problems = harden_xml(text)
     problems.extend(hardening_problems)
+    hardened = _CHARREF.sub(_replace_bad_charref, hardened)
     # No Content-Location: feedparser would resolve relative guids against the URL the
     # feed was fetched from, and an item's id must not change when a feed moves. Links
     # are resolved below instead; xml:base inside the document still applies.
@@ -410,7 +436,7 @@ def _parse_xml(text: str, base_url: str, encoding: str, problems: list[str]) -> 
         item = _entry_item(entry)
         if item is not None:
             if base_url and item.url:
-                item = replace(item, url=urllib.parse.urljoin(base_url, item.url))
+                item = replace(item, url=safe_urljoin(base_url, item.url))
             items.append(item)
     language = feed.get("language") if isinstance(feed.get("language"), str) else None
     return ParsedFeed(
@@ -447,7 +473,7 @@ def parse_json_feed(text: str, base_url: str = "") -> ParsedFeed:
         problems.append(f"unknown JSON Feed version {version!r}")
     base = _json_str(data.get("feed_url")) or _json_str(data.get("home_page_url")) or base_url
     if base_url and base:
-        base = urllib.parse.urljoin(base_url, base)
+        base = safe_urljoin(base_url, base)
     items = []
     for raw in items_data[:MAX_ITEMS]:
         if not isinstance(raw, dict):
@@ -455,7 +481,7 @@ def parse_json_feed(text: str, base_url: str = "") -> ParsedFeed:
             continue
         url = _json_str(raw.get("url")) or _json_str(raw.get("external_url"))
         if url and base:
-            url = urllib.parse.urljoin(base, url)
+            url = safe_urljoin(base, url)
         html = _json_str(raw.get("content_html"))
         plain = _json_str(raw.get("content_text"))
         summary = _json_str(raw.get("summary"))

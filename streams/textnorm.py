@@ -80,8 +80,12 @@ def _fold_char(ch: str) -> str:
     if cat == "Mn":  # any other combining mark
         return ""
     if ch.isalpha() and not ("\u0600" <= ch <= "\u06FF"):
-        # Latin with accents etc.: case-fold, keep the letter
-        return ch.casefold()
+        # Latin with accents etc.: case-fold, keep the letter. Case folding can produce
+        # a combining mark (İ → i + U+0307), which is folded in turn so fold() is idempotent.
+        folded = ch.casefold()
+        if folded == ch:
+            return ch
+        return "".join(c if c == ch else _fold_char(c) for c in folded)
     return ch
 
 

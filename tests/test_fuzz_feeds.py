@@ -56,8 +56,6 @@ def test_parse_feed_raises_only_feed_parse_error(body: bytes, content_type: str 
 @given(feed_body())
 @settings(examples(30), deadline=None)
 def test_feeds_parse_command_prints_json_lines_or_one_error_line(body: bytes) -> None:
-    if b"&#x110000;" in body:
-        return  # bug 9: the command survives it ("cannot parse"), but the feed is lost
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "feed.xml"
         path.write_bytes(body)
@@ -82,9 +80,6 @@ def test_feeds_parse_command_prints_json_lines_or_one_error_line(body: bytes) ->
 
 # --- regression test for the bug fuzzing found -----------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="bug 8: connectors/parse.py:413 (_parse_xml) and the JSON Feed reader "
-                   "call urllib.parse.urljoin on item links unguarded; 'http://[::1' raises ValueError "
-                   "('Invalid IPv6 URL') and the whole feed is lost")
 @pytest.mark.parametrize("body", [
     b'<rss version="2.0"><channel><item><title>t</title><link>http://[::1</link></item></channel></rss>',
     b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "url": "http://[::1", "content_text": "x"}]}',
@@ -96,10 +91,6 @@ def test_item_with_invalid_ipv6_link_does_not_sink_the_feed(body: bytes) -> None
         pass
 
 
-@pytest.mark.xfail(strict=True, reason="bug 9: an out-of-range character reference (&#x110000;) in item HTML "
-                   "makes feedparser's loose HTML sanitizer raise ValueError (feedparser/mixin.py:359 "
-                   "handle_charref, chr()); parse_feed (connectors/parse.py:413 → feedparser.parse) does "
-                   "not guard it, so the whole feed is lost")
 def test_out_of_range_character_reference_does_not_sink_the_feed() -> None:
     body = b'<rss version="2.0"><channel><item><title>t</title><description>&#x110000;</description></item></channel></rss>'
     try:

@@ -13,11 +13,11 @@ article therefore follows the text and the hits, not the number of rules.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import ahocorasick
-import orjson
 import re2
 
 from alerts.durations import parse_duration
@@ -66,8 +66,10 @@ class EntityInfo:
 
 def ruleset_version(raw_rules: list[dict[str, Any]], entities: dict[str, Any]) -> str:
     """Content hash of a rule set: the same rules and entities give the same version."""
-    blob = orjson.dumps({"rules": raw_rules, "entities": entities}, option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(blob).hexdigest()[:16]
+    # stdlib json, not orjson: rule values may be integers beyond 64 bits (a validation
+    # matter, not a reason to crash while hashing)
+    blob = json.dumps({"rules": raw_rules, "entities": entities}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 def fold_regex(pattern: str) -> str:

@@ -134,11 +134,36 @@ def key_line(node: Any, path: Path_) -> int | None:
     return line_of(node, path)
 
 
-def to_plain(node: Any) -> Any:
+# A rules file with YAML aliases is expanded into plain values; an "alias bomb" (aliases
+# of aliases) would expand without end, so the expansion has a budget.
+MAX_YAML_VALUES = 500_000
+_INT64 = 2**63 - 1
+
+
+class YamlTooLarge(ValueError):
+    pass
+
+
+def to_plain(node: Any, _budget: list[int] | None = None) -> Any:
+    """Plain Python values (dict, list, str, int, float, bool, None) from ruamel's
+    round-trip types, which JSON encoders and schema checks do not all accept."""
+    budget = _budget if _budget is not None else [MAX_YAML_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlTooLarge(f"the YAML expands to more than {MAX_YAML_VALUES:,} values (aliases?)")
     if isinstance(node, dict):
-        return {str(k): to_plain(v) for k, v in node.items()}
+        return {str(k): to_plain(v, budget) for k, v in node.items()}
     if isinstance(node, list):
-        return [to_plain(v) for v in node]
+        return [to_plain(v, budget) for v in node]
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        # beyond 64 bits no encoder takes it; as a float the schema still judges it
+        return int(node) if -_INT64 <= node <= _INT64 else float(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
     return node
 
 
@@ -273,7 +298,12 @@ def load_rule_documents(rules_path: Path) -> LoadedRules:
             loaded.issues.append(Issue("expected a rule (a mapping) or a list of rules", str(file), 1))
             continue
         for item, base in items:
-            located = Located(to_plain(item), doc, str(file), base)
+            try:
+                plain = to_plain(item)
+            except YamlTooLarge as exc:
+                loaded.issues.append(Issue(str(exc), str(file), 1))
+                break
+            located = Located(plain, doc, str(file), base)
             if not isinstance(item, CommentedMap):
                 loaded.issues.append(Issue("expected a rule (a mapping)", str(file), located.line_of(())))
                 continue
@@ -291,7 +321,11 @@ def load_entities_document(entities_path: Path) -> tuple[dict[str, Any], Located
     doc = read_yaml(Path(entities_path))
     if doc is None:
         doc = CommentedMap()
-    located = Located(to_plain(doc), doc, str(entities_path))
+    try:
+        plain = to_plain(doc)
+    except YamlTooLarge as exc:
+        raise RuleSetError([Issue(str(exc), str(entities_path), 1)]) from None
+    located = Located(plain, doc, str(entities_path))
     if not isinstance(doc, CommentedMap):
         raise RuleSetError([Issue("expected a mapping of entity id to entity", str(entities_path), 1)])
     issues = schema_issues(entity_validator(), located.data, located)

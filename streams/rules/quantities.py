@@ -34,7 +34,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -44,6 +44,12 @@ import ahocorasick
 
 from marsad.errors import ConfigError
 from streams.textnorm import NormalizedText, fold
+
+_ASCII_DIGITS = frozenset("0123456789")
+_DIGIT_TOKEN = re.compile(r"[0-9][0-9.,]*")
+# No count of troops, tanks or dollars in the news needs more (10^15 is a quadrillion).
+MAX_DIGITS = 16
+MAX_VALUE = 1e15
 
 __all__ = [
     "QuantityMention",
@@ -701,6 +707,10 @@ class _Scanner:
 
     def _parse_digits(self, token: str, before_scale: bool) -> Decimal | None:
         """Digits with thousands separators or a decimal part ("100,000", "100.000", "1.5")."""
+        # ASCII digits only ("²".isdigit() is true too), and no more than any real count
+        # needs: a 400-digit run is not a quantity, and a million digits would overflow.
+        if not _DIGIT_TOKEN.fullmatch(token) or sum(ch.isdigit() for ch in token) > MAX_DIGITS:
+            return None
         if token.isdigit():
             return Decimal(token)
         groups = re.split(r"[.,]", token)
@@ -798,7 +808,7 @@ class _Scanner:
                     continue
                 break
             word = _LEXICON.get(token)
-            if word is None and not token[0].isdigit():
+            if word is None and token[0] not in _ASCII_DIGITS:
                 break
             if word is not None and parts:
                 if word.clitic and not word.joined:
@@ -1060,10 +1070,13 @@ class _Scanner:
         i = 0
         while i < n:
             token = texts[i]
-            if not (token[0].isdigit() or token in _LEXICON):
+            if not (token[0] in _ASCII_DIGITS or token in _LEXICON):
                 i += 1
                 continue
-            phrase = self._read_number(i)
+            try:
+                phrase = self._read_number(i)
+            except DecimalException:  # e.g. scale words multiplied past any real amount
+                phrase = None
             if phrase is None:
                 i += 1
                 continue
@@ -1102,9 +1115,13 @@ class _Scanner:
                 lower_bound = lower_bound or kind == _LOWER
                 if qualifier_text is None:
                     qualifier_text = self._original_text(self.starts[unit_end], self.ends[end_token - 1])
+            value = float(phrase.value)
+            if not value <= MAX_VALUE:  # also false for inf and nan
+                i = phrase.end
+                continue
             o_start, o_end = self._to_original(start, self.ends[end_token - 1])
             mentions.append(QuantityMention(
-                value=float(phrase.value),
+                value=value,
                 unit=unit,
                 start=o_start,
                 end=o_end,
