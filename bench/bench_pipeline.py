@@ -25,7 +25,7 @@ from kafka import KafkaProducer
 
 from bench.generate import generate
 from marsad import stack
-from marsad.kafka import ensure_topics
+from marsad.kafka import ensure_topics, wait_for_group
 from marsad.settings import DEMO_DIR, Settings
 
 RULES = """
@@ -149,11 +149,15 @@ def e2e_latency(base: Settings, rules_path: Path, rate: float, seconds: float, l
     receiver.start()
     env = {"MARSAD_RULES_PATH": str(rules_path), "MARSAD_WEBHOOK_SECRET": secret,
            "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port)}
+    # The demo channel's rate limit (50/s) would measure the limiter, not the pipeline.
+    channels = logs / "bench-channels.yaml"
+    channels.write_text((DEMO_DIR / "channels.yaml").read_text().replace("rate_per_second: 50", "rate_per_second: 1000"))
     worker = _spawn(s, ["worker"], env, logs / "bench-e2e-worker.log")
-    dispatcher = _spawn(s, ["dispatch", "--channels", str(DEMO_DIR / "channels.yaml")], env,
-                        logs / "bench-e2e-dispatcher.log")
+    dispatcher = _spawn(s, ["dispatch", "--channels", str(channels)], env, logs / "bench-e2e-dispatcher.log")
     producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all", enable_idempotence=True)
     try:
+        wait_for_group(s, f"{s.namespace}-worker", 120)
+        wait_for_group(s, f"{s.namespace}-dispatcher", 120)
         # warm up until one alert went all the way through
         warm = generate(1, seed=98, with_term="غزو")[0]
         producer.send(s.topic_raw, key=warm.id.encode(), value=warm.to_bytes()).get(30)

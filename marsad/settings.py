@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Faust worker
     worker_id: str = "marsad-worker"
     worker_web_port: int = 6066
+    # Articles normalized and deduplicated at once per worker: while one waits for Redis,
+    # another is cleaned. Order within a partition is then not kept (it need not be).
+    worker_concurrency: int = 2
 
     log_level: str = "INFO"
 
