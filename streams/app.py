@@ -77,7 +77,8 @@ def create_app(settings: Settings) -> faust.App:
         settings.redis_prefix,
         ttl_s=int(dedupe_config.window_seconds),
     )
-    rules = pipeline.RuleSetHolder(load_initial_ruleset(settings))
+    initial_rules, rules_offset = load_initial_ruleset(settings)
+    rules = pipeline.RuleSetHolder(initial_rules)
     _publish_ruleset_metrics(rules.current)
 
     @app.agent(raw_topic, concurrency=settings.worker_concurrency)
@@ -127,7 +128,7 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.task
     async def follow_rules() -> None:
-        await _follow_rules(settings, rules)
+        await _follow_rules(settings, rules, rules_offset)
 
     @app.task
     async def serve_metrics() -> None:
@@ -154,19 +155,20 @@ async def _retry_while_redis_is_down(fn, *args):
             delay = min(delay * 2, 5.0)
 
 
-def load_initial_ruleset(settings: Settings) -> CompiledRuleSet:
-    """The latest valid rule set on the rules topic, else the rules files of the settings.
+def load_initial_ruleset(settings: Settings) -> tuple[CompiledRuleSet, int]:
+    """The latest valid rule set on the rules topic, else the rules files of the settings;
+    and the rules-topic offset to follow from.
 
     Read before the agents start, so that a restarted worker never matches with stale
     file rules while it catches up with the topic."""
     from streams.rules.publish import read_latest_ruleset
 
-    latest = read_latest_ruleset(settings)
-    if latest is not None:
-        log.info("rule set %s from %s", latest[1].version, settings.topic_rules)
-        return latest[1]
+    published = read_latest_ruleset(settings)
+    if published.ruleset is not None:
+        log.info("rule set %s from %s", published.ruleset.version, settings.topic_rules)
+        return published.ruleset, published.next_offset
     entities = settings.entities_path if settings.entities_path.exists() else None
-    return load_ruleset(settings.rules_path, entities)
+    return load_ruleset(settings.rules_path, entities), published.next_offset
 
 
 def _publish_ruleset_metrics(ruleset: CompiledRuleSet) -> None:
@@ -175,8 +177,9 @@ def _publish_ruleset_metrics(ruleset: CompiledRuleSet) -> None:
     metrics.RULESET_LOADED_AT.set(time.time())
 
 
-async def _follow_rules(settings: Settings, holder: pipeline.RuleSetHolder) -> None:
-    """Apply every rule set published to the compacted rules topic, from the beginning."""
+async def _follow_rules(settings: Settings, holder: pipeline.RuleSetHolder, from_offset: int) -> None:
+    """Apply every rule set published to the compacted rules topic after ``from_offset``
+    (what came before was read at start-up)."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
         group_id=None,
@@ -189,7 +192,7 @@ async def _follow_rules(settings: Settings, holder: pipeline.RuleSetHolder) -> N
     try:
         partition = TopicPartition(settings.topic_rules, 0)
         consumer.assign([partition])
-        await consumer.seek_to_beginning(partition)
+        consumer.seek(partition, from_offset)
         while True:
             batch = await consumer.getmany(partition, timeout_ms=1000)
             for message in batch.get(partition, []):
@@ -224,5 +227,4 @@ def run_worker(settings: Settings | None = None) -> None:
     logging.basicConfig(level=settings.log_level, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
-    asyncio.set_event_loop(worker.loop) if hasattr(worker, "loop") else None
     worker.execute_from_commandline()

@@ -309,8 +309,7 @@ def current_ruleset_sources(settings: Settings) -> tuple[dict[str, str], str, st
 def _latest_published(settings: Settings) -> RuleSetMessage | None:
     from streams.rules.publish import read_latest_ruleset
 
-    latest = read_latest_ruleset(settings)
-    return latest[0] if latest else None
+    return read_latest_ruleset(settings).message
 
 
 def find_article(settings: Settings, article_id: str, days: float) -> Article | None:

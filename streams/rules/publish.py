@@ -8,6 +8,8 @@ reads and keeps its running set when a message is invalid.
 from __future__ import annotations
 
 import getpass
+from dataclasses import dataclass
+from typing import Any
 import logging
 import os
 import time
@@ -64,9 +66,18 @@ def publish_ruleset(settings: Settings, message: RuleSetMessage, timeout_s: floa
         producer.close(timeout=5)
 
 
-def read_latest_ruleset(settings: Settings, timeout_s: float = 30.0):
-    """The latest *valid* rule set on the rules topic as ``(message, compiled set)``, or
-    None when the topic holds none. Invalid sets are skipped, as every worker skips them."""
+@dataclass(frozen=True)
+class PublishedRuleSet:
+    """What the rules topic holds: its latest valid set (if any) and where it ends."""
+
+    message: RuleSetMessage | None
+    ruleset: Any  # CompiledRuleSet | None (imported lazily: a cycle)
+    next_offset: int
+
+
+def read_latest_ruleset(settings: Settings, timeout_s: float = 30.0) -> PublishedRuleSet:
+    """The latest *valid* rule set on the rules topic, and the offset after the last record
+    read. Invalid sets are skipped, as every worker skips them."""
     from streams.rules.ruleset import ruleset_from_message  # not at the top: a cycle
 
     try:
@@ -77,10 +88,10 @@ def read_latest_ruleset(settings: Settings, timeout_s: float = 30.0):
         )
     except (KafkaError, OSError) as exc:
         raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
-    latest = None
+    message, ruleset, position = None, None, 0
     try:
         if not consumer.partitions_for_topic(settings.topic_rules):
-            return None
+            return PublishedRuleSet(None, None, 0)
         partition = TopicPartition(settings.topic_rules, 0)
         consumer.assign([partition])
         consumer.seek_to_beginning(partition)
@@ -89,15 +100,14 @@ def read_latest_ruleset(settings: Settings, timeout_s: float = 30.0):
         while consumer.position(partition) < end and time.monotonic() < deadline:
             for records in consumer.poll(timeout_ms=1000).values():
                 for record in records:
+                    position = record.offset + 1
                     if not record.value:
                         continue  # a tombstone
                     try:
-                        message = RuleSetMessage.from_bytes(record.value)
-                        latest = (message, ruleset_from_message(message))
+                        candidate = RuleSetMessage.from_bytes(record.value)
+                        message, ruleset = candidate, ruleset_from_message(candidate)
                     except (MarsadError, ValueError) as exc:
-                        log.error(
-                            "rule set at offset %d refused: %s", record.offset, exc
-                        )
+                        log.error("rule set at offset %d refused: %s", record.offset, exc)
     finally:
         consumer.close()
-    return latest
+    return PublishedRuleSet(message, ruleset, position)
