@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import queue
 import random
 import threading
 import time
@@ -157,6 +158,7 @@ class Dispatcher:
         self.consumer: KafkaConsumer | None = None
         self.producer: KafkaProducer | None = None
         self.paused = False
+        self.revoked: queue.SimpleQueue[set[TopicPartition]] = queue.SimpleQueue()
 
     # --- set-up ---------------------------------------------------------------------
     def connect(self) -> None:
@@ -209,6 +211,7 @@ class Dispatcher:
         last_commit = time.monotonic()
         try:
             while not self.stopping.is_set():
+                self._drop_revoked()
                 self._release_due()
                 self._apply_backpressure()
                 batches = self.consumer.poll(timeout_ms=self._poll_timeout_ms())
@@ -229,6 +232,12 @@ class Dispatcher:
         self.stopping.set()
 
     def _poll_timeout_ms(self) -> int:
+        assert self.consumer is not None
+        if not self.consumer.assignment():
+            # Joining or rebalancing: give the group coordinator a long poll. With short
+            # polls kafka-python 3 was seen to abandon and restart its JoinGroup under a
+            # slow broker, never finishing the rebalance, until the member expired.
+            return 5000
         if self.delayed:
             until_due = self.delayed[0][0] - time.time()
             return int(max(0.0, min(0.2, until_due)) * 1000)
@@ -245,19 +254,13 @@ class Dispatcher:
             self.consumer.resume(*self.consumer.paused())
             self.paused = False
 
-    def commit(self, *, blocking: bool = True) -> None:
-        """Commit what is finished. Inside a rebalance callback (kafka-python's IO thread)
-        a blocking commit is not allowed, so there it is sent without waiting."""
+    def commit(self) -> None:
         assert self.consumer is not None
         offsets = self.tracker.committable()
         if not offsets:
             return
-        to_commit = {tp: OffsetAndMetadata(off, "", -1) for tp, off in offsets.items()}
         try:
-            if blocking:
-                self.consumer.commit(to_commit)
-            else:
-                self.consumer.commit_async(to_commit)
+            self.consumer.commit({tp: OffsetAndMetadata(off, "", -1) for tp, off in offsets.items()})
         except KafkaError as exc:
             # The offsets stay uncommitted; the worst case is a re-read, which is idempotent.
             log.warning("offset commit failed (%s); will retry", exc)
@@ -360,6 +363,19 @@ class Dispatcher:
         self._until_done(give_up, "retry")
         job.finish_one()
 
+    def _drop_revoked(self) -> None:
+        """Forget the in-flight state of partitions a rebalance took away. A partition
+        given straight back keeps its state: kafka-python keeps its fetch position, so
+        what is waiting here would otherwise never be read again."""
+        assert self.consumer is not None
+        while not self.revoked.empty():
+            revoked = self.revoked.get_nowait() - set(self.consumer.assignment())
+            if not revoked:
+                continue
+            self.tracker.forget(list(revoked))
+            self.delayed = [d for d in self.delayed if d[3].tp not in revoked]
+            heapq.heapify(self.delayed)
+
     def _release_due(self) -> None:
         now = time.time()
         while self.delayed and self.delayed[0][0] <= now:
@@ -443,15 +459,12 @@ class _Rebalance(ConsumerRebalanceListener):
         self.dispatcher = dispatcher
 
     def on_partitions_revoked(self, revoked) -> None:
-        # Best effort: what is not committed here is read again by the next owner, and
-        # the delivery records make that re-read send nothing twice.
-        try:
-            self.dispatcher.commit(blocking=False)
-        except Exception as exc:  # a failing callback would abort the rebalance itself
-            log.warning("commit on revocation failed: %s", exc)
-        self.dispatcher.tracker.forget(list(revoked))
-        self.dispatcher.delayed = [d for d in self.dispatcher.delayed if d[3].tp not in set(revoked)]
-        heapq.heapify(self.dispatcher.delayed)
+        # This runs on kafka-python 3's IO thread, possibly while the main loop runs: it
+        # only queues the revocation, and the main loop drops that partition's state.
+        # Nothing is committed here (a blocking commit is refused on this thread); what
+        # is uncommitted is read again by the next owner, and the delivery records make
+        # that re-read send nothing twice.
+        self.dispatcher.revoked.put(set(revoked))
 
     def on_partitions_assigned(self, assigned) -> None:
         log.info("assigned %s", ", ".join(f"{tp.topic}[{tp.partition}]" for tp in assigned))
