@@ -10,14 +10,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
-from kafka.structs import TopicPartition
 from pydantic import ValidationError
 
 from alerts.store import DispatchStore
 from alerts.tasks import DeadLetter
 from marsad.errors import StackUnavailable
+from marsad.kafka import read_records, unreachable
 from marsad.settings import Settings
 
 
@@ -39,38 +39,14 @@ class DlqEntry:
 
 def read_dlq(settings: Settings, timeout_s: float = 15.0) -> list[DlqEntry]:
     """Every record of the DLQ topic, oldest first (bounded by ``timeout_s``)."""
-    try:
-        consumer = KafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False,
-            request_timeout_ms=int(timeout_s * 1000), bootstrap_timeout_ms=int(min(timeout_s, 10.0) * 1000),
-        )
-    except KafkaError as exc:
-        raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
-    try:
-        partitions = consumer.partitions_for_topic(settings.topic_alerts_dlq)
-        if not partitions:
-            return []
-        tps = [TopicPartition(settings.topic_alerts_dlq, p) for p in sorted(partitions)]
-        consumer.assign(tps)
-        consumer.seek_to_beginning(*tps)
-        ends = consumer.end_offsets(tps)
-        entries: list[DlqEntry] = []
-        deadline = time.monotonic() + timeout_s
-        while any(consumer.position(tp) < ends[tp] for tp in tps):
-            if time.monotonic() > deadline:
-                raise StackUnavailable(f"reading {settings.topic_alerts_dlq} took longer than {timeout_s:.0f}s")
-            for tp, records in consumer.poll(timeout_ms=500).items():
-                for record in records:
-                    if record.offset >= ends[tp]:
-                        continue
-                    try:
-                        letter = DeadLetter.from_bytes(record.value)
-                    except (ValidationError, ValueError):
-                        letter = None
-                    entries.append(DlqEntry(tp.partition, record.offset, letter, record.value))
-        return sorted(entries, key=lambda e: (e.letter.dead_lettered_at if e.letter else 0, e.partition, e.offset))
-    finally:
-        consumer.close(autocommit=False)
+    entries = []
+    for record in read_records(settings, settings.topic_alerts_dlq, timeout_s):
+        try:
+            letter = DeadLetter.from_bytes(record.value)
+        except (ValidationError, ValueError):
+            letter = None
+        entries.append(DlqEntry(record.partition, record.offset, letter, record.value))
+    return sorted(entries, key=lambda e: (e.letter.dead_lettered_at if e.letter else 0, e.partition, e.offset))
 
 
 @dataclass
@@ -100,8 +76,8 @@ def replay(settings: Settings, store: DispatchStore, entries: list[DlqEntry], no
     try:
         producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", max_block_ms=10000,
                                  request_timeout_ms=10000, bootstrap_timeout_ms=10000)
-    except KafkaError as exc:
-        raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
+    except (KafkaError, OSError) as exc:
+        raise unreachable(settings, exc) from exc
     try:
         for entry in entries:
             task = entry.letter.task if entry.letter else None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from marsad.errors import StackUnavailable
+from marsad.kafka import unreachable
 from marsad.messages import RawArticle
 from marsad.settings import Settings
 
@@ -35,10 +35,7 @@ class Publisher:
                 bootstrap_timeout_ms=int(timeout_s * 1000),
             )
         except (KafkaError, OSError) as exc:
-            raise StackUnavailable(
-                f"Kafka is not reachable at {settings.kafka_bootstrap} ({type(exc).__name__}); "
-                "start the local stack with `marsad stack up`"
-            ) from None
+            raise unreachable(settings, exc) from None
 
     def publish(self, articles: Sequence[RawArticle]) -> None:
         """Send ``articles`` and wait until Kafka acknowledged all of them."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import NewTopic
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from marsad.errors import StackUnavailable
@@ -61,10 +62,15 @@ def admin_client(settings: Settings, timeout_s: float = 10.0) -> KafkaAdminClien
             bootstrap_timeout_ms=int(timeout_s * 1000),
         )
     except (KafkaError, OSError) as exc:
-        raise StackUnavailable(
-            f"Kafka is not reachable at {settings.kafka_bootstrap} ({exc.__class__.__name__}); "
-            "start the local stack with `marsad stack up`"
-        ) from exc
+        raise unreachable(settings, exc) from exc
+
+
+def unreachable(settings: Settings, exc: BaseException) -> StackUnavailable:
+    """The error for a Kafka client that could not connect, with what to do about it."""
+    return StackUnavailable(
+        f"Kafka is not reachable at {settings.kafka_bootstrap} ({type(exc).__name__}); "
+        "start the local stack with `marsad stack up`"
+    )
 
 
 def wait_for_kafka(settings: Settings, timeout_s: float = 60.0) -> None:
@@ -128,8 +134,9 @@ def _wait_for_leaders(client: KafkaAdminClient, topics: list[str], timeout_s: fl
     raise StackUnavailable(f"topics {topics} have no leader after {timeout_s:.0f}s")
 
 
-def wait_for_group(settings: Settings, group_id: str, timeout_s: float = 60.0) -> None:
-    """Return once a consumer group is Stable with members (its partitions assigned)."""
+def wait_for_group(settings: Settings, group_id: str, timeout_s: float = 60.0, members: int = 1) -> None:
+    """Return once a consumer group is Stable with at least ``members`` members (the
+    partitions are then assigned among all of them)."""
     client = admin_client(settings)
     try:
         deadline = time.monotonic() + timeout_s
@@ -138,22 +145,28 @@ def wait_for_group(settings: Settings, group_id: str, timeout_s: float = 60.0) -
                 group = client.describe_groups([group_id]).get(group_id, {})
             except KafkaError:  # e.g. no coordinator yet while the group forms
                 group = {}
-            if group.get("group_state") == "Stable" and group.get("members"):
+            if group.get("group_state") == "Stable" and len(group.get("members") or ()) >= members:
                 return
             time.sleep(0.3)
     finally:
         client.close()
-    raise StackUnavailable(f"consumer group {group_id} did not become stable within {timeout_s:.0f}s")
+    raise StackUnavailable(
+        f"consumer group {group_id} did not become stable with {members} member(s) within {timeout_s:.0f}s")
 
 
-def read_to_end(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[bytes]:
-    """Every message on ``topic`` up to its current end, partition by partition.
+def read_records(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[ConsumerRecord]:
+    """Every record on ``topic`` up to its current end, partition by partition.
 
     Reads to the end offsets taken at the start (not "until quiet"), so a loaded machine
-    cannot make it return early; ``timeout_s`` only bounds a broken broker."""
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None,
-    )
+    cannot make it return early; ``timeout_s`` bounds a broken broker."""
+    try:
+        consumer = KafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None,
+            request_timeout_ms=int(max(timeout_s, 1.0) * 1000),
+            bootstrap_timeout_ms=int(min(max(timeout_s, 1.0), 10.0) * 1000),
+        )
+    except (KafkaError, OSError) as exc:
+        raise unreachable(settings, exc) from None
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
         if not partitions:
@@ -161,13 +174,18 @@ def read_to_end(settings: Settings, topic: str, timeout_s: float = 30.0) -> list
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         end = consumer.end_offsets(partitions)
-        values: list[bytes] = []
+        records: list[ConsumerRecord] = []
         deadline = time.monotonic() + timeout_s
         while any(consumer.position(tp) < end[tp] for tp in partitions):
             if time.monotonic() > deadline:
                 raise StackUnavailable(f"could not read {topic} to its end within {timeout_s:.0f}s")
-            for records in consumer.poll(timeout_ms=500).values():
-                values.extend(r.value for r in records if r.offset < end[TopicPartition(r.topic, r.partition)])
-        return values
+            for tp, batch in consumer.poll(timeout_ms=500).items():
+                records.extend(r for r in batch if r.offset < end[tp])
+        return records
     finally:
-        consumer.close()
+        consumer.close(autocommit=False)
+
+
+def read_to_end(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[bytes]:
+    """The values of every message on ``topic`` up to its current end (see read_records)."""
+    return [record.value for record in read_records(settings, topic, timeout_s)]

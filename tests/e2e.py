@@ -5,19 +5,23 @@ signature-verifying webhook receiver."""
 from __future__ import annotations
 
 import html
+import secrets
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from alerts.receiver import WebhookReceiver
 
 from marsad.kafka import read_to_end
 from marsad.demo_feeds import DemoFeed, FeedItem, FeedServer, write_feeds_yaml
 from marsad.settings import DEMO_DIR, Settings
 
-from .conftest import child_env, seed_files
+from .conftest import child_env, fresh_namespace, seed_files
 
 
 def seed_feed(feed_id: str = "seeds") -> DemoFeed:
@@ -79,6 +83,39 @@ class Pipeline:
 def serve_feeds(feeds: list[DemoFeed], tmp: Path) -> tuple[FeedServer, Path]:
     server = FeedServer(feeds).start()
     return server, write_feeds_yaml(feeds, server, tmp / "feeds.yaml")
+
+
+@dataclass
+class SeedsSetup:
+    settings: Settings
+    feeds_yaml: Path
+    receiver: WebhookReceiver
+    env: dict[str, str]  # for Pipeline(settings, tmp, **env)
+
+
+@contextmanager
+def seeds_setup(stack: Settings, tmp: Path, rules_yaml: str) -> Iterator[SeedsSetup]:
+    """What every "seeds through the real pipeline" test starts from: a fresh namespace,
+    the rules written to a file, the seed feed served over HTTP and a webhook receiver
+    that checks signatures; stopped again afterwards."""
+    settings = fresh_namespace(stack)
+    rules = tmp / "rules.yaml"
+    rules.write_text(rules_yaml, encoding="utf-8")
+    server, feeds_yaml = serve_feeds([seed_feed()], tmp)
+    secret = secrets.token_hex(16)
+    receiver = WebhookReceiver(secret=secret)
+    receiver.start()
+    env = {
+        "MARSAD_RULES_PATH": str(rules),
+        "MARSAD_FEEDS_PATH": str(feeds_yaml),
+        "MARSAD_WEBHOOK_SECRET": secret,
+        "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port),
+    }
+    try:
+        yield SeedsSetup(settings, feeds_yaml, receiver, env)
+    finally:
+        receiver.stop()
+        server.stop()
 
 
 def read_topic(settings: Settings, topic: str) -> list[bytes]:

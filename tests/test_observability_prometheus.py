@@ -4,7 +4,6 @@ and evaluate, and promtool accepts what each running process serves on /metrics.
 
 from __future__ import annotations
 
-import secrets
 import subprocess
 import time
 from pathlib import Path
@@ -15,8 +14,7 @@ import pytest
 from marsad.settings import Settings
 from marsad.stack import free_port, prometheus_binary, render_prometheus_config
 
-from .conftest import fresh_namespace
-from .e2e import DEMO_CHANNELS, Pipeline, seed_feed, serve_feeds, wait_until
+from .e2e import DEMO_CHANNELS, Pipeline, seeds_setup, wait_until
 from .test_observability_config import assert_promtool_metrics_clean, scrape
 
 pytestmark = pytest.mark.stack
@@ -84,34 +82,18 @@ class LocalPrometheus:
 
 @pytest.fixture()
 def running_pipeline(stack: Settings, tmp_path: Path):
-    from alerts.receiver import WebhookReceiver
-
-    settings = fresh_namespace(stack)
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES, encoding="utf-8")
-    server, feeds_yaml = serve_feeds([seed_feed()], tmp_path)
-    secret = secrets.token_hex(16)
-    receiver = WebhookReceiver(secret=secret)
-    receiver.start()
-    env = {
-        "MARSAD_RULES_PATH": str(rules),
-        "MARSAD_FEEDS_PATH": str(feeds_yaml),
-        "MARSAD_WEBHOOK_SECRET": secret,
-        "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port),
-    }
-    prom_dir = tmp_path / "prometheus"
-    prom_dir.mkdir()
-    prometheus = LocalPrometheus(settings, prom_dir)
-    try:
-        with Pipeline(settings, tmp_path, **env) as pipe:
-            pipe.start("worker", "worker")
-            pipe.start("dispatcher", "dispatch", "--channels", str(DEMO_CHANNELS))
-            pipe.start("connector", "connect", "--feeds", str(feeds_yaml))
-            yield settings, pipe, prometheus, receiver
-    finally:
-        prometheus.stop()
-        receiver.stop()
-        server.stop()
+    with seeds_setup(stack, tmp_path, RULES) as setup:
+        prom_dir = tmp_path / "prometheus"
+        prom_dir.mkdir()
+        prometheus = LocalPrometheus(setup.settings, prom_dir)
+        try:
+            with Pipeline(setup.settings, tmp_path, **setup.env) as pipe:
+                pipe.start("worker", "worker")
+                pipe.start("dispatcher", "dispatch", "--channels", str(DEMO_CHANNELS))
+                pipe.start("connector", "connect", "--feeds", str(setup.feeds_yaml))
+                yield setup.settings, pipe, prometheus, setup.receiver
+        finally:
+            prometheus.stop()
 
 
 def test_prometheus_scrapes_every_process_with_sensible_values(running_pipeline) -> None:
@@ -205,20 +187,15 @@ PROCESS_READY = {
 @pytest.mark.parametrize("role", sorted(PROCESS_READY))
 def test_promtool_accepts_a_running_process_metrics(role: str, stack: Settings, tmp_path: Path) -> None:
     """Each real `marsad` process on its own: its /metrics passes `promtool check metrics`."""
-    settings = fresh_namespace(stack)
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES, encoding="utf-8")
-    server, feeds_yaml = serve_feeds([seed_feed()], tmp_path)
-    env = {"MARSAD_RULES_PATH": str(rules), "MARSAD_WEBHOOK_SECRET": secrets.token_hex(8),
-           "MARSAD_DEMO_RECEIVER_PORT": str(free_port())}
-    command = {
-        "worker": ("worker",),
-        "dispatcher": ("dispatch", "--channels", str(DEMO_CHANNELS)),
-        "connector": ("connect", "--feeds", str(feeds_yaml)),
-    }[role]
-    port = getattr(settings, f"{role}_metrics_port")
-    try:
-        with Pipeline(settings, tmp_path, **env) as pipe:
+    with seeds_setup(stack, tmp_path, RULES) as setup:
+        settings = setup.settings
+        command = {
+            "worker": ("worker",),
+            "dispatcher": ("dispatch", "--channels", str(DEMO_CHANNELS)),
+            "connector": ("connect", "--feeds", str(setup.feeds_yaml)),
+        }[role]
+        port = getattr(settings, f"{role}_metrics_port")
+        with Pipeline(settings, tmp_path, **setup.env) as pipe:
             proc = pipe.start(role, *command)
 
             def serving() -> bool:
@@ -230,7 +207,5 @@ def test_promtool_accepts_a_running_process_metrics(role: str, stack: Settings, 
 
             wait_until(serving, 60, f"the {role}'s /metrics", interval=0.5)
             exposition = scrape(port)
-    finally:
-        server.stop()
     assert f'marsad_build_info{{role="{role}"' in exposition
     assert_promtool_metrics_clean(exposition)

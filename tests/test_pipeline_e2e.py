@@ -3,16 +3,13 @@ Kafka → dispatcher → signed webhook. The seed articles go through it as feed
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 
 import pytest
 
-from alerts.receiver import WebhookReceiver
 from marsad.messages import AlertEvent, Article, RawArticle
 
-from .conftest import fresh_namespace
-from .e2e import DEMO_CHANNELS, Pipeline, read_topic, seed_feed, serve_feeds, wait_until
+from .e2e import DEMO_CHANNELS, Pipeline, read_topic, seeds_setup, wait_until
 
 pytestmark = pytest.mark.stack
 
@@ -32,26 +29,12 @@ RULES = """
 
 @pytest.fixture()
 def seeds_run(stack, tmp_path):
-    settings = fresh_namespace(stack)
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES, encoding="utf-8")
-    server, feeds_yaml = serve_feeds([seed_feed()], tmp_path)
-    secret = secrets.token_hex(16)
-    receiver = WebhookReceiver(secret=secret)
-    receiver.start()
-    env = {
-        "MARSAD_RULES_PATH": str(rules),
-        "MARSAD_WEBHOOK_SECRET": secret,
-        "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port),
-    }
-    with Pipeline(settings, tmp_path, **env) as pipe:
+    with seeds_setup(stack, tmp_path, RULES) as setup, Pipeline(setup.settings, tmp_path, **setup.env) as pipe:
         pipe.start("worker", "worker")
         pipe.start("dispatcher", "dispatch", "--channels", str(DEMO_CHANNELS))
-        connect = pipe.run("connect", "--feeds", str(feeds_yaml), "--once")
+        connect = pipe.run("connect", "--feeds", str(setup.feeds_yaml), "--once")
         assert connect.returncode == 0, connect.stderr
-        yield settings, pipe, receiver, feeds_yaml
-    receiver.stop()
-    server.stop()
+        yield setup.settings, pipe, setup.receiver, setup.feeds_yaml
 
 
 def test_seeds_flow_end_to_end(seeds_run) -> None:
