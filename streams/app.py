@@ -61,6 +61,9 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
         broker_commit_livelock_soft_timeout=60.0,
+        # A few ms of linger lets the article and its alerts share produce requests: fewer
+        # requests for the worker and the broker to handle (measured in bench_pipeline).
+        producer_linger=0.005,
         logging_config=None,
     )
     raw_topic = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
@@ -81,6 +84,12 @@ def create_app(settings: Settings) -> faust.App:
     rules = pipeline.RuleSetHolder(initial_rules)
     _publish_ruleset_metrics(rules.current)
 
+    # Label children bound once: `.labels()` per message showed up in profiles.
+    normalize_seconds, dedupe_seconds, match_seconds = (
+        metrics.STAGE_DURATION.labels(stage) for stage in ("normalize", "dedupe", "match"))
+    normalized, deduplicated, matched = (
+        metrics.STAGE_PROCESSED.labels(stage) for stage in ("normalize", "dedupe", "match"))
+
     @app.agent(raw_topic, concurrency=settings.worker_concurrency)
     async def process_articles(stream):
         # One agent for the three stages: a second Kafka hop between dedupe and match
@@ -96,13 +105,13 @@ def create_app(settings: Settings) -> faust.App:
                 metrics.STAGE_FAILED.labels("normalize").inc()
                 log.exception("could not normalize message key=%r", key)
                 continue
-            metrics.STAGE_DURATION.labels("normalize").observe(time.perf_counter() - started)
-            metrics.STAGE_PROCESSED.labels("normalize").inc()
+            normalize_seconds.observe(time.perf_counter() - started)
+            normalized.inc()
             t1 = time.perf_counter()
             # Redis being away is not the article's fault: wait for it rather than drop.
             article, decision = await _retry_while_redis_is_down(pipeline.dedupe, raw, clean, deduplicator)
-            metrics.STAGE_DURATION.labels("dedupe").observe(time.perf_counter() - t1)
-            metrics.STAGE_PROCESSED.labels("dedupe").inc()
+            dedupe_seconds.observe(time.perf_counter() - t1)
+            deduplicated.inc()
             if decision.duplicate_of is not None:
                 metrics.DUPLICATES.labels("near" if decision.kind == "near" else "exact").inc()
                 log.info("duplicate %s of %s (%s, %.2f)", raw.id, decision.duplicate_of, decision.kind, decision.similarity or 1.0)
@@ -120,8 +129,8 @@ def create_app(settings: Settings) -> faust.App:
             metrics.STAGE_FAILED.labels("match").inc()
             log.exception("could not match article %s", article.id)
             return
-        metrics.STAGE_DURATION.labels("match").observe(time.perf_counter() - started)
-        metrics.STAGE_PROCESSED.labels("match").inc()
+        match_seconds.observe(time.perf_counter() - started)
+        matched.inc()
         for event in events:
             metrics.RULE_MATCHES.labels(event.rule.id).inc()
             await alerts_topic.send(key=pipeline.alert_key(event), value=event.to_bytes())
@@ -141,13 +150,17 @@ def create_app(settings: Settings) -> faust.App:
 
 
 async def _retry_while_redis_is_down(fn, *args):
-    """Run ``fn`` in a thread (it talks to Redis synchronously); on a connection error wait
-    with capped exponential backoff and try again, for as long as it takes."""
-    loop = asyncio.get_running_loop()
+    """Call ``fn`` (it talks to Redis synchronously); on a connection error wait with
+    capped exponential backoff and try again, for as long as it takes.
+
+    ``fn`` runs on the event loop itself: its Redis round trips take well under a
+    millisecond, and handing every article to a thread cost more CPU (submit, wake-ups,
+    GIL hand-offs) than the waits it hid. A hung Redis blocks the loop for at most the
+    client's socket timeout (5 s), far inside the 60 s consumer session timeout."""
     delay = 0.2
     while True:
         try:
-            return await loop.run_in_executor(None, fn, *args)
+            return fn(*args)
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             metrics.STAGE_FAILED.labels("dedupe").inc()
             log.warning("Redis unavailable (%s); retrying in %.1fs", exc, delay)
