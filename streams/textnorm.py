@@ -241,6 +241,14 @@ class NormalizedText:
 
         The end extends over characters dropped right after the span (a word's trailing
         diacritics), so the original wording is quoted whole."""
+        exceptions = self._sparse()
+        if exceptions is not None and not exceptions.positions:
+            # Every character folded to one: offsets are the same in both texts (what the
+            # general path below gives, without its look-ups).
+            limit = len(self.text)
+            if start >= end:
+                return min(start, limit), min(start, limit)
+            return min(start, limit), min(end - 1, limit) + 1
         at = self._original_at
         if start >= end:
             pos = at(start)

@@ -213,3 +213,68 @@ def test_token_index_counts_tokens_up_to_a_position() -> None:
             assert article.token_index(pos) == expected, (text, pos)
     article = ArticleText("قال الغزو، (قوات)\nx1")
     assert [article.token_index(p) for p in (0, 3, 4, 9, 11, 12, 18)] == [0, 0, 1, 1, 1, 2, 3]
+
+
+def test_chunk_start_is_the_offset_of_the_chunk() -> None:
+    from streams.rules.matcher import ArticleText
+
+    rng = random.Random(13)
+    pieces = ["قال", "الغزو", "x1", "", "\n", "a-b", "قال.", "و"]
+    for _ in range(500):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 15)))
+        article = ArticleText(text)
+        offsets = [m.end() for m in __import__("re").finditer(r"^|[ \n]", article.folded)]
+        order = list(range(len(article.chunks)))
+        rng.shuffle(order)
+        for i in order:
+            assert article.chunk_start(i) == offsets[i], (text, i)
+
+
+# --- chunk verdicts ---------------------------------------------------------------------------
+
+# Words whose cores are short, repeat inside a token or are made of clitic letters.
+VERDICT_WORDS = ["لله", "قوة", "بب", "ببب", "الب", "وجه", "غزو", "الغزو", "حكومة", "ولل", "ابا", "كتاب", "x1"]
+VERDICT_PIECES = list("ابتةهلوفكقغزحمني") + ["ال", "لل", "بب", "قو", "لله", "x", "1", "-", ".", "_"]
+
+
+def _hits_by_automaton_walk(ruleset, chunk: str) -> list[tuple[int, int, int]]:
+    """The definition of a chunk's hits: every automaton hit in order, each phrase checked
+    once per token (at the first place its core is met) against the whole token."""
+    tokens = [m.span() for m in __import__("re").finditer(r"\w+", chunk)]
+    hits, checked = [], set()
+    for end, (_core_len, pids) in ruleset._automaton.iter(chunk) if chunk else ():
+        ts, te = next(span for span in tokens if span[0] <= end < span[1])
+        for pid in pids:
+            if (pid, ts) not in checked:
+                checked.add((pid, ts))
+                if ruleset.phrases[pid].words[0].matches(chunk[ts:te]):
+                    hits.append((pid, ts, te))
+    return hits
+
+
+def test_chunk_verdicts_keep_the_automaton_walk() -> None:
+    """The verdict skips cores met where no word can stand (and puts back the hit of a core
+    that stands again further on): the same hits, in the same order."""
+    from streams.rules.morphology import ANY_PREFIX, ANY_REMAINDER
+
+    rules = [{"id": f"w{i}", "when": {"terms": [word]}} for i, word in enumerate(VERDICT_WORDS)]
+    rules += [{"id": f"x{i}", "when": {"terms": [word], "exact": True}} for i, word in enumerate(VERDICT_WORDS)]
+    rules.append({"id": "names", "when": {"entity": "e"}})
+    ruleset = compile_ruleset(rules, {"e": {"kind": "person", "names": ["ببب قوة", "الله"]}})
+    rng = random.Random(17)
+    several = met_unfit_first = 0
+    for _ in range(6000):
+        pieces = [rng.choice(VERDICT_PIECES) for _ in range(rng.randint(0, 4))]
+        if rng.random() < 0.5:
+            pieces.insert(rng.randint(0, len(pieces)), rng.choice(VERDICT_WORDS))
+        chunk = "".join(pieces)
+        expected = _hits_by_automaton_walk(ruleset, chunk)
+        assert list(ruleset._chunk_verdict(chunk).hits) == expected, chunk
+        several += len(expected) > 1
+        for pid, ts, te in expected:
+            core = ruleset.phrases[pid].words[0].core
+            at = chunk.find(core, ts, te)
+            met_unfit_first += chunk[ts:at] not in ANY_PREFIX or chunk[at + len(core):te] not in ANY_REMAINDER
+    # the comparison means something: chunks of several hits, and cores met first at a place
+    # where no word stands
+    assert several > 300 and met_unfit_first > 30, (several, met_unfit_first)

@@ -46,7 +46,8 @@ class Occurrence:
         if self._tokens is None:
             fstart, fend = self.folded_span(article.normalized)
             first = article.token_index(fstart)
-            last = article.token_index(max(fstart, fend - 1))
+            # a span of word characters only is one token (a word, most often)
+            last = first if article.folded[fstart:fend].isalnum() else article.token_index(max(fstart, fend - 1))
             self._tokens = (first, last)
         return self._tokens
 
@@ -60,6 +61,12 @@ def _number(value: float | None) -> float | int | None:
 def to_evidence(occurrences: list[Occurrence], normalized: NormalizedText) -> list[Evidence]:
     """Evidence items in text order, one per distinct (leaf, span). A span inside a longer
     span of the same kind is dropped ("بيسكوف" inside "دميتري بيسكوف")."""
+    if len(occurrences) == 1:
+        # Most alerts quote one occurrence (a rare term, found once): nothing to order or drop.
+        occ = occurrences[0]
+        if occ.ostart is None:
+            occ.ostart, occ.oend = normalized.to_original(occ.fstart, occ.fend)
+        return [_evidence(occ, occ.ostart, occ.oend, normalized.original)]
     spans = sorted(
         ((*occ.original_span(normalized), occ) for occ in occurrences), key=lambda t: (t[0], -t[1])
     )
@@ -70,10 +77,11 @@ def to_evidence(occurrences: list[Occurrence], normalized: NormalizedText) -> li
             continue  # same or contained span
         reach[occ.leaf] = end
         kept.append((start, end, occ))
-    return [
-        Evidence(
-            leaf=occ.leaf, text=normalized.original[start:end], start=start, end=end,
-            value=_number(occ.value), variant=occ.variant, entity=occ.entity, unit=occ.unit,
-        )
-        for start, end, occ in kept
-    ]
+    return [_evidence(occ, start, end, normalized.original) for start, end, occ in kept]
+
+
+def _evidence(occ: Occurrence, start: int, end: int, original: str) -> Evidence:
+    return Evidence(
+        leaf=occ.leaf, text=original[start:end], start=start, end=end,
+        value=_number(occ.value), variant=occ.variant, entity=occ.entity, unit=occ.unit,
+    )

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress
-from operator import attrgetter
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
 import re2
@@ -41,7 +42,7 @@ from streams.rules.model import (
     RuleMatch,
     TermsLeaf,
 )
-from streams.rules.morphology import _WORD, match_fold
+from streams.rules.morphology import _WORD, ANY_PREFIX, ANY_REMAINDER, match_fold
 from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_leaves
 from streams.textnorm import NormalizedText, fold
 
@@ -76,11 +77,10 @@ class ChunkVerdict:
     phrases among them; ``multi``: some hit starts a phrase of several words, which only the
     article's following words can confirm."""
 
-    __slots__ = ("hits", "pids", "rules", "multi", "active")
+    __slots__ = ("hits", "rules", "multi", "active")
 
     def __init__(self, hits: tuple[tuple[int, int, int], ...], rules: tuple[int, ...], multi: bool):
         self.hits = hits
-        self.pids = frozenset(h[0] for h in hits)
         self.rules = rules
         self.multi = multi
         self.active = bool(rules) or multi
@@ -88,8 +88,7 @@ class ChunkVerdict:
 
 _NO_HITS = ChunkVerdict((), (), False)
 _ACTIVE = attrgetter("active")
-_PLUS_ONE = (1).__add__
-_HITS = attrgetter("hits")
+_FIRST = itemgetter(0)
 
 
 class _ChunkCache(dict):
@@ -120,7 +119,8 @@ class _TokenCounts(dict):
     def __missing__(self, chunk: str) -> int:
         if len(self) >= _CHUNK_CACHE_SIZE:
             self.clear()
-        count = self[chunk] = len(_WORD.findall(chunk))
+        # a chunk of letters and digits only is one word (most are): no regex needed
+        count = self[chunk] = 1 if chunk.isalnum() else len(_WORD.findall(chunk))
         return count
 
 
@@ -132,22 +132,20 @@ class LeafHits:
     when a candidate rule's evaluation asks for a leaf: an everyday word may sit in many
     leaves, most of which are never looked at."""
 
-    __slots__ = ("ruleset", "article", "verdicts", "_hit_chunks", "fired", "ready", "_absent", "_phrase_ends")
+    __slots__ = ("ruleset", "article", "verdicts", "active", "fired", "ready", "_absent", "_phrase_ends",
+                 "_active_spans")
 
     def __init__(self, ruleset: CompiledRuleSet, article: ArticleText, verdicts: list[ChunkVerdict]):
         self.ruleset = ruleset
         self.article = article
         self.verdicts = verdicts
-        self._hit_chunks: list[int] | None = None
+        # Indices of the chunks whose verdict is active (set when candidates are chosen).
+        self.active: list[int] | None = None
         self.fired: set[int] = set()  # regex and quantity leaves that fired
         self.ready: dict[int, list[Occurrence]] = {}
         self._absent: set[int] = set()
         self._phrase_ends: dict[tuple[int, int], int | None] = {}
-
-    def hit_chunks(self) -> list[int]:
-        if self._hit_chunks is None:
-            self._hit_chunks = list(compress(range(len(self.verdicts)), map(_HITS, self.verdicts)))
-        return self._hit_chunks
+        self._active_spans: dict[int, list[tuple[int, int]]] | None = None
 
     def phrase_end(self, pid: int, ts: int, te: int) -> int | None:
         """Where phrase ``pid`` ends when its first word is the token [ts, te) of the
@@ -167,34 +165,41 @@ class LeafHits:
         self._phrase_ends[key] = last_end
         return last_end
 
-    def phrase_spans(self, wanted: frozenset[int] | None) -> dict[int, list[tuple[int, int]]]:
-        """Phrase id → folded spans where it occurs, for the phrases in ``wanted`` (all when
-        None), in the order the automaton meets them."""
+    def active_spans(self) -> dict[int, list[tuple[int, int]]]:
+        """Phrase id → folded spans, for every phrase the article's active chunks start
+        (built once per article, for the triggering leaves of all its candidate rules)."""
+        if self._active_spans is None:
+            self._active_spans = self._spans(self.active or (), None)
+        return self._active_spans
+
+    def phrase_spans(self, wanted: frozenset[int]) -> dict[int, list[tuple[int, int]]]:
+        """Phrase id → folded spans where it occurs, for the phrases in ``wanted``."""
+        # The chunk strings known to hold a wanted phrase; finding them among the article's
+        # chunks runs in C, not per word in Python.
+        pid_chunks = self.ruleset._pid_chunks
+        known = [pid_chunks[pid] for pid in wanted if pid in pid_chunks]
+        if not known:
+            return {}
+        holders = known[0] if len(known) == 1 else set().union(*known)
+        chunks = self.article.chunks
+        return self._spans(compress(range(len(chunks)), map(holders.__contains__, chunks)), wanted)
+
+    def _spans(self, chunk_indices: Iterable[int], wanted: frozenset[int] | None) -> dict[int, list[tuple[int, int]]]:
+        """Phrase id → folded spans of the phrases (those in ``wanted`` unless None) that the
+        given chunks start, in the order the automaton meets them."""
         spans: dict[int, list[tuple[int, int]]] = {}
         verdicts = self.verdicts
-        if wanted is None:
-            chunk_indices: Any = self.hit_chunks()
-        else:
-            # The chunk strings known to hold a wanted phrase; finding them among the
-            # article's chunks runs in C, not per word in Python.
-            pid_chunks = self.ruleset._pid_chunks
-            known = [pid_chunks[pid] for pid in wanted if pid in pid_chunks]
-            if not known:
-                return spans
-            holders = known[0] if len(known) == 1 else set().union(*known)
-            chunks = self.article.chunks
-            chunk_indices = compress(range(len(chunks)), map(holders.__contains__, chunks))
-        starts = self.article.chunk_starts()
-        phrases = self.ruleset.phrases
+        chunk_start = self.article.chunk_start
+        single_word = self.ruleset._single_word
+        base: int | None
         for i in chunk_indices:
-            verdict = verdicts[i]
-            if wanted is not None and wanted.isdisjoint(verdict.pids):
-                continue
-            base = starts[i]
-            for pid, ts, te in verdict.hits:
+            base = None  # placed when the chunk holds a wanted phrase
+            for pid, ts, te in verdicts[i].hits:
                 if wanted is not None and pid not in wanted:
                     continue
-                if len(phrases[pid].words) == 1:
+                if base is None:
+                    base = chunk_start(i)
+                if single_word[pid]:
                     end: int | None = base + te
                 else:
                     end = self.phrase_end(pid, base + ts, base + te)
@@ -210,15 +215,22 @@ class LeafHits:
         if lid in self._absent:
             return None
         ruleset = self.ruleset
-        leaf = ruleset.leaves[lid]
-        if not isinstance(leaf, (TermsLeaf, EntityLeaf)):
-            return None  # regex and quantity leaves are ready when they fired
-        spans = self.phrase_spans(ruleset._leaf_phrases[lid])
-        if not spans:
+        wanted = ruleset._leaf_phrases[lid]  # none for regex and quantity leaves: ready if they fired
+        found: Iterable[tuple[int, list[tuple[int, int]]]]
+        if self.active is not None and ruleset._leaf_triggers[lid]:
+            # A chunk holding a phrase of a triggering leaf triggers rules (a one-word
+            # phrase) or waits for following words (a longer one): it is active. The few
+            # active chunks then hold every occurrence, and the article need not be scanned.
+            in_active = self.active_spans()
+            found = [(pid, in_active[pid]) for pid in in_active if pid in wanted]
+        else:
+            found = self.phrase_spans(wanted).items()
+        if not found:
             self._absent.add(lid)
             return None
+        leaf = ruleset.leaves[lid]
         occs = []
-        for pid, pid_spans in spans.items():
+        for pid, pid_spans in found:
             entity = variant = term = None
             if isinstance(leaf, EntityLeaf):
                 for eid in leaf.entities:
@@ -236,10 +248,22 @@ class LeafHits:
         return occs
 
     def all_fired(self) -> set[int]:
-        """Every leaf that fired (the full, slow answer: used to sample leaf frequencies)."""
+        """Every leaf that fired (the full answer: used to sample leaf frequencies)."""
+        ruleset = self.ruleset
+        single_word = ruleset._single_word
+        found: set[int] = set()
+        longer: set[int] = set()
+        # A one-word phrase fired wherever it was found: no need to place it, and a chunk
+        # repeated in the article need only be looked at once.
+        for verdict in dict.fromkeys(self.verdicts):
+            for pid, _ts, _te in verdict.hits:
+                (found if single_word[pid] else longer).add(pid)
+        if longer:
+            # a longer phrase only where its following words follow
+            found.update(self.phrase_spans(frozenset(longer)))
         fired = set(self.fired)
-        phrase_leaves = self.ruleset._phrase_leaves
-        for pid in self.phrase_spans(None):
+        phrase_leaves = ruleset._phrase_leaves
+        for pid in found:
             fired.update(phrase_leaves[pid])
         return fired
 
@@ -250,7 +274,7 @@ class ArticleText:
     ``folded`` keeps ة apart (terms and names, see ``morphology``); ``standard`` is the
     ordinary ``fold`` (regexes, quantities). Both have the same length and offsets."""
 
-    __slots__ = ("normalized", "folded", "chunks", "_chunk_starts", "_standard", "_tokens_before")
+    __slots__ = ("normalized", "folded", "chunks", "_spaced", "_standard", "_tokens_before")
 
     def __init__(self, text: str):
         self.folded = match_fold(text)
@@ -258,16 +282,29 @@ class ArticleText:
         # Folding turns every space but a line break into " ", so this cuts at all of them
         # (a line break is one character too: offsets stay those of ``folded``).
         self.chunks = self.folded.replace("\n", " ").split(" ")
-        self._chunk_starts: list[int] | None = None
+        self._spaced: str | None = None  # folded with line breaks as spaces
         self._standard: NormalizedText | None = None
         self._tokens_before: list[int] | None = None  # tokens in the chunks before each
 
-    def chunk_starts(self) -> list[int]:
-        """Folded offset of each chunk."""
-        if self._chunk_starts is None:
-            # each chunk is followed by one separator: start = sum of (length + 1) before it
-            self._chunk_starts = list(accumulate(map(_PLUS_ONE, map(len, self.chunks)), initial=0))
-        return self._chunk_starts
+    def chunk_start(self, i: int) -> int:
+        """Folded offset of chunk ``i``."""
+        chunks = self.chunks
+        if i == 0:
+            return 0
+        if i == len(chunks) - 1:
+            return len(self.folded) - len(chunks[i])
+        # An article needs the offsets of a few chunks, mostly rare words: a chunk whose text
+        # stands once in the article is where a search (in C) finds it between separators,
+        # a repeated one is placed by the lengths of the chunks before it. Either costs less
+        # than a running sum over all the chunks of every article.
+        spaced = self._spaced
+        if spaced is None:
+            spaced = self._spaced = self.folded.replace("\n", " ")
+        key = " " + chunks[i] + " "  # only a chunk between two others can match
+        at = spaced.find(key)
+        if spaced.find(key, at + 1) == -1:
+            return at + 1
+        return sum(map(len, chunks[:i])) + i
 
     @property
     def standard(self) -> NormalizedText:
@@ -306,9 +343,12 @@ class ArticleText:
         listing every token of the article with a regex costs several times more."""
         if self._tokens_before is None:
             self._tokens_before = list(accumulate(map(_TOKEN_COUNTS.__getitem__, self.chunks), initial=0))
-        starts = self.chunk_starts()
-        i = bisect_right(starts, fpos) - 1
-        upto = len(_WORD.findall(self.chunks[i], 0, fpos - starts[i] + 1))
+        folded = self.folded
+        # The chunk holding ``fpos`` comes after one separator (a space or a line break) per
+        # chunk before it; counting them runs in C, with no list of chunk offsets to build.
+        i = folded.count(" ", 0, fpos) + folded.count("\n", 0, fpos)
+        start = max(folded.rfind(" ", 0, fpos), folded.rfind("\n", 0, fpos)) + 1
+        upto = len(_WORD.findall(self.chunks[i], 0, fpos - start + 1))
         return max(0, self._tokens_before[i] + upto - 1)
 
     def language(self) -> str:
@@ -341,6 +381,8 @@ class CompiledRuleSet:
 
     def __post_init__(self) -> None:
         self._automaton = build_automaton(self.phrases)
+        self._first_words = [phrase.words[0] for phrase in self.phrases]
+        self._single_word = [len(phrase.words) == 1 for phrase in self.phrases]
         # phrase id → leaves (terms / entity) that contain it
         self._phrase_leaves: list[list[int]] = [[] for _ in self.phrases]
         self._leaf_phrases: list[frozenset[int]] = [frozenset() for _ in self.leaves]
@@ -365,6 +407,7 @@ class CompiledRuleSet:
             regex_set.Compile()
             self._regex_set = regex_set
         self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
+        self._evaluators = [compile_condition(node) for node in self.conditions]
         self._needs_language = any(rule.languages for rule in self.rules)
         self._frequencies = LeafFrequencies(
             counts=[0] * len(self.leaves),
@@ -417,7 +460,7 @@ class CompiledRuleSet:
                 continue
             if rule.feeds and feed not in rule.feeds:
                 continue
-            occs = self._evaluate(self.conditions[ri], hits, article)
+            occs = self._evaluators[ri](hits)
             if occs is not None:
                 results.append(RuleMatch(rule, to_evidence(occs, article.normalized)))
         if replan:
@@ -439,7 +482,7 @@ class CompiledRuleSet:
                 return None
             if rule.feeds and feed not in rule.feeds:
                 return None
-        occs = self._evaluate(self.conditions[ri], self._fire_leaves(article), article)
+        occs = self._evaluators[ri](self._fire_leaves(article))
         return None if occs is None else RuleMatch(rule, to_evidence(occs, article.normalized))
 
     def to_message(self, author: str = "") -> RuleSetMessage:
@@ -462,33 +505,65 @@ class CompiledRuleSet:
         first = next(found, None)
         if first is None:
             return _NO_HITS  # most new words hold no core at all
-        phrases = self.phrases
+        first_words = self._first_words
         hits: list[tuple[int, int, int]] = []
+        # Each hit's place in the automaton's order: where the automaton first meets its
+        # core in its token, (end, -length). A core met first where no spec takes it is
+        # skipped there, and its hit restored to that place at the end.
+        order: list[tuple[int, int]] = []
+        met_earlier = False
         checked: set[tuple[int, int]] = set()
         # The chunk's tokens; a core is all word characters, so it lies inside one token.
-        tokens = [(0, len(chunk))] if chunk.isalnum() else [m.span() for m in _WORD.finditer(chunk)]
+        size = len(chunk)
+        tokens = None if chunk.isalnum() else [m.span() for m in _WORD.finditer(chunk)]
+        ts, te = 0, size
         for end, (core_len, pids) in chain((first,), found):
-            ts, te = tokens[0] if len(tokens) == 1 else tokens[bisect_right(tokens, (end, len(chunk))) - 1]
-            token = chunk[ts:te]
+            if tokens is not None:
+                ts, te = tokens[bisect_right(tokens, (end, size)) - 1]
+            start = end + 1 - core_len
+            # No spec takes what surrounds the core here (most cores found in a new word end
+            # here): ``matches`` would fail at this place.
+            prefix = chunk[ts:start]
+            if prefix not in ANY_PREFIX:
+                continue
+            remainder = chunk[end + 1:te]
+            if remainder not in ANY_REMAINDER:
+                continue
+            core = chunk[start:end + 1]
+            first_at = chunk.find(core, ts, te) if start > ts else start
             for pid in pids:
                 if (pid, ts) in checked:
                     continue
                 checked.add((pid, ts))
-                if phrases[pid].words[0].matches(token):
-                    hits.append((pid, ts, te))
+                spec = first_words[pid]
+                if not (prefix in spec.allowed_prefixes and remainder in spec.allowed_remainders):
+                    # Not this word at this place; ``matches`` tries every place of the core in
+                    # the token, so only another place can make it.
+                    elsewhere = first_at != start or chunk.find(core, start + 1, te) != -1
+                    if not (elsewhere and spec.matches(chunk[ts:te])):
+                        continue
+                hits.append((pid, ts, te))
+                order.append((first_at + core_len, -core_len))
+                met_earlier = met_earlier or first_at != start
+        if met_earlier:
+            hits = [hit for _, hit in sorted(zip(order, hits), key=_FIRST)]
         if not hits:
             return _NO_HITS
         pid_chunks = self._pid_chunks
         triggers = self._phrase_triggers
+        single_word = self._single_word
         rules: set[int] = set()
         multi = False
         for pid, _ts, _te in hits:
-            pid_chunks.setdefault(pid, set()).add(chunk)
-            if len(phrases[pid].words) == 1:
+            holders = pid_chunks.get(pid)
+            if holders is None:
+                holders = pid_chunks[pid] = set()
+            holders.add(chunk)
+            if single_word[pid]:
                 rules.update(triggers[pid])
             else:
                 multi = True
-        return ChunkVerdict(tuple(hits), tuple(sorted(rules)), multi)
+        return ChunkVerdict(tuple(hits), tuple(rules), multi)
 
     def _fire_leaves(self, article: ArticleText) -> LeafHits:
         self._chunks.make_room()
@@ -526,49 +601,62 @@ class CompiledRuleSet:
         trigger leaves fired."""
         candidates = set(self.always)
         verdicts = hits.verdicts
-        active = list(compress(range(len(verdicts)), map(_ACTIVE, verdicts)))
-        if active:
-            starts = hits.article.chunk_starts()
-            phrases = self.phrases
-            for i in active:
-                verdict = verdicts[i]
-                candidates.update(verdict.rules)
-                if verdict.multi:
-                    base = starts[i]
-                    for pid, ts, te in verdict.hits:
-                        if len(phrases[pid].words) > 1 and hits.phrase_end(pid, base + ts, base + te) is not None:
-                            candidates.update(self._phrase_triggers[pid])
+        active = hits.active = list(compress(range(len(verdicts)), map(_ACTIVE, verdicts)))
+        for i in active:
+            verdict = verdicts[i]
+            candidates.update(verdict.rules)
+            if verdict.multi:
+                base = hits.article.chunk_start(i)
+                for pid, ts, te in verdict.hits:
+                    if not self._single_word[pid] and hits.phrase_end(pid, base + ts, base + te) is not None:
+                        candidates.update(self._phrase_triggers[pid])
         for lid in hits.fired:
             candidates.update(self._leaf_triggers[lid])
         return candidates
 
-    # --- conditions ---------------------------------------------------------------------------
-    def _evaluate(self, node: Node, leaf_occ: LeafHits, article: ArticleText):
-        """The evidence of a condition that holds (possibly empty), or None when it does not."""
-        if isinstance(node, LeafNode):
-            return leaf_occ.get(node.leaf)
-        if isinstance(node, AllNode):
+
+Evaluator = Callable[[LeafHits], list[Occurrence] | None]
+
+
+def compile_condition(node: Node) -> Evaluator:
+    """A condition as a function of an article's leaf hits: the evidence when it holds
+    (possibly empty), None when it does not. Built once per rule, so that evaluating a
+    candidate rule does not dispatch on the node types again for every article."""
+    if isinstance(node, LeafNode):
+        return methodcaller("get", node.leaf)  # hits.get(leaf), called from C
+    if isinstance(node, AllNode):
+        every = tuple(map(compile_condition, node.children))
+
+        def all_of(hits: LeafHits) -> list[Occurrence] | None:
             out: list[Occurrence] = []
-            for child in node.children:
-                occs = self._evaluate(child, leaf_occ, article)
+            for child in every:
+                occs = child(hits)
                 if occs is None:
                     return None
                 out.extend(occs)
             return out
-        if isinstance(node, AnyNode):
-            out = []
+
+        return all_of
+    if isinstance(node, AnyNode):
+        some = tuple(map(compile_condition, node.children))
+
+        def any_of(hits: LeafHits) -> list[Occurrence] | None:
+            out: list[Occurrence] = []
             matched = False
-            for child in node.children:
-                occs = self._evaluate(child, leaf_occ, article)
+            for child in some:
+                occs = child(hits)
                 if occs is not None:
                     matched = True
                     out.extend(occs)
             return out if matched else None
-        if isinstance(node, NotNode):
-            return [] if self._evaluate(node.child, leaf_occ, article) is None else None
-        if isinstance(node, NearNode):
-            return _near(node, leaf_occ, article)
-        raise TypeError(f"unknown condition node {node!r}")
+
+        return any_of
+    if isinstance(node, NotNode):
+        inner = compile_condition(node.child)
+        return lambda hits: [] if inner(hits) is None else None
+    if isinstance(node, NearNode):
+        return lambda hits: _near(node, hits, hits.article)
+    raise TypeError(f"unknown condition node {node!r}")
 
 
 def _near(node: NearNode, leaf_occ: LeafHits, article: ArticleText):

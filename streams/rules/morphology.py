@@ -16,7 +16,7 @@ Hamza forms and ى are unified, diacritics and tatweel gone (tanween ًا leaves
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from streams.textnorm import FOLD_TABLE
@@ -88,6 +88,12 @@ TAA_REMAINDERS: frozenset[str] = frozenset(
     + tuple("ات" + p for p in PRONOUNS)
 )
 
+# What some WordSpec accepts before and after its core (``matches`` never accepts anything
+# else): a core found with other letters around it is no word's core there, which the
+# matcher tests before trying the specs of the phrases starting with that core.
+ANY_PREFIX: frozenset[str] = _ALL_PREFIXES
+ANY_REMAINDER: frozenset[str] = SUFFIXES | TAA_REMAINDERS | frozenset("ه" + s for s in SUFFIXES)
+
 _WORD = re.compile(r"\w+")
 
 
@@ -114,6 +120,15 @@ class WordSpec:
     article_required: bool  # the word was written with ال: the token must carry it
     taa: bool  # the word ends in ة or ه, which the core leaves out (ة/ه are one letter here)
     final_h: bool = False  # it ends in ه as written, which may also be a plain ه + suffix
+    # What may stand before and after the core (from the flags above), as sets: whether the
+    # token prefix + core + remainder is this word is two look-ups.
+    allowed_prefixes: frozenset[str] = field(init=False, repr=False, compare=False)
+    allowed_remainders: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        prefixes = (_ARTICLE_PREFIXES if self.article_required else _ALL_PREFIXES) if self.prefixes else _NO_PREFIX
+        object.__setattr__(self, "allowed_prefixes", prefixes)
+        object.__setattr__(self, "allowed_remainders", _remainders(self.taa, self.suffixes, self.final_h))
 
     def matches(self, token: str) -> bool:
         """Whether ``token`` (match-folded, one whole word) is this word."""
@@ -122,24 +137,35 @@ class WordSpec:
         # Try each place the core occurs (usually one) rather than each of the prefixes:
         # the same answer, at a fraction of the cost when many words are checked.
         core = self.core
-        allowed = (_ARTICLE_PREFIXES if self.article_required else _ALL_PREFIXES) if self.prefixes else _NO_PREFIX
+        allowed = self.allowed_prefixes
+        remainders = self.allowed_remainders
         at = token.find(core, 0, MAX_PREFIX + len(core))
         while at != -1:
-            if token[:at] in allowed and self.remainder_ok(token[at + len(core):]):
+            if token[:at] in allowed and token[at + len(core):] in remainders:
                 return True
             at = token.find(core, at + 1, MAX_PREFIX + len(core))
         return False
 
     def remainder_ok(self, remainder: str) -> bool:
-        if self.taa:
-            if remainder in (TAA_REMAINDERS if self.suffixes else (TAA, "ه")):
-                return True
-            # وجه: the ه is the word's own letter; وجهه is وجه + ه
-            return (self.final_h and self.suffixes and remainder[:1] == "ه"
-                    and remainder[1:] in SUFFIXES)
-        if not self.suffixes:
-            return remainder == ""
-        return remainder in SUFFIXES
+        return _remainder_ok(self.taa, self.suffixes, self.final_h, remainder)
+
+
+def _remainder_ok(taa: bool, suffixes: bool, final_h: bool, remainder: str) -> bool:
+    """Whether ``remainder`` may follow the core of a word with these flags."""
+    if taa:
+        if remainder in (TAA_REMAINDERS if suffixes else (TAA, "ه")):
+            return True
+        # وجه: the ه is the word's own letter; وجهه is وجه + ه
+        return final_h and suffixes and remainder[:1] == "ه" and remainder[1:] in SUFFIXES
+    if not suffixes:
+        return remainder == ""
+    return remainder in SUFFIXES
+
+
+@lru_cache(maxsize=None)
+def _remainders(taa: bool, suffixes: bool, final_h: bool) -> frozenset[str]:
+    """Every remainder ``_remainder_ok`` accepts for these flags (all are in ANY_REMAINDER)."""
+    return frozenset(r for r in ANY_REMAINDER if _remainder_ok(taa, suffixes, final_h, r))
 
 
 @lru_cache(maxsize=65536)
