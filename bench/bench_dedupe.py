@@ -1,12 +1,14 @@
 """Dedupe rate with 1,000 and with 100,000 stored signatures, in one run.
 
-LSH lookups read a fixed number of buckets, so the rate should barely move as the store
-grows (goal: rate_100k / rate_1k >= 0.8). Uses the real Redis store when MARSAD_REDIS_URL
+A lookup reads the same fixed set of Redis hash fields (its cells) however many articles
+are stored, so the rate should barely move as the store grows (goal: rate_100k / rate_1k
+>= 0.8). Uses the real Redis store when MARSAD_REDIS_URL
 points at a reachable Redis, else the in-memory store (the output says which).
 
 Besides wall-clock rates (which depend on what else the machine runs) it prints the
 client CPU per article ("per core" rate = articles per CPU-second of this process), the
-time Redis spent in the dedupe scripts per article, the in-memory rate, and the MinHash
+time Redis spent in the dedupe scripts per article, the Redis memory per stored article
+(at 100,000), the in-memory rate, and the MinHash
 comparison with datasketch that the comment in streams/dedupe/minhash.py relies on.
 
     .venv/bin/python -m bench.bench_dedupe [--quick]
@@ -33,9 +35,10 @@ from streams.dedupe import (
 )
 from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import band_keys
-from streams.dedupe.stories import PROMINENT_TERMS, STORED_TERMS
+from streams.dedupe.stories import DF_TERMS, PROMINENT_TERMS, df_key, story_vector
 
 ARTICLE_WORDS = 300
+_DOCS = 100_000  # the store size whose document frequencies stored articles are weighed with
 _SYLLABLES = ["با", "تو", "سي", "مر", "كا", "لو", "دي", "نا", "ري", "شو", "فا", "قي", "zo", "ke", "ta"]
 
 
@@ -54,6 +57,7 @@ class _Corpus:
         self.vocab = _vocabulary(20_000, self.rng)
         ranks = np.arange(1, len(self.vocab) + 1)
         self.p = (1.0 / ranks) / (1.0 / ranks).sum()
+        self._df_cache: dict[str, int] | None = None
 
     def words(self, n: int) -> list[str]:
         return [self.vocab[i] for i in self.rng.choice(len(self.vocab), size=n, p=self.p)]
@@ -65,17 +69,32 @@ class _Corpus:
                            seen_at=time.time())
 
     def stored(self, keys: list[str], config: DedupeConfig):
-        """Stored articles without the cost of shingling (fills 100k quickly)."""
+        """Stored articles without the cost of shingling (fills 100k quickly): random
+        signatures, and story terms drawn from the vocabulary as an article's would be."""
         signatures = self.rng.integers(0, 2**32, size=(len(keys), config.num_perm), dtype=np.uint64).astype(np.uint32)
-        picks = self.rng.choice(len(self.vocab), size=(len(keys), STORED_TERMS * 2), p=self.p)
+        picks = self.rng.choice(len(self.vocab), size=(len(keys), DF_TERMS * 2), p=self.p)
         for key, signature, row in zip(keys, signatures, picks):
             yield self._stored(key, signature, row, config)
 
     def _stored(self, key: str, signature: np.ndarray, row: np.ndarray, config: DedupeConfig):
-        terms = tuple(dict.fromkeys(self.vocab[i] for i in row))[:STORED_TERMS]
-        record = StoredArticle(key, f"feed-{key[-1]}", key, time.time(), 230, signature, terms)
-        buckets = band_keys(signature, config.lsh_bands, b"d") + [story_bucket_key(t) for t in terms[:PROMINENT_TERMS]]
-        return record, Lookup(url_key=key, content_key=key, buckets=buckets)
+        terms = list(dict.fromkeys(self.vocab[i] for i in row))[:DF_TERMS]
+        counts = {term: 1 + (i < 8) for i, term in enumerate(terms)}
+        links = list(zip(terms[:12], terms[1:12]))
+        # weighed and filed as the deduplicator would, with the document frequencies that
+        # this corpus implies for a store of _DOCS articles
+        vector = story_vector(counts, links, self._df, _DOCS)
+        record = StoredArticle(key, f"feed-{key[-1]}", key, time.time(), 230, signature, vector.profile())
+        filed = [vector.words[h] for h in vector.weights][:PROMINENT_TERMS]
+        buckets = band_keys(signature, config.lsh_bands, b"d") + [story_bucket_key(t) for t in filed]
+        return record, Lookup(url_key=key, content_key=key, buckets=buckets, terms=[df_key(t) for t in terms])
+
+    @property
+    def _df(self) -> dict[str, int]:
+        """Expected documents (of _DOCS) holding each word: 1 - (1 - p)^draws."""
+        if self._df_cache is None:
+            held = 1.0 - (1.0 - self.p) ** (DF_TERMS * 2)
+            self._df_cache = dict(zip(self.vocab, (held * _DOCS).astype(int).tolist()))
+        return self._df_cache
 
 
 def _stores(config: DedupeConfig):
@@ -102,6 +121,13 @@ def _stores(config: DedupeConfig):
 
 def _fill(store, corpus: _Corpus, config: DedupeConfig, start: int, stop: int) -> None:
     store.record_many(corpus.stored([f"fill{i:07d}" for i in range(start, stop)], config))
+
+
+def _redis_bytes(store) -> float:
+    """Bytes Redis holds for the store's keys (0 for the in-memory store)."""
+    if not isinstance(store, RedisDedupeStore):
+        return 0.0
+    return float(sum(store.client.memory_usage(key, samples=0) or 0 for key in store.keys.values()))
 
 
 def _script_micros(store) -> float:
@@ -199,6 +225,7 @@ def run(quick: bool = False) -> dict[str, float]:
         _fill(large, corpus, config, 1_000, 100_000)
         fill_seconds = time.perf_counter() - started
         _fill(large, corpus, config, 0, 1_000)  # the same first 1,000 as the small store
+        stored_bytes = _redis_bytes(large) / 100_000
         deduplicators = [Deduplicator(small, config), Deduplicator(large, config)]
         _interleaved(deduplicators, corpus, 100, rounds=2)  # warm-up: caches, connections
         at_1k, at_100k = _interleaved(deduplicators, corpus, measured)
@@ -219,6 +246,7 @@ def run(quick: bool = False) -> dict[str, float]:
     if isinstance(small, RedisDedupeStore):
         figures["dedupe.redis_script_us_per_article_1k"] = at_1k.script_micros / at_1k.articles
         figures["dedupe.redis_script_us_per_article_100k"] = at_100k.script_micros / at_100k.articles
+        figures["dedupe.redis_bytes_per_article_100k"] = stored_bytes
         memory = Deduplicator(InMemoryDedupeStore(config.store_limits()), config)
         _fill(memory.store, corpus, config, 0, 1_000)
         _interleaved([memory], corpus, 100, rounds=1)

@@ -17,6 +17,7 @@ from streams.dedupe import (
 )
 from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard
 from streams.dedupe.shingles import content_hash, dedupe_tokens, shingle_hashes
+from streams.dedupe.stories import StoryProfile
 from tests.test_dedupe_corpus import EVENTS, SAME_ENTITIES, edits
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
@@ -173,36 +174,79 @@ def test_signatures_are_stable_across_instances() -> None:
 
 
 def test_stored_article_round_trips() -> None:
-    record = StoredArticle("id1", "feed", "story", 12.5, 40, np.arange(128, dtype=np.uint32), ("غزو", "روسيا"))
+    profile = StoryProfile([7, 2**32 - 1, 12345], [255, 1, 30], [(0, 1), (1, 2)])
+    record = StoredArticle("id1", "feed", "story «ب»", 12.5, 40, np.arange(128, dtype=np.uint32), profile)
     back = StoredArticle.from_bytes(record.to_bytes())
-    assert (back.id, back.feed, back.story_id, back.event_time, back.shingle_count, back.terms) == \
-        ("id1", "feed", "story", 12.5, 40, ("غزو", "روسيا"))
+    assert (back.id, back.feed, back.story_id, back.event_time, back.shingle_count) == \
+        ("id1", "feed", "story «ب»", 12.5, 40)
     assert np.array_equal(back.signature, record.signature)
+    assert back.profile == profile and back.profile.link_set == profile.link_set
+    # an article that starts its own story does not store its id twice
+    own = StoredArticle("غزو\n id", "f", "غزو\n id", 1.0, 3, np.zeros(128, dtype=np.uint32))
+    again = StoredArticle.from_bytes(own.to_bytes())
+    assert (again.id, again.story_id, again.profile) == (own.id, own.id, own.profile)
+    assert len(own.to_bytes()) < len(StoredArticle(own.id, "f", "x", 1.0, 3, own.signature).to_bytes())
 
 
 # --- bounded window -------------------------------------------------------------------------
 
 
 def test_window_is_bounded_by_count() -> None:
-    limits = StoreLimits(max_signatures=8, generations=2)
-    dedup = Deduplicator(InMemoryDedupeStore(limits), DedupeConfig(max_signatures=8))
+    limits = StoreLimits(max_signatures=8)
+    store = InMemoryDedupeStore(limits)
+    dedup = Deduplicator(store, DedupeConfig(max_signatures=8))
     reports = [r for pair in EVENTS for r in pair]
     for r in reports[:12]:
         dedup.process(article(r.key, r.title, r.text))
-    # the first generation (4 articles) was dropped when the third started
+        assert len(store) <= 8
+    # the 4 oldest were removed, one by one, as the 9th to 12th arrived
+    assert len(store) == 8
     assert dedup.process(article("again-0", reports[0].title, reports[0].text)).duplicate_of is None
+    assert dedup.process(article("again-3", reports[3].title, reports[3].text)).duplicate_of is None
+    # "again-0" and "again-3" were stored in turn, removing reports 4 and 5
+    assert dedup.process(article("again-6", reports[6].title, reports[6].text)).duplicate_of == reports[6].key
     assert dedup.process(article("again-11", reports[11].title, reports[11].text)).duplicate_of == reports[11].key
 
 
 def test_window_is_bounded_by_time() -> None:
     now = [1000.0]
-    store = InMemoryDedupeStore(StoreLimits(window_seconds=100, generations=2), clock=lambda: now[0])
+    store = InMemoryDedupeStore(StoreLimits(window_seconds=100), clock=lambda: now[0])
     dedup = Deduplicator(store, DedupeConfig(window_seconds=100))
     dedup.process(article(BASE.key, BASE.title, BASE.text))
     now[0] += 60
     assert dedup.process(article("c1", BASE.title, BASE.text)).duplicate_of == BASE.key
+    now[0] += 39.5
+    assert dedup.process(article("c2", BASE.title, BASE.text)).duplicate_of == BASE.key  # 99.5 s old
+    now[0] += 1
+    # 100.5 s old: no longer found, although no insert has swept it yet
+    assert len(store) == 1
+    assert dedup.process(article("c3", BASE.title, BASE.text)).duplicate_of is None
+    # that insert swept the expired original: only c3 remains
+    assert len(store) == 1
     now[0] += 60
-    dedup.process(article("filler-1", REWRITE.title, REWRITE.text))  # starts a new generation
-    now[0] += 60
-    dedup.process(article("filler-2", *EVENTS[1][0].title.split(" ", 1)))  # and another: the first is gone
-    assert dedup.process(article("c2", BASE.title, BASE.text)).duplicate_of is None
+    assert dedup.process(article("c4", BASE.title, BASE.text)).duplicate_of == "c3"
+
+
+def test_expired_articles_are_swept_a_few_per_insert() -> None:
+    now = [1000.0]
+    store = InMemoryDedupeStore(StoreLimits(window_seconds=100, sweep=3), clock=lambda: now[0])
+    dedup = Deduplicator(store, DedupeConfig(window_seconds=100))
+    reports = [r for pair in EVENTS for r in pair]
+    for r in reports[:10]:
+        dedup.process(article(r.key, r.title, r.text))
+    now[0] += 200  # all ten expired
+    dedup.process(article(reports[10].key, reports[10].title, reports[10].text))
+    assert len(store) == 10 - 3 + 1
+    dedup.process(article(reports[11].key, reports[11].title, reports[11].text))
+    assert len(store) == 10 - 6 + 2
+
+
+def test_recording_a_stored_article_again_changes_nothing() -> None:
+    # a worker that crashed after storing an article processes it again
+    store = InMemoryDedupeStore()
+    dedup = Deduplicator(store)
+    first = dedup.process(article(BASE.key, BASE.title, BASE.text, feed="a"))
+    prepared = dedup.prepare(article(BASE.key, BASE.title, BASE.text, feed="a"))
+    assert store.record(prepared.record, prepared.query) == first.story_sources == 1
+    assert len(store) == 1
+    assert store.lookup(prepared.query).content_match.id == BASE.key

@@ -240,3 +240,102 @@ def edits(report: Report, rng: random.Random) -> dict[str, tuple[str, str]]:
         "combo": (edited_title(respell(report.title)), respell(with_chrome(report, rng)[1])),
         "doubled": (report.title, report.text + "\n\n" + report.text),
     }
+
+
+# --- stories ---------------------------------------------------------------------------------
+#
+# STORY_CLUSTERS: one event told by two or three outlets in their own words, hours apart
+# (none is a duplicate of another; all should share one story). SAME_DAY_OTHER_EVENT: a
+# report on the same day that names the same people, places or institutions as the first
+# report of a cluster, about another event (must not join its story). Written for this
+# project; names of companies and some people are invented.
+
+STORY_CLUSTERS: list[tuple[Report, ...]] = [
+    (
+        _r("st-fire", "2024-05-14T08:30:00Z", "حريق هائل في مصنع للغزل بالمحلة الكبرى ومقتل ثلاثة عمال",
+           "لقي ثلاثة عمال حتفهم وأصيب أحد عشر آخرون في حريق هائل اندلع صباح الثلاثاء داخل مصنع للغزل والنسيج في مدينة المحلة الكبرى بمحافظة الغربية.",
+           "ودفعت الحماية المدنية بأربع عشرة سيارة إطفاء للسيطرة على النيران التي امتدت إلى مخزن للأقطان ملاصق لعنابر التشغيل، واستمرت عمليات الإطفاء نحو خمس ساعات.",
+           "وقال شهود إن الدخان الكثيف غطى الشوارع المحيطة بالمصنع، فيما نقلت سيارات الإسعاف المصابين إلى مستشفى المحلة العام ومعظمهم يعاني من الاختناق.",
+           "وأمرت النيابة العامة بفتح تحقيق في أسباب الحريق وانتداب خبراء الأدلة الجنائية لمعاينة موقع الحادث، فيما رجحت التحريات الأولية حدوث ماس كهربائي."),
+        _r("st-fire-rw", "2024-05-14T11:45:00Z", "النيابة تحقق في حريق مصنع الغزل بالغربية",
+           "بدأت النيابة العامة التحقيق في الحريق الذي التهم أجزاء من مصنع غزل ونسيج في المحلة الكبرى، وأسفر عن وفاة ثلاثة من العاملين وإصابة آخرين.",
+           "وأفاد مصدر أمني بأن النيران بدأت في عنبر التشغيل قبل أن تنتقل إلى مخزن القطن المجاور، وأن فرق الإطفاء احتاجت ساعات لإخمادها بالكامل.",
+           "وتشير المعاينة الأولية إلى أن ماسا كهربائيا وراء الحادث، بينما يتلقى المصابون العلاج من حالات اختناق وحروق في مستشفى المدينة."),
+        _r("st-fire-brief", "2024-05-14T13:10:00Z", "مصرع 3 عمال في حريق مصنع نسيج بدلتا النيل",
+           "قتل ثلاثة عمال وأصيب 11 في حريق شب بمصنع للنسيج في المحلة الكبرى بدلتا النيل، بحسب بيان لمحافظة الغربية، التي قالت إن الحريق نجم على الأرجح عن ماس كهربائي."),
+    ),
+    (
+        _r("st-train", "2024-10-02T12:20:00Z", "خروج قطار ركاب عن القضبان قرب المنيا وإصابة 27 راكبا",
+           "خرجت أربع عربات من قطار ركاب متجه من القاهرة إلى أسوان عن القضبان قرب مدينة ملوي بمحافظة المنيا ظهر الأربعاء، ما أسفر عن إصابة 27 راكبا بجروح متفاوتة.",
+           "وقالت هيئة السكك الحديدية في بيان إن القطار كان يسير بسرعة منخفضة عند وقوع الحادث، وإن حركة القطارات على الخط تحولت مؤقتا إلى خط مواز.",
+           "ودفعت وزارة الصحة بعشرين سيارة إسعاف إلى موقع الحادث، وأكد وكيل الوزارة في المنيا أن حالة المصابين مستقرة باستثناء ثلاثة أجريت لهم جراحات عاجلة.",
+           "ويعد هذا الحادث الثاني من نوعه على خط الصعيد خلال العام الجاري، وسط مطالبات برلمانية بتسريع مشروعات تجديد السكك والإشارات."),
+        _r("st-train-rw", "2024-10-02T17:00:00Z", "27 مصابا في حادث قطار الصعيد.. والسكة الحديد تفتح تحقيقا",
+           "أصيب سبعة وعشرون شخصا عندما انحرفت عربات قطار متجه إلى أسوان عن مسارها في منطقة ملوي جنوبي المنيا.",
+           "وأعلنت السكة الحديد تشكيل لجنة فنية لفحص أسباب الحادث، مشيرة إلى أن الحركة على خط الصعيد عادت جزئيا بعد ساعات من رفع العربات.",
+           "وزار محافظ المنيا المصابين في مستشفى ملوي العام، ووجه بتوفير الرعاية الكاملة لهم."),
+    ),
+    (
+        _r("st-visit", "2024-06-18T19:00:00Z", "وزير الخارجية السعودي يصل طهران في أول زيارة منذ استئناف العلاقات",
+           "وصل وزير الخارجية السعودي الأمير فيصل بن فرحان إلى طهران مساء الثلاثاء في زيارة رسمية تستمر يومين، هي الأولى له منذ استئناف العلاقات الدبلوماسية بين البلدين.",
+           "وكان في استقباله بمطار مهرآباد نظيره الإيراني، ومن المقرر أن يلتقي الرئيس الإيراني ويبحث معه ملفات الأمن الإقليمي والتبادل التجاري وإعادة فتح القنصليات.",
+           "وقالت وكالة الأنباء الرسمية إن الجانبين سيوقعان مذكرة تفاهم لتشكيل لجنة مشتركة تجتمع بشكل دوري."),
+        _r("st-visit-rw", "2024-06-18T22:30:00Z", "فيصل بن فرحان في طهران لبحث الأمن الإقليمي وفتح القنصليات",
+           "بدأ الأمير فيصل بن فرحان محادثات في العاصمة الإيرانية تتناول إعادة فتح القنصليتين في مشهد وجدة وتوسيع التعاون الاقتصادي.",
+           "وأفادت مصادر دبلوماسية بأن الزيارة تمهد لتوقيع اتفاق على تشكيل لجنة مشتركة، وسط ترحيب إقليمي بالتقارب بين الرياض وطهران."),
+    ),
+    (
+        _r("st-rate", "2024-07-27T10:00:00Z", "البنك المركزي الأردني يرفع أسعار الفائدة 25 نقطة أساس",
+           "قرر البنك المركزي الأردني رفع أسعار الفائدة الرئيسية بمقدار 25 نقطة أساس اعتبارا من يوم الأحد، في خطوة قال إنها تهدف إلى الحفاظ على جاذبية الدينار والاستقرار النقدي.",
+           "وأوضح البنك في بيان أن سعر الفائدة على نافذة الإيداع لليلة واحدة أصبح 6.75 بالمئة، مشيرا إلى أن الاحتياطيات الأجنبية ما زالت عند مستويات مريحة.",
+           "ويأتي القرار بعد ساعات من قرار مماثل لمجلس الاحتياطي الفيدرالي الأمريكي، إذ يربط الأردن عملته بالدولار."),
+        _r("st-rate-rw", "2024-07-27T14:00:00Z", "المركزي الأردني يلحق بالفيدرالي ويرفع الفائدة ربع نقطة",
+           "رفع البنك المركزي في الأردن سعر الفائدة ربع نقطة مئوية، مقتفيا أثر الفيدرالي الأمريكي للحفاظ على ربط الدينار بالدولار.",
+           "ويتوقع مصرفيون أن ترفع البنوك التجارية فوائد القروض خلال الأيام المقبلة، ما يزيد كلفة الاقتراض على الأسر والشركات."),
+    ),
+    (
+        _r("st-ferry", "2024-03-05T04:00:00Z", "Ferry capsizes off Sulawesi with 80 on board, 12 missing",
+           "A passenger ferry carrying about 80 people capsized in rough seas off the coast of South Sulawesi early on Tuesday, and rescuers were searching for 12 people still missing.",
+           "The national search and rescue agency said 68 passengers had been pulled from the water, some clinging to debris, after the wooden vessel was hit by high waves near Selayar island.",
+           "Officials said the ferry had been cleared to sail despite a weather warning, and the transport ministry ordered an investigation into the operator."),
+        _r("st-ferry-rw", "2024-03-05T09:30:00Z", "Rescuers hunt for missing after Indonesian ferry sinks near Selayar",
+           "Indonesian rescue teams and fishing boats combed the waters around Selayar on Tuesday after an overloaded ferry overturned in heavy swell.",
+           "Survivors told local television that waves broke over the deck minutes before the boat tipped over, and that many passengers had no life jackets.",
+           "Twelve people remain unaccounted for, according to the search and rescue agency."),
+    ),
+    (
+        _r("st-recall", "2024-09-10T07:00:00Z", "VoltRide recalls 2 million e-bike batteries over fire risk",
+           "Electric bicycle maker VoltRide said on Tuesday it would recall about 2 million batteries sold in Europe and North America after reports that some units overheated and caught fire while charging.",
+           "The company said it had received 41 reports of fires, including three that caused minor burns, and that affected batteries were made between March 2022 and June 2023.",
+           "Customers will receive a free replacement, and VoltRide estimated the cost of the recall at about 150 million dollars."),
+        _r("st-recall-rw", "2024-09-10T12:00:00Z", "Fire reports push VoltRide into battery recall",
+           "VoltRide is pulling back millions of e-bike battery packs after dozens of customers reported packs overheating on the charger.",
+           "Safety regulators in the United States said owners should stop charging the affected packs immediately and contact the company for a replacement.",
+           "Shares in the company fell 7 percent in early trading."),
+    ),
+]
+
+SAME_DAY_OTHER_EVENT: list[tuple[str, Report]] = [
+    ("st-fire", _r("st-fire-other", "2024-05-14T18:00:00Z", "انهيار منزل قديم في المحلة الكبرى وإنقاذ أسرة من تحت الأنقاض",
+        "انهار منزل قديم مكون من ثلاثة طوابق في حي الشون بمدينة المحلة الكبرى مساء الثلاثاء، وتمكنت فرق الحماية المدنية من انتشال أسرة من خمسة أفراد أحياء من تحت الأنقاض.",
+        "وقال رئيس مجلس المدينة إن المنزل كان صادرا له قرار إزالة منذ عامين، وإن الأجهزة التنفيذية ستراجع حالة المباني المجاورة المتصدعة.",
+        "ونقل المصابون إلى مستشفى المحلة العام لتلقي العلاج من كدمات وجروح سطحية، فيما فرضت الشرطة طوقا أمنيا حول موقع الانهيار.")),
+    ("st-train", _r("st-train-other", "2024-10-02T15:00:00Z", "هيئة السكك الحديدية ترفع أسعار تذاكر قطارات الصعيد",
+        "أعلنت هيئة السكك الحديدية زيادة أسعار تذاكر القطارات المكيفة على خط القاهرة أسوان بنسبة 12 بالمئة اعتبارا من أول الشهر المقبل.",
+        "وقالت الهيئة في بيان إن الزيادة تهدف إلى تغطية جزء من تكاليف تجديد العربات والإشارات، وإن أسعار قطارات الدرجة الثالثة لن تتغير.",
+        "وانتقد نواب في البرلمان القرار، معتبرين أن المسافرين إلى محافظات الصعيد مثل المنيا وأسيوط يتحملون أعباء متزايدة.")),
+    ("st-visit", _r("st-visit-other", "2024-06-18T12:00:00Z", "فيصل بن فرحان يبحث مع غوتيريش الأوضاع في السودان",
+        "بحث وزير الخارجية السعودي الأمير فيصل بن فرحان في اتصال هاتفي مع الأمين العام للأمم المتحدة أنطونيو غوتيريش تطورات الأوضاع في السودان وسبل إيصال المساعدات الإنسانية.",
+        "وأكد الوزير دعم المملكة لمسار جدة التفاوضي بين الأطراف السودانية، فيما أشاد غوتيريش بالجهود السعودية لتحقيق وقف دائم لإطلاق النار.")),
+    ("st-rate", _r("st-rate-other", "2024-07-27T12:00:00Z", "البنك المركزي الأردني يطرح ورقة نقدية جديدة من فئة 50 دينارا",
+        "أعلن البنك المركزي الأردني طرح الإصدار الجديد من الورقة النقدية فئة خمسين دينارا للتداول اعتبارا من يوم الأحد، بعلامات أمنية محدثة يصعب تزويرها.",
+        "وقال البنك في بيان إن الأوراق القديمة ستبقى متداولة جنبا إلى جنب مع الإصدار الجديد، وإن البنوك التجارية ستوفر الفئة الجديدة في فروعها تدريجيا.")),
+    ("st-ferry", _r("st-ferry-other", "2024-03-05T11:00:00Z", "Thousands leave homes as volcano erupts in North Sulawesi",
+        "Authorities in Indonesia evacuated more than 3,000 residents on Tuesday after a volcano on a small island in North Sulawesi erupted, sending a column of ash two kilometres into the sky.",
+        "The national disaster agency raised the alert to its highest level and closed the nearby airport, warning of falling rocks and possible tsunami waves if part of the crater collapses.",
+        "Navy ships were sent to carry residents to the mainland.")),
+    ("st-recall", _r("st-recall-other", "2024-09-10T15:00:00Z", "VoltRide profit beats forecasts as European sales grow",
+        "VoltRide reported a second-quarter profit above analyst forecasts on Tuesday, helped by strong demand for electric bicycles in Germany and the Netherlands.",
+        "Revenue rose 18 percent to 640 million dollars, and the company raised its full-year sales outlook.",
+        "Chief executive Lena Ortmann said a new factory in Poland would start production next spring.")),
+]

@@ -14,9 +14,9 @@ from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, Store
 from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard_many
-from streams.dedupe.shingles import BoundedMemo, _fold_word, content_terms, dedupe_tokens, extract_features
-from streams.dedupe.store import SLOT_WIDTH, _bucket_blob, article_slot
-from streams.dedupe.stories import STORED_TERMS, best_story, term_similarity
+from streams.dedupe.shingles import BoundedMemo, _fold_word, content_terms, dedupe_tokens, extract_features, number_terms
+from streams.dedupe.store import CELL_WIDTH, SLOT_WIDTH, StoreLimits, _bucket_blob, article_slot, cell_sections
+from streams.dedupe.stories import MIN_SHARED_UNITS, best_story, similarity, story_vector
 from streams.textnorm import fold
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
@@ -76,6 +76,19 @@ def test_story_terms_rank_by_count_then_alphabetically() -> None:
     assert content_terms(["في", "0", "ab", "abc", "قوات"]) == ["abc", "قوات"]
 
 
+def test_figures_are_story_terms_in_any_digits_without_years() -> None:
+    text = "قتل 27 شخصا و٣ آخرين بزلزال قوته 6.1 عام 2024، وتضرر 12,000 منزل و١٢٫٥٠ كيلومترا، وطائرة A380 و ب27"
+    assert number_terms(text) == ["#27", "#6.1", "#12000", "#12.5", "#27"]
+    assert number_terms("لا أرقام هنا") == []
+
+
+def test_name_particles_do_not_break_a_name_and_function_words_do() -> None:
+    features = extract_features("فيصل بن فرحان في طهران", "وصل الأمير فيصل بن فرحان إلى طهران اليوم", 3)
+    links = features.story_links({"فيصل", "فرحان", "طهران", "امير", "وصل"})
+    assert ("فيصل", "فرحان") in links and ("امير", "فيصل") in links
+    assert not {("فرحان", "طهران"), ("طهران", "فرحان")} & links  # في and إلى separate them
+
+
 # --- MinHash and LSH ----------------------------------------------------------------------------
 
 
@@ -125,18 +138,43 @@ def test_a_changed_row_changes_only_its_bands_key() -> None:
 # --- stories ------------------------------------------------------------------------------------
 
 
-def test_best_story_names_the_closest_story_and_the_shared_terms() -> None:
-    sig = np.zeros(4, dtype=np.uint32)
-    near = StoredArticle("b", "f", "story-b", 100.0, 10, sig, ("زلزال", "تركيا", "ضحايا", "انقاذ", "مدينه"))
-    weaker = StoredArticle("c", "f", "story-c", 100.0, 10, sig, ("زلزال", "تركيا", "سوريا", "حدود", "لاجئين"))
-    far = StoredArticle("d", "f", "story-d", 100.0 + 10 * 86400, 10, sig, ("زلزال", "تركيا", "ضحايا", "انقاذ"))
-    terms = ("زلزال", "تركيا", "ضحايا", "انقاذ", "مستشفي")
-    link = best_story(terms, 100.0, [weaker, near, far], threshold=0.14, window_seconds=3 * 86400)
+def _stored(key: str, story: str, when: float, counts: dict[str, int], links=()) -> StoredArticle:
+    profile = story_vector(counts, links, {}, 0).profile()
+    return StoredArticle(key, "f", story, when, 10, np.zeros(4, dtype=np.uint32), profile)
+
+
+def test_best_story_names_the_closest_story_and_the_shared_units() -> None:
+    near = _stored("b", "story-b", 100.0, {"زلزال": 2, "تركيا": 1, "ضحايا": 1, "انقاذ": 1, "مدينه": 1})
+    weaker = _stored("c", "story-c", 100.0, {"زلزال": 1, "تركيا": 1, "ضحايا": 1, "حدود": 1, "لاجيين": 1})
+    far = _stored("d", "story-d", 100.0 + 10 * 86400, {"زلزال": 2, "تركيا": 1, "ضحايا": 1, "انقاذ": 1})
+    vector = story_vector({"زلزال": 3, "تركيا": 2, "ضحايا": 1, "انقاذ": 1, "مستشفي": 1}, (), {}, 0)
+    link = best_story(vector, 100.0 + 3600, [weaker, near, far], threshold=0.17, per_day=0.03,
+                      window_seconds=3 * 86400)
     assert link is not None
-    assert (link.story_id, link.via, link.shared_terms) == ("story-b", "b", ("زلزال", "تركيا", "ضحايا", "انقاذ"))
-    assert link.similarity == term_similarity(terms, near.terms) == 4 / 6
-    assert best_story(terms[:1], 100.0, [near], threshold=0.14, window_seconds=86400) is None  # one shared term
-    assert len(terms) <= STORED_TERMS
+    assert (link.story_id, link.via) == ("story-b", "b")
+    assert set(link.shared_units) == {"زلزال", "تركيا", "ضحايا", "انقاذ"} and link.shared_units[0] == "زلزال"
+    assert link.similarity == pytest.approx(similarity(vector, near.profile)[0])
+    assert link.similarity > similarity(vector, weaker.profile)[0] > 0
+    assert link.needed == pytest.approx(0.17 + 0.03 / 24) and link.hours_apart == pytest.approx(1.0)
+    assert link.reason.startswith(f"similarity {link.similarity:.2f} with b (1.0 h apart, needs 0.17); shared: زلزال")
+    # fewer shared units than MIN_SHARED_UNITS never join, however close
+    two = story_vector({"زلزال": 3, "تركيا": 2}, (), {}, 0)
+    assert MIN_SHARED_UNITS == 3 and best_story(two, 100.0, [near], threshold=0.0, per_day=0.0,
+                                                window_seconds=86400) is None
+
+
+def test_a_name_shared_as_a_run_of_words_counts_once() -> None:
+    # both name the bank in three consecutive words; they share one more word
+    name = (("بنك", "مركزي"), ("مركزي", "اردني"))
+    counts = {"بنك": 2, "مركزي": 2, "اردني": 2, "بيان": 1}
+    bank_a = story_vector({**counts, "فايده": 2, "نجطه": 1}, name, {}, 0)
+    bank_b = _stored("b", "b", 0.0, {**counts, "ورجه": 2, "نجديه": 1}, name)
+    score, units = similarity(bank_a, bank_b.profile)
+    assert len(units) == 2 and sorted(len(unit) for unit in units) == [1, 3]
+    scattered = _stored("c", "c", 0.0, {**counts, "ورجه": 2, "نجديه": 1})  # the same words, not as a run
+    loose, loose_units = similarity(bank_a, scattered.profile)
+    assert len(loose_units) == 4 and loose > score
+    assert best_story(bank_a, 0.0, [bank_b], threshold=0.0, per_day=0.0, window_seconds=86400) is None
 
 
 # --- ids: any article id is safe ----------------------------------------------------------------
@@ -148,6 +186,21 @@ def test_article_slots_are_fixed_width_for_any_id() -> None:
     assert {len(s) for s in slots} == {SLOT_WIDTH}
     assert len(set(slots)) == len(ids)
     assert article_slot("a b").hex() == "bb37dea5c027f928"
+
+
+def test_cells_are_fixed_width_stable_and_alike_for_one_key_and_many() -> None:
+    limits = StoreLimits()
+    keys = band_keys(np.arange(128, dtype=np.uint32), 32, b"d") + [story_bucket_key("غزو"), b"u\x00" + bytes(range(8))]
+    cells, fingerprints, keep = cell_sections(keys, limits)
+    assert (len(cells), len(fingerprints), len(keep)) == (CELL_WIDTH * 34, 4 * 34, 34)
+    assert list(keep) == [0] * 32 + [limits.bucket_size, 1]
+    for i, key in enumerate(keys):  # the numpy path (many keys) equals the plain one (a few)
+        assert cell_sections([key], limits) == (cells[5 * i:5 * i + 5], fingerprints[4 * i:4 * i + 4], keep[i:i + 1])
+    # a band's number is part of its cell: the same hash in two bands never shares a cell
+    assert cells[0:1] == b"d" and cells[5:6] == b"d" and cells[1:5] != cells[6:10]
+    # pinned: every worker (and every version sharing a Redis) must file keys alike
+    assert (cells[:5] + fingerprints[:4]).hex() == "6400006cb892cdebf8"
+    assert limits.cell_bits(ord("d")) == 15 and limits.cell_bits(ord("s")) == 18
 
 
 def test_bucket_keys_of_another_width_are_refused() -> None:

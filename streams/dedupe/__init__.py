@@ -2,11 +2,14 @@
 
     canonical URL / content hash ─► exact duplicates
     folded word shingles ─► MinHash ─► LSH buckets (Redis) ─► estimated Jaccard ─► near
-    top content terms ─► story buckets ─► term overlap ─► story id and sources
+    story terms (tf-idf, frequencies learned from the stream) ─► story cells ─►
+        cosine with multi-word names as one unit, threshold rising with time apart ─►
+        story id, sources and the reason
 """
 
 from streams.dedupe.core import DedupeConfig, DedupeDecision, DedupeInput, Deduplicator
 from streams.dedupe.store import (
+    AsyncRedisDedupeStore,
     DedupeStore,
     InMemoryDedupeStore,
     Lookup,
@@ -18,7 +21,7 @@ from streams.dedupe.store import (
 from streams.dedupe.urls import canonical_url
 
 __all__ = [
-    "DedupeConfig", "DedupeDecision", "DedupeInput", "DedupeStore", "Deduplicator",
+    "AsyncRedisDedupeStore", "DedupeConfig", "DedupeDecision", "DedupeInput", "DedupeStore", "Deduplicator",
     "InMemoryDedupeStore", "Lookup", "LookupResult", "RedisDedupeStore", "StoreLimits",
     "StoredArticle", "canonical_url",
 ]

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
+from itertools import repeat
 from datetime import datetime, timezone
+from typing import Any
 
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard, estimate_jaccard_many
 from streams.dedupe.shingles import BoundedMemo, Features, content_hash, extract_features
-from streams.dedupe.store import DedupeStore, Lookup, StoredArticle, StoreLimits
-from streams.dedupe.stories import PROMINENT_TERMS, STORED_TERMS, best_story
+from streams.dedupe.store import DedupeStore, Lookup, LookupResult, StoredArticle, StoreLimits
+from streams.dedupe.stories import (
+    DF_TERMS,
+    PROMINENT_TERMS,
+    QUERY_TERMS,
+    StoryVector,
+    best_story,
+    df_key,
+    ranked_terms,
+    story_vector,
+    strongest,
+    weigh,
+)
 from streams.dedupe.urls import canonical_url
 
 _DUP_TAG, _STORY_TAG = b"d", b"s"
@@ -30,7 +44,11 @@ class DedupeConfig:
     num_perm: int = 128
     shingle_size: int = 3  # word 3-grams of the folded text
     threshold: float = 0.45  # estimated Jaccard at or above which an article is a copy
-    story_threshold: float = 0.14  # Jaccard of top content terms to join a story
+    # an article joins a story when its tf-idf cosine with one of the story's articles
+    # (shared names counted once: stories.py) reaches story_threshold, plus
+    # story_per_day for each day between them
+    story_threshold: float = 0.17
+    story_per_day: float = 0.08
     window_seconds: float = 7 * 86400
     story_window_seconds: float = 3 * 86400
     max_signatures: int = 200_000
@@ -44,9 +62,7 @@ class DedupeConfig:
     short_threshold: float = 0.75
 
     def store_limits(self) -> StoreLimits:
-        return StoreLimits(window_seconds=self.window_seconds,
-                           story_ttl_seconds=max(self.window_seconds, self.story_window_seconds),
-                           max_signatures=self.max_signatures)
+        return StoreLimits(window_seconds=self.window_seconds, max_signatures=self.max_signatures)
 
 
 @dataclass(frozen=True)
@@ -77,8 +93,10 @@ class _Prepared:
     canonical_url: str
     content_hash: str
     features: Features
-    record: StoredArticle
+    record: StoredArticle  # without its story profile (it needs the lookup's frequencies)
     query: Lookup
+    story_counts: dict[str, int]  # the DF_TERMS most used story terms, as query.terms
+    read: list[str]  # those whose frequency the lookup reads, as query.read
 
 
 def _event_time(published: str | None, seen_at: float) -> float:
@@ -103,8 +121,30 @@ class Deduplicator:
         if self.config.num_perm % self.config.lsh_bands:
             raise ValueError("num_perm must be a multiple of lsh_bands")
         self._hasher = MinHasher(self.config.num_perm)
+        # Document frequencies last read from the store: term -> (frequency, documents
+        # counted then). They choose an article's story cells before its lookup, and a
+        # lookup reads only the terms whose value is missing or stale (the store has
+        # counted over a tenth more documents since, at most 2,000): most of an article's
+        # words were read for an earlier one, and a frequency that grew a little changes
+        # nothing (a young stream is read every time). A cold cache ranks terms by use
+        # alone, and reads every term.
+        self._df: dict[str, tuple[int, int]] = {}
+        self._docs = 0
 
-    # -- preparation (pure) -------------------------------------------------------------
+    def story_vector(self, prepared: _Prepared, found: LookupResult) -> StoryVector:
+        """The article's story vector, with the frequencies its lookup read (and the
+        recent ones it did not need to read); remembers what was read."""
+        if len(self._df) > 200_000:
+            self._df.clear()
+        docs = found.docs
+        if len(found.df) == len(prepared.read):
+            self._df.update(zip(prepared.read, zip(found.df, repeat(docs))))
+        self._docs = docs
+        known = self._df
+        df = {term: known[term][0] for term in prepared.story_counts if term in known}
+        return story_vector(prepared.story_counts, prepared.features.story_links, df, docs)
+
+    # -- preparation (no I/O) -----------------------------------------------------------
     def prepare(self, article: DedupeInput) -> _Prepared:
         cfg = self.config
         canonical = canonical_url(article.url)
@@ -114,19 +154,35 @@ class Deduplicator:
         digest = content_hash(hashed_tokens) if hashed_tokens else ""
         signature = self._hasher.signature(features.dup_shingles)
         seen_at = article.seen_at or time.time()
-        terms = tuple(features.story_terms[:STORED_TERMS])
         record = StoredArticle(
             id=article.id, feed=article.feed, story_id=article.id,
             event_time=_event_time(article.published, seen_at),
-            shingle_count=int(features.dup_shingles.size), signature=signature, terms=terms,
+            shingle_count=int(features.dup_shingles.size), signature=signature,
         )
+        counts = features.story_counts
+        story_counts = {term: counts[term] for term in ranked_terms(counts, DF_TERMS)}
+        # story cells: look up the QUERY_TERMS strongest terms (by the last frequencies
+        # read), file under the PROMINENT_TERMS strongest of them
+        known, docs = self._df, self._docs
+        cached, read = {}, []
+        for term in story_counts:
+            value = known.get(term)
+            if value is not None:
+                cached[term] = value[0]
+            # read again when the store has counted a tenth more documents since (at most
+            # 2,000 more): see __post_init__
+            if value is None or docs > value[1] + min(2000, value[1] // 10):
+                read.append(term)
+        story_terms = strongest(weigh(story_counts, cached, docs), QUERY_TERMS)
         buckets: list[bytes] = []
         if features.dup_shingles.size:
             buckets += band_keys(signature, cfg.lsh_bands, _DUP_TAG)
-        buckets += map(_STORY_KEY.__getitem__, terms[:PROMINENT_TERMS])
+        index = len(buckets) + min(PROMINENT_TERMS, len(story_terms))
+        buckets += map(_STORY_KEY.__getitem__, story_terms)
         url_key = hashlib.sha256(canonical.encode()).hexdigest()[:32] if canonical else None
-        query = Lookup(url_key=url_key, content_key=digest or None, buckets=buckets)
-        return _Prepared(canonical, digest, features, record, query)
+        query = Lookup(url_key=url_key, content_key=digest or None, buckets=buckets, index=index,
+                       terms=[df_key(term) for term in story_counts], read=[df_key(term) for term in read])
+        return _Prepared(canonical, digest, features, record, query, story_counts, read)
 
     def is_near_duplicate(self, record: StoredArticle, other: StoredArticle,
                           similarity: float | None = None) -> float | None:
@@ -150,9 +206,17 @@ class Deduplicator:
 
     # -- decision (one lookup, one write) --------------------------------------------------
     def process(self, article: DedupeInput) -> DedupeDecision:
+        """The decision for ``article``, calling this deduplicator's store."""
+        return run_store_calls(self.steps(article), self.store)
+
+    def steps(self, article: DedupeInput) -> Generator[StoreCall, Any, DedupeDecision]:
+        """The decision for ``article`` as a generator of store calls: it yields each call
+        (a DedupeStore method name and its arguments), is sent the call's result, and
+        returns the decision. The logic lives here once, whether the caller runs the calls
+        on a blocking store (``process``) or awaits them (the worker, ``run_store_calls_async``)."""
         prepared = self.prepare(article)
         record = prepared.record
-        found = self.store.lookup(prepared.query)
+        found = yield ("lookup", (prepared.query,))
 
         original, kind, similarity = None, None, None
         if found.url_match is not None and found.url_match.id != record.id:
@@ -178,16 +242,44 @@ class Deduplicator:
             )
 
         if original is not None:
-            sources = self.store.join_story(original.story_id, article.feed)
+            sources = yield ("join_story", (original.story_id, article.feed))
             return decision(original.story_id, sources, f"{kind} duplicate of {original.id}")
 
+        vector = self.story_vector(prepared, found)
         link = best_story(
-            record.terms, record.event_time,
+            vector, record.event_time,
             [c for c in found.candidates if c.id != record.id],
-            threshold=self.config.story_threshold, window_seconds=self.config.story_window_seconds,
+            threshold=self.config.story_threshold, per_day=self.config.story_per_day,
+            window_seconds=self.config.story_window_seconds,
         )
-        if link is not None:
-            record = StoredArticle(record.id, record.feed, link.story_id, record.event_time,
-                                   record.shingle_count, record.signature, record.terms)
-        sources = self.store.record(record, prepared.query)
+        record = StoredArticle(record.id, record.feed, link.story_id if link else record.story_id,
+                               record.event_time, record.shingle_count, record.signature, vector.profile())
+        sources = yield ("record", (record, prepared.query))
+        self._docs += 1  # counted by the store, as the next lookup will say
         return decision(record.story_id, sources, link.reason if link else None)
+
+
+# One store call of Deduplicator.steps: the DedupeStore method's name and its arguments.
+StoreCall = tuple[str, tuple]
+
+
+def run_store_calls(steps: Generator[StoreCall, Any, DedupeDecision], store: DedupeStore) -> DedupeDecision:
+    """Drive ``steps`` with a blocking store."""
+    result = None
+    while True:
+        try:
+            method, args = steps.send(result)
+        except StopIteration as done:
+            return done.value
+        result = getattr(store, method)(*args)
+
+
+async def run_store_calls_async(steps: Generator[StoreCall, Any, DedupeDecision], store: Any) -> DedupeDecision:
+    """Drive ``steps`` with a store whose methods are coroutines (AsyncRedisDedupeStore)."""
+    result = None
+    while True:
+        try:
+            method, args = steps.send(result)
+        except StopIteration as done:
+            return done.value
+        result = await getattr(store, method)(*args)

@@ -1,65 +1,404 @@
-"""Stories: different articles about the same event, grouped conservatively and explainably.
+"""Stories: different articles about the same event, grouped explainably.
 
-An article joins the story of an earlier article (within the story window) when their
-content words overlap strongly: the Jaccard similarity of their top content terms
-reaches ``story_threshold`` *and* they share enough of their most prominent terms. Many
-articles share the entities of a conflict (Russia, Ukraine, NATO) without reporting the
-same event, so both tests must pass; the reason names the similarity and shared terms.
+An article is a vector of its *story terms* (content words and figures such as "#27"),
+weighted tf-idf: a term weighs more the more often the article uses it (title words count
+extra) and the rarer it is in the stream. Document frequencies are learned from the
+stream itself: the store counts the terms of every stored article (bounded: see
+``StoreLimits.df_docs``), and a prior of ``DF_PRIOR`` documents without the term keeps a
+young stream from calling every word rare.
+
+An article joins the story of an earlier one (within the story window) when
+
+* the cosine of their vectors reaches ``threshold`` (the new article's shared terms are
+  weighed leave-one-out: as if the earlier article had not been counted, so that two
+  reports do not make the words they share look common), raised by ``per_day`` for each day
+  between them (reports of one event come within hours; the same people in the news a day
+  later are usually another event), and
+* they share at least ``MIN_SHARED_UNITS`` *units*. A unit is a shared term, or a run of
+  shared terms that follow each other in both articles, such as a multi-word name
+  ("البنك المركزي الأردني", "فيصل بن فرحان"). A unit counts once, with its strongest term:
+  two reports about different events that name the same institution share one unit, not
+  three, while reports of one event share several (the place, what happened, the figures).
+
+The decision records the similarity, the threshold it had to reach, the time between the
+articles and the shared units. Candidates come from story cells: an article is filed
+under its ``PROMINENT_TERMS`` strongest terms and looks up its ``QUERY_TERMS`` strongest.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
+import struct
+from operator import mul
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from streams.dedupe.store import StoredArticle
+import numpy as np
 
-PROMINENT_TERMS = 8  # indexed as story buckets: an article's most frequent content words
-STORED_TERMS = 32  # compared for the story similarity (and kept in the store)
-MIN_SHARED_PROMINENT = 2
+PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
+QUERY_TERMS = 24  # and looks up this many
+PROFILE_TERMS = 48  # kept per stored article: its vector, for later comparisons
+DF_TERMS = 64  # terms whose document frequency is read and, once stored, counted
+DF_PRIOR = 20.0  # documents assumed not to hold a term, besides those counted
+MIN_SHARED_UNITS = 3
+# Of the shared terms, at least MIN_RARE_SHARED must be rare: in at most RARE_SHARE of the
+# stream's documents (at least one), the other article left out. Cosine is blind to how
+# common the shared words are when all are equally common: texts drawn from one everyday
+# vocabulary would otherwise all be "one story", and their alerts throttled as one.
+MIN_RARE_SHARED = 2
+RARE_SHARE = 0.02
+MAX_LINKS = 128  # links kept per stored article
+
+
+
+def _term_hash(term: str) -> int:
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "little")
+
+
+_TERM_HASHES: dict[str, int] = {}
+
+
+def term_hash(term: str) -> int:
+    """A 32-bit hash of a story term: stored vectors and document frequencies use it."""
+    value = _TERM_HASHES.get(term)
+    if value is None:
+        if len(_TERM_HASHES) >= 200_000:
+            _TERM_HASHES.clear()
+        value = _TERM_HASHES[term] = _term_hash(term)
+    return value
+
+
+def df_key(term: str) -> bytes:
+    """The field under which the store counts a term's document frequency."""
+    return term_hash(term).to_bytes(4, "little")
+
+
+def idf(df: int, docs: int) -> float:
+    """Inverse document frequency with a prior of DF_PRIOR documents without the term."""
+    return math.log((docs + DF_PRIOR) / (df + 1.0))
+
+
+def ranked_terms(counts: Mapping[str, int], limit: int) -> list[str]:
+    """The ``limit`` most used terms, ties in order of first use (``counts`` is ordered
+    by first use: title, then body; news puts what matters first)."""
+    return sorted(counts, key=counts.__getitem__, reverse=True)[:limit]  # stable: ties keep their order
+
+
+_LOG = [0.0] + [math.log(n) for n in range(1, 4096)]
+
+
+def weigh(counts: Mapping[str, int], df: Mapping[str, int], docs: int) -> dict[str, float]:
+    """tf-idf: (1 + log count) x idf, as ``idf`` defines it."""
+    prior = math.log(docs + DF_PRIOR)
+    get, table, limit = df.get, _LOG, len(_LOG)
+    weights = {}
+    for term, count in counts.items():
+        seen = get(term, 0) + 1
+        weights[term] = (1.0 + (table[count] if count < limit else math.log(count))) * \
+            (prior - (table[seen] if seen < limit else math.log(seen)))
+    return weights
+
+
+def strongest(weights: Mapping[str, float], limit: int) -> list[str]:
+    """The ``limit`` heaviest terms, ties in the order of ``weights``."""
+    return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
+
+
+_FLOAT32 = struct.Struct("<f")
+
+
+class StoryProfile:
+    """A stored article's story vector: its strongest terms (32-bit hashes), their weights
+    scaled to 1..255, and the pairs of them that follow each other in its text.
+
+    Read from the store it stays bytes until first used: a lookup returns up to two dozen
+    candidates, and a duplicate decision, or a candidate outside the story window, never
+    looks at their stories."""
+
+    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links")
+
+    _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
+
+    def __init__(self, terms: Iterable[int], weights: Iterable[int],
+                 links: Iterable[tuple[int, int]] | bytes = ()) -> None:
+        self._raw: bytes | None = None
+        self._terms = tuple(terms)
+        self._weights = tuple(weights)
+        # index pairs into terms, flat (i, j, i, j, ...)
+        self._links = links if isinstance(links, bytes) else bytes(b for link in links for b in link)
+        self._weight_of = dict(zip(self._terms, self._weights))
+        # as stored (float32), so that a profile compares alike in memory and from Redis
+        self._norm = _FLOAT32.unpack(_FLOAT32.pack(math.sqrt(sum(map(mul, self._weights, self._weights)))))[0]
+
+    def _parse(self) -> None:
+        raw = self._raw
+        n, n_links, norm = self._HEAD.unpack_from(raw)
+        at = self._HEAD.size
+        self._terms = tuple(np.frombuffer(raw, dtype="<u4", count=n, offset=at).tolist())
+        self._weights = raw[at + 4 * n:at + 5 * n]
+        self._links = raw[at + 5 * n:at + 5 * n + 2 * n_links]
+        self._weight_of = dict(zip(self._terms, self._weights))
+        self._norm = norm
+        self._raw = None
+
+    @property
+    def terms(self) -> tuple[int, ...]:
+        if self._raw is not None:
+            self._parse()
+        return self._terms
+
+    @property
+    def weights(self) -> tuple[int, ...]:
+        if self._raw is not None:
+            self._parse()
+        return tuple(self._weights)
+
+    @property
+    def weight_of(self) -> dict[int, int]:
+        if self._raw is not None:
+            self._parse()
+        return self._weight_of
+
+    @property
+    def norm(self) -> float:
+        if self._raw is not None:
+            self._parse()
+        return self._norm
+
+    @property
+    def links(self) -> tuple[tuple[int, int], ...]:
+        if self._raw is not None:
+            self._parse()
+        flat = self._links
+        return tuple(zip(flat[0::2], flat[1::2]))
+
+    @property
+    def link_set(self) -> frozenset[tuple[int, int]]:
+        """Its links as term-hash pairs."""
+        terms = self.terms
+        return frozenset(_pair(terms[i], terms[j]) for i, j in self.links)
+
+    def to_bytes(self) -> bytes:
+        if self._raw is not None:
+            return self._raw
+        n = len(self._terms)
+        return (self._HEAD.pack(n, len(self._links) // 2, self._norm) + np.asarray(self._terms, dtype="<u4").tobytes()
+                + bytes(self._weights) + self._links)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, offset: int = 0) -> tuple[StoryProfile, int]:
+        """The profile starting at ``offset`` (parsed when first used) and the offset after it."""
+        n, n_links, _ = cls._HEAD.unpack_from(data, offset)
+        end = offset + cls._HEAD.size + 5 * n + 2 * n_links
+        profile = cls.__new__(cls)
+        profile._raw = data[offset:end]
+        return profile, end
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StoryProfile) and (self.terms, self.weights, self.links) == \
+            (other.terms, other.weights, other.links)
+
+    def __hash__(self) -> int:
+        return hash((self.terms, self.weights, self.links))
+
+    def __repr__(self) -> str:
+        return f"StoryProfile({len(self.terms)} terms, {len(self.links)} links)"
+
+
+EMPTY_PROFILE = StoryProfile((), (), ())
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a <= b else (b, a)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryVector:
+    """A new article's story vector, exact, with its words (to name shared units)."""
+
+    weights: dict[int, float]  # term hash -> weight, strongest PROFILE_TERMS terms
+    # term hash -> weight with one document fewer holding the term: compared with a stored
+    # article, a term they share is weighed as if that article had not been counted (the
+    # two articles do not make their shared words common; leave-one-out)
+    shared_weights: dict[int, float]
+    words: dict[int, str]  # term hash -> term
+    first_use: dict[int, int]  # term hash -> rank of first use (to name a unit in text order)
+    links: set[tuple[str, str]]  # pairs of those terms (words) that follow each other
+    norm: float
+    rare: frozenset[int] = frozenset()  # term hashes rare in the stream (see MIN_RARE_SHARED)
+
+    def profile(self) -> StoryProfile:
+        """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
+        if not self.weights:
+            return EMPTY_PROFILE
+        top = max(self.weights.values())
+        scale = 255 / top if top > 0 else 0.0
+        terms = list(self.weights)
+        scaled = [int(w * scale + 0.5) or 1 for w in self.weights.values()]  # 1..255
+        index = {self.words[h]: i for i, h in enumerate(terms)}
+        links = sorted(_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
+        return StoryProfile(terms, scaled, links)
+
+
+def story_vector(counts: Mapping[str, int], links: Callable[[Collection[str]], set[tuple[str, str]]] | Iterable,
+                 df: Mapping[str, int], docs: int) -> StoryVector:
+    """The vector of an article whose story terms occur ``counts`` times (only the terms
+    whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
+    terms that follow each other (``Features.story_links``), or is those pairs."""
+    weights = weigh(counts, df, docs)
+    top = strongest(weights, PROFILE_TERMS)
+    hashes = [term_hash(term) for term in top]
+    chosen = set(top)
+    pairs = links(chosen) if callable(links) else {(a, b) for a, b in links if a in chosen and b in chosen}
+    vector = dict(zip(hashes, map(weights.__getitem__, top)))
+    prior = math.log(docs + DF_PRIOR)
+    loo = {}
+    rare_at_most = max(1.0, RARE_SHARE * docs)
+    rare = frozenset(h for h, term in zip(hashes, top) if df.get(term, 0) <= rare_at_most)
+    for h, term in zip(hashes, top):
+        seen = df.get(term, 0)
+        loo[h] = vector[h] if seen < 1 else (1.0 + math.log(counts[term])) * (prior - math.log(seen))
+    order = {term: i for i, term in enumerate(counts)}
+    return StoryVector(vector, loo, dict(zip(hashes, top)), dict(zip(hashes, map(order.__getitem__, top))),
+                       {(a, b) for a, b in pairs if a != b}, math.sqrt(sum(map(mul, vector.values(), vector.values()))),
+                       rare)
+
+
+def similarity(vector: StoryVector, other: StoryProfile, at_least: float = 0.0) -> tuple[float, list[list[int]]]:
+    """Cosine of ``vector`` (its shared terms weighed leave-one-out) and ``other`` with
+    shared names counted once, and the shared units (term hashes, strongest unit first,
+    strongest term of a unit first). Returns (0.0, []) early when fewer than
+    MIN_SHARED_UNITS terms are shared, or when even the plain cosine (every shared term
+    its own unit, an upper bound) is below ``at_least``."""
+    score, units, products = _score(vector, other, at_least)
+    if not units:
+        return 0.0, []
+    return score, _ranked(units, products)
+
+
+def _bound(vector: StoryVector, other: StoryProfile, at_least: float) -> tuple[float, float, dict[int, float]]:
+    """The plain cosine (every shared term its own unit: an upper bound of the score), the
+    norm product it divides by, and the shared terms' products; (0, 0, {}) when fewer than
+    MIN_SHARED_UNITS terms are shared or the bound is below ``at_least``."""
+    theirs = other.weight_of
+    mine = vector.weights
+    shared = mine.keys() & theirs.keys()
+    if len(shared) < MIN_SHARED_UNITS or vector.norm == 0 or other.norm == 0 or \
+            len(vector.rare & shared) < MIN_RARE_SHARED:
+        return 0.0, 0.0, {}  # (most candidates stop here)
+    loo = vector.shared_weights
+    norm_sq = vector.norm * vector.norm
+    products = {}
+    for h in shared:
+        own = loo[h]
+        norm_sq += own * own - mine[h] * mine[h]
+        products[h] = own * theirs[h]
+    scale = math.sqrt(norm_sq) * other.norm
+    bound = sum(products.values()) / scale
+    if bound < at_least:
+        return 0.0, 0.0, {}
+    return bound, scale, products
+
+
+def _score(vector: StoryVector, other: StoryProfile, at_least: float) -> tuple[float, list[list[int]], dict[int, float]]:
+    """``similarity`` without ordering the units (only the chosen story's are named)."""
+    bound, scale, products = _bound(vector, other, at_least)
+    if not products:
+        return 0.0, [], {}
+    return _units_score(vector, other, scale, products) + (products,)
+
+
+def _units_score(vector: StoryVector, other: StoryProfile, scale: float,
+                 products: dict[int, float]) -> tuple[float, list[list[int]]]:
+    # runs of shared terms in both texts: a stored link between two shared terms that are
+    # also neighbours in this article
+    parent: dict[int, int] = {}
+
+    def root(h: int) -> int:
+        while h in parent:
+            h = parent[h]
+        return h
+
+    words, own_links, terms = vector.words, vector.links, other.terms
+    flat = other._links
+    for a, b in zip(map(terms.__getitem__, flat[0::2]), map(terms.__getitem__, flat[1::2])):
+        if a in products and b in products:
+            wa, wb = words[a], words[b]
+            if (wa, wb) in own_links or (wb, wa) in own_links:
+                ra, rb = root(a), root(b)
+                if ra != rb:
+                    parent[ra] = rb
+    if not parent:  # no shared run: every shared term is a unit
+        return sum(products.values()) / scale, [[h] for h in products]
+    grouped: dict[int, list[int]] = {}
+    for h in products:
+        grouped.setdefault(root(h), []).append(h)
+    units = list(grouped.values())
+    return sum(max(map(products.__getitem__, unit)) for unit in units) / scale, units
+
+
+def _ranked(units: list[list[int]], products: dict[int, float]) -> list[list[int]]:
+    ranked = [sorted(unit, key=products.__getitem__, reverse=True) for unit in units]
+    ranked.sort(key=lambda unit: products[unit[0]], reverse=True)
+    return ranked
 
 
 @dataclass(frozen=True, slots=True)
 class StoryLink:
     story_id: str
     similarity: float
-    shared_terms: tuple[str, ...]
+    needed: float  # the threshold at this time apart
+    hours_apart: float
+    shared_units: tuple[str, ...]  # strongest first; a multi-word unit as its words
     via: str  # id of the article that matched
 
     @property
+    def shared_terms(self) -> tuple[str, ...]:
+        return self.shared_units
+
+    @property
     def reason(self) -> str:
-        return f"similarity {self.similarity:.2f} with {self.via}; shared terms: {', '.join(self.shared_terms)}"
-
-
-def term_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    sa, sb = set(a), set(b)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
+        return (f"similarity {self.similarity:.2f} with {self.via} ({self.hours_apart:.1f} h apart, "
+                f"needs {self.needed:.2f}); shared: {', '.join(self.shared_units)}")
 
 
 def best_story(
-    terms: tuple[str, ...],
+    vector: StoryVector,
     event_time: float,
-    candidates: list[StoredArticle],
+    candidates: Iterable,
     *,
     threshold: float,
+    per_day: float,
     window_seconds: float,
 ) -> StoryLink | None:
-    """The story this article belongs to among ``candidates``, or None for a new story."""
-    prominent = set(terms[:PROMINENT_TERMS])
-    own = set(terms)
-    best: StoryLink | None = None
-    for candidate in candidates:
-        if abs(candidate.event_time - event_time) > window_seconds:
+    """The story this article belongs to among ``candidates`` (stored articles), or None."""
+    if not vector.weights:
+        return None
+    # The plain cosine bounds the score from above: candidates are scored in order of
+    # their bound, until no bound left can beat the best score (the same choice as scoring
+    # every one, at a fraction of the work when many are close).
+    bounded = []
+    for order, candidate in enumerate(candidates):
+        apart = abs(candidate.event_time - event_time)
+        if apart > window_seconds:
             continue
-        if len(prominent.intersection(candidate.terms[:PROMINENT_TERMS])) < MIN_SHARED_PROMINENT:
-            continue
-        theirs = set(candidate.terms)
-        # term_similarity(terms, candidate.terms), with the sets built once per candidate
-        similarity = len(own & theirs) / len(own | theirs) if own and theirs else 0.0
-        if similarity < threshold:
-            continue
-        if best is None or similarity > best.similarity:
-            shared = tuple(t for t in terms[:STORED_TERMS] if t in theirs)[:8]
-            best = StoryLink(candidate.story_id, similarity, shared, candidate.id)
-    return best
+        needed = threshold + per_day * apart / 86400
+        bound, scale, products = _bound(vector, candidate.profile, needed)
+        if products:
+            bounded.append((-bound, order, needed, apart, scale, products, candidate))
+    bounded.sort(key=lambda item: (item[0], item[1]))
+    best = None
+    for negative_bound, order, needed, apart, scale, products, candidate in bounded:
+        if best is not None and -negative_bound < best[0]:
+            break
+        score, units = _units_score(vector, candidate.profile, scale, products)
+        if len(units) >= MIN_SHARED_UNITS and score >= needed and \
+                (best is None or score > best[0] or (score == best[0] and order < best[6])):
+            best = (score, units, products, needed, apart, candidate, order)
+    if best is None:
+        return None
+    score, units, products, needed, apart, candidate, _ = best
+    named = tuple(" ".join(vector.words[h] for h in sorted(unit, key=vector.first_use.__getitem__))
+                  for unit in _ranked(units, products)[:8])
+    return StoryLink(candidate.story_id, score, needed, apart / 3600, named, candidate.id)
