@@ -146,30 +146,6 @@ def test_stories_and_frequencies_in_redis_decide_like_in_memory(stack, client: r
     assert client.hmget(store.keys["meta"], "dfn0", "dfn1") in ([b"20", b"6"], [b"6", b"20"])
 
 
-def test_the_async_store_decides_like_the_blocking_ones(stack, client: redis.Redis) -> None:
-    import asyncio
-
-    import redis.asyncio
-
-    from streams.dedupe.core import run_store_calls_async
-    from streams.dedupe.store import AsyncRedisDedupeStore
-
-    async def run() -> list:
-        async_client = redis.asyncio.Redis.from_url(stack.redis_url)
-        try:
-            store = RedisDedupeStore(client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:")
-            deduplicator = Deduplicator(store)
-            async_store = AsyncRedisDedupeStore(store, async_client)
-            return [await run_store_calls_async(deduplicator.steps(item), async_store) for item in _stream()]
-        finally:
-            await async_client.aclose()
-
-    in_memory = Deduplicator(InMemoryDedupeStore())
-    decisions = asyncio.run(run())
-    assert decisions == [in_memory.process(item) for item in _stream()]
-    assert sum(d.duplicate_of is not None for d in decisions) >= 30
-
-
 def test_redis_store_recovers_from_flushed_scripts_and_a_dropped_connection(stack, client: redis.Redis) -> None:
     prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
     name = f"dedupe-test-{uuid.uuid4().hex[:8]}"

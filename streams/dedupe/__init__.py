@@ -9,7 +9,6 @@
 
 from streams.dedupe.core import DedupeConfig, DedupeDecision, DedupeInput, Deduplicator
 from streams.dedupe.store import (
-    AsyncRedisDedupeStore,
     DedupeStore,
     InMemoryDedupeStore,
     Lookup,
@@ -21,7 +20,7 @@ from streams.dedupe.store import (
 from streams.dedupe.urls import canonical_url
 
 __all__ = [
-    "AsyncRedisDedupeStore", "DedupeConfig", "DedupeDecision", "DedupeInput", "DedupeStore", "Deduplicator",
+    "DedupeConfig", "DedupeDecision", "DedupeInput", "DedupeStore", "Deduplicator",
     "InMemoryDedupeStore", "Lookup", "LookupResult", "RedisDedupeStore", "StoreLimits",
     "StoredArticle", "canonical_url",
 ]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from itertools import repeat
 from datetime import datetime, timezone
-from typing import Any
 
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard, estimate_jaccard_many
@@ -206,17 +204,9 @@ class Deduplicator:
 
     # -- decision (one lookup, one write) --------------------------------------------------
     def process(self, article: DedupeInput) -> DedupeDecision:
-        """The decision for ``article``, calling this deduplicator's store."""
-        return run_store_calls(self.steps(article), self.store)
-
-    def steps(self, article: DedupeInput) -> Generator[StoreCall, Any, DedupeDecision]:
-        """The decision for ``article`` as a generator of store calls: it yields each call
-        (a DedupeStore method name and its arguments), is sent the call's result, and
-        returns the decision. The logic lives here once, whether the caller runs the calls
-        on a blocking store (``process``) or awaits them (the worker, ``run_store_calls_async``)."""
         prepared = self.prepare(article)
         record = prepared.record
-        found = yield ("lookup", (prepared.query,))
+        found = self.store.lookup(prepared.query)
 
         original, kind, similarity = None, None, None
         if found.url_match is not None and found.url_match.id != record.id:
@@ -242,7 +232,7 @@ class Deduplicator:
             )
 
         if original is not None:
-            sources = yield ("join_story", (original.story_id, article.feed))
+            sources = self.store.join_story(original.story_id, article.feed)
             return decision(original.story_id, sources, f"{kind} duplicate of {original.id}")
 
         vector = self.story_vector(prepared, found)
@@ -254,32 +244,7 @@ class Deduplicator:
         )
         record = StoredArticle(record.id, record.feed, link.story_id if link else record.story_id,
                                record.event_time, record.shingle_count, record.signature, vector.profile())
-        sources = yield ("record", (record, prepared.query))
+        sources = self.store.record(record, prepared.query)
         self._docs += 1  # counted by the store, as the next lookup will say
         return decision(record.story_id, sources, link.reason if link else None)
 
-
-# One store call of Deduplicator.steps: the DedupeStore method's name and its arguments.
-StoreCall = tuple[str, tuple]
-
-
-def run_store_calls(steps: Generator[StoreCall, Any, DedupeDecision], store: DedupeStore) -> DedupeDecision:
-    """Drive ``steps`` with a blocking store."""
-    result = None
-    while True:
-        try:
-            method, args = steps.send(result)
-        except StopIteration as done:
-            return done.value
-        result = getattr(store, method)(*args)
-
-
-async def run_store_calls_async(steps: Generator[StoreCall, Any, DedupeDecision], store: Any) -> DedupeDecision:
-    """Drive ``steps`` with a store whose methods are coroutines (AsyncRedisDedupeStore)."""
-    result = None
-    while True:
-        try:
-            method, args = steps.send(result)
-        except StopIteration as done:
-            return done.value
-        result = await getattr(store, method)(*args)

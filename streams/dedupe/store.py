@@ -52,7 +52,6 @@ from typing import Protocol
 
 import numpy as np
 import redis
-import redis.asyncio
 
 from streams.dedupe.lsh import KEY_WIDTH
 from streams.dedupe.stories import EMPTY_PROFILE, PROMINENT_TERMS, StoryProfile
@@ -678,7 +677,8 @@ class _ScriptCaller:
     Measured on the dedupe benchmark: redis-py's per-command path (pool checkout, retry
     wrapper, observability hooks) cost about three times the client CPU of sending the
     command on a held connection, and dedupe makes two calls per article. A lock keeps
-    calls from different threads (the worker runs dedupe in an executor) apart."""
+    calls from different threads apart (a store may be shared by threads; the worker
+    itself calls it from its event loop only)."""
 
     def __init__(self, client: redis.Redis) -> None:
         self._client = client
@@ -818,27 +818,3 @@ class RedisDedupeStore:
     def join_story(self, story_id: str, feed: str) -> int:
         return int(self._call(self._join_story, [self.keys["story"]], self._join_args(story_id, feed)))
 
-
-class AsyncRedisDedupeStore:
-    """A ``RedisDedupeStore``'s calls awaited on an asyncio client (the worker runs dedupe
-    on its event loop): the same keys, scripts, arguments and replies."""
-
-    def __init__(self, store: RedisDedupeStore, client: redis.asyncio.Redis) -> None:
-        self.store = store
-        self.client = client
-        self._lookup = client.register_script(_LOOKUP)  # AsyncScript: loads itself after NOSCRIPT
-        self._insert = client.register_script(_INSERT)
-        self._join_story = client.register_script(_JOIN_STORY)
-
-    async def lookup(self, query: Lookup) -> LookupResult:
-        store = self.store
-        reply = await self._lookup(keys=store._lookup_keys, args=store._lookup_args(query))
-        return store._lookup_result(query, reply)
-
-    async def record(self, article: StoredArticle, query: Lookup) -> int:
-        store = self.store
-        return int(await self._insert(keys=store._insert_keys, args=store._insert_args(article, query)))
-
-    async def join_story(self, story_id: str, feed: str) -> int:
-        store = self.store
-        return int(await self._join_story(keys=[store.keys["story"]], args=store._join_args(story_id, feed)))
