@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import redis
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
+from kafka.coordinator.base import MemberState
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from pydantic import ValidationError
@@ -233,15 +234,27 @@ class Dispatcher:
 
     def _poll_timeout_ms(self) -> int:
         assert self.consumer is not None
-        if not self.consumer.assignment():
+        if not self.consumer.assignment() or self._group_settling():
             # Joining or rebalancing: give the group coordinator a long poll. With short
             # polls kafka-python 3 was seen to abandon and restart its JoinGroup under a
-            # slow broker, never finishing the rebalance, until the member expired.
+            # slow broker, never finishing the rebalance, until the member expired. A
+            # rebalance also starts while partitions are still assigned (their revocation
+            # comes with the rejoin), hence the coordinator's own state too.
             return 5000
         if self.delayed:
             until_due = self.delayed[0][0] - time.time()
             return int(max(0.0, min(0.2, until_due)) * 1000)
         return 200
+
+    def _group_settling(self) -> bool:
+        """Whether the consumer is (re)joining its group. Reads kafka-python's coordinator
+        (not public API: checked defensively, False when it cannot tell)."""
+        coordinator = getattr(self.consumer, "_coordinator", None)
+        try:
+            return bool(coordinator is not None and (
+                coordinator.state != MemberState.STABLE or coordinator.rejoining or coordinator.need_rejoin()))
+        except Exception:  # another kafka-python version: keep the short polls
+            return False
 
     def _apply_backpressure(self) -> None:
         assert self.consumer is not None
