@@ -69,10 +69,10 @@ def test_bounded_memo_computes_missing_values_and_stays_bounded() -> None:
         assert len(memo) <= 3
 
 
-def test_story_terms_rank_by_count_then_alphabetically() -> None:
+def test_story_counts_weigh_title_words_extra() -> None:
     features = extract_features("بركان جزيرة", "زلزال بركان زلزال حمم جزيرة حمم سكان", 3)
     # title words count double: بركان 1+1+2, جزيرة 1+1+2, then زلزال 2, حمم 2, سكان 1
-    assert features.story_terms == ["بركان", "جزيره", "حمم", "زلزال", "سكان"]
+    assert features.story_counts == {"بركان": 4, "جزيره": 4, "زلزال": 2, "حمم": 2, "سكان": 1}
     assert content_terms(["في", "0", "ab", "abc", "قوات"]) == ["abc", "قوات"]
 
 

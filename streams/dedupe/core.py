@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from itertools import repeat
 from datetime import datetime, timezone
+from itertools import repeat
 
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard, estimate_jaccard_many

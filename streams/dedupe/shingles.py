@@ -202,8 +202,6 @@ def _is_kept(token: str) -> bool:
 _KEPT: BoundedMemo[str, bool] = BoundedMemo(_is_kept, 200_000)
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Features:
     """Everything dedupe derives from one article's text."""
@@ -211,7 +209,6 @@ class Features:
     body_tokens: list[str]
     title_tokens: list[str]
     dup_shingles: np.ndarray  # uint64 set: word n-grams of title and body
-    story_terms: list[str]  # distinct content words, most frequent first
     # content words and figures with their counts (title words +2); stories weigh these
     story_counts: dict[str, int]
     # title and body words less name particles and other short words that are not function
@@ -244,12 +241,10 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
     # title words count double: headlines name the event
     for term in set(title_terms):
         counts[term] += 2
-    # most frequent first, ties alphabetical: sort by word, then (stably) by count
-    ranked = sorted(sorted(counts), key=counts.__getitem__, reverse=True)
     story_counts = dict(counts)
     for term in number_terms(title):
         story_counts[term] = story_counts.get(term, 0) + 3
     for term in number_terms(text):
         story_counts[term] = story_counts.get(term, 0) + 1
     linked = tuple(list(compress(tokens, map(_KEPT.__getitem__, tokens))) for tokens in (title_tokens, body_tokens))
-    return Features(body_tokens, title_tokens, dup, ranked, story_counts, linked)
+    return Features(body_tokens, title_tokens, dup, story_counts, linked)

@@ -206,11 +206,6 @@ def _bucket_blob(buckets: Sequence[bytes]) -> bytes:
     return blob
 
 
-def cell_query(keys: Sequence[bytes], limits: StoreLimits) -> bytes:
-    """Each key's cell, fingerprint and entries kept, as three sections of one string."""
-    return b"".join(cell_sections(keys, limits))
-
-
 def cell_sections(keys: Sequence[bytes], limits: StoreLimits) -> tuple[bytes, bytes, bytes]:
     """Each key's cell, fingerprint and entries kept, as three sections of a string: the
     cells (CELL_WIDTH bytes each), then the fingerprints (4 bytes each), then the counts
@@ -758,15 +753,13 @@ class RedisDedupeStore:
         """Give the store's connection back (it is reopened on the next call)."""
         self._call.close()
 
-    def _lookup_args(self, query: Lookup) -> list:
+    def lookup(self, query: Lookup) -> LookupResult:
         limits = self.limits
         nexact = bool(query.url_key) + bool(query.content_key)
-        return [self._clock(), limits.window_seconds, limits.max_candidates, nexact,
-                nexact + len(query.buckets), CELL_WIDTH, b"".join(self._sections(query)), b"".join(query.read)]
-
-    @staticmethod
-    def _lookup_result(query: Lookup, reply: list) -> LookupResult:
-        found, df, docs = reply
+        found, df, docs = self._call(
+            self._lookup, self._lookup_keys,
+            [self._clock(), limits.window_seconds, limits.max_candidates, nexact,
+             nexact + len(query.buckets), CELL_WIDTH, b"".join(self._sections(query)), b"".join(query.read)])
         records = [StoredArticle.from_bytes(r[8:]) if r else None for r in found]  # after inserted-at
         url_match = content_match = None
         position = 0
@@ -778,9 +771,6 @@ class RedisDedupeStore:
             position += 1
         return LookupResult(url_match, content_match, [r for r in records[position:] if r is not None],
                             df, docs)
-
-    def lookup(self, query: Lookup) -> LookupResult:
-        return self._lookup_result(query, self._call(self._lookup, self._lookup_keys, self._lookup_args(query)))
 
     def _insert_args(self, article: StoredArticle, query: Lookup) -> list:
         limits = self.limits
@@ -812,9 +802,7 @@ class RedisDedupeStore:
         if pending:
             pipe.execute()
 
-    def _join_args(self, story_id: str, feed: str) -> list:
-        return [article_slot(story_id), _feed_hash(feed), self.limits.max_story_feeds]
-
     def join_story(self, story_id: str, feed: str) -> int:
-        return int(self._call(self._join_story, [self.keys["story"]], self._join_args(story_id, feed)))
+        return int(self._call(self._join_story, [self.keys["story"]],
+                              [article_slot(story_id), _feed_hash(feed), self.limits.max_story_feeds]))
 

@@ -354,10 +354,6 @@ class StoryLink:
     via: str  # id of the article that matched
 
     @property
-    def shared_terms(self) -> tuple[str, ...]:
-        return self.shared_units
-
-    @property
     def reason(self) -> str:
         return (f"similarity {self.similarity:.2f} with {self.via} ({self.hours_apart:.1f} h apart, "
                 f"needs {self.needed:.2f}); shared: {', '.join(self.shared_units)}")
