@@ -281,8 +281,8 @@ class ArticleText:
         self.normalized = NormalizedText(text, self.folded)
         # Folding turns every space but a line break into " ", so this cuts at all of them
         # (a line break is one character too: offsets stay those of ``folded``).
-        self.chunks = self.folded.replace("\n", " ").split(" ")
-        self._spaced: str | None = None  # folded with line breaks as spaces
+        self._spaced = self.folded.replace("\n", " ")  # (chunk_start searches it)
+        self.chunks = self._spaced.split(" ")
         self._standard: NormalizedText | None = None
         self._tokens_before: list[int] | None = None  # tokens in the chunks before each
 
@@ -298,8 +298,6 @@ class ArticleText:
         # a repeated one is placed by the lengths of the chunks before it. Either costs less
         # than a running sum over all the chunks of every article.
         spaced = self._spaced
-        if spaced is None:
-            spaced = self._spaced = self.folded.replace("\n", " ")
         key = " " + chunks[i] + " "  # only a chunk between two others can match
         at = spaced.find(key)
         if spaced.find(key, at + 1) == -1:
