@@ -28,6 +28,7 @@ MODULES = ["bench.bench_match", "bench.bench_dedupe", "bench.bench_connectors", 
 
 def main() -> int:
     import os
+    import shutil
     import tempfile
 
     from marsad import stack
@@ -45,6 +46,7 @@ def main() -> int:
         _run_modules(quick, report, failures)
     finally:
         stack.stop_component(redis_settings, "redis")
+        shutil.rmtree(home, ignore_errors=True)
     return _report(report, failures)
 
 
