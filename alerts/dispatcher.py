@@ -409,6 +409,7 @@ class Dispatcher:
     def _attempt(self, task: DeliveryTask) -> None:
         channel = self.channels.channels[task.channel]
         if self.store.was_delivered(task.alert_id, task.channel):
+            log.info("skipped %s → %s: already delivered (rule %s)", task.alert_id, task.channel, task.rule_id)
             return
         if self.stopping.is_set():
             raise Stopping  # not sent: left uncommitted, so it is re-read after the restart

@@ -20,10 +20,15 @@ from typing import Any, Literal
 from marsad.messages import AlertEvent
 
 
-def make_alert_id(rule_id: str, story_id: str, opened_at: float, step: int) -> str:
-    """Stable id of one notification: (rule, story, group window, escalation step)."""
+def make_alert_id(rule_id: str, story_id: str, opened_by: str, opened_at: float, step: int) -> str:
+    """Stable id of one notification: (rule, story, group window, escalation step).
+
+    The window is named by the article that opened it as well as by its time: with a
+    throttle of 0 every match opens a window, and two articles of one story matched in
+    the same millisecond (concurrent agents) would otherwise share an id, and the second
+    alert would be skipped as already delivered."""
     opened_ms = int(round(opened_at * 1000))
-    text = f"{rule_id}\x1f{story_id}\x1f{opened_ms}\x1f{step}"
+    text = f"{rule_id}\x1f{story_id}\x1f{opened_by}\x1f{opened_ms}\x1f{step}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -97,7 +102,7 @@ def decide(state: GroupState | None, event: AlertEvent) -> Decision:
     if window_over:
         feeds = (event.article.feed,) if event.article.feed else ()
         sources = max(event.story.sources, len(feeds), 1)
-        alert_id = make_alert_id(event.rule.id, event.story.id, now, 0)
+        alert_id = make_alert_id(event.rule.id, event.story.id, event.article.id, now, 0)
         group = GroupState(
             rule_id=event.rule.id,
             story_id=event.story.id,
@@ -132,7 +137,7 @@ def decide(state: GroupState | None, event: AlertEvent) -> Decision:
         return Decision("throttle", "throttled", state.last_alert_id, state.last_step, group)
     # Several thresholds crossed at once send one escalation, named by the highest.
     step = thresholds.index(reached[-1]) + 1
-    alert_id = make_alert_id(state.rule_id, state.story_id, state.opened_at, step)
+    alert_id = make_alert_id(state.rule_id, state.story_id, state.first_article_id, state.opened_at, step)
     group = replace(
         group,
         escalations=tuple(sorted({*state.escalations, *reached})),
