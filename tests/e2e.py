@@ -122,13 +122,17 @@ def read_topic(settings: Settings, topic: str) -> list[bytes]:
     return read_to_end(settings, topic)
 
 
-def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str, interval: float = 0.2) -> None:
+def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str, interval: float = 0.2,
+               explain: Callable[[], str] | None = None) -> None:
+    """Poll ``predicate``; on timeout fail with ``what`` and, if given, ``explain()`` (the
+    state a rare failure needs to be understood after the processes are gone)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+    details = f"\n{explain()}" if explain else ""
+    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}{details}")
 
 
 DEMO_CHANNELS = DEMO_DIR / "channels.yaml"
