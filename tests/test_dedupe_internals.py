@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, StoredArticle
-from streams.dedupe.core import story_bucket_key
+from streams.dedupe.core import _event_time, story_bucket_key
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard_many
 from streams.dedupe.shingles import BoundedMemo, _fold_word, content_terms, dedupe_tokens, extract_features, number_terms
@@ -216,3 +216,13 @@ def test_ids_with_spaces_decide_as_any_other_id_in_memory() -> None:
     again = dedup.process(DedupeInput("another id\nwith a newline", "f2", "", "مستشفى جديد", text))
     assert first.duplicate_of is None
     assert (again.duplicate_of, again.kind, again.story_id) == ("id with spaces", "exact-content", "id with spaces")
+
+
+def test_event_time_of_a_date_without_time_of_day_is_its_noon() -> None:
+    from datetime import datetime, timezone
+
+    noon = datetime(2021, 12, 7, 12, tzinfo=timezone.utc).timestamp()
+    assert _event_time("2021-12-07", 0.0) == noon
+    assert _event_time("2021-12-07T09:21:37", 0.0) == noon - (2 * 3600 + 38 * 60 + 23)
+    assert _event_time("2021-12-07T00:00:00Z", 0.0) == noon - 12 * 3600  # an explicit midnight stays
+    assert _event_time(None, 5.0) == 5.0 and _event_time("not a date", 5.0) == 5.0

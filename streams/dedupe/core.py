@@ -98,12 +98,17 @@ class _Prepared:
 
 
 def _event_time(published: str | None, seen_at: float) -> float:
+    """When the article's event happened, for story time gaps: its published time, else
+    when it was first seen. A date without a time of day stands for its noon, the middle
+    of the day it names (midnight would put a same-day report up to 24 h away)."""
     if published:
         try:
             parsed = datetime.fromisoformat(published.replace("Z", "+00:00"))
         except ValueError:
             parsed = None
         if parsed is not None:
+            if "T" not in published and " " not in published.strip():
+                parsed = parsed.replace(hour=12)
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=timezone.utc)
             return parsed.timestamp()
