@@ -49,10 +49,16 @@ RULES = """
 """
 
 
+# One client for every poll: httpx.get() builds a client (and its TLS context) per call,
+# ≈ 14 ms of CPU each — at 10 polls a second that took a sixth of a core from the worker
+# being measured on a two-core machine.
+_METRICS_CLIENT = httpx.Client(timeout=2)
+
+
 def _worker_processed(settings: Settings) -> float:
     """marsad_stage_processed_total{stage="match"} of the worker, from its /metrics."""
     try:
-        text = httpx.get(f"http://127.0.0.1:{settings.worker_metrics_port}/metrics", timeout=2).text
+        text = _METRICS_CLIENT.get(f"http://127.0.0.1:{settings.worker_metrics_port}/metrics").text
     except httpx.HTTPError:
         return -1
     for line in text.splitlines():
