@@ -6,6 +6,7 @@ and offsets mapped through the few characters whose folded form is not one chara
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -207,7 +208,7 @@ def test_token_index_counts_tokens_up_to_a_position() -> None:
     for _ in range(200):
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         article = ArticleText(text)
-        starts = [m.start() for m in __import__("re").finditer(r"\w+", article.folded)]
+        starts = [m.start() for m in re.finditer(r"\w+", article.folded)]
         for pos in range(len(article.folded)):
             expected = max(0, sum(1 for s in starts if s <= pos) - 1)
             assert article.token_index(pos) == expected, (text, pos)
@@ -223,7 +224,7 @@ def test_chunk_start_is_the_offset_of_the_chunk() -> None:
     for _ in range(500):
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 15)))
         article = ArticleText(text)
-        offsets = [m.end() for m in __import__("re").finditer(r"^|[ \n]", article.folded)]
+        offsets = [m.end() for m in re.finditer(r"^|[ \n]", article.folded)]
         order = list(range(len(article.chunks)))
         rng.shuffle(order)
         for i in order:
@@ -240,7 +241,7 @@ VERDICT_PIECES = list("ابتةهلوفكقغزحمني") + ["ال", "لل", "ب
 def _hits_by_automaton_walk(ruleset, chunk: str) -> list[tuple[int, int, int]]:
     """The definition of a chunk's hits: every automaton hit in order, each phrase checked
     once per token (at the first place its core is met) against the whole token."""
-    tokens = [m.span() for m in __import__("re").finditer(r"\w+", chunk)]
+    tokens = [m.span() for m in re.finditer(r"\w+", chunk)]
     hits, checked = [], set()
     for end, (_core_len, pids) in ruleset._automaton.iter(chunk) if chunk else ():
         ts, te = next(span for span in tokens if span[0] <= end < span[1])

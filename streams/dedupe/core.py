@@ -252,4 +252,3 @@ class Deduplicator:
         sources = self.store.record(record, prepared.query)
         self._docs += 1  # counted by the store, as the next lookup will say
         return decision(record.story_id, sources, link.reason if link else None)
-

@@ -640,9 +640,9 @@ if #terms > 0 then
   local fields = {}
   for i = 1, #terms, 4 do fields[#fields + 1] = string.sub(terms, i, i + 3) end
   local key = KEYS[6 + half]
-  local current = redis.call('HMGET', key, unpack(fields))
+  local counts = redis.call('HMGET', key, unpack(fields))
   local sets = {}
-  for i, f in ipairs(fields) do sets[2 * i - 1], sets[2 * i] = f, tonumber(current[i] or '0') + 1 end
+  for i, f in ipairs(fields) do sets[2 * i - 1], sets[2 * i] = f, tonumber(counts[i] or '0') + 1 end
   redis.call('HSET', key, unpack(sets))
 end
 redis.call('HSET', META, 'head', head + 1, 'tail', tail, 'dfhalf', half, 'dfn' .. half, counted + 1)
@@ -805,4 +805,3 @@ class RedisDedupeStore:
     def join_story(self, story_id: str, feed: str) -> int:
         return int(self._call(self._join_story, [self.keys["story"]],
                               [article_slot(story_id), _feed_hash(feed), self.limits.max_story_feeds]))
-

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from streams.dedupe.shingles import BoundedMemo
+
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
 QUERY_TERMS = 24  # and looks up this many
 PROFILE_TERMS = 48  # kept per stored article: its vector, for later comparisons
@@ -51,22 +53,13 @@ RARE_SHARE = 0.02
 MAX_LINKS = 128  # links kept per stored article
 
 
-
 def _term_hash(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "little")
 
 
-_TERM_HASHES: dict[str, int] = {}
-
-
-def term_hash(term: str) -> int:
-    """A 32-bit hash of a story term: stored vectors and document frequencies use it."""
-    value = _TERM_HASHES.get(term)
-    if value is None:
-        if len(_TERM_HASHES) >= 200_000:
-            _TERM_HASHES.clear()
-        value = _TERM_HASHES[term] = _term_hash(term)
-    return value
+# A 32-bit hash of a story term (stored vectors and document frequencies use it),
+# remembered for the words seen lately.
+term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
 
 
 def df_key(term: str) -> bytes:
@@ -255,14 +248,16 @@ def story_vector(counts: Mapping[str, int], links: Callable[[Collection[str]], s
     prior = math.log(docs + DF_PRIOR)
     loo = {}
     rare_at_most = max(1.0, RARE_SHARE * docs)
-    rare = frozenset(h for h, term in zip(hashes, top) if df.get(term, 0) <= rare_at_most)
+    rare = set()
     for h, term in zip(hashes, top):
         seen = df.get(term, 0)
         loo[h] = vector[h] if seen < 1 else (1.0 + math.log(counts[term])) * (prior - math.log(seen))
+        if seen <= rare_at_most:
+            rare.add(h)
     order = {term: i for i, term in enumerate(counts)}
     return StoryVector(vector, loo, dict(zip(hashes, top)), dict(zip(hashes, map(order.__getitem__, top))),
                        {(a, b) for a, b in pairs if a != b}, math.sqrt(sum(map(mul, vector.values(), vector.values()))),
-                       rare)
+                       frozenset(rare))
 
 
 def similarity(vector: StoryVector, other: StoryProfile, at_least: float = 0.0) -> tuple[float, list[list[int]]]:
