@@ -27,6 +27,7 @@ from kafka import KafkaProducer
 from bench.generate import generate
 from marsad import stack
 from marsad.kafka import ensure_topics, wait_for_group
+from marsad.metrics import sample_value
 from marsad.settings import DEMO_DIR, Settings
 
 RULES = """
@@ -61,10 +62,7 @@ def _worker_processed(settings: Settings) -> float:
         text = _METRICS_CLIENT.get(f"http://127.0.0.1:{settings.worker_metrics_port}/metrics").text
     except httpx.HTTPError:
         return -1
-    for line in text.splitlines():
-        if line.startswith('marsad_stage_processed_total{stage="match"}'):
-            return float(line.rsplit(" ", 1)[1])
-    return 0
+    return sample_value(text, 'marsad_stage_processed_total{stage="match"}') or 0
 
 
 def _spawn(settings: Settings, args: list[str], env_extra: dict[str, str], log: Path) -> subprocess.Popen:

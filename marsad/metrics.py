@@ -71,3 +71,12 @@ def serve_metrics(port: int, role: str) -> None:
     BUILD_INFO.info({"version": __version__, "role": role})
     if port:
         start_http_server(port)
+
+
+def sample_value(exposition: str, series: str) -> float | None:
+    """The value of one series (its name and labels as served, e.g.
+    ``marsad_stage_processed_total{stage="match"}``) in a /metrics text; None if absent."""
+    for line in exposition.splitlines():
+        if line.startswith(series):
+            return float(line.rsplit(" ", 1)[1])
+    return None

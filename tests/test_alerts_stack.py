@@ -16,6 +16,7 @@ from kafka import KafkaProducer
 from alerts.receiver import WebhookReceiver
 from alerts.tasks import DeadLetter
 from marsad.messages import AlertEvent
+from marsad.metrics import sample_value
 from marsad.settings import Settings
 
 from .conftest import fresh_namespace
@@ -65,10 +66,7 @@ def distinct_alerts(n: int, rule: str = "troops", at: float | None = None) -> li
 
 def metric(settings: Settings, name: str, labels: str) -> float:
     text = urllib.request.urlopen(f"http://127.0.0.1:{settings.dispatcher_metrics_port}/metrics", timeout=5).read().decode()
-    for line in text.splitlines():
-        if line.startswith(f"{name}{{{labels}}}"):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
+    return sample_value(text, f"{name}{{{labels}}}") or 0.0
 
 
 @pytest.fixture()

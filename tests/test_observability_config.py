@@ -517,3 +517,13 @@ def test_compose_env_matches_settings_names() -> None:
     for name in ("MARSAD_CONNECTOR_METRICS_PORT", "MARSAD_WORKER_METRICS_PORT", "MARSAD_DISPATCHER_METRICS_PORT"):
         assert name in env and name in fields
 
+
+
+def test_sample_value_reads_one_series_of_an_exposition() -> None:
+    from marsad.metrics import sample_value
+
+    text = ('# HELP marsad_stage_processed_total Messages processed\n'
+            'marsad_stage_processed_total{stage="normalize"} 12.0\n'
+            'marsad_stage_processed_total{stage="match"} 7.0\n')
+    assert sample_value(text, 'marsad_stage_processed_total{stage="match"}') == 7.0
+    assert sample_value(text, 'marsad_stage_processed_total{stage="dedupe"}') is None

@@ -12,6 +12,7 @@ from kafka import KafkaProducer
 from bench.generate import generate
 from marsad.kafka import wait_for_group
 from marsad.messages import Article
+from marsad.metrics import sample_value
 from marsad.stack import free_port
 
 from .conftest import fresh_namespace
@@ -25,10 +26,7 @@ def _processed(port: int) -> float:
         text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
     except httpx.HTTPError:
         return 0.0
-    for line in text.splitlines():
-        if line.startswith('marsad_stage_processed_total{stage="normalize"}'):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
+    return sample_value(text, 'marsad_stage_processed_total{stage="normalize"}') or 0.0
 
 
 # Lines of a Faust worker's log that tell where its consumer group stands, and trouble.
@@ -96,4 +94,3 @@ def test_two_workers_share_partitions_and_one_takes_over(stack, tmp_path) -> Non
         assert pipe.procs["worker-a"].poll() is None
     producer.close()
     assert _articles(settings) == {a.id for a in articles}
-
