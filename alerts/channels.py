@@ -35,9 +35,9 @@ from typing import Any, Literal
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from alerts.durations import parse_duration
 from alerts.ssrf import TargetPolicy, UnresolvableHost, UnsafeTarget, check_url
-from marsad.errors import ConfigError
+from kernel.durations import parse_duration
+from kernel.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +146,19 @@ def expand_env(text: str, env: Mapping[str, str]) -> str:
 
 
 _CHANNEL_KEYS = {
-    "id", "type", "url", "url_env", "secret_env", "secret_file", "timeout", "rate_per_second",
-    "concurrency", "default", "allow_networks", "retry", "headers",
+    "id",
+    "type",
+    "url",
+    "url_env",
+    "secret_env",
+    "secret_file",
+    "timeout",
+    "rate_per_second",
+    "concurrency",
+    "default",
+    "allow_networks",
+    "retry",
+    "headers",
 }
 _RETRY_KEYS = {"max_attempts", "max_age", "initial", "max", "multiplier"}
 _TOP_KEYS = {"defaults", "channels"}
@@ -196,11 +207,16 @@ class _Loader:
             raise self.error("retry: expected a mapping", node)
         self.unknown_keys(node, _RETRY_KEYS, "retry")
         values = {
-            "max_attempts": base.max_attempts, "max_age_s": base.max_age_s, "initial_s": base.initial_s,
-            "max_backoff_s": base.max_backoff_s, "multiplier": base.multiplier,
+            "max_attempts": base.max_attempts,
+            "max_age_s": base.max_age_s,
+            "initial_s": base.initial_s,
+            "max_backoff_s": base.max_backoff_s,
+            "multiplier": base.multiplier,
         }
         if "max_attempts" in node:
-            values["max_attempts"] = int(self.number(node, "max_attempts", node["max_attempts"], minimum=1, integer=True))
+            values["max_attempts"] = int(
+                self.number(node, "max_attempts", node["max_attempts"], minimum=1, integer=True)
+            )
         if "max_age" in node:
             values["max_age_s"] = self.duration(node, "max_age", node["max_age"])
         if "initial" in node:
@@ -230,7 +246,9 @@ class _Loader:
             name = str(node["secret_env"])
             value = self.env.get(name, "")
             if not value:
-                raise self.error(f"channel {cid}: environment variable {name} (secret_env) is not set", node, "secret_env")
+                raise self.error(
+                    f"channel {cid}: environment variable {name} (secret_env) is not set", node, "secret_env"
+                )
             return Secret(value)
         if "secret_file" in node:
             file = Path(expand_env(str(node["secret_file"]), self.env))
@@ -239,7 +257,9 @@ class _Loader:
             try:
                 value = file.read_text(encoding="utf-8").strip()
             except OSError as exc:
-                raise self.error(f"channel {cid}: cannot read secret_file {file}: {exc.strerror}", node, "secret_file") from None
+                raise self.error(
+                    f"channel {cid}: cannot read secret_file {file}: {exc.strerror}", node, "secret_file"
+                ) from None
             if not value:
                 raise self.error(f"channel {cid}: secret_file {file} is empty", node, "secret_file")
             return Secret(value)
@@ -268,17 +288,35 @@ class _Loader:
             raise self.error(f"channel id {cid!r} must match [a-z0-9_-]{{1,64}}", node, "id" if "id" in node else None)
         kind = node.get("type")
         if kind not in ("webhook", "slack"):
-            raise self.error(f"channel {cid}: type must be webhook or slack, got {kind!r}", node, "type" if "type" in node else None)
+            raise self.error(
+                f"channel {cid}: type must be webhook or slack, got {kind!r}", node, "type" if "type" in node else None
+            )
         url = self.url(node, cid)
         secret = self.secret(node, cid)
         if kind == "webhook" and secret is None:
-            raise self.error(f"channel {cid}: a webhook needs secret_env or secret_file to sign its requests", node, "id")
+            raise self.error(
+                f"channel {cid}: a webhook needs secret_env or secret_file to sign its requests", node, "id"
+            )
         timeout = self.duration(node, "timeout", node.get("timeout", defaults.get("timeout", 5.0)))
         if timeout <= 0:
             raise self.error(f"channel {cid}: timeout must be positive", node, "timeout")
-        rate = float(self.number(node, "rate_per_second", node.get(
-            "rate_per_second", SLACK_DEFAULT_RATE if kind == "slack" else WEBHOOK_DEFAULT_RATE), minimum=0.001))
-        concurrency = int(self.number(node, "concurrency", node.get("concurrency", defaults.get("concurrency", 1 if kind == "slack" else 4)), minimum=1, integer=True))
+        rate = float(
+            self.number(
+                node,
+                "rate_per_second",
+                node.get("rate_per_second", SLACK_DEFAULT_RATE if kind == "slack" else WEBHOOK_DEFAULT_RATE),
+                minimum=0.001,
+            )
+        )
+        concurrency = int(
+            self.number(
+                node,
+                "concurrency",
+                node.get("concurrency", defaults.get("concurrency", 1 if kind == "slack" else 4)),
+                minimum=1,
+                integer=True,
+            )
+        )
         default = node.get("default", False)
         if not isinstance(default, bool):
             raise self.error(f"channel {cid}: default must be true or false", node, "default")
@@ -297,22 +335,35 @@ class _Loader:
             # DNS may be down right now; every send checks again before connecting.
             log.warning("channel %s: host does not resolve now; it is checked again before each send", cid)
         except UnsafeTarget as exc:
-            raise self.error(f"channel {cid}: target refused: {exc}", node, "url" if "url" in node else "url_env") from None
+            raise self.error(
+                f"channel {cid}: target refused: {exc}", node, "url" if "url" in node else "url_env"
+            ) from None
         return Channel(
-            id=cid, type=kind, url=Secret(url), secret=secret, timeout_s=timeout, rate_per_second=rate,
-            concurrency=concurrency, default=default, policy=policy, retry=retry, headers=headers,
+            id=cid,
+            type=kind,
+            url=Secret(url),
+            secret=secret,
+            timeout_s=timeout,
+            rate_per_second=rate,
+            concurrency=concurrency,
+            default=default,
+            policy=policy,
+            retry=retry,
+            headers=headers,
         )
 
 
-def parse_channels(text: str, path: str = "channels.yaml", env: Mapping[str, str] | None = None,
-                   base_dir: Path | None = None) -> ChannelSet:
+def parse_channels(
+    text: str, path: str = "channels.yaml", env: Mapping[str, str] | None = None, base_dir: Path | None = None
+) -> ChannelSet:
     loader = _Loader(path, os.environ if env is None else env, base_dir or Path(path).resolve().parent)
     try:
         root = YAML(typ="rt").load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path=path,
-                          line=mark.line + 1 if mark else None) from None
+        raise ConfigError(
+            f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path=path, line=mark.line + 1 if mark else None
+        ) from None
     if not isinstance(root, Mapping) or "channels" not in root:
         raise ConfigError("expected a mapping with a `channels:` list", path=path, line=1)
     loader.unknown_keys(root, _TOP_KEYS, "channels.yaml")

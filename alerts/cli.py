@@ -13,25 +13,12 @@ from pathlib import Path
 import orjson
 import typer
 
-from marsad.errors import ConfigError, MarsadError, StackUnavailable
-from marsad.settings import Settings, get_settings
+from kernel.errors import ConfigError, MarsadError
+from kernel.redis_client import connected_redis
+from kernel.settings import get_settings
 
 silence_app = typer.Typer(help="Silence alerts for a while.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered deliveries.", no_args_is_help=True)
-
-
-def _redis(settings: Settings):
-    import redis
-
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        raise StackUnavailable(
-            f"Redis is not reachable at {settings.redis_url} ({exc.__class__.__name__}); "
-            "start the local stack with `marsad stack up`"
-        ) from exc
-    return client
 
 
 def _when(ts: float) -> str:
@@ -44,7 +31,7 @@ def dispatch(
     """Consume alerts and deliver them to the configured channels (until SIGTERM)."""
     from alerts.channels import load_channels
     from alerts.dispatcher import Dispatcher
-    from marsad.metrics import serve_metrics
+    from kernel.metrics import serve_metrics
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
@@ -71,8 +58,8 @@ def silence_add(
     reason: str = typer.Option(..., "--reason", help="Why (shown in `silence list`)."),
 ) -> None:
     """Silence matching alerts for a while; prints the silence id."""
-    from alerts.durations import parse_duration
     from alerts.silences import SilenceStore, parse_matchers
+    from kernel.durations import parse_duration
 
     try:
         seconds = parse_duration(duration)
@@ -88,7 +75,9 @@ def silence_add(
         user = getpass.getuser()
     except (KeyError, OSError):
         user = ""
-    silence = SilenceStore(_redis(settings), settings.redis_prefix).add(rule, seconds, reason.strip(), matchers, user)
+    silence = SilenceStore(connected_redis(settings), settings.redis_prefix).add(
+        rule, seconds, reason.strip(), matchers, user
+    )
     print(silence.id)
 
 
@@ -102,7 +91,9 @@ def silence_list(
 
     settings = get_settings()
     now = time.time()
-    silences = [s for s in SilenceStore(_redis(settings), settings.redis_prefix).all() if all_ or s.active(now)]
+    silences = [
+        s for s in SilenceStore(connected_redis(settings), settings.redis_prefix).all() if all_ or s.active(now)
+    ]
     if as_json:
         for s in silences:
             print(orjson.dumps({**s.to_dict(), "active": s.active(now)}).decode())
@@ -123,14 +114,14 @@ def silence_expire(silence_id: str = typer.Argument(..., help="Id from `marsad s
     from alerts.silences import SilenceStore
 
     settings = get_settings()
-    ended = SilenceStore(_redis(settings), settings.redis_prefix).expire(silence_id)
+    ended = SilenceStore(connected_redis(settings), settings.redis_prefix).expire(silence_id)
     if ended is None:
         raise MarsadError(f"no silence with id {silence_id!r} (see `marsad silence list --all`)")
     print(f"expired {ended.id} (rule {ended.rule})")
 
 
 def _since(value: str | None) -> float | None:
-    from alerts.durations import parse_since
+    from kernel.durations import parse_since
 
     if value is None:
         return None
@@ -152,7 +143,7 @@ def dlq_list(
     from alerts.store import DispatchStore
 
     settings = get_settings()
-    store = DispatchStore(_redis(settings), settings.redis_prefix)
+    store = DispatchStore(connected_redis(settings), settings.redis_prefix)
     replayed = store.replayed()
     entries = [e for e in select(read_dlq(settings), channel, _since(since)) if all_ or e.position not in replayed]
     if as_json:
@@ -168,8 +159,10 @@ def dlq_list(
         task = e.letter.task if e.letter else None
         when = _when(e.letter.dead_lettered_at) if e.letter else "?"
         reason = (e.letter.reason if e.letter else "unreadable record").replace("\n", " ")[:120]
-        print(f"{e.position:<10} {when:<21} {(task.channel if task else '-'):<16} {(task.rule_id if task else '-'):<20} "
-              f"{(task.alert_id if task else '-'):<34} {(task.attempt if task else 0):>5}  {reason}")
+        print(
+            f"{e.position:<10} {when:<21} {(task.channel if task else '-'):<16} {(task.rule_id if task else '-'):<20} "
+            f"{(task.alert_id if task else '-'):<34} {(task.attempt if task else 0):>5}  {reason}"
+        )
 
 
 @dlq_app.command("replay")
@@ -182,7 +175,7 @@ def dlq_replay(
     from alerts.store import DispatchStore
 
     settings = get_settings()
-    store = DispatchStore(_redis(settings), settings.redis_prefix)
+    store = DispatchStore(connected_redis(settings), settings.redis_prefix)
     report = replay(settings, store, select(read_dlq(settings), channel, _since(since)))
     print(
         f"requeued {len(report.requeued)}; already delivered {len(report.already_delivered)}; "
@@ -218,5 +211,8 @@ def receiver(
         pass
     finally:
         server.stop()
-        print(f"received {server.raw_count} deliveries ({len(server.deliveries)} distinct keys), "
-              f"rejected {server.rejected}", file=sys.stderr)
+        print(
+            f"received {server.raw_count} deliveries ({len(server.deliveries)} distinct keys), "
+            f"rejected {server.rejected}",
+            file=sys.stderr,
+        )

@@ -40,10 +40,12 @@ from alerts.senders import ChannelSender, SendResult
 from alerts.silences import SilenceStore, first_silence
 from alerts.store import DispatchStore
 from alerts.tasks import DeadLetter, DeliveryTask
-from marsad import metrics
-from marsad.errors import StackUnavailable
-from marsad.messages import AlertEvent
-from marsad.settings import Settings
+from kernel import kafka as kafka_clients
+from kernel import metrics
+from kernel import redis_client as kernel_redis
+from kernel.errors import StackUnavailable
+from kernel.messages import AlertEvent
+from kernel.settings import Settings
 
 log = logging.getLogger("marsad.dispatcher")
 
@@ -140,9 +142,7 @@ class Dispatcher:
         rng: random.Random | None = None,
     ) -> None:
         self.settings, self.channels = settings, channels
-        self.redis = redis_client or redis.Redis.from_url(
-            settings.redis_url, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30
-        )
+        self.redis = redis_client or kernel_redis.redis_client(settings)
         self.store = DispatchStore(self.redis, settings.redis_prefix)
         self.silences = SilenceStore(self.redis, settings.redis_prefix)
         self.senders = senders or {cid: ChannelSender(ch) for cid, ch in channels.channels.items()}
@@ -165,32 +165,21 @@ class Dispatcher:
     def connect(self) -> None:
         try:
             self.redis.ping()
-        except redis.RedisError as exc:
-            raise StackUnavailable(
-                f"Redis is not reachable at {self.settings.redis_url} ({exc.__class__.__name__}); "
-                "start the local stack with `marsad stack up`"
-            ) from exc
-        from marsad.kafka import ensure_topics, wait_for_kafka
-
-        wait_for_kafka(self.settings, timeout_s=10)
-        ensure_topics(self.settings)
-        try:
-            self.producer = KafkaProducer(
-                bootstrap_servers=self.settings.kafka_bootstrap, acks="all", linger_ms=2,
-                client_id=f"{self.settings.namespace}-dispatcher", max_block_ms=int(PRODUCE_TIMEOUT_S * 1000),
-                request_timeout_ms=int(PRODUCE_TIMEOUT_S * 1000),
-            )
-            self.consumer = KafkaConsumer(
-                bootstrap_servers=self.settings.kafka_bootstrap,
-                group_id=f"{self.settings.namespace}-dispatcher",
-                client_id=f"{self.settings.namespace}-dispatcher",
-                enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=200,
-                request_timeout_ms=30000,
-                # A crashed dispatcher's partitions move to a live one after 10 s, not 45 s.
-                session_timeout_ms=10000, heartbeat_interval_ms=3000,
-            )
-        except KafkaError as exc:
-            raise StackUnavailable(f"Kafka at {self.settings.kafka_bootstrap}: {exc}") from exc
+        except (redis.RedisError, OSError) as exc:
+            raise kernel_redis.unreachable(self.settings, exc) from None
+        kafka_clients.wait_for_kafka(self.settings, timeout_s=10)
+        kafka_clients.ensure_topics(self.settings)
+        self.producer = kafka_clients.producer(self.settings, "dispatcher", timeout_s=PRODUCE_TIMEOUT_S, linger_ms=2)
+        self.consumer = kafka_clients.consumer(
+            self.settings,
+            "dispatcher",
+            group_id=f"{self.settings.namespace}-dispatcher",
+            auto_offset_reset="earliest",
+            max_poll_records=200,
+            # A crashed dispatcher's partitions move to a live one after 10 s, not 45 s.
+            session_timeout_ms=10000,
+            heartbeat_interval_ms=3000,
+        )
         # Join the group only once this client's metadata knows the topics' partitions: a
         # join made with stale metadata gets an empty assignment that nothing corrects.
         for topic in (self.settings.topic_alerts, self.settings.topic_alerts_retry):
@@ -251,8 +240,10 @@ class Dispatcher:
         (not public API: checked defensively, False when it cannot tell)."""
         coordinator = getattr(self.consumer, "_coordinator", None)
         try:
-            return bool(coordinator is not None and (
-                coordinator.state != MemberState.STABLE or coordinator.rejoining or coordinator.need_rejoin()))
+            return bool(
+                coordinator is not None
+                and (coordinator.state != MemberState.STABLE or coordinator.rejoining or coordinator.need_rejoin())
+            )
         except Exception:  # another kafka-python version: keep the short polls
             return False
 
@@ -343,16 +334,25 @@ class Dispatcher:
             return
         targets, unknown = self.channels.targets(event.notify)
         if unknown:
-            log.error("rule %s notifies unknown channel(s) %s; not in %s", event.rule.id, ", ".join(unknown),
-                      self.channels.path)
+            log.error(
+                "rule %s notifies unknown channel(s) %s; not in %s",
+                event.rule.id,
+                ", ".join(unknown),
+                self.channels.path,
+            )
         if not targets:
             log.error("alert %s of rule %s has no channel to go to", decision.alert_id, event.rule.id)
         job = Job.start(self.tracker, tp, record.offset, len(targets))
         assert decision.payload is not None
         for cid in targets:
             task = DeliveryTask(
-                alert_id=decision.alert_id, channel=cid, rule_id=event.rule.id, payload=decision.payload,
-                first_attempt_at=now, next_attempt_at=now, first_seen_at=event.first_seen_at,
+                alert_id=decision.alert_id,
+                channel=cid,
+                rule_id=event.rule.id,
+                payload=decision.payload,
+                first_attempt_at=now,
+                next_attempt_at=now,
+                first_seen_at=event.first_seen_at,
             )
             self.pools[cid].submit(self._deliver, task, job)
 
@@ -371,8 +371,10 @@ class Dispatcher:
 
     def _dead_letter_unknown_channel(self, task: DeliveryTask, job: Job) -> None:
         """A retry for a channel that is no longer configured goes to the DLQ."""
+
         def give_up() -> None:
             self._dead_letter(task, f"channel {task.channel!r} is not in {self.channels.path}")
+
         self._until_done(give_up, "retry")
         job.finish_one()
 
@@ -419,8 +421,9 @@ class Dispatcher:
             metrics.ALERTS_DELIVERED.labels(task.channel).inc()
             if task.first_seen_at:
                 metrics.E2E_LATENCY.labels(task.channel).observe(max(0.0, time.time() - task.first_seen_at))
-            log.info("delivered %s → %s (rule %s, attempt %d)", task.alert_id, task.channel, task.rule_id,
-                     task.attempt + 1)
+            log.info(
+                "delivered %s → %s (rule %s, attempt %d)", task.alert_id, task.channel, task.rule_id, task.attempt + 1
+            )
             return
         metrics.ALERTS_FAILED.labels(task.channel).inc()
         self._after_failure(channel, task, result)
@@ -445,12 +448,19 @@ class Dispatcher:
         retry = failed.model_copy(update={"next_attempt_at": now + delay})
         self._produce(self.settings.topic_alerts_retry, retry.key, retry.to_bytes())
         metrics.ALERTS_RETRIED.labels(task.channel).inc()
-        log.warning("delivery %s → %s failed (%s); attempt %d in %.1fs", task.alert_id, task.channel,
-                    result.error, attempts + 1, delay)
+        log.warning(
+            "delivery %s → %s failed (%s); attempt %d in %.1fs",
+            task.alert_id,
+            task.channel,
+            result.error,
+            attempts + 1,
+            delay,
+        )
 
     def _dead_letter(self, task: DeliveryTask, reason: str) -> None:
-        letter = DeadLetter(reason=reason, dead_lettered_at=time.time(), source_topic=self.settings.topic_alerts,
-                            task=task)
+        letter = DeadLetter(
+            reason=reason, dead_lettered_at=time.time(), source_topic=self.settings.topic_alerts, task=task
+        )
         self._produce(self.settings.topic_alerts_dlq, task.key, letter.to_bytes())
         metrics.ALERTS_DEAD_LETTERED.labels(task.channel).inc()
         log.error("dead-lettered %s → %s: %s", task.alert_id, task.channel, reason)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from pydantic import ValidationError
 
 from alerts.store import DispatchStore
 from alerts.tasks import DeadLetter
-from marsad.errors import StackUnavailable
-from marsad.kafka import read_records, unreachable
-from marsad.settings import Settings
+from kernel import kafka as kafka_clients
+from kernel.errors import StackUnavailable
+from kernel.kafka import read_records
+from kernel.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,7 @@ def replay(settings: Settings, store: DispatchStore, entries: list[DlqEntry], no
     now = time.time() if now is None else now
     report = ReplayReport([], [], [], [])
     done = store.replayed()
-    try:
-        producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", max_block_ms=10000,
-                                 request_timeout_ms=10000, bootstrap_timeout_ms=10000)
-    except (KafkaError, OSError) as exc:
-        raise unreachable(settings, exc) from exc
+    producer = kafka_clients.producer(settings, "dlq-replay", timeout_s=10.0)
     try:
         for entry in entries:
             task = entry.letter.task if entry.letter else None
@@ -91,9 +87,14 @@ def replay(settings: Settings, store: DispatchStore, entries: list[DlqEntry], no
                 report.already_delivered.append(entry)
                 store.mark_replayed(entry.position, now)
                 continue
-            fresh = task.model_copy(update={
-                "attempt": 0, "first_attempt_at": now, "next_attempt_at": now, "replayed": True,
-            })
+            fresh = task.model_copy(
+                update={
+                    "attempt": 0,
+                    "first_attempt_at": now,
+                    "next_attempt_at": now,
+                    "replayed": True,
+                }
+            )
             producer.send(settings.topic_alerts_retry, key=fresh.key, value=fresh.to_bytes()).get(timeout=10)
             store.mark_replayed(entry.position, now)
             report.requeued.append(entry)

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-from marsad.messages import AlertEvent
+from kernel.messages import AlertEvent
 
 
 def make_alert_id(rule_id: str, story_id: str, opened_by: str, opened_at: float, step: int) -> str:

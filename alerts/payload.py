@@ -10,9 +10,9 @@ from typing import Any
 import orjson
 from jsonschema import Draft202012Validator
 
-from alerts.durations import iso_utc
 from alerts.grouping import Decision
-from marsad.messages import AlertEvent, StoryRef, WebhookPayload
+from kernel.durations import iso_utc
+from kernel.messages import AlertEvent, StoryRef, WebhookPayload
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "alert-v1.schema.json"
 

@@ -16,7 +16,13 @@ from typing import Any
 
 import orjson
 
-from alerts.signing import DEFAULT_TOLERANCE_S, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, SignatureError, verify
+from alerts.signing import (
+    DEFAULT_TOLERANCE_S,
+    IDEMPOTENCY_HEADER,
+    SIGNATURE_HEADER,
+    SignatureError,
+    verify,
+)
 
 MAX_BODY = 5 * 1024 * 1024
 
@@ -82,8 +88,9 @@ class WebhookReceiver:
                     self._answer(413, {"error": "body too large"})
                     return
                 body = self.rfile.read(length)
-                status, answer = receiver._receive(self.path, body, self.headers.get(SIGNATURE_HEADER),
-                                                   self.headers.get(IDEMPOTENCY_HEADER))
+                status, answer = receiver._receive(
+                    self.path, body, self.headers.get(SIGNATURE_HEADER), self.headers.get(IDEMPOTENCY_HEADER)
+                )
                 self._answer(status, answer)
 
         self._server = ThreadingHTTPServer((self.host, self.port), Handler)

@@ -79,7 +79,9 @@ class ChannelSender:
         # No proxies from the environment: a proxy would connect to the target on our
         # behalf and defeat the address check. No redirects, for the same reason.
         self.client = client or httpx.Client(
-            timeout=channel.timeout_s, follow_redirects=False, trust_env=False,
+            timeout=channel.timeout_s,
+            follow_redirects=False,
+            trust_env=False,
             limits=httpx.Limits(max_connections=channel.concurrency, max_keepalive_connections=channel.concurrency),
         )
 
@@ -119,7 +121,9 @@ class ChannelSender:
         retryable = response.status_code >= 500 or response.status_code in RETRYABLE_STATUS
         detail = self._redact(response.text[:200].strip())
         return SendResult(
-            False, status=response.status_code, retryable=retryable,
+            False,
+            status=response.status_code,
+            retryable=retryable,
             error=f"HTTP {response.status_code}" + (f": {detail}" if detail else ""),
             retry_after_s=_retry_after(response),
         )

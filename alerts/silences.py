@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import redis
 
-from marsad.messages import AlertEvent
+from kernel.messages import AlertEvent
 
 # Fields an operator can match on with --match key=value (values may use * and ?).
 MATCH_FIELDS = ("feed", "language", "severity", "story", "article", "url")
@@ -87,12 +87,25 @@ class SilenceStore:
         self._cached: list[Silence] = []
         self._cached_at = float("-inf")
 
-    def add(self, rule: str, duration_s: float, reason: str, matchers: dict[str, str] | None = None,
-            created_by: str = "", now: float | None = None) -> Silence:
+    def add(
+        self,
+        rule: str,
+        duration_s: float,
+        reason: str,
+        matchers: dict[str, str] | None = None,
+        created_by: str = "",
+        now: float | None = None,
+    ) -> Silence:
         now = time.time() if now is None else now
         silence = Silence(
-            id=secrets.token_hex(4), rule=rule, starts_at=now, ends_at=now + duration_s, reason=reason,
-            matchers=dict(matchers or {}), created_by=created_by, created_at=now,
+            id=secrets.token_hex(4),
+            rule=rule,
+            starts_at=now,
+            ends_at=now + duration_s,
+            reason=reason,
+            matchers=dict(matchers or {}),
+            created_by=created_by,
+            created_at=now,
         )
         self.client.hset(self.key, silence.id, orjson.dumps(silence.to_dict()))
         return silence

@@ -150,8 +150,11 @@ def build_message(payload: dict[str, Any]) -> dict[str, Any]:
 
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(truncate(header, MAX_HEADER))},
-        {"type": "section", "text": _mrkdwn(f"{RLM}{title_line}" if starts_rtl(article_title) else title_line),
-         "fields": fields[:MAX_FIELDS]},
+        {
+            "type": "section",
+            "text": _mrkdwn(f"{RLM}{title_line}" if starts_rtl(article_title) else title_line),
+            "fields": fields[:MAX_FIELDS],
+        },
     ]
     evidence = payload.get("evidence") or []
     if evidence:
@@ -161,13 +164,23 @@ def build_message(payload: dict[str, Any]) -> dict[str, Any]:
             text += f"\n… {len(evidence) - MAX_EVIDENCE_LINES} more"
         blocks.append({"type": "section", "text": _mrkdwn(text)})
     if url.startswith(("http://", "https://")) and len(url) <= MAX_URL:
-        blocks.append({
-            "type": "actions",
-            "elements": [{"type": "button", "text": _plain("Open article"), "url": url, "action_id": "open_article"}],
-        })
-    blocks.append({
-        "type": "context",
-        "elements": [_mrkdwn(f"Marsad alert `{escape_mrkdwn(payload['alert_id'])}` · fired {escape_mrkdwn(payload['fired_at'])}")],
-    })
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "button", "text": _plain("Open article"), "url": url, "action_id": "open_article"}
+                ],
+            }
+        )
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                _mrkdwn(
+                    f"Marsad alert `{escape_mrkdwn(payload['alert_id'])}` · fired {escape_mrkdwn(payload['fired_at'])}"
+                )
+            ],
+        }
+    )
     fallback = f"[{severity.upper()}] {isolate(truncate(rule_title, 150))}: {isolate(truncate(article_title, 300))}"
     return {"text": fallback, "blocks": blocks[:MAX_BLOCKS], "unfurl_links": False, "unfurl_media": False}

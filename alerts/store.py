@@ -20,7 +20,7 @@ import redis
 
 from alerts.grouping import GroupState, decide
 from alerts.payload import build_payload
-from marsad.messages import AlertEvent
+from kernel.messages import AlertEvent
 
 DAY_S = 86400.0
 DELIVERED_TTL_S = 30 * DAY_S
@@ -71,10 +71,16 @@ class DispatchStore:
                     decision = decide(state, event)
                     payload = (
                         build_payload(event, decision, time.time() if fired_at is None else fired_at)
-                        if decision.sends else None
+                        if decision.sends
+                        else None
                     )
-                    record = {"action": decision.action, "reason": decision.reason, "alert_id": decision.alert_id,
-                              "step": decision.step, "payload": payload}
+                    record = {
+                        "action": decision.action,
+                        "reason": decision.reason,
+                        "alert_id": decision.alert_id,
+                        "step": decision.step,
+                        "payload": payload,
+                    }
                     pipe.multi()
                     pipe.set(group_key, orjson.dumps(decision.group.to_dict()), ex=ttl)
                     pipe.set(decision_key, orjson.dumps(record), ex=int(ttl + 6 * DAY_S))
@@ -92,7 +98,8 @@ class DispatchStore:
 
     def mark_delivered(self, alert_id: str, channel: str, status: int | None) -> None:
         self.client.set(
-            self.delivered_key(alert_id, channel), orjson.dumps({"at": time.time(), "status": status}),
+            self.delivered_key(alert_id, channel),
+            orjson.dumps({"at": time.time(), "status": status}),
             ex=int(DELIVERED_TTL_S),
         )
 

@@ -1,14 +1,14 @@
 """Messages of the delivery topics (JSON with ``version``, like marsad/messages.py).
 
-  <ns>.alerts.retry   DeliveryTask, key = "<alert_id>:<channel>"   one pending delivery
-  <ns>.alerts.dlq     DeadLetter,   key = "<alert_id>:<channel>"   a delivery given up on
+<ns>.alerts.retry   DeliveryTask, key = "<alert_id>:<channel>"   one pending delivery
+<ns>.alerts.dlq     DeadLetter,   key = "<alert_id>:<channel>"   a delivery given up on
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from marsad.messages import Message
+from kernel.messages import Message
 
 
 class DeliveryTask(Message):

@@ -37,7 +37,7 @@ from connectors.config import FeedConfig, PollBounds  # noqa: E402
 from connectors.fetch import Fetcher, FetchLimits  # noqa: E402
 from connectors.runner import Connector  # noqa: E402
 from connectors.state import MemoryStateStore, RedisStateStore  # noqa: E402
-from marsad.messages import RawArticle  # noqa: E402
+from kernel.messages import RawArticle  # noqa: E402
 
 ITEMS_PER_FEED = 5
 CONCURRENCY = 50
@@ -59,8 +59,10 @@ def _body(n: int, version: int) -> bytes:
         f"<description>&lt;p&gt;خبر رقم {i} في المصدر {n}، مع نص قصير للتجربة.&lt;/p&gt;</description></item>"
         for i in range(version + ITEMS_PER_FEED - 1, version - 1, -1)
     )
-    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Feed {n}</title>"
-            f"<language>ar</language>{items}</channel></rss>").encode()
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Feed {n}</title>"
+        f"<language>ar</language>{items}</channel></rss>"
+    ).encode()
 
 
 async def _serve(sock: socket.socket, started_at: float) -> None:
@@ -90,7 +92,8 @@ async def _serve(sock: socket.socket, started_at: float) -> None:
                     extra = f"ETag: {etag}\r\n" if kind != "no-validators" else ""
                     writer.write(
                         f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml; charset=utf-8\r\n{extra}"
-                        f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+                        f"Content-Length: {len(body)}\r\n\r\n".encode()
+                        + body
                     )
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, IndexError, ValueError):
@@ -133,8 +136,10 @@ async def _cleanup(store) -> None:
 
 
 async def _bench(port: int, n_feeds: int, rounds: int) -> dict[str, float]:
-    feeds = [FeedConfig(id=f"f{n}", url=f"http://127.0.0.1:{port}/f/{n}.xml", poll=PollBounds(min=60, max=60))
-             for n in range(n_feeds)]
+    feeds = [
+        FeedConfig(id=f"f{n}", url=f"http://127.0.0.1:{port}/f/{n}.xml", poll=PollBounds(min=60, max=60))
+        for n in range(n_feeds)
+    ]
     store, on_redis = await _store()
     publish = _CountingPublisher()
     limits = FetchLimits(per_host=CONCURRENCY, max_connections=CONCURRENCY)
@@ -165,8 +170,11 @@ async def _bench(port: int, n_feeds: int, rounds: int) -> dict[str, float]:
         await _cleanup(store)
     polls = n_feeds * rounds
     cpu_per_10k = cpu / polls * 10_000
-    print(f"   feeds {n_feeds}, measured rounds {rounds}, state {'redis' if on_redis else 'memory'}; "
-          f"warm-up {warm_items} items in {warm_wall:.1f}s; steady outcomes {outcomes}", flush=True)
+    print(
+        f"   feeds {n_feeds}, measured rounds {rounds}, state {'redis' if on_redis else 'memory'}; "
+        f"warm-up {warm_items} items in {warm_wall:.1f}s; steady outcomes {outcomes}",
+        flush=True,
+    )
     return {
         "connectors.feeds": float(n_feeds),
         "connectors.requests_per_s": polls / wall,

@@ -64,9 +64,14 @@ class _Corpus:
 
     def article(self, key: str) -> DedupeInput:
         # ~300 words: 2.5 KB of text, a typical news article
-        return DedupeInput(id=key, feed=f"feed-{key[-1]}", url=f"https://news.example/{key}",
-                           title=" ".join(self.words(8)), text=" ".join(self.words(ARTICLE_WORDS)),
-                           seen_at=time.time())
+        return DedupeInput(
+            id=key,
+            feed=f"feed-{key[-1]}",
+            url=f"https://news.example/{key}",
+            title=" ".join(self.words(8)),
+            text=" ".join(self.words(ARTICLE_WORDS)),
+            seen_at=time.time(),
+        )
 
     def stored(self, keys: list[str], config: DedupeConfig):
         """Stored articles without the cost of shingling (fills 100k quickly): random
@@ -185,8 +190,10 @@ def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[s
     from streams.dedupe.minhash import MinHasher
     from streams.dedupe.shingles import extract_features
 
-    sets = [extract_features(a.title, a.text, config.shingle_size).dup_shingles
-            for a in (corpus.article(f"mh{i:05d}") for i in range(n))]
+    sets = [
+        extract_features(a.title, a.text, config.shingle_size).dup_shingles
+        for a in (corpus.article(f"mh{i:05d}") for i in range(n))
+    ]
     hasher = MinHasher(config.num_perm)
     started = time.perf_counter()
     for shingles in sets:
@@ -255,6 +262,7 @@ def run(quick: bool = False) -> dict[str, float]:
         figures["dedupe.memory_cpu_rate_1k"] = in_memory.cpu_rate
     figures.update(_minhash_comparison(corpus, config, 100 if quick else 300))
     return figures
+
 
 if __name__ == "__main__":
     figures = run(quick="--quick" in sys.argv)

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import AR_WORDS, article_text  # noqa: E402
-from marsad.messages import document_text  # noqa: E402
+from kernel.messages import document_text  # noqa: E402
 from streams.rules import compile_ruleset  # noqa: E402
 from streams.textnorm import fold  # noqa: E402
 
@@ -66,12 +66,16 @@ def generate_rules(n: int, vocab: list[str], seed: int = 5) -> tuple[list[dict],
         elif kind < 8:
             # a second condition: another watched word, or (one rule in ten) an everyday word
             second = rng.choice(AR_WORDS) if rng.random() < 0.1 else rng.choice(vocab)
-            when = {"all": [{"terms": terms}, {"terms": [rng.choice(vocab), second]}],
-                    "not": {"terms": [rng.choice(vocab)]}}
+            when = {
+                "all": [{"terms": terms}, {"terms": [rng.choice(vocab), second]}],
+                "not": {"terms": [rng.choice(vocab)]},
+            }
         elif kind == 8:
             eid = f"person-{i}"
-            entities[eid] = {"kind": "person", "names": [f"{rng.choice(vocab)} {rng.choice(vocab)}",
-                                                         rng.choice(vocab) + "يف"]}
+            entities[eid] = {
+                "kind": "person",
+                "names": [f"{rng.choice(vocab)} {rng.choice(vocab)}", rng.choice(vocab) + "يف"],
+            }
             when = {"entity": [eid]}
         else:
             partner = rng.choice(AR_WORDS) if rng.random() < 0.1 else rng.choice(vocab)
@@ -112,7 +116,7 @@ def naive_patterns(rules: list[dict]) -> list[re.Pattern]:
             if isinstance(node, dict):
                 for key, value in node.items():
                     if key == "terms":
-                        words.extend(value)
+                        words.extend(value)  # noqa: B023 -- called inside the loop that binds it
                     else:
                         collect(value)
             elif isinstance(node, list):
@@ -146,7 +150,7 @@ def rate_naive(patterns: list[re.Pattern], articles: list[str]) -> float:
 def rss_with_rules(n: int) -> float:
     """Peak RSS (MB) of a fresh process that loads and compiles ``n`` rules."""
     code = (
-        "import resource, sys, json; sys.path.insert(0, %r)\n"
+        "import resource, sys, json; sys.path.insert(0, %r)\n"  # noqa: UP031 -- %r quotes a path for generated code
         "from bench.bench_match import vocabulary, generate_rules\n"
         "from streams.rules import compile_ruleset\n"
         "rules, entities = generate_rules(%d, vocabulary(30000))\n"
@@ -186,7 +190,7 @@ def run(quick: bool = False) -> dict[str, float]:
     seconds: dict[str, list[float]] = {key: [] for _, key in sizes}
     alerts: dict[str, int] = {key: 0 for _, key in sizes}
     for k in range(slices):
-        part = articles[k * per_slice:(k + 1) * per_slice]
+        part = articles[k * per_slice : (k + 1) * per_slice]
         for _, key in sizes:
             elapsed, matches = time_pass(rulesets[key], part)
             seconds[key].append(elapsed)

@@ -25,10 +25,10 @@ import redis
 from kafka import KafkaProducer
 
 from bench.generate import generate
+from kernel.kafka import ensure_topics, wait_for_group
+from kernel.metrics import sample_value
+from kernel.settings import DEMO_DIR, Settings
 from marsad import stack
-from marsad.kafka import ensure_topics, wait_for_group
-from marsad.metrics import sample_value
-from marsad.settings import DEMO_DIR, Settings
 
 RULES = """
 - id: invasion
@@ -69,8 +69,9 @@ def _spawn(settings: Settings, args: list[str], env_extra: dict[str, str], log: 
     env = dict(os.environ)
     env.update(settings.to_env())
     env.update(env_extra)
-    return subprocess.Popen([sys.executable, "-m", "marsad", *args], env=env,
-                            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "marsad", *args], env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT
+    )
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -82,12 +83,14 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def _namespace(base: Settings) -> Settings:
-    s = base.model_copy(update={
-        "namespace": f"b{uuid.uuid4().hex[:6]}",
-        "worker_metrics_port": stack.free_port(),
-        "dispatcher_metrics_port": stack.free_port(),
-        "connector_metrics_port": stack.free_port(),
-    })
+    s = base.model_copy(
+        update={
+            "namespace": f"b{uuid.uuid4().hex[:6]}",
+            "worker_metrics_port": stack.free_port(),
+            "dispatcher_metrics_port": stack.free_port(),
+            "connector_metrics_port": stack.free_port(),
+        }
+    )
     ensure_topics(s)
     return s
 
@@ -101,8 +104,12 @@ def loop_rate(base: Settings, rules_path: Path, n: int) -> float:
     s = _namespace(base)
     client = redis.Redis.from_url(s.redis_url)
     config = DedupeConfig()
-    dedup = ReplaySafeDeduplicator(Deduplicator(RedisDedupeStore(client, prefix=s.redis_prefix), config),
-                                   client, s.redis_prefix, int(config.window_seconds))
+    dedup = ReplaySafeDeduplicator(
+        Deduplicator(RedisDedupeStore(client, prefix=s.redis_prefix), config),
+        client,
+        s.redis_prefix,
+        int(config.window_seconds),
+    )
     ruleset = load_ruleset(rules_path)
     articles = generate(n, seed=11, with_term="غزو", term_every=3)
     started = time.perf_counter()
@@ -143,8 +150,7 @@ def kafka_rate(base: Settings, rules_path: Path, n: int, logs: Path) -> dict[str
     """
     s = _namespace(base)
     log = logs / "bench-worker.log"
-    producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all", linger_ms=5,
-                             enable_idempotence=True)
+    producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all", linger_ms=5, enable_idempotence=True)
     worker = None
     try:
         for article in generate(n, seed=12, with_term="غزو", term_every=3):
@@ -181,11 +187,16 @@ def e2e_latency(base: Settings, rules_path: Path, rate: float, seconds: float, l
         secret=secret, on_delivery=lambda payload: arrivals.setdefault(payload["article"]["id"], time.time())
     )
     receiver.start()
-    env = {"MARSAD_RULES_PATH": str(rules_path), "MARSAD_WEBHOOK_SECRET": secret,
-           "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port)}
+    env = {
+        "MARSAD_RULES_PATH": str(rules_path),
+        "MARSAD_WEBHOOK_SECRET": secret,
+        "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port),
+    }
     # The demo channel's rate limit (50/s) would measure the limiter, not the pipeline.
     channels = logs / "bench-channels.yaml"
-    channels.write_text((DEMO_DIR / "channels.yaml").read_text().replace("rate_per_second: 50", "rate_per_second: 1000"))
+    channels.write_text(
+        (DEMO_DIR / "channels.yaml").read_text().replace("rate_per_second: 50", "rate_per_second: 1000")
+    )
     worker = _spawn(s, ["worker"], env, logs / "bench-e2e-worker.log")
     dispatcher = _spawn(s, ["dispatch", "--channels", str(channels)], env, logs / "bench-e2e-dispatcher.log")
     producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all", enable_idempotence=True)

@@ -15,13 +15,29 @@ import random
 import sys
 import time
 
-from streams.rules.quantities import find_quantities, find_quantities_normalized, load_unit_classes
+from streams.rules.quantities import (
+    find_quantities,
+    find_quantities_normalized,
+    load_unit_classes,
+)
 from streams.textnorm import normalize
 
 _QUALIFIERS_AR = ["", "أكثر من ", "نحو ", "قرابة ", "ما يقارب ", "حوالي ", "ما يزيد على ", "زهاء "]
 _QUALIFIERS_EN = ["", "more than ", "about ", "some ", "nearly ", "over ", "up to "]
-_NUMBERS_AR = ["{d} ألف", "{d}", "{d},000", "{d}.5 مليون", "خمسين ألف", "مئة وخمسة وسبعين ألفاً",
-               "ألفي", "عشرات الآلاف من", "مئات", "ثلاثة آلاف", "مليوني", "{arabic_indic} ألف"]
+_NUMBERS_AR = [
+    "{d} ألف",
+    "{d}",
+    "{d},000",
+    "{d}.5 مليون",
+    "خمسين ألف",
+    "مئة وخمسة وسبعين ألفاً",
+    "ألفي",
+    "عشرات الآلاف من",
+    "مئات",
+    "ثلاثة آلاف",
+    "مليوني",
+    "{arabic_indic} ألف",
+]
 _UNITS_AR = ["جندي", "عسكري", "مقاتل", "دبابة", "طائرة", "قتيل", "دولار"]
 _NUMBERS_EN = ["{d},000", "{d} thousand", "{d}.5 million", "tens of thousands of", "{d}"]
 _UNITS_EN = ["troops", "soldiers", "tanks", "aircraft", "killed", "dollars"]

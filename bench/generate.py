@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 
-from marsad.messages import RawArticle, article_id
+from kernel.messages import RawArticle, article_id
 
 AR_WORDS = (
     "قال أعلن أكد أضاف أوضح المسؤول الوزير الحكومة البرلمان المدينة القرية الشارع السوق "
@@ -71,9 +71,14 @@ def generate(
         title = " ".join(rng.choice(AR_WORDS) for _ in range(7))
         out.append(
             RawArticle(
-                id=article_id(feed, f"{seed}-{i}"), feed=f"{feed}-{i % 20}",
-                url=f"https://{feed}.example/{seed}/{i}", title=title, content=text,
-                content_type="text/plain", language="en" if english else "ar", first_seen_at=now,
+                id=article_id(feed, f"{seed}-{i}"),
+                feed=f"{feed}-{i % 20}",
+                url=f"https://{feed}.example/{seed}/{i}",
+                title=title,
+                content=text,
+                content_type="text/plain",
+                language="en" if english else "ar",
+                first_seen_at=now,
             )
         )
     return out

@@ -22,8 +22,14 @@ GOALS = {
     "pipeline.e2e_p99_ms": (500.0, "max"),
     "worker.rss_mb_10k_rules": (300.0, "max"),
 }
-MODULES = ["bench.bench_match", "bench.bench_dedupe", "bench.bench_connectors", "bench.bench_clean",
-           "bench.bench_quantities", "bench.bench_pipeline"]
+MODULES = [
+    "bench.bench_match",
+    "bench.bench_dedupe",
+    "bench.bench_connectors",
+    "bench.bench_clean",
+    "bench.bench_quantities",
+    "bench.bench_pipeline",
+]
 
 
 def main() -> int:

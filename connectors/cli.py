@@ -7,13 +7,13 @@ import logging
 import signal
 import sys
 import urllib.parse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 import typer
 
-from marsad.errors import MarsadError
+from kernel.errors import MarsadError
 
 feeds_app = typer.Typer(help="Parse, check and import feeds.", no_args_is_help=True)
 
@@ -35,7 +35,7 @@ def connect(
     """Poll the feeds of feeds.yaml and publish new items to Kafka."""
     from connectors.config import load_feeds
     from connectors.runner import run_connector
-    from marsad.settings import get_settings
+    from kernel.settings import get_settings
 
     settings = get_settings()
     feed_list = load_feeds(feeds or settings.feeds_path)
@@ -60,7 +60,8 @@ def _default_feed_id(source: str) -> str:
 
 def _read_source(source: str, max_bytes: int, timeout: float) -> tuple[bytes, str, str | None]:
     """``(body, base URL, content type)`` of a file or URL."""
-    from connectors.fetch import FetchError, Fetcher, FetchLimits, local_path, read_local
+    from connectors.fetch import Fetcher, FetchLimits, local_path, read_local
+    from kernel.errors import FetchError
 
     limits = FetchLimits(max_bytes=max_bytes, total_timeout=timeout)
     path = local_path(source)
@@ -88,7 +89,8 @@ def parse_command(
 ) -> None:
     """Print one JSON line per article the connector would publish."""
     from connectors.config import FeedConfig
-    from connectors.parse import FeedParseError, content_text, items_by_id, parse_feed, primary_language
+    from connectors.parse import content_text, items_by_id, parse_feed, primary_language
+    from kernel.errors import FeedParseError
 
     fid = feed_id or _default_feed_id(source)
     try:
@@ -106,11 +108,16 @@ def parse_command(
         parsed = parse_feed(body, base_url=base_url, content_type=content_type)
         rows = []
         for aid, item in items_by_id(feed.id, parsed).items():
-            rows.append({
-                "id": aid, "url": item.url, "title": item.title, "published": item.published,
-                "language": feed.language or primary_language(parsed.language),
-                "text": content_text(item.content, item.content_type),
-            })
+            rows.append(
+                {
+                    "id": aid,
+                    "url": item.url,
+                    "title": item.title,
+                    "published": item.published,
+                    "language": feed.language or primary_language(parsed.language),
+                    "text": content_text(item.content, item.content_type),
+                }
+            )
     except _ParseTimeout:
         raise MarsadError(f"{source}: parsing took longer than {timeout:g}s") from None
     except FeedParseError as exc:
@@ -134,7 +141,7 @@ def parse_command(
 def _when(ts: float | None) -> str:
     if not ts:
         return "-"
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 @feeds_app.command("check")
@@ -150,7 +157,7 @@ def check_command(
 
     from connectors.config import load_feeds
     from connectors.runner import check_feeds
-    from marsad.settings import get_settings
+    from kernel.settings import get_settings
 
     settings = get_settings()
     feed_list = load_feeds(feeds or settings.feeds_path)
@@ -168,8 +175,14 @@ def check_command(
             colour = "green" if row.status == "ok" else "red"
             items = str(row.items_now) + " now" if row.items_now is not None else str(row.items_total)
             error = f"{row.last_error_kind}: {row.last_error}" if row.last_error_kind else (row.last_error or "")
-            table.add_row(row.feed, f"[{colour}]{row.status}[/{colour}] ({row.source})", _when(row.last_success_at),
-                          f"{row.consecutive_errors} / {row.errors_total}", items, error[:120])
+            table.add_row(
+                row.feed,
+                f"[{colour}]{row.status}[/{colour}] ({row.source})",
+                _when(row.last_success_at),
+                f"{row.consecutive_errors} / {row.errors_total}",
+                items,
+                error[:120],
+            )
         Console().print(table)
     if any(row.status != "ok" for row in health):
         raise typer.Exit(1)
@@ -178,8 +191,9 @@ def check_command(
 @feeds_app.command("import")
 def import_command(
     opml: Path = typer.Argument(..., metavar="FILE.opml", help="An OPML subscription list."),
-    output: Path = typer.Option(None, "--output", "-o",
-                                help="feeds.yaml to add the feeds to (created when missing); default: print."),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="feeds.yaml to add the feeds to (created when missing); default: print."
+    ),
 ) -> None:
     """Turn an OPML subscription list into feeds.yaml entries."""
     from connectors.config import feeds_to_yaml

@@ -21,11 +21,18 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from marsad.errors import ConfigError
+from kernel.errors import ConfigError
 
 FEED_ID_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
 DEFAULT_MIN_INTERVAL = 60.0
@@ -174,7 +181,8 @@ def parse_feeds_yaml(
         if feed.id in seen:
             raise ConfigError(
                 f"duplicate feed id {feed.id!r} (first defined as feed #{seen[feed.id] + 1})",
-                path=path, line=_line_of(data, ("feeds", index, "id")),
+                path=path,
+                line=_line_of(data, ("feeds", index, "id")),
             )
         seen[feed.id] = index
     if not resolve_paths:
@@ -191,8 +199,7 @@ def load_feeds(path: Path, *, resolve_paths: bool = True) -> list[FeedConfig]:
         raise ConfigError("file not found", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
-    return parse_feeds_yaml(text, path=str(path), base_dir=Path(path).resolve().parent,
-                            resolve_paths=resolve_paths)
+    return parse_feeds_yaml(text, path=str(path), base_dir=Path(path).resolve().parent, resolve_paths=resolve_paths)
 
 
 def _format_seconds(seconds: float) -> str:

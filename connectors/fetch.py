@@ -24,6 +24,8 @@ from typing import Literal
 
 import httpx
 
+from kernel.errors import FetchError
+
 USER_AGENT = "Marsad/0.1 (news feed connector; +https://github.com/marsad)"
 ACCEPT_FEEDS = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -63,18 +65,6 @@ class FetchResult:
     body: bytes = b""
     content_type: str | None = None
     elapsed: float = 0.0
-
-
-class FetchError(Exception):
-    """A fetch that failed; ``kind`` is a bounded label for metrics and feed health."""
-
-    def __init__(
-        self, kind: str, message: str, *, status: int | None = None, retry_after: float | None = None
-    ) -> None:
-        super().__init__(message)
-        self.kind = kind  # timeout | too_large | redirects | http | rate_limited | connect | io | url
-        self.status = status
-        self.retry_after = retry_after
 
 
 def body_hash(body: bytes) -> str:
@@ -135,7 +125,9 @@ class Fetcher:
         lim = self.limits
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(
-                connect=lim.connect_timeout, read=lim.read_timeout, write=lim.read_timeout,
+                connect=lim.connect_timeout,
+                read=lim.read_timeout,
+                write=lim.read_timeout,
                 pool=lim.total_timeout,
             ),
             limits=httpx.Limits(max_connections=lim.max_connections, max_keepalive_connections=lim.max_connections),
@@ -158,9 +150,7 @@ class Fetcher:
             slot = self._host_slots[host] = asyncio.Semaphore(self.limits.per_host)
         return slot
 
-    async def fetch(
-        self, url: str, validators: Validators | None = None, *, accept: str = ACCEPT_FEEDS
-    ) -> FetchResult:
+    async def fetch(self, url: str, validators: Validators | None = None, *, accept: str = ACCEPT_FEEDS) -> FetchResult:
         """GET ``url`` (conditionally when validators are given); raises FetchError."""
         validators = validators or Validators()
         started = time.monotonic()
@@ -191,9 +181,7 @@ class Fetcher:
         except (httpx.HTTPError, OSError) as exc:
             raise FetchError("connect", f"{type(exc).__name__}: {exc or 'connection failed'}") from None
 
-    async def _get(
-        self, url: str, headers: dict[str, str], validators: Validators, started: float
-    ) -> FetchResult:
+    async def _get(self, url: str, headers: dict[str, str], validators: Validators, started: float) -> FetchResult:
         assert self._client is not None
         async with self._client.stream("GET", url, headers=headers) as response:
             status = response.status_code
@@ -208,12 +196,18 @@ class Fetcher:
             if status == 429 or (status == 503 and "retry-after" in response.headers):
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 raise FetchError(
-                    "rate_limited", f"HTTP {status} (Retry-After: {response.headers.get('retry-after', '-')})",
-                    status=status, retry_after=retry_after,
+                    "rate_limited",
+                    f"HTTP {status} (Retry-After: {response.headers.get('retry-after', '-')})",
+                    status=status,
+                    retry_after=retry_after,
                 )
             if status >= 400:
-                raise FetchError("http", f"HTTP {status}", status=status,
-                                 retry_after=parse_retry_after(response.headers.get("retry-after")))
+                raise FetchError(
+                    "http",
+                    f"HTTP {status}",
+                    status=status,
+                    retry_after=parse_retry_after(response.headers.get("retry-after")),
+                )
             if status != 200:
                 raise FetchError("http", f"unexpected HTTP {status}", status=status)
             declared = response.headers.get("content-length", "")
@@ -232,16 +226,29 @@ class Fetcher:
                 last_modified=response.headers.get("last-modified"),
                 body_hash=validators.body_hash,
             )
-            return self._classify(final_url, status, body, response.headers.get("content-type"),
-                                  validators, fresh, started)
+            return self._classify(
+                final_url, status, body, response.headers.get("content-type"), validators, fresh, started
+            )
 
     @staticmethod
     def _classify(
-        url: str, status: int, body: bytes, content_type: str | None,
-        previous: Validators, fresh: Validators, started: float,
+        url: str,
+        status: int,
+        body: bytes,
+        content_type: str | None,
+        previous: Validators,
+        fresh: Validators,
+        started: float,
     ) -> FetchResult:
         digest = body_hash(body)
         fresh = replace(fresh, body_hash=digest)
         kind: Literal["ok", "unchanged"] = "unchanged" if digest == previous.body_hash else "ok"
-        return FetchResult(kind, url, status, fresh, body=body if kind == "ok" else b"",
-                           content_type=content_type, elapsed=time.monotonic() - started)
+        return FetchResult(
+            kind,
+            url,
+            status,
+            fresh,
+            body=body if kind == "ok" else b"",
+            content_type=content_type,
+            elapsed=time.monotonic() - started,
+        )

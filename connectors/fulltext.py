@@ -9,7 +9,8 @@ import logging
 
 import trafilatura
 
-from connectors.fetch import FetchError, Fetcher
+from connectors.fetch import Fetcher
+from kernel.errors import FetchError
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +22,13 @@ def extract_main_text(html: bytes | str, url: str | None = None) -> str | None:
     """The main text of an article page, or None when nothing article-like is found."""
     try:
         text = trafilatura.extract(
-            html, url=url, include_comments=False, include_tables=False, include_images=False,
-            favor_precision=True, deduplicate=False,
+            html,
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            favor_precision=True,
+            deduplicate=False,
         )
     except Exception as exc:  # trafilatura raises assorted lxml/parser errors on hostile pages
         log.debug("extraction failed for %s: %s", url, exc)

@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from connectors.config import FeedConfig, load_feeds
 from connectors.parse import decode_body, harden_xml
-from marsad.errors import ConfigError
+from kernel.errors import ConfigError
 
 MAX_OPML_BYTES = 20 * 1024 * 1024
 
@@ -59,7 +59,9 @@ def parse_opml(data: bytes, *, path: str = "subscriptions.opml", taken_ids: set[
         root = ET.fromstring(hardened)
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
-        raise ConfigError(f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}", path=path, line=line) from None
+        raise ConfigError(
+            f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}", path=path, line=line
+        ) from None
     if root.tag.lower() != "opml":
         raise ConfigError(f"root element is <{root.tag}>, expected <opml>", path=path, line=1)
     body = root.find("body")
@@ -82,8 +84,11 @@ def parse_opml(data: bytes, *, path: str = "subscriptions.opml", taken_ids: set[
                 if language and not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", language):
                     language = None
                 try:
-                    feeds.append(FeedConfig(id=_unique(_feed_slug(title, url), taken), url=url,
-                                            language=language, tags=tuple(tags)))
+                    feeds.append(
+                        FeedConfig(
+                            id=_unique(_feed_slug(title, url), taken), url=url, language=language, tags=tuple(tags)
+                        )
+                    )
                 except ValueError as exc:
                     raise ConfigError(f"outline {title or url!r}: {exc}", path=path) from None
             walk(outline, folders + [title] if (title and not url) else folders)

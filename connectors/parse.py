@@ -24,15 +24,16 @@ import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from html.entities import name2codepoint
-from datetime import datetime, timezone
 from typing import Any, Literal
 
 import feedparser
 import orjson
 from selectolax.lexbor import LexborHTMLParser
 
-from marsad.messages import article_id
+from kernel.errors import FeedParseError
+from kernel.messages import article_id
 
 MAX_PARSE_BYTES = 10 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -40,8 +41,24 @@ ContentType = Literal["text/html", "text/plain"]
 
 # Elements whose text must never reach an article, and elements that are active content.
 _DROPPED_ELEMENTS = [
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
-    "applet", "link", "meta", "base", "form", "svg", "math", "title", "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "svg",
+    "math",
+    "title",
+    "head",
 ]
 _BLOCK_END = re.compile(
     r"<(?:br|hr|/p|/div|/li|/h[1-6]|/tr|/blockquote|/pre|/section|/article|/header|/footer|/ul|/ol"
@@ -60,10 +77,6 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 # Latin-1 defaults servers send when nobody configured a charset; an explicit XML
 # declaration is more trustworthy than these.
 _WEAK_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
-
-
-class FeedParseError(Exception):
-    """Nothing usable in the body; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +158,7 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
     """``(text, encoding)`` of a feed body; never raises (undecodable bytes are replaced)."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace"), encoding
+            return body[len(bom) :].decode(encoding, errors="replace"), encoding
     for signature, encoding in _XML_SIGNATURES:
         if body.startswith(signature):
             text = body.decode(encoding, errors="replace")
@@ -182,7 +195,7 @@ def _prolog_end(text: str) -> int:
         elif text.startswith("<!--", pos):
             end = text.find("-->", pos)
             pos = n if end < 0 else end + 3
-        elif text[pos:pos + 9].upper() == "<!DOCTYPE":
+        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
             pos = _doctype_end(text, pos)
         else:
             return pos
@@ -289,8 +302,16 @@ def sanitize_html(html: str) -> str:
             lowered = name.lower()
             if lowered.startswith("on") or lowered in ("style", "srcdoc", "formaction"):
                 del node.attrs[name]
-            elif lowered in ("href", "src", "action", "xlink:href") and value and (
-                value.strip().lower().replace("\t", "").replace("\n", "").startswith(("javascript:", "vbscript:", "data:text/html"))
+            elif (
+                lowered in ("href", "src", "action", "xlink:href")
+                and value
+                and (
+                    value.strip()
+                    .lower()
+                    .replace("\t", "")
+                    .replace("\n", "")
+                    .startswith(("javascript:", "vbscript:", "data:text/html"))
+                )
             ):
                 del node.attrs[name]
     return body.inner_html or ""
@@ -319,7 +340,7 @@ def content_text(content: str, content_type: ContentType) -> str:
 
 def _iso_from_struct(value: Any) -> str | None:
     try:
-        moment = datetime(*value[:6], tzinfo=timezone.utc)
+        moment = datetime(*value[:6], tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
     return moment.isoformat().replace("+00:00", "Z")
@@ -334,8 +355,8 @@ def _iso_from_text(value: Any) -> str | None:
         parsed = feedparser.datetimes._parse_date(value)  # RFC 822 and friends
         return _iso_from_struct(parsed) if parsed else None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 # --- feedparser (RSS, Atom) ---------------------------------------------------------------
@@ -388,9 +409,16 @@ def _entry_item(entry: Any) -> FeedItem | None:
             published = _iso_from_struct(entry.get(name))
             if published:
                 break
-    return FeedItem(key=key, url=link.strip(), title=title, content=content, content_type=ctype,
-                    published=published, summary=summary or content,
-                    summary_type=summary_type if summary else ctype)
+    return FeedItem(
+        key=key,
+        url=link.strip(),
+        title=title,
+        content=content,
+        content_type=ctype,
+        published=published,
+        summary=summary or content,
+        summary_type=summary_type if summary else ctype,
+    )
 
 
 # A character reference beyond Unicode (or to a surrogate), raw or escaped once inside
@@ -440,8 +468,12 @@ def _parse_xml(text: str, base_url: str, encoding: str, problems: list[str]) -> 
             items.append(item)
     language = feed.get("language") if isinstance(feed.get("language"), str) else None
     return ParsedFeed(
-        format=result.get("version") or "unknown", title=_title_text(feed), language=language,
-        encoding=encoding, items=items, problems=problems,
+        format=result.get("version") or "unknown",
+        title=_title_text(feed),
+        language=language,
+        encoding=encoding,
+        items=items,
+        problems=problems,
     )
 
 
@@ -498,13 +530,26 @@ def parse_json_feed(text: str, base_url: str = "") -> ParsedFeed:
                 continue
             key = "sha1:" + hashlib.sha1(content.encode("utf-8", "replace")).hexdigest()
         published = _iso_from_text(raw.get("date_published")) or _iso_from_text(raw.get("date_modified"))
-        items.append(FeedItem(key=key, url=url, title=title, content=content, content_type=ctype,  # type: ignore[arg-type]
-                              published=published, summary=summary or content,
-                              summary_type="text/plain" if summary else ctype))  # type: ignore[arg-type]
+        items.append(
+            FeedItem(
+                key=key,
+                url=url,
+                title=title,
+                content=content,
+                content_type=ctype,  # type: ignore[arg-type]
+                published=published,
+                summary=summary or content,
+                summary_type="text/plain" if summary else ctype,
+            )
+        )  # type: ignore[arg-type]
     language = _json_str(data.get("language")) or None
-    return ParsedFeed(format="json" + (version.rsplit("/", 1)[-1] if version else ""),
-                      title=normalize_space(_json_str(data.get("title"))), language=language,
-                      items=items, problems=problems)
+    return ParsedFeed(
+        format="json" + (version.rsplit("/", 1)[-1] if version else ""),
+        title=normalize_space(_json_str(data.get("title"))),
+        language=language,
+        items=items,
+        problems=problems,
+    )
 
 
 # --- entry point ---------------------------------------------------------------------------

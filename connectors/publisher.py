@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from marsad.kafka import unreachable
-from marsad.messages import RawArticle
-from marsad.settings import Settings
-
-
-class PublishError(Exception):
-    """Kafka did not acknowledge every article; none of them counts as published."""
+from kernel import kafka as kafka_clients
+from kernel.errors import PublishError
+from kernel.messages import RawArticle
+from kernel.settings import Settings
 
 
 class Publisher:
@@ -23,28 +19,16 @@ class Publisher:
         """Connect to Kafka, or raise StackUnavailable within about ``timeout_s``."""
         self.topic = settings.topic_raw
         self.timeout_s = timeout_s
-        try:
-            self._producer = KafkaProducer(
-                bootstrap_servers=settings.kafka_bootstrap,
-                client_id=f"{settings.namespace}-connector",
-                acks="all",
-                enable_idempotence=True,
-                linger_ms=5,
-                max_block_ms=int(timeout_s * 1000),
-                request_timeout_ms=int(timeout_s * 1000),
-                bootstrap_timeout_ms=int(timeout_s * 1000),
-            )
-        except (KafkaError, OSError) as exc:
-            raise unreachable(settings, exc) from None
+        self._producer = kafka_clients.producer(
+            settings, "connector", timeout_s=timeout_s, enable_idempotence=True, linger_ms=5
+        )
 
     def publish(self, articles: Sequence[RawArticle]) -> None:
         """Send ``articles`` and wait until Kafka acknowledged all of them."""
         if not articles:
             return
         try:
-            futures = [
-                self._producer.send(self.topic, key=a.id.encode(), value=a.to_bytes()) for a in articles
-            ]
+            futures = [self._producer.send(self.topic, key=a.id.encode(), value=a.to_bytes()) for a in articles]
             self._producer.flush(timeout=self.timeout_s * 3)
             for future in futures:
                 future.get(timeout=self.timeout_s)

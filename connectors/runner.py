@@ -22,18 +22,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from connectors.config import FeedConfig
-from connectors.fetch import FetchError, Fetcher, FetchLimits
+from connectors.fetch import Fetcher, FetchLimits
 from connectors.fulltext import fetch_full_text
-from connectors.parse import FeedItem, FeedParseError, ParsedFeed, items_by_id, parse_feed, primary_language
-from connectors.publisher import Publisher, PublishError
+from connectors.parse import (
+    FeedItem,
+    ParsedFeed,
+    items_by_id,
+    parse_feed,
+    primary_language,
+)
+from connectors.publisher import Publisher
 from connectors.scheduler import PollOutcome, jittered, next_schedule
 from connectors.state import FeedState, RedisStateStore, StateStore
-from marsad.errors import StackUnavailable
-from marsad.messages import RawArticle, article_id
-from marsad.metrics import (
-    FEED_ERRORS, FEED_FETCHES, FEED_ITEMS, FEED_LAST_SUCCESS, FEED_NOT_MODIFIED, serve_metrics,
+from kernel.errors import FeedParseError, FetchError, PublishError, StackUnavailable
+from kernel.messages import RawArticle, article_id
+from kernel.metrics import (
+    FEED_ERRORS,
+    FEED_FETCHES,
+    FEED_ITEMS,
+    FEED_LAST_SUCCESS,
+    FEED_NOT_MODIFIED,
+    serve_metrics,
 )
-from marsad.settings import Settings
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -53,24 +64,39 @@ class PollReport:
     next_poll_in: float = 0.0
 
 
-def build_article(feed: FeedConfig, parsed: ParsedFeed, item: FeedItem, aid: str, seen_at: float,
-                  full_text: str | None = None) -> RawArticle:
+def build_article(
+    feed: FeedConfig, parsed: ParsedFeed, item: FeedItem, aid: str, seen_at: float, full_text: str | None = None
+) -> RawArticle:
     language = feed.language or primary_language(parsed.language)
     if full_text:
         content, content_type = full_text, "text/plain"
     else:
         content, content_type = item.content, item.content_type
     return RawArticle(
-        id=aid, feed=feed.id, url=item.url, title=item.title, content=content,
-        content_type=content_type, published=item.published, language=language,
-        tags=list(feed.tags), first_seen_at=seen_at,
+        id=aid,
+        feed=feed.id,
+        url=item.url,
+        title=item.title,
+        content=content,
+        content_type=content_type,
+        published=item.published,
+        language=language,
+        tags=list(feed.tags),
+        first_seen_at=seen_at,
     )
 
 
 class Connector:
     def __init__(
-        self, feeds: Sequence[FeedConfig], store: StateStore, publish: PublishFn, fetcher: Fetcher, *,
-        concurrency: int = 64, clock: Callable[[], float] = time.time, jitter: bool = True,
+        self,
+        feeds: Sequence[FeedConfig],
+        store: StateStore,
+        publish: PublishFn,
+        fetcher: Fetcher,
+        *,
+        concurrency: int = 64,
+        clock: Callable[[], float] = time.time,
+        jitter: bool = True,
     ) -> None:
         self.feeds = list(feeds)
         self.store = store
@@ -89,8 +115,9 @@ class Connector:
             state = await self.store.load(feed.id)
         except Exception as exc:  # Redis down: skip this round, the feed stays due
             FEED_ERRORS.labels(feed.id, "state").inc()
-            return PollReport(feed.id, "error", error=f"state store: {exc}", error_kind="state",
-                              next_poll_in=feed.poll.min)
+            return PollReport(
+                feed.id, "error", error=f"state store: {exc}", error_kind="state", next_poll_in=feed.poll.min
+            )
         try:
             return await self._poll(feed, state)
         except Exception as exc:  # a bug must cost one poll of one feed, not the connector
@@ -116,7 +143,9 @@ class Connector:
         if not parsed.items and parsed.problems:
             return await self._failed(feed, state, "parse", "no items recovered: " + "; ".join(parsed.problems)[:300])
         if parsed.problems:
-            log.info("feed %s: recovered %d items despite: %s", feed.id, len(parsed.items), "; ".join(parsed.problems)[:300])
+            log.info(
+                "feed %s: recovered %d items despite: %s", feed.id, len(parsed.items), "; ".join(parsed.problems)[:300]
+            )
 
         by_id = items_by_id(feed.id, parsed)
         new_ids = await self.store.unseen(feed.id, list(by_id))
@@ -124,8 +153,7 @@ class Connector:
         # Feeds list newest first; publish oldest first so that stories unfold in order.
         new_ids.reverse()
         full_texts = await self._full_texts(feed, [by_id[aid] for aid in new_ids])
-        articles = [build_article(feed, parsed, by_id[aid], aid, seen_at, full_texts.get(aid))
-                    for aid in new_ids]
+        articles = [build_article(feed, parsed, by_id[aid], aid, seen_at, full_texts.get(aid)) for aid in new_ids]
         try:
             await asyncio.to_thread(self.publish, articles)
         except PublishError as exc:
@@ -136,8 +164,9 @@ class Connector:
         state.etag, state.last_modified = result.validators.etag, result.validators.last_modified
         state.body_hash = result.validators.body_hash
         state.items_total += len(articles)
-        return await self._succeeded(feed, state, "new_items" if articles else "no_new_items",
-                                     len(articles), len(parsed.items))
+        return await self._succeeded(
+            feed, state, "new_items" if articles else "no_new_items", len(articles), len(parsed.items)
+        )
 
     async def _full_texts(self, feed: FeedConfig, items: list[FeedItem]) -> dict[str, str]:
         if not feed.full_text or not items:
@@ -157,8 +186,9 @@ class Connector:
             return delay
         return jittered(delay, feed.poll)
 
-    async def _succeeded(self, feed: FeedConfig, state: FeedState, outcome: str, published: int,
-                         items: int) -> PollReport:
+    async def _succeeded(
+        self, feed: FeedConfig, state: FeedState, outcome: str, published: int, items: int
+    ) -> PollReport:
         now = self.clock()
         schedule = next_schedule(state.interval, PollOutcome(outcome), feed.poll, 0)  # type: ignore[arg-type]
         delay = self._delay(feed, schedule.delay, None)
@@ -170,16 +200,21 @@ class Connector:
         await self.store.save(feed.id, state)
         return PollReport(feed.id, outcome, published=published, items=items, next_poll_in=delay)
 
-    async def _failed(self, feed: FeedConfig, state: FeedState, kind: str, message: str,
-                      retry_after: float | None = None) -> PollReport:
+    async def _failed(
+        self, feed: FeedConfig, state: FeedState, kind: str, message: str, retry_after: float | None = None
+    ) -> PollReport:
         now = self.clock()
         FEED_ERRORS.labels(feed.id, kind).inc()
         outcome = "rate_limited" if kind == "rate_limited" else "error"
         state.consecutive_errors += 1
         state.errors_total += 1
         state.polls_total += 1
-        schedule = next_schedule(state.interval, PollOutcome(outcome, retry_after), feed.poll,  # type: ignore[arg-type]
-                                 state.consecutive_errors)
+        schedule = next_schedule(
+            state.interval,
+            PollOutcome(outcome, retry_after),
+            feed.poll,  # type: ignore[arg-type]
+            state.consecutive_errors,
+        )
         delay = self._delay(feed, schedule.delay, retry_after)
         state.interval, state.next_poll_at = schedule.interval, now + delay
         state.last_status = outcome
@@ -255,11 +290,12 @@ class Connector:
 # --- process edges: `marsad connect` and `marsad feeds check` ------------------------------
 
 
-async def run_connector(settings: Settings, feeds: Sequence[FeedConfig], *, once: bool,
-                        limits: FetchLimits | None = None) -> int:
+async def run_connector(
+    settings: Settings, feeds: Sequence[FeedConfig], *, once: bool, limits: FetchLimits | None = None
+) -> int:
     """Connect to Redis and Kafka (StackUnavailable within ~15 s when either is down),
     then poll once or until SIGTERM/SIGINT; flush and close. Returns the exit code."""
-    store = await RedisStateStore.connect(settings.redis_url, settings.redis_prefix, timeout_s=3.0)
+    store = await RedisStateStore.connect(settings, timeout_s=3.0)
     # kafka-python logs every refused bootstrap attempt; StackUnavailable says it in one line.
     kafka_log = logging.getLogger("kafka")
     kafka_log.setLevel(logging.CRITICAL)
@@ -298,8 +334,11 @@ def _summarize(reports: list[PollReport]) -> int:
     for report in failed:
         print(f"marsad connect: feed {report.feed}: {report.error_kind}: {report.error}", file=sys.stderr)
     unchanged = sum(1 for r in reports if r.outcome in ("not_modified", "no_new_items"))
-    print(f"polled {len(reports)} feeds: {published} new items published, {unchanged} without new items, "
-          f"{len(failed)} failed", file=sys.stderr)
+    print(
+        f"polled {len(reports)} feeds: {published} new items published, {unchanged} without new items, "
+        f"{len(failed)} failed",
+        file=sys.stderr,
+    )
     # Items that could not be published are lost to this run: that is a failure of the run.
     return 1 if any(r.error_kind in ("publish", "state") for r in failed) else 0
 
@@ -322,10 +361,16 @@ class FeedHealth:
 def health_from_state(feed_id: str, state: FeedState) -> FeedHealth:
     status = "failing" if state.consecutive_errors else "ok"
     return FeedHealth(
-        feed=feed_id, status=status, source="state", last_success_at=state.last_success_at,
-        consecutive_errors=state.consecutive_errors, errors_total=state.errors_total,
-        items_total=state.items_total, next_poll_at=state.next_poll_at or None,
-        last_error=state.last_error, last_error_kind=state.last_error_kind,
+        feed=feed_id,
+        status=status,
+        source="state",
+        last_success_at=state.last_success_at,
+        consecutive_errors=state.consecutive_errors,
+        errors_total=state.errors_total,
+        items_total=state.items_total,
+        next_poll_at=state.next_poll_at or None,
+        last_error=state.last_error,
+        last_error_kind=state.last_error_kind,
     )
 
 
@@ -333,29 +378,43 @@ async def live_health(feed: FeedConfig, fetcher: Fetcher) -> FeedHealth:
     """Fetch and parse ``feed`` now (nothing is published or stored)."""
     try:
         result = await fetcher.fetch(feed.url)
-        parsed = await asyncio.to_thread(parse_feed, result.body, base_url=result.url,
-                                         content_type=result.content_type)
+        parsed = await asyncio.to_thread(parse_feed, result.body, base_url=result.url, content_type=result.content_type)
     except FetchError as exc:
-        return FeedHealth(feed.id, "failing", "live", consecutive_errors=1, last_error=str(exc),
-                          last_error_kind=exc.kind)
+        return FeedHealth(
+            feed.id, "failing", "live", consecutive_errors=1, last_error=str(exc), last_error_kind=exc.kind
+        )
     except FeedParseError as exc:
-        return FeedHealth(feed.id, "failing", "live", consecutive_errors=1, last_error=str(exc),
-                          last_error_kind="parse")
+        return FeedHealth(
+            feed.id, "failing", "live", consecutive_errors=1, last_error=str(exc), last_error_kind="parse"
+        )
     if not parsed.items and parsed.problems:
-        return FeedHealth(feed.id, "failing", "live", consecutive_errors=1, last_error_kind="parse",
-                          last_error="no items recovered: " + "; ".join(parsed.problems)[:300])
-    return FeedHealth(feed.id, "ok", "live", last_success_at=time.time(), items_now=len(parsed.items),
-                      last_error="; ".join(parsed.problems)[:300] or None)
+        return FeedHealth(
+            feed.id,
+            "failing",
+            "live",
+            consecutive_errors=1,
+            last_error_kind="parse",
+            last_error="no items recovered: " + "; ".join(parsed.problems)[:300],
+        )
+    return FeedHealth(
+        feed.id,
+        "ok",
+        "live",
+        last_success_at=time.time(),
+        items_now=len(parsed.items),
+        last_error="; ".join(parsed.problems)[:300] or None,
+    )
 
 
-async def check_feeds(settings: Settings, feeds: Sequence[FeedConfig],
-                      limits: FetchLimits | None = None) -> tuple[list[FeedHealth], str | None]:
+async def check_feeds(
+    settings: Settings, feeds: Sequence[FeedConfig], limits: FetchLimits | None = None
+) -> tuple[list[FeedHealth], str | None]:
     """Health of every feed from its Redis state; feeds never polled (or all of them when
     Redis is unreachable) are fetched now. Returns (health, note about Redis or None)."""
     states: dict[str, FeedState] = {}
     note = None
     try:
-        store = await RedisStateStore.connect(settings.redis_url, settings.redis_prefix, timeout_s=3.0)
+        store = await RedisStateStore.connect(settings, timeout_s=3.0)
     except StackUnavailable as exc:
         note = f"{exc} — showing live fetches instead"
     else:

@@ -44,7 +44,7 @@ def clamp(value: float, bounds: PollBounds) -> float:
 def backoff(errors: int, bounds: PollBounds) -> float:
     """Delay after ``errors`` consecutive failures (errors ≥ 1)."""
     exponent = min(max(errors, 1), MAX_BACKOFF_EXPONENT)
-    return clamp(bounds.min * 2 ** exponent, bounds)
+    return clamp(bounds.min * 2**exponent, bounds)
 
 
 def next_schedule(

@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass, fields
 from typing import Protocol
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from connectors.fetch import Validators
-from marsad.errors import StackUnavailable
+from kernel.redis_client import connected_async_redis
+from kernel.settings import Settings
 
 SEEN_CAP = 20_000
 
@@ -88,20 +88,9 @@ class RedisStateStore:
         self.prefix = prefix
 
     @classmethod
-    async def connect(cls, url: str, prefix: str, timeout_s: float = 5.0) -> RedisStateStore:
+    async def connect(cls, settings: Settings, timeout_s: float = 5.0) -> RedisStateStore:
         """A store on a reachable Redis, or StackUnavailable within about ``timeout_s``."""
-        client = aioredis.Redis.from_url(
-            url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s, health_check_interval=30,
-        )
-        try:
-            await client.ping()
-        except (RedisError, OSError) as exc:
-            await client.aclose()
-            raise StackUnavailable(
-                f"Redis is not reachable at {url} ({type(exc).__name__}); start the local stack with "
-                "`marsad stack up`"
-            ) from None
-        return cls(client, prefix)
+        return cls(await connected_async_redis(settings, timeout_s=timeout_s), settings.redis_prefix)
 
     def _feed_key(self, feed_id: str) -> str:
         return f"{self.prefix}connector:feed:{feed_id}"
@@ -115,7 +104,7 @@ class RedisStateStore:
     async def load_many(self, feed_ids: list[str]) -> dict[str, FeedState]:
         states: dict[str, FeedState] = {}
         for start in range(0, len(feed_ids), 1000):
-            chunk = feed_ids[start:start + 1000]
+            chunk = feed_ids[start : start + 1000]
             async with self.client.pipeline(transaction=False) as pipe:
                 for feed_id in chunk:
                     pipe.hgetall(self._feed_key(feed_id))

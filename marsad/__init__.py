@@ -1,3 +1,6 @@
-"""Marsad: Arabic-first streaming news ingestion and alerting."""
+"""Marsad's applications: the ``marsad`` command, the operator console, the local stack
+and the demo. They sit on top of the stages and the kernel and may import anything."""
 
-__version__ = "0.1.0"
+from kernel import __version__
+
+__all__ = ["__version__"]

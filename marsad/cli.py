@@ -8,8 +8,8 @@ import typer
 
 from alerts.cli import dispatch, dlq_app, receiver, silence_app
 from connectors.cli import connect, feeds_app
+from kernel.errors import MarsadError
 from marsad.console.cli import api, tokens_app
-from marsad.errors import MarsadError
 from marsad.stack_cli import stack_app
 from streams.cli import dedupe_app, rules_app
 
@@ -50,6 +50,8 @@ def demo(
     from marsad.demo import demo_command
 
     demo_command(start_stack, timeout)
+
+
 app.command("dispatch")(dispatch)
 app.command("receiver")(receiver)
 

@@ -23,11 +23,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kernel.errors import MarsadError, StackUnavailable
+from kernel.kafka import (
+    admin_client,
+    ensure_topics,
+    read_to_end,
+    wait_for_group,
+    wait_for_kafka,
+)
+from kernel.messages import Article, RawArticle
+from kernel.redis_client import safe_url
+from kernel.settings import DEMO_DIR, Settings
 from marsad import stack
-from marsad.errors import MarsadError, StackUnavailable
-from marsad.kafka import admin_client, ensure_topics, read_to_end, wait_for_group, wait_for_kafka
-from marsad.messages import Article, RawArticle
-from marsad.settings import DEMO_DIR, Settings
 from marsad.demo_feeds import FeedServer, load_demo_feeds, write_feeds_yaml
 
 console = Console(highlight=False)
@@ -58,7 +65,10 @@ def _spawn(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.P
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab")
     return subprocess.Popen(
-        [sys.executable, "-m", "marsad", *args], env=env, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "marsad", *args],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
     )
 
@@ -86,7 +96,9 @@ def _print_alert(payload: dict, latency_ms: float | None) -> None:
     )
     for ev in payload.get("evidence", []):
         value = f" = {ev['value']:,}" if isinstance(ev.get("value"), (int, float)) else ""
-        console.print(f"    [dim]{escape(ev['leaf'])}[/dim] «{escape(ev['text'])}»{value} [dim]@{ev['start']}-{ev['end']}[/dim]")
+        console.print(
+            f"    [dim]{escape(ev['leaf'])}[/dim] «{escape(ev['text'])}»{value} [dim]@{ev['start']}-{ev['end']}[/dim]"
+        )
 
 
 def _raw_articles(s: Settings) -> list[RawArticle]:
@@ -94,7 +106,7 @@ def _raw_articles(s: Settings) -> list[RawArticle]:
 
 
 def _delete_topics(s: Settings) -> None:
-    from marsad.kafka import topic_specs
+    from kernel.kafka import topic_specs
 
     try:
         client = admin_client(s, timeout_s=5)
@@ -116,7 +128,9 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
     except StackUnavailable as exc:
         raise StackUnavailable(f"{exc}. Start it with `marsad stack up` (or run `make demo`).") from exc
     if not stack.redis_healthy(settings):
-        raise StackUnavailable(f"Redis is not reachable at {settings.redis_url}; start it with `marsad stack up`")
+        raise StackUnavailable(
+            f"Redis is not reachable at {safe_url(settings.redis_url)}; start it with `marsad stack up`"
+        )
 
     run_id = f"demo{time.strftime('%Y%m%d%H%M%S')}{uuid.uuid4().hex[:4]}"
     s = settings.model_copy(
@@ -148,10 +162,14 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
     feeds_yaml = write_feeds_yaml(feeds, server, run_dir / "feeds.yaml")
     logs = settings.home / "logs"
     worker = dispatcher = None
-    console.print(f"[bold]Marsad demo[/bold] run {run_id}: {sum(len(f.items) for f in feeds)} items in {len(feeds)} feeds")
+    console.print(
+        f"[bold]Marsad demo[/bold] run {run_id}: {sum(len(f.items) for f in feeds)} items in {len(feeds)} feeds"
+    )
     try:
         worker = _spawn(["worker"], env, logs / f"{run_id}-worker.log")
-        dispatcher = _spawn(["dispatch", "--channels", str(DEMO_DIR / "channels.yaml")], env, logs / f"{run_id}-dispatcher.log")
+        dispatcher = _spawn(
+            ["dispatch", "--channels", str(DEMO_DIR / "channels.yaml")], env, logs / f"{run_id}-dispatcher.log"
+        )
         # Poll the feeds only once both consumer groups own their partitions, so that the
         # latencies printed are the pipeline's, not the processes' start-up.
         for group in (f"{run_id}-worker", f"{run_id}-dispatcher"):
@@ -161,7 +179,10 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
                 return DemoOutcome(False, reason=f"{exc}; see the logs in {logs}")
         connector = subprocess.run(
             [sys.executable, "-m", "marsad", "connect", "--feeds", str(feeds_yaml), "--once"],
-            env=env, capture_output=True, text=True, timeout=120,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         if connector.returncode != 0:
             return DemoOutcome(False, reason=f"connector failed: {connector.stderr.strip()[-800:]}")
@@ -256,7 +277,7 @@ def print_summary(outcome: DemoOutcome) -> None:
 
 
 def demo_command(start_stack: bool, timeout_s: float) -> None:
-    from marsad.settings import get_settings
+    from kernel.settings import get_settings
 
     outcome = run_demo(get_settings(), start_stack=start_stack, timeout_s=timeout_s)
     print_summary(outcome)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 from ruamel.yaml import YAML
 
-from marsad.settings import DEMO_DIR
+from kernel.settings import DEMO_DIR
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -47,7 +47,10 @@ def load_demo_feeds(path: Path = DEMO_DIR / "articles.yaml") -> list[DemoFeed]:
     for f in data["feeds"]:
         items = [
             FeedItem(
-                guid=i["guid"], link=i["link"], title=i["title"], body=i["body"],
+                guid=i["guid"],
+                link=i["link"],
+                title=i["title"],
+                body=i["body"],
                 published=str(i["published"]) if i.get("published") else None,
                 expect=i.get("expect") or {},
             )
@@ -58,7 +61,7 @@ def load_demo_feeds(path: Path = DEMO_DIR / "articles.yaml") -> list[DemoFeed]:
 
 
 def _rfc822(iso: str) -> str:
-    return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(timezone.utc))
+    return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC))
 
 
 def render_rss(feed: DemoFeed) -> bytes:

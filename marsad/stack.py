@@ -20,11 +20,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import redis
-
-from marsad.errors import MarsadError, StackUnavailable
-from marsad.kafka import ensure_topics, wait_for_kafka
-from marsad.settings import REPO_ROOT, Settings
+from kernel.errors import MarsadError, StackUnavailable
+from kernel.kafka import ensure_topics, wait_for_kafka
+from kernel.redis_client import redis_answers
+from kernel.settings import REPO_ROOT, Settings
 
 KAFKA_POM = REPO_ROOT / "deploy" / "local" / "pom.xml"
 PROMETHEUS_TEMPLATE = REPO_ROOT / "deploy" / "prometheus" / "prometheus.local.yml"
@@ -103,7 +102,11 @@ def _spawn(cmd: list[str], log_path: Path, cwd: Path) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         return subprocess.Popen(
-            cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cmd,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,  # not killed with the terminal; `down` stops it
         )
 
@@ -121,9 +124,7 @@ def _wait_ready(s: Settings, name: str, proc: subprocess.Popen, ready, timeout_s
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise StackUnavailable(
-                f"{name} exited with code {proc.returncode}; see {_log_dir(s) / f'{name}.log'}"
-            )
+            raise StackUnavailable(f"{name} exited with code {proc.returncode}; see {_log_dir(s) / f'{name}.log'}")
         if ready():
             return f"started (pid {proc.pid})"
         time.sleep(interval)
@@ -151,9 +152,19 @@ def kafka_libs(s: Settings, quiet: bool = False) -> Path:
     tmp = libs.parent / "libs.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     proc = subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(KAFKA_POM), "dependency:copy-dependencies",
-         "-DincludeScope=runtime", f"-DoutputDirectory={tmp}"],
-        capture_output=True, text=True, timeout=900,
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(KAFKA_POM),
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={tmp}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if proc.returncode != 0:
         raise StackUnavailable(f"Maven could not fetch Kafka:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
@@ -221,9 +232,20 @@ def _format_storage(s: Settings, libs: Path, props: Path) -> None:
         return
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     proc = subprocess.run(
-        ["java", "-cp", f"{libs}/*", "kafka.tools.StorageTool", "format",
-         f"--cluster-id={cluster_id}", "-c", str(props), "--ignore-formatted"],
-        capture_output=True, text=True, timeout=120,
+        [
+            "java",
+            "-cp",
+            f"{libs}/*",
+            "kafka.tools.StorageTool",
+            "format",
+            f"--cluster-id={cluster_id}",
+            "-c",
+            str(props),
+            "--ignore-formatted",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if proc.returncode != 0:
         raise StackUnavailable(f"formatting Kafka storage failed: {proc.stdout}{proc.stderr}")
@@ -246,10 +268,19 @@ def start_kafka(s: Settings, quiet: bool = False, timeout_s: float = 90.0) -> st
     proc = _launch(
         s,
         "kafka",
-        ["java", f"-Xmx{s.kafka_heap}", f"-Xms{s.kafka_heap}", "-XX:+UseG1GC",
-         "-Djava.awt.headless=true", f"-Dlog4j2.configurationFile={kdir / 'log4j2.properties'}",
-         f"-Dkafka.logs.dir={_log_dir(s)}",
-         "-cp", f"{libs}/*", "kafka.Kafka", str(props)],
+        [
+            "java",
+            f"-Xmx{s.kafka_heap}",
+            f"-Xms{s.kafka_heap}",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={kdir / 'log4j2.properties'}",
+            f"-Dkafka.logs.dir={_log_dir(s)}",
+            "-cp",
+            f"{libs}/*",
+            "kafka.Kafka",
+            str(props),
+        ],
         kdir,
     )
     started = time.monotonic()
@@ -274,15 +305,8 @@ def _redis_server_binary() -> str:
     )
 
 
-def _redis_client(s: Settings, timeout: float = 2.0) -> redis.Redis:
-    return redis.Redis.from_url(s.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
-
-
 def redis_healthy(s: Settings) -> bool:
-    try:
-        return bool(_redis_client(s).ping())
-    except (redis.RedisError, OSError):
-        return False
+    return redis_answers(s, timeout_s=2.0)
 
 
 def start_redis(s: Settings, timeout_s: float = 20.0) -> str:
@@ -299,10 +323,27 @@ def start_redis(s: Settings, timeout_s: float = 20.0) -> str:
     proc = _launch(
         s,
         "redis",
-        [_redis_server_binary(), "--port", str(s.redis_port), "--bind", "127.0.0.1",
-         "--dir", str(rdir), "--appendonly", "yes", "--appendfsync", "everysec",
-         "--daemonize", "no", "--protected-mode", "yes", "--save", "",
-         "--maxmemory-policy", "noeviction"],
+        [
+            _redis_server_binary(),
+            "--port",
+            str(s.redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(rdir),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+            "--save",
+            "",
+            "--maxmemory-policy",
+            "noeviction",
+        ],
         rdir,
     )
     return _wait_ready(s, "redis", proc, lambda: redis_healthy(s), timeout_s, 0.1)
@@ -312,9 +353,7 @@ def start_redis(s: Settings, timeout_s: float = 20.0) -> str:
 
 
 def prometheus_binary() -> str | None:
-    return shutil.which("prometheus") or (
-        "/usr/bin/prometheus" if Path("/usr/bin/prometheus").exists() else None
-    )
+    return shutil.which("prometheus") or ("/usr/bin/prometheus" if Path("/usr/bin/prometheus").exists() else None)
 
 
 def _prometheus_healthy(s: Settings) -> bool:
@@ -339,8 +378,13 @@ def start_prometheus(s: Settings, timeout_s: float = 30.0) -> str:
     proc = _launch(
         s,
         "prometheus",
-        [binary, f"--config.file={config}", f"--storage.tsdb.path={pdir / 'data'}",
-         f"--web.listen-address=127.0.0.1:{s.prometheus_port}", "--web.enable-lifecycle"],
+        [
+            binary,
+            f"--config.file={config}",
+            f"--storage.tsdb.path={pdir / 'data'}",
+            f"--web.listen-address=127.0.0.1:{s.prometheus_port}",
+            "--web.enable-lifecycle",
+        ],
         pdir,
     )
     return _wait_ready(s, "prometheus", proc, lambda: _prometheus_healthy(s), timeout_s, 0.3)
@@ -472,7 +516,6 @@ def status(s: Settings) -> list[ComponentStatus]:
     pid = _our_pid(s, "prometheus")
     if pid is not None:
         out.append(
-            ComponentStatus("prometheus", True, _prometheus_healthy(s), pid,
-                            f"http://127.0.0.1:{s.prometheus_port}")
+            ComponentStatus("prometheus", True, _prometheus_healthy(s), pid, f"http://127.0.0.1:{s.prometheus_port}")
         )
     return out

@@ -6,8 +6,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kernel.settings import get_settings
 from marsad import stack
-from marsad.settings import get_settings
 
 stack_app = typer.Typer(help="The local Kafka + Redis (+ Prometheus) stack.", no_args_is_help=True)
 console = Console()
@@ -26,7 +26,7 @@ def stack_up(
 @stack_app.command("topics")
 def stack_topics() -> None:
     """Create the missing topics on the configured Kafka (docker-compose uses this)."""
-    from marsad.kafka import ensure_topics, wait_for_kafka
+    from kernel.kafka import ensure_topics, wait_for_kafka
 
     s = get_settings()
     wait_for_kafka(s, timeout_s=60)

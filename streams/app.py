@@ -19,12 +19,14 @@ import time
 import faust
 import orjson
 import redis
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
-from marsad import metrics
-from marsad.errors import MarsadError
-from marsad.messages import Article, RawArticle, RuleSetMessage
-from marsad.settings import Settings, get_settings
+from kernel import metrics
+from kernel.errors import MarsadError
+from kernel.kafka import async_consumer
+from kernel.messages import Article, RawArticle, RuleSetMessage
+from kernel.redis_client import redis_client
+from kernel.settings import Settings, get_settings
 from streams import pipeline
 from streams.dedupe import DedupeDecision, Deduplicator, RedisDedupeStore
 from streams.rules import CompiledRuleSet, load_ruleset, ruleset_from_message
@@ -66,17 +68,23 @@ def create_app(settings: Settings) -> faust.App:
         producer_linger=0.005,
         logging_config=None,
     )
-    raw_topic = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
-    articles_topic = app.topic(settings.topic_articles, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
-    alerts_topic = app.topic(settings.topic_alerts, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
+    raw_topic = app.topic(
+        settings.topic_raw, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw"
+    )
+    articles_topic = app.topic(
+        settings.topic_articles, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw"
+    )
+    alerts_topic = app.topic(
+        settings.topic_alerts, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw"
+    )
 
-    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    redis_conn = redis_client(settings, timeout_s=5.0)
     from streams.dedupe import DedupeConfig
 
     dedupe_config = DedupeConfig()
     deduplicator = ReplaySafeDeduplicator(
-        Deduplicator(RedisDedupeStore(redis_client, prefix=settings.redis_prefix), dedupe_config),
-        redis_client,
+        Deduplicator(RedisDedupeStore(redis_conn, prefix=settings.redis_prefix), dedupe_config),
+        redis_conn,
         settings.redis_prefix,
         ttl_s=int(dedupe_config.window_seconds),
     )
@@ -86,9 +94,11 @@ def create_app(settings: Settings) -> faust.App:
 
     # Label children bound once: `.labels()` per message showed up in profiles.
     normalize_seconds, dedupe_seconds, match_seconds = (
-        metrics.STAGE_DURATION.labels(stage) for stage in ("normalize", "dedupe", "match"))
+        metrics.STAGE_DURATION.labels(stage) for stage in ("normalize", "dedupe", "match")
+    )
     normalized, deduplicated, matched = (
-        metrics.STAGE_PROCESSED.labels(stage) for stage in ("normalize", "dedupe", "match"))
+        metrics.STAGE_PROCESSED.labels(stage) for stage in ("normalize", "dedupe", "match")
+    )
 
     @app.agent(raw_topic, concurrency=settings.worker_concurrency)
     async def process_articles(stream):
@@ -114,7 +124,13 @@ def create_app(settings: Settings) -> faust.App:
             deduplicated.inc()
             if decision.duplicate_of is not None:
                 metrics.DUPLICATES.labels("near" if decision.kind == "near" else "exact").inc()
-                log.info("duplicate %s of %s (%s, %.2f)", raw.id, decision.duplicate_of, decision.kind, decision.similarity or 1.0)
+                log.info(
+                    "duplicate %s of %s (%s, %.2f)",
+                    raw.id,
+                    decision.duplicate_of,
+                    decision.kind,
+                    decision.similarity or 1.0,
+                )
                 continue
             if decision.story_id == raw.id:
                 metrics.STORIES.inc()
@@ -141,7 +157,7 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.task
     async def serve_metrics() -> None:
-        from marsad.lag import start_lag_sampler
+        from kernel.lag import start_lag_sampler
 
         metrics.serve_metrics(settings.worker_metrics_port, "worker")
         start_lag_sampler(settings, [f"{settings.namespace}-worker", f"{settings.namespace}-dispatcher"])
@@ -193,10 +209,10 @@ def _publish_ruleset_metrics(ruleset: CompiledRuleSet) -> None:
 async def _follow_rules(settings: Settings, holder: pipeline.RuleSetHolder, from_offset: int) -> None:
     """Apply every rule set published to the compacted rules topic after ``from_offset``
     (what came before was read at start-up)."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
+    consumer = async_consumer(
+        settings,
+        "rules-follower",
         group_id=None,
-        enable_auto_commit=False,
         auto_offset_reset="earliest",
         fetch_max_bytes=32 * 1024 * 1024,
         max_partition_fetch_bytes=32 * 1024 * 1024,
@@ -234,7 +250,7 @@ def _apply_ruleset_message(value: bytes | None, holder: pipeline.RuleSetHolder) 
 def run_worker(settings: Settings | None = None) -> None:
     """Run the worker until SIGTERM/SIGINT."""
     settings = settings or get_settings()
-    from marsad.kafka import wait_for_kafka
+    from kernel.kafka import wait_for_kafka
 
     wait_for_kafka(settings, timeout_s=20)
     logging.basicConfig(level=settings.log_level, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")

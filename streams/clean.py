@@ -214,7 +214,7 @@ def clean_article(
             dateline_agencies.extend(dateline.agencies)
             if dateline.published is not None and meta_published is None:
                 meta_published = dateline.published.iso
-            line = line[dateline.end:].strip()
+            line = line[dateline.end :].strip()
             folded = fold(line)
         prose_agencies.extend(inline_credit_agencies(folded))
         kept.append(_Kept(position, line, folded))
@@ -226,20 +226,13 @@ def clean_article(
         title=clean_title,
         text=text,
         language=detect_language(f"{clean_title}\n{text}", language),
-        published=(
-            normalize_feed_date(published)
-            or markup_published
-            or meta_published
-            or _lead_date(kept)
-        ),
+        published=(normalize_feed_date(published) or markup_published or meta_published or _lead_date(kept)),
         agency=next(iter(credit_line_agencies or dateline_agencies or prose_agencies), None),
         removed=tuple(line for _, line in sorted(removed, key=lambda item: item[0])),
     )
 
 
-def _collapse_repeats(
-    kept: list[_Kept], title: str, removed: list[tuple[int, RemovedLine]]
-) -> list[_Kept]:
+def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
     """Drop body lines that repeat the title, and every later copy of a paragraph.
 
     A run of two or more consecutive copies is reported as "repeated-body" (a page whose

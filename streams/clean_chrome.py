@@ -21,7 +21,6 @@ from streams.clean_dates import FoundDate, find_dates
 from streams.textnorm import fold
 
 
-
 def _folded_words(words) -> frozenset[str]:
     """A vocabulary in folded spelling (so it may be written with أ, ى, ة …)."""
     return frozenset(fold(word) for word in words)
@@ -33,8 +32,7 @@ def _folded_words(words) -> frozenset[str]:
 # letters; dots in the text are treated as spaces ("د.ب.أ" = "د ب أ").
 _AGENCY_NAMES: dict[str, tuple[str, ...]] = {
     "dpa": ("د ب ا", "dpa", "الانباء الالمانيه", "وكاله الانباء الالمانيه"),
-    "afp": ("ا ف ب", "afp", "فرانس برس", "وكاله فرانس برس", "الصحافه الفرنسيه",
-            "وكاله الصحافه الفرنسيه"),
+    "afp": ("ا ف ب", "afp", "فرانس برس", "وكاله فرانس برس", "الصحافه الفرنسيه", "وكاله الصحافه الفرنسيه"),
     "reuters": ("رويترز", "رويتر", "reuters"),
     "sputnik": ("سبوتنيك", "سبوتنك", "sputnik"),
     "mena": ("ا ش ا", "mena", "وكاله انباء الشرق الاوسط"),
@@ -45,8 +43,7 @@ _AGENCY_NAMES: dict[str, tuple[str, ...]] = {
     "petra": ("بترا", "petra", "وكاله الانباء الاردنيه"),
     "kuna": ("كونا", "kuna", "وكاله الانباء الكويتيه"),
     "sana": ("سانا", "sana", "وكاله الانباء السوريه"),
-    "ap": ("ap", "a p", "اسوشيتد برس", "اسوشيتدبرس", "اسوشيتيد برس", "اسوشييتد برس",
-           "associated press", "ا ب"),
+    "ap": ("ap", "a p", "اسوشيتد برس", "اسوشيتدبرس", "اسوشيتيد برس", "اسوشييتد برس", "associated press", "ا ب"),
     "xinhua": ("شينخوا", "xinhua"),
     "tass": ("تاس", "tass"),
     "ria": ("ريا نوفوستي", "نوفوستي", "ria novosti", "ria"),
@@ -70,16 +67,12 @@ AGENCIES: dict[str, str] = {
 }
 # Words that may surround agency names in a credit without being one.
 _CREDIT_WORDS = _folded_words(
-    "وكالات ووكالات وكالة المصدر المصادر للأنباء مع و agencies agency source sources with and news"
-    .split()
+    "وكالات ووكالات وكالة المصدر المصادر للأنباء مع و agencies agency source sources with and news".split()
 )
 _CREDIT_SPLIT = re.compile(r"\s*(?:[/,;|+\-–—:]|\s(?:و|and|&)\s)\s*")
 _CREDIT_STRIP = re.compile(r"^[\s(\[{«\"'\-–—]+|[\s)\]}»\"'.\-–—]+$")
 _DOTS = re.compile(r"[.\s]+")
-_AGENCY_ALT = "|".join(
-    re.escape(name).replace(r"\ ", r"[.\s]+")
-    for name in sorted(AGENCIES, key=len, reverse=True)
-)
+_AGENCY_ALT = "|".join(re.escape(name).replace(r"\ ", r"[.\s]+") for name in sorted(AGENCIES, key=len, reverse=True))
 # An agency name inside a longer credit or dateline (word boundaries on both sides).
 _AGENCY_IN_TEXT = re.compile(rf"(?<![\w])و?(?P<name>{_AGENCY_ALT})(?![\w])")
 _PARENTHESIS = re.compile(r"\(([^()\n]{1,60})\)")
@@ -152,6 +145,7 @@ def inline_credit_agencies(folded: str) -> tuple[str, ...]:
 
 # ------------------------------------------------------------------------ line classes
 
+
 @dataclass(frozen=True, slots=True)
 class LineClass:
     """What a line is. ``reason`` None means prose to keep."""
@@ -165,15 +159,15 @@ class LineClass:
 
 PROSE = LineClass(None)
 
-_LEADING_MARKS = re.compile(
-    r"^[\s•·▪▫◦‣⁃●○■□►▶▸◆◇★☆✓✔»>|*\-–—~=\u2022\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+"
-)
+_LEADING_MARKS = re.compile(r"^[\s•·▪▫◦‣⁃●○■□►▶▸◆◇★☆✓✔»>|*\-–—~=\u2022\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+")
 _HAS_WORD = re.compile(r"\w")
 _EYE_ICONS = frozenset("👁👀")
 _COUNT = re.compile(r"^\d[\d,.]*\s*[km]?$")
 
-_VIEW_WORDS = (r"eye|views?|viewed|reads?|hits|visits|مشاهدات|مشاهده|المشاهدات|عدد المشاهدات|"
-               r"قراءات|قراءه|عدد القراءات|زيارات|زياره|شوهد|👁|👀")
+_VIEW_WORDS = (
+    r"eye|views?|viewed|reads?|hits|visits|مشاهدات|مشاهده|المشاهدات|عدد المشاهدات|"
+    r"قراءات|قراءه|عدد القراءات|زيارات|زياره|شوهد|👁|👀"
+)
 _VIEW_COUNTER = re.compile(
     rf"^(?:{_VIEW_WORDS})\s*:?\s*\d[\d,.]*\s*[km]?(?:\s*(?:views?|مشاهده|مشاهدات|قراءه|قراءات|مره|مرات))?$"
     r"|^\d[\d,.]*\s*[km]?\s*(?:views?|reads?|مشاهده|مشاهدات|قراءه|قراءات|زياره|زيارات)$"
@@ -241,9 +235,11 @@ _SUBSCRIBE = re.compile(
     r"تنبيهات|alerts)"
     r"|^(?:النشره\s+البريديه|القايمه\s+البريديه|newsletter|نشرتنا\s+البريديه)\s*:?$"
 )
-_SOCIAL = (r"فيسبوك|فيس\s*بوك|تويتر|انستغرام|انستجرام|انستقرام|يوتيوب|تلغرام|تيليجرام|تليجرام|"
-           r"واتساب|واتس\s*اب|تيك\s*توك|لينكد\s*ان|سناب\s*شات|اخبار\s+جوجل|google\s+news|facebook|"
-           r"twitter|instagram|youtube|telegram|whatsapp|tiktok|linkedin|snapchat")
+_SOCIAL = (
+    r"فيسبوك|فيس\s*بوك|تويتر|انستغرام|انستجرام|انستقرام|يوتيوب|تلغرام|تيليجرام|تليجرام|"
+    r"واتساب|واتس\s*اب|تيك\s*توك|لينكد\s*ان|سناب\s*شات|اخبار\s+جوجل|google\s+news|facebook|"
+    r"twitter|instagram|youtube|telegram|whatsapp|tiktok|linkedin|snapchat"
+)
 _FOLLOW = re.compile(
     rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
     rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
@@ -308,7 +304,7 @@ def _date_line(core: str) -> FoundDate | None:
         return None
     rest = core
     for found in reversed(dates):
-        rest = rest[: found.start] + " " + rest[found.end:]
+        rest = rest[: found.start] + " " + rest[found.end :]
     if any(word not in _DATE_LINE_WORDS for word in _WORD.findall(rest)):
         return None
     return dates[0]
@@ -319,7 +315,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     if folded is None:
         folded = fold(line)
     marks = _LEADING_MARKS.match(folded)
-    core = " ".join((folded[marks.end():] if marks else folded).split())
+    core = " ".join((folded[marks.end() :] if marks else folded).split())
     if not core or not _HAS_WORD.search(core):
         return LineClass("chrome:symbols")
     if marks and _EYE_ICONS.intersection(marks.group()) and _COUNT.match(core):

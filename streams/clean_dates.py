@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from streams.textnorm import fold
@@ -43,13 +43,9 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     11: ("نوفمبر", "تشرين الثاني", "تشرين ثاني", "نونبر", "november", "nov"),
     12: ("ديسمبر", "كانون الاول", "كانون اول", "دجنبر", "december", "dec"),
 }
-MONTHS: dict[str, int] = {
-    name: number for number, names in _MONTH_NAMES.items() for name in names
-}
+MONTHS: dict[str, int] = {name: number for number, names in _MONTH_NAMES.items() for name in names}
 
-_MONTH_ALT = "|".join(
-    re.escape(name).replace(r"\ ", r"\s+") for name in sorted(MONTHS, key=len, reverse=True)
-)
+_MONTH_ALT = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(MONTHS, key=len, reverse=True))
 # A month expression: one name, optionally followed by its name in the other system
 # ("كانون الأول/ديسمبر", "ديسمبر (كانون الأول)").
 _MONTH = (
@@ -63,8 +59,7 @@ _DAY_FIRST = re.compile(
     + r"(?:\s*,?\s*(?:عام\s+|سنه\s+)?(?P<year>\d{4})(?!\d))?"
 )
 _MONTH_FIRST = re.compile(
-    r"(?<!\w)" + _MONTH.format(g="month")
-    + r"\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d)\s*,?\s*(?P<year>\d{4})(?!\d)"
+    r"(?<!\w)" + _MONTH.format(g="month") + r"\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d)\s*,?\s*(?P<year>\d{4})(?!\d)"
 )
 _ISO = re.compile(
     r"(?<![\d\w])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
@@ -72,9 +67,7 @@ _ISO = re.compile(
     r"(?P<tz>z|[+-]\d{2}:?\d{2})?)?(?![\d])"
 )
 _YMD = re.compile(r"(?<![\d\w/.])(?P<year>\d{4})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})(?![\d/.]\d)")
-_DMY = re.compile(
-    r"(?<![\d\w/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)"
-)
+_DMY = re.compile(r"(?<![\d\w/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)")
 
 _TIME = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?![\d:])"
@@ -129,7 +122,7 @@ def _time_from(match: re.Match[str]) -> tuple[time, bool] | None:
         return None
     tz: timezone | None = None
     if match["utc"]:
-        tz = _offset(match["utcoff"]) or timezone.utc
+        tz = _offset(match["utcoff"]) or UTC
     elif match["off"]:
         tz = _offset(match["off"])
     return time(hour, minute, second, tzinfo=tz), tz is not None
@@ -218,9 +211,8 @@ def find_dates(folded: str) -> list[FoundDate]:
             continue
         iso_match = _ISO.match(folded, start)
         if iso_match is not None and iso_match.end() == end and iso_match["h"]:
-            tz = timezone.utc if iso_match["tz"] == "z" else _offset(iso_match["tz"])
-            clock = time(int(iso_match["h"]), int(iso_match["m"]),
-                         int(iso_match["s"] or 0), tzinfo=tz)
+            tz = UTC if iso_match["tz"] == "z" else _offset(iso_match["tz"])
+            clock = time(int(iso_match["h"]), int(iso_match["m"]), int(iso_match["s"] or 0), tzinfo=tz)
             results.append(FoundDate(_iso(day, clock), start, end, True))
             last_end = end
             continue

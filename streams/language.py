@@ -16,9 +16,7 @@ DOMINANT_SHARE = 0.6
 
 # Runs of letters, not single letters: findall then returns about one item per word,
 # which is several times faster than one item per letter.
-_ARABIC_LETTERS = re.compile(
-    r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF]+"
-)
+_ARABIC_LETTERS = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF]+")
 _LATIN_LETTERS = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 _CYRILLIC_LETTERS = re.compile(r"[\u0400-\u04FF]+")
 _HEBREW_LETTERS = re.compile(r"[\u05D0-\u05EA]+")
@@ -36,14 +34,17 @@ _ARABIC_SIGNS = re.compile(r"[\u064A\u0649\u0629]")
 _OTHER_SCRIPT_SHARE = 0.03
 
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to in is that for on with was said by from it as are has have "
-                    "were will this at be an not which who their its".split()),
-    "fr": frozenset("le la les des et est une du que dans pour pas sur au aux qui ont avec "
-                    "il elle sont ce cette été par".split()),
-    "es": frozenset("el los las del y es una que en por para con se su sus al fue como "
-                    "pero este esta han".split()),
-    "de": frozenset("der die das und ist nicht ein eine den dem zu mit von sich auf für "
-                    "des im wird wurde sind auch".split()),
+    "en": frozenset(
+        "the and of to in is that for on with was said by from it as are has have "
+        "were will this at be an not which who their its".split()
+    ),
+    "fr": frozenset(
+        "le la les des et est une du que dans pour pas sur au aux qui ont avec il elle sont ce cette été par".split()
+    ),
+    "es": frozenset("el los las del y es una que en por para con se su sus al fue como pero este esta han".split()),
+    "de": frozenset(
+        "der die das und ist nicht ein eine den dem zu mit von sich auf für des im wird wurde sind auch".split()
+    ),
 }
 _LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
 
@@ -60,7 +61,7 @@ def normalize_hint(hint: str | None) -> str | None:
 
 
 def detect_language(text: str, hint: str | None = None) -> str | None:
-    """"ar", "en", "fa", "ur", "fr", "es", "de", "ru", "he" … or None when unknown."""
+    """ "ar", "en", "fa", "ur", "fr", "es", "de", "ru", "he" … or None when unknown."""
     sample = text[:SAMPLE_CHARS]
     hinted = normalize_hint(hint)
     arabic = _count(_ARABIC_LETTERS, sample)

@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from marsad.messages import (
+from kernel.messages import (
     AlertArticle,
     AlertEvent,
     Article,
@@ -38,8 +38,13 @@ def dedupe(raw: RawArticle, clean: CleanArticle, deduplicator: Deduplicator) -> 
     """The normalized article and the duplicate decision (``duplicate_of`` set for copies)."""
     decision = deduplicator.process(
         DedupeInput(
-            id=raw.id, feed=raw.feed, url=raw.url, title=clean.title, text=clean.text,
-            published=clean.published, seen_at=raw.first_seen_at,
+            id=raw.id,
+            feed=raw.feed,
+            url=raw.url,
+            title=clean.title,
+            text=clean.text,
+            published=clean.published,
+            seen_at=raw.first_seen_at,
         )
     )
     article = Article(
@@ -65,9 +70,7 @@ def dedupe(raw: RawArticle, clean: CleanArticle, deduplicator: Deduplicator) -> 
 
 def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
     """Alert events for every rule the article fires."""
-    matches = ruleset.match(
-        document_text(article.title, article.text), language=article.language, feed=article.feed
-    )
+    matches = ruleset.match(document_text(article.title, article.text), language=article.language, feed=article.feed)
     now = time.time()
     return [
         AlertEvent(
@@ -76,8 +79,12 @@ def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
             notify=list(m.rule.notify),
             escalate_at_sources=list(m.rule.escalate_at_sources),
             article=AlertArticle(
-                id=article.id, url=article.url, title=article.title, feed=article.feed,
-                published=article.published, language=article.language,
+                id=article.id,
+                url=article.url,
+                title=article.title,
+                feed=article.feed,
+                published=article.published,
+                language=article.language,
             ),
             story=article.story,
             evidence=list(m.evidence),

@@ -30,25 +30,62 @@ _DROP = set(
     + ["\u0670", "\u0640"]  # superscript alef, tatweel
     + [chr(c) for c in range(0x06D6, 0x06DD)]  # Quranic annotation marks
     + [chr(c) for c in range(0x06DF, 0x06E5)]
-    + ["\u06E7", "\u06E8", "\u06EA", "\u06EB", "\u06EC", "\u06ED"]
-    + ["\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u061C", "\uFEFF"]
+    + ["\u06e7", "\u06e8", "\u06ea", "\u06eb", "\u06ec", "\u06ed"]
+    + ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"]
     + [chr(c) for c in range(0x202A, 0x202F)]  # bidi embeddings
     + [chr(c) for c in range(0x2066, 0x206A)]  # bidi isolates
-    + ["\u00AD"]  # soft hyphen
+    + ["\u00ad"]  # soft hyphen
 )
 
 _MAP: dict[str, str] = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ؤ": "و", "ئ": "ي", "ى": "ي",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ى": "ي",
     "ة": "ه",
-    "ی": "ي", "ې": "ي", "ے": "ي", "ۓ": "ي", "ێ": "ي",
-    "ک": "ك", "گ": "ك", "ڪ": "ك",
-    "ۀ": "ه", "ہ": "ه", "ە": "ه", "ھ": "ه",
+    "ی": "ي",
+    "ې": "ي",
+    "ے": "ي",
+    "ۓ": "ي",
+    "ێ": "ي",
+    "ک": "ك",
+    "گ": "ك",
+    "ڪ": "ك",
+    "ۀ": "ه",
+    "ہ": "ه",
+    "ە": "ه",
+    "ھ": "ه",
     # punctuation
-    "،": ",", "؛": ";", "؟": "?", "۔": ".", "٪": "%", "٫": ".", "٬": ",", "٭": "*",
-    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
+    "،": ",",
+    "؛": ";",
+    "؟": "?",
+    "۔": ".",
+    "٪": "%",
+    "٫": ".",
+    "٬": ",",
+    "٭": "*",
+    "«": '"',
+    "»": '"',
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "″": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
+    "–": "-",
+    "—": "-",
+    "‐": "-",
+    "‑": "-",
+    "−": "-",
     "…": "...",
 }
 for _i in range(10):
@@ -57,7 +94,7 @@ for _i in range(10):
 
 
 def _is_presentation_form(ch: str) -> bool:
-    return "\uFB50" <= ch <= "\uFDFF" or "\uFE70" <= ch <= "\uFEFC"
+    return "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufefc"
 
 
 @lru_cache(maxsize=4096)
@@ -79,7 +116,7 @@ def _fold_char(ch: str) -> str:
     cat = unicodedata.category(ch)
     if cat == "Mn":  # any other combining mark
         return ""
-    if ch.isalpha() and not ("\u0600" <= ch <= "\u06FF"):
+    if ch.isalpha() and not ("\u0600" <= ch <= "\u06ff"):
         # Latin with accents etc.: case-fold, keep the letter. Case folding can produce
         # a combining mark (İ → i + U+0307), which is folded in turn so fold() is idempotent.
         folded = ch.casefold()
@@ -221,11 +258,7 @@ class NormalizedText:
         return f"NormalizedText(text={self.text!r})"
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, NormalizedText)
-            and self.original == other.original
-            and self.text == other.text
-        )
+        return isinstance(other, NormalizedText) and self.original == other.original and self.text == other.text
 
     def __hash__(self) -> int:
         return hash((self.original, self.text))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kernel.settings import Settings
 from marsad import stack as local_stack
 from marsad.stack import free_port, isolated_settings
-from marsad.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "seeds"
@@ -38,12 +38,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 def fresh_namespace(settings: Settings, **overrides) -> Settings:
     """A copy of ``settings`` with a namespace of its own (and its topics created)."""
-    from marsad.kafka import ensure_topics
+    from kernel.kafka import ensure_topics
 
     ports = {
         name: free_port()
-        for name in ("connector_metrics_port", "worker_metrics_port", "dispatcher_metrics_port",
-                     "worker_web_port", "api_port")
+        for name in (
+            "connector_metrics_port",
+            "worker_metrics_port",
+            "dispatcher_metrics_port",
+            "worker_web_port",
+            "api_port",
+        )
     }
     copy = settings.model_copy(update={"namespace": f"t{uuid.uuid4().hex[:8]}", **ports, **overrides})
     ensure_topics(copy)

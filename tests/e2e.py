@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alerts.receiver import WebhookReceiver
-
-from marsad.kafka import read_to_end
+from kernel.kafka import read_to_end
+from kernel.settings import DEMO_DIR, Settings
 from marsad.demo_feeds import DemoFeed, FeedItem, FeedServer, write_feeds_yaml
-from marsad.settings import DEMO_DIR, Settings
 
 from .conftest import child_env, fresh_namespace, seed_files
 
@@ -32,9 +31,7 @@ def seed_feed(feed_id: str = "seeds") -> DemoFeed:
         text = path.read_text(encoding="utf-8")
         lines = [line for line in text.splitlines() if line.strip()]
         body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
-        items.append(
-            FeedItem(guid=path.stem, link=f"https://seeds.example/{path.stem}", title=lines[0], body=body)
-        )
+        items.append(FeedItem(guid=path.stem, link=f"https://seeds.example/{path.stem}", title=lines[0], body=body))
     return DemoFeed(feed_id, "Seeds", "ar", "rss", items)
 
 
@@ -48,14 +45,20 @@ class Pipeline:
     def start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "ab")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "marsad", *args], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "marsad", *args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.procs[name] = proc
         return proc
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "marsad", *args], env=self.env, capture_output=True, text=True,
+            [sys.executable, "-m", "marsad", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
 
@@ -122,8 +125,13 @@ def read_topic(settings: Settings, topic: str) -> list[bytes]:
     return read_to_end(settings, topic)
 
 
-def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str, interval: float = 0.2,
-               explain: Callable[[], str] | None = None) -> None:
+def wait_until(
+    predicate: Callable[[], bool],
+    timeout_s: float,
+    what: str,
+    interval: float = 0.2,
+    explain: Callable[[], str] | None = None,
+) -> None:
     """Poll ``predicate``; on timeout fail with ``what`` and, if given, ``explain()`` (the
     state a rare failure needs to be understood after the processes are gone)."""
     deadline = time.monotonic() + timeout_s

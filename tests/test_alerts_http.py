@@ -29,8 +29,18 @@ def payload() -> dict:
 
 
 def webhook(url: str, secret: str = "s3cret", policy: TargetPolicy = LOOPBACK, timeout: float = 2.0) -> ChannelSender:
-    return ChannelSender(Channel(id="hook", type="webhook", url=Secret(url), secret=Secret(secret),
-                                 timeout_s=timeout, rate_per_second=100, policy=policy, retry=RetryPolicy()))
+    return ChannelSender(
+        Channel(
+            id="hook",
+            type="webhook",
+            url=Secret(url),
+            secret=Secret(secret),
+            timeout_s=timeout,
+            rate_per_second=100,
+            policy=policy,
+            retry=RetryPolicy(),
+        )
+    )
 
 
 def test_signed_delivery_is_verified_and_recorded() -> None:
@@ -132,8 +142,9 @@ def fake_slack():
 
 
 def test_slack_sender_block_kit_rate_limit_and_retry_after(fake_slack) -> None:
-    sender = ChannelSender(Channel(id="slack", type="slack", url=Secret(fake_slack), rate_per_second=4,
-                                   concurrency=1, policy=LOOPBACK))
+    sender = ChannelSender(
+        Channel(id="slack", type="slack", url=Secret(fake_slack), rate_per_second=4, concurrency=1, policy=LOOPBACK)
+    )
     p = payload()
     limited = sender.send(p, p["alert_id"])
     assert (limited.ok, limited.status, limited.retryable, limited.retry_after_s) == (False, 429, True, 7.0)
@@ -168,7 +179,10 @@ def test_receiver_command_prints_verified_deliveries(tmp_path) -> None:
     env = {**os.environ, "RECV_SECRET": "cli-secret"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "marsad", "receiver", "--port", str(port), "--secret-env", "RECV_SECRET"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         sender, p = webhook(f"http://127.0.0.1:{port}/alerts", secret="cli-secret"), payload()
@@ -193,7 +207,12 @@ def test_receiver_command_needs_its_secret() -> None:
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "NO_SUCH_SECRET_VAR"}
-    result = subprocess.run([sys.executable, "-m", "marsad", "receiver", "--secret-env", "NO_SUCH_SECRET_VAR"],
-                            env=env, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "marsad", "receiver", "--secret-env", "NO_SUCH_SECRET_VAR"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == "marsad: error: environment variable NO_SUCH_SECRET_VAR (--secret-env) is not set"

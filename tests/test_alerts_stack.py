@@ -15,9 +15,9 @@ from kafka import KafkaProducer
 
 from alerts.receiver import WebhookReceiver
 from alerts.tasks import DeadLetter
-from marsad.messages import AlertEvent
-from marsad.metrics import sample_value
-from marsad.settings import Settings
+from kernel.messages import AlertEvent
+from kernel.metrics import sample_value
+from kernel.settings import Settings
 
 from .conftest import fresh_namespace
 from .e2e import Pipeline, read_topic, wait_until
@@ -28,8 +28,9 @@ pytestmark = pytest.mark.stack
 FAST_RETRY = "{max_attempts: %d, max_age: 10m, initial: 100ms, max: 500ms}"
 
 
-def channels_file(tmp: Path, channels: list[tuple[str, WebhookReceiver, str]], attempts: int = 30,
-                  rate: float = 200) -> Path:
+def channels_file(
+    tmp: Path, channels: list[tuple[str, WebhookReceiver, str]], attempts: int = 30, rate: float = 200
+) -> Path:
     """channels.yaml with one webhook per (id, receiver, secret env var), all default."""
     lines = ["channels:"]
     for cid, receiver, secret_env in channels:
@@ -65,7 +66,11 @@ def distinct_alerts(n: int, rule: str = "troops", at: float | None = None) -> li
 
 
 def metric(settings: Settings, name: str, labels: str) -> float:
-    text = urllib.request.urlopen(f"http://127.0.0.1:{settings.dispatcher_metrics_port}/metrics", timeout=5).read().decode()
+    text = (
+        urllib.request.urlopen(f"http://127.0.0.1:{settings.dispatcher_metrics_port}/metrics", timeout=5)
+        .read()
+        .decode()
+    )
     return sample_value(text, f"{name}{{{labels}}}") or 0.0
 
 
@@ -149,9 +154,9 @@ def test_failing_channel_dead_letters_while_other_delivers_then_replay(ns: Setti
 
             wait_until(lambda: len(dead_letters()) == 6, 60, "6 dead letters of the bad channel")
             letters = dead_letters()
-            assert {l.task.channel for l in letters} == {"bad"}
-            assert all(l.task.attempt == 3 and "HTTP 503" in l.reason for l in letters)
-            assert {l.task.alert_id for l in letters} == {d["alert_id"] for d in good.deliveries}
+            assert {letter.task.channel for letter in letters} == {"bad"}
+            assert all(letter.task.attempt == 3 and "HTTP 503" in letter.reason for letter in letters)
+            assert {letter.task.alert_id for letter in letters} == {d["alert_id"] for d in good.deliveries}
             assert bad.failed == 18 and bad.deliveries == []
 
             listed = pipe.run("dlq", "list", "--json")
@@ -165,8 +170,7 @@ def test_failing_channel_dead_letters_while_other_delivers_then_replay(ns: Setti
             bad.set_down(False)
             replay = pipe.run("dlq", "replay", "--channel", "bad", "--since", "1h")
             assert replay.returncode == 0, replay.stderr
-            assert replay.stdout.strip() == (
-                "requeued 6; already delivered 0; already replayed 0; not replayable 0")
+            assert replay.stdout.strip() == ("requeued 6; already delivered 0; already replayed 0; not replayable 0")
             wait_until(lambda: len(bad.deliveries) == 6, 30, "the replayed alerts at the repaired channel")
             again = pipe.run("dlq", "replay")
             assert again.stdout.strip() == "requeued 0; already delivered 0; already replayed 6; not replayable 0"
@@ -189,13 +193,31 @@ def test_throttle_escalation_and_silences(ns: Settings, tmp_path: Path) -> None:
     t = time.time()
 
     def story_event(article: str, sources: int, at: float) -> AlertEvent:
-        return event(rule="grouped", story="kremlin", article=article, feed=f"feed-{article}", at=at,
-                     throttle=3600, sources=sources, escalate=[3])
+        return event(
+            rule="grouped",
+            story="kremlin",
+            article=article,
+            feed=f"feed-{article}",
+            at=at,
+            throttle=3600,
+            sources=sources,
+            escalate=[3],
+        )
 
     try:
         with Pipeline(ns, tmp_path, HOOK_SECRET=secret) as pipe:
-            added = pipe.run("silence", "add", "--rule", "quiet-*", "--match", "feed=sahil-*", "--for", "1h",
-                             "--reason", "known drill")
+            added = pipe.run(
+                "silence",
+                "add",
+                "--rule",
+                "quiet-*",
+                "--match",
+                "feed=sahil-*",
+                "--for",
+                "1h",
+                "--reason",
+                "known drill",
+            )
             assert added.returncode == 0, added.stderr
             silence_id = added.stdout.strip()
             assert len(silence_id) == 8
@@ -203,12 +225,17 @@ def test_throttle_escalation_and_silences(ns: Settings, tmp_path: Path) -> None:
             assert silence_id in listed.stdout and "known drill" in listed.stdout and "feed=sahil-*" in listed.stdout
 
             pipe.start("dispatcher", "dispatch", "--channels", str(path))
-            produce(ns, [
-                story_event("a1", 1, t), story_event("a2", 2, t + 1), story_event("a3", 3, t + 2),
-                story_event("a4", 4, t + 3),
-                event(rule="quiet-rule", story="q1", article="q1", feed="sahil-news", at=t),
-                event(rule="quiet-rule", story="q2", article="q2", feed="levant-daily", at=t),
-            ])
+            produce(
+                ns,
+                [
+                    story_event("a1", 1, t),
+                    story_event("a2", 2, t + 1),
+                    story_event("a3", 3, t + 2),
+                    story_event("a4", 4, t + 3),
+                    event(rule="quiet-rule", story="q1", article="q1", feed="sahil-news", at=t),
+                    event(rule="quiet-rule", story="q2", article="q2", feed="levant-daily", at=t),
+                ],
+            )
             wait_until(lambda: len(receiver.deliveries) == 3, 30, "first alert, escalation, unsilenced feed")
             time.sleep(2)
             assert len(receiver.deliveries) == 3

@@ -13,30 +13,46 @@ from kafka.structs import TopicPartition
 from alerts import signing
 from alerts.channels import RetryPolicy, Secret, expand_env, parse_channels
 from alerts.dispatcher import OffsetTracker
-from alerts.durations import iso_utc, parse_duration, parse_since
 from alerts.grouping import decide, make_alert_id
 from alerts.payload import build_payload, encode, schema_errors
 from alerts.senders import RateLimiter
 from alerts.silences import Silence, first_silence, parse_matchers
 from alerts.slack import PDI, RLI, RLM, build_message, clean, isolate
 from alerts.ssrf import TargetPolicy, UnsafeTarget, address_class, check_url
-from marsad.errors import ConfigError
-from marsad.messages import AlertArticle, AlertEvent, Evidence, RuleRef, StoryRef
+from kernel.durations import iso_utc, parse_duration, parse_since
+from kernel.errors import ConfigError
+from kernel.messages import AlertArticle, AlertEvent, Evidence, RuleRef, StoryRef
 
 T0 = 1_790_000_000.0
 
 
 def event(
-    *, rule="troops", story="s1", article="a1", feed="sahil-news", at=T0, throttle=3600.0,
-    sources=1, escalate=(), notify=(), severity="high", title="الكرملين يحشد أكثر من 120 ألف جندي",
+    *,
+    rule="troops",
+    story="s1",
+    article="a1",
+    feed="sahil-news",
+    at=T0,
+    throttle=3600.0,
+    sources=1,
+    escalate=(),
+    notify=(),
+    severity="high",
+    title="الكرملين يحشد أكثر من 120 ألف جندي",
 ) -> AlertEvent:
     return AlertEvent(
         rule=RuleRef(id=rule, title="Troop build-up", severity=severity),
         throttle_seconds=throttle,
         notify=list(notify),
         escalate_at_sources=list(escalate),
-        article=AlertArticle(id=article, url=f"https://news.example/{article}", title=title, feed=feed,
-                             published="2026-11-20T08:10:00Z", language="ar"),
+        article=AlertArticle(
+            id=article,
+            url=f"https://news.example/{article}",
+            title=title,
+            feed=feed,
+            published="2026-11-20T08:10:00Z",
+            language="ar",
+        ),
         story=StoryRef(id=story, sources=sources),
         evidence=[
             Evidence(leaf="quantity", text="أكثر من 120 ألف جندي", start=17, end=37, value=120000, unit="troops"),
@@ -49,8 +65,11 @@ def event(
 
 # --- durations --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,seconds", [("5s", 5), ("500ms", 0.5), ("2h", 7200), ("1h30m", 5400),
-                                          (" 3 d ", 259200), ("1w", 604800), (7, 7), ("2.5", 2.5)])
+
+@pytest.mark.parametrize(
+    "text,seconds",
+    [("5s", 5), ("500ms", 0.5), ("2h", 7200), ("1h30m", 5400), (" 3 d ", 259200), ("1w", 604800), (7, 7), ("2.5", 2.5)],
+)
 def test_parse_duration(text, seconds) -> None:
     assert parse_duration(text) == seconds
 
@@ -74,6 +93,7 @@ def test_iso_utc() -> None:
 
 
 # --- signing ----------------------------------------------------------------------------
+
 
 def test_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
     import hashlib
@@ -111,13 +131,24 @@ def test_signature_accepts_any_of_several_v1_values() -> None:
 
 # --- grouping ---------------------------------------------------------------------------
 
+
 def test_alert_id_is_stable_and_distinguishes_window_and_step() -> None:
     a = make_alert_id("troops", "s1", "a1", T0, 0)
     assert a == make_alert_id("troops", "s1", "a1", T0 + 0.0001, 0)  # millisecond resolution
     assert len(a) == 32 and int(a, 16) >= 0
-    assert len({a, make_alert_id("troops", "s1", "a1", T0, 1), make_alert_id("troops", "s2", "a1", T0, 0),
-                make_alert_id("other", "s1", "a1", T0, 0), make_alert_id("troops", "s1", "a1", T0 + 1, 0),
-                make_alert_id("troops", "s1", "a2", T0, 0)}) == 6
+    assert (
+        len(
+            {
+                a,
+                make_alert_id("troops", "s1", "a1", T0, 1),
+                make_alert_id("troops", "s2", "a1", T0, 0),
+                make_alert_id("other", "s1", "a1", T0, 0),
+                make_alert_id("troops", "s1", "a1", T0 + 1, 0),
+                make_alert_id("troops", "s1", "a2", T0, 0),
+            }
+        )
+        == 6
+    )
 
 
 def test_first_match_sends_later_ones_fold_into_the_group() -> None:
@@ -129,7 +160,12 @@ def test_first_match_sends_later_ones_fold_into_the_group() -> None:
     assert second.alert_id == first.alert_id
     g = second.group
     assert (g.count, g.feeds, g.sources, g.latest_article["id"], g.first_article_id) == (
-        2, ("levant-daily", "sahil-news"), 2, "a2", "a1")
+        2,
+        ("levant-daily", "sahil-news"),
+        2,
+        "a2",
+        "a1",
+    )
     third = decide(g, event(article="a3", feed="sahil-news", at=T0 + 120))
     assert third.action == "throttle" and third.group.count == 3 and third.group.feeds == g.feeds
 
@@ -190,6 +226,7 @@ def test_group_state_round_trips() -> None:
 
 # --- payload ----------------------------------------------------------------------------
 
+
 def test_payload_v1_shape_and_schema() -> None:
     ev = event(sources=2)
     d = decide(None, ev)
@@ -201,11 +238,22 @@ def test_payload_v1_shape_and_schema() -> None:
     assert payload["fired_at"] == "2026-11-20T08:00:00.000Z"
     assert payload["article"]["id"] == "a1" and payload["article"]["language"] == "ar"
     # null optional evidence keys are dropped
-    assert payload["evidence"][0] == {"leaf": "quantity", "text": "أكثر من 120 ألف جندي", "start": 17,
-                                      "end": 37, "value": 120000, "unit": "troops"}
+    assert payload["evidence"][0] == {
+        "leaf": "quantity",
+        "text": "أكثر من 120 ألف جندي",
+        "start": 17,
+        "end": 37,
+        "value": 120000,
+        "unit": "troops",
+    }
     assert payload["evidence"][1] == {"leaf": "terms", "text": "الكرملين", "start": 0, "end": 8}
-    assert payload["group"] == {"count": 1, "sources": 2, "feeds": ["sahil-news"], "escalation_step": 0,
-                                "first_article_id": "a1"}
+    assert payload["group"] == {
+        "count": 1,
+        "sources": 2,
+        "feeds": ["sahil-news"],
+        "escalation_step": 0,
+        "first_article_id": "a1",
+    }
     assert encode(payload).decode("utf-8").count("الكرملين") >= 2  # UTF-8, not \u escapes
 
 
@@ -223,9 +271,16 @@ def test_schema_catches_a_broken_payload() -> None:
 
 # --- silences ---------------------------------------------------------------------------
 
+
 def test_silence_matching() -> None:
-    s = Silence(id="x", rule="troop*", starts_at=T0, ends_at=T0 + 3600, reason="drill",
-                matchers={"feed": "sahil-*", "language": "ar"})
+    s = Silence(
+        id="x",
+        rule="troop*",
+        starts_at=T0,
+        ends_at=T0 + 3600,
+        reason="drill",
+        matchers={"feed": "sahil-*", "language": "ar"},
+    )
     assert s.matches(event(), T0 + 1)
     assert not s.matches(event(), T0 + 3600)  # ended
     assert not s.matches(event(), T0 - 1)  # not started
@@ -293,8 +348,7 @@ def test_slack_message_structure_and_content() -> None:
     header, main, evidence, actions, context = message["blocks"]
     assert header["text"]["text"] == ":red_circle: HIGH · Troop build-up"
     # Arabic title: RLM starts the line, the title inside the link is isolated.
-    assert main["text"]["text"] == (
-        f"{RLM}*<https://news.example/a1|{RLI}الكرملين يحشد أكثر من 120 ألف جندي{PDI}>*")
+    assert main["text"]["text"] == (f"{RLM}*<https://news.example/a1|{RLI}الكرملين يحشد أكثر من 120 ألف جندي{PDI}>*")
     fields = [f["text"] for f in main["fields"]]
     assert "*Severity*\nhigh" in fields and "*Story sources*\n1" in fields and "*Rule*\n`troops`" in fields
     assert "*Source*\nsahil-news" in fields
@@ -314,10 +368,12 @@ def test_slack_english_title_is_not_marked_rtl_and_mrkdwn_is_escaped() -> None:
 
 def test_slack_respects_limits_with_huge_input() -> None:
     ev = event(title="ع" * 5000)
-    ev = ev.model_copy(update={
-        "rule": RuleRef(id="troops", title="T" * 400, severity="critical"),
-        "evidence": [Evidence(leaf="terms", text="غزو " * 100, start=i, end=i + 3) for i in range(200)],
-    })
+    ev = ev.model_copy(
+        update={
+            "rule": RuleRef(id="troops", title="T" * 400, severity="critical"),
+            "evidence": [Evidence(leaf="terms", text="غزو " * 100, start=i, end=i + 3) for i in range(200)],
+        }
+    )
     message = build_message(build_payload(ev, decide(None, ev), T0))
     assert_block_kit(message)
     evidence = message["blocks"][2]["text"]["text"]
@@ -341,12 +397,25 @@ def test_slack_escalation_header() -> None:
 
 # --- SSRF -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("address,kind", [
-    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"), ("192.168.0.5", "private"),
-    ("172.16.9.9", "private"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
-    ("100.64.0.1", "private"), ("0.0.0.0", "reserved"), ("::ffff:127.0.0.1", "loopback"),
-    ("fc00::1", "private"), ("93.184.216.34", None), ("2606:4700::1111", None),
-])
+
+@pytest.mark.parametrize(
+    "address,kind",
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.5", "private"),
+        ("172.16.9.9", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("100.64.0.1", "private"),
+        ("0.0.0.0", "reserved"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("fc00::1", "private"),
+        ("93.184.216.34", None),
+        ("2606:4700::1111", None),
+    ],
+)
 def test_address_class(address, kind) -> None:
     assert address_class(ipaddress.ip_address(address)) == kind
 
@@ -426,28 +495,53 @@ def test_secret_file(tmp_path: Path) -> None:
     assert cs.channels["h"].secret.reveal() == "from-file"
 
 
-@pytest.mark.parametrize("text,message,line", [
-    ("channels:\n  - {id: h, type: webhook, url: 'http://127.0.0.1/x', secret_env: S}\n",
-     "target refused: address 127.0.0.1 is loopback", 2),
-    ("channels:\n  - id: h\n    type: webhook\n    url: https://h.example/x\n",
-     "needs secret_env or secret_file", 2),
-    ("channels:\n  - id: h\n    type: sms\n    url: https://h.example/x\n", "type must be webhook or slack", 3),
-    ("channels:\n  - id: H!\n    type: slack\n    url: https://h.example/x\n", "must match", 2),
-    ("channels:\n  - id: h\n    type: slack\n    url: https://h.example/x\n    timout: 5s\n", "unknown key 'timout'", 5),
-    ("channels:\n  - id: h\n    type: slack\n    url: https://h.example/x\n    timeout: soon\n", "timeout:", 5),
-    ("channels:\n  - id: h\n    type: slack\n    url: http://h.example:${NOPE}/x\n", "NOPE is not set", 4),
-    ("channels:\n  - id: h\n    type: slack\n    url_env: MISSING\n", "MISSING (url_env) is not set", 4),
-    ("channels:\n  - id: h\n    type: webhook\n    url: https://h.example/x\n    secret_env: NOSECRET\n",
-     "NOSECRET (secret_env) is not set", 5),
-    ("channels:\n  - {id: h, type: slack, url: 'https://h.example/x'}\n  - {id: h, type: slack, url: 'https://h.example/y'}\n",
-     "duplicate channel id 'h'", 3),
-    ("channels:\n  - {id: h, type: slack, url: 'https://h.example/x', retry: {max_attempts: 0}}\n",
-     "max_attempts: must be at least 1", 2),
-    ("channels:\n  - {id: h, type: slack, url: 'https://h.example/x', allow_networks: [intranet]}\n",
-     "allow_networks", 2),
-    ("channels: [\n", "invalid YAML", None),
-    ("feeds: []\n", "expected a mapping with a `channels:` list", 1),
-])
+@pytest.mark.parametrize(
+    "text,message,line",
+    [
+        (
+            "channels:\n  - {id: h, type: webhook, url: 'http://127.0.0.1/x', secret_env: S}\n",
+            "target refused: address 127.0.0.1 is loopback",
+            2,
+        ),
+        (
+            "channels:\n  - id: h\n    type: webhook\n    url: https://h.example/x\n",
+            "needs secret_env or secret_file",
+            2,
+        ),
+        ("channels:\n  - id: h\n    type: sms\n    url: https://h.example/x\n", "type must be webhook or slack", 3),
+        ("channels:\n  - id: H!\n    type: slack\n    url: https://h.example/x\n", "must match", 2),
+        (
+            "channels:\n  - id: h\n    type: slack\n    url: https://h.example/x\n    timout: 5s\n",
+            "unknown key 'timout'",
+            5,
+        ),
+        ("channels:\n  - id: h\n    type: slack\n    url: https://h.example/x\n    timeout: soon\n", "timeout:", 5),
+        ("channels:\n  - id: h\n    type: slack\n    url: http://h.example:${NOPE}/x\n", "NOPE is not set", 4),
+        ("channels:\n  - id: h\n    type: slack\n    url_env: MISSING\n", "MISSING (url_env) is not set", 4),
+        (
+            "channels:\n  - id: h\n    type: webhook\n    url: https://h.example/x\n    secret_env: NOSECRET\n",
+            "NOSECRET (secret_env) is not set",
+            5,
+        ),
+        (
+            "channels:\n  - {id: h, type: slack, url: 'https://h.example/x'}\n  - {id: h, type: slack, url: 'https://h.example/y'}\n",
+            "duplicate channel id 'h'",
+            3,
+        ),
+        (
+            "channels:\n  - {id: h, type: slack, url: 'https://h.example/x', retry: {max_attempts: 0}}\n",
+            "max_attempts: must be at least 1",
+            2,
+        ),
+        (
+            "channels:\n  - {id: h, type: slack, url: 'https://h.example/x', allow_networks: [intranet]}\n",
+            "allow_networks",
+            2,
+        ),
+        ("channels: [\n", "invalid YAML", None),
+        ("feeds: []\n", "expected a mapping with a `channels:` list", 1),
+    ],
+)
 def test_channels_errors_name_file_line_and_reason(text, message, line, tmp_path: Path) -> None:
     env = {"S": "x"}
     with pytest.raises(ConfigError) as info:
@@ -461,9 +555,11 @@ def test_channels_errors_name_file_line_and_reason(text, message, line, tmp_path
 
 def test_demo_channels_file_loads() -> None:
     from alerts.channels import load_channels
-    from marsad.settings import DEMO_DIR
+    from kernel.settings import DEMO_DIR
 
-    cs = load_channels(DEMO_DIR / "channels.yaml", env={"MARSAD_WEBHOOK_SECRET": "s", "MARSAD_DEMO_RECEIVER_PORT": "18111"})
+    cs = load_channels(
+        DEMO_DIR / "channels.yaml", env={"MARSAD_WEBHOOK_SECRET": "s", "MARSAD_DEMO_RECEIVER_PORT": "18111"}
+    )
     (channel,) = cs.channels.values()
     assert channel.type == "webhook" and channel.default
     assert channel.url.reveal() == "http://127.0.0.1:18111/alerts"
@@ -475,6 +571,7 @@ def test_expand_env() -> None:
 
 
 # --- retry policy, rate limiter, offsets ------------------------------------------------
+
 
 def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
     policy = RetryPolicy(initial_s=1, max_backoff_s=8, multiplier=2)

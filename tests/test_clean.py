@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from marsad.messages import document_text
+from kernel.messages import document_text
 from streams.clean import CleanArticle, RemovedLine, clean_article, html_to_text
 
 ARABIC_PAGE = """وزير المالية يعلن خطة لخفض العجز
@@ -36,8 +36,7 @@ def _reasons(article: CleanArticle) -> list[str]:
 
 
 def test_arabic_page_is_cleaned_line_by_line() -> None:
-    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز", content=ARABIC_PAGE,
-                            content_type="text/plain")
+    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز", content=ARABIC_PAGE, content_type="text/plain")
     assert article.text.split("\n") == [
         "عمّان - أعلن وزير المالية اليوم خطة من خمس نقاط لخفض عجز الموازنة خلال ثلاث سنوات.",
         "شارك الرئيس في اجتماع الحكومة الذي أقر الخطة بعد نقاش طويل.",
@@ -72,13 +71,15 @@ def test_date_in_a_read_also_line_is_never_the_published_date() -> None:
 
 
 def test_bare_read_also_label_takes_its_headlines_but_not_the_next_paragraph() -> None:
-    content = "\n".join([
-        "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة.",
-        "اقرأ أيضاً",
-        "ارتفاع أسعار الذهب",
-        "المنتخب يتأهل إلى النهائي",
-        "وأوضح الوزير أن الخطة ستعرض على البرلمان.",
-    ])
+    content = "\n".join(
+        [
+            "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة.",
+            "اقرأ أيضاً",
+            "ارتفاع أسعار الذهب",
+            "المنتخب يتأهل إلى النهائي",
+            "وأوضح الوزير أن الخطة ستعرض على البرلمان.",
+        ]
+    )
     article = clean_article(title="", content=content, content_type="text/plain")
     assert article.text.split("\n") == [
         "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة.",
@@ -89,17 +90,20 @@ def test_bare_read_also_label_takes_its_headlines_but_not_the_next_paragraph() -
 
 def test_feed_date_wins_then_markup_then_meta_line_then_lead() -> None:
     meta = "• 3 أيار 2022\nأعلن الوزير خطة جديدة."
-    assert clean_article(title="", content=meta, content_type="text/plain",
-                         published="2022-05-04T08:00:00Z").published == "2022-05-04T08:00:00+00:00"
+    assert (
+        clean_article(title="", content=meta, content_type="text/plain", published="2022-05-04T08:00:00Z").published
+        == "2022-05-04T08:00:00+00:00"
+    )
     assert clean_article(title="", content=meta, content_type="text/plain").published == "2022-05-03"
-    html = ('<html><head><meta property="article:published_time" content="2022-05-02T07:00:00+03:00">'
-            "</head><body><p>• 3 أيار 2022</p><p>أعلن الوزير خطة جديدة.</p></body></html>")
+    html = (
+        '<html><head><meta property="article:published_time" content="2022-05-02T07:00:00+03:00">'
+        "</head><body><p>• 3 أيار 2022</p><p>أعلن الوزير خطة جديدة.</p></body></html>"
+    )
     assert clean_article(title="", content=html).published == "2022-05-02T07:00:00+03:00"
     lead = "القاهرة في 5 أيار 2022 - أعلن الوزير خطة جديدة.\nوقال إن الخطة تبدأ في 1 حزيران 2022."
     assert clean_article(title="", content=lead, content_type="text/plain").published == "2022-05-05"
     # an unreadable feed value does not hide the date in the text
-    assert clean_article(title="", content=meta, content_type="text/plain",
-                         published="soon").published == "2022-05-03"
+    assert clean_article(title="", content=meta, content_type="text/plain", published="soon").published == "2022-05-03"
 
 
 def test_credit_line_beats_dateline_and_prose_credits() -> None:
@@ -114,11 +118,13 @@ def test_credit_line_beats_dateline_and_prose_credits() -> None:
 
 
 def test_repeated_paragraphs_compare_folded_text() -> None:
-    content = "\n".join([
-        "أكد الأمين العام لحلف الأطلسى أن الاجتماع سيعقد الأسبوع المقبل.",
-        "وقال مسؤول إن الاجتماع مهم.",
-        "أكد الأمين العام لحلف الأطلسي أن الاجتماع سيعقد الأسبوع المقبل",  # ى/ي, no final stop
-    ])
+    content = "\n".join(
+        [
+            "أكد الأمين العام لحلف الأطلسى أن الاجتماع سيعقد الأسبوع المقبل.",
+            "وقال مسؤول إن الاجتماع مهم.",
+            "أكد الأمين العام لحلف الأطلسي أن الاجتماع سيعقد الأسبوع المقبل",  # ى/ي, no final stop
+        ]
+    )
     article = clean_article(title="", content=content, content_type="text/plain")
     assert article.text.split("\n") == content.split("\n")[:2]
     assert _reasons(article) == ["repeated-line"]
@@ -132,8 +138,7 @@ def test_short_repeated_lines_stay() -> None:
 
 def test_title_repeated_with_other_punctuation_is_removed() -> None:
     content = "«وزير المالية يعلن خطة لخفض العجز»\nأعلن الوزير خطة جديدة."
-    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز", content=content,
-                            content_type="text/plain")
+    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز", content=content, content_type="text/plain")
     assert article.text == "أعلن الوزير خطة جديدة."
     assert document_text(article.title, article.text).count("يعلن خطة") == 1
 
@@ -168,15 +173,16 @@ def test_english_html_article() -> None:
     assert article.language == "en"
     assert article.agency == "reuters"
     assert article.published == "2021-12-07T22:30:00+00:00"
-    assert _reasons(article) == ["repeated-title", "chrome:date", "chrome:share", "read-also",
-                                 "chrome:comment-counter"]
+    assert _reasons(article) == ["repeated-title", "chrome:date", "chrome:share", "read-also", "chrome:comment-counter"]
 
 
 def test_html_to_text_keeps_blocks_and_breaks_drops_code() -> None:
-    html = ("<div><p>الفقرة  الأولى\n  تستمر هنا</p><p>الثانية<br/>سطر ثانٍ</p>"
-            "<script>alert('x')</script><style>.a{}</style><ul><li>بند 1</li><li>بند 2</li></ul>"
-            "<table><tr><td>أ</td><td>ب</td></tr></table><!-- تعليق مخفي -->"
-            "<p hidden>مخفي</p><p>نص &amp; رموز&nbsp;هنا</p><pre>سطر\n  مسافة</pre></div>")
+    html = (
+        "<div><p>الفقرة  الأولى\n  تستمر هنا</p><p>الثانية<br/>سطر ثانٍ</p>"
+        "<script>alert('x')</script><style>.a{}</style><ul><li>بند 1</li><li>بند 2</li></ul>"
+        "<table><tr><td>أ</td><td>ب</td></tr></table><!-- تعليق مخفي -->"
+        "<p hidden>مخفي</p><p>نص &amp; رموز&nbsp;هنا</p><pre>سطر\n  مسافة</pre></div>"
+    )
     assert html_to_text(html).split("\n") == [
         "الفقرة الأولى تستمر هنا",
         "الثانية",
@@ -214,8 +220,7 @@ def test_html_title_is_flattened() -> None:
 
 def test_empty_article() -> None:
     article = clean_article(title="", content="", content_type="text/plain", language="ar")
-    assert article == CleanArticle(title="", text="", language="ar", published=None, agency=None,
-                                   removed=())
+    assert article == CleanArticle(title="", text="", language="ar", published=None, agency=None, removed=())
 
 
 def test_outer_whitespace_trimmed_and_blank_lines_collapsed() -> None:
@@ -232,20 +237,40 @@ def test_clean_article_is_immutable() -> None:
 
 def test_title_with_outlet_suffix_matches_its_body_repeat() -> None:
     content = "وزير المالية يعلن خطة لخفض العجز\nأعلن الوزير خطة جديدة."
-    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز - صحيفة المساء",
-                            content=content, content_type="text/plain")
+    article = clean_article(
+        title="وزير المالية يعلن خطة لخفض العجز - صحيفة المساء", content=content, content_type="text/plain"
+    )
     assert article.text == "أعلن الوزير خطة جديدة."
     # a short part ("صحيفة المساء") alone is not taken for the title
-    article = clean_article(title="وزير المالية يعلن خطة لخفض العجز - صحيفة المساء",
-                            content="صحيفة المساء\nأعلن الوزير خطة جديدة.", content_type="text/plain")
+    article = clean_article(
+        title="وزير المالية يعلن خطة لخفض العجز - صحيفة المساء",
+        content="صحيفة المساء\nأعلن الوزير خطة جديدة.",
+        content_type="text/plain",
+    )
     assert article.text == "صحيفة المساء\nأعلن الوزير خطة جديدة."
 
 
 _LINE_PIECES = [
-    "شارك", "eye 463", "(د ب أ)", "اقرأ أيضاً", "اقرأ أيضاً: خبر", "• clock 7 ديسمبر 2021, 9:21:37 ص",
-    "(تستمر)", "© 2021", "أعلن الوزير خطة جديدة.", "وقال إن الخطة تبدأ في 1 حزيران 2022.",
-    "( سبوتنيك - 07 ديسمبر 2021ء) قال المتحدث إن الوفد وصل.", "Slide 01", "<p>", "&amp;",
-    "The minister said on Monday.", "١٢ تعليقات", "", "   ", "\u00a0", "ی ۔ ک",
+    "شارك",
+    "eye 463",
+    "(د ب أ)",
+    "اقرأ أيضاً",
+    "اقرأ أيضاً: خبر",
+    "• clock 7 ديسمبر 2021, 9:21:37 ص",
+    "(تستمر)",
+    "© 2021",
+    "أعلن الوزير خطة جديدة.",
+    "وقال إن الخطة تبدأ في 1 حزيران 2022.",
+    "( سبوتنيك - 07 ديسمبر 2021ء) قال المتحدث إن الوفد وصل.",
+    "Slide 01",
+    "<p>",
+    "&amp;",
+    "The minister said on Monday.",
+    "١٢ تعليقات",
+    "",
+    "   ",
+    "\u00a0",
+    "ی ۔ ک",
 ]
 
 
@@ -261,8 +286,9 @@ def test_any_mix_of_lines_cleans_without_error_and_keeps_wording() -> None:
     )
     def check(lines: list[str], content_type: str, published: str | None) -> None:
         content = "\n".join(lines)
-        article = clean_article(title=lines[0] if lines else "", content=content,
-                                content_type=content_type, published=published)
+        article = clean_article(
+            title=lines[0] if lines else "", content=content, content_type=content_type, published=published
+        )
         assert "\n\n" not in article.text
         assert article.text == article.text.strip()
         if content_type == "text/plain":

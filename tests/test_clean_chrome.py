@@ -218,9 +218,7 @@ def test_credit_line_agencies(credit: str, agencies: tuple[str, ...]) -> None:
     assert kind.agencies == agencies
 
 
-@pytest.mark.parametrize(
-    "text", ["الأناضول تشهد أمطاراً", "رويترز قالت ذلك", "بترا مدينة أثرية", "قنا السويس"]
-)
+@pytest.mark.parametrize("text", ["الأناضول تشهد أمطاراً", "رويترز قالت ذلك", "بترا مدينة أثرية", "قنا السويس"])
 def test_prose_naming_an_agency_is_not_a_credit(text: str) -> None:
     assert credit_agencies(fold(text)) is None
 
@@ -245,13 +243,13 @@ def test_leading_dateline_parenthesis() -> None:
     line = "( نيوز نتورك ۔ / سبوتنيك - 03 مارس 2022ء) قال المتحدث إن الوفد وصل."
     dateline = leading_dateline(line)
     assert dateline is not None
-    assert line[dateline.end:] == "قال المتحدث إن الوفد وصل."
+    assert line[dateline.end :] == "قال المتحدث إن الوفد وصل."
     assert dateline.agencies == ("sputnik",)
     assert dateline.published is not None and dateline.published.iso == "2022-03-03"
 
     dateline = leading_dateline("(رويترز) - أعلنت الشركة أرباحها.")
     assert dateline is not None and dateline.agencies == ("reuters",)
-    assert "(رويترز) - أعلنت الشركة أرباحها."[dateline.end:] == "أعلنت الشركة أرباحها."
+    assert "(رويترز) - أعلنت الشركة أرباحها."[dateline.end :] == "أعلنت الشركة أرباحها."
 
     assert leading_dateline("(الناتو) هو حلف عسكري تأسس عام 1949.") is None
     assert leading_dateline("(د ب أ)") is None  # a whole credit line is not a dateline

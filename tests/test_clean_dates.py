@@ -124,7 +124,7 @@ def test_spans_cover_date_and_time_in_folded_text() -> None:
     folded = fold("نشر في 7 ديسمبر 2021، 9:21 ص ثم عُدّل في 8 ديسمبر 2021")
     dates = find_dates(folded)
     assert [d.iso for d in dates] == ["2021-12-07T09:21:00", "2021-12-08"]
-    assert folded[dates[0].start:dates[0].end] == "7 ديسمبر 2021, 9:21 ص"
+    assert folded[dates[0].start : dates[0].end] == "7 ديسمبر 2021, 9:21 ص"
     assert dates[0].has_time and not dates[1].has_time
 
 

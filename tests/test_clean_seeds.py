@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from marsad.messages import document_text
+from kernel.messages import document_text
 from streams.clean import CleanArticle, clean_article
 from streams.textnorm import fold
 
@@ -90,8 +90,7 @@ def test_001_quotes_and_final_alef_maqsura_kept_in_original() -> None:
 def test_002_chrome_gone_time_and_credit_become_metadata() -> None:
     raw, article = _clean("002")
     lines = article.text.split("\n")
-    for chrome in ("profile", "clock", "eye 463", "تم نسخ عنوان المقال", "Slide 01",
-                   "التعليقات (0)", "(د ب أ)"):
+    for chrome in ("profile", "clock", "eye 463", "تم نسخ عنوان المقال", "Slide 01", "التعليقات (0)", "(د ب أ)"):
         assert chrome in raw
         assert chrome not in article.text
     assert lines[0].startswith("موسكو: يعتزم الرئيس الروسي فلاديمير بوتين")
@@ -100,8 +99,14 @@ def test_002_chrome_gone_time_and_credit_become_metadata() -> None:
     assert article.published == "2021-12-07T09:21:37"
     assert article.agency == "dpa"
     assert _reasons(article) == [
-        "repeated-title", "chrome:icon-label", "chrome:date", "chrome:view-counter",
-        "chrome:copied", "chrome:slide", "agency-credit", "chrome:comment-counter",
+        "repeated-title",
+        "chrome:icon-label",
+        "chrome:date",
+        "chrome:view-counter",
+        "chrome:copied",
+        "chrome:slide",
+        "agency-credit",
+        "chrome:comment-counter",
     ]
 
 

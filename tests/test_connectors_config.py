@@ -9,10 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from connectors.config import FeedConfig, PollBounds, feeds_to_yaml, parse_feeds_yaml, parse_interval
+from connectors.config import (
+    FeedConfig,
+    PollBounds,
+    feeds_to_yaml,
+    parse_feeds_yaml,
+    parse_interval,
+)
 from connectors.opml import import_opml, parse_opml
 from connectors.scheduler import PollOutcome, backoff, jittered, next_schedule
-from marsad.errors import ConfigError
+from kernel.errors import ConfigError
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 
@@ -31,8 +37,14 @@ feeds:
 
 def test_feeds_yaml_is_read_with_defaults_and_local_paths(tmp_path: Path) -> None:
     first, local = parse_feeds_yaml(GOOD, base_dir=tmp_path)
-    assert first == FeedConfig(id="example-ar", url="https://example.org/rss.xml", language="ar",
-                               poll=PollBounds(min=30, max=900), full_text=True, tags=("world", "russia"))
+    assert first == FeedConfig(
+        id="example-ar",
+        url="https://example.org/rss.xml",
+        language="ar",
+        poll=PollBounds(min=30, max=900),
+        full_text=True,
+        tags=("world", "russia"),
+    )
     assert local.url == str(tmp_path / "feeds" / "local.xml")
     assert local.poll == PollBounds(min=60, max=1800) and not local.full_text and local.language is None
     again = parse_feeds_yaml(feeds_to_yaml([first, local]), base_dir=tmp_path)
@@ -70,11 +82,14 @@ def test_parse_interval() -> None:
 def test_connect_with_a_bad_feeds_file_prints_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "feeds.yaml"
     bad.write_text("feeds:\n  - id: x\n    url: https://x/\n    poll: {min: 1h, max: 1m}\n")
-    run = subprocess.run([sys.executable, "-m", "marsad", "connect", "--feeds", str(bad), "--once"],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "marsad", "connect", "--feeds", str(bad), "--once"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 2
-    assert run.stderr == (f"marsad: error: {bad}:4: feeds[0].poll: poll.min (3600s) is greater than "
-                          "poll.max (60s)\n")
+    assert run.stderr == (f"marsad: error: {bad}:4: feeds[0].poll: poll.min (3600s) is greater than poll.max (60s)\n")
     assert "Traceback" not in run.stderr
 
 
@@ -103,9 +118,21 @@ def test_opml_errors_and_the_import_command(tmp_path: Path) -> None:
     assert str(exc.value).startswith("x.opml:3: not well-formed XML")
     out = tmp_path / "feeds.yaml"
     out.write_text("feeds:\n  - id: mine\n    url: local.xml\n")
-    run = subprocess.run([sys.executable, "-m", "marsad", "feeds", "import",
-                          str(FEEDS / "opml-subscriptions.opml"), "--output", str(out)],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "marsad",
+            "feeds",
+            "import",
+            str(FEEDS / "opml-subscriptions.opml"),
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     feeds = parse_feeds_yaml(out.read_text(), resolve_paths=False)
     assert [f.id for f in feeds] == ["mine", "bbc-world", "aljazeera-example-rss-all-xml", "tass", "bbc-world-2"]

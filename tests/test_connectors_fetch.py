@@ -13,7 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from connectors.fetch import Fetcher, FetchError, FetchLimits, Validators, body_hash, parse_retry_after
+from connectors.fetch import (
+    Fetcher,
+    FetchLimits,
+    Validators,
+    body_hash,
+    parse_retry_after,
+)
+from kernel.errors import FetchError
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 

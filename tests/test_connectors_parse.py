@@ -11,10 +11,17 @@ import orjson
 import pytest
 
 from connectors.parse import (
-    FeedParseError, content_text, decode_body, guess_legacy_encoding, harden_xml, html_to_text,
-    items_by_id, parse_feed, sanitize_html,
+    FeedParseError,
+    content_text,
+    decode_body,
+    guess_legacy_encoding,
+    harden_xml,
+    html_to_text,
+    items_by_id,
+    parse_feed,
+    sanitize_html,
 )
-from marsad.messages import article_id
+from kernel.messages import article_id
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 ARABIC_TITLES = ["الكرملين يعلن عن مناورات جديدة", "وزير الخارجية يلتقي نظيره الفرنسي"]
@@ -109,8 +116,10 @@ def test_external_entities_are_never_resolved() -> None:
 
 
 def test_harden_xml_keeps_only_character_entities() -> None:
-    text = ('<?xml version="1.0" encoding="windows-1256"?>\n'
-            '<!DOCTYPE rss [<!ENTITY a "x&b;"><!ENTITY c "&#169;">]>\n<rss>&c;&a;&nbsp;&amp;</rss>')
+    text = (
+        '<?xml version="1.0" encoding="windows-1256"?>\n'
+        '<!DOCTYPE rss [<!ENTITY a "x&b;"><!ENTITY c "&#169;">]>\n<rss>&c;&a;&nbsp;&amp;</rss>'
+    )
     hardened, problems = harden_xml(text)
     assert hardened == '<?xml version="1.0" encoding="utf-8"?>\n\n<rss>&#169;&amp;a;&#160;&amp;</rss>'
     assert problems == ["dropped 1 unsafe entity declaration(s)"]
@@ -134,8 +143,10 @@ def test_item_html_is_sanitized() -> None:
 
 
 def test_sanitize_and_text_helpers() -> None:
-    dirty = ('<p onclick="x()">One<script>bad()</script></p><style>p{}</style>'
-             '<a href=" javascript:alert(1)">two</a><img src="a.png" onerror="x()"><br>three &amp; four')
+    dirty = (
+        '<p onclick="x()">One<script>bad()</script></p><style>p{}</style>'
+        '<a href=" javascript:alert(1)">two</a><img src="a.png" onerror="x()"><br>three &amp; four'
+    )
     clean = sanitize_html(dirty)
     assert clean == '<p>One</p><a>two</a><img src="a.png"><br>three &amp; four'
     assert html_to_text(dirty) == "One\ntwo\nthree & four"
@@ -178,8 +189,10 @@ def test_every_corpus_file_parses_or_fails_cleanly_in_bounded_time() -> None:
 
 
 def test_items_by_id_dedupes_repeated_items() -> None:
-    body = (b"<rss version='2.0'><channel><item><guid>a</guid><title>1</title></item>"
-            b"<item><guid>a</guid><title>2</title></item><item><link>http://x/b</link></item></channel></rss>")
+    body = (
+        b"<rss version='2.0'><channel><item><guid>a</guid><title>1</title></item>"
+        b"<item><guid>a</guid><title>2</title></item><item><link>http://x/b</link></item></channel></rss>"
+    )
     ids = items_by_id("f", parse_feed(body))
     assert list(ids) == [article_id("f", "a"), article_id("f", "http://x/b")]
     assert ids[article_id("f", "a")].title == "1"
@@ -197,8 +210,11 @@ def test_feeds_parse_prints_one_json_line_per_article() -> None:
     assert run.returncode == 0, run.stderr
     rows = [orjson.loads(line) for line in run.stdout.splitlines()]
     assert rows[0] == {
-        "id": article_id("akhbar", "akhbar-1"), "url": "https://akhbar.example/a/1",
-        "title": ARABIC_TITLES[0], "published": "2026-11-21T05:30:00Z", "language": "ar",
+        "id": article_id("akhbar", "akhbar-1"),
+        "url": "https://akhbar.example/a/1",
+        "title": ARABIC_TITLES[0],
+        "published": "2026-11-21T05:30:00Z",
+        "language": "ar",
         "text": "قال المتحدث باسم الكرملين إن القوات الروسية ستجري مناورات في الشمال.",
     }
     assert len(rows) == 2

@@ -12,10 +12,10 @@ import pytest
 
 from connectors.config import FeedConfig, PollBounds
 from connectors.fetch import Fetcher, FetchLimits
-from connectors.publisher import PublishError
 from connectors.runner import Connector, PollReport
 from connectors.state import MemoryStateStore
-from marsad.messages import RawArticle, article_id
+from kernel.errors import PublishError
+from kernel.messages import RawArticle, article_id
 
 from .test_connectors_fetch import LocalServer, etag_route, send
 
@@ -26,8 +26,10 @@ def rss(*items: tuple[str, str, str]) -> bytes:
         f"<description>&lt;p&gt;Summary of {title}&lt;/p&gt;</description></item>"
         for guid, title, link in items
     )
-    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>T</title>"
-            f"<language>en-GB</language>{body}</channel></rss>").encode()
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>T</title>"
+        f"<language>en-GB</language>{body}</channel></rss>"
+    ).encode()
 
 
 class Recorder:
@@ -53,8 +55,9 @@ class Clock:
         return self.now
 
 
-def poll(feeds: list[FeedConfig], store: MemoryStateStore, publish: Recorder, clock: Clock,
-         limits: FetchLimits | None = None) -> list[PollReport]:
+def poll(
+    feeds: list[FeedConfig], store: MemoryStateStore, publish: Recorder, clock: Clock, limits: FetchLimits | None = None
+) -> list[PollReport]:
     async def go() -> list[PollReport]:
         async with Fetcher(limits) as fetcher:
             connector = Connector(feeds, store, publish, fetcher, clock=clock, jitter=False)
@@ -142,7 +145,11 @@ def test_errors_back_off_and_are_recorded_per_feed() -> None:
         assert reports["broken"].next_poll_in == 240
         broken = store.states["broken"]
         assert (broken.consecutive_errors, broken.errors_total, broken.last_error, broken.last_error_kind) == (
-            2, 2, "HTTP 500", "http")
+            2,
+            2,
+            "HTTP 500",
+            "http",
+        )
         assert store.states["ok"].consecutive_errors == 0
 
 
@@ -214,7 +221,15 @@ def test_a_slow_feed_does_not_hold_up_the_others(kind: str) -> None:
     with LocalServer(routes) as server:
         store, publish, clock = MemoryStateStore(), Recorder(), Clock()
         started = time.monotonic()
-        reports = {r.feed: r for r in poll([feed(server.url("/slow"), id="slow"), feed(server.url("/fast"), id="fast")],
-                                           store, publish, clock, FetchLimits(read_timeout=0.5, total_timeout=1.0))}
+        reports = {
+            r.feed: r
+            for r in poll(
+                [feed(server.url("/slow"), id="slow"), feed(server.url("/fast"), id="fast")],
+                store,
+                publish,
+                clock,
+                FetchLimits(read_timeout=0.5, total_timeout=1.0),
+            )
+        }
         assert time.monotonic() - started < 1.9
         assert reports["slow"].error_kind == kind and reports["fast"].published == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from marsad.messages import RawArticle, article_id
+from kernel.messages import RawArticle, article_id
 from marsad.stack import free_port
 
 from .conftest import child_env, fresh_namespace
@@ -34,7 +34,10 @@ def rss(items: list[tuple[str, str]]) -> bytes:
 def connect(settings, feeds_yaml: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "marsad", "connect", "--feeds", str(feeds_yaml), *args],
-        env=child_env(settings, **env), capture_output=True, text=True, timeout=120,
+        env=child_env(settings, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -61,10 +64,16 @@ def test_items_exactly_once_across_restarts(stack, tmp_path: Path) -> None:
         assert first.returncode == 0, first.stderr
         raw = [RawArticle.from_bytes(v) for v in read_topic(settings, settings.topic_raw)]
         assert sorted(a.id for a in raw) == sorted(
-            [article_id("http-feed", "a1"), article_id("http-feed", "a2"), article_id("file-feed", "l1")])
+            [article_id("http-feed", "a1"), article_id("http-feed", "a2"), article_id("file-feed", "l1")]
+        )
         a1 = next(a for a in raw if a.id == article_id("http-feed", "a1"))
         assert (a1.feed, a1.title, a1.language, a1.tags, a1.url) == (
-            "http-feed", "غزو أول", "ar", ["t1"], "https://stack.example/a1")
+            "http-feed",
+            "غزو أول",
+            "ar",
+            ["t1"],
+            "https://stack.example/a1",
+        )
         assert a1.content == "<p>غزو أول body</p>" and a1.first_seen_at > time.time() - 120
 
         # A restart re-polls (the http feed conditionally) and publishes nothing.
@@ -81,8 +90,13 @@ def test_items_exactly_once_across_restarts(stack, tmp_path: Path) -> None:
         assert len(raw) == 4 and len({a.id for a in raw}) == 4
         assert [a.id for a in raw].count(article_id("http-feed", "a3")) == 1
 
-        check = subprocess.run([sys.executable, "-m", "marsad", "feeds", "check", "--feeds", str(feeds_yaml), "--json"],
-                               env=child_env(settings), capture_output=True, text=True, timeout=60)
+        check = subprocess.run(
+            [sys.executable, "-m", "marsad", "feeds", "check", "--feeds", str(feeds_yaml), "--json"],
+            env=child_env(settings),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert check.returncode == 0, check.stderr
         rows = {r["feed"]: r for r in map(orjson.loads, check.stdout.splitlines())}
         assert rows["http-feed"]["status"] == "ok" and rows["http-feed"]["source"] == "state"
@@ -98,14 +112,20 @@ def test_long_running_connector_publishes_new_items_and_stops_on_sigterm(stack, 
     local.write_bytes(rss([]))
     with LocalServer(routes) as server:
         feeds_yaml = write_feeds(tmp_path, server.url("/feed.xml"), local)
-        proc = subprocess.Popen([sys.executable, "-m", "marsad", "connect", "--feeds", str(feeds_yaml)],
-                                env=child_env(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "marsad", "connect", "--feeds", str(feeds_yaml)],
+            env=child_env(settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and len(read_topic(settings, settings.topic_raw)) < 1:
                 time.sleep(0.5)
-            routes["/feed.xml"] = etag_route(rss([("b2", "Two"), ("b1", "One")]),
-                                             last_modified="Mon, 23 Nov 2026 00:00:00 GMT")
+            routes["/feed.xml"] = etag_route(
+                rss([("b2", "Two"), ("b1", "One")]), last_modified="Mon, 23 Nov 2026 00:00:00 GMT"
+            )
             while time.monotonic() < deadline and len(read_topic(settings, settings.topic_raw)) < 2:
                 time.sleep(0.5)
             proc.send_signal(signal.SIGTERM)
@@ -124,8 +144,10 @@ def test_kafka_or_redis_down_fails_fast_with_one_line(stack, tmp_path: Path) -> 
     local = tmp_path / "local.xml"
     local.write_bytes(rss([("c1", "One")]))
     feeds_yaml = write_feeds(tmp_path, local.as_uri(), local)
-    for name, override in (("Kafka", {"MARSAD_KAFKA_BOOTSTRAP": f"127.0.0.1:{free_port()}"}),
-                           ("Redis", {"MARSAD_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})):
+    for name, override in (
+        ("Kafka", {"MARSAD_KAFKA_BOOTSTRAP": f"127.0.0.1:{free_port()}"}),
+        ("Redis", {"MARSAD_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}),
+    ):
         started = time.monotonic()
         run = connect(settings, feeds_yaml, "--once", **override)
         elapsed = time.monotonic() - started

@@ -13,10 +13,10 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from kernel.messages import RuleSetMessage
+from kernel.settings import Settings
 from marsad.console.app import create_app
 from marsad.console.auth import Role, TokenStore
-from marsad.messages import RuleSetMessage
-from marsad.settings import Settings
 
 from .conftest import child_env, fresh_namespace
 from .e2e import read_topic, wait_until
@@ -113,10 +113,22 @@ def test_health_page_and_openapi_are_public(env: Env) -> None:
     assert 'dir="auto"' in page.text and "/static/app.js" in page.text
     assert env.client.get("/static/app.js").status_code == 200
     paths = env.client.get("/openapi.json").json()["paths"]
-    for path in ("/api/rules", "/api/rules/{rule_id}", "/api/rules/validate", "/api/rules/{rule_id}/history",
-                 "/api/rules/{rule_id}/rollback/{version}", "/api/entities", "/api/dry-run", "/api/backtest",
-                 "/api/silences", "/api/silences/{silence_id}", "/api/alerts/recent", "/api/alerts/stream",
-                 "/api/audit", "/healthz"):
+    for path in (
+        "/api/rules",
+        "/api/rules/{rule_id}",
+        "/api/rules/validate",
+        "/api/rules/{rule_id}/history",
+        "/api/rules/{rule_id}/rollback/{version}",
+        "/api/entities",
+        "/api/dry-run",
+        "/api/backtest",
+        "/api/silences",
+        "/api/silences/{silence_id}",
+        "/api/alerts/recent",
+        "/api/alerts/stream",
+        "/api/audit",
+        "/healthz",
+    ):
         assert path in paths, path
 
 
@@ -137,9 +149,13 @@ def cli_validate_output(tmp_path, rule_id: str, text: str, entities) -> str:
     rules = tmp_path / "rules"
     rules.mkdir(exist_ok=True)
     (rules / f"{rule_id}.yaml").write_text(text, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "marsad", "rules", "validate", str(rules)],
-                          capture_output=True, text=True, timeout=60,
-                          env=child_env(entities, MARSAD_ENTITIES_PATH=str(entities.entities_path)))
+    proc = subprocess.run(
+        [sys.executable, "-m", "marsad", "rules", "validate", str(rules)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=child_env(entities, MARSAD_ENTITIES_PATH=str(entities.entities_path)),
+    )
     return proc.stdout + proc.stderr
 
 
@@ -188,7 +204,9 @@ def test_put_validates_versions_and_publishes_the_whole_set(env: Env) -> None:
     stale = env.call("PUT", "/api/rules/drones", "editor", json={"yaml": text + "enabled: false\n", "base_version": 0})
     assert stale.status_code == 409 and stale.json()["current_version"] == 1
 
-    disabled = env.call("PUT", "/api/rules/drones", "editor", json={"yaml": text + "enabled: false\n", "base_version": 1})
+    disabled = env.call(
+        "PUT", "/api/rules/drones", "editor", json={"yaml": text + "enabled: false\n", "base_version": 1}
+    )
     assert disabled.json()["version"]["version"] == 2
     assert disabled.json()["version"]["diff"].endswith("+enabled: false\n")
     listed = {r["id"]: r for r in env.call("GET", "/api/rules", "viewer").json()["rules"]}
@@ -238,10 +256,13 @@ def test_dry_run_on_text_returns_evidence_offsets(env: Env) -> None:
     by_rule = {m["rule"]: m for m in result["matches"]}
     assert set(by_rule) == {"tanks", "kremlin"}
     (tank,) = by_rule["tanks"]["evidence"]
-    assert (tank["text"], tank["start"], tank["end"]) == ("الدبابات", document.index("الدبابات"),
-                                                           document.index("الدبابات") + len("الدبابات"))
+    assert (tank["text"], tank["start"], tank["end"]) == (
+        "الدبابات",
+        document.index("الدبابات"),
+        document.index("الدبابات") + len("الدبابات"),
+    )
     (kremlin,) = by_rule["kremlin"]["evidence"]
-    assert document[kremlin["start"]:kremlin["end"]] == kremlin["text"] == "الكرملين"
+    assert document[kremlin["start"] : kremlin["end"]] == kremlin["text"] == "الكرملين"
 
     draft = "id: scratch\nenabled: false\nwhen:\n  terms: [الحدود]\n"
     drafted = env.call("POST", "/api/dry-run", "viewer", json={"text": text, "yaml": draft}).json()
@@ -266,9 +287,11 @@ def test_backtest_streams_matches_and_counts_per_day(env: Env) -> None:
         (make_article("bt-2", "طقس", "أمطار غزيرة على الساحل"), now_ms - 2 * day_ms),
         (make_article("bt-3", "الدبابات تنسحب", "انسحبت الدبابات صباحا"), now_ms - 1000),
     ]
-    produce(settings, settings.topic_articles,
-            [(b"bt-old", old.to_bytes(), now_ms - 10 * day_ms)]
-            + [(a.id.encode(), a.to_bytes(), ts) for a, ts in recent])
+    produce(
+        settings,
+        settings.topic_articles,
+        [(b"bt-old", old.to_bytes(), now_ms - 10 * day_ms)] + [(a.id.encode(), a.to_bytes(), ts) for a, ts in recent],
+    )
     response = env.call("POST", "/api/backtest", "editor", json={"yaml": TANKS_RULE, "days": 7})
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/x-ndjson")
     events = ndjson(response)
@@ -283,8 +306,11 @@ def test_backtest_streams_matches_and_counts_per_day(env: Env) -> None:
     assert done["type"] == "done" and done["scanned"] == 3 and done["matched"] == 2
     from marsad.console.backtest import day_of
 
-    assert done["per_day"] == {day_of(now_ms - 2 * day_ms): 1, day_of(now_ms - 1000): 1} or \
-        sum(done["per_day"].values()) == 2 and day_of(now_ms - 1000) in done["per_day"]
+    assert (
+        done["per_day"] == {day_of(now_ms - 2 * day_ms): 1, day_of(now_ms - 1000): 1}
+        or sum(done["per_day"].values()) == 2
+        and day_of(now_ms - 1000) in done["per_day"]
+    )
     assert done["per_rule"] == {"tanks": 2}
     # A longer window reaches the old article too.
     longer = ndjson(env.call("POST", "/api/backtest", "editor", json={"yaml": TANKS_RULE, "days": 30}))
@@ -301,18 +327,31 @@ def test_backtest_streams_matches_and_counts_per_day(env: Env) -> None:
 
 # --- silences, alerts, audit ---------------------------------------------------------
 def test_silences_crud_is_audited(env: Env) -> None:
-    created = env.call("POST", "/api/silences", "editor",
-                       json={"rule": "tanks", "duration": "2h", "reason": "مناورات معلنة", "matchers": {"feed": "x"}})
+    created = env.call(
+        "POST",
+        "/api/silences",
+        "editor",
+        json={"rule": "tanks", "duration": "2h", "reason": "مناورات معلنة", "matchers": {"feed": "x"}},
+    )
     assert created.status_code == 201, created.text
     silence = created.json()
     assert silence["active"] is True and silence["created_by"] == "editor-user"
     assert round(silence["ends_at"] - silence["starts_at"]) == 7200
     listed = env.call("GET", "/api/silences", "viewer").json()["silences"]
     assert silence["id"] in {s["id"] for s in listed}
-    assert env.call("POST", "/api/silences", "editor",
-                    json={"rule": "x", "duration": "soon", "reason": "r"}).status_code == 400
-    assert env.call("POST", "/api/silences", "editor",
-                    json={"rule": "x", "duration": "1h", "reason": "r", "matchers": {"colour": "red"}}).status_code == 400
+    assert (
+        env.call("POST", "/api/silences", "editor", json={"rule": "x", "duration": "soon", "reason": "r"}).status_code
+        == 400
+    )
+    assert (
+        env.call(
+            "POST",
+            "/api/silences",
+            "editor",
+            json={"rule": "x", "duration": "1h", "reason": "r", "matchers": {"colour": "red"}},
+        ).status_code
+        == 400
+    )
     ended = env.call("DELETE", f"/api/silences/{silence['id']}", "editor").json()
     assert ended["active"] is False
     assert env.call("DELETE", "/api/silences/ffffffff", "editor").status_code == 404
@@ -340,7 +379,9 @@ def test_recent_alerts_and_last_fire_time(env: Env) -> None:
     settings = env.settings
     fired_at = time.time()
     alerts = [make_alert("tanks", f"al-{n}", "دبابات", "دبابات", 0, matched_at=fired_at + n) for n in range(3)]
-    produce(settings, settings.topic_alerts, [(f"tanks:al-{n}".encode(), a.to_bytes(), None) for n, a in enumerate(alerts)])
+    produce(
+        settings, settings.topic_alerts, [(f"tanks:al-{n}".encode(), a.to_bytes(), None) for n, a in enumerate(alerts)]
+    )
     recent = env.call("GET", "/api/alerts/recent", "viewer", params={"limit": 2}).json()["alerts"]
     assert [a["article"]["id"] for a in recent] == ["al-2", "al-1"]
     assert recent[0]["evidence"][0]["text"] == "دبابات"
@@ -373,7 +414,7 @@ def test_alert_stream_sends_ready_then_new_alerts(env: Env) -> None:
                 if line.startswith("data:") and "live-1" in line:
                     break
             assert block[-2] == "event: alert"
-            data = orjson.loads(block[-1][len("data:"):])
+            data = orjson.loads(block[-1][len("data:") :])
             assert data["article"]["id"] == "live-1" and data["evidence"][0]["start"] == 4
     finally:
         served.stop()
@@ -383,14 +424,17 @@ def test_tokens_cli_creates_lists_and_revokes(env: Env) -> None:
     run_env = child_env(env.settings)
 
     def marsad(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "marsad", *args], capture_output=True, text=True,
-                              env=run_env, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "marsad", *args], capture_output=True, text=True, env=run_env, timeout=60
+        )
 
     created = marsad("tokens", "create", "--role", "viewer", "--name", "cli-viewer")
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip()
     assert env.client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"}).json() == {
-        "name": "cli-viewer", "role": "viewer"}
+        "name": "cli-viewer",
+        "role": "viewer",
+    }
     listed = marsad("tokens", "list")
     assert any(line.split("\t")[:2] == ["cli-viewer", "viewer"] for line in listed.stdout.splitlines())
     assert token not in listed.stdout

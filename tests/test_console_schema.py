@@ -26,7 +26,8 @@ def console_app(stack, tmp_path_factory):
     rules, entities = write_sample_config(root)
     app_settings = fresh_namespace(stack, rules_path=rules, entities_path=entities)
     token = TokenStore(redis.Redis.from_url(app_settings.redis_url), app_settings.redis_prefix).create(
-        "schemathesis", Role.admin)
+        "schemathesis", Role.admin
+    )
     # Seed as the first start would, so that rules, history and rollback have data.
     Console(app_settings, redis.Redis.from_url(app_settings.redis_url)).seed_if_empty()
     app = create_app(app_settings, follow_alerts=False)

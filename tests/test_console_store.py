@@ -8,9 +8,14 @@ import threading
 import pytest
 import redis
 
+from kernel.errors import MarsadError
 from marsad.console.auth import Principal, Role, TokenStore, hash_token
-from marsad.console.store import ConsoleStore, UnknownVersion, VersionConflict, unified_diff
-from marsad.errors import MarsadError
+from marsad.console.store import (
+    ConsoleStore,
+    UnknownVersion,
+    VersionConflict,
+    unified_diff,
+)
 
 from .conftest import fresh_namespace
 
@@ -18,8 +23,7 @@ from .conftest import fresh_namespace
 def test_unified_diff_names_versions_and_lines() -> None:
     diff = unified_diff("rules/tanks.yaml", "id: tanks\ntitle: A\n", "id: tanks\ntitle: B\n", 1, 2)
     assert diff == (
-        "--- rules/tanks.yaml@v1\n+++ rules/tanks.yaml@v2\n@@ -1,2 +1,2 @@\n"
-        " id: tanks\n-title: A\n+title: B\n"
+        "--- rules/tanks.yaml@v1\n+++ rules/tanks.yaml@v2\n@@ -1,2 +1,2 @@\n id: tanks\n-title: A\n+title: B\n"
     )
     created = unified_diff("rules/x.yaml", "", "id: x\n", 0, 1)
     assert created.splitlines()[:2] == ["--- /dev/null", "+++ rules/x.yaml@v1"]

@@ -12,8 +12,15 @@ from pathlib import Path
 import uvicorn
 from kafka import KafkaProducer
 
-from marsad.messages import AlertArticle, AlertEvent, Article, Evidence, RuleRef, StoryRef
-from marsad.settings import Settings
+from kernel.messages import (
+    AlertArticle,
+    AlertEvent,
+    Article,
+    Evidence,
+    RuleRef,
+    StoryRef,
+)
+from kernel.settings import Settings
 
 TANKS_RULE = """\
 id: tanks
@@ -50,20 +57,32 @@ def write_sample_config(root: Path) -> tuple[Path, Path]:
     return rules, entities
 
 
-def make_article(article_id: str, title: str, text: str, *, feed: str = "console-test",
-                 language: str = "ar") -> Article:
+def make_article(
+    article_id: str, title: str, text: str, *, feed: str = "console-test", language: str = "ar"
+) -> Article:
     now = time.time()
-    return Article(id=article_id, feed=feed, url=f"https://news.example/{article_id}", title=title, text=text,
-                   language=language, story=StoryRef(id=article_id), first_seen_at=now, normalized_at=now)
+    return Article(
+        id=article_id,
+        feed=feed,
+        url=f"https://news.example/{article_id}",
+        title=title,
+        text=text,
+        language=language,
+        story=StoryRef(id=article_id),
+        first_seen_at=now,
+        normalized_at=now,
+    )
 
 
-def make_alert(rule_id: str, article_id: str, title: str, evidence_text: str, start: int,
-               matched_at: float | None = None) -> AlertEvent:
+def make_alert(
+    rule_id: str, article_id: str, title: str, evidence_text: str, start: int, matched_at: float | None = None
+) -> AlertEvent:
     now = time.time() if matched_at is None else matched_at
     return AlertEvent(
         rule=RuleRef(id=rule_id, title=rule_id, severity="high"),
-        article=AlertArticle(id=article_id, url=f"https://news.example/{article_id}", title=title,
-                             feed="console-test", language="ar"),
+        article=AlertArticle(
+            id=article_id, url=f"https://news.example/{article_id}", title=title, feed="console-test", language="ar"
+        ),
         story=StoryRef(id=article_id, sources=1),
         evidence=[Evidence(leaf="terms", text=evidence_text, start=start, end=start + len(evidence_text))],
         matched_at=now,

@@ -29,7 +29,9 @@ def seed(prefix: str) -> tuple[str, str]:
     return text.splitlines()[0], text
 
 
-def article(id: str, title: str, text: str, *, feed: str = "f", url: str = "", published: str | None = None) -> DedupeInput:
+def article(
+    id: str, title: str, text: str, *, feed: str = "f", url: str = "", published: str | None = None
+) -> DedupeInput:
     return DedupeInput(id=id, feed=feed, url=url, title=title, text=text, published=published, seen_at=1_700_000_000.0)
 
 
@@ -81,13 +83,16 @@ BASE, REWRITE = EVENTS[0]
 def test_exact_url_duplicate_after_canonicalization() -> None:
     dedup = Deduplicator(InMemoryDedupeStore())
     dedup.process(article("a", BASE.title, BASE.text, url="https://www.news.example/a/?utm_source=x"))
-    decision = dedup.process(article("b", "other title", "a completely different body of text here",
-                                     url="http://news.example/a#top"))
+    decision = dedup.process(
+        article("b", "other title", "a completely different body of text here", url="http://news.example/a#top")
+    )
     assert (decision.duplicate_of, decision.kind) == ("a", "exact-url")
     assert decision.canonical_url == "https://news.example/a"
 
 
-@pytest.mark.parametrize("kind", ["chrome", "title", "drop-middle", "drop-last", "figure", "respell", "combo", "doubled"])
+@pytest.mark.parametrize(
+    "kind", ["chrome", "title", "drop-middle", "drop-last", "figure", "respell", "combo", "doubled"]
+)
 def test_each_edit_kind_is_a_duplicate_with_its_similarity(kind: str) -> None:
     import random
 
@@ -110,7 +115,9 @@ def test_a_rewrite_by_another_outlet_is_not_a_duplicate(pair) -> None:
     original, rewrite = pair
     dedup = Deduplicator(InMemoryDedupeStore())
     dedup.process(article(original.key, original.title, original.text, published=original.published))
-    decision = dedup.process(article(rewrite.key, rewrite.title, rewrite.text, feed="other", published=rewrite.published))
+    decision = dedup.process(
+        article(rewrite.key, rewrite.title, rewrite.text, feed="other", published=rewrite.published)
+    )
     assert decision.duplicate_of is None and decision.kind is None and decision.similarity is None
 
 
@@ -177,8 +184,13 @@ def test_stored_article_round_trips() -> None:
     profile = StoryProfile([7, 2**32 - 1, 12345], [255, 1, 30], [(0, 1), (1, 2)])
     record = StoredArticle("id1", "feed", "story «ب»", 12.5, 40, np.arange(128, dtype=np.uint32), profile)
     back = StoredArticle.from_bytes(record.to_bytes())
-    assert (back.id, back.feed, back.story_id, back.event_time, back.shingle_count) == \
-        ("id1", "feed", "story «ب»", 12.5, 40)
+    assert (back.id, back.feed, back.story_id, back.event_time, back.shingle_count) == (
+        "id1",
+        "feed",
+        "story «ب»",
+        12.5,
+        40,
+    )
     assert np.array_equal(back.signature, record.signature)
     assert back.profile == profile and back.profile.link_set == profile.link_set
     # an article that starts its own story does not store its id twice

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from marsad.errors import ConfigError
+from kernel.errors import ConfigError
 from streams.dedupe.cli import read_articles
 from tests.test_dedupe_corpus import EVENTS
 
@@ -18,14 +18,20 @@ SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
 
 
 def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
     return path
 
 
 def run_cli(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "marsad", "dedupe", "test", "--input", str(path)],
-                          capture_output=True, text=True, cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "marsad", "dedupe", "test", "--input", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize(
@@ -60,13 +66,30 @@ def test_cli_prints_one_line_per_input_in_order(tmp_path: Path) -> None:
     rows = []
     for p in seeds:
         text = p.read_text(encoding="utf-8")
-        rows.append({"id": p.name[:3], "title": text.splitlines()[0], "text": text, "url": f"https://o.example/{p.name[:3]}"})
+        rows.append(
+            {"id": p.name[:3], "title": text.splitlines()[0], "text": text, "url": f"https://o.example/{p.name[:3]}"}
+        )
     text4 = seeds[4].read_text(encoding="utf-8")
-    rows.append({"id": "004-again", "title": text4.splitlines()[0], "text": text4, "url": "https://elsewhere.example/x", "feed": "other"})
+    rows.append(
+        {
+            "id": "004-again",
+            "title": text4.splitlines()[0],
+            "text": text4,
+            "url": "https://elsewhere.example/x",
+            "feed": "other",
+        }
+    )
     original, rewrite = EVENTS[0]
     rows.append({"id": "flood", "title": original.title, "text": original.text, "published": original.published})
-    rows.append({"id": "flood-copy", "title": "عاجل: " + original.title, "text": original.text.replace("في", "فى"),
-                 "feed": "copier", "published": original.published})
+    rows.append(
+        {
+            "id": "flood-copy",
+            "title": "عاجل: " + original.title,
+            "text": original.text.replace("في", "فى"),
+            "feed": "copier",
+            "published": original.published,
+        }
+    )
     rows.append({"id": "flood-rewrite", "title": rewrite.title, "text": rewrite.text, "feed": "rival"})
     result = run_cli(write_jsonl(tmp_path / "in.jsonl", rows))
     assert result.returncode == 0, result.stderr

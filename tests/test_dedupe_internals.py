@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,28 @@ from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, Store
 from streams.dedupe.core import _event_time, story_bucket_key
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard_many
-from streams.dedupe.shingles import BoundedMemo, _fold_word, content_terms, dedupe_tokens, extract_features, number_terms
-from streams.dedupe.store import CELL_WIDTH, SLOT_WIDTH, StoreLimits, _bucket_blob, article_slot, cell_sections
-from streams.dedupe.stories import MIN_SHARED_UNITS, best_story, similarity, story_vector
+from streams.dedupe.shingles import (
+    BoundedMemo,
+    _fold_word,
+    content_terms,
+    dedupe_tokens,
+    extract_features,
+    number_terms,
+)
+from streams.dedupe.store import (
+    CELL_WIDTH,
+    SLOT_WIDTH,
+    StoreLimits,
+    _bucket_blob,
+    article_slot,
+    cell_sections,
+)
+from streams.dedupe.stories import (
+    MIN_SHARED_UNITS,
+    best_story,
+    similarity,
+    story_vector,
+)
 from streams.textnorm import fold
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
@@ -30,15 +50,18 @@ def _tokens_by_definition(text: str) -> list[str]:
 # --- tokens: memoized chunks equal folding the whole text --------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "قالَ المتحدثُ، إنّ «البنتاغون» لم يُعلّق.",  # diacritics, shadda, Arabic punctuation
-    "الـــرئيس\u200cالأمريكي\u00a0وصل\u2028امس",  # tatweel, ZWNJ inside a word, NBSP, line separator
-    "ﻻ ﺑﺪ من ﷺ قوله ﷽",  # presentation forms, ligatures that fold to several words
-    "قتل 12 شخصا\tفي ٣ مدن\r\nو(تستمر)...",  # digits of both systems, tab, CRLF, brackets
-    "Reuters—REUTERS  said:  'x_y' ١٢٫٥٪",
-    "",
-    "   \n ",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قالَ المتحدثُ، إنّ «البنتاغون» لم يُعلّق.",  # diacritics, shadda, Arabic punctuation
+        "الـــرئيس\u200cالأمريكي\u00a0وصل\u2028امس",  # tatweel, ZWNJ inside a word, NBSP, line separator
+        "ﻻ ﺑﺪ من ﷺ قوله ﷽",  # presentation forms, ligatures that fold to several words
+        "قتل 12 شخصا\tفي ٣ مدن\r\nو(تستمر)...",  # digits of both systems, tab, CRLF, brackets
+        "Reuters—REUTERS  said:  'x_y' ١٢٫٥٪",
+        "",
+        "   \n ",
+    ],
+)
 def test_dedupe_tokens_equal_folding_the_whole_text(text: str) -> None:
     assert dedupe_tokens(text) == _tokens_by_definition(text)
 
@@ -96,8 +119,7 @@ def test_signature_is_the_high_half_of_each_permutations_minimum() -> None:
     hasher = MinHasher(16)
     shingles = np.array([3, 2**63 + 5, 12345678901234567, 2**64 - 1], dtype=np.uint64)
     mask = 2**64 - 1
-    expected = [min(((int(a) * int(x) + int(b)) & mask) >> 32 for x in shingles)
-                for a, b in zip(hasher._a, hasher._b)]
+    expected = [min(((int(a) * int(x) + int(b)) & mask) >> 32 for x in shingles) for a, b in zip(hasher._a, hasher._b)]
     assert hasher.signature(shingles).tolist() == expected
     assert hasher.signature(np.empty(0, dtype=np.uint64)).tolist() == [0xFFFFFFFF] * 16
 
@@ -148,8 +170,7 @@ def test_best_story_names_the_closest_story_and_the_shared_units() -> None:
     weaker = _stored("c", "story-c", 100.0, {"زلزال": 1, "تركيا": 1, "ضحايا": 1, "حدود": 1, "لاجيين": 1})
     far = _stored("d", "story-d", 100.0 + 10 * 86400, {"زلزال": 2, "تركيا": 1, "ضحايا": 1, "انقاذ": 1})
     vector = story_vector({"زلزال": 3, "تركيا": 2, "ضحايا": 1, "انقاذ": 1, "مستشفي": 1}, (), {}, 0)
-    link = best_story(vector, 100.0 + 3600, [weaker, near, far], threshold=0.17, per_day=0.03,
-                      window_seconds=3 * 86400)
+    link = best_story(vector, 100.0 + 3600, [weaker, near, far], threshold=0.17, per_day=0.03, window_seconds=3 * 86400)
     assert link is not None
     assert (link.story_id, link.via) == ("story-b", "b")
     assert set(link.shared_units) == {"زلزال", "تركيا", "ضحايا", "انقاذ"} and link.shared_units[0] == "زلزال"
@@ -159,8 +180,10 @@ def test_best_story_names_the_closest_story_and_the_shared_units() -> None:
     assert link.reason.startswith(f"similarity {link.similarity:.2f} with b (1.0 h apart, needs 0.17); shared: زلزال")
     # fewer shared units than MIN_SHARED_UNITS never join, however close
     two = story_vector({"زلزال": 3, "تركيا": 2}, (), {}, 0)
-    assert MIN_SHARED_UNITS == 3 and best_story(two, 100.0, [near], threshold=0.0, per_day=0.0,
-                                                window_seconds=86400) is None
+    assert (
+        MIN_SHARED_UNITS == 3
+        and best_story(two, 100.0, [near], threshold=0.0, per_day=0.0, window_seconds=86400) is None
+    )
 
 
 def test_a_name_shared_as_a_run_of_words_counts_once() -> None:
@@ -195,7 +218,11 @@ def test_cells_are_fixed_width_stable_and_alike_for_one_key_and_many() -> None:
     assert (len(cells), len(fingerprints), len(keep)) == (CELL_WIDTH * 34, 4 * 34, 34)
     assert list(keep) == [0] * 32 + [limits.bucket_size, 1]
     for i, key in enumerate(keys):  # the numpy path (many keys) equals the plain one (a few)
-        assert cell_sections([key], limits) == (cells[5 * i:5 * i + 5], fingerprints[4 * i:4 * i + 4], keep[i:i + 1])
+        assert cell_sections([key], limits) == (
+            cells[5 * i : 5 * i + 5],
+            fingerprints[4 * i : 4 * i + 4],
+            keep[i : i + 1],
+        )
     # a band's number is part of its cell: the same hash in two bands never shares a cell
     assert cells[0:1] == b"d" and cells[5:6] == b"d" and cells[1:5] != cells[6:10]
     # pinned: every worker (and every version sharing a Redis) must file keys alike
@@ -219,9 +246,9 @@ def test_ids_with_spaces_decide_as_any_other_id_in_memory() -> None:
 
 
 def test_event_time_of_a_date_without_time_of_day_is_its_noon() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    noon = datetime(2021, 12, 7, 12, tzinfo=timezone.utc).timestamp()
+    noon = datetime(2021, 12, 7, 12, tzinfo=UTC).timestamp()
     assert _event_time("2021-12-07", 0.0) == noon
     assert _event_time("2021-12-07T09:21:37", 0.0) == noon - (2 * 3600 + 38 * 60 + 23)
     assert _event_time("2021-12-07T00:00:00Z", 0.0) == noon - 12 * 3600  # an explicit midnight stays

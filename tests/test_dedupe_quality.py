@@ -23,16 +23,37 @@ def build_stream(seed: int = 7) -> list[Item]:
     rng = random.Random(seed)
     reports: list[Report] = [r for pair in EVENTS for r in pair] + [r for _, r in SAME_ENTITIES]
     originals = [
-        Item(DedupeInput(id=r.key, feed=f"outlet-{i % 5}", url=f"https://outlet{i % 5}.example/{r.key}",
-                         title=r.title, text=r.text, published=r.published), r.key, "original")
+        Item(
+            DedupeInput(
+                id=r.key,
+                feed=f"outlet-{i % 5}",
+                url=f"https://outlet{i % 5}.example/{r.key}",
+                title=r.title,
+                text=r.text,
+                published=r.published,
+            ),
+            r.key,
+            "original",
+        )
         for i, r in enumerate(reports)
     ]
     copies: list[Item] = []
     for r in reports:
         for kind, (title, text) in edits(r, rng).items():
-            copies.append(Item(DedupeInput(id=f"{r.key}~{kind}", feed=f"copier-{rng.randrange(9)}",
-                                           url=f"https://copier.example/{r.key}/{kind}", title=title,
-                                           text=text, published=r.published), r.key, kind))
+            copies.append(
+                Item(
+                    DedupeInput(
+                        id=f"{r.key}~{kind}",
+                        feed=f"copier-{rng.randrange(9)}",
+                        url=f"https://copier.example/{r.key}/{kind}",
+                        title=title,
+                        text=text,
+                        published=r.published,
+                    ),
+                    r.key,
+                    kind,
+                )
+            )
     rng.shuffle(copies)
     return originals + copies
 
@@ -83,8 +104,10 @@ def test_duplicate_f1_on_generated_corpus(capsys: pytest.CaptureFixture[str]) ->
     stream = build_stream()
     total, by_kind, errors = evaluate(DedupeConfig(), stream)
     with capsys.disabled():
-        print(f"\ndedupe quality: {len(stream)} articles, precision {total.precision:.3f} "
-              f"recall {total.recall:.3f} F1 {total.f1:.3f}")
+        print(
+            f"\ndedupe quality: {len(stream)} articles, precision {total.precision:.3f} "
+            f"recall {total.recall:.3f} F1 {total.f1:.3f}"
+        )
         for kind, score in sorted(by_kind.items()):
             print(f"  {kind:12s} tp={score.tp:3d} fp={score.fp:2d} fn={score.fn:2d}")
         for error in errors:

@@ -8,7 +8,14 @@ import uuid
 import pytest
 import redis
 
-from streams.dedupe import DedupeConfig, DedupeInput, Deduplicator, InMemoryDedupeStore, RedisDedupeStore, StoreLimits
+from streams.dedupe import (
+    DedupeConfig,
+    DedupeInput,
+    Deduplicator,
+    InMemoryDedupeStore,
+    RedisDedupeStore,
+    StoreLimits,
+)
 from streams.dedupe.store import ENTRY_WIDTH
 from tests.test_dedupe_corpus import EVENTS, SAME_ENTITIES, edits
 
@@ -18,14 +25,41 @@ pytestmark = pytest.mark.stack
 def _stream() -> list[DedupeInput]:
     rng = random.Random(2)
     reports = [r for pair in EVENTS for r in pair] + [r for _, r in SAME_ENTITIES]
-    items = [DedupeInput(id=r.key, feed=f"o{i % 4}", url=f"https://o{i % 4}.example/{r.key}", title=r.title,
-                         text=r.text, published=r.published, seen_at=1_700_000_000.0) for i, r in enumerate(reports)]
+    items = [
+        DedupeInput(
+            id=r.key,
+            feed=f"o{i % 4}",
+            url=f"https://o{i % 4}.example/{r.key}",
+            title=r.title,
+            text=r.text,
+            published=r.published,
+            seen_at=1_700_000_000.0,
+        )
+        for i, r in enumerate(reports)
+    ]
     for r in reports[:6]:
         for kind, (title, text) in edits(r, rng).items():
-            items.append(DedupeInput(id=f"{r.key}~{kind}", feed=f"c{rng.randrange(3)}", url="", title=title,
-                                     text=text, published=r.published, seen_at=1_700_000_000.0))
-    items.append(DedupeInput(id="url-copy", feed="z", url=f"http://www.o0.example/{reports[0].key}/?utm_source=x",
-                             title="x", text="y", seen_at=1_700_000_000.0))
+            items.append(
+                DedupeInput(
+                    id=f"{r.key}~{kind}",
+                    feed=f"c{rng.randrange(3)}",
+                    url="",
+                    title=title,
+                    text=text,
+                    published=r.published,
+                    seen_at=1_700_000_000.0,
+                )
+            )
+    items.append(
+        DedupeInput(
+            id="url-copy",
+            feed="z",
+            url=f"http://www.o0.example/{reports[0].key}/?utm_source=x",
+            title="x",
+            text="y",
+            seen_at=1_700_000_000.0,
+        )
+    )
     return items
 
 
@@ -55,7 +89,7 @@ def _assert_consistent(client: redis.Redis, store: RedisDedupeStore) -> None:
     for value in _cell_entries(client, store):
         assert 0 < len(value) and len(value) % ENTRY_WIDTH == 0
         for i in range(0, len(value), ENTRY_WIDTH):
-            seq = value[i + 4:i + 8]
+            seq = value[i + 4 : i + 8]
             referenced[seq] = referenced.get(seq, 0) + 1
     assert set(referenced) <= records
     stories = client.hgetall(store.keys["story"])
@@ -94,8 +128,9 @@ def test_redis_state_is_bounded_by_time_and_decides_like_memory(stack, client: r
         now[0] += 15
         item = DedupeInput(id=r.key, feed=f"f{step % 3}", url="", title=r.title, text=r.text)
         assert in_redis.process(item) == in_memory.process(item)
-        copy = DedupeInput(id=f"{r.key}-copy", feed="g", url="", title=reports[step // 2].title,
-                           text=reports[step // 2].text)
+        copy = DedupeInput(
+            id=f"{r.key}-copy", feed="g", url="", title=reports[step // 2].title, text=reports[step // 2].text
+        )
         assert in_redis.process(copy) == in_memory.process(copy), (step, copy.id)
     assert client.hlen(store.keys["rec"]) == len(in_memory.store) < 8
     now[0] += 1000  # everything expired: a few inserts sweep it all
@@ -123,8 +158,18 @@ def test_any_article_id_is_safe_in_redis(stack, client: redis.Redis) -> None:
     store = RedisDedupeStore(client, prefix)
     in_redis = Deduplicator(store)
     in_memory = Deduplicator(InMemoryDedupeStore())
-    odd = [DedupeInput(id=f"item {i} \n\t«{x.id}» ", feed=x.feed, url=x.url, title=x.title, text=x.text,
-                       published=x.published, seen_at=x.seen_at) for i, x in enumerate(_stream())]
+    odd = [
+        DedupeInput(
+            id=f"item {i} \n\t«{x.id}» ",
+            feed=x.feed,
+            url=x.url,
+            title=x.title,
+            text=x.text,
+            published=x.published,
+            seen_at=x.seen_at,
+        )
+        for i, x in enumerate(_stream())
+    ]
     decisions = [(in_redis.process(item), in_memory.process(item)) for item in odd]
     assert all(r == m for r, m in decisions)
     assert sum(r.duplicate_of is not None for r, _ in decisions) >= 30
@@ -139,8 +184,10 @@ def test_stories_and_frequencies_in_redis_decide_like_in_memory(stack, client: r
     in_redis = Deduplicator(store)
     in_memory = Deduplicator(InMemoryDedupeStore(StoreLimits(df_docs=20)))
     reports = _corpus_stream()  # 46 articles: the frequencies' halves turn over twice
-    decisions = [(in_redis.process(_item(r, f"o{i % 3}")), in_memory.process(_item(r, f"o{i % 3}")))
-                 for i, r in enumerate(reports)]
+    decisions = [
+        (in_redis.process(_item(r, f"o{i % 3}")), in_memory.process(_item(r, f"o{i % 3}")))
+        for i, r in enumerate(reports)
+    ]
     assert all(a == b for a, b in decisions)
     assert sum(a.story_reason is not None and a.duplicate_of is None for a, _ in decisions) >= 12
     assert client.hmget(store.keys["meta"], "dfn0", "dfn1") in ([b"20", b"6"], [b"6", b"20"])

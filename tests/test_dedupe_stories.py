@@ -13,16 +13,22 @@ import pytest
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, StoreLimits
 from streams.dedupe.stories import similarity, story_vector
-from tests.test_dedupe_corpus import EVENTS, SAME_DAY_OTHER_EVENT, SAME_ENTITIES, STORY_CLUSTERS, Report
-
+from tests.test_dedupe_corpus import (
+    EVENTS,
+    SAME_DAY_OTHER_EVENT,
+    SAME_ENTITIES,
+    STORY_CLUSTERS,
+    Report,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 
 
 def _item(report: Report, feed: str) -> DedupeInput:
     seen = datetime.fromisoformat(report.published.replace("Z", "+00:00")).timestamp()
-    return DedupeInput(id=report.key, feed=feed, url="", title=report.title, text=report.text,
-                       published=report.published, seen_at=seen)
+    return DedupeInput(
+        id=report.key, feed=feed, url="", title=report.title, text=report.text, published=report.published, seen_at=seen
+    )
 
 
 @pytest.mark.parametrize("cluster", STORY_CLUSTERS, ids=[c[0].key for c in STORY_CLUSTERS])
@@ -77,8 +83,10 @@ def test_story_recall_and_precision_on_the_corpus(capsys: pytest.CaptureFixture[
     same, different = _labelled_pairs()
     joined = {p for p in same | different if len({decisions[k].story_id for k in p}) == 1}
     with capsys.disabled():
-        print(f"\nstories: {len(joined & same)}/{len(same)} same-event pairs joined, "
-              f"{len(joined & different)}/{len(different)} different-event pairs joined")
+        print(
+            f"\nstories: {len(joined & same)}/{len(same)} same-event pairs joined, "
+            f"{len(joined & different)}/{len(different)} different-event pairs joined"
+        )
         for key, d in decisions.items():
             if d.story_reason:
                 print(f"  {key} -> {d.story_id}: {d.story_reason}")
@@ -98,14 +106,22 @@ def test_seed_stories() -> None:
     decisions = {}
     for path in sorted(SEEDS.glob("*.txt")):
         key, text = path.name[:3], path.read_text(encoding="utf-8")
-        clean = clean_article(title=text.splitlines()[0], content=text, content_type="text/plain",
-                              published=published.get(key), language=None)
-        decisions[key] = dedup.process(DedupeInput(key, f"outlet-{key}", "", clean.title, clean.text,
-                                                   clean.published, 1_638_900_000.0))
+        clean = clean_article(
+            title=text.splitlines()[0],
+            content=text,
+            content_type="text/plain",
+            published=published.get(key),
+            language=None,
+        )
+        decisions[key] = dedup.process(
+            DedupeInput(key, f"outlet-{key}", "", clean.title, clean.text, clean.published, 1_638_900_000.0)
+        )
     assert all(d.duplicate_of is None for d in decisions.values())
     summit = decisions["002"]
     assert summit.story_id == "000" and summit.story_sources == 2
-    similarity_, needed = (float(x) for x in re.findall(r"similarity ([\d.]+) .* needs ([\d.]+)\)", summit.story_reason)[0])
+    similarity_, needed = (
+        float(x) for x in re.findall(r"similarity ([\d.]+) .* needs ([\d.]+)\)", summit.story_reason)[0]
+    )
     assert similarity_ >= needed + 0.05  # no longer at the edge (it was 0.14 against 0.14)
     assert decisions["001"].story_id == "001" and decisions["003"].story_id == "003"
     assert decisions["004"].story_id == "000" and decisions["004"].story_sources == 3
@@ -160,25 +176,44 @@ def test_the_store_counts_stored_articles_terms_in_two_bounded_halves() -> None:
 
 def test_boilerplate_the_stream_has_seen_moves_down_the_explanation() -> None:
     # two outlets report one outbreak, each ending with its own promotional line
-    tails = ("تابعوا قناة الأفق الإخبارية على منصات التواصل للحصول على آخر الأخبار العاجلة من مراسلينا.",
-             "لمزيد من الأخبار المحلية والدولية زوروا موقع صحيفة المساء واشتركوا في نشرتنا اليومية العاجلة.")
-    first = ("تفشي الحصبة في قرية الزاوية وتسجيل 40 إصابة بين الأطفال",
-             "سجلت السلطات الصحية 40 إصابة بالحصبة بين أطفال قرية الزاوية خلال أسبوع، "
-             "وأرسلت فرقا لتطعيم من لم يتلقوا اللقاح. " + tails[0])
-    second = ("الحصبة تنتشر في الزاوية: أربعون طفلا مصابا وحملة تطعيم عاجلة",
-              "أطلقت مديرية الصحة حملة تطعيم عاجلة في قرية الزاوية بعد إصابة 40 طفلا بالحصبة، "
-              "وأغلقت مدرسة القرية مؤقتا. " + tails[1])
-    topics = ["افتتاح جسر جديد فوق النهر", "ارتفاع أسعار الخضار في الأسواق", "فوز فريق المدينة بكأس الدوري",
-              "انقطاع الكهرباء عن أحياء شرقية", "مهرجان للكتاب في العاصمة", "أمطار غزيرة تغلق طرقا جبلية"]
+    tails = (
+        "تابعوا قناة الأفق الإخبارية على منصات التواصل للحصول على آخر الأخبار العاجلة من مراسلينا.",
+        "لمزيد من الأخبار المحلية والدولية زوروا موقع صحيفة المساء واشتركوا في نشرتنا اليومية العاجلة.",
+    )
+    first = (
+        "تفشي الحصبة في قرية الزاوية وتسجيل 40 إصابة بين الأطفال",
+        "سجلت السلطات الصحية 40 إصابة بالحصبة بين أطفال قرية الزاوية خلال أسبوع، "
+        "وأرسلت فرقا لتطعيم من لم يتلقوا اللقاح. " + tails[0],
+    )
+    second = (
+        "الحصبة تنتشر في الزاوية: أربعون طفلا مصابا وحملة تطعيم عاجلة",
+        "أطلقت مديرية الصحة حملة تطعيم عاجلة في قرية الزاوية بعد إصابة 40 طفلا بالحصبة، "
+        "وأغلقت مدرسة القرية مؤقتا. " + tails[1],
+    )
+    topics = [
+        "افتتاح جسر جديد فوق النهر",
+        "ارتفاع أسعار الخضار في الأسواق",
+        "فوز فريق المدينة بكأس الدوري",
+        "انقطاع الكهرباء عن أحياء شرقية",
+        "مهرجان للكتاب في العاصمة",
+        "أمطار غزيرة تغلق طرقا جبلية",
+    ]
 
     def shared_units(background: int) -> list[str]:
         dedup = Deduplicator(InMemoryDedupeStore())
         start = 1_720_000_000.0
         for i in range(background):  # earlier news from both outlets, each with its line
             topic = topics[i % len(topics)]
-            dedup.process(DedupeInput(f"bg{i}", f"o{i % 2}", "", topic,
-                                      f"{topic} في المنطقة بحسب مسؤولين محليين تحدثوا للمراسل {i * 7}. {tails[i % 2]}",
-                                      seen_at=start - 86400 * 10 + i))
+            dedup.process(
+                DedupeInput(
+                    f"bg{i}",
+                    f"o{i % 2}",
+                    "",
+                    topic,
+                    f"{topic} في المنطقة بحسب مسؤولين محليين تحدثوا للمراسل {i * 7}. {tails[i % 2]}",
+                    seen_at=start - 86400 * 10 + i,
+                )
+            )
         dedup.process(DedupeInput("a", "o0", "", *first, seen_at=start))
         decision = dedup.process(DedupeInput("b", "o1", "", *second, seen_at=start + 3 * 3600))
         assert decision.story_id == "a"

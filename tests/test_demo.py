@@ -18,7 +18,10 @@ from .conftest import child_env
 def test_demo_delivers_exactly_the_expected_alerts(stack) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "marsad", "demo", "--timeout", "150"],
-        env=child_env(stack), capture_output=True, text=True, timeout=400,
+        env=child_env(stack),
+        capture_output=True,
+        text=True,
+        timeout=400,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "every expected alert arrived, and nothing else" in proc.stdout
@@ -29,13 +32,16 @@ def test_demo_delivers_exactly_the_expected_alerts(stack) -> None:
 
 
 def test_demo_fails_fast_with_a_clear_message_when_kafka_is_down(tmp_path) -> None:
-    from marsad.settings import Settings
+    from kernel.settings import Settings
 
     settings = Settings(home=tmp_path, kafka_bootstrap=f"127.0.0.1:{free_port()}")
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "marsad", "demo"],
-        env=child_env(settings), capture_output=True, text=True, timeout=120,
+        env=child_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     elapsed = time.monotonic() - started
     assert proc.returncode == 3

@@ -17,9 +17,9 @@ from collections import Counter
 import pytest
 
 from bench.generate import generate
+from kernel.messages import AlertEvent, Article
 from marsad import stack as local_stack
 from marsad.demo_feeds import DemoFeed, FeedItem
-from marsad.messages import AlertEvent, Article
 
 from .conftest import fresh_namespace
 from .e2e import DEMO_CHANNELS, Pipeline, read_topic, serve_feeds, wait_until
@@ -49,7 +49,9 @@ def _unique_articles(settings) -> set[str]:
 
 
 def _stories_to_alert(settings) -> set[tuple[str, str]]:
-    return {(e.rule.id, e.story.id) for e in (AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts))}
+    return {
+        (e.rule.id, e.story.id) for e in (AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts))
+    }
 
 
 def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:
@@ -64,14 +66,20 @@ def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:
 
     receiver = WebhookReceiver(secret=secret)
     receiver.start()
-    env = {"MARSAD_RULES_PATH": str(rules), "MARSAD_WEBHOOK_SECRET": secret,
-           "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port)}
+    env = {
+        "MARSAD_RULES_PATH": str(rules),
+        "MARSAD_WEBHOOK_SECRET": secret,
+        "MARSAD_DEMO_RECEIVER_PORT": str(receiver.port),
+    }
     try:
         with Pipeline(settings, tmp_path, **env) as pipe:
+
             def start(name: str) -> None:
-                args = {"connector": ("connect", "--feeds", str(feeds_yaml)),
-                        "worker": ("worker",),
-                        "dispatcher": ("dispatch", "--channels", str(DEMO_CHANNELS))}[name]
+                args = {
+                    "connector": ("connect", "--feeds", str(feeds_yaml)),
+                    "worker": ("worker",),
+                    "dispatcher": ("dispatch", "--channels", str(DEMO_CHANNELS)),
+                }[name]
                 pipe.start(name, *args)
 
             for name in ("worker", "dispatcher", "connector"):
@@ -96,10 +104,19 @@ def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:
             time.sleep(2.0)
             local_stack.start_kafka(settings, quiet=True)
 
-            wait_until(lambda: len(_unique_articles(settings)) >= N_ARTICLES, 600 if LONG else 300,
-                       f"all {N_ARTICLES} articles on {settings.topic_articles}", interval=3.0)
-            wait_until(lambda: {(d["rule"]["id"], d["story"]["id"]) for d in receiver.deliveries}
-                       >= _stories_to_alert(settings), 180, "every alert delivered", interval=2.0)
+            wait_until(
+                lambda: len(_unique_articles(settings)) >= N_ARTICLES,
+                600 if LONG else 300,
+                f"all {N_ARTICLES} articles on {settings.topic_articles}",
+                interval=3.0,
+            )
+            wait_until(
+                lambda: {(d["rule"]["id"], d["story"]["id"]) for d in receiver.deliveries}
+                >= _stories_to_alert(settings),
+                180,
+                "every alert delivered",
+                interval=2.0,
+            )
             time.sleep(3.0)
             for name in ("worker", "dispatcher", "connector"):
                 assert pipe.procs[name].poll() is None, f"{name} died:\n{pipe.log(name)[-3000:]}"

@@ -7,21 +7,20 @@ never a traceback.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-import tempfile
 
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import pytest
-
-from connectors.parse import FeedParseError, content_text, parse_feed
+from connectors.parse import content_text, parse_feed
+from kernel.errors import FeedParseError, MarsadError
 from marsad.cli import app
-from marsad.errors import MarsadError
 from tests.fuzz.strategies import examples, feed_body
 
 # A body of a few kB parses in milliseconds; seconds mean a pathological path (entity
@@ -29,8 +28,18 @@ from tests.fuzz.strategies import examples, feed_body
 PARSE_BOUND_S = 5.0
 
 
-@given(feed_body(), st.sampled_from([None, "application/rss+xml; charset=windows-1256", "application/json",
-                                     "text/html; charset=bogus", "application/xml; charset=utf-16"]))
+@given(
+    feed_body(),
+    st.sampled_from(
+        [
+            None,
+            "application/rss+xml; charset=windows-1256",
+            "application/json",
+            "text/html; charset=bogus",
+            "application/xml; charset=utf-16",
+        ]
+    ),
+)
 @settings(examples(200), deadline=timedelta(seconds=PARSE_BOUND_S))
 def test_parse_feed_raises_only_feed_parse_error(body: bytes, content_type: str | None) -> None:
     if any(marker in body or marker.decode().encode("utf-16-le") in body for marker in (b"[::1", b"&#x110000;")):
@@ -80,10 +89,14 @@ def test_feeds_parse_command_prints_json_lines_or_one_error_line(body: bytes) ->
 
 # --- regression test for the bug fuzzing found -----------------------------------------------
 
-@pytest.mark.parametrize("body", [
-    b'<rss version="2.0"><channel><item><title>t</title><link>http://[::1</link></item></channel></rss>',
-    b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "url": "http://[::1", "content_text": "x"}]}',
-])
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<rss version="2.0"><channel><item><title>t</title><link>http://[::1</link></item></channel></rss>',
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "url": "http://[::1", "content_text": "x"}]}',
+    ],
+)
 def test_item_with_invalid_ipv6_link_does_not_sink_the_feed(body: bytes) -> None:
     try:
         parse_feed(body, base_url="https://example.org/feed")

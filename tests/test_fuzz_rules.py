@@ -23,10 +23,18 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from marsad.errors import ConfigError
-from marsad.messages import document_text
+from kernel.errors import ConfigError
+from kernel.messages import document_text
 from streams.rules import RuleSetError, compile_ruleset, load_ruleset
-from tests.fuzz.strategies import LANGUAGES, entities, examples, hostile_text, mutated_rule, rules_yaml, valid_ruleset
+from tests.fuzz.strategies import (
+    LANGUAGES,
+    entities,
+    examples,
+    hostile_text,
+    mutated_rule,
+    rules_yaml,
+    valid_ruleset,
+)
 
 
 def _check_evidence(text: str, matches: list) -> None:
@@ -34,7 +42,7 @@ def _check_evidence(text: str, matches: list) -> None:
         assert match.evidence is not None
         for evidence in match.evidence:
             assert 0 <= evidence.start <= evidence.end <= len(text), evidence
-            assert text[evidence.start:evidence.end] == evidence.text, evidence
+            assert text[evidence.start : evidence.end] == evidence.text, evidence
             if evidence.leaf in ("terms", "entity", "quantity"):
                 assert evidence.text.strip(), evidence  # a word or a number is never empty
             if evidence.value is not None:
@@ -50,11 +58,15 @@ def _compile_or_reject(rules: list[dict[str, Any]], ents: dict[str, Any]):
         return None
 
 
-@given(valid_ruleset(), st.lists(st.tuples(hostile_text(max_tokens=30), hostile_text(max_tokens=6)), min_size=1,
-                                  max_size=3), LANGUAGES)
+@given(
+    valid_ruleset(),
+    st.lists(st.tuples(hostile_text(max_tokens=30), hostile_text(max_tokens=6)), min_size=1, max_size=3),
+    LANGUAGES,
+)
 @examples(60)
 def test_matching_never_raises_and_evidence_quotes_the_text(
-    ruleset_source: tuple[list[dict[str, Any]], dict[str, Any]], articles: list[tuple[str, str]],
+    ruleset_source: tuple[list[dict[str, Any]], dict[str, Any]],
+    articles: list[tuple[str, str]],
     language: str | None,
 ) -> None:
     rules, ents = ruleset_source
@@ -76,16 +88,19 @@ def test_matching_never_raises_and_evidence_quotes_the_text(
 
 # Terms without the 3000-character runs: a phrase of n words that occurs in the text costs
 # O(n²) to confirm (0.6 s for 800 words), which operators' rules never approach.
-@given(st.lists(st.one_of(st.just("x"), hostile_text(max_tokens=4, long_runs=False)), min_size=1, max_size=4),
-       hostile_text())
+@given(
+    st.lists(st.one_of(st.just("x"), hostile_text(max_tokens=4, long_runs=False)), min_size=1, max_size=4),
+    hostile_text(),
+)
 @examples(60)
 def test_terms_built_from_the_text_find_it(words: list[str], text: str) -> None:
     """A rule whose terms are pieces of the text itself: evidence, when found, quotes it."""
     terms = [w for w in words if w.strip()]
     if not terms:
         return
-    ruleset = _compile_or_reject([{"id": "t", "when": {"terms": terms}},
-                                  {"id": "e", "when": {"terms": terms, "exact": True}}], {})
+    ruleset = _compile_or_reject(
+        [{"id": "t", "when": {"terms": terms}}, {"id": "e", "when": {"terms": terms, "exact": True}}], {}
+    )
     if ruleset is None:
         return
     whole = " ".join([text, *terms])
@@ -95,9 +110,19 @@ def test_terms_built_from_the_text_find_it(words: list[str], text: str) -> None:
 @given(st.data())
 @examples(80)
 def test_compile_ruleset_accepts_or_raises_rule_set_error(data: st.DataObject) -> None:
-    ents = data.draw(st.one_of(entities(), st.dictionaries(st.text(max_size=6), st.none() | st.integers() | st.text(max_size=4)
-                                                            | st.fixed_dictionaries({"names": st.lists(st.text(max_size=5))}),
-                                                            max_size=3)))
+    ents = data.draw(
+        st.one_of(
+            entities(),
+            st.dictionaries(
+                st.text(max_size=6),
+                st.none()
+                | st.integers()
+                | st.text(max_size=4)
+                | st.fixed_dictionaries({"names": st.lists(st.text(max_size=5))}),
+                max_size=3,
+            ),
+        )
+    )
     entity_ids = [key for key in ents if isinstance(key, str)]
     rules = data.draw(st.lists(mutated_rule(entity_ids), max_size=4))
     try:
@@ -143,7 +168,11 @@ def _load_in(directory: Path, rules_text: str, entities_text: str | None) -> Non
             if issue.line is None:
                 assert issue.reason.startswith(("invalid YAML", "not UTF-8", "cannot read", "no such file")), issue
             else:
-                assert 1 <= issue.line <= (rules_text if issue.path == str(rules_path) else entities_text or "").count("\n") + 2
+                assert (
+                    1
+                    <= issue.line
+                    <= (rules_text if issue.path == str(rules_path) else entities_text or "").count("\n") + 2
+                )
             assert str(issue).startswith(f"{issue.path}:{issue.line}: " if issue.line else f"{issue.path}: ")
         event("rejected")
         return
@@ -154,10 +183,23 @@ def _load_in(directory: Path, rules_text: str, entities_text: str | None) -> Non
     event("accepted")
 
 
-@given(rules_yaml(), st.one_of(st.none(), st.sampled_from([
-    "putin:\n  kind: person\n  names: [بوتين, Putin]\n", "x: 1\n", "- a\n", "Bad Id:\n  names: [x]\n",
-    "putin:\n  names: []\n", "[", "putin:\n  names: [بوتين]\n  variants: {g: maybe}\n",
-])))
+@given(
+    rules_yaml(),
+    st.one_of(
+        st.none(),
+        st.sampled_from(
+            [
+                "putin:\n  kind: person\n  names: [بوتين, Putin]\n",
+                "x: 1\n",
+                "- a\n",
+                "Bad Id:\n  names: [x]\n",
+                "putin:\n  names: []\n",
+                "[",
+                "putin:\n  names: [بوتين]\n  variants: {g: maybe}\n",
+            ]
+        ),
+    ),
+)
 @examples(120)
 def test_load_ruleset_from_yaml_names_file_and_line(rules_text: str, entities_text: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -187,10 +229,13 @@ def _load_text(tmp_path: Path, text: str) -> None:
         pass  # a clean validation error is fine; anything else fails the test
 
 
-@pytest.mark.parametrize("text", [
-    "id: r\nwhen:\n  quantity: {unit: troops, min: 1.5}\n",
-    "id: r\nthrottle: 1.5\nwhen: {terms: [x]}\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: r\nwhen:\n  quantity: {unit: troops, min: 1.5}\n",
+        "id: r\nthrottle: 1.5\nwhen: {terms: [x]}\n",
+    ],
+)
 def test_float_in_rules_yaml_loads(tmp_path: Path, text: str) -> None:
     _load_text(tmp_path, text)
 
@@ -213,9 +258,16 @@ def test_yaml_alias_bomb_is_rejected_quickly(tmp_path: Path) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\nid: r\nwhen: {terms: *a6}\n", encoding="utf-8")
     # In a child process with a memory cap, so that the bug cannot take this one down.
-    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, resource.RLIM_INFINITY))\n"
-              "from pathlib import Path; from streams.rules import load_ruleset; from marsad.errors import ConfigError\n"
-              "try: load_ruleset(Path(sys.argv[1]))\nexcept ConfigError: pass\n")
-    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=3,
-                          cwd=Path(__file__).resolve().parents[1])
+    script = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, resource.RLIM_INFINITY))\n"
+        "from pathlib import Path; from streams.rules import load_ruleset; from kernel.errors import ConfigError\n"
+        "try: load_ruleset(Path(sys.argv[1]))\nexcept ConfigError: pass\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=3,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert done.returncode == 0, done.stderr[-500:]

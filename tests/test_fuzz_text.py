@@ -13,15 +13,27 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from streams.clean import clean_article, html_to_text
-from streams.rules.quantities import default_unit_classes, find_quantities, find_quantities_normalized
+from streams.rules.quantities import (
+    default_unit_classes,
+    find_quantities,
+    find_quantities_normalized,
+)
 from streams.textnorm import NormalizedText, fold, normalize
-from tests.fuzz.strategies import CONTENT_TYPES, DATES, LANGUAGES, examples, hostile_text, html_fragment
+from tests.fuzz.strategies import (
+    CONTENT_TYPES,
+    DATES,
+    LANGUAGES,
+    examples,
+    hostile_text,
+    html_fragment,
+)
 
 UNITS = default_unit_classes()
 ANY_TEXT = st.one_of(hostile_text(), st.text(st.characters(blacklist_categories=("Cs",)), max_size=80))
 
 
 # --- normalize / fold ----------------------------------------------------------------------------
+
 
 @given(ANY_TEXT)
 @examples(300)
@@ -71,11 +83,12 @@ def test_folding_is_idempotent(text: str) -> None:
 
 # --- quantities ---------------------------------------------------------------------------------
 
+
 def _check_mentions(text: str, mentions: list) -> None:
     previous_start = -1
     for mention in mentions:
         assert 0 <= mention.start < mention.end <= len(text), mention
-        assert mention.text == text[mention.start:mention.end]
+        assert mention.text == text[mention.start : mention.end]
         assert mention.text == mention.text.strip() or mention.text.strip(), mention
         assert math.isfinite(mention.value) and mention.value >= 0, mention
         assert mention.unit in UNITS
@@ -102,6 +115,7 @@ def test_find_quantities_on_arbitrary_unicode(text: str) -> None:
 
 # --- chrome removal ----------------------------------------------------------------------------
 
+
 def _is_ordered_suffix_sequence(kept: list[str], source: list[str]) -> bool:
     """Each kept line is a (dateline-trimmed) suffix of a distinct source line, in order."""
     position = 0
@@ -123,11 +137,16 @@ def _is_ordered_suffix_sequence(kept: list[str], source: list[str]) -> bool:
 )
 @examples(200)
 def test_clean_article_never_raises_and_keeps_input_lines(
-    title: str, lines: list[str], content_type: str, published: str | None, language: str | None,
+    title: str,
+    lines: list[str],
+    content_type: str,
+    published: str | None,
+    language: str | None,
 ) -> None:
     content = "\n".join(lines)
-    article = clean_article(title=title, content=content, content_type=content_type,
-                            published=published, language=language)
+    article = clean_article(
+        title=title, content=content, content_type=content_type, published=published, language=language
+    )
     assert article.title == " ".join(article.title.split())
     assert "\n\n" not in article.text and article.text == article.text.strip()
     if content_type == "text/plain":
@@ -157,6 +176,7 @@ def test_html_to_text_never_raises_and_drops_active_content(html: str) -> None:
 
 # --- regression tests for the bugs fuzzing found ---------------------------------------------
 
+
 def test_fold_is_idempotent_for_letters_whose_casefold_adds_a_mark() -> None:
     for letter in ("İ", "ǰ", "ΐ"):
         assert fold(fold(letter)) == fold(letter)
@@ -170,10 +190,10 @@ def test_quantity_value_is_finite_for_a_huge_digit_run() -> None:
 def test_find_quantities_does_not_raise_on_a_million_digit_number() -> None:
     text = "1" + "0" * 999_999 + " ألف جندي"
     for mention in find_quantities(text, UNITS):
-        assert mention.text == text[mention.start:mention.end]
+        assert mention.text == text[mention.start : mention.end]
 
 
 def test_find_quantities_does_not_raise_on_superscript_digits() -> None:
     for text in ("5² جندي", "3 ² ", "5¹ دولار"):
         for mention in find_quantities(text, UNITS):
-            assert mention.text == text[mention.start:mention.end]
+            assert mention.text == text[mention.start : mention.end]

@@ -19,8 +19,8 @@ import pytest
 from prometheus_client.metrics import MetricWrapperBase
 from ruamel.yaml import YAML
 
-from marsad import metrics
-from marsad.settings import Settings
+from kernel import metrics
+from kernel.settings import Settings
 from marsad.stack import free_port, render_prometheus_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,8 +45,22 @@ def promtool(*args: str, stdin: str | None = None) -> subprocess.CompletedProces
 # --- PromQL: which metric names does an expression use? ------------------------------
 
 PROMQL_KEYWORDS = {
-    "and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
-    "group_left", "group_right", "inf", "nan", "atan2", "start", "end",
+    "and",
+    "or",
+    "unless",
+    "bool",
+    "offset",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "inf",
+    "nan",
+    "atan2",
+    "start",
+    "end",
 }
 # Series that Prometheus itself creates (scrape health, alert state), not any process.
 PROMETHEUS_SERIES = {"up", "ALERTS", "ALERTS_FOR_STATE", "scrape_duration_seconds", "scrape_samples_scraped"}
@@ -120,16 +134,12 @@ def dashboard_exprs() -> list[tuple[str, str]]:
 
 
 def alert_exprs() -> list[tuple[str, str]]:
-    return [
-        (rule["alert"], rule["expr"])
-        for group in _yaml(ALERTS)["groups"]
-        for rule in group["rules"]
-    ]
+    return [(rule["alert"], rule["expr"]) for group in _yaml(ALERTS)["groups"] for rule in group["rules"]]
 
 
 def test_metric_name_extraction_handles_functions_labels_and_keywords() -> None:
     expr = (
-        'histogram_quantile(0.95, sum by (stage, le) (rate(marsad_stage_duration_seconds_bucket'
+        "histogram_quantile(0.95, sum by (stage, le) (rate(marsad_stage_duration_seconds_bucket"
         '{stage=~"norm|x", job="w"}[5m]))) > 0.5 and on (stage) foo:bar_total offset 5m'
         ' unless absent(up{job="a b"}) / ignoring(kind) group_left(feed) time() - 1e3'
     )
@@ -226,8 +236,12 @@ def test_promtool_accepts_alerting_rules() -> None:
     assert "SUCCESS: 10 rules found" in result.stdout
     names = {name for name, _ in alert_exprs()}
     assert {
-        "MarsadProcessDown", "MarsadNothingIngested", "MarsadFeedFailing", "MarsadConsumerLagGrowing",
-        "MarsadAlertDeliveryFailing", "MarsadAlertsDeadLettered",
+        "MarsadProcessDown",
+        "MarsadNothingIngested",
+        "MarsadFeedFailing",
+        "MarsadConsumerLagGrowing",
+        "MarsadAlertDeliveryFailing",
+        "MarsadAlertsDeadLettered",
     } <= names
 
 
@@ -376,7 +390,7 @@ METRICS_CHILD = textwrap.dedent(
     """
     import sys, time
     from prometheus_client.metrics import MetricWrapperBase
-    from marsad import metrics
+    from kernel import metrics
 
     # One sample of every metric, with a label value for each label.
     for name in dir(metrics):
@@ -427,8 +441,11 @@ def assert_promtool_metrics_clean(exposition: str) -> None:
 def test_promtool_accepts_metrics_endpoint(role: str) -> None:
     port = free_port()
     child = subprocess.Popen(
-        [sys.executable, "-c", METRICS_CHILD, str(port), role], cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", METRICS_CHILD, str(port), role],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout.readline().strip() == "ready", child.stderr.read()
@@ -437,9 +454,15 @@ def test_promtool_accepts_metrics_endpoint(role: str) -> None:
         child.kill()
         child.wait()
     assert f'marsad_build_info{{role="{role}",version=' in exposition
-    for family in ("marsad_feed_fetches_total", "marsad_stage_duration_seconds_bucket",
-                   "marsad_end_to_end_latency_seconds_count", "marsad_kafka_consumer_lag",
-                   "marsad_ruleset_info", "marsad_ruleset_rules", "marsad_stories_total"):
+    for family in (
+        "marsad_feed_fetches_total",
+        "marsad_stage_duration_seconds_bucket",
+        "marsad_end_to_end_latency_seconds_count",
+        "marsad_kafka_consumer_lag",
+        "marsad_ruleset_info",
+        "marsad_ruleset_rules",
+        "marsad_stories_total",
+    ):
         assert f"\n{family}" in exposition, family
     assert_promtool_metrics_clean(exposition)
 
@@ -449,7 +472,7 @@ def test_promtool_reports_a_badly_named_metric() -> None:
     bad = "# HELP requests Requests\n# TYPE requests counter\nrequests 1\n"
     result = promtool("check", "metrics", stdin=bad)
     assert result.returncode != 0
-    assert "counter metrics should have \"_total\" suffix" in result.stdout + result.stderr
+    assert 'counter metrics should have "_total" suffix' in result.stdout + result.stderr
 
 
 # --- docker-compose.yml wiring --------------------------------------------------------
@@ -518,12 +541,13 @@ def test_compose_env_matches_settings_names() -> None:
         assert name in env and name in fields
 
 
-
 def test_sample_value_reads_one_series_of_an_exposition() -> None:
-    from marsad.metrics import sample_value
+    from kernel.metrics import sample_value
 
-    text = ('# HELP marsad_stage_processed_total Messages processed\n'
-            'marsad_stage_processed_total{stage="normalize"} 12.0\n'
-            'marsad_stage_processed_total{stage="match"} 7.0\n')
+    text = (
+        "# HELP marsad_stage_processed_total Messages processed\n"
+        'marsad_stage_processed_total{stage="normalize"} 12.0\n'
+        'marsad_stage_processed_total{stage="match"} 7.0\n'
+    )
     assert sample_value(text, 'marsad_stage_processed_total{stage="match"}') == 7.0
     assert sample_value(text, 'marsad_stage_processed_total{stage="dedupe"}') is None

@@ -11,8 +11,8 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 from prometheus_client import REGISTRY
 
-from marsad.lag import LagSampler, merge_lags, partition_lags, start_lag_sampler
-from marsad.settings import Settings
+from kernel.lag import LagSampler, merge_lags, partition_lags, start_lag_sampler
+from kernel.settings import Settings
 
 from .conftest import fresh_namespace
 from .e2e import wait_until
@@ -47,9 +47,7 @@ def test_sampler_needs_a_group() -> None:
 
 
 def lag_sample(topic: str, partition: int) -> float | None:
-    return REGISTRY.get_sample_value(
-        "marsad_kafka_consumer_lag", {"topic": topic, "partition": str(partition)}
-    )
+    return REGISTRY.get_sample_value("marsad_kafka_consumer_lag", {"topic": topic, "partition": str(partition)})
 
 
 def _produce(settings: Settings, topic: str, per_partition: dict[int, int]) -> None:
@@ -65,7 +63,9 @@ def _produce(settings: Settings, topic: str, per_partition: dict[int, int]) -> N
 
 def _commit(settings: Settings, group_id: str, offsets: dict[TopicPartition, int]) -> None:
     consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, group_id=group_id, enable_auto_commit=False,
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=group_id,
+        enable_auto_commit=False,
     )
     try:
         consumer.assign(list(offsets))
@@ -104,7 +104,7 @@ def test_sampler_reports_exact_lag_of_real_consumer_groups(stack: Settings) -> N
 
 
 def metrics_remove(topic: str, partition: int) -> None:
-    from marsad import metrics
+    from kernel import metrics
 
     try:
         metrics.CONSUMER_LAG.remove(topic, str(partition))

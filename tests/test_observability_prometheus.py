@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from marsad.settings import Settings
+from kernel.settings import Settings
 from marsad.stack import free_port, prometheus_binary, render_prometheus_config
 
 from .e2e import DEMO_CHANNELS, Pipeline, seeds_setup, wait_until
@@ -43,9 +43,15 @@ class LocalPrometheus:
         self.log = workdir / "prometheus.log"
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
-                [binary, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'data'}",
-                 f"--web.listen-address=127.0.0.1:{self.port}"],
-                stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
+                [
+                    binary,
+                    f"--config.file={config}",
+                    f"--storage.tsdb.path={workdir / 'data'}",
+                    f"--web.listen-address=127.0.0.1:{self.port}",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=workdir,
             )
         self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=5)
         wait_until(self._ready, 30, "Prometheus to be ready")
@@ -117,11 +123,16 @@ def test_prometheus_scrapes_every_process_with_sensible_values(running_pipeline)
         return value is not None and value >= minimum
 
     wait_until(lambda: seen("sum(marsad_feed_fetches_total)", 1), 60, "feed fetches", interval=1)
-    wait_until(lambda: seen('sum(marsad_stage_processed_total{stage="normalize"})', 5), 90,
-               "5 normalized articles", interval=1)
+    wait_until(
+        lambda: seen('sum(marsad_stage_processed_total{stage="normalize"})', 5), 90, "5 normalized articles", interval=1
+    )
     wait_until(lambda: seen("sum(marsad_alerts_delivered_total)", 5), 120, "5 delivered alerts", interval=1)
-    wait_until(lambda: seen("sum(marsad_end_to_end_latency_seconds_count)", 5), 30,
-               "end-to-end latency observations", interval=1)
+    wait_until(
+        lambda: seen("sum(marsad_end_to_end_latency_seconds_count)", 5),
+        30,
+        "end-to-end latency observations",
+        interval=1,
+    )
 
     assert prometheus.value('sum(marsad_feed_items_total{feed="seeds"})') == 5
     assert prometheus.value('marsad_feed_last_success_timestamp_seconds{feed="seeds"}') > time.time() - 600
@@ -131,9 +142,7 @@ def test_prometheus_scrapes_every_process_with_sensible_values(running_pipeline)
     assert prometheus.value("sum(marsad_stage_failed_total)") in (None, 0.0)
     assert len(receiver.deliveries) == 5
     # Every alert travelled from the connector's first sighting to the webhook in < 5 min.
-    p99 = prometheus.value(
-        "histogram_quantile(0.99, sum by (le) (marsad_end_to_end_latency_seconds_bucket))"
-    )
+    p99 = prometheus.value("histogram_quantile(0.99, sum by (le) (marsad_end_to_end_latency_seconds_bucket))")
     assert p99 is not None and 0 < p99 <= 300
 
     roles = {r["metric"]["role"]: r["metric"]["job"] for r in prometheus.query("marsad_build_info")}
@@ -143,10 +152,16 @@ def test_prometheus_scrapes_every_process_with_sensible_values(running_pipeline)
     groups = prometheus.api.get("/api/v1/rules").json()["data"]["groups"]
     rules = [rule for group in groups for rule in group["rules"]]
     assert len(rules) == 10
-    wait_until(lambda: all(
-        r["health"] == "ok"
-        for g in prometheus.api.get("/api/v1/rules").json()["data"]["groups"] for r in g["rules"]
-    ), 30, "every alerting rule evaluated with health ok", interval=1)
+    wait_until(
+        lambda: all(
+            r["health"] == "ok"
+            for g in prometheus.api.get("/api/v1/rules").json()["data"]["groups"]
+            for r in g["rules"]
+        ),
+        30,
+        "every alerting rule evaluated with health ok",
+        interval=1,
+    )
     firing = {a["labels"]["alertname"] for a in prometheus.api.get("/api/v1/alerts").json()["data"]["alerts"]}
     assert "MarsadProcessDown" not in firing and "MarsadAlertsDeadLettered" not in firing
 
@@ -155,24 +170,27 @@ def test_prometheus_scrapes_every_process_with_sensible_values(running_pipeline)
         assert_promtool_metrics_clean(scrape(port))
 
     # The sampler reads the real Faust group's commits: the raw topic it consumes, caught up.
-    from marsad.lag import LagSampler
+    from kernel.lag import LagSampler
 
     sampler = LagSampler(settings, [f"{settings.namespace}-worker"])
     try:
-        wait_until(lambda: sampler.sample() == {
-            (topic, partition): 0
-            for topic in (settings.topic_raw,)
-            for partition in range(settings.partitions)
-        }, 60, "the worker group's committed offsets to reach the end of the raw topic", interval=1)
+        wait_until(
+            lambda: sampler.sample()
+            == {(topic, partition): 0 for topic in (settings.topic_raw,) for partition in range(settings.partitions)},
+            60,
+            "the worker group's committed offsets to reach the end of the raw topic",
+            interval=1,
+        )
     finally:
         sampler.close()
 
     # Consumer lag as Prometheus sees it: the worker process runs the sampler for its group.
     wait_until(
-        lambda: prometheus.value(
-            f'max(marsad_kafka_consumer_lag{{job="marsad-worker", topic="{settings.topic_raw}"}})'
-        ) == 0,
-        60, "the worker's consumer lag on the raw topic to be reported as 0", interval=1,
+        lambda: prometheus.value(f'max(marsad_kafka_consumer_lag{{job="marsad-worker", topic="{settings.topic_raw}"}})')
+        == 0,
+        60,
+        "the worker's consumer lag on the raw topic to be reported as 0",
+        interval=1,
     )
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from marsad.messages import AlertEvent, Article, RawArticle
+from kernel.messages import AlertEvent, Article, RawArticle
 
 from .e2e import DEMO_CHANNELS, Pipeline, read_topic, seeds_setup, wait_until
 

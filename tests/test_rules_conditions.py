@@ -23,15 +23,16 @@ RULES = [
     {"id": "ar-feed", "languages": ["ar"], "feeds": ["sahil-news"], "when": {"terms": ["سد"]}},
     {"id": "troops", "when": {"quantity": {"unit": "troops", "min": 50000}}},
     {"id": "usd-range", "when": {"quantity": {"unit": "usd", "min": 1000000, "max": 100000000}}},
-    {"id": "near-quantity", "when": {"near": [{"quantity": {"unit": "troops", "min": 1000}},
-                                              {"entity": ["kremlin"]}], "within": 4}},
+    {
+        "id": "near-quantity",
+        "when": {"near": [{"quantity": {"unit": "troops", "min": 1000}}, {"entity": ["kremlin"]}], "within": 4},
+    },
 ]
 RULESET = compile_ruleset(RULES, ENTITIES)
 
 
 def matched(text: str, **kw) -> dict[str, list[tuple]]:
-    return {m.rule.id: [(e.leaf, e.text, e.start, e.end) for e in m.evidence]
-            for m in RULESET.match(text, **kw)}
+    return {m.rule.id: [(e.leaf, e.text, e.start, e.end) for e in m.evidence] for m in RULESET.match(text, **kw)}
 
 
 def ev(text: str, leaf: str, sub: str, nth: int = 0) -> tuple:
@@ -42,10 +43,14 @@ def ev(text: str, leaf: str, sub: str, nth: int = 0) -> tuple:
 
 
 BOOLEAN_CASES = [
-    ("بوتين يهدد بغزو", lambda t: {
-        "all-of": [ev(t, "entity", "بوتين"), ev(t, "terms", "بغزو")],
-        "near3": [ev(t, "entity", "بوتين"), ev(t, "terms", "بغزو")],
-        "invasion-not-drill": [ev(t, "terms", "بغزو")]}),
+    (
+        "بوتين يهدد بغزو",
+        lambda t: {
+            "all-of": [ev(t, "entity", "بوتين"), ev(t, "terms", "بغزو")],
+            "near3": [ev(t, "entity", "بوتين"), ev(t, "terms", "بغزو")],
+            "invasion-not-drill": [ev(t, "terms", "بغزو")],
+        },
+    ),
     ("مناورات تحاكي صد غزو", lambda t: {}),
     ("غزو محتمل", lambda t: {"invasion-not-drill": [ev(t, "terms", "غزو")]}),
     ("بيان الكرملين", lambda t: {"any-of": [ev(t, "entity", "الكرملين")]}),
@@ -117,7 +122,11 @@ def test_filters(text, kw, rules) -> None:
 
 
 QUANTITY_CASES = [
-    ("حشد الكرملين أكثر من 100 ألف جندي", {"troops": "أكثر من 100 ألف جندي", "near-quantity": "أكثر من 100 ألف جندي", "any-of": None}, 100000),
+    (
+        "حشد الكرملين أكثر من 100 ألف جندي",
+        {"troops": "أكثر من 100 ألف جندي", "near-quantity": "أكثر من 100 ألف جندي", "any-of": None},
+        100000,
+    ),
     ("نشر ١٢٠٬٠٠٠ جندي", {"troops": "١٢٠٬٠٠٠ جندي"}, 120000),
     ("more than 100,000 troops", {"troops": "more than 100,000 troops"}, 100000),
     ("خمسين ألف جندي", {"troops": "خمسين ألف جندي"}, 50000),
@@ -149,15 +158,39 @@ def test_near_with_quantity_needs_the_entity_close_by() -> None:
 
 
 def test_rule_fields_and_defaults() -> None:
-    ruleset = compile_ruleset([{
-        "id": "r1", "when": {"terms": ["x"]}, "throttle": "1h30m", "notify": ["ops-slack"],
-        "escalate": {"sources": [10, 3]}, "severity": "critical", "languages": ["AR"],
-    }, {"id": "r2", "when": {"terms": ["y"]}}, {"id": "r3", "enabled": False, "when": {"terms": ["z"]}}], {})
+    ruleset = compile_ruleset(
+        [
+            {
+                "id": "r1",
+                "when": {"terms": ["x"]},
+                "throttle": "1h30m",
+                "notify": ["ops-slack"],
+                "escalate": {"sources": [10, 3]},
+                "severity": "critical",
+                "languages": ["AR"],
+            },
+            {"id": "r2", "when": {"terms": ["y"]}},
+            {"id": "r3", "enabled": False, "when": {"terms": ["z"]}},
+        ],
+        {},
+    )
     r1, r2 = ruleset.rules
     assert (r1.title, r1.severity, r1.throttle_seconds, r1.notify, r1.escalate_at_sources, r1.languages) == (
-        "r1", "critical", 5400.0, ["ops-slack"], [3, 10], ["ar"])
+        "r1",
+        "critical",
+        5400.0,
+        ["ops-slack"],
+        [3, 10],
+        ["ar"],
+    )
     assert (r2.severity, r2.enabled, r2.throttle_seconds, r2.notify, r2.languages, r2.feeds) == (
-        "medium", True, 0.0, [], None, None)
+        "medium",
+        True,
+        0.0,
+        [],
+        None,
+        None,
+    )
     assert [r["id"] for r in ruleset.raw_rules] == ["r1", "r2", "r3"]
 
 
@@ -172,5 +205,6 @@ def test_version_is_a_content_hash_and_message_round_trips() -> None:
     restored = ruleset_from_message(type(message).from_bytes(message.to_bytes()))
     assert restored.version == RULESET.version
     assert [r.id for r in restored.rules] == [r["id"] for r in RULES]
-    assert matched("بوتين يهدد بغزو") == {m.rule.id: [(e.leaf, e.text, e.start, e.end) for e in m.evidence]
-                                         for m in restored.match("بوتين يهدد بغزو")}
+    assert matched("بوتين يهدد بغزو") == {
+        m.rule.id: [(e.leaf, e.text, e.start, e.end) for e in m.evidence] for m in restored.match("بوتين يهدد بغزو")
+    }

@@ -115,4 +115,6 @@ def test_entity_list_matches_any_of_them() -> None:
     ruleset = compile_ruleset([{"id": "both", "when": {"entity": ["kirby", "kyiv"]}}], ENTITIES)
     [m] = ruleset.match("وصل كيربي إلى كييف")
     assert [(e.entity, e.text, e.start, e.end) for e in m.evidence] == [
-        ("kirby", "كيربي", 4, 9), ("kyiv", "كييف", 14, 18)]
+        ("kirby", "كيربي", 4, 9),
+        ("kyiv", "كييف", 14, 18),
+    ]

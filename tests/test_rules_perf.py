@@ -175,8 +175,8 @@ def _matches_by_prefix_loop(spec, token: str) -> bool:
     for prefix in PREFIXES if spec.prefixes else ("",):
         if not token.startswith(prefix) or (spec.article_required and not PREFIXES[prefix]):
             continue
-        rest = token[len(prefix):]
-        if rest.startswith(spec.core) and spec.remainder_ok(rest[len(spec.core):]):
+        rest = token[len(prefix) :]
+        if rest.startswith(spec.core) and spec.remainder_ok(rest[len(spec.core) :]):
             return True
     return False
 
@@ -275,7 +275,7 @@ def test_chunk_verdicts_keep_the_automaton_walk() -> None:
         for pid, ts, te in expected:
             core = ruleset.phrases[pid].words[0].core
             at = chunk.find(core, ts, te)
-            met_unfit_first += chunk[ts:at] not in ANY_PREFIX or chunk[at + len(core):te] not in ANY_REMAINDER
+            met_unfit_first += chunk[ts:at] not in ANY_PREFIX or chunk[at + len(core) : te] not in ANY_REMAINDER
     # the comparison means something: chunks of several hits, and cores met first at a place
     # where no word stands
     assert several > 300 and met_unfit_first > 30, (several, met_unfit_first)

@@ -33,8 +33,9 @@ EXPECTED = {
 
 
 def _marsad(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "marsad", *args], capture_output=True, text=True,
-                          cwd=REPO, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "marsad", *args], capture_output=True, text=True, cwd=REPO, input=stdin, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +78,12 @@ def test_evidence_quotes_the_original_text(seed_output) -> None:
         for match in out["matches"]:
             assert match["evidence"]
             for evidence in match["evidence"]:
-                assert document[evidence["start"]:evidence["end"]] == evidence["text"]
+                assert document[evidence["start"] : evidence["end"]] == evidence["text"]
                 assert evidence["leaf"] in ("terms", "entity", "quantity", "regex")
     by_id = {o["id"][:3]: {m["rule"]: m["evidence"] for m in o["matches"]} for o in output}
     assert [(e["text"], e["value"], e["unit"]) for e in by_id["001"]["troop-buildup"]] == [
-        ("أكثر من 100 ألف جندي", 100000, "troops")]
+        ("أكثر من 100 ألف جندي", 100000, "troops")
+    ]
     assert [(e["text"], e["value"]) for e in by_id["003"]["large-funding"]] == [("60 مليون دولار", 60000000)]
     assert by_id["003"]["pentagon"][0]["text"] == "البنتاجون"
     assert by_id["003"]["pentagon"][0]["start"] == 0
@@ -101,18 +103,32 @@ def test_shipped_rules_validate() -> None:
 def test_rules_test_accepts_a_single_rule_file_stdin_and_language(tmp_path: Path) -> None:
     rule = tmp_path / "one.yaml"
     rule.write_text("id: en-invasion\nlanguages: [en]\nwhen:\n  terms: [invasion]\n", encoding="utf-8")
-    stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in [
-        {"id": "a", "title": "Invasion fears", "text": "no more", "language": "en"},
-        {"id": "b", "text": "an invasion"},
-        {"id": "c", "title": "x", "text": "an invasion", "language": "ar"},
-    ]) + "\n"
+    stdin = (
+        "\n".join(
+            json.dumps(x, ensure_ascii=False)
+            for x in [
+                {"id": "a", "title": "Invasion fears", "text": "no more", "language": "en"},
+                {"id": "b", "text": "an invasion"},
+                {"id": "c", "title": "x", "text": "an invasion", "language": "ar"},
+            ]
+        )
+        + "\n"
+    )
     result = _marsad("rules", "test", "--rules", str(rule), "--input", "-", stdin=stdin)
     assert result.returncode == 0, result.stderr
     assert [json.loads(x) for x in result.stdout.splitlines()] == [
-        {"id": "a", "matches": [{"rule": "en-invasion", "evidence": [
-            {"leaf": "terms", "text": "Invasion", "start": 0, "end": 8}]}]},
-        {"id": "b", "matches": [{"rule": "en-invasion", "evidence": [
-            {"leaf": "terms", "text": "invasion", "start": 3, "end": 11}]}]},
+        {
+            "id": "a",
+            "matches": [
+                {"rule": "en-invasion", "evidence": [{"leaf": "terms", "text": "Invasion", "start": 0, "end": 8}]}
+            ],
+        },
+        {
+            "id": "b",
+            "matches": [
+                {"rule": "en-invasion", "evidence": [{"leaf": "terms", "text": "invasion", "start": 3, "end": 11}]}
+            ],
+        },
         {"id": "c", "matches": []},
     ]
 

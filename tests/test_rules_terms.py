@@ -41,7 +41,7 @@ def check(text: str, expected: dict[str, list]) -> None:
     assert got == want
     for m in RULESET.match(text):
         for e in m.evidence:
-            assert text[e.start:e.end] == e.text
+            assert text[e.start : e.end] == e.text
             assert e.leaf == "terms"
 
 
@@ -178,14 +178,25 @@ ENGLISH_CASES = [
 ]
 
 MIXED_CASES = [
-    ("أكدت الحكومة أن القوات لن تشارك في أي غزو",
-     {"gov": ["الحكومة"], "quwat": ["القوات"], "ghazw": ["غزو"], "ghazw-exact": ["غزو"]}),
+    (
+        "أكدت الحكومة أن القوات لن تشارك في أي غزو",
+        {"gov": ["الحكومة"], "quwat": ["القوات"], "ghazw": ["غزو"], "ghazw-exact": ["غزو"]},
+    ),
     ("«الغزو» و(غزو)", {"ghazw": ["الغزو", ("غزو", 1)], "ghazw-exact": [("غزو", 1)]}),
     ("غزو2021", {}),
 ]
 
-ALL_CASES = (CLITIC_CASES + SUFFIX_CASES + COMBINATION_CASES + TRAP_CASES + DEFINITE_TERM_CASES
-             + PHRASE_CASES + EXACT_CASES + ENGLISH_CASES + MIXED_CASES)
+ALL_CASES = (
+    CLITIC_CASES
+    + SUFFIX_CASES
+    + COMBINATION_CASES
+    + TRAP_CASES
+    + DEFINITE_TERM_CASES
+    + PHRASE_CASES
+    + EXACT_CASES
+    + ENGLISH_CASES
+    + MIXED_CASES
+)
 
 
 @pytest.mark.parametrize("text, expected", ALL_CASES, ids=[c[0][:30] for c in ALL_CASES])
@@ -194,7 +205,7 @@ def test_terms(text: str, expected: dict) -> None:
 
 
 def test_offsets_index_title_and_body() -> None:
-    from marsad.messages import document_text
+    from kernel.messages import document_text
 
     text = document_text("عنوان", "بدأ الغزو")
     [m] = [m for m in RULESET.match(text) if m.rule.id == "ghazw"]

@@ -138,8 +138,10 @@ def test_entities_file_errors_name_their_line(tmp_path: Path) -> None:
 def test_examples_must_hold(tmp_path: Path) -> None:
     rules = tmp_path / "r.yaml"
     rules.write_text(
-        "id: r\nwhen:\n  terms: [غزو]\nexamples:\n  match:\n    - \"لا شيء هنا\"\n    - \"الغزو\"\n"
-        "  no_match:\n    - \"بغزوها\"\n", encoding="utf-8")
+        'id: r\nwhen:\n  terms: [غزو]\nexamples:\n  match:\n    - "لا شيء هنا"\n    - "الغزو"\n'
+        '  no_match:\n    - "بغزوها"\n',
+        encoding="utf-8",
+    )
     result = _validate(rules)
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
@@ -151,8 +153,9 @@ def test_examples_must_hold(tmp_path: Path) -> None:
 
 def test_valid_directory_passes_with_one_line(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("id: a\nwhen: {terms: [غزو]}\nexamples: {match: [لغزو]}\n", encoding="utf-8")
-    (tmp_path / "b.yml").write_text("- id: b\n  when: {terms: [x]}\n- id: c\n  enabled: false\n  when: {terms: [y]}\n",
-                                    encoding="utf-8")
+    (tmp_path / "b.yml").write_text(
+        "- id: b\n  when: {terms: [x]}\n- id: c\n  enabled: false\n  when: {terms: [y]}\n", encoding="utf-8"
+    )
     (tmp_path / "notes.txt").write_text("not rules", encoding="utf-8")
     result = _validate(tmp_path)
     assert result.exit_code == 0, result.stderr

@@ -10,9 +10,9 @@ import pytest
 from kafka import KafkaProducer
 
 from bench.generate import generate
-from marsad.kafka import wait_for_group
-from marsad.messages import Article
-from marsad.metrics import sample_value
+from kernel.kafka import wait_for_group
+from kernel.messages import Article
+from kernel.metrics import sample_value
 from marsad.stack import free_port
 
 from .conftest import fresh_namespace
@@ -30,8 +30,11 @@ def _processed(port: int) -> float:
 
 
 # Lines of a Faust worker's log that tell where its consumer group stands, and trouble.
-_TELLING = re.compile(r"rebalanc|Revoking|newly assigned|Seek stream|Resuming|Worker ready|generation|"
-                      r"WARNING|ERROR|Traceback|Stopping|Error", re.I)
+_TELLING = re.compile(
+    r"rebalanc|Revoking|newly assigned|Seek stream|Resuming|Worker ready|generation|"
+    r"WARNING|ERROR|Traceback|Stopping|Error",
+    re.I,
+)
 
 
 def _worker_state(pipe: Pipeline, ports: dict[str, int]) -> str:
@@ -41,14 +44,18 @@ def _worker_state(pipe: Pipeline, ports: dict[str, int]) -> str:
     for name, port in ports.items():
         try:
             metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
-            lag = [line for line in metrics.splitlines()
-                   if line.startswith("marsad_kafka_consumer_lag") and ".articles.raw" in line]
+            lag = [
+                line
+                for line in metrics.splitlines()
+                if line.startswith("marsad_kafka_consumer_lag") and ".articles.raw" in line
+            ]
         except httpx.HTTPError as exc:
             lag = [f"(metrics unreachable: {exc})"]
         lines = pipe.log(name).splitlines()
         log_tail = [line for line in lines if _TELLING.search(line)][-30:] + ["…"] + lines[-5:]
-        parts.append(f"--- {name}: processed {_processed(port):.0f}; running {name in pipe.procs}\n"
-                     + "\n".join(lag + log_tail))
+        parts.append(
+            f"--- {name}: processed {_processed(port):.0f}; running {name in pipe.procs}\n" + "\n".join(lag + log_tail)
+        )
     return "\n".join(parts)
 
 
@@ -75,8 +82,12 @@ def test_two_workers_share_partitions_and_one_takes_over(stack, tmp_path) -> Non
         for raw in articles[:300]:
             producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
         producer.flush()
-        wait_until(lambda: len(_articles(settings)) >= 300, 120, "the first 300 articles",
-                   explain=lambda: _worker_state(pipe, ports))
+        wait_until(
+            lambda: len(_articles(settings)) >= 300,
+            120,
+            "the first 300 articles",
+            explain=lambda: _worker_state(pipe, ports),
+        )
         # Both workers did part of the work: the partitions are shared.
         assert _processed(ports["worker-a"]) > 0 and _processed(ports["worker-b"]) > 0, _worker_state(pipe, ports)
         assert _processed(ports["worker-a"]) + _processed(ports["worker-b"]) >= 300
@@ -89,8 +100,12 @@ def test_two_workers_share_partitions_and_one_takes_over(stack, tmp_path) -> Non
         for raw in articles[450:]:
             producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
         producer.flush()
-        wait_until(lambda: len(_articles(settings)) >= 600, 180, "all 600 articles after the takeover",
-                   explain=lambda: _worker_state(pipe, ports))
+        wait_until(
+            lambda: len(_articles(settings)) >= 600,
+            180,
+            "all 600 articles after the takeover",
+            explain=lambda: _worker_state(pipe, ports),
+        )
         assert pipe.procs["worker-a"].poll() is None
     producer.close()
     assert _articles(settings) == {a.id for a in articles}

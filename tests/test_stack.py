@@ -11,9 +11,9 @@ import pytest
 import redis
 from kafka import KafkaAdminClient
 
+from kernel.kafka import topic_specs
+from kernel.settings import Settings
 from marsad import stack as local_stack
-from marsad.kafka import topic_specs
-from marsad.settings import Settings
 
 from .conftest import child_env, free_port
 
@@ -23,7 +23,10 @@ pytestmark = pytest.mark.stack
 def _marsad(settings: Settings, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "marsad", *args],
-        env=child_env(settings), capture_output=True, text=True, timeout=timeout,
+        env=child_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -93,8 +96,8 @@ def test_separate_stack_up_status_down_cycle(tmp_path) -> None:
 def test_kafka_down_fails_fast_with_a_clear_message(tmp_path) -> None:
     settings = Settings(home=tmp_path, kafka_bootstrap=f"127.0.0.1:{free_port()}", namespace="nokafka")
     started = time.monotonic()
-    from marsad.errors import StackUnavailable
-    from marsad.kafka import wait_for_kafka
+    from kernel.errors import StackUnavailable
+    from kernel.kafka import wait_for_kafka
 
     with pytest.raises(StackUnavailable, match="did not answer"):
         wait_for_kafka(settings, timeout_s=3)

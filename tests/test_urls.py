@@ -44,9 +44,15 @@ def test_canonical_form_is_exact() -> None:
 
 
 def test_meaningful_query_parameters_are_kept_and_sorted() -> None:
-    assert canonical_url("https://example.com/article.php?id=42&page=2") == "https://example.com/article.php?id=42&page=2"
-    assert canonical_url("https://example.com/article.php?page=2&id=42") == "https://example.com/article.php?id=42&page=2"
-    assert canonical_url("https://example.com/article.php?id=42") != canonical_url("https://example.com/article.php?id=43")
+    assert (
+        canonical_url("https://example.com/article.php?id=42&page=2") == "https://example.com/article.php?id=42&page=2"
+    )
+    assert (
+        canonical_url("https://example.com/article.php?page=2&id=42") == "https://example.com/article.php?id=42&page=2"
+    )
+    assert canonical_url("https://example.com/article.php?id=42") != canonical_url(
+        "https://example.com/article.php?id=43"
+    )
 
 
 def test_percent_encoded_and_raw_arabic_paths_are_one() -> None:

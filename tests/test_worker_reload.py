@@ -9,7 +9,7 @@ import orjson
 import pytest
 from kafka import KafkaProducer
 
-from marsad.messages import AlertEvent, RawArticle, RuleSetMessage, article_id
+from kernel.messages import AlertEvent, RawArticle, RuleSetMessage, article_id
 
 from .conftest import fresh_namespace
 from .e2e import Pipeline, read_topic, wait_until
@@ -19,15 +19,26 @@ pytestmark = pytest.mark.stack
 
 def _publish_raw(settings, producer: KafkaProducer, n: int, title: str, text: str) -> str:
     aid = article_id("reload-test", f"item-{n}")
-    raw = RawArticle(id=aid, feed="reload-test", url=f"https://r.example/{n}", title=title,
-                     content=text, content_type="text/plain", language="ar", first_seen_at=time.time())
+    raw = RawArticle(
+        id=aid,
+        feed="reload-test",
+        url=f"https://r.example/{n}",
+        title=title,
+        content=text,
+        content_type="text/plain",
+        language="ar",
+        first_seen_at=time.time(),
+    )
     producer.send(settings.topic_raw, key=aid.encode(), value=raw.to_bytes()).get(10)
     return aid
 
 
 def _matched_rules(settings, aid: str) -> set[str]:
-    return {e.rule.id for e in (AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts))
-            if e.article.id == aid}
+    return {
+        e.rule.id
+        for e in (AlertEvent.from_bytes(v) for v in read_topic(settings, settings.topic_alerts))
+        if e.article.id == aid
+    }
 
 
 def test_push_applies_without_restart_and_invalid_sets_are_refused(stack, tmp_path) -> None:
@@ -45,16 +56,21 @@ def test_push_applies_without_restart_and_invalid_sets_are_refused(stack, tmp_pa
 
         pushed = pipe.run("rules", "push", str(second))
         assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
         # Each probe is a new article; the worker must switch within seconds.
         def switched() -> bool:
-            probe = _publish_raw(settings, producer, int(time.time() * 1000), "مسيرات", "أسقطت الدفاعات مسيرات ودبابات.")
+            probe = _publish_raw(
+                settings, producer, int(time.time() * 1000), "مسيرات", "أسقطت الدفاعات مسيرات ودبابات."
+            )
             time.sleep(1.0)
             return _matched_rules(settings, probe) == {"drones"}
+
         wait_until(switched, 30, "the pushed rule set to be applied", interval=0.5)
 
         # An invalid set published straight to the topic is refused by the worker.
-        bad = RuleSetMessage(ruleset_version="bad", published_at=time.time(),
-                             rules=[{"id": "BAD ID!", "when": {"terms": []}}])
+        bad = RuleSetMessage(
+            ruleset_version="bad", published_at=time.time(), rules=[{"id": "BAD ID!", "when": {"terms": []}}]
+        )
         producer.send(settings.topic_rules, key=b"ruleset", value=bad.to_bytes()).get(10)
         time.sleep(3)
         a3 = _publish_raw(settings, producer, 3, "مسيرات", "مسيرات فوق المدينة.")

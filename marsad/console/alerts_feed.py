@@ -15,11 +15,12 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer
 from aiokafka import TopicPartition as AsyncTopicPartition
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
 
-from marsad.errors import StackUnavailable
-from marsad.messages import AlertEvent
-from marsad.settings import Settings
+from kernel import kafka as kafka_clients
+from kernel.errors import StackUnavailable
+from kernel.messages import AlertEvent
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +33,7 @@ def alert_view(event: AlertEvent, partition: int, offset: int) -> dict[str, Any]
 
 def recent_alerts(settings: Settings, limit: int) -> list[dict[str, Any]]:
     """The ``limit`` newest alerts (by match time), newest first."""
-    try:
-        consumer = KafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False,
-            client_id=f"{settings.namespace}-console-recent", request_timeout_ms=15000,
-        )
-    except Exception as exc:
-        raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
+    consumer = kafka_clients.consumer(settings, "console-recent", timeout_s=15.0)
     try:
         topic = settings.topic_alerts
         tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
@@ -74,35 +69,32 @@ def recent_alerts(settings: Settings, limit: int) -> list[dict[str, Any]]:
 def _partition_ids(settings: Settings, topic: str) -> list[int]:
     """The topic's partitions, from a metadata request (aiokafka only knows the partitions
     of topics it is subscribed to, and these readers assign partitions themselves)."""
-    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None,
-                             client_id=f"{settings.namespace}-console-metadata", request_timeout_ms=15000)
+    consumer = kafka_clients.consumer(settings, "console-metadata", timeout_s=15.0)
     try:
         return sorted(consumer.partitions_for_topic(topic) or ())
     finally:
         consumer.close()
 
 
-async def _alerts_consumer(settings: Settings, client_id: str) -> tuple[AIOKafkaConsumer, list[AsyncTopicPartition]]:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False,
-        client_id=client_id, auto_offset_reset="earliest",
-    )
+async def _alerts_consumer(settings: Settings, role: str) -> tuple[AIOKafkaConsumer, list[AsyncTopicPartition]]:
+    consumer = kafka_clients.async_consumer(settings, role, group_id=None, auto_offset_reset="earliest")
     try:
         await consumer.start()
-    except Exception as exc:
+    except Exception as exc:  # aiokafka raises KafkaConnectionError and OSError alike
         await consumer.stop()
-        raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
+        raise kafka_clients.unreachable(settings, exc) from None
     partitions = await asyncio.to_thread(_partition_ids, settings, settings.topic_alerts)
     tps = [AsyncTopicPartition(settings.topic_alerts, p) for p in sorted(partitions)]
     consumer.assign(tps)
     return consumer, tps
 
 
-async def tail_alerts(settings: Settings, is_disconnected: Callable[[], Any],
-                      heartbeat_s: float = 15.0) -> AsyncIterator[str]:
+async def tail_alerts(
+    settings: Settings, is_disconnected: Callable[[], Any], heartbeat_s: float = 15.0
+) -> AsyncIterator[str]:
     """Server-sent events: ``ready`` once positioned at the end of the topic, then one
     ``alert`` event per new alert, and a comment line as heartbeat when idle."""
-    consumer, tps = await _alerts_consumer(settings, f"{settings.namespace}-console-sse")
+    consumer, tps = await _alerts_consumer(settings, "console-sse")
     try:
         if tps:
             await consumer.seek_to_end(*tps)
@@ -134,14 +126,17 @@ async def tail_alerts(settings: Settings, is_disconnected: Callable[[], Any],
         await consumer.stop()
 
 
-async def follow_last_fired(settings: Settings, record_fired: Callable[[dict[str, float]], None],
-                            offsets: Callable[[], dict[int, int]],
-                            save_offsets: Callable[[dict[int, int]], None]) -> None:
+async def follow_last_fired(
+    settings: Settings,
+    record_fired: Callable[[dict[str, float]], None],
+    offsets: Callable[[], dict[int, int]],
+    save_offsets: Callable[[dict[int, int]], None],
+) -> None:
     """Keep the last fire time of every rule up to date, resuming where the last run of
     any console process stopped (offsets in Redis). Runs until cancelled."""
     while True:
         try:
-            consumer, tps = await _alerts_consumer(settings, f"{settings.namespace}-console-last-fired")
+            consumer, tps = await _alerts_consumer(settings, "console-last-fired")
         except StackUnavailable as exc:
             log.warning("last fire times not followed: %s; retrying", exc)
             await asyncio.sleep(5)

@@ -5,7 +5,6 @@ Roles: viewer reads (rules, history, entities, alerts, silences) and tries draft
 back-tests; admin also reads the audit log. No token → 401, a weaker role → 403.
 """
 
-
 import asyncio
 import contextlib
 import logging
@@ -23,16 +22,17 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from alerts.durations import parse_duration
 from alerts.silences import MATCH_FIELDS, SilenceStore
-from marsad import __version__
+from kernel import __version__
+from kernel.durations import parse_duration
+from kernel.errors import ConfigError, MarsadError, StackUnavailable
+from kernel.redis_client import redis_client
+from kernel.settings import Settings, get_settings
 from marsad.console import alerts_feed, engine
 from marsad.console.auth import Principal, Role, TokenStore
 from marsad.console.backtest import RetainedArticles, article_summary, run_backtest
 from marsad.console.service import ChangeResult, Console, NotFound, PublishFailed
 from marsad.console.store import UnknownVersion, Version, VersionConflict
-from marsad.errors import ConfigError, MarsadError, StackUnavailable
-from marsad.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,9 @@ class ErrorInfoOut(BaseModel):
 
 class ValidateIn(BaseModel):
     yaml: str = Field(max_length=MAX_YAML_CHARS)
-    rule_id: str | None = Field(default=None, pattern=RULE_ID,
-                                description="check the draft as this rule, within the current set")
+    rule_id: str | None = Field(
+        default=None, pattern=RULE_ID, description="check the draft as this rule, within the current set"
+    )
 
 
 class ValidateOut(BaseModel):
@@ -65,8 +66,9 @@ class ValidateOut(BaseModel):
 
 class RuleWriteIn(BaseModel):
     yaml: str = Field(max_length=MAX_YAML_CHARS)
-    base_version: int | None = Field(default=None, ge=0,
-                                     description="the version edited; 409 when another change came first")
+    base_version: int | None = Field(
+        default=None, ge=0, description="the version edited; 409 when another change came first"
+    )
 
 
 class EntitiesWriteIn(RuleWriteIn):
@@ -128,12 +130,12 @@ class EntitiesOut(BaseModel):
 class DryRunIn(BaseModel):
     text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
     title: str = Field(default="", max_length=10_000)
-    article_id: str | None = Field(default=None, max_length=200,
-                                   description="match a retained article instead of text")
+    article_id: str | None = Field(default=None, max_length=200, description="match a retained article instead of text")
     language: str | None = Field(default=None, max_length=16)
     feed: str | None = Field(default=None, max_length=200)
-    yaml: str | None = Field(default=None, max_length=MAX_YAML_CHARS,
-                             description="a rule draft; without it the current rule set is used")
+    yaml: str | None = Field(
+        default=None, max_length=MAX_YAML_CHARS, description="a rule draft; without it the current rule set is used"
+    )
     days: float = Field(default=30, gt=0, le=365, description="how far back to look for article_id")
 
 
@@ -223,8 +225,15 @@ def iso(ts: float | None) -> str | None:
 
 
 def version_out(v: Version) -> VersionOut:
-    return VersionOut(version=v.version, author=v.author, time=v.time, action=v.action, yaml=v.text,
-                      diff=v.diff, rolled_back_to=v.rolled_back_to)
+    return VersionOut(
+        version=v.version,
+        author=v.author,
+        time=v.time,
+        action=v.action,
+        yaml=v.text,
+        diff=v.diff,
+        rolled_back_to=v.rolled_back_to,
+    )
 
 
 def change_out(result: ChangeResult) -> ChangeOut:
@@ -260,7 +269,7 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
     """The console app for ``settings``. ``follow_alerts`` runs the background task that
     keeps rules' last fire times (off only where no Kafka is wanted)."""
     settings = settings or get_settings()
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=5)
+    client = redis_client(settings)
     console = Console(settings, client)
     tokens = TokenStore(client, settings.redis_prefix)
     silences = SilenceStore(client, settings.redis_prefix, cache_s=0)
@@ -275,8 +284,11 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
             log.error("Redis unavailable at start (%s); the console answers 503 until it is back", exc)
         follower = None
         if follow_alerts:
-            follower = asyncio.create_task(alerts_feed.follow_last_fired(
-                settings, console.record_fired, console.alert_offsets, console.save_alert_offsets))
+            follower = asyncio.create_task(
+                alerts_feed.follow_last_fired(
+                    settings, console.record_fired, console.alert_offsets, console.save_alert_offsets
+                )
+            )
         try:
             yield
         finally:
@@ -367,22 +379,28 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
     @app.post("/api/rules/validate", response_model=ValidateOut, tags=["rules"])
     def validate_rules(body: ValidateIn, user: Viewer) -> ValidateOut:
         report = console.validate(body.yaml, body.rule_id)
-        return ValidateOut(valid=not report.errors, errors=[ErrorInfoOut(**e.as_dict()) for e in report.errors],
-                           rules=report.rule_ids)
+        return ValidateOut(
+            valid=not report.errors, errors=[ErrorInfoOut(**e.as_dict()) for e in report.errors], rules=report.rule_ids
+        )
 
     @app.get("/api/rules/{rule_id}", response_model=RuleOut, tags=["rules"])
     def get_rule(rule_id: RuleId, user: Viewer) -> dict[str, Any]:
         version = console.rule(rule_id)
         return {**rule_summary(rule_id, version, console.last_fired()), "yaml": version.text}
 
-    @app.put("/api/rules/{rule_id}", response_model=ChangeOut, tags=["rules"],
-             responses={409: {"description": "edited an old version"}, 422: {"description": "invalid rule"}})
+    @app.put(
+        "/api/rules/{rule_id}",
+        response_model=ChangeOut,
+        tags=["rules"],
+        responses={409: {"description": "edited an old version"}, 422: {"description": "invalid rule"}},
+    )
     def put_rule(rule_id: RuleId, body: RuleWriteIn, user: Editor) -> ChangeOut:
         return change_out(console.put_rule(rule_id, body.yaml, user.name, body.base_version))
 
     @app.delete("/api/rules/{rule_id}", response_model=ChangeOut, tags=["rules"])
-    def delete_rule(rule_id: RuleId, user: Editor,
-                    base_version: Annotated[int | None, Query(ge=0)] = None) -> ChangeOut:
+    def delete_rule(
+        rule_id: RuleId, user: Editor, base_version: Annotated[int | None, Query(ge=0)] = None
+    ) -> ChangeOut:
         return change_out(console.delete_rule(rule_id, user.name, base_version))
 
     @app.get("/api/rules/{rule_id}/history", response_model=HistoryOut, tags=["rules"])
@@ -393,8 +411,9 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
         return HistoryOut(id=rule_id, versions=[version_out(v) for v in reversed(versions)])
 
     @app.post("/api/rules/{rule_id}/rollback/{version}", response_model=ChangeOut, tags=["rules"])
-    def rollback_rule(rule_id: RuleId, version: Annotated[int, PathParam(ge=1, le=1_000_000)],
-                      user: Editor) -> ChangeOut:
+    def rollback_rule(
+        rule_id: RuleId, version: Annotated[int, PathParam(ge=1, le=1_000_000)], user: Editor
+    ) -> ChangeOut:
         return change_out(console.rollback_rule(rule_id, version, user.name))
 
     @app.post("/api/ruleset/publish", response_model=PublishOut, tags=["rules"])
@@ -435,14 +454,15 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
         if body.article_id is not None:
             found = engine.find_article(settings, body.article_id, body.days)
             if found is None:
-                raise NotFound(f"no article {body.article_id!r} in the last {body.days:g} days of "
-                               f"{settings.topic_articles}")
+                raise NotFound(
+                    f"no article {body.article_id!r} in the last {body.days:g} days of {settings.topic_articles}"
+                )
             title, text = found.title, found.text
             language, feed = found.language, found.feed
             article = article_summary(found)
         else:
             title, text, language, feed = body.title, body.text or "", body.language, body.feed
-        from marsad.messages import document_text
+        from kernel.messages import document_text
 
         return {
             "document": document_text(title, text),
@@ -450,16 +470,27 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
             "matches": engine.match_document(ruleset, title, text, language=language, feed=feed),
         }
 
-    @app.post("/api/backtest", tags=["test"],
-              responses={200: {"content": {"application/x-ndjson": {}},
-                               "description": "one JSON event per line: start, match, progress, done"}})
+    @app.post(
+        "/api/backtest",
+        tags=["test"],
+        responses={
+            200: {
+                "content": {"application/x-ndjson": {}},
+                "description": "one JSON event per line: start, match, progress, done",
+            }
+        },
+    )
     def backtest(body: BacktestIn, user: Editor) -> StreamingResponse:
         ruleset = engine.compile_draft(body.yaml, console.entities_text())
         articles = RetainedArticles(settings, body.days)
-        events = run_backtest(ruleset, articles, days=body.days, window=articles.window,
-                              max_match_events=body.max_matches)
-        return StreamingResponse(_ndjson(events), media_type="application/x-ndjson",
-                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        events = run_backtest(
+            ruleset, articles, days=body.days, window=articles.window, max_match_events=body.max_matches
+        )
+        return StreamingResponse(
+            _ndjson(events),
+            media_type="application/x-ndjson",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
 
     # --- silences --------------------------------------------------------------------
     def silence_out(s) -> SilenceOut:
@@ -483,13 +514,18 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
         if unknown:
             raise MarsadError(f"matchers: unknown key {unknown[0]!r} (one of: {', '.join(MATCH_FIELDS)})")
         silence = silences.add(body.rule, seconds, body.reason, body.matchers, created_by=user.name)
-        console.store.audit(user.name, "silence.create", f"silence:{silence.id}", rule=silence.rule,
-                            ends_at=iso(silence.ends_at), reason=silence.reason)
+        console.store.audit(
+            user.name,
+            "silence.create",
+            f"silence:{silence.id}",
+            rule=silence.rule,
+            ends_at=iso(silence.ends_at),
+            reason=silence.reason,
+        )
         return silence_out(silence)
 
     @app.delete("/api/silences/{silence_id}", response_model=SilenceOut, tags=["silences"])
-    def expire_silence(silence_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{1,32}$")],
-                       user: Editor) -> SilenceOut:
+    def expire_silence(silence_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{1,32}$")], user: Editor) -> SilenceOut:
         ended = silences.expire(silence_id)
         if ended is None:
             raise NotFound(f"no silence {silence_id!r}")
@@ -501,9 +537,16 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
     def recent(user: Viewer, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> AlertsOut:
         return AlertsOut(alerts=alerts_feed.recent_alerts(settings, limit))
 
-    @app.get("/api/alerts/stream", tags=["alerts"],
-             responses={200: {"content": {"text/event-stream": {}},
-                              "description": "server-sent events: ready, then one alert event per new alert"}})
+    @app.get(
+        "/api/alerts/stream",
+        tags=["alerts"],
+        responses={
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "server-sent events: ready, then one alert event per new alert",
+            }
+        },
+    )
     async def stream(request: Request, user: Viewer) -> StreamingResponse:
         return StreamingResponse(
             alerts_feed.tail_alerts(settings, request.is_disconnected),
@@ -513,8 +556,11 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
 
     # --- audit -----------------------------------------------------------------------
     @app.get("/api/audit", response_model=AuditOut, tags=["audit"])
-    def audit(user: Admin, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> AuditOut:
+    def audit(
+        user: Admin,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> AuditOut:
         entries, total = console.store.audit_log(limit, offset)
         return AuditOut(entries=[AuditEntryOut(**e.__dict__) for e in entries], total=total)
 

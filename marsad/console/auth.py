@@ -20,7 +20,7 @@ from enum import IntEnum
 import orjson
 import redis
 
-from marsad.errors import MarsadError
+from kernel.errors import MarsadError
 
 TOKEN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
@@ -37,9 +37,7 @@ class Role(IntEnum):
         try:
             return cls[name]
         except KeyError:
-            raise MarsadError(
-                f"unknown role {name!r}: expected one of {', '.join(r.name for r in cls)}"
-            ) from None
+            raise MarsadError(f"unknown role {name!r}: expected one of {', '.join(r.name for r in cls)}") from None
 
 
 @dataclass(frozen=True)
@@ -75,9 +73,7 @@ class TokenStore:
     def create(self, name: str, role: Role) -> str:
         """Create a token and return it; it cannot be read back later."""
         if not TOKEN_NAME_PATTERN.match(name):
-            raise MarsadError(
-                f"invalid token name {name!r}: use 1-64 letters, digits or _ . @ -"
-            )
+            raise MarsadError(f"invalid token name {name!r}: use 1-64 letters, digits or _ . @ -")
         token = secrets.token_urlsafe(32)
         record = TokenRecord(name=name, role=role.name, created_at=time.time(), token_sha256=hash_token(token))
         # HSETNX refuses a duplicate name atomically, even with two creators at once.

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
 
+from kernel import kafka as kafka_clients
+from kernel.messages import Article
+from kernel.settings import Settings
 from marsad.console.engine import RuleSetLike, match_document
-from marsad.errors import StackUnavailable
-from marsad.messages import Article
-from marsad.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,9 @@ def run_backtest(
             for m in matches:
                 per_rule[m["rule"]] += 1
                 if len(samples) < max_samples and m["evidence"]:
-                    samples.append({"rule": m["rule"], "article": article.id, "title": article.title,
-                                    "evidence": m["evidence"][0]})
+                    samples.append(
+                        {"rule": m["rule"], "article": article.id, "title": article.title, "evidence": m["evidence"][0]}
+                    )
             if sent < max_match_events:
                 sent += 1
                 yield {"type": "match", "article": article_summary(article), "day": day, "matches": matches}
@@ -127,17 +128,7 @@ class RetainedArticles:
         self.settings = settings
         now_ms = int((time.time() if now_s is None else now_s) * 1000)
         self.since_ms = now_ms - int(days * DAY_S * 1000)
-        try:
-            self.consumer = KafkaConsumer(
-                bootstrap_servers=settings.kafka_bootstrap,
-                group_id=None,
-                enable_auto_commit=False,
-                client_id=f"{settings.namespace}-console-backtest",
-                request_timeout_ms=20000,
-                consumer_timeout_ms=1000,
-            )
-        except Exception as exc:  # kafka-python raises NoBrokersAvailable and OSError alike
-            raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
+        self.consumer = kafka_clients.consumer(settings, "console-backtest", timeout_s=20.0, consumer_timeout_ms=1000)
         try:
             self.ranges = self._ranges()
         except Exception:

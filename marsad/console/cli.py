@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import typer
 
-from marsad.errors import MarsadError, StackUnavailable
-from marsad.settings import get_settings
+from kernel.errors import MarsadError
+from kernel.redis_client import connected_redis
+from kernel.settings import get_settings
 
 tokens_app = typer.Typer(help="API tokens of the operator console.", no_args_is_help=True)
 
@@ -22,29 +23,22 @@ def api(
     from marsad.console.app import create_app
 
     settings = get_settings()
-    _redis(settings)  # fail with one clear line, before uvicorn starts, when Redis is down
-    uvicorn.run(create_app(settings), host=host, port=port or settings.api_port, log_level="info",
-                access_log=False, timeout_graceful_shutdown=5)
-
-
-def _redis(settings):
-    import redis
-
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        raise StackUnavailable(
-            f"Redis is not reachable at {settings.redis_url} ({exc}); start the local stack with `marsad stack up`"
-        ) from None
-    return client
+    connected_redis(settings)  # fail with one clear line, before uvicorn starts, when Redis is down
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port or settings.api_port,
+        log_level="info",
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
 
 
 def _stores(settings):
     from marsad.console.auth import TokenStore
     from marsad.console.store import ConsoleStore
 
-    client = _redis(settings)
+    client = connected_redis(settings)
     return TokenStore(client, settings.redis_prefix), ConsoleStore(client, settings.redis_prefix)
 
 

@@ -17,15 +17,28 @@ from typing import Any, Protocol
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from marsad.errors import ConfigError
-from marsad.messages import Article, RuleSetMessage, document_text
-from marsad.settings import Settings
+from kernel.errors import ConfigError
+from kernel.messages import Article, RuleSetMessage, document_text
+from kernel.settings import Settings
 from streams.rules import CompiledRuleSet, RuleSetError, example_issues, load_ruleset
 
 __all__ = [
-    "CompiledRuleSet", "ErrorInfo", "RuleTextError", "RuleFields", "RuleSetLike", "ValidationReport", "compile_draft",
-    "compile_rules", "current_ruleset_sources", "error_infos", "find_article", "match_document",
-    "publish", "rule_fields", "rule_ids_in", "validate_text",
+    "CompiledRuleSet",
+    "ErrorInfo",
+    "RuleTextError",
+    "RuleFields",
+    "RuleSetLike",
+    "ValidationReport",
+    "compile_draft",
+    "compile_rules",
+    "current_ruleset_sources",
+    "error_infos",
+    "find_article",
+    "match_document",
+    "publish",
+    "rule_fields",
+    "rule_ids_in",
+    "validate_text",
 ]
 
 
@@ -92,8 +105,7 @@ def error_infos(exc: ConfigError, rename=lambda path: path) -> list[ErrorInfo]:
         if root:
             # Reasons may name another file of the layout ("first defined at …").
             reason = reason.replace(f"{root}/", "")
-        out.append(ErrorInfo(path=path, line=issue.line, reason=reason,
-                             message=_message(path, issue.line, reason)))
+        out.append(ErrorInfo(path=path, line=issue.line, reason=reason, message=_message(path, issue.line, reason)))
     return out
 
 
@@ -165,8 +177,9 @@ class _Layout:
         path.write_text(text, encoding="utf-8")
         return path
 
-    def load(self, entities_text: str, *, include_disabled: bool = False,
-             check_examples: bool = True) -> CompiledRuleSet:
+    def load(
+        self, entities_text: str, *, include_disabled: bool = False, check_examples: bool = True
+    ) -> CompiledRuleSet:
         """Compile the layout; then, like `marsad rules validate`, run every rule's
         ``examples`` (a later edit must not silently break them)."""
         entities = self.entities(entities_text)
@@ -243,8 +256,9 @@ def _plain(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
-def match_document(ruleset: RuleSetLike, title: str, text: str, *, language: str | None,
-                   feed: str | None) -> list[dict[str, Any]]:
+def match_document(
+    ruleset: RuleSetLike, title: str, text: str, *, language: str | None, feed: str | None
+) -> list[dict[str, Any]]:
     """Matches on ``title + "\\n\\n" + text`` (the worker's document), as JSON-ready dicts."""
     matches = ruleset.match(document_text(title, text), language=language, feed=feed)
     return [
@@ -256,8 +270,6 @@ def match_document(ruleset: RuleSetLike, title: str, text: str, *, language: str
         }
         for m in matches
     ]
-
-
 
 
 def publish(settings: Settings, ruleset: CompiledRuleSet, author: str) -> str:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+
 import redis
 
+from kernel.errors import ConfigError, MarsadError
+from kernel.settings import Settings
 from marsad.console import engine
 from marsad.console.store import ConsoleStore, Version
-from marsad.errors import ConfigError, MarsadError
-from marsad.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,6 @@ class ChangeResult:
 def rule_source(rule_id: str) -> str:
     """The file name used in error messages for a rule edited in the console."""
     return f"rules/{rule_id}.yaml"
-
 
 
 class Console:
@@ -110,8 +110,9 @@ class Console:
         return report
 
     # --- changes ---------------------------------------------------------------------
-    def put_rule(self, rule_id: str, text: str, author: str, base_version: int | None = None,
-                 rolled_back_to: int | None = None) -> ChangeResult:
+    def put_rule(
+        self, rule_id: str, text: str, author: str, base_version: int | None = None, rolled_back_to: int | None = None
+    ) -> ChangeResult:
         with self.store.write_lock():
             try:
                 ids = engine.rule_ids_in(text, rule_source(rule_id))
@@ -120,7 +121,8 @@ class Console:
             if ids is not None and ids != [rule_id]:
                 raise ConfigError(
                     f"the text must hold exactly one rule, with id {rule_id!r} (found: {', '.join(ids) or 'none'})",
-                    path=rule_source(rule_id), line=1,
+                    path=rule_source(rule_id),
+                    line=1,
                 )
             candidate = self.rule_texts()
             candidate[rule_id] = text
@@ -129,8 +131,13 @@ class Console:
                 rule_id, text, author, base_version=base_version, rolled_back_to=rolled_back_to
             )
             if changed:
-                self.store.audit(author, "rollback" if rolled_back_to else f"rule.{version.action}",
-                                 f"rule:{rule_id}", version=version.version, rolled_back_to=rolled_back_to)
+                self.store.audit(
+                    author,
+                    "rollback" if rolled_back_to else f"rule.{version.action}",
+                    f"rule:{rule_id}",
+                    version=version.version,
+                    rolled_back_to=rolled_back_to,
+                )
             return ChangeResult(version, changed, self._publish(compiled, author) if changed else None)
 
     def delete_rule(self, rule_id: str, author: str, base_version: int | None = None) -> ChangeResult:
@@ -157,15 +164,22 @@ class Console:
                 return ChangeResult(saved, True, self._publish(compiled, author))
         return self.put_rule(rule_id, target.text, author, rolled_back_to=version)
 
-    def put_entities(self, text: str, author: str, base_version: int | None = None,
-                     rolled_back_to: int | None = None) -> ChangeResult:
+    def put_entities(
+        self, text: str, author: str, base_version: int | None = None, rolled_back_to: int | None = None
+    ) -> ChangeResult:
         with self.store.write_lock():
             compiled = engine.compile_rules(self.rule_texts(), text)
-            version, changed = self.store.save_entities(text, author, base_version=base_version,
-                                                        rolled_back_to=rolled_back_to)
+            version, changed = self.store.save_entities(
+                text, author, base_version=base_version, rolled_back_to=rolled_back_to
+            )
             if changed:
-                self.store.audit(author, "rollback" if rolled_back_to else f"entities.{version.action}",
-                                 "entities", version=version.version, rolled_back_to=rolled_back_to)
+                self.store.audit(
+                    author,
+                    "rollback" if rolled_back_to else f"entities.{version.action}",
+                    "entities",
+                    version=version.version,
+                    rolled_back_to=rolled_back_to,
+                )
             return ChangeResult(version, changed, self._publish(compiled, author) if changed else None)
 
     def rollback_entities(self, version: int, author: str) -> ChangeResult:
@@ -203,4 +217,3 @@ class Console:
             self.store.save_entities(entities_text, "seed")
         self.store.audit("console", "seed", "ruleset", origin=origin, rules=len(rules))
         return origin
-

@@ -27,7 +27,7 @@ import orjson
 import redis
 from redis.lock import Lock
 
-from marsad.errors import MarsadError
+from kernel.errors import MarsadError
 
 Action = Literal["create", "update", "delete", "rollback"]
 ENTITIES_TARGET = "entities"

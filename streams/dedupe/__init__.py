@@ -1,10 +1,10 @@
 """Duplicate detection and story grouping (the stream's dedupe stage).
 
-    canonical URL / content hash ─► exact duplicates
-    folded word shingles ─► MinHash ─► LSH buckets (Redis) ─► estimated Jaccard ─► near
-    story terms (tf-idf, frequencies learned from the stream) ─► story cells ─►
-        cosine with multi-word names as one unit, threshold rising with time apart ─►
-        story id, sources and the reason
+canonical URL / content hash ─► exact duplicates
+folded word shingles ─► MinHash ─► LSH buckets (Redis) ─► estimated Jaccard ─► near
+story terms (tf-idf, frequencies learned from the stream) ─► story cells ─►
+    cosine with multi-word names as one unit, threshold rising with time apart ─►
+    story id, sources and the reason
 """
 
 from streams.dedupe.core import DedupeConfig, DedupeDecision, DedupeInput, Deduplicator
@@ -20,7 +20,16 @@ from streams.dedupe.store import (
 from streams.dedupe.urls import canonical_url
 
 __all__ = [
-    "DedupeConfig", "DedupeDecision", "DedupeInput", "DedupeStore", "Deduplicator",
-    "InMemoryDedupeStore", "Lookup", "LookupResult", "RedisDedupeStore", "StoreLimits",
-    "StoredArticle", "canonical_url",
+    "DedupeConfig",
+    "DedupeDecision",
+    "DedupeInput",
+    "DedupeStore",
+    "Deduplicator",
+    "InMemoryDedupeStore",
+    "Lookup",
+    "LookupResult",
+    "RedisDedupeStore",
+    "StoreLimits",
+    "StoredArticle",
+    "canonical_url",
 ]

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import orjson
 import typer
 
-from marsad.errors import ConfigError, MarsadError
+from kernel.errors import ConfigError, MarsadError
 
 dedupe_app = typer.Typer(help="Run the duplicate detector on a file of articles.", no_args_is_help=True)
 
@@ -57,8 +57,16 @@ def read_articles(path: Path) -> Iterator[TestArticle]:
             for key in _OPTIONAL:
                 if item.get(key) is not None and not isinstance(item[key], str):
                     raise ConfigError(f'"{key}" must be a string or null', path=str(path), line=number)
-            yield TestArticle(number, item["id"], item["title"], item["text"], item.get("url") or "",
-                              item.get("feed"), item.get("published"), item.get("language"))
+            yield TestArticle(
+                number,
+                item["id"],
+                item["title"],
+                item["text"],
+                item.get("url") or "",
+                item.get("feed"),
+                item.get("published"),
+                item.get("language"),
+            )
 
 
 def _feed_of(article: TestArticle) -> str:
@@ -83,17 +91,38 @@ def run_test(path: Path, out=sys.stdout) -> int:
     seen_at = time.time()
     count = 0
     for article in articles:
-        clean = clean_article(title=article.title, content=article.text, content_type="text/plain",
-                              published=article.published, language=article.language)
-        decision = deduplicator.process(DedupeInput(
-            id=article.id, feed=_feed_of(article), url=article.url, title=clean.title,
-            text=clean.text, published=clean.published, seen_at=seen_at,
-        ))
-        out.write(orjson.dumps({
-            "id": article.id, "duplicate_of": decision.duplicate_of, "story": decision.story_id,
-            "kind": decision.kind, "similarity": decision.similarity,
-            "story_sources": decision.story_sources, "story_reason": decision.story_reason,
-        }).decode() + "\n")
+        clean = clean_article(
+            title=article.title,
+            content=article.text,
+            content_type="text/plain",
+            published=article.published,
+            language=article.language,
+        )
+        decision = deduplicator.process(
+            DedupeInput(
+                id=article.id,
+                feed=_feed_of(article),
+                url=article.url,
+                title=clean.title,
+                text=clean.text,
+                published=clean.published,
+                seen_at=seen_at,
+            )
+        )
+        out.write(
+            orjson.dumps(
+                {
+                    "id": article.id,
+                    "duplicate_of": decision.duplicate_of,
+                    "story": decision.story_id,
+                    "kind": decision.kind,
+                    "similarity": decision.similarity,
+                    "story_sources": decision.story_sources,
+                    "story_reason": decision.story_reason,
+                }
+            ).decode()
+            + "\n"
+        )
         count += 1
     out.flush()
     return count
@@ -101,8 +130,13 @@ def run_test(path: Path, out=sys.stdout) -> int:
 
 @dedupe_app.command("test")
 def test_command(
-    input: Path = typer.Option(..., "--input", "-i", help="JSONL file: one article per line "
-                               '({"id", "title", "text"} and optional "url", "feed", "published", "language").'),
+    input: Path = typer.Option(
+        ...,
+        "--input",
+        "-i",
+        help="JSONL file: one article per line "
+        '({"id", "title", "text"} and optional "url", "feed", "published", "language").',
+    ),
 ) -> None:
     """Print, for each input line in order, the article's duplicate_of and story id."""
     run_test(input)

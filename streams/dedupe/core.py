@@ -5,13 +5,29 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import repeat
 
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
-from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard, estimate_jaccard_many
-from streams.dedupe.shingles import BoundedMemo, Features, content_hash, extract_features
-from streams.dedupe.store import DedupeStore, Lookup, LookupResult, StoredArticle, StoreLimits
+from streams.dedupe.minhash import (
+    MinHasher,
+    estimate_containment,
+    estimate_jaccard,
+    estimate_jaccard_many,
+)
+from streams.dedupe.shingles import (
+    BoundedMemo,
+    Features,
+    content_hash,
+    extract_features,
+)
+from streams.dedupe.store import (
+    DedupeStore,
+    Lookup,
+    LookupResult,
+    StoredArticle,
+    StoreLimits,
+)
 from streams.dedupe.stories import (
     DF_TERMS,
     PROMINENT_TERMS,
@@ -110,7 +126,7 @@ def _event_time(published: str | None, seen_at: float) -> float:
             if "T" not in published and " " not in published.strip():
                 parsed = parsed.replace(hour=12)
             if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=timezone.utc)
+                parsed = parsed.replace(tzinfo=UTC)
             return parsed.timestamp()
     return seen_at
 
@@ -158,9 +174,12 @@ class Deduplicator:
         signature = self._hasher.signature(features.dup_shingles)
         seen_at = article.seen_at or time.time()
         record = StoredArticle(
-            id=article.id, feed=article.feed, story_id=article.id,
+            id=article.id,
+            feed=article.feed,
+            story_id=article.id,
             event_time=_event_time(article.published, seen_at),
-            shingle_count=int(features.dup_shingles.size), signature=signature,
+            shingle_count=int(features.dup_shingles.size),
+            signature=signature,
         )
         counts = features.story_counts
         story_counts = {term: counts[term] for term in ranked_terms(counts, DF_TERMS)}
@@ -183,12 +202,19 @@ class Deduplicator:
         index = len(buckets) + min(PROMINENT_TERMS, len(story_terms))
         buckets += map(_STORY_KEY.__getitem__, story_terms)
         url_key = hashlib.sha256(canonical.encode()).hexdigest()[:32] if canonical else None
-        query = Lookup(url_key=url_key, content_key=digest or None, buckets=buckets, index=index,
-                       terms=[df_key(term) for term in story_counts], read=[df_key(term) for term in read])
+        query = Lookup(
+            url_key=url_key,
+            content_key=digest or None,
+            buckets=buckets,
+            index=index,
+            terms=[df_key(term) for term in story_counts],
+            read=[df_key(term) for term in read],
+        )
         return _Prepared(canonical, digest, features, record, query, story_counts, read)
 
-    def is_near_duplicate(self, record: StoredArticle, other: StoredArticle,
-                          similarity: float | None = None) -> float | None:
+    def is_near_duplicate(
+        self, record: StoredArticle, other: StoredArticle, similarity: float | None = None
+    ) -> float | None:
         """The estimated similarity when ``record`` is a copy of ``other``, else None.
         ``similarity``, when given, is their estimated Jaccard (computed in bulk)."""
         cfg = self.config
@@ -202,8 +228,10 @@ class Deduplicator:
         if similarity >= cfg.threshold:
             return similarity
         ratio = smaller / max(record.shingle_count, other.shingle_count)
-        if ratio >= cfg.min_size_ratio and \
-                estimate_containment(similarity, record.shingle_count, other.shingle_count) >= cfg.containment:
+        if (
+            ratio >= cfg.min_size_ratio
+            and estimate_containment(similarity, record.shingle_count, other.shingle_count) >= cfg.containment
+        ):
             return similarity
         return None
 
@@ -230,10 +258,14 @@ class Deduplicator:
 
         def decision(story_id: str, sources: int, reason: str | None) -> DedupeDecision:
             return DedupeDecision(
-                duplicate_of=original.id if original else None, kind=kind,
+                duplicate_of=original.id if original else None,
+                kind=kind,
                 similarity=round(similarity, 4) if similarity is not None else None,
-                story_id=story_id, story_sources=sources, content_hash=prepared.content_hash,
-                canonical_url=prepared.canonical_url, story_reason=reason,
+                story_id=story_id,
+                story_sources=sources,
+                content_hash=prepared.content_hash,
+                canonical_url=prepared.canonical_url,
+                story_reason=reason,
             )
 
         if original is not None:
@@ -242,13 +274,22 @@ class Deduplicator:
 
         vector = self.story_vector(prepared, found)
         link = best_story(
-            vector, record.event_time,
+            vector,
+            record.event_time,
             [c for c in found.candidates if c.id != record.id],
-            threshold=self.config.story_threshold, per_day=self.config.story_per_day,
+            threshold=self.config.story_threshold,
+            per_day=self.config.story_per_day,
             window_seconds=self.config.story_window_seconds,
         )
-        record = StoredArticle(record.id, record.feed, link.story_id if link else record.story_id,
-                               record.event_time, record.shingle_count, record.signature, vector.profile())
+        record = StoredArticle(
+            record.id,
+            record.feed,
+            link.story_id if link else record.story_id,
+            record.event_time,
+            record.shingle_count,
+            record.signature,
+            vector.profile(),
+        )
         sources = self.store.record(record, prepared.query)
         self._docs += 1  # counted by the store, as the next lookup will say
         return decision(record.story_id, sources, link.reason if link else None)

@@ -48,7 +48,7 @@ def band_keys(signature: np.ndarray, bands: int, tag: bytes) -> list[bytes]:
     if rows % 2 == 0:  # two 32-bit rows per 64-bit word: half the mixing rounds
         values = (values[:, 0::2] << _S32) | values[:, 1::2]
     digest = _mix64(values).astype("<u8").tobytes()
-    return [tag + _BAND_BYTES[band] + digest[band * 8:band * 8 + 8] for band in range(bands)]
+    return [tag + _BAND_BYTES[band] + digest[band * 8 : band * 8 + 8] for band in range(bands)]
 
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:

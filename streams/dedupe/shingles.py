@@ -17,9 +17,9 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from itertools import chain, compress
 from operator import and_
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -76,7 +76,7 @@ def _fold_word(word: str) -> str:
         return "0"  # an updated figure is still the same article
     for prefix in _ARTICLE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            return word[len(prefix):]
+            return word[len(prefix) :]
     return word
 
 
@@ -110,8 +110,7 @@ def dedupe_tokens(text: str) -> list[str]:
     return list(chain.from_iterable(map(_CHUNK_TOKENS.__getitem__, text.split())))
 
 
-_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
-                dtype=np.uint64)
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5], dtype=np.uint64)
 _ROTATE_LEFT, _ROTATE_RIGHT = np.uint64(13), np.uint64(51)
 
 
@@ -126,7 +125,7 @@ def _shingles(hashes: np.ndarray, size: int) -> np.ndarray:
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(size):
         # position-dependent odd multipliers: "a b" and "b a" are different shingles
-        combined ^= hashes[offset:offset + count] * _MIX[offset]
+        combined ^= hashes[offset : offset + count] * _MIX[offset]
         combined = (combined << _ROTATE_LEFT) | (combined >> _ROTATE_RIGHT)
     return combined
 
@@ -178,7 +177,9 @@ def number_terms(text: str) -> list[str]:
     terms: list[str] = []
     for match in _DIGIT_RUN.finditer(text):
         start, end = match.span()
-        if (end < len(text) and text[end].isalnum()) or (start and text[start - 1].isascii() and text[start - 1].isalpha()):
+        if (end < len(text) and text[end].isalnum()) or (
+            start and text[start - 1].isascii() and text[start - 1].isalpha()
+        ):
             continue  # part of a word or a code; an attached Arabic و or ب is fine
         figure = _FIGURE.fullmatch(match.group().rstrip(".,\u066b\u066c"))
         if figure is None:
@@ -191,8 +192,10 @@ def number_terms(text: str) -> list[str]:
 
 
 # Skipped when pairing neighbours, so that "فيصل بن فرحان" links فيصل to فرحان.
-_NAME_PARTICLES = frozenset(_fold_word(fold(word)) for word in
-                            "بن ابن بنت ابو أبو bin ibn bint abu al el de da du van von der den la le".split())
+_NAME_PARTICLES = frozenset(
+    _fold_word(fold(word))
+    for word in "بن ابن بنت ابو أبو bin ibn bint abu al el de da du van von der den la le".split()
+)
 
 
 def _is_kept(token: str) -> bool:

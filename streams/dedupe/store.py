@@ -46,8 +46,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import chain, repeat
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Protocol
 
 import numpy as np
@@ -77,22 +77,27 @@ class StoredArticle:
     def to_bytes(self) -> bytes:
         id_, feed = self.id.encode(), self.feed.encode()
         story = b"" if self.story_id == self.id else self.story_id.encode()
-        header = self._HEADER.pack(self.event_time, self.shingle_count, len(id_), len(feed),
-                                   self._SAME if self.story_id == self.id else len(story))
+        header = self._HEADER.pack(
+            self.event_time,
+            self.shingle_count,
+            len(id_),
+            len(feed),
+            self._SAME if self.story_id == self.id else len(story),
+        )
         return b"".join((header, id_, feed, story, self.profile.to_bytes(), self.signature.astype("<u4").tobytes()))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> StoredArticle:
         event_time, shingles, n_id, n_feed, n_story = cls._HEADER.unpack_from(data)
         at = cls._HEADER.size
-        id_ = data[at:at + n_id].decode()
+        id_ = data[at : at + n_id].decode()
         at += n_id
-        feed = data[at:at + n_feed].decode()
+        feed = data[at : at + n_feed].decode()
         at += n_feed
         if n_story == cls._SAME:
             story = id_
         else:
-            story = data[at:at + n_story].decode()
+            story = data[at : at + n_story].decode()
             at += n_story
         profile, at = StoryProfile.from_bytes(data, at)
         signature = np.frombuffer(data, dtype="<u4", offset=at).astype(np.uint32)
@@ -112,7 +117,7 @@ class Lookup:
 
     @property
     def filed(self) -> Sequence[bytes]:
-        return self.buckets if self.index is None else self.buckets[:self.index]
+        return self.buckets if self.index is None else self.buckets[: self.index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +370,7 @@ class InMemoryDedupeStore:
             seqs = self._index.setdefault(key, [])
             keep = self.limits.keep(key[0])
             if keep:
-                del seqs[keep - 1:]
+                del seqs[keep - 1 :]
             seqs.insert(0, seq)
         self._stored[seq] = _Stored(now, article, keys)
         members, feeds = self._stories.get(article.story_id, (0, []))
@@ -421,7 +426,9 @@ local function find_aligned(v, needle, from, width, phase)
 end
 """
 
-_LOOKUP = _COMMON + """
+_LOOKUP = (
+    _COMMON
+    + """
 local REC, CELLS, META, DF0, DF1 = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local oldest = tonumber(ARGV[1]) - tonumber(ARGV[2])
 local limit, nexact, n, cw, blob = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
@@ -502,8 +509,11 @@ end
 local docs = redis.call('HMGET', META, 'dfn0', 'dfn1')
 return {out, dfs, tonumber(docs[1] or '0') + tonumber(docs[2] or '0')}
 """
+)
 
-_INSERT = _COMMON + """
+_INSERT = (
+    _COMMON
+    + """
 local META, REC, INFO, CELLS, STORIES = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local now, window, capacity, sweep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local ttl, payload, story, feed = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
@@ -649,8 +659,11 @@ redis.call('HSET', META, 'head', head + 1, 'tail', tail, 'dfhalf', half, 'dfn' .
 for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end
 return #feeds / 4
 """
+)
 
-_JOIN_STORY = _COMMON + """
+_JOIN_STORY = (
+    _COMMON
+    + """
 local sv = redis.call('HGET', KEYS[1], ARGV[1])
 if not sv then return 1 end  -- its last article left the window since the lookup
 local feeds = string.sub(sv, 5)
@@ -660,6 +673,7 @@ if find_aligned(feeds, ARGV[2], 1, 4, 0) == nil and #feeds < tonumber(ARGV[3]) *
 end
 return #feeds / 4
 """
+)
 
 
 def _feed_hash(feed: str) -> bytes:
@@ -724,8 +738,7 @@ class _ScriptCaller:
 class RedisDedupeStore:
     """Dedupe state in Redis under ``prefix`` (e.g. "marsad:"), shared by all workers."""
 
-    def __init__(self, client: redis.Redis, prefix: str, limits: StoreLimits | None = None,
-                 clock=time.time) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, limits: StoreLimits | None = None, clock=time.time) -> None:
         self.client = client
         self.prefix = prefix
         self.limits = limits or StoreLimits()
@@ -757,9 +770,19 @@ class RedisDedupeStore:
         limits = self.limits
         nexact = bool(query.url_key) + bool(query.content_key)
         found, df, docs = self._call(
-            self._lookup, self._lookup_keys,
-            [self._clock(), limits.window_seconds, limits.max_candidates, nexact,
-             nexact + len(query.buckets), CELL_WIDTH, b"".join(self._sections(query)), b"".join(query.read)])
+            self._lookup,
+            self._lookup_keys,
+            [
+                self._clock(),
+                limits.window_seconds,
+                limits.max_candidates,
+                nexact,
+                nexact + len(query.buckets),
+                CELL_WIDTH,
+                b"".join(self._sections(query)),
+                b"".join(query.read),
+            ],
+        )
         records = [StoredArticle.from_bytes(r[8:]) if r else None for r in found]  # after inserted-at
         url_match = content_match = None
         position = 0
@@ -769,8 +792,7 @@ class RedisDedupeStore:
         if query.content_key:
             content_match = records[position]
             position += 1
-        return LookupResult(url_match, content_match, [r for r in records[position:] if r is not None],
-                            df, docs)
+        return LookupResult(url_match, content_match, [r for r in records[position:] if r is not None], df, docs)
 
     def _insert_args(self, article: StoredArticle, query: Lookup) -> list:
         limits = self.limits
@@ -780,12 +802,24 @@ class RedisDedupeStore:
         cells, fingerprints, keep = self._sections(query)
         filed = len(keep) if query.index is None else bool(query.url_key) + bool(query.content_key) + query.index
         n = 1 + filed
-        blob = b"".join((own[0], cells[:CELL_WIDTH * filed], own[1], fingerprints[:4 * filed],
-                         own[2], keep[:filed]))
-        return [self._clock(), limits.window_seconds, limits.max_signatures, limits.sweep,
-                math.ceil(limits.window_seconds) + 1, article.to_bytes(), article_slot(article.story_id),
-                _feed_hash(article.feed), n, CELL_WIDTH, blob,
-                limits.max_cell_entries, limits.max_story_feeds, b"".join(query.terms), limits.df_docs]
+        blob = b"".join((own[0], cells[: CELL_WIDTH * filed], own[1], fingerprints[: 4 * filed], own[2], keep[:filed]))
+        return [
+            self._clock(),
+            limits.window_seconds,
+            limits.max_signatures,
+            limits.sweep,
+            math.ceil(limits.window_seconds) + 1,
+            article.to_bytes(),
+            article_slot(article.story_id),
+            _feed_hash(article.feed),
+            n,
+            CELL_WIDTH,
+            blob,
+            limits.max_cell_entries,
+            limits.max_story_feeds,
+            b"".join(query.terms),
+            limits.df_docs,
+        ]
 
     def record(self, article: StoredArticle, query: Lookup) -> int:
         return int(self._call(self._insert, self._insert_keys, self._insert_args(article, query)))
@@ -803,5 +837,10 @@ class RedisDedupeStore:
             pipe.execute()
 
     def join_story(self, story_id: str, feed: str) -> int:
-        return int(self._call(self._join_story, [self.keys["story"]],
-                              [article_slot(story_id), _feed_hash(feed), self.limits.max_story_feeds]))
+        return int(
+            self._call(
+                self._join_story,
+                [self.keys["story"]],
+                [article_slot(story_id), _feed_hash(feed), self.limits.max_story_feeds],
+            )
+        )

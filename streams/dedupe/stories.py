@@ -30,9 +30,9 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
-from operator import mul
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from operator import mul
 
 import numpy as np
 
@@ -88,8 +88,9 @@ def weigh(counts: Mapping[str, int], df: Mapping[str, int], docs: int) -> dict[s
     weights = {}
     for term, count in counts.items():
         seen = get(term, 0) + 1
-        weights[term] = (1.0 + (table[count] if count < limit else math.log(count))) * \
-            (prior - (table[seen] if seen < limit else math.log(seen)))
+        weights[term] = (1.0 + (table[count] if count < limit else math.log(count))) * (
+            prior - (table[seen] if seen < limit else math.log(seen))
+        )
     return weights
 
 
@@ -113,8 +114,9 @@ class StoryProfile:
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
 
-    def __init__(self, terms: Iterable[int], weights: Iterable[int],
-                 links: Iterable[tuple[int, int]] | bytes = ()) -> None:
+    def __init__(
+        self, terms: Iterable[int], weights: Iterable[int], links: Iterable[tuple[int, int]] | bytes = ()
+    ) -> None:
         self._raw: bytes | None = None
         self._terms = tuple(terms)
         self._weights = tuple(weights)
@@ -129,8 +131,8 @@ class StoryProfile:
         n, n_links, norm = self._HEAD.unpack_from(raw)
         at = self._HEAD.size
         self._terms = tuple(np.frombuffer(raw, dtype="<u4", count=n, offset=at).tolist())
-        self._weights = raw[at + 4 * n:at + 5 * n]
-        self._links = raw[at + 5 * n:at + 5 * n + 2 * n_links]
+        self._weights = raw[at + 4 * n : at + 5 * n]
+        self._links = raw[at + 5 * n : at + 5 * n + 2 * n_links]
         self._weight_of = dict(zip(self._terms, self._weights))
         self._norm = norm
         self._raw = None
@@ -176,8 +178,12 @@ class StoryProfile:
         if self._raw is not None:
             return self._raw
         n = len(self._terms)
-        return (self._HEAD.pack(n, len(self._links) // 2, self._norm) + np.asarray(self._terms, dtype="<u4").tobytes()
-                + bytes(self._weights) + self._links)
+        return (
+            self._HEAD.pack(n, len(self._links) // 2, self._norm)
+            + np.asarray(self._terms, dtype="<u4").tobytes()
+            + bytes(self._weights)
+            + self._links
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes, offset: int = 0) -> tuple[StoryProfile, int]:
@@ -189,8 +195,11 @@ class StoryProfile:
         return profile, end
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, StoryProfile) and (self.terms, self.weights, self.links) == \
-            (other.terms, other.weights, other.links)
+        return isinstance(other, StoryProfile) and (self.terms, self.weights, self.links) == (
+            other.terms,
+            other.weights,
+            other.links,
+        )
 
     def __hash__(self) -> int:
         return hash((self.terms, self.weights, self.links))
@@ -234,8 +243,12 @@ class StoryVector:
         return StoryProfile(terms, scaled, links)
 
 
-def story_vector(counts: Mapping[str, int], links: Callable[[Collection[str]], set[tuple[str, str]]] | Iterable,
-                 df: Mapping[str, int], docs: int) -> StoryVector:
+def story_vector(
+    counts: Mapping[str, int],
+    links: Callable[[Collection[str]], set[tuple[str, str]]] | Iterable,
+    df: Mapping[str, int],
+    docs: int,
+) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
     terms that follow each other (``Features.story_links``), or is those pairs."""
@@ -255,9 +268,15 @@ def story_vector(counts: Mapping[str, int], links: Callable[[Collection[str]], s
         if seen <= rare_at_most:
             rare.add(h)
     order = {term: i for i, term in enumerate(counts)}
-    return StoryVector(vector, loo, dict(zip(hashes, top)), dict(zip(hashes, map(order.__getitem__, top))),
-                       {(a, b) for a, b in pairs if a != b}, math.sqrt(sum(map(mul, vector.values(), vector.values()))),
-                       frozenset(rare))
+    return StoryVector(
+        vector,
+        loo,
+        dict(zip(hashes, top)),
+        dict(zip(hashes, map(order.__getitem__, top))),
+        {(a, b) for a, b in pairs if a != b},
+        math.sqrt(sum(map(mul, vector.values(), vector.values()))),
+        frozenset(rare),
+    )
 
 
 def similarity(vector: StoryVector, other: StoryProfile, at_least: float = 0.0) -> tuple[float, list[list[int]]]:
@@ -279,8 +298,12 @@ def _bound(vector: StoryVector, other: StoryProfile, at_least: float) -> tuple[f
     theirs = other.weight_of
     mine = vector.weights
     shared = mine.keys() & theirs.keys()
-    if len(shared) < MIN_SHARED_UNITS or vector.norm == 0 or other.norm == 0 or \
-            len(vector.rare & shared) < MIN_RARE_SHARED:
+    if (
+        len(shared) < MIN_SHARED_UNITS
+        or vector.norm == 0
+        or other.norm == 0
+        or len(vector.rare & shared) < MIN_RARE_SHARED
+    ):
         return 0.0, 0.0, {}  # (most candidates stop here)
     loo = vector.shared_weights
     norm_sq = vector.norm * vector.norm
@@ -296,7 +319,9 @@ def _bound(vector: StoryVector, other: StoryProfile, at_least: float) -> tuple[f
     return bound, scale, products
 
 
-def _score(vector: StoryVector, other: StoryProfile, at_least: float) -> tuple[float, list[list[int]], dict[int, float]]:
+def _score(
+    vector: StoryVector, other: StoryProfile, at_least: float
+) -> tuple[float, list[list[int]], dict[int, float]]:
     """``similarity`` without ordering the units (only the chosen story's are named)."""
     bound, scale, products = _bound(vector, other, at_least)
     if not products:
@@ -304,8 +329,9 @@ def _score(vector: StoryVector, other: StoryProfile, at_least: float) -> tuple[f
     return _units_score(vector, other, scale, products) + (products,)
 
 
-def _units_score(vector: StoryVector, other: StoryProfile, scale: float,
-                 products: dict[int, float]) -> tuple[float, list[list[int]]]:
+def _units_score(
+    vector: StoryVector, other: StoryProfile, scale: float, products: dict[int, float]
+) -> tuple[float, list[list[int]]]:
     # runs of shared terms in both texts: a stored link between two shared terms that are
     # also neighbours in this article
     parent: dict[int, int] = {}
@@ -350,8 +376,10 @@ class StoryLink:
 
     @property
     def reason(self) -> str:
-        return (f"similarity {self.similarity:.2f} with {self.via} ({self.hours_apart:.1f} h apart, "
-                f"needs {self.needed:.2f}); shared: {', '.join(self.shared_units)}")
+        return (
+            f"similarity {self.similarity:.2f} with {self.via} ({self.hours_apart:.1f} h apart, "
+            f"needs {self.needed:.2f}); shared: {', '.join(self.shared_units)}"
+        )
 
 
 def best_story(
@@ -384,12 +412,17 @@ def best_story(
         if best is not None and -negative_bound < best[0]:
             break
         score, units = _units_score(vector, candidate.profile, scale, products)
-        if len(units) >= MIN_SHARED_UNITS and score >= needed and \
-                (best is None or score > best[0] or (score == best[0] and order < best[6])):
+        if (
+            len(units) >= MIN_SHARED_UNITS
+            and score >= needed
+            and (best is None or score > best[0] or (score == best[0] and order < best[6]))
+        ):
             best = (score, units, products, needed, apart, candidate, order)
     if best is None:
         return None
     score, units, products, needed, apart, candidate, _ = best
-    named = tuple(" ".join(vector.words[h] for h in sorted(unit, key=vector.first_use.__getitem__))
-                  for unit in _ranked(units, products)[:8])
+    named = tuple(
+        " ".join(vector.words[h] for h in sorted(unit, key=vector.first_use.__getitem__))
+        for unit in _ranked(units, products)[:8]
+    )
     return StoryLink(candidate.story_id, score, needed, apart / 3600, named, candidate.id)

@@ -12,18 +12,53 @@ import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 # Query parameters that identify a campaign or a click, never the article.
-_TRACKING_EXACT = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "ttclid", "igshid",
-    "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid", "s_cid",
-    "spm", "ref", "ref_src", "ref_url", "referrer", "share", "shared", "fb_action_ids",
-    "fb_action_types", "fb_source", "__twitter_impression", "rss", "feed", "from_rss",
-    "amp", "amp_js_v", "usqp", "outputtype",
-})
+_TRACKING_EXACT = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ocid",
+        "cmpid",
+        "s_cid",
+        "spm",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "share",
+        "shared",
+        "fb_action_ids",
+        "fb_action_types",
+        "fb_source",
+        "__twitter_impression",
+        "rss",
+        "feed",
+        "from_rss",
+        "amp",
+        "amp_js_v",
+        "usqp",
+        "outputtype",
+    }
+)
 _TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "vero_", "oly_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_PREFIXES = ("www.", "www2.", "m.", "mobile.", "amp.")
-_INDEX_LEAVES = frozenset({"index.html", "index.htm", "index.php", "index.asp", "index.aspx",
-                           "default.asp", "default.aspx", "index.shtml"})
+_INDEX_LEAVES = frozenset(
+    {"index.html", "index.htm", "index.php", "index.asp", "index.aspx", "default.asp", "default.aspx", "index.shtml"}
+)
 # RFC 3986 characters that need no escaping in a path (plus "%" of escapes we keep).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _AMP_SUFFIX = re.compile(r"\.amp(?=\.[a-z0-9]+$|$)", re.IGNORECASE)
@@ -38,8 +73,8 @@ def _canonical_host(host: str) -> str:
     host = host.lower().rstrip(".")
     for prefix in _HOST_PREFIXES:
         # keep the prefix when removing it would leave a bare top-level domain
-        if host.startswith(prefix) and "." in host[len(prefix):]:
-            return host[len(prefix):]
+        if host.startswith(prefix) and "." in host[len(prefix) :]:
+            return host[len(prefix) :]
     return host
 
 
@@ -88,11 +123,7 @@ def canonical_url(url: str) -> str:
         scheme = "https"
     else:
         netloc = host if port is None else f"{host}:{port}"
-    params = [
-        (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(name)
-    ]
+    params = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(name)]
     params.sort()
     query = urlencode(params, doseq=True, quote_via=quote)
     path = _canonical_path(parts.path)

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import orjson
 import typer
 
-from marsad.errors import ConfigError
-from marsad.messages import document_text
-from marsad.settings import get_settings
+from kernel.errors import ConfigError
+from kernel.messages import document_text
+from kernel.settings import get_settings
 
 rules_app = typer.Typer(help="Validate, test and publish watch rules.", no_args_is_help=True)
 
 RulesPath = typer.Argument(..., help="A rules file (one rule or a list) or a directory of them.")
-EntitiesOption = typer.Option(
-    None, "--entities", help="Entities file (default: MARSAD_ENTITIES_PATH when it exists)."
-)
+EntitiesOption = typer.Option(None, "--entities", help="Entities file (default: MARSAD_ENTITIES_PATH when it exists).")
 
 
 def _entities(path: Path | None) -> Path | None:
@@ -52,8 +50,10 @@ def validate(path: Path = RulesPath, entities: Path | None = EntitiesOption) -> 
     examples = sum(
         len((r.get("examples") or {}).get(k) or []) for r in ruleset.raw_rules for k in ("match", "no_match")
     )
-    print(f"OK: {total} rules ({len(ruleset.rules)} enabled), {len(ruleset.entities)} entities, "
-          f"{examples} examples hold; version {ruleset.version}")
+    print(
+        f"OK: {total} rules ({len(ruleset.rules)} enabled), {len(ruleset.entities)} entities, "
+        f"{examples} examples hold; version {ruleset.version}"
+    )
 
 
 def _input_lines(path: Path) -> Iterator[tuple[int, dict]]:
@@ -82,7 +82,9 @@ def _input_lines(path: Path) -> Iterator[tuple[int, dict]]:
 def test(
     rules: Path = typer.Option(..., "--rules", help="Rules file or directory."),
     entities: Path | None = EntitiesOption,
-    input: Path = typer.Option(..., "--input", help='JSONL articles {"id", "title", "text", "language"?} ("-": stdin).'),
+    input: Path = typer.Option(
+        ..., "--input", help='JSONL articles {"id", "title", "text", "language"?} ("-": stdin).'
+    ),
 ) -> None:
     """Match articles against rules: one JSON line per input line, in order, with evidence
     offsets into title + "\\n\\n" + text."""
@@ -125,5 +127,7 @@ def push(
         _fail(issues)
     settings = get_settings()
     offset = publish_ruleset(settings, ruleset.to_message(author or default_author()))
-    print(f"pushed rule set {ruleset.version}: {len(ruleset.rules)} enabled rules, "
-          f"{len(ruleset.entities)} entities to {settings.topic_rules} (offset {offset})")
+    print(
+        f"pushed rule set {ruleset.version}: {len(ruleset.rules)} enabled rules, "
+        f"{len(ruleset.entities)} entities to {settings.topic_rules} (offset {offset})"
+    )

@@ -14,15 +14,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import ahocorasick
 import re2
 
-from alerts.durations import parse_duration
-from marsad.messages import RuleSetMessage
-from streams.rules.loader import Issue, Located, RuleSetError, entity_validator, rule_validator, schema_issues
+from kernel.durations import parse_duration
+from kernel.messages import RuleSetMessage
+from streams.rules.loader import (
+    Issue,
+    Located,
+    RuleSetError,
+    entity_validator,
+    rule_validator,
+    schema_issues,
+)
 from streams.rules.model import (
     DEFAULT_SEVERITY,
     DEFAULT_WITHIN,
@@ -142,14 +150,14 @@ class Compiler:
         names = list(raw.get("names") or []) + list(raw.get("aliases") or [])
         opts = raw.get("variants") or {}
         options = VariantOptions(
-            generate=opts.get("generate", True), g=opts.get("g", True),
-            qaf=opts.get("qaf", False), long_vowels=opts.get("long_vowels", True),
+            generate=opts.get("generate", True),
+            g=opts.get("g", True),
+            qaf=opts.get("qaf", False),
+            long_vowels=opts.get("long_vowels", True),
         )
         info = EntityInfo(entity_id, str(raw.get("kind", "")))
         for variant in entity_variants(entity_id, names, options, raw.get("exclude")).variants:
-            specs = tuple(
-                term_word(w, exact=False, first=i == 0, entity=True) for i, w in enumerate(variant.words)
-            )
+            specs = tuple(term_word(w, exact=False, first=i == 0, entity=True) for i, w in enumerate(variant.words))
             info.phrases.setdefault(self.phrase(specs), variant.text)
         self.entity_info[entity_id] = info
         return info
@@ -219,8 +227,9 @@ class Compiler:
         for i, term in enumerate(terms):
             words = words_of(term)
             if not words:
-                self.issue(ri, path + ((i,) if not isinstance(value, str) else ()),
-                           f"term {term!r} has no letters or digits")
+                self.issue(
+                    ri, path + ((i,) if not isinstance(value, str) else ()), f"term {term!r} has no letters or digits"
+                )
                 continue
             specs = tuple(term_word(w, exact=exact) for w in words)
             phrase_ids.append(self.phrase(specs))
@@ -235,8 +244,9 @@ class Compiler:
         for i, eid in enumerate(ids):
             if eid not in self.entities_raw:
                 known = ", ".join(sorted(self.entities_raw)[:20]) or "none: no entities file loaded"
-                self.issue(ri, path + ((i,) if not isinstance(value, str) else ()),
-                           f"unknown entity {eid!r} (known: {known})")
+                self.issue(
+                    ri, path + ((i,) if not isinstance(value, str) else ()), f"unknown entity {eid!r} (known: {known})"
+                )
                 ok = False
         if not ok:
             return None
@@ -365,7 +375,9 @@ def compile_ruleset(
         rid = raw["id"]
         if rid in seen_ids:
             first_file, first_line = where(seen_ids[rid], ("id",))
-            first = f"{first_file}:{first_line}" if first_file and first_line else (first_file or f"rules[{seen_ids[rid]}]")
+            first = (
+                f"{first_file}:{first_line}" if first_file and first_line else (first_file or f"rules[{seen_ids[rid]}]")
+            )
             compiler.issue(ri, ("id",), f"duplicate rule id {rid!r} (first defined at {first})")
             continue
         seen_ids[rid] = ri
@@ -439,6 +451,9 @@ def build_automaton(phrases: list[Phrase]) -> ahocorasick.Automaton | None:
 
 def message_for(ruleset, author: str, published_at: float) -> RuleSetMessage:
     return RuleSetMessage(
-        ruleset_version=ruleset.version, published_at=published_at, author=author,
-        rules=ruleset.raw_rules, entities=ruleset.entities,
+        ruleset_version=ruleset.version,
+        published_at=published_at,
+        author=author,
+        rules=ruleset.raw_rules,
+        entities=ruleset.entities,
     )

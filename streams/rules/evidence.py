@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from marsad.messages import Evidence
+from kernel.messages import Evidence
 from streams.textnorm import NormalizedText
 
 if TYPE_CHECKING:
@@ -15,13 +15,21 @@ class Occurrence:
     """One place where a leaf fired. Terms, entities and regexes know their folded span;
     quantities come from the parser with original offsets."""
 
-    __slots__ = ("leaf", "fstart", "fend", "ostart", "oend", "entity", "variant", "value", "unit",
-                 "term", "_tokens")
+    __slots__ = ("leaf", "fstart", "fend", "ostart", "oend", "entity", "variant", "value", "unit", "term", "_tokens")
 
     def __init__(
-        self, leaf: str, fstart: int | None, fend: int | None, *, ostart: int | None = None,
-        oend: int | None = None, entity: str | None = None, variant: str | None = None,
-        value: float | None = None, unit: str | None = None, term: str | None = None,
+        self,
+        leaf: str,
+        fstart: int | None,
+        fend: int | None,
+        *,
+        ostart: int | None = None,
+        oend: int | None = None,
+        entity: str | None = None,
+        variant: str | None = None,
+        value: float | None = None,
+        unit: str | None = None,
+        term: str | None = None,
     ):
         self.leaf, self.fstart, self.fend = leaf, fstart, fend
         self.ostart, self.oend = ostart, oend
@@ -67,9 +75,7 @@ def to_evidence(occurrences: list[Occurrence], normalized: NormalizedText) -> li
         if occ.ostart is None:
             occ.ostart, occ.oend = normalized.to_original(occ.fstart, occ.fend)
         return [_evidence(occ, occ.ostart, occ.oend, normalized.original)]
-    spans = sorted(
-        ((*occ.original_span(normalized), occ) for occ in occurrences), key=lambda t: (t[0], -t[1])
-    )
+    spans = sorted(((*occ.original_span(normalized), occ) for occ in occurrences), key=lambda t: (t[0], -t[1]))
     kept: list[tuple[int, int, Occurrence]] = []
     reach: dict[str, int] = {}  # leaf kind → furthest end kept so far
     for start, end, occ in spans:
@@ -82,6 +88,12 @@ def to_evidence(occurrences: list[Occurrence], normalized: NormalizedText) -> li
 
 def _evidence(occ: Occurrence, start: int, end: int, original: str) -> Evidence:
     return Evidence(
-        leaf=occ.leaf, text=original[start:end], start=start, end=end,
-        value=_number(occ.value), variant=occ.variant, entity=occ.entity, unit=occ.unit,
+        leaf=occ.leaf,
+        text=original[start:end],
+        start=start,
+        end=end,
+        value=_number(occ.value),
+        variant=occ.variant,
+        entity=occ.entity,
+        unit=occ.unit,
     )

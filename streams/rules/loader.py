@@ -16,30 +16,21 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from marsad.errors import ConfigError
+from kernel.config_files import (
+    Issue,
+    Located,
+    Path_,
+    YamlTooLarge,
+    dotted,
+    key_line,
+    read_yaml,
+    to_plain,
+)
+from kernel.errors import ConfigError
 
 SCHEMA_DIR = Path(__file__).with_name("schema")
-Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem: where (file and line when known) and why."""
-
-    reason: str
-    path: str | None = None
-    line: int | None = None
-
-    def __str__(self) -> str:
-        if self.path and self.line:
-            return f"{self.path}:{self.line}: {self.reason}"
-        if self.path:
-            return f"{self.path}: {self.reason}"
-        return self.reason
 
 
 class RuleSetError(ConfigError):
@@ -71,123 +62,10 @@ def entity_validator() -> Draft202012Validator:
 
 
 @dataclass
-class Located:
-    """A loaded document plus the file it came from; ``line_of`` finds a value's line."""
-
-    data: Any  # plain Python data (dict/list/str/...)
-    node: Any  # the ruamel node (carries line numbers)
-    path: str
-    base: Path_ = ()  # where ``data`` sits inside ``node``
-
-    def line_of(self, path: Path_) -> int | None:
-        return line_of(self.node, self.base + tuple(path))
-
-
-@dataclass
 class LoadedRules:
     rules: list[dict[str, Any]] = field(default_factory=list)
     locations: list[Located] = field(default_factory=list)  # one per rule
     issues: list[Issue] = field(default_factory=list)
-
-
-def line_of(node: Any, path: Path_) -> int | None:
-    """1-based line of the value at ``path`` inside a ruamel document (the closest known)."""
-    line: int | None = None
-    current = node
-    for key in path:
-        if isinstance(current, CommentedMap) and key in current:
-            try:
-                line = current.lc.value(key)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                line = current.lc.line + 1
-            child = current[key]
-        elif isinstance(current, CommentedSeq) and isinstance(key, int) and 0 <= key < len(current):
-            try:
-                line = current.lc.item(key)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                line = current.lc.line + 1
-            child = current[key]
-        else:
-            break
-        current = child
-    else:
-        if isinstance(current, (CommentedMap, CommentedSeq)) and current.lc.line is not None:
-            line = current.lc.line + 1 if line is None else line
-    if line is None and isinstance(node, (CommentedMap, CommentedSeq)):
-        line = node.lc.line + 1
-    return line
-
-
-def key_line(node: Any, path: Path_) -> int | None:
-    """1-based line of the *key* at the end of ``path`` (for "unknown key" errors)."""
-    parent = node
-    for key in path[:-1]:
-        try:
-            parent = parent[key]
-        except (KeyError, IndexError, TypeError):
-            return line_of(node, path[:-1])
-    if isinstance(parent, CommentedMap) and path and path[-1] in parent:
-        try:
-            return parent.lc.key(path[-1])[0] + 1
-        except (KeyError, TypeError, AttributeError):
-            pass
-    return line_of(node, path)
-
-
-# A rules file with YAML aliases is expanded into plain values; an "alias bomb" (aliases
-# of aliases) would expand without end, so the expansion has a budget.
-MAX_YAML_VALUES = 500_000
-_INT64 = 2**63 - 1
-
-
-class YamlTooLarge(ValueError):
-    pass
-
-
-def to_plain(node: Any, _budget: list[int] | None = None) -> Any:
-    """Plain Python values (dict, list, str, int, float, bool, None) from ruamel's
-    round-trip types, which JSON encoders and schema checks do not all accept."""
-    budget = _budget if _budget is not None else [MAX_YAML_VALUES]
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise YamlTooLarge(f"the YAML expands to more than {MAX_YAML_VALUES:,} values (aliases?)")
-    if isinstance(node, dict):
-        return {str(k): to_plain(v, budget) for k, v in node.items()}
-    if isinstance(node, list):
-        return [to_plain(v, budget) for v in node]
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):
-        # beyond 64 bits no encoder takes it; as a float the schema still judges it
-        return int(node) if -_INT64 <= node <= _INT64 else float(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
-def read_yaml(path: Path) -> Any:
-    """The ruamel round-trip document of a YAML file; syntax errors name the line."""
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("no such file", path=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason})", path=str(path)) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        reason = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        raise ConfigError(f"invalid YAML: {reason}", path=str(path), line=line) from None
-    except YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", path=str(path)) from None
 
 
 def rule_files(path: Path) -> list[Path]:
@@ -201,9 +79,7 @@ def rule_files(path: Path) -> list[Path]:
     return [path]
 
 
-def schema_issues(
-    validator: Draft202012Validator, data: Any, located: Located, prefix: Path_ = ()
-) -> list[Issue]:
+def schema_issues(validator: Draft202012Validator, data: Any, located: Located, prefix: Path_ = ()) -> list[Issue]:
     issues = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         issues.append(_schema_issue(error, located, prefix))
@@ -220,18 +96,26 @@ def _schema_issue(error: ValidationError, located: Located, prefix: Path_) -> Is
             break
     path = tuple(prefix) + tuple(error.absolute_path)
     deeper = tuple(prefix) + tuple(best.absolute_path)
-    where = _dotted(deeper)
+    where = dotted(deeper)
     reason = _reason(best, error)
     if best.validator == "additionalProperties":
         extra = _unknown_keys(best)
         line = key_line(located.node, located.base + deeper + (extra[0],)) if extra else None
-        return Issue(f"{where}: unknown key {', '.join(repr(k) for k in extra)}" if where else
-                     f"unknown key {', '.join(repr(k) for k in extra)}", located.path,
-                     line or located.line_of(deeper))
+        return Issue(
+            f"{where}: unknown key {', '.join(repr(k) for k in extra)}"
+            if where
+            else f"unknown key {', '.join(repr(k) for k in extra)}",
+            located.path,
+            line or located.line_of(deeper),
+        )
     line = located.line_of(deeper) or located.line_of(path)
     if best.validator == "required" and deeper:
         line = key_line(located.node, located.base + deeper) or line
-    if best.validator == "pattern" and isinstance(best.instance, str) and _is_key_at(located.data, deeper, best.instance):
+    if (
+        best.validator == "pattern"
+        and isinstance(best.instance, str)
+        and _is_key_at(located.data, deeper, best.instance)
+    ):
         line = key_line(located.node, located.base + deeper + (best.instance,)) or line
         reason = f"invalid id {best.instance!r}: use 1-64 characters of a-z 0-9 _ -"
     return Issue(f"{where}: {reason}" if where else reason, located.path, line)
@@ -268,16 +152,6 @@ def _reason(best: ValidationError, top: ValidationError) -> str:
     return best.message
 
 
-def _dotted(path: Path_) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
 def load_rule_documents(rules_path: Path) -> LoadedRules:
     """Every rule of a file or directory, schema-checked, with its location."""
     loaded = LoadedRules()
@@ -290,20 +164,20 @@ def load_rule_documents(rules_path: Path) -> LoadedRules:
             continue
         if doc is None:
             continue  # an empty file holds no rules
-        if isinstance(doc, CommentedSeq):
-            items = [(doc[i], (i,)) for i in range(len(doc))]
-        elif isinstance(doc, CommentedMap):
-            items = [(doc, ())]
-        else:
+        if not isinstance(doc, (CommentedSeq, CommentedMap)):
             loaded.issues.append(Issue("expected a rule (a mapping) or a list of rules", str(file), 1))
             continue
-        for item, base in items:
-            try:
-                plain = to_plain(item)
-            except YamlTooLarge as exc:
-                loaded.issues.append(Issue(str(exc), str(file), 1))
-                break
-            located = Located(plain, doc, str(file), base)
+        try:
+            plain = to_plain(doc)  # one value budget for the whole document
+        except YamlTooLarge as exc:
+            loaded.issues.append(Issue(str(exc), str(file), 1))
+            continue
+        if isinstance(doc, CommentedSeq):
+            items = [(doc[i], plain[i], (i,)) for i in range(len(doc))]
+        else:
+            items = [(doc, plain, ())]
+        for item, data, base in items:
+            located = Located(data, doc, str(file), base)
             if not isinstance(item, CommentedMap):
                 loaded.issues.append(Issue("expected a rule (a mapping)", str(file), located.line_of(())))
                 continue

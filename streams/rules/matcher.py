@@ -24,8 +24,14 @@ from typing import Any
 
 import re2
 
-from marsad.messages import RuleSetMessage
-from streams.rules.compiler import EntityInfo, Phrase, build_automaton, primary_language, regex_options
+from kernel.messages import RuleSetMessage
+from streams.rules.compiler import (
+    EntityInfo,
+    Phrase,
+    build_automaton,
+    primary_language,
+    regex_options,
+)
 from streams.rules.evidence import Occurrence, to_evidence
 from streams.rules.model import (
     AllNode,
@@ -132,8 +138,17 @@ class LeafHits:
     when a candidate rule's evaluation asks for a leaf: an everyday word may sit in many
     leaves, most of which are never looked at."""
 
-    __slots__ = ("ruleset", "article", "verdicts", "active", "fired", "ready", "_absent", "_phrase_ends",
-                 "_active_spans")
+    __slots__ = (
+        "ruleset",
+        "article",
+        "verdicts",
+        "active",
+        "fired",
+        "ready",
+        "_absent",
+        "_phrase_ends",
+        "_active_spans",
+    )
 
     def __init__(self, ruleset: CompiledRuleSet, article: ArticleText, verdicts: list[ChunkVerdict]):
         self.ruleset = ruleset
@@ -158,7 +173,7 @@ class LeafHits:
         last_end: int | None = te
         for spec in self.ruleset.phrases[pid].words[1:]:
             nxt = article.next_token(last_end)
-            if nxt is None or not spec.matches(folded[nxt[0]:nxt[1]]):
+            if nxt is None or not spec.matches(folded[nxt[0] : nxt[1]]):
                 last_end = None
                 break
             last_end = nxt[1]
@@ -313,6 +328,7 @@ class ArticleText:
     def token_at(self, start: int, end: int) -> tuple[int, int]:
         """The whole token containing folded [start, end)."""
         return _token_bounds(self.folded, start, end)
+
     def next_token(self, pos: int) -> tuple[int, int] | None:
         """The token after position ``pos`` when only phrase-gap characters lie between."""
         folded = self.folded
@@ -442,7 +458,7 @@ class CompiledRuleSet:
     # --- public API -----------------------------------------------------------------------
     def match(self, text: str, *, language: str | None = None, feed: str | None = None) -> list[RuleMatch]:
         """Every rule ``text`` fires, in rule order, with evidence whose offsets index ``text``
-        (``marsad.messages.document_text(title, body)``)."""
+        (``kernel.messages.document_text(title, body)``)."""
         article = ArticleText(text)
         hits = self._fire_leaves(article)
         frequencies = self._frequencies
@@ -467,7 +483,12 @@ class CompiledRuleSet:
         return results
 
     def evaluate_rule(
-        self, rule_id: str, text: str, *, language: str | None = None, feed: str | None = None,
+        self,
+        rule_id: str,
+        text: str,
+        *,
+        language: str | None = None,
+        feed: str | None = None,
         filters: bool = True,
     ) -> RuleMatch | None:
         """Whether one rule fires on ``text`` (used to check a rule's examples)."""
@@ -485,8 +506,11 @@ class CompiledRuleSet:
 
     def to_message(self, author: str = "") -> RuleSetMessage:
         return RuleSetMessage(
-            ruleset_version=self.version, published_at=time.time(), author=author,
-            rules=self.raw_rules, entities=self.entities,
+            ruleset_version=self.version,
+            published_at=time.time(),
+            author=author,
+            rules=self.raw_rules,
+            entities=self.entities,
         )
 
     @property
@@ -524,10 +548,10 @@ class CompiledRuleSet:
             prefix = chunk[ts:start]
             if prefix not in ANY_PREFIX:
                 continue
-            remainder = chunk[end + 1:te]
+            remainder = chunk[end + 1 : te]
             if remainder not in ANY_REMAINDER:
                 continue
-            core = chunk[start:end + 1]
+            core = chunk[start : end + 1]
             first_at = chunk.find(core, ts, te) if start > ts else start
             for pid in pids:
                 if (pid, ts) in checked:
@@ -587,10 +611,17 @@ class CompiledRuleSet:
             for mention in find_quantities_normalized(article.standard, self.units):
                 for lid in self._quantity_leaves.get(mention.unit, ()):
                     if self.leaves[lid].accepts(mention.value):
-                        leaf_occ.setdefault(lid, []).append(Occurrence(
-                            "quantity", None, None, ostart=mention.start, oend=mention.end,
-                            value=mention.value, unit=mention.unit,
-                        ))
+                        leaf_occ.setdefault(lid, []).append(
+                            Occurrence(
+                                "quantity",
+                                None,
+                                None,
+                                ostart=mention.start,
+                                oend=mention.end,
+                                value=mention.value,
+                                unit=mention.unit,
+                            )
+                        )
                         hits.fired.add(lid)
         return hits
 

@@ -9,10 +9,11 @@ uses the same leaf, so that each is evaluated once per article.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
-from marsad.messages import Evidence
 from pydantic import BaseModel, ConfigDict, Field
+
+from kernel.messages import Evidence
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
@@ -71,7 +72,7 @@ class NearNode:
     within: int
 
 
-Node = Union[LeafNode, AllNode, AnyNode, NotNode, NearNode]
+Node = LeafNode | AllNode | AnyNode | NotNode | NearNode
 
 
 # --- leaves ------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ class RegexLeaf:
     kind: str = "regex"
 
 
-Leaf = Union[TermsLeaf, EntityLeaf, QuantityLeaf, RegexLeaf]
+Leaf = TermsLeaf | EntityLeaf | QuantityLeaf | RegexLeaf
 
 
 def leaf_ids(node: Node) -> list[int]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from streams.textnorm import FOLD_TABLE
 
@@ -37,6 +37,7 @@ _MATCH_TABLE = _MatchFoldTable()
 def match_fold(text: str) -> str:
     """``fold`` that keeps ة (same length and offsets as ``fold``)."""
     return text.translate(_MATCH_TABLE)
+
 
 ARTICLE = "ال"
 
@@ -98,7 +99,7 @@ _WORD = re.compile(r"\w+")
 
 
 def is_arabic(word: str) -> bool:
-    return any("\u0600" <= ch <= "\u06FF" for ch in word)
+    return any("\u0600" <= ch <= "\u06ff" for ch in word)
 
 
 def words_of(phrase: str) -> tuple[str, ...]:
@@ -141,7 +142,7 @@ class WordSpec:
         remainders = self.allowed_remainders
         at = token.find(core, 0, MAX_PREFIX + len(core))
         while at != -1:
-            if token[:at] in allowed and token[at + len(core):] in remainders:
+            if token[:at] in allowed and token[at + len(core) :] in remainders:
                 return True
             at = token.find(core, at + 1, MAX_PREFIX + len(core))
         return False
@@ -162,7 +163,7 @@ def _remainder_ok(taa: bool, suffixes: bool, final_h: bool, remainder: str) -> b
     return remainder in SUFFIXES
 
 
-@lru_cache(maxsize=None)
+@cache
 def _remainders(taa: bool, suffixes: bool, final_h: bool) -> frozenset[str]:
     """Every remainder ``_remainder_ok`` accepts for these flags (all are in ANY_REMAINDER)."""
     return frozenset(r for r in ANY_REMAINDER if _remainder_ok(taa, suffixes, final_h, r))
@@ -181,7 +182,7 @@ def term_word(word: str, *, exact: bool, first: bool = True, entity: bool = Fals
     article_required = False
     core = word
     if prefixes and word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1:
-        core = word[len(ARTICLE):]
+        core = word[len(ARTICLE) :]
         article_required = True
     # A final ة/ه is one letter for matching (حكومة / حكومه); the core leaves it out so that
     # the automaton finds both spellings and the suffix forms (حكومتها).

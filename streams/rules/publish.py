@@ -8,18 +8,19 @@ reads and keeps its running set when a message is invalid.
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass
-from typing import Any
 import logging
 import os
 import time
+from dataclasses import dataclass
+from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import TopicPartition
 from kafka.errors import KafkaError
 
-from marsad.errors import MarsadError, StackUnavailable
-from marsad.messages import RuleSetMessage
-from marsad.settings import Settings
+from kernel import kafka as kafka_clients
+from kernel.errors import MarsadError, StackUnavailable
+from kernel.messages import RuleSetMessage
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -38,23 +39,12 @@ def default_author() -> str:
 
 def publish_ruleset(settings: Settings, message: RuleSetMessage, timeout_s: float = 30.0) -> int:
     """Send ``message`` to ``settings.topic_rules`` (acks=all); returns its offset."""
-    from marsad.kafka import ensure_topics
+    from kernel.kafka import ensure_topics
 
     ensure_topics(settings, timeout_s=timeout_s)  # never let auto-creation make it uncompacted
-    try:
-        producer = KafkaProducer(
-            bootstrap_servers=settings.kafka_bootstrap,
-            acks="all",
-            compression_type="gzip",
-            max_request_size=MAX_REQUEST_BYTES,
-            request_timeout_ms=int(timeout_s * 1000),
-            client_id=f"{settings.namespace}-rules-push",
-        )
-    except (KafkaError, OSError) as exc:
-        raise StackUnavailable(
-            f"Kafka is not reachable at {settings.kafka_bootstrap} ({exc.__class__.__name__}); "
-            "start the local stack with `marsad stack up`"
-        ) from exc
+    producer = kafka_clients.producer(
+        settings, "rules-push", timeout_s=timeout_s, compression_type="gzip", max_request_size=MAX_REQUEST_BYTES
+    )
     try:
         future = producer.send(settings.topic_rules, key=RULESET_KEY, value=message.to_bytes())
         metadata = future.get(timeout=timeout_s)
@@ -80,14 +70,13 @@ def read_latest_ruleset(settings: Settings, timeout_s: float = 30.0) -> Publishe
     read. Invalid sets are skipped, as every worker skips them."""
     from streams.rules.ruleset import ruleset_from_message  # not at the top: a cycle
 
-    try:
-        consumer = KafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False,
-            request_timeout_ms=15000, fetch_max_bytes=32 * 1024 * 1024,
-            max_partition_fetch_bytes=32 * 1024 * 1024,
-        )
-    except (KafkaError, OSError) as exc:
-        raise StackUnavailable(f"Kafka is not reachable at {settings.kafka_bootstrap}: {exc}") from exc
+    consumer = kafka_clients.consumer(
+        settings,
+        "rules-reader",
+        timeout_s=15.0,
+        fetch_max_bytes=32 * 1024 * 1024,
+        max_partition_fetch_bytes=32 * 1024 * 1024,
+    )
     message, ruleset, position = None, None, 0
     try:
         if not consumer.partitions_for_topic(settings.topic_rules):

@@ -42,7 +42,7 @@ from typing import Any
 
 import ahocorasick
 
-from marsad.errors import ConfigError
+from kernel.errors import ConfigError
 from streams.textnorm import NormalizedText, fold
 
 _ASCII_DIGITS = frozenset("0123456789")
@@ -100,32 +100,33 @@ _ARTICLE = "ال"
 # Number lexicon
 # --------------------------------------------------------------------------------------
 
+
 class _K:
     """Kinds of number words (small ints: compared in the hot loop)."""
 
-    UNIT = 1            # 1-9 (واحد, ثلاثة, five)
-    TEEN_ONLY = 2       # أحد / إحدى: only in أحد عشر, إحدى عشرة
-    TEN = 3             # عشر / عشرة: 10, or the second word of a teen (خمسة عشر)
-    TEEN = 4            # eleven..nineteen, ten (English)
-    TENS = 5            # عشرون ثلاثين ... twenty thirty ...
-    HUNDRED = 6         # مئة (100, or ×100 after a unit: ثلاث مئة), مئتان, ثلاثمائة
-    HUNDRED_EN = 7      # hundred (multiplies: one hundred, a hundred)
-    SCALE = 8           # ألف مليون مليار thousand million
-    SCALE_OR_DUAL = 9   # ألفا مليونا: ×1000 after a number (خمسون ألفاً), else dual 2000
-    SCALE_DUAL = 10     # ألفي ألفين مليوني: 2×scale
-    SCALE_PLURAL = 11   # آلاف ملايين thousands: ×scale after a number, else vague 2×scale
+    UNIT = 1  # 1-9 (واحد, ثلاثة, five)
+    TEEN_ONLY = 2  # أحد / إحدى: only in أحد عشر, إحدى عشرة
+    TEN = 3  # عشر / عشرة: 10, or the second word of a teen (خمسة عشر)
+    TEEN = 4  # eleven..nineteen, ten (English)
+    TENS = 5  # عشرون ثلاثين ... twenty thirty ...
+    HUNDRED = 6  # مئة (100, or ×100 after a unit: ثلاث مئة), مئتان, ثلاثمائة
+    HUNDRED_EN = 7  # hundred (multiplies: one hundred, a hundred)
+    SCALE = 8  # ألف مليون مليار thousand million
+    SCALE_OR_DUAL = 9  # ألفا مليونا: ×1000 after a number (خمسون ألفاً), else dual 2000
+    SCALE_DUAL = 10  # ألفي ألفين مليوني: 2×scale
+    SCALE_PLURAL = 11  # آلاف ملايين thousands: ×scale after a number, else vague 2×scale
     SCALE_PLURAL_DEF = 12  # الآلاف الملايين: only after a vague amount (عشرات الآلاف)
     SCALE_ATTACHED = 13  # k m bn glued to digits ($60m, 1.5bn)
-    VAGUE = 14          # عشرات مئات بضعة dozens hundreds several: a lower bound
-    HALF = 15           # نصف ربع half: before a scale, or "ونصف" after one
-    ARTICLE_EN = 16     # a / an before hundred or a scale word
+    VAGUE = 14  # عشرات مئات بضعة dozens hundreds several: a lower bound
+    HALF = 15  # نصف ربع half: before a scale, or "ونصف" after one
+    ARTICLE_EN = 16  # a / an before hundred or a scale word
 
 
 @dataclass(frozen=True, slots=True)
 class _Word:
     kind: int
     value: Decimal
-    clitic: int = 0      # length of a proclitic glued in front ("وخمسين" → 1)
+    clitic: int = 0  # length of a proclitic glued in front ("وخمسين" → 1)
     joined: bool = False  # the proclitic contains و/ف: joins this part to the previous one
     latin: bool = False
 
@@ -158,8 +159,7 @@ def _arabic_lexicon() -> dict[str, tuple[int, int | str]]:
         1000: ("ألف", "ألفا", ("ألفي", "ألفين", "ألفان"), ("آلاف", "ألوف"), ("الآلاف", "الألوف")),
         10**6: ("مليون", "مليونا", ("مليوني", "مليونين", "مليونان"), ("ملايين",), ("الملايين",)),
         10**9: ("مليار", "مليارا", ("ملياري", "مليارين", "ملياران"), ("مليارات",), ("المليارات",)),
-        10**12: ("تريليون", "تريليونا", ("تريليوني", "تريليونين", "تريليونان"),
-                 ("تريليونات",), ("التريليونات",)),
+        10**12: ("تريليون", "تريليونا", ("تريليوني", "تريليونين", "تريليونان"), ("تريليونات",), ("التريليونات",)),
     }
     for value, (single, single_or_dual, duals, plurals, definite) in scales.items():
         add(_K.SCALE, value, single)
@@ -186,18 +186,23 @@ def _english_lexicon() -> dict[str, tuple[int, int | str]]:
         "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), 10
     ):
         words[word] = (_K.TEEN, value)
-    for value, word in zip(range(20, 100, 10),
-                           "twenty thirty forty fifty sixty seventy eighty ninety".split()):
+    for value, word in zip(range(20, 100, 10), "twenty thirty forty fifty sixty seventy eighty ninety".split()):
         words[word] = (_K.TENS, value)
     words["hundred"] = (_K.HUNDRED_EN, 100)
     for value, word in ((1000, "thousand"), (10**6, "million"), (10**9, "billion"), (10**12, "trillion")):
         words[word] = (_K.SCALE, value)
         words[word + "s"] = (_K.SCALE_PLURAL, value)
-    for word, value in (("k", 1000), ("m", 10**6), ("mn", 10**6), ("mln", 10**6),
-                        ("bn", 10**9), ("b", 10**9), ("tn", 10**12)):
+    for word, value in (
+        ("k", 1000),
+        ("m", 10**6),
+        ("mn", 10**6),
+        ("mln", 10**6),
+        ("bn", 10**9),
+        ("b", 10**9),
+        ("tn", 10**12),
+    ):
         words[word] = (_K.SCALE_ATTACHED, value)
-    for word, value in (("tens", 20), ("dozens", 24), ("scores", 40), ("hundreds", 200),
-                        ("several", 3)):
+    for word, value in (("tens", 20), ("dozens", 24), ("scores", 40), ("hundreds", 200), ("several", 3)):
         words[word] = (_K.VAGUE, value)
     words["half"] = (_K.HALF, "0.5")
     words["a"] = (_K.ARTICLE_EN, 1)
@@ -227,10 +232,11 @@ def _build_lexicon() -> dict[str, _Word]:
 
 
 _LEXICON: dict[str, _Word] = _build_lexicon()
-_SCALE_KINDS = frozenset({_K.SCALE, _K.SCALE_OR_DUAL, _K.SCALE_DUAL, _K.SCALE_PLURAL,
-                          _K.SCALE_PLURAL_DEF, _K.SCALE_ATTACHED})
+_SCALE_KINDS = frozenset(
+    {_K.SCALE, _K.SCALE_OR_DUAL, _K.SCALE_DUAL, _K.SCALE_PLURAL, _K.SCALE_PLURAL_DEF, _K.SCALE_ATTACHED}
+)
 _JOINERS = frozenset({"و", "and", "-"})
-_FATHATAN = "\u064B"
+_FATHATAN = "\u064b"
 
 
 # --------------------------------------------------------------------------------------
@@ -240,49 +246,193 @@ _FATHATAN = "\u064B"
 _LOWER, _ABOUT, _LESS, _UP_TO = "lower", "about", "less", "up_to"
 
 _QUALIFIERS_BEFORE: tuple[tuple[str, str], ...] = (
-    ("أكثر من", _LOWER), ("ما يزيد على", _LOWER), ("ما يزيد عن", _LOWER),
-    ("يزيد على", _LOWER), ("يزيد عن", _LOWER), ("ما يربو على", _LOWER), ("يربو على", _LOWER),
-    ("ما لا يقل عن", _LOWER), ("لا يقل عن", _LOWER), ("أزيد من", _LOWER), ("ما فوق", _LOWER),
-    ("نحو", _ABOUT), ("قرابة", _ABOUT), ("ما يقارب", _ABOUT), ("يقارب", _ABOUT),
-    ("ما يقرب من", _ABOUT), ("حوالي", _ABOUT), ("زهاء", _ABOUT), ("ما يناهز", _ABOUT),
-    ("يناهز", _ABOUT), ("تقريبا", _ABOUT),
-    ("أقل من", _LESS), ("ما يقل عن", _LESS), ("ما دون", _LESS),
-    ("ما يصل إلى", _UP_TO), ("يصل إلى", _UP_TO), ("حتى", _UP_TO), ("لا يتجاوز", _UP_TO),
-    ("more than", _LOWER), ("over", _LOWER), ("at least", _LOWER), ("upwards of", _LOWER),
-    ("in excess of", _LOWER), ("no fewer than", _LOWER), ("no less than", _LOWER),
-    ("about", _ABOUT), ("some", _ABOUT), ("around", _ABOUT), ("approximately", _ABOUT),
-    ("roughly", _ABOUT), ("nearly", _ABOUT), ("almost", _ABOUT), ("close to", _ABOUT),
-    ("an estimated", _ABOUT), ("estimated", _ABOUT),
-    ("less than", _LESS), ("fewer than", _LESS), ("under", _LESS), ("below", _LESS),
-    ("up to", _UP_TO), ("as many as", _UP_TO),
+    ("أكثر من", _LOWER),
+    ("ما يزيد على", _LOWER),
+    ("ما يزيد عن", _LOWER),
+    ("يزيد على", _LOWER),
+    ("يزيد عن", _LOWER),
+    ("ما يربو على", _LOWER),
+    ("يربو على", _LOWER),
+    ("ما لا يقل عن", _LOWER),
+    ("لا يقل عن", _LOWER),
+    ("أزيد من", _LOWER),
+    ("ما فوق", _LOWER),
+    ("نحو", _ABOUT),
+    ("قرابة", _ABOUT),
+    ("ما يقارب", _ABOUT),
+    ("يقارب", _ABOUT),
+    ("ما يقرب من", _ABOUT),
+    ("حوالي", _ABOUT),
+    ("زهاء", _ABOUT),
+    ("ما يناهز", _ABOUT),
+    ("يناهز", _ABOUT),
+    ("تقريبا", _ABOUT),
+    ("أقل من", _LESS),
+    ("ما يقل عن", _LESS),
+    ("ما دون", _LESS),
+    ("ما يصل إلى", _UP_TO),
+    ("يصل إلى", _UP_TO),
+    ("حتى", _UP_TO),
+    ("لا يتجاوز", _UP_TO),
+    ("more than", _LOWER),
+    ("over", _LOWER),
+    ("at least", _LOWER),
+    ("upwards of", _LOWER),
+    ("in excess of", _LOWER),
+    ("no fewer than", _LOWER),
+    ("no less than", _LOWER),
+    ("about", _ABOUT),
+    ("some", _ABOUT),
+    ("around", _ABOUT),
+    ("approximately", _ABOUT),
+    ("roughly", _ABOUT),
+    ("nearly", _ABOUT),
+    ("almost", _ABOUT),
+    ("close to", _ABOUT),
+    ("an estimated", _ABOUT),
+    ("estimated", _ABOUT),
+    ("less than", _LESS),
+    ("fewer than", _LESS),
+    ("under", _LESS),
+    ("below", _LESS),
+    ("up to", _UP_TO),
+    ("as many as", _UP_TO),
 )
 _QUALIFIERS_AFTER: tuple[tuple[str, str], ...] = (
-    ("على الأقل", _LOWER), ("أو أكثر", _LOWER), ("تقريبا", _ABOUT),
-    ("at least", _LOWER), ("or more", _LOWER),
+    ("على الأقل", _LOWER),
+    ("أو أكثر", _LOWER),
+    ("تقريبا", _ABOUT),
+    ("at least", _LOWER),
+    ("or more", _LOWER),
 )
 
 # A number right after one of these is a year, an article number or a label, never a count.
-_YEAR_MARKERS = frozenset(fold(w) for w in (
-    "عام", "العام", "لعام", "وعام", "بعام", "للعام", "والعام", "عامي", "سنة", "السنة", "لسنة",
-    "year", "fy",
-))
-_MONTHS = frozenset(fold(w) for w in (
-    "يناير", "فبراير", "مارس", "أبريل", "إبريل", "ابريل", "مايو", "يونيو", "يوليو", "أغسطس",
-    "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران",
-    "تموز", "آب", "أيلول", "تشرين", "جانفي", "فيفري", "أفريل", "ماي", "جوان", "جويلية", "أوت",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec",
-))
+_YEAR_MARKERS = frozenset(
+    fold(w)
+    for w in (
+        "عام",
+        "العام",
+        "لعام",
+        "وعام",
+        "بعام",
+        "للعام",
+        "والعام",
+        "عامي",
+        "سنة",
+        "السنة",
+        "لسنة",
+        "year",
+        "fy",
+    )
+)
+_MONTHS = frozenset(
+    fold(w)
+    for w in (
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "إبريل",
+        "ابريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+        "كانون",
+        "شباط",
+        "آذار",
+        "نيسان",
+        "أيار",
+        "حزيران",
+        "تموز",
+        "آب",
+        "أيلول",
+        "تشرين",
+        "جانفي",
+        "فيفري",
+        "أفريل",
+        "ماي",
+        "جوان",
+        "جويلية",
+        "أوت",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    )
+)
 # Before a year-like number (1900-2100) these make it a year: "in 2014 troops crossed".
-_YEAR_PREPOSITIONS = frozenset(fold(w) for w in (
-    "في", "منذ", "خلال", "قبل", "بعد", "in", "since", "by", "until", "during", "before", "after",
-))
-_LABEL_MARKERS = frozenset(fold(w) for w in (
-    "المادة", "مادة", "للمادة", "بالمادة", "والمادة", "البند", "بند", "الفقرة", "فقرة", "رقم",
-    "القرار", "قرار", "الفصل", "الصفحة", "صفحة", "الكيلو", "article", "section", "paragraph",
-    "clause", "resolution", "no", "number", "page", "chapter",
-))
+_YEAR_PREPOSITIONS = frozenset(
+    fold(w)
+    for w in (
+        "في",
+        "منذ",
+        "خلال",
+        "قبل",
+        "بعد",
+        "in",
+        "since",
+        "by",
+        "until",
+        "during",
+        "before",
+        "after",
+    )
+)
+_LABEL_MARKERS = frozenset(
+    fold(w)
+    for w in (
+        "المادة",
+        "مادة",
+        "للمادة",
+        "بالمادة",
+        "والمادة",
+        "البند",
+        "بند",
+        "الفقرة",
+        "فقرة",
+        "رقم",
+        "القرار",
+        "قرار",
+        "الفصل",
+        "الصفحة",
+        "صفحة",
+        "الكيلو",
+        "article",
+        "section",
+        "paragraph",
+        "clause",
+        "resolution",
+        "no",
+        "number",
+        "page",
+        "chapter",
+    )
+)
 _ERA_MARKERS = frozenset({"ء", "م", "ه", "هـ", "ad", "bc"})
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 _CHAIN_SEPARATORS = frozenset({":", "/"})
@@ -291,12 +441,14 @@ _THROUGH = frozenset({"من", "of"})
 _ENGLISH_DETERMINERS = frozenset({"the", "its", "their", "his", "her", "our", "these", "those"})
 # English words that may not stand between a number and its unit ("100,000 Russian troops"
 # is fine; "50 percent of troops" and "2 days and troops" are not).
-_ENGLISH_STOP = frozenset("""
+_ENGLISH_STOP = frozenset(
+    """
     a an and or of the to in on at for by with from per percent than were was are is be been
     have has had that which who this these those not no but as into over under about after
     before since until while during between among against their its his her our your my
     they them he she it we you i
-""".split())
+""".split()
+)
 _MAX_ENGLISH_MODIFIERS = 2
 
 
@@ -377,10 +529,8 @@ class UnitClasses:
     prefixes: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     source: str = "<memory>"
     # first folded token of every derived form → candidate entries, longest first
-    _by_first: Mapping[str, tuple[_UnitEntry, ...]] = field(
-        init=False, repr=False, compare=False, hash=False)
-    _prefix_phrases: tuple[tuple[tuple[str, ...], str], ...] = field(
-        init=False, repr=False, compare=False, hash=False)
+    _by_first: Mapping[str, tuple[_UnitEntry, ...]] = field(init=False, repr=False, compare=False, hash=False)
+    _prefix_phrases: tuple[tuple[tuple[str, ...], str], ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         words = MappingProxyType({unit: tuple(ws) for unit, ws in self.words.items()})
@@ -402,20 +552,28 @@ class UnitClasses:
                 head = len(tokens) - 1 if latin else 0
                 derive = _english_forms if latin else _arabic_forms
                 for form, rank in derive(tokens[head]):
-                    variant = tokens[:head] + (form,) + tokens[head + 1:]
+                    variant = tokens[:head] + (form,) + tokens[head + 1 :]
                     current = best.get(variant)
                     if current is None or rank < current.rank:
                         best[variant] = _UnitEntry(unit, variant[1:], rank)
         by_first: dict[str, list[_UnitEntry]] = {}
         for variant, entry in best.items():
             by_first.setdefault(variant[0], []).append(entry)
-        object.__setattr__(self, "_by_first", {
-            first: tuple(sorted(entries, key=lambda e: -len(e.rest))) for first, entries in by_first.items()
-        })
-        object.__setattr__(self, "_prefix_phrases", tuple(sorted(
-            ((tuple(_TOKEN_RE.findall(fold(p))), unit) for unit, ps in prefixes.items() for p in ps),
-            key=lambda item: -len(item[0]),
-        )))
+        object.__setattr__(
+            self,
+            "_by_first",
+            {first: tuple(sorted(entries, key=lambda e: -len(e.rest))) for first, entries in by_first.items()},
+        )
+        object.__setattr__(
+            self,
+            "_prefix_phrases",
+            tuple(
+                sorted(
+                    ((tuple(_TOKEN_RE.findall(fold(p))), unit) for unit, ps in prefixes.items() for p in ps),
+                    key=lambda item: -len(item[0]),
+                )
+            ),
+        )
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -453,7 +611,7 @@ def _config_error(path: Path, node: Any, key: Any, reason: str) -> ConfigError:
 def load_unit_classes(path: Path | None = None) -> UnitClasses:
     """Load unit classes from YAML (default: the packaged ``units.yaml``).
 
-    Raises :class:`marsad.errors.ConfigError` naming the file, the line and the reason when
+    Raises :class:`kernel.errors.ConfigError` naming the file, the line and the reason when
     the file cannot be read or is not a valid unit-class file."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -490,14 +648,14 @@ def load_unit_classes(path: Path | None = None) -> UnitClasses:
     owner: dict[str, str] = {}  # folded word → unit id, to refuse a word in two classes
     for unit, spec in units.items():
         if not isinstance(unit, str) or not _UNIT_ID_RE.fullmatch(unit):
-            raise _config_error(path, units, unit,
-                                f"invalid unit id {unit!r} (lowercase letters, digits, _; up to 32)")
+            raise _config_error(path, units, unit, f"invalid unit id {unit!r} (lowercase letters, digits, _; up to 32)")
         if not isinstance(spec, Mapping):
             raise _config_error(path, units, unit, f"unit {unit!r}: expected a mapping with 'words'")
         for key in spec:
             if key not in ("words", "prefixes"):
-                raise _config_error(path, spec, key,
-                                    f"unit {unit!r}: unknown key {key!r} (expected 'words', 'prefixes')")
+                raise _config_error(
+                    path, spec, key, f"unit {unit!r}: unknown key {key!r} (expected 'words', 'prefixes')"
+                )
         for key, required in (("words", True), ("prefixes", False)):
             if key not in spec:
                 if required:
@@ -509,8 +667,9 @@ def load_unit_classes(path: Path | None = None) -> UnitClasses:
             checked: list[str] = []
             for index, item in enumerate(items):
                 if not isinstance(item, str) or not item.strip():
-                    raise _config_error(path, items, index,
-                                        f"unit {unit!r}: {key} entry {item!r} is not a non-empty string")
+                    raise _config_error(
+                        path, items, index, f"unit {unit!r}: {key} entry {item!r} is not a non-empty string"
+                    )
                 folded = " ".join(_TOKEN_RE.findall(fold(item)))
                 if not folded:
                     raise _config_error(path, items, index, f"unit {unit!r}: {key} entry {item!r} has no letters")
@@ -518,11 +677,11 @@ def load_unit_classes(path: Path | None = None) -> UnitClasses:
                     if any(t[0].isdigit() for t in folded.split()):
                         raise _config_error(path, items, index, f"unit {unit!r}: word {item!r} contains digits")
                     if folded.split()[0] in _LEXICON:
-                        raise _config_error(path, items, index,
-                                            f"unit {unit!r}: word {item!r} is a number word")
+                        raise _config_error(path, items, index, f"unit {unit!r}: word {item!r} is a number word")
                     if owner.get(folded, unit) != unit:
-                        raise _config_error(path, items, index,
-                                            f"unit {unit!r}: word {item!r} is already in unit {owner[folded]!r}")
+                        raise _config_error(
+                            path, items, index, f"unit {unit!r}: word {item!r} is already in unit {owner[folded]!r}"
+                        )
                     owner[folded] = unit
                 checked.append(item.strip())
             (words if key == "words" else prefixes)[unit] = tuple(checked)
@@ -621,7 +780,7 @@ class _OriginalOffsets:
         self.folded_size = folded_size
         odd = frozenset(ch for ch in set(original) if _folded_length(ch) != 1)
         self.dropped = frozenset(ch for ch in odd if _folded_length(ch) == 0)
-        self.points: list[int] = []   # folded index where each odd character's output begins
+        self.points: list[int] = []  # folded index where each odd character's output begins
         self.origins: list[int] = []  # its original index
         self.lengths: list[int] = []  # its folded length
         if odd:
@@ -652,8 +811,7 @@ class _OriginalOffsets:
         dropped, original = self.dropped, self.original
         # up to where the next folded character comes from (the end of the text after the last)
         limit = self._origin(end) if end < self.folded_size else len(original)
-        while original_end < limit and original[original_end] in dropped \
-                and not original[original_end].isspace():
+        while original_end < limit and original[original_end] in dropped and not original[original_end].isspace():
             original_end += 1
         return original_start, original_end
 
@@ -662,7 +820,7 @@ class _OriginalOffsets:
 class _Phrase:
     value: Decimal
     vague: bool
-    end: int     # index after the last token
+    end: int  # index after the last token
     start_char: int  # folded offset where the number starts (after a proclitic)
 
 
@@ -698,7 +856,7 @@ class _Scanner:
 
     def _same_line(self, left: int, right: int) -> bool:
         """No line break between tokens ``left`` and ``right`` (a quantity never spans one)."""
-        return "\n" not in self.folded[self.ends[left]:self.starts[right]]
+        return "\n" not in self.folded[self.ends[left] : self.starts[right]]
 
     def _word(self, index: int) -> _Word | None:
         return _LEXICON.get(self.texts[index]) if index < self.n else None
@@ -748,8 +906,13 @@ class _Scanner:
                 return True
             if before in _CHAIN_SEPARATORS and self._adjacent(index - 1, index):
                 return True  # 9:21, 7/12
-            if before == "-" and index > 1 and self._adjacent(index - 1, index) \
-                    and self._adjacent(index - 2, index - 1) and _LATIN_WORD_RE.fullmatch(texts[index - 2]):
+            if (
+                before == "-"
+                and index > 1
+                and self._adjacent(index - 1, index)
+                and self._adjacent(index - 2, index - 1)
+                and _LATIN_WORD_RE.fullmatch(texts[index - 2])
+            ):
                 return True  # F-16, S-400
             if self._adjacent(index - 1, index) and _LATIN_WORD_RE.fullmatch(before) and token[0].isdigit():
                 return True  # T72, MiG29
@@ -777,16 +940,16 @@ class _Scanner:
             return None
         start_char = self.starts[first] + (head.clitic if head is not None else 0)
 
-        total = _ZERO          # sum of completed scaled groups
-        group = _ZERO          # the group being read (below the last scale)
-        slots = 0              # 1 hundreds, 2 tens, 4 units filled in this group
+        total = _ZERO  # sum of completed scaled groups
+        group = _ZERO  # the group being read (below the last scale)
+        slots = 0  # 1 hundreds, 2 tens, 4 units filled in this group
         last_scale: Decimal | None = None
         last_kind = 0
         vague = False
         parts = 0
-        joined = False         # a و / and / - was read since the last part
-        joiner = ""            # which one
-        last_latin = False     # the last part was an English word
+        joined = False  # a و / and / - was read since the last part
+        joiner = ""  # which one
+        last_latin = False  # the last part was an English word
         best: _Phrase | None = None
 
         j = first
@@ -825,8 +988,11 @@ class _Scanner:
             if word is None:  # digits
                 # digits continue a phrase only as in "مليون و200 ألف"; English never writes
                 # "$5 million and 100,000", so "and" there starts another amount
-                if group or slots or (parts and not (joined and last_scale is not None
-                                                     and joiner == "و" and not last_latin)):
+                if (
+                    group
+                    or slots
+                    or (parts and not (joined and last_scale is not None and joiner == "و" and not last_latin))
+                ):
                     break
                 nxt = self._word(j + 1)
                 before_scale = nxt is not None and nxt.kind in _SCALE_KINDS
@@ -867,8 +1033,14 @@ class _Scanner:
                 group += word.value
                 slots |= 2
             elif kind == _K.HUNDRED:
-                if word.value == 100 and slots == 4 and not joined and not word.clitic \
-                        and last_kind == _K.UNIT and 1 <= group <= 9:
+                if (
+                    word.value == 100
+                    and slots == 4
+                    and not joined
+                    and not word.clitic
+                    and last_kind == _K.UNIT
+                    and 1 <= group <= 9
+                ):
                     group *= 100  # ثلاث مئة
                     slots = 1
                 elif not slots and (not parts or joined):
@@ -991,8 +1163,9 @@ class _Scanner:
             return None
         for entry in candidates:
             end = index + 1 + len(entry.rest)
-            if entry.rest and (end > self.n or tuple(self.texts[index + 1:end]) != entry.rest
-                               or not self._same_line(index, end - 1)):
+            if entry.rest and (
+                end > self.n or tuple(self.texts[index + 1 : end]) != entry.rest or not self._same_line(index, end - 1)
+            ):
                 continue
             return entry.unit, end
         return None
@@ -1120,15 +1293,17 @@ class _Scanner:
                 i = phrase.end
                 continue
             o_start, o_end = self._to_original(start, self.ends[end_token - 1])
-            mentions.append(QuantityMention(
-                value=value,
-                unit=unit,
-                start=o_start,
-                end=o_end,
-                text=self.original[o_start:o_end],
-                lower_bound=lower_bound,
-                qualifier=qualifier_text,
-            ))
+            mentions.append(
+                QuantityMention(
+                    value=value,
+                    unit=unit,
+                    start=o_start,
+                    end=o_end,
+                    text=self.original[o_start:o_end],
+                    lower_bound=lower_bound,
+                    qualifier=qualifier_text,
+                )
+            )
             i = end_token
 
 

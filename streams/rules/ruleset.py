@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from marsad.errors import ConfigError
-from marsad.messages import RuleSetMessage
+from kernel.errors import ConfigError
+from kernel.messages import RuleSetMessage
 from streams.rules.compiler import compile_ruleset
-from streams.rules.loader import Issue, Located, RuleSetError, load_entities_document, load_rule_documents
+from streams.rules.loader import (
+    Issue,
+    Located,
+    RuleSetError,
+    load_entities_document,
+    load_rule_documents,
+)
 from streams.rules.matcher import CompiledRuleSet
 
 
@@ -19,7 +25,10 @@ def load_entities(entities_path: Path | None) -> tuple[dict[str, Any], Located |
 
 
 def load_ruleset(
-    rules_path: Path, entities_path: Path | None = None, units: Any = None, *,
+    rules_path: Path,
+    entities_path: Path | None = None,
+    units: Any = None,
+    *,
     include_disabled: bool = False,
 ) -> CompiledRuleSet:
     """Rules from a file (one rule or a list) or a directory of files, with the entities
@@ -40,14 +49,25 @@ def load_ruleset(
         # one run lists everything to fix.
         usable = {k: v for k, v in entities.items() if isinstance(v, dict) and v.get("names")}
         try:
-            compile_ruleset(loaded.rules, usable, units, locations=loaded.locations,
-                            validated=True, include_disabled=include_disabled)
+            compile_ruleset(
+                loaded.rules,
+                usable,
+                units,
+                locations=loaded.locations,
+                validated=True,
+                include_disabled=include_disabled,
+            )
         except RuleSetError as exc:
             issues.extend(exc.issues)
         raise RuleSetError(sorted(issues, key=_issue_order))
     return compile_ruleset(
-        loaded.rules, entities, units, locations=loaded.locations,
-        entities_located=entities_located, validated=True, include_disabled=include_disabled,
+        loaded.rules,
+        entities,
+        units,
+        locations=loaded.locations,
+        entities_located=entities_located,
+        validated=True,
+        include_disabled=include_disabled,
     )
 
 
@@ -69,8 +89,13 @@ def example_issues(rules_path: Path, entities_path: Path | None = None, units: A
         raise RuleSetError(loaded.issues)
     entities, entities_located = load_entities(entities_path)
     ruleset = compile_ruleset(
-        loaded.rules, entities, units, locations=loaded.locations,
-        entities_located=entities_located, validated=True, include_disabled=True,
+        loaded.rules,
+        entities,
+        units,
+        locations=loaded.locations,
+        entities_located=entities_located,
+        validated=True,
+        include_disabled=True,
     )
     issues: list[Issue] = []
     for raw, located in zip(loaded.rules, loaded.locations):
@@ -80,19 +105,23 @@ def example_issues(rules_path: Path, entities_path: Path | None = None, units: A
                 if isinstance(example, str):
                     text, language, feed, filters = example, None, None, False
                 else:
-                    from marsad.messages import document_text
+                    from kernel.messages import document_text
 
                     text = document_text(example.get("title", ""), example["text"])
                     language, feed = example.get("language"), example.get("feed")
                     filters = language is not None or feed is not None
-                fired = ruleset.evaluate_rule(raw["id"], text, language=language, feed=feed,
-                                              filters=filters) is not None
+                fired = (
+                    ruleset.evaluate_rule(raw["id"], text, language=language, feed=feed, filters=filters) is not None
+                )
                 if fired != expected:
                     what = "does not fire the rule" if expected else "fires the rule"
-                    issues.append(Issue(
-                        f"rule {raw['id']!r}: examples.{kind}[{i}] {what}: {_short(text)!r}",
-                        located.path, located.line_of(("examples", kind, i)),
-                    ))
+                    issues.append(
+                        Issue(
+                            f"rule {raw['id']!r}: examples.{kind}[{i}] {what}: {_short(text)!r}",
+                            located.path,
+                            located.line_of(("examples", kind, i)),
+                        )
+                    )
     return issues
 
 

@@ -102,9 +102,7 @@ def _vowel_forms(word: str, options: VariantOptions) -> set[str]:
     if not slots:
         return {word}
     if len(slots) <= _MAX_OPTIONAL_VOWELS_ALL_SUBSETS:
-        subsets = itertools.chain.from_iterable(
-            itertools.combinations(slots, k) for k in range(1, len(slots) + 1)
-        )
+        subsets = itertools.chain.from_iterable(itertools.combinations(slots, k) for k in range(1, len(slots) + 1))
     else:
         subsets = ((i,) for i in slots)
     forms = {word}

@@ -14,8 +14,8 @@ import pytest
 import redis
 from kafka import KafkaProducer
 
+from kernel.messages import RawArticle, article_id
 from marsad.console.auth import Role, TokenStore
-from marsad.messages import RawArticle, article_id
 
 from ..conftest import REPO_ROOT, fresh_namespace
 from ..e2e import Pipeline, wait_until
@@ -25,8 +25,16 @@ pytestmark = pytest.mark.stack
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 BROKEN = "id: tanks\ntitle: دبابات قرب الحدود\nseverity: urgent\nwhen:\n  terms: [مدرعات]\n"
 FIXED = "id: tanks\ntitle: دبابات ومدرعات قرب الحدود\nseverity: high\nwhen:\n  terms: [مدرعات]\n"
@@ -120,9 +128,16 @@ def test_edit_fix_save_and_watch_the_alert_arrive(stack, tmp_path, browser) -> N
                 # A new article each time: the worker may still be starting or reloading.
                 item = uuid.uuid4().hex[:8]
                 aid = article_id("browser-test", item)
-                raw = RawArticle(id=aid, feed="browser-test", url=f"https://browser.example/{item}",
-                                 title=f"رتل مدرعات {item}", content="شوهدت مدرعات تتحرك نحو الحدود فجر اليوم.",
-                                 content_type="text/plain", language="ar", first_seen_at=time.time())
+                raw = RawArticle(
+                    id=aid,
+                    feed="browser-test",
+                    url=f"https://browser.example/{item}",
+                    title=f"رتل مدرعات {item}",
+                    content="شوهدت مدرعات تتحرك نحو الحدود فجر اليوم.",
+                    content_type="text/plain",
+                    language="ar",
+                    first_seen_at=time.time(),
+                )
                 producer.send(settings.topic_raw, key=aid.encode(), value=raw.to_bytes()).get(10)
                 try:
                     expect(alert_item.first).to_be_visible(timeout=8_000)

@@ -19,21 +19,25 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from connectors.parse import FeedParseError, parse_feed
+    from connectors.parse import parse_feed
+    from kernel.errors import FeedParseError
     from streams.clean import clean_article
     from streams.rules import compile_ruleset
     from streams.rules.quantities import default_unit_classes, find_quantities
     from streams.textnorm import normalize
 
 UNITS = default_unit_classes()
-RULESET = compile_ruleset([
-    {"id": "terms", "when": {"terms": ["غزو", "اجتياح", "invasion", "حلف شمال الأطلسي"]}},
-    {"id": "entity", "when": {"entity": ["putin"]}},
-    {"id": "quantity", "when": {"quantity": {"unit": "troops", "min": 1000}}},
-    {"id": "near", "when": {"near": [{"terms": ["قوات"]}, {"quantity": {"unit": "tanks"}}], "within": 5}},
-    {"id": "regex", "when": {"regex": r"\d+ ?%"}},
-    {"id": "not", "when": {"terms": ["روسيا"], "not": {"terms": ["مناورات"]}}},
-], {"putin": {"kind": "person", "names": ["فلاديمير بوتين", "بوتين", "Putin"]}})
+RULESET = compile_ruleset(
+    [
+        {"id": "terms", "when": {"terms": ["غزو", "اجتياح", "invasion", "حلف شمال الأطلسي"]}},
+        {"id": "entity", "when": {"entity": ["putin"]}},
+        {"id": "quantity", "when": {"quantity": {"unit": "troops", "min": 1000}}},
+        {"id": "near", "when": {"near": [{"terms": ["قوات"]}, {"quantity": {"unit": "tanks"}}], "within": 5}},
+        {"id": "regex", "when": {"regex": r"\d+ ?%"}},
+        {"id": "not", "when": {"terms": ["روسيا"], "not": {"terms": ["مناورات"]}}},
+    ],
+    {"putin": {"kind": "person", "names": ["فلاديمير بوتين", "بوتين", "Putin"]}},
+)
 
 
 def _text(data: bytes) -> str:
@@ -55,7 +59,7 @@ def fuzz_text(data: bytes) -> None:
     start, end = norm.to_original(0, len(norm.text))
     assert 0 <= start <= end <= len(text)
     for mention in find_quantities(text, UNITS):
-        assert text[mention.start:mention.end] == mention.text
+        assert text[mention.start : mention.end] == mention.text
     clean_article(title=text[:50], content=text, content_type="text/plain")
 
 
@@ -64,7 +68,7 @@ def fuzz_rules(data: bytes) -> None:
     for match in RULESET.match(text):
         for evidence in match.evidence:
             assert 0 <= evidence.start <= evidence.end <= len(text)
-            assert text[evidence.start:evidence.end] == evidence.text
+            assert text[evidence.start : evidence.end] == evidence.text
 
 
 TARGETS = {"feed": fuzz_feed, "text": fuzz_text, "rules": fuzz_rules}

@@ -7,7 +7,12 @@ article ids, URLs or free text). Each process serves the registry on its own por
 
 from __future__ import annotations
 
+import re
+
 from prometheus_client import Counter, Gauge, Histogram, Info, start_http_server
+from prometheus_client.parser import text_string_to_metric_families
+
+from kernel import __version__
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5)
@@ -29,7 +34,9 @@ FEED_LAST_SUCCESS = Gauge(
 STAGE_PROCESSED = Counter("marsad_stage_processed_total", "Messages processed", ["stage"])
 STAGE_FAILED = Counter("marsad_stage_failed_total", "Messages that failed a stage", ["stage"])
 STAGE_DURATION = Histogram(
-    "marsad_stage_duration_seconds", "Time spent per message in a stage", ["stage"],
+    "marsad_stage_duration_seconds",
+    "Time spent per message in a stage",
+    ["stage"],
     buckets=STAGE_BUCKETS,
 )
 DUPLICATES = Counter("marsad_duplicates_total", "Duplicates dropped", ["kind"])  # exact | near
@@ -48,9 +55,7 @@ ALERTS_DEAD_LETTERED = Counter(
     "marsad_alerts_dead_lettered_total", "Deliveries moved to the dead-letter topic", ["channel"]
 )
 ALERTS_SILENCED = Counter("marsad_alerts_silenced_total", "Alerts suppressed by a silence", ["rule"])
-ALERTS_THROTTLED = Counter(
-    "marsad_alerts_throttled_total", "Matches folded into an existing alert group", ["rule"]
-)
+ALERTS_THROTTLED = Counter("marsad_alerts_throttled_total", "Matches folded into an existing alert group", ["rule"])
 E2E_LATENCY = Histogram(
     "marsad_end_to_end_latency_seconds",
     "From the connector's first sighting of an item to the webhook's 2xx",
@@ -59,24 +64,23 @@ E2E_LATENCY = Histogram(
 )
 
 # kafka
-CONSUMER_LAG = Gauge(
-    "marsad_kafka_consumer_lag", "Messages behind the end of the partition", ["topic", "partition"]
-)
+CONSUMER_LAG = Gauge("marsad_kafka_consumer_lag", "Messages behind the end of the partition", ["topic", "partition"])
 
 
 def serve_metrics(port: int, role: str) -> None:
     """Start the /metrics endpoint of this process (port 0 disables it)."""
-    from marsad import __version__
-
     BUILD_INFO.info({"version": __version__, "role": role})
     if port:
         start_http_server(port)
 
 
 def sample_value(exposition: str, series: str) -> float | None:
-    """The value of one series (its name and labels as served, e.g.
-    ``marsad_stage_processed_total{stage="match"}``) in a /metrics text; None if absent."""
-    for line in exposition.splitlines():
-        if line.startswith(series):
-            return float(line.rsplit(" ", 1)[1])
+    """The value of one series in a /metrics text, named as served, e.g.
+    ``marsad_stage_processed_total{stage="match"}`` (labels in any order); None if absent."""
+    name, _, label_text = series.partition("{")
+    wanted = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', label_text))
+    for family in text_string_to_metric_families(exposition):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == wanted:
+                return float(sample.value)
     return None

@@ -19,10 +19,11 @@ from collections.abc import Iterable, Mapping
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
-from marsad import metrics
-from marsad.settings import Settings
+from kernel import metrics
+from kernel.kafka import admin_client, consumer
+from kernel.settings import Settings
 
-log = logging.getLogger("marsad.lag")
+log = logging.getLogger("kernel.lag")
 
 # (topic, partition): the label set of one marsad_kafka_consumer_lag series.
 PartitionKey = tuple[str, int]
@@ -75,22 +76,14 @@ class LagSampler:
 
     def _clients(self) -> tuple[KafkaAdminClient, KafkaConsumer]:
         if self._admin is None:
-            self._admin = KafkaAdminClient(
-                bootstrap_servers=self.settings.kafka_bootstrap,
-                client_id=f"{self.settings.namespace}-lag-sampler",
-                request_timeout_ms=self.request_timeout_ms,
-                bootstrap_timeout_ms=self.request_timeout_ms,
-            )
+            self._admin = admin_client(self.settings, timeout_s=self.request_timeout_ms / 1000)
         if self._consumer is None:
             # No group_id: this consumer only asks for offsets, it never joins a group.
-            self._consumer = KafkaConsumer(
-                bootstrap_servers=self.settings.kafka_bootstrap,
-                client_id=f"{self.settings.namespace}-lag-sampler",
-                group_id=None,
-                enable_auto_commit=False,
+            self._consumer = consumer(
+                self.settings,
+                "lag-sampler",
+                timeout_s=self.request_timeout_ms / 1000,
                 fetch_max_wait_ms=100,  # kafka-python requires request timeout > this
-                request_timeout_ms=max(self.request_timeout_ms, 1000),
-                bootstrap_timeout_ms=self.request_timeout_ms,
             )
         return self._admin, self._consumer
 
@@ -126,9 +119,7 @@ class LagSampler:
         if not partitions:
             return {}
         ends = {(tp.topic, tp.partition): off for tp, off in consumer.end_offsets(partitions).items()}
-        starts = {
-            (tp.topic, tp.partition): off for tp, off in consumer.beginning_offsets(partitions).items()
-        }
+        starts = {(tp.topic, tp.partition): off for tp, off in consumer.beginning_offsets(partitions).items()}
         per_group = []
         for offsets in committed_by_group.values():
             group_topics = {topic for topic, _ in offsets}

@@ -5,7 +5,7 @@ Every message carries ``version``. A consumer refuses a version it does not know
 ``first_seen_at`` (unix seconds, float) which travels unchanged from the connector to
 the dispatcher so that end-to-end latency can be measured.
 
-Topics (see ``marsad.settings.Settings``):
+Topics (see ``kernel.settings.Settings``):
   <ns>.articles.raw   RawArticle, key = article id       (connectors → streams)
   <ns>.articles       Article,    key = article id       (streams, retained for back-tests)
   <ns>.alerts         AlertEvent, key = rule id + story  (streams → alerts)

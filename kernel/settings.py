@@ -90,14 +90,9 @@ class Settings(BaseSettings):
         """Prefix of every Redis key, so that namespaces never share state."""
         return f"{self.namespace}:"
 
-
     def to_env(self) -> dict[str, str]:
         """These settings as MARSAD_* variables, for child processes."""
-        return {
-            f"MARSAD_{name.upper()}": str(value)
-            for name, value in self.model_dump().items()
-            if value is not None
-        }
+        return {f"MARSAD_{name.upper()}": str(value) for name, value in self.model_dump().items() if value is not None}
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""Kafka administration shared by every process: readiness and topic creation.
+"""The one door to Kafka: every producer, consumer and admin client is built here, and
+topic administration (readiness, creation) shared by every process.
 
 Topics are created explicitly (partition counts and configs below) so that a typo in a
 topic name fails loudly instead of silently creating a new topic.
@@ -9,14 +10,16 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from marsad.errors import StackUnavailable
-from marsad.settings import Settings
+from kernel.errors import StackUnavailable
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,55 @@ def unreachable(settings: Settings, exc: BaseException) -> StackUnavailable:
     )
 
 
+def producer(settings: Settings, role: str, *, timeout_s: float = 10.0, **overrides: Any) -> KafkaProducer:
+    """A producer that waits for every in-sync replica (``acks=all``); ``overrides`` are
+    kafka-python settings for what a role needs more (idempotence, linger, compression)."""
+    config: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap,
+        "client_id": f"{settings.namespace}-{role}",
+        "acks": "all",
+        "max_block_ms": int(timeout_s * 1000),
+        "request_timeout_ms": int(timeout_s * 1000),
+        "bootstrap_timeout_ms": int(timeout_s * 1000),
+    }
+    config.update(overrides)
+    try:
+        return KafkaProducer(**config)
+    except (KafkaError, OSError) as exc:
+        raise unreachable(settings, exc) from None
+
+
+def consumer(
+    settings: Settings, role: str, *, group_id: str | None = None, timeout_s: float = 30.0, **overrides: Any
+) -> KafkaConsumer:
+    """A consumer that commits only when told to; without ``group_id`` it reads partitions it
+    is assigned, from where it is told (no group, no committed offsets)."""
+    config: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap,
+        "client_id": f"{settings.namespace}-{role}",
+        "group_id": group_id,
+        "enable_auto_commit": False,
+        "request_timeout_ms": int(max(timeout_s, 1.0) * 1000),
+        "bootstrap_timeout_ms": int(min(max(timeout_s, 1.0), 10.0) * 1000),
+    }
+    config.update(overrides)
+    try:
+        return KafkaConsumer(**config)
+    except (KafkaError, OSError) as exc:
+        raise unreachable(settings, exc) from None
+
+
+def async_consumer(settings: Settings, role: str, **overrides: Any) -> AIOKafkaConsumer:
+    """An asyncio consumer (not started: ``await consumer.start()`` connects it)."""
+    config: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap,
+        "client_id": f"{settings.namespace}-{role}",
+        "enable_auto_commit": False,
+    }
+    config.update(overrides)
+    return AIOKafkaConsumer(**config)
+
+
 def wait_for_kafka(settings: Settings, timeout_s: float = 60.0) -> None:
     """Return once Kafka answers a metadata request; StackUnavailable after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
@@ -88,9 +140,7 @@ def wait_for_kafka(settings: Settings, timeout_s: float = 60.0) -> None:
         except (StackUnavailable, KafkaError, OSError) as exc:
             last = exc
             time.sleep(0.5)
-    raise StackUnavailable(
-        f"Kafka at {settings.kafka_bootstrap} did not answer within {timeout_s:.0f}s: {last}"
-    )
+    raise StackUnavailable(f"Kafka at {settings.kafka_bootstrap} did not answer within {timeout_s:.0f}s: {last}")
 
 
 def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
@@ -151,7 +201,8 @@ def wait_for_group(settings: Settings, group_id: str, timeout_s: float = 60.0, m
     finally:
         client.close()
     raise StackUnavailable(
-        f"consumer group {group_id} did not become stable with {members} member(s) within {timeout_s:.0f}s")
+        f"consumer group {group_id} did not become stable with {members} member(s) within {timeout_s:.0f}s"
+    )
 
 
 def read_records(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[ConsumerRecord]:
@@ -159,31 +210,24 @@ def read_records(settings: Settings, topic: str, timeout_s: float = 30.0) -> lis
 
     Reads to the end offsets taken at the start (not "until quiet"), so a loaded machine
     cannot make it return early; ``timeout_s`` bounds a broken broker."""
+    reader = consumer(settings, "reader", timeout_s=timeout_s)
     try:
-        consumer = KafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None,
-            request_timeout_ms=int(max(timeout_s, 1.0) * 1000),
-            bootstrap_timeout_ms=int(min(max(timeout_s, 1.0), 10.0) * 1000),
-        )
-    except (KafkaError, OSError) as exc:
-        raise unreachable(settings, exc) from None
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        partitions = [TopicPartition(topic, p) for p in sorted(reader.partitions_for_topic(topic) or [])]
         if not partitions:
             return []
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
+        reader.assign(partitions)
+        reader.seek_to_beginning(*partitions)
+        end = reader.end_offsets(partitions)
         records: list[ConsumerRecord] = []
         deadline = time.monotonic() + timeout_s
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
+        while any(reader.position(tp) < end[tp] for tp in partitions):
             if time.monotonic() > deadline:
                 raise StackUnavailable(f"could not read {topic} to its end within {timeout_s:.0f}s")
-            for tp, batch in consumer.poll(timeout_ms=500).items():
+            for tp, batch in reader.poll(timeout_ms=500).items():
                 records.extend(r for r in batch if r.offset < end[tp])
         return records
     finally:
-        consumer.close(autocommit=False)
+        reader.close(autocommit=False)
 
 
 def read_to_end(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[bytes]:
