@@ -33,7 +33,13 @@ test: install
 test-long: install
 	MARSAD_LONG_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider
 
-bench: install
+# The benchmarks also compare against libraries Marsad does not need (the `bench` extra).
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
 
 stack-up: install

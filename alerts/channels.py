@@ -27,15 +27,24 @@ import logging
 import os
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainValidator,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from alerts.ssrf import TargetPolicy, UnresolvableHost, UnsafeTarget, check_url
+from kernel.config_files import Located, Path_, dotted, locate, parse_yaml, read_text, validate_model
 from kernel.durations import parse_duration
 from kernel.errors import ConfigError
 
@@ -47,6 +56,7 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 # Slack accepts about one message per second per incoming webhook.
 SLACK_DEFAULT_RATE = 1.0
 WEBHOOK_DEFAULT_RATE = 20.0
+DEFAULT_TIMEOUT = 5.0
 
 
 class Secret:
@@ -145,208 +155,224 @@ def expand_env(text: str, env: Mapping[str, str]) -> str:
     return _ENV_REF.sub(substitute, text)
 
 
-_CHANNEL_KEYS = {
-    "id",
-    "type",
-    "url",
-    "url_env",
-    "secret_env",
-    "secret_file",
-    "timeout",
-    "rate_per_second",
-    "concurrency",
-    "default",
-    "allow_networks",
-    "retry",
-    "headers",
-}
-_RETRY_KEYS = {"max_attempts", "max_age", "initial", "max", "multiplier"}
-_TOP_KEYS = {"defaults", "channels"}
-_DEFAULT_KEYS = {"timeout", "retry", "concurrency", "allow_networks"}
+# --- the file as written: shapes, types and ranges (pydantic, through kernel.config_files) ---
 
 
-class _Loader:
-    def __init__(self, path: str, env: Mapping[str, str], base_dir: Path) -> None:
-        self.path, self.env, self.base_dir = path, env, base_dir
+def _number(minimum: float, *, integer: bool = False) -> Callable[[Any], Any]:
+    """A check for a YAML number at least ``minimum``; numbers written as strings are refused."""
 
-    def error(self, message: str, node: Any = None, key: Any = None) -> ConfigError:
-        line = None
-        lc = getattr(node, "lc", None)
-        if lc is not None:
-            try:
-                line = (lc.key(key)[0] if key is not None else lc.line) + 1
-            except (KeyError, TypeError, AttributeError):
-                line = lc.line + 1
-        return ConfigError(message, path=self.path, line=line)
-
-    def duration(self, node: Any, key: str, value: Any) -> float:
-        try:
-            return parse_duration(value)
-        except ValueError as exc:
-            raise self.error(f"{key}: {exc}", node, key) from None
-
-    def number(self, node: Any, key: str, value: Any, *, minimum: float, integer: bool = False) -> float:
+    def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-            kind = "an integer" if integer else "a number"
-            raise self.error(f"{key}: expected {kind}, got {value!r}", node, key)
+            raise ValueError(f"expected {'an integer' if integer else 'a number'}, got {value!r}")
         if value < minimum:
-            raise self.error(f"{key}: must be at least {minimum:g}, got {value!r}", node, key)
+            raise ValueError(f"must be at least {minimum:g}, got {value!r}")
         return value
 
-    def unknown_keys(self, node: Mapping[str, Any], allowed: set[str], what: str) -> None:
-        for key in node:
-            if key not in allowed:
-                raise self.error(
-                    f"unknown key {key!r} in {what} (expected one of: {', '.join(sorted(allowed))})", node, key
-                )
+    return check
 
-    def retry(self, node: Any, base: RetryPolicy) -> RetryPolicy:
-        if node is None:
+
+def _networks(value: Any) -> TargetPolicy:
+    if isinstance(value, str) or not isinstance(value, list):
+        raise ValueError("expected a list such as [loopback]")
+    return TargetPolicy.parse(value)
+
+
+Count = Annotated[int, BeforeValidator(_number(1, integer=True))]
+Multiplier = Annotated[float, BeforeValidator(_number(1))]
+Rate = Annotated[float, BeforeValidator(_number(0.001))]
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+Timeout = Annotated[float, BeforeValidator(partial(parse_duration, positive=True))]
+Networks = Annotated[TargetPolicy, PlainValidator(_networks)]
+HeaderValue = str | int | float | bool  # YAML scalars; sent as text
+
+
+class RetrySpec(BaseModel):
+    """A ``retry:`` mapping as written; the keys left out keep the inherited values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_attempts: Count | None = None
+    max_age: Duration | None = None
+    initial: Duration | None = None
+    max: Duration | None = None
+    multiplier: Multiplier | None = None
+
+    def over(self, base: RetryPolicy) -> RetryPolicy:
+        """``base`` with the values given here; ValueError when max ends up below initial."""
+        policy = RetryPolicy(
+            max_attempts=base.max_attempts if self.max_attempts is None else self.max_attempts,
+            max_age_s=base.max_age_s if self.max_age is None else self.max_age,
+            initial_s=base.initial_s if self.initial is None else self.initial,
+            max_backoff_s=base.max_backoff_s if self.max is None else self.max,
+            multiplier=base.multiplier if self.multiplier is None else self.multiplier,
+        )
+        if policy.max_backoff_s < policy.initial_s:
+            raise ValueError("max must not be smaller than initial")
+        return policy
+
+
+class DefaultsSpec(BaseModel):
+    """``defaults:``, inherited by every channel that does not set the key itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    timeout: Timeout = DEFAULT_TIMEOUT
+    concurrency: Count | None = None
+    allow_networks: Networks | None = None
+    retry: RetrySpec | None = None
+
+
+class ChannelSpec(BaseModel):
+    """One entry of ``channels:`` as written (environment references not yet expanded)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    type: str
+    url: str | None = None
+    url_env: str | None = None
+    secret_env: str | None = None
+    secret_file: str | None = None
+    timeout: Timeout | None = None
+    rate_per_second: Rate | None = None
+    concurrency: Count | None = None
+    default: StrictBool = False
+    allow_networks: Networks | None = None
+    retry: RetrySpec | None = None
+    headers: dict[str, HeaderValue] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not CHANNEL_ID.match(value):
+            raise ValueError(f"channel id {value!r} must match [a-z0-9_-]{{1,64}}")
+        return value
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        if value not in ("webhook", "slack"):
+            raise ValueError(f"type must be webhook or slack, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _sources(self) -> ChannelSpec:
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError("give exactly one of url or url_env")
+        if self.secret_env is not None and self.secret_file is not None:
+            raise ValueError("give secret_env or secret_file, not both")
+        if self.type == "webhook" and self.secret_env is None and self.secret_file is None:
+            raise ValueError("a webhook needs secret_env or secret_file to sign its requests")
+        return self
+
+
+class ChannelsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    defaults: DefaultsSpec | None = None
+    channels: list[ChannelSpec]
+
+    @field_validator("channels")
+    @classmethod
+    def _not_empty(cls, value: list[ChannelSpec]) -> list[ChannelSpec]:
+        if not value:
+            raise ValueError("must be a non-empty list")
+        return value
+
+
+# --- from the file to runtime channels: environment, secret files, the address check ---
+
+
+class _Resolver:
+    """Turns validated specs into ``Channel``s; its errors point at the line of the key."""
+
+    def __init__(self, located: Located, env: Mapping[str, str], base_dir: Path) -> None:
+        self.located, self.env, self.base_dir = located, env, base_dir
+
+    def error(self, message: str, at: Path_) -> ConfigError:
+        return ConfigError(message, path=self.located.path, line=self.located.line_of(at))
+
+    def retry(self, spec: RetrySpec | None, base: RetryPolicy, at: Path_) -> RetryPolicy:
+        if spec is None:
             return base
-        if not isinstance(node, Mapping):
-            raise self.error("retry: expected a mapping", node)
-        self.unknown_keys(node, _RETRY_KEYS, "retry")
-        values = {
-            "max_attempts": base.max_attempts,
-            "max_age_s": base.max_age_s,
-            "initial_s": base.initial_s,
-            "max_backoff_s": base.max_backoff_s,
-            "multiplier": base.multiplier,
-        }
-        if "max_attempts" in node:
-            values["max_attempts"] = int(
-                self.number(node, "max_attempts", node["max_attempts"], minimum=1, integer=True)
-            )
-        if "max_age" in node:
-            values["max_age_s"] = self.duration(node, "max_age", node["max_age"])
-        if "initial" in node:
-            values["initial_s"] = self.duration(node, "initial", node["initial"])
-        if "max" in node:
-            values["max_backoff_s"] = self.duration(node, "max", node["max"])
-        if "multiplier" in node:
-            values["multiplier"] = float(self.number(node, "multiplier", node["multiplier"], minimum=1))
-        if values["max_backoff_s"] < values["initial_s"]:
-            raise self.error("retry: max must not be smaller than initial", node)
-        return RetryPolicy(**values)
-
-    def policy(self, node: Any, key: str, value: Any) -> TargetPolicy:
-        if value is None:
-            return TargetPolicy()
-        if isinstance(value, str) or not isinstance(value, list):
-            raise self.error(f"{key}: expected a list such as [loopback]", node, key)
         try:
-            return TargetPolicy.parse(value)
+            return spec.over(base)
         except ValueError as exc:
-            raise self.error(f"{key}: {exc}", node, key) from None
+            raise self.error(f"{dotted(at + ('retry',))}: {exc}", at + ("retry",)) from None
 
-    def secret(self, node: Mapping[str, Any], cid: str) -> Secret | None:
-        if "secret_env" in node and "secret_file" in node:
-            raise self.error(f"channel {cid}: give secret_env or secret_file, not both", node, "secret_file")
-        if "secret_env" in node:
-            name = str(node["secret_env"])
-            value = self.env.get(name, "")
+    def url(self, spec: ChannelSpec, at: Path_) -> str:
+        if spec.url_env is not None:
+            value = self.env.get(spec.url_env, "")
             if not value:
                 raise self.error(
-                    f"channel {cid}: environment variable {name} (secret_env) is not set", node, "secret_env"
+                    f"channel {spec.id}: environment variable {spec.url_env} (url_env) is not set", at + ("url_env",)
                 )
-            return Secret(value)
-        if "secret_file" in node:
-            file = Path(expand_env(str(node["secret_file"]), self.env))
-            if not file.is_absolute():
-                file = self.base_dir / file
-            try:
-                value = file.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise self.error(
-                    f"channel {cid}: cannot read secret_file {file}: {exc.strerror}", node, "secret_file"
-                ) from None
-            if not value:
-                raise self.error(f"channel {cid}: secret_file {file} is empty", node, "secret_file")
-            return Secret(value)
-        return None
-
-    def url(self, node: Mapping[str, Any], cid: str) -> str:
-        if ("url" in node) == ("url_env" in node):
-            raise self.error(f"channel {cid}: give exactly one of url or url_env", node)
-        if "url_env" in node:
-            name = str(node["url_env"])
-            value = self.env.get(name, "")
-            if not value:
-                raise self.error(f"channel {cid}: environment variable {name} (url_env) is not set", node, "url_env")
             return value
         try:
-            return expand_env(str(node["url"]), self.env)
+            return expand_env(spec.url or "", self.env)
         except ValueError as exc:
-            raise self.error(f"channel {cid}: url: {exc}", node, "url") from None
+            raise self.error(f"channel {spec.id}: url: {exc}", at + ("url",)) from None
 
-    def channel(self, node: Any, defaults: Mapping[str, Any], base_retry: RetryPolicy) -> Channel:
-        if not isinstance(node, Mapping):
-            raise self.error("each channel must be a mapping with id, type and url", node)
-        self.unknown_keys(node, _CHANNEL_KEYS, "a channel")
-        cid = node.get("id")
-        if not isinstance(cid, str) or not CHANNEL_ID.match(cid):
-            raise self.error(f"channel id {cid!r} must match [a-z0-9_-]{{1,64}}", node, "id" if "id" in node else None)
-        kind = node.get("type")
-        if kind not in ("webhook", "slack"):
-            raise self.error(
-                f"channel {cid}: type must be webhook or slack, got {kind!r}", node, "type" if "type" in node else None
-            )
-        url = self.url(node, cid)
-        secret = self.secret(node, cid)
-        if kind == "webhook" and secret is None:
-            raise self.error(
-                f"channel {cid}: a webhook needs secret_env or secret_file to sign its requests", node, "id"
-            )
-        timeout = self.duration(node, "timeout", node.get("timeout", defaults.get("timeout", 5.0)))
-        if timeout <= 0:
-            raise self.error(f"channel {cid}: timeout must be positive", node, "timeout")
-        rate = float(
-            self.number(
-                node,
-                "rate_per_second",
-                node.get("rate_per_second", SLACK_DEFAULT_RATE if kind == "slack" else WEBHOOK_DEFAULT_RATE),
-                minimum=0.001,
-            )
-        )
-        concurrency = int(
-            self.number(
-                node,
-                "concurrency",
-                node.get("concurrency", defaults.get("concurrency", 1 if kind == "slack" else 4)),
-                minimum=1,
-                integer=True,
-            )
-        )
-        default = node.get("default", False)
-        if not isinstance(default, bool):
-            raise self.error(f"channel {cid}: default must be true or false", node, "default")
-        policy = self.policy(node, "allow_networks", node.get("allow_networks", defaults.get("allow_networks")))
-        retry = self.retry(node.get("retry"), base_retry)
-        headers_node = node.get("headers") or {}
-        if not isinstance(headers_node, Mapping):
-            raise self.error(f"channel {cid}: headers must be a mapping", node, "headers")
+    def secret(self, spec: ChannelSpec, at: Path_) -> Secret | None:
+        if spec.secret_env is not None:
+            value = self.env.get(spec.secret_env, "")
+            if not value:
+                raise self.error(
+                    f"channel {spec.id}: environment variable {spec.secret_env} (secret_env) is not set",
+                    at + ("secret_env",),
+                )
+            return Secret(value)
+        if spec.secret_file is None:
+            return None
         try:
-            headers = tuple((str(k), expand_env(str(v), self.env)) for k, v in headers_node.items())
+            file = Path(expand_env(spec.secret_file, self.env))
         except ValueError as exc:
-            raise self.error(f"channel {cid}: headers: {exc}", node, "headers") from None
+            raise self.error(f"channel {spec.id}: secret_file: {exc}", at + ("secret_file",)) from None
+        if not file.is_absolute():
+            file = self.base_dir / file
+        try:
+            value = file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise self.error(
+                f"channel {spec.id}: cannot read secret_file {file}: {exc.strerror}", at + ("secret_file",)
+            ) from None
+        if not value:
+            raise self.error(f"channel {spec.id}: secret_file {file} is empty", at + ("secret_file",))
+        return Secret(value)
+
+    def headers(self, spec: ChannelSpec, at: Path_) -> tuple[tuple[str, str], ...]:
+        try:
+            return tuple((name, expand_env(str(value), self.env)) for name, value in (spec.headers or {}).items())
+        except ValueError as exc:
+            raise self.error(f"channel {spec.id}: headers: {exc}", at + ("headers",)) from None
+
+    def channel(self, spec: ChannelSpec, index: int, defaults: DefaultsSpec, base_retry: RetryPolicy) -> Channel:
+        at: Path_ = ("channels", index)
+        url = self.url(spec, at)
+        secret = self.secret(spec, at)
+        policy = spec.allow_networks if spec.allow_networks is not None else defaults.allow_networks
+        policy = policy or TargetPolicy()
+        slack = spec.type == "slack"
+        retry = self.retry(spec.retry, base_retry, at)
+        headers = self.headers(spec, at)
         try:
             check_url(url, policy)
         except UnresolvableHost:
             # DNS may be down right now; every send checks again before connecting.
-            log.warning("channel %s: host does not resolve now; it is checked again before each send", cid)
+            log.warning("channel %s: host does not resolve now; it is checked again before each send", spec.id)
         except UnsafeTarget as exc:
-            raise self.error(
-                f"channel {cid}: target refused: {exc}", node, "url" if "url" in node else "url_env"
-            ) from None
+            source = "url" if spec.url is not None else "url_env"
+            raise self.error(f"channel {spec.id}: target refused: {exc}", at + (source,)) from None
+        concurrency = spec.concurrency or defaults.concurrency or (1 if slack else 4)
         return Channel(
-            id=cid,
-            type=kind,
+            id=spec.id,
+            type="slack" if slack else "webhook",
             url=Secret(url),
             secret=secret,
-            timeout_s=timeout,
-            rate_per_second=rate,
+            timeout_s=spec.timeout if spec.timeout is not None else defaults.timeout,
+            rate_per_second=spec.rate_per_second or (SLACK_DEFAULT_RATE if slack else WEBHOOK_DEFAULT_RATE),
             concurrency=concurrency,
-            default=default,
+            default=spec.default,
             policy=policy,
             retry=retry,
             headers=headers,
@@ -356,37 +382,23 @@ class _Loader:
 def parse_channels(
     text: str, path: str = "channels.yaml", env: Mapping[str, str] | None = None, base_dir: Path | None = None
 ) -> ChannelSet:
-    loader = _Loader(path, os.environ if env is None else env, base_dir or Path(path).resolve().parent)
-    try:
-        root = YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path=path, line=mark.line + 1 if mark else None
-        ) from None
-    if not isinstance(root, Mapping) or "channels" not in root:
+    """The channels of a channels.yaml document; ConfigError (file:line: reason) when invalid."""
+    located = locate(parse_yaml(text, path), path)
+    if not isinstance(located.data, dict) or "channels" not in located.data:
         raise ConfigError("expected a mapping with a `channels:` list", path=path, line=1)
-    loader.unknown_keys(root, _TOP_KEYS, "channels.yaml")
-    defaults = root.get("defaults") or {}
-    if not isinstance(defaults, Mapping):
-        raise loader.error("defaults must be a mapping", root, "defaults")
-    loader.unknown_keys(defaults, _DEFAULT_KEYS, "defaults")
-    base_retry = loader.retry(defaults.get("retry"), RetryPolicy())
-    items = root["channels"]
-    if not isinstance(items, list) or not items:
-        raise loader.error("channels must be a non-empty list", root, "channels")
+    spec = validate_model(ChannelsFile, located)
+    resolver = _Resolver(located, os.environ if env is None else env, base_dir or Path(path).resolve().parent)
+    defaults = spec.defaults or DefaultsSpec()
+    base_retry = resolver.retry(defaults.retry, RetryPolicy(), ("defaults",))
     channels: dict[str, Channel] = {}
-    for node in items:
-        channel = loader.channel(node, defaults, base_retry)
-        if channel.id in channels:
-            raise loader.error(f"duplicate channel id {channel.id!r}", node, "id")
-        channels[channel.id] = channel
+    for index, channel_spec in enumerate(spec.channels):
+        if channel_spec.id in channels:
+            raise resolver.error(f"duplicate channel id {channel_spec.id!r}", ("channels", index, "id"))
+        channels[channel_spec.id] = resolver.channel(channel_spec, index, defaults, base_retry)
     return ChannelSet(path=path, channels=channels)
 
 
 def load_channels(path: Path, env: Mapping[str, str] | None = None) -> ChannelSet:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read channels file: {exc.strerror}", path=str(path)) from None
-    return parse_channels(text, str(path), env, path.resolve().parent)
+    """Read and resolve channels.yaml (relative secret files are relative to its directory)."""
+    path = Path(path)
+    return parse_channels(read_text(path), str(path), env, path.resolve().parent)

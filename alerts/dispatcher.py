@@ -5,7 +5,7 @@ groups it per (rule, story) in Redis (alerts/grouping.py) and, when the group sa
 hands one delivery per channel to that channel's own thread pool. A delivery skips what
 its idempotency record says was sent, POSTs, and records the outcome durably: the
 idempotency record on a 2xx, otherwise a DeliveryTask on the retry topic (or a
-DeadLetter on the DLQ topic once attempts or age are used up). Only then is the
+DeadLetter on the DLQ topic once attempts and age are both used up). Only then is the
 message's offset marked done, and offsets are committed up to the first message not
 done — at-least-once, with a re-send after a crash only in the instant between a 2xx and
 its record.
@@ -26,7 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import redis
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
@@ -35,7 +35,7 @@ from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from pydantic import ValidationError
 
-from alerts.channels import Channel, ChannelSet
+from alerts.channels import Channel, ChannelSet, RetryPolicy
 from alerts.senders import ChannelSender, SendResult
 from alerts.silences import SilenceStore, first_silence
 from alerts.store import DispatchStore
@@ -129,6 +129,27 @@ class Job:
             self.tracker.done(self.tp, self.offset)
 
 
+def retry_delay(policy: RetryPolicy, attempts: int, retry_after_s: float | None, rng: random.Random) -> float:
+    """Seconds to wait after the ``attempts``-th failed attempt: the policy's backoff, or
+    the receiver's ``Retry-After`` when longer (up to the backoff maximum)."""
+    try:
+        delay = policy.backoff(attempts, rng)
+    except OverflowError:  # multiplier ** attempts outgrew a float: the step is long at its cap
+        delay = replace(policy, initial_s=policy.max_backoff_s).backoff(1, rng)
+    if retry_after_s is not None:
+        delay = max(delay, min(retry_after_s, policy.max_backoff_s))
+    return delay
+
+
+def gives_up(policy: RetryPolicy, attempts: int, age_at_next_attempt: float) -> bool:
+    """Whether a delivery that failed ``attempts`` times goes to the dead-letter topic:
+    only once it has had ``max_attempts`` attempts *and* its next one would come later
+    than ``max_age`` after the first. Either limit alone would cut retries short: a fast
+    backoff uses up its attempts within seconds of a receiver outage shorter than
+    ``max_age``."""
+    return attempts >= policy.max_attempts and age_at_next_attempt > policy.max_age_s
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -195,6 +216,7 @@ class Dispatcher:
     # --- main loop --------------------------------------------------------------------
     def run(self) -> None:
         """Consume until ``stop()``; then finish running deliveries and commit."""
+        metrics.declare_labels(self.channels.channels, metrics.ALERTS_FAILED, metrics.ALERTS_DEAD_LETTERED)
         self.connect()
         assert self.consumer is not None
         log.info("dispatching to channels %s", ", ".join(self.channels.channels))
@@ -354,7 +376,7 @@ class Dispatcher:
                 next_attempt_at=now,
                 first_seen_at=event.first_seen_at,
             )
-            self.pools[cid].submit(self._deliver, task, job)
+            self.pools[cid].submit(self.deliver, task, job)
 
     def _handle_retry(self, tp: TopicPartition, record) -> None:
         try:
@@ -395,10 +417,11 @@ class Dispatcher:
         now = time.time()
         while self.delayed and self.delayed[0][0] <= now:
             _, _, task, job = heapq.heappop(self.delayed)
-            self.pools[task.channel].submit(self._deliver, task, job)
+            self.pools[task.channel].submit(self.deliver, task, job)
 
     # --- delivery (channel threads) ---------------------------------------------------
-    def _deliver(self, task: DeliveryTask, job: Job) -> None:
+    def deliver(self, task: DeliveryTask, job: Job) -> None:
+        """One delivery (on its channel's thread); ``job`` counts down once it is settled."""
         try:
             self._until_done(lambda: self._attempt(task), f"delivery {task.alert_id} → {task.channel}")
         except Stopping:
@@ -417,7 +440,11 @@ class Dispatcher:
             raise Stopping  # not sent: left uncommitted, so it is re-read after the restart
         result = self.senders[task.channel].send(task.payload, task.alert_id)
         if result.ok:
-            self.store.mark_delivered(task.alert_id, task.channel, result.status)
+            # The receiver has it: from here on only the record is retried, never the POST.
+            self._until_done(
+                lambda: self.store.mark_delivered(task.alert_id, task.channel, result.status),
+                f"delivery record {task.alert_id} → {task.channel}",
+            )
             metrics.ALERTS_DELIVERED.labels(task.channel).inc()
             if task.first_seen_at:
                 metrics.E2E_LATENCY.labels(task.channel).observe(max(0.0, time.time() - task.first_seen_at))
@@ -436,14 +463,10 @@ class Dispatcher:
         if not result.retryable:
             self._dead_letter(failed, f"refused: {result.error}")
             return
-        if attempts >= policy.max_attempts:
-            self._dead_letter(failed, f"{attempts} attempts failed; last: {result.error}")
-            return
-        delay = policy.backoff(attempts, self.rng)
-        if result.retry_after_s is not None:
-            delay = max(delay, min(result.retry_after_s, policy.max_backoff_s))
-        if now + delay - task.first_attempt_at > policy.max_age_s:
-            self._dead_letter(failed, f"older than {policy.max_age_s:.0f}s; last: {result.error}")
+        delay = retry_delay(policy, attempts, result.retry_after_s, self.rng)
+        if gives_up(policy, attempts, age_at_next_attempt=now + delay - task.first_attempt_at):
+            age = now - task.first_attempt_at
+            self._dead_letter(failed, f"{attempts} attempts in {age:.0f}s failed; last: {result.error}")
             return
         retry = failed.model_copy(update={"next_attempt_at": now + delay})
         self._produce(self.settings.topic_alerts_retry, retry.key, retry.to_bytes())

@@ -10,16 +10,20 @@ from __future__ import annotations
 import fnmatch
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import orjson
 import redis
 
+from kernel.durations import parse_duration
 from kernel.messages import AlertEvent
 
 # Fields an operator can match on with --match key=value (values may use * and ?).
 MATCH_FIELDS = ("feed", "language", "severity", "story", "article", "url")
+# A silence is a pause, not a way to switch a rule off (for that, disable the rule).
+MAX_SILENCE_S = 90 * 86400
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,27 @@ def parse_matchers(items: list[str]) -> dict[str, str]:
             raise ValueError(f"--match {item!r}: unknown key {key!r} (one of: {', '.join(MATCH_FIELDS)})")
         out[key] = value
     return out
+
+
+def silence_seconds(duration: str) -> float:
+    """The length of a silence written as ``30m``, ``2h`` or ``1d``: more than 0 and at
+    most 90 days; ValueError (``duration: <reason>``) otherwise."""
+    try:
+        seconds = parse_duration(duration)
+    except ValueError as exc:
+        raise ValueError(f"duration: {exc}") from None
+    if seconds <= 0 or seconds > MAX_SILENCE_S:
+        raise ValueError(f"duration: must be more than 0 and at most {MAX_SILENCE_S // 86400}d")
+    return seconds
+
+
+def check_matchers(matchers: Mapping[str, str]) -> dict[str, str]:
+    """``matchers`` as a silence keeps them; ValueError (``matchers: <reason>``) naming the
+    first key that is not one of MATCH_FIELDS."""
+    unknown = sorted(set(matchers) - set(MATCH_FIELDS))
+    if unknown:
+        raise ValueError(f"matchers: unknown key {unknown[0]!r} (one of: {', '.join(MATCH_FIELDS)})")
+    return dict(matchers)
 
 
 def first_silence(silences: list[Silence], event: AlertEvent, now: float) -> Silence | None:

@@ -97,8 +97,7 @@ def _namespace(base: Settings) -> Settings:
 
 def loop_rate(base: Settings, rules_path: Path, n: int) -> float:
     from streams import pipeline
-    from streams.app import ReplaySafeDeduplicator
-    from streams.dedupe import DedupeConfig, Deduplicator, RedisDedupeStore
+    from streams.dedupe import DedupeConfig, Deduplicator, RedisDedupeStore, ReplaySafeDeduplicator
     from streams.rules import load_ruleset
 
     s = _namespace(base)

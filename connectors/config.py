@@ -21,45 +21,16 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
+from kernel.config_files import locate, parse_yaml, read_text, validate_model
+from kernel.durations import parse_duration
 from kernel.errors import ConfigError
 
 FEED_ID_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
 DEFAULT_MIN_INTERVAL = 60.0
 DEFAULT_MAX_INTERVAL = 30 * 60.0
-
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-
-
-def parse_interval(value: Any) -> float:
-    """Seconds in ``value``: a number of seconds or ``30s``, ``15m``, ``1h30m``."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a duration such as 30s or 15m, got {value!r}")
-    if isinstance(value, (int, float)):
-        seconds = float(value)
-    else:
-        text = str(value).strip().lower().replace(" ", "")
-        try:
-            seconds = float(text)
-        except ValueError:
-            parts = _DURATION_PART.findall(text)
-            if not parts or "".join(n + u for n, u in parts) != text:
-                raise ValueError(f"expected a duration such as 30s or 15m, got {value!r}") from None
-            seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
-    if seconds <= 0:
-        raise ValueError(f"a poll interval must be positive, got {value!r}")
-    return seconds
 
 
 class PollBounds(BaseModel):
@@ -71,7 +42,7 @@ class PollBounds(BaseModel):
     @field_validator("min", "max", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> float:
-        return parse_interval(value)
+        return parse_duration(value, positive=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> PollBounds:
@@ -129,24 +100,6 @@ class FeedsFile(BaseModel):
     feeds: list[FeedConfig] = Field(default_factory=list)
 
 
-def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the YAML node at ``loc`` (or of its nearest located parent)."""
-    line: int | None = None
-    for key in loc:
-        lc = getattr(node, "lc", None)
-        if lc is None:
-            break
-        try:
-            if isinstance(key, int):
-                line = lc.item(key)[0] + 1
-            else:
-                line = lc.key(key)[0] + 1
-            node = node[key]
-        except (KeyError, IndexError, TypeError, AttributeError):
-            break
-    return line
-
-
 def _resolve_local(url: str, base_dir: Path) -> str:
     if "://" in url:
         return url
@@ -158,31 +111,19 @@ def parse_feeds_yaml(
     text: str, *, path: str = "feeds.yaml", base_dir: Path | None = None, resolve_paths: bool = True
 ) -> list[FeedConfig]:
     """The feeds of a feeds.yaml document; ``ConfigError`` (file:line: reason) when invalid."""
-    try:
-        data = YAML(typ="rt").load(StringIO(text))
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"invalid YAML: {reason}", path=path, line=mark.line + 1 if mark else None) from None
-    if data is None:
+    located = locate(parse_yaml(text, path), path)
+    if located.data is None:
         return []
-    if not isinstance(data, dict):
+    if not isinstance(located.data, dict):
         raise ConfigError("expected a mapping with a 'feeds' list", path=path, line=1)
-    try:
-        parsed = FeedsFile.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-        message = error["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{where}: {message}", path=path, line=_line_of(data, loc)) from None
+    parsed = validate_model(FeedsFile, located)
     seen: dict[str, int] = {}
     for index, feed in enumerate(parsed.feeds):
         if feed.id in seen:
             raise ConfigError(
                 f"duplicate feed id {feed.id!r} (first defined as feed #{seen[feed.id] + 1})",
                 path=path,
-                line=_line_of(data, ("feeds", index, "id")),
+                line=located.line_of(("feeds", index, "id")),
             )
         seen[feed.id] = index
     if not resolve_paths:
@@ -193,13 +134,10 @@ def parse_feeds_yaml(
 
 def load_feeds(path: Path, *, resolve_paths: bool = True) -> list[FeedConfig]:
     """Read and validate feeds.yaml (relative file URLs resolved against its directory)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
-    return parse_feeds_yaml(text, path=str(path), base_dir=Path(path).resolve().parent, resolve_paths=resolve_paths)
+    path = Path(path)
+    return parse_feeds_yaml(
+        read_text(path), path=str(path), base_dir=path.resolve().parent, resolve_paths=resolve_paths
+    )
 
 
 def _format_seconds(seconds: float) -> str:

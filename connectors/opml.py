@@ -14,7 +14,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from connectors.config import FeedConfig, load_feeds
-from connectors.parse import decode_body, harden_xml
+from connectors.encoding import decode_body
+from connectors.xml_safety import harden_xml
 from kernel.errors import ConfigError
 
 MAX_OPML_BYTES = 20 * 1024 * 1024

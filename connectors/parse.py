@@ -2,22 +2,22 @@
 with a reader of our own (feedparser does not read it).
 
 The body is hostile until proven otherwise, so before feedparser sees it:
-- it is decoded here, once: BOM, XML auto-detection, the HTTP charset, the XML
-  declaration, strict UTF-8, and for undeclared legacy bytes a guess between
-  windows-1256, ISO-8859-6 and windows-1252 (feedparser alone falls back to windows-1252
-  and turns undeclared Arabic into mojibake); then it is handed over as UTF-8;
-- the DOCTYPE internal subset is dropped except for entities that are a single character
-  reference, so entity-expansion bombs and external entities never reach a parser;
-- characters XML forbids are removed, so one stray control byte does not send the whole
-  feed to the loose parser;
-- size and item count are capped.
-HTML in items is sanitized (script, style and other active content removed with their
-text); ``html_to_text`` gives the plain text the ``feeds parse`` command prints.
+- it is decoded here, once (``connectors.encoding``): declared encodings, UTF-8 with a few
+  bad bytes replaced, detection of undeclared legacy encodings; then it is handed over as
+  UTF-8;
+- its DTD is read by expat and removed (``connectors.xml_safety``): plain-text entities
+  are expanded within a budget, entity-expansion bombs and external entities never reach
+  a parser;
+- size is capped, and so are the items taken (``ParseLimits.max_items``; the rest are
+  counted in ``ParsedFeed.dropped_items``) and the time spent (``ParseLimits.time_budget_s``).
+HTML in items is bounded in depth (``connectors.html_depth``) and sanitized once (script,
+style and other active content removed with their text); ``content_text`` gives the plain
+text the ``feeds parse`` command prints. A guid is an item's id; it becomes its link only
+when it is an absolute http(s) URL.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import io
 import re
@@ -25,14 +25,17 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from html.entities import name2codepoint
 from typing import Any, Literal
 
 import feedparser
 import orjson
 from selectolax.lexbor import LexborHTMLParser
 
+from connectors.encoding import decode_body
+from connectors.html_depth import bound_depth
+from connectors.xml_safety import harden_xml
 from kernel.errors import FeedParseError
+from kernel.html_text import html_to_text, normalize_space
 from kernel.messages import article_id
 
 MAX_PARSE_BYTES = 10 * 1024 * 1024
@@ -60,23 +63,6 @@ _DROPPED_ELEMENTS = [
     "title",
     "head",
 ]
-_BLOCK_END = re.compile(
-    r"<(?:br|hr|/p|/div|/li|/h[1-6]|/tr|/blockquote|/pre|/section|/article|/header|/footer|/ul|/ol"
-    r"|/table|/dd|/dt|/figcaption|/figure)\b[^>]*>",
-    re.IGNORECASE,
-)
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XML_DECL = re.compile(r"^(<\?xml[^>]{0,300}?encoding\s*=\s*)([\"'])([A-Za-z0-9._:-]{1,40})\2")
-_XML_DECL_BYTES = re.compile(rb"^<\?xml[^>]{0,300}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
-_SAFE_ENTITY = re.compile(r"<!ENTITY\s+([A-Za-z_][\w.-]{0,63})\s+([\"'])(&#(?:x[0-9A-Fa-f]{1,6}|[0-9]{1,7});)\2\s*>")
-_PUBLIC_ID = re.compile(r"PUBLIC\s+([\"'])([^\"'<>]{0,200})\1\s*(?:([\"'])([^\"'<>]{0,300})\3)?", re.IGNORECASE)
-_ROOT_NAME = re.compile(r"<!DOCTYPE\s+([A-Za-z_][\w.:-]{0,63})", re.IGNORECASE)
-_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
-# Latin-1 defaults servers send when nobody configured a charset; an explicit XML
-# declaration is more trustworthy than these.
-_WEAK_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
 
 
 @dataclass(frozen=True)
@@ -99,182 +85,35 @@ class ParsedFeed:
     encoding: str = "utf-8"
     items: list[FeedItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # recoverable defects found
+    dropped_items: int = 0  # items beyond the item cap, not returned
 
 
-# --- decoding ------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-)
-_XML_SIGNATURES = (
-    (b"\x00\x00\x00\x3c", "utf-32-be"),
-    (b"\x3c\x00\x00\x00", "utf-32-le"),
-    (b"\x00\x3c\x00\x3f", "utf-16-be"),
-    (b"\x3c\x00\x3f\x00", "utf-16-le"),
-    (b"\x4c\x6f\xa7\x94", "cp037"),  # "<?xm" in EBCDIC
-)
+class ParseBudgetExceeded(FeedParseError):
+    """Parsing a body took longer than the time it was given."""
 
 
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip().lower()).name
-    except (LookupError, ValueError):
-        return None
+@dataclass(frozen=True)
+class ParseLimits:
+    """What one body may cost: items returned, and seconds of parsing (None: no limit)."""
+
+    max_items: int = MAX_ITEMS
+    time_budget_s: float | None = None
+
+    def deadline(self) -> float | None:
+        return None if self.time_budget_s is None else time.monotonic() + self.time_budget_s
+
+    def check(self, deadline: float | None) -> None:
+        """Raise ParseBudgetExceeded once ``deadline`` has passed."""
+        if deadline is not None and time.monotonic() > deadline:
+            raise ParseBudgetExceeded(f"parsing took longer than {self.time_budget_s:g}s")
 
 
-def _strict(body: bytes, encoding: str) -> str | None:
-    try:
-        return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError, ValueError):
-        return None
-
-
-def guess_legacy_encoding(body: bytes) -> str:
-    """Undeclared, non-UTF-8 bytes: windows-1256 or ISO-8859-6 when they read as Arabic,
-    else windows-1252. The article "ال" is the most frequent Arabic bigram and the two
-    Arabic code pages place its lam differently, which separates them reliably."""
-    best, best_score = "cp1252", 0
-    for encoding in ("cp1256", "iso8859_6"):
-        text = _strict(body, encoding)
-        if text is None:
-            continue
-        non_ascii = sum(1 for ch in text if ord(ch) > 127)
-        arabic = len(_ARABIC_LETTER.findall(text))
-        if not non_ascii or arabic * 2 < non_ascii:
-            continue
-        score = text.count("ال") * 4 + arabic
-        if text.count("ال") and score > best_score:
-            best, best_score = encoding, score
-    return codecs.lookup(best).name
-
-
-def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """``(text, encoding)`` of a feed body; never raises (undecodable bytes are replaced)."""
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace"), encoding
-    for signature, encoding in _XML_SIGNATURES:
-        if body.startswith(signature):
-            text = body.decode(encoding, errors="replace")
-            return text, encoding
-    header = _codec((_CHARSET.search(content_type or "") or [None, None])[1])
-    decl_match = _XML_DECL_BYTES.match(body.lstrip()[:400])
-    declared = _codec(decl_match.group(1).decode("ascii")) if decl_match else None
-    if declared in ("utf-16", "utf-32"):  # a UTF-16 declaration in ASCII bytes is a lie
-        declared = None
-    candidates = []
-    if header and not (declared and header in {_codec(n) for n in _WEAK_CHARSETS}):
-        candidates.append(header)
-    candidates += [c for c in (declared, header, "utf-8") if c]
-    for encoding in dict.fromkeys(candidates):
-        text = _strict(body, encoding)
-        if text is not None:
-            return text, encoding
-    encoding = guess_legacy_encoding(body)
-    return body.decode(encoding, errors="replace"), encoding
-
-
-# --- XML hardening ---------------------------------------------------------------------
-
-
-def _prolog_end(text: str) -> int:
-    """Index where the root element starts (after XML declaration, PIs, comments, DOCTYPE)."""
-    pos, n = 0, len(text)
-    while pos < n:
-        while pos < n and text[pos] in " \t\r\n":
-            pos += 1
-        if text.startswith("<?", pos):
-            end = text.find("?>", pos)
-            pos = n if end < 0 else end + 2
-        elif text.startswith("<!--", pos):
-            end = text.find("-->", pos)
-            pos = n if end < 0 else end + 3
-        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
-            pos = _doctype_end(text, pos)
-        else:
-            return pos
-    return n
-
-
-def _doctype_end(text: str, start: int) -> int:
-    """End of a DOCTYPE declaration, honouring quotes and an internal subset in [...]."""
-    depth, quote, pos, n = 0, "", start + 2, len(text)
-    while pos < n:
-        ch = text[pos]
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth = max(0, depth - 1)
-        elif ch == ">" and depth == 0:
-            return pos + 1
-        pos += 1
-    return n
-
-
-_ENTITY_REF = re.compile(r"&([A-Za-z_][A-Za-z0-9._-]{0,63});")
-_XML_PREDEFINED = {"amp", "lt", "gt", "quot", "apos"}
-
-
-def _rewrite_entities(text: str, declared: dict[str, str]) -> str:
-    """Named entity references → character references, so the strict XML parser needs no
-    DTD: declared single-character entities and HTML's named entities are kept, anything
-    else is escaped and shows as the literal text it was."""
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in _XML_PREDEFINED:
-            return match.group(0)
-        if name in declared:
-            return declared[name]
-        codepoint = name2codepoint.get(name)
-        if codepoint is not None:
-            return f"&#{codepoint};"
-        return f"&amp;{name};"
-
-    return _ENTITY_REF.sub(replace, text)
-
-
-def harden_xml(text: str) -> tuple[str, list[str]]:
-    """Remove the DOCTYPE internal subset (entities that are a single character reference
-    are inlined, every other declaration dropped), remove characters XML forbids, and
-    rewrite the declared encoding to UTF-8 (the text is handed on as UTF-8)."""
-    problems: list[str] = []
-    text = text.lstrip("\ufeff")
-    if _XML_ILLEGAL.search(text):
-        text = _XML_ILLEGAL.sub("", text)
-        problems.append("removed characters not allowed in XML")
-    root = _prolog_end(text)
-    prolog = text[:root]
-    declared: dict[str, str] = {}
-    doctype_match = re.search("<!DOCTYPE", prolog, re.IGNORECASE)
-    if doctype_match:
-        start = doctype_match.start()
-        end = _doctype_end(prolog, start)
-        doctype = prolog[start:end]
-        declared = {name: value for name, _q, value in _SAFE_ENTITY.findall(doctype)[:256]}
-        count = len(re.findall("<!ENTITY", doctype, re.IGNORECASE))
-        if count > len(declared):
-            problems.append(f"dropped {count - len(declared)} unsafe entity declaration(s)")
-        name_match = _ROOT_NAME.match(doctype)
-        public = _PUBLIC_ID.search(doctype.split("[", 1)[0])
-        rebuilt = ""
-        if public and name_match:  # kept: feedparser tells RSS 0.91 Netscape from Userland by it
-            rebuilt = f'<!DOCTYPE {name_match.group(1)} PUBLIC "{public.group(2)}"'
-            rebuilt += f' "{public.group(4)}">' if public.group(4) else ">"
-        prolog = prolog[:start] + rebuilt + prolog[end:]
-    prolog = _XML_DECL.sub(lambda m: f"{m.group(1)}{m.group(2)}utf-8{m.group(2)}", prolog, count=1)
-    return prolog + _rewrite_entities(text[root:], declared), problems
+def _capped(entries: list[Any], limits: ParseLimits, problems: list[str]) -> tuple[list[Any], int]:
+    """The first ``max_items`` entries (feeds list newest first) and how many were dropped."""
+    dropped = max(0, len(entries) - limits.max_items)
+    if dropped:
+        problems.append(f"dropped {dropped} items beyond the cap of {limits.max_items} per feed")
+    return entries[: limits.max_items], dropped
 
 
 # --- HTML ----------------------------------------------------------------------------------
@@ -317,22 +156,9 @@ def sanitize_html(html: str) -> str:
     return body.inner_html or ""
 
 
-def normalize_space(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of an HTML fragment: no script/style text, one line per block."""
-    if "<" not in html and "&" not in html:
-        return normalize_space(html)
-    tree = _clean_tree(_BLOCK_END.sub(lambda m: m.group(0) + "\n", html))
-    body = tree.body
-    return normalize_space(body.text(separator="") if body is not None else "")
-
-
 def content_text(content: str, content_type: ContentType) -> str:
-    return html_to_text(content) if content_type == "text/html" else normalize_space(content)
+    """The plain text of an item's title or content, spacing folded (``normalize_space``)."""
+    return html_to_text(content, fold_spaces=True) if content_type == "text/html" else normalize_space(content)
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -340,7 +166,7 @@ def content_text(content: str, content_type: ContentType) -> str:
 
 def _iso_from_struct(value: Any) -> str | None:
     try:
-        moment = datetime(*value[:6], tzinfo=UTC)
+        moment = datetime(*value[:6]).replace(tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
     return moment.isoformat().replace("+00:00", "Z")
@@ -378,26 +204,44 @@ def _title_text(entry: Any) -> str:
     title = entry.get("title", "") or ""
     if not isinstance(title, str):
         return ""
-    return content_text(title, _detail_type(entry.get("title_detail")))
+    return content_text(bound_depth(title), _detail_type(entry.get("title_detail")))
+
+
+def _html(value: str) -> str:
+    """Item HTML as it is stored: nesting bounded, then sanitized."""
+    return sanitize_html(bound_depth(value))
+
+
+def _link_is_guid(entry: Any, link: str) -> bool:
+    """Whether feedparser took ``link`` from a guid (or Atom id) that is not an absolute
+    http(s) URL: such a guid is an id ("12345", "tag:…"), and resolving it against the
+    feed's URL would invent a link."""
+    if not entry.get("guidislink") or link != entry.get("id") or entry.get("links"):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(link.strip())
+    except ValueError:
+        return True
+    return not (parts.scheme.lower() in ("http", "https") and parts.netloc)
 
 
 def _entry_item(entry: Any) -> FeedItem | None:
     link = entry.get("link", "") or ""
-    if not isinstance(link, str):
+    if not isinstance(link, str) or _link_is_guid(entry, link):
         link = ""
     title = _title_text(entry)
     contents = [c for c in (entry.get("content") or []) if isinstance(c, dict) and c.get("value")]
     summary_value = entry.get("summary", "") or ""
     summary_type = _detail_type(entry.get("summary_detail"))
+    summary = _html(str(summary_value)) if summary_type == "text/html" else str(summary_value)
     if contents:
         # Prefer HTML over plain text, then the longest alternative.
         best = max(contents, key=lambda c: (_detail_type(c) == "text/html", len(c.get("value", ""))))
         content, ctype = str(best["value"]), _detail_type(best)
-    else:
-        content, ctype = str(summary_value), summary_type
-    if ctype == "text/html":
-        content = sanitize_html(content)
-    summary = sanitize_html(str(summary_value)) if summary_type == "text/html" else str(summary_value)
+        if ctype == "text/html":
+            content = _html(content)
+    else:  # the summary is the content: parsed once
+        content, ctype = summary, summary_type
     key = _item_key(entry.get("id"), link, title)
     if not key:
         if not content.strip():
@@ -446,7 +290,8 @@ def safe_urljoin(base: str, url: str) -> str:
         return url
 
 
-def _parse_xml(text: str, base_url: str, encoding: str, problems: list[str]) -> ParsedFeed:
+def _parse_xml(text: str, base_url: str, encoding: str, limits: ParseLimits, deadline: float | None) -> ParsedFeed:
+    problems: list[str] = []
     hardened, hardening_problems = harden_xml(text)
     problems.extend(hardening_problems)
     hardened = _CHARREF.sub(_replace_bad_charref, hardened)
@@ -458,9 +303,12 @@ def _parse_xml(text: str, base_url: str, encoding: str, problems: list[str]) -> 
     if result.get("bozo"):
         exc = result.get("bozo_exception")
         problems.append(f"{type(exc).__name__}: {exc}" if exc else "malformed feed")
+    limits.check(deadline)
     feed = result.get("feed") or {}
+    entries, dropped = _capped(list(result.get("entries") or []), limits, problems)
     items = []
-    for entry in (result.get("entries") or [])[:MAX_ITEMS]:
+    for entry in entries:
+        limits.check(deadline)
         item = _entry_item(entry)
         if item is not None:
             if base_url and item.url:
@@ -474,6 +322,7 @@ def _parse_xml(text: str, base_url: str, encoding: str, problems: list[str]) -> 
         encoding=encoding,
         items=items,
         problems=problems,
+        dropped_items=dropped,
     )
 
 
@@ -488,7 +337,9 @@ def _json_str(value: Any) -> str:
     return ""
 
 
-def parse_json_feed(text: str, base_url: str = "") -> ParsedFeed:
+def parse_json_feed(
+    text: str, base_url: str = "", limits: ParseLimits = ParseLimits(), deadline: float | None = None
+) -> ParsedFeed:
     """JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1)."""
     try:
         data = orjson.loads(text)
@@ -500,14 +351,16 @@ def parse_json_feed(text: str, base_url: str = "") -> ParsedFeed:
     items_data = data.get("items")
     if not isinstance(items_data, list):
         raise FeedParseError("JSON document has no 'items' list (not a JSON Feed)")
-    problems = []
+    problems: list[str] = []
     if not version.startswith("https://jsonfeed.org/version/1"):
         problems.append(f"unknown JSON Feed version {version!r}")
     base = _json_str(data.get("feed_url")) or _json_str(data.get("home_page_url")) or base_url
     if base_url and base:
         base = safe_urljoin(base_url, base)
+    entries, dropped = _capped(items_data, limits, problems)
     items = []
-    for raw in items_data[:MAX_ITEMS]:
+    for raw in entries:
+        limits.check(deadline)
         if not isinstance(raw, dict):
             problems.append("skipped an item that is not an object")
             continue
@@ -517,8 +370,9 @@ def parse_json_feed(text: str, base_url: str = "") -> ParsedFeed:
         html = _json_str(raw.get("content_html"))
         plain = _json_str(raw.get("content_text"))
         summary = _json_str(raw.get("summary"))
+        ctype: ContentType
         if html:
-            content, ctype = sanitize_html(html), "text/html"
+            content, ctype = _html(html), "text/html"
         elif plain:
             content, ctype = plain, "text/plain"
         else:
@@ -536,12 +390,12 @@ def parse_json_feed(text: str, base_url: str = "") -> ParsedFeed:
                 url=url,
                 title=title,
                 content=content,
-                content_type=ctype,  # type: ignore[arg-type]
+                content_type=ctype,
                 published=published,
                 summary=summary or content,
                 summary_type="text/plain" if summary else ctype,
             )
-        )  # type: ignore[arg-type]
+        )
     language = _json_str(data.get("language")) or None
     return ParsedFeed(
         format="json" + (version.rsplit("/", 1)[-1] if version else ""),
@@ -549,6 +403,7 @@ def parse_json_feed(text: str, base_url: str = "") -> ParsedFeed:
         language=language,
         items=items,
         problems=problems,
+        dropped_items=dropped,
     )
 
 
@@ -570,21 +425,26 @@ def primary_language(tag: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def parse_feed(body: bytes, *, base_url: str = "", content_type: str | None = None) -> ParsedFeed:
+def parse_feed(
+    body: bytes, *, base_url: str = "", content_type: str | None = None, limits: ParseLimits = ParseLimits()
+) -> ParsedFeed:
     """Items of a feed body (RSS, Atom or JSON Feed). Raises FeedParseError only when the
-    body is empty, too large, or JSON that is not a feed; malformed XML yields whatever
-    items are recoverable (possibly none) with the defects listed in ``problems``."""
+    body is empty, too large, or JSON that is not a feed, and ParseBudgetExceeded when
+    parsing outlasts ``limits.time_budget_s``; malformed XML yields whatever items are
+    recoverable (possibly none) with the defects listed in ``problems``."""
     if not body.strip():
         raise FeedParseError("empty body")
     if len(body) > MAX_PARSE_BYTES:
         raise FeedParseError(f"body larger than {MAX_PARSE_BYTES} bytes")
     started = time.monotonic()
+    deadline = limits.deadline()
     text, encoding = decode_body(body, content_type)
+    limits.check(deadline)
     if _looks_like_json(text, content_type):
-        feed = parse_json_feed(text, base_url)
+        feed = parse_json_feed(text, base_url, limits, deadline)
         feed.encoding = encoding
         return feed
-    feed = _parse_xml(text, base_url, encoding, [])
+    feed = _parse_xml(text, base_url, encoding, limits, deadline)
     if time.monotonic() - started > 5:
         feed.problems.append(f"slow parse ({time.monotonic() - started:.1f}s)")
     return feed

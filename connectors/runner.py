@@ -13,6 +13,7 @@ stream's exact-duplicate stage drop it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import heapq
 import logging
 import signal
@@ -22,17 +23,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from connectors.config import FeedConfig
-from connectors.fetch import Fetcher, FetchLimits
+from connectors.fetch import Fetcher, FetchLimits, FetchResult
 from connectors.fulltext import fetch_full_text
 from connectors.parse import (
+    ContentType,
     FeedItem,
+    ParseBudgetExceeded,
     ParsedFeed,
+    ParseLimits,
     items_by_id,
     parse_feed,
     primary_language,
 )
 from connectors.publisher import Publisher
-from connectors.scheduler import PollOutcome, jittered, next_schedule
+from connectors.scheduler import OutcomeKind, PollOutcome, jittered, next_schedule
 from connectors.state import FeedState, RedisStateStore, StateStore
 from kernel.errors import FeedParseError, FetchError, PublishError, StackUnavailable
 from kernel.messages import RawArticle, article_id
@@ -40,8 +44,10 @@ from kernel.metrics import (
     FEED_ERRORS,
     FEED_FETCHES,
     FEED_ITEMS,
+    FEED_ITEMS_DROPPED,
     FEED_LAST_SUCCESS,
     FEED_NOT_MODIFIED,
+    declare_labels,
     serve_metrics,
 )
 from kernel.settings import Settings
@@ -51,6 +57,7 @@ log = logging.getLogger(__name__)
 PublishFn = Callable[[Sequence[RawArticle]], None]  # blocking; raises PublishError
 MAX_ERROR_CHARS = 500
 FULL_TEXT_CONCURRENCY = 8
+PARSE_BUDGET_S = 20.0  # Settings.feed_parse_timeout_s's default, for connectors built without settings
 
 
 @dataclass
@@ -64,10 +71,26 @@ class PollReport:
     next_poll_in: float = 0.0
 
 
+async def parse_within_budget(result: FetchResult, limits: ParseLimits) -> ParsedFeed:
+    """Parse a fetched body in a worker thread, given up on (ParseBudgetExceeded) when it
+    outlasts ``limits.time_budget_s``: the poll goes on, and the thread stops itself at the
+    same deadline between items."""
+    parsing = asyncio.to_thread(
+        parse_feed, result.body, base_url=result.url, content_type=result.content_type, limits=limits
+    )
+    if limits.time_budget_s is None:
+        return await parsing
+    try:
+        return await asyncio.wait_for(parsing, timeout=limits.time_budget_s)
+    except TimeoutError:
+        raise ParseBudgetExceeded(f"parsing took longer than {limits.time_budget_s:g}s") from None
+
+
 def build_article(
     feed: FeedConfig, parsed: ParsedFeed, item: FeedItem, aid: str, seen_at: float, full_text: str | None = None
 ) -> RawArticle:
     language = feed.language or primary_language(parsed.language)
+    content_type: ContentType
     if full_text:
         content, content_type = full_text, "text/plain"
     else:
@@ -97,8 +120,11 @@ class Connector:
         concurrency: int = 64,
         clock: Callable[[], float] = time.time,
         jitter: bool = True,
+        parse_limits: ParseLimits = ParseLimits(time_budget_s=PARSE_BUDGET_S),
     ) -> None:
         self.feeds = list(feeds)
+        self.parse_limits = parse_limits
+        declare_labels([f.id for f in self.feeds], FEED_ITEMS_DROPPED)
         self.store = store
         self.publish = publish
         self.fetcher = fetcher
@@ -135,11 +161,19 @@ class Connector:
             state.etag, state.last_modified = result.validators.etag, result.validators.last_modified
             return await self._succeeded(feed, state, "not_modified", 0, 0)
         try:
-            parsed = await asyncio.to_thread(
-                parse_feed, result.body, base_url=result.url, content_type=result.content_type
-            )
+            parsed = await parse_within_budget(result, self.parse_limits)
+        except ParseBudgetExceeded as exc:
+            return await self._failed(feed, state, "parse_timeout", str(exc))
         except FeedParseError as exc:
             return await self._failed(feed, state, "parse", str(exc))
+        if parsed.dropped_items:
+            FEED_ITEMS_DROPPED.labels(feed.id).inc(parsed.dropped_items)
+            log.warning(
+                "feed %s: %d items beyond the cap of %d dropped (MARSAD_FEED_MAX_ITEMS)",
+                feed.id,
+                parsed.dropped_items,
+                self.parse_limits.max_items,
+            )
         if not parsed.items and parsed.problems:
             return await self._failed(feed, state, "parse", "no items recovered: " + "; ".join(parsed.problems)[:300])
         if parsed.problems:
@@ -205,14 +239,14 @@ class Connector:
     ) -> PollReport:
         now = self.clock()
         FEED_ERRORS.labels(feed.id, kind).inc()
-        outcome = "rate_limited" if kind == "rate_limited" else "error"
+        outcome: OutcomeKind = "rate_limited" if kind == "rate_limited" else "error"
         state.consecutive_errors += 1
         state.errors_total += 1
         state.polls_total += 1
         schedule = next_schedule(
             state.interval,
             PollOutcome(outcome, retry_after),
-            feed.poll,  # type: ignore[arg-type]
+            feed.poll,
             state.consecutive_errors,
         )
         delay = self._delay(feed, schedule.delay, retry_after)
@@ -263,7 +297,7 @@ class Connector:
             heapq.heappush(due, (self.clock() + report.next_poll_in, feed.id))
             return report
 
-        def finished(feed_id: str) -> None:
+        def finished(feed_id: str, _task: asyncio.Task[PollReport]) -> None:
             in_flight.pop(feed_id, None)
             wake.set()
 
@@ -274,7 +308,7 @@ class Connector:
                 _when, feed_id = heapq.heappop(due)
                 task = asyncio.create_task(one(by_id[feed_id]))
                 in_flight[feed_id] = task
-                task.add_done_callback(lambda _t, fid=feed_id: finished(fid))
+                task.add_done_callback(functools.partial(finished, feed_id))
             sleep = min(max(0.01, due[0][0] - now), 1.0) if due else 1.0
             woken = asyncio.create_task(wake.wait())
             await asyncio.wait([stopped, woken], timeout=sleep, return_when=asyncio.FIRST_COMPLETED)
@@ -311,7 +345,9 @@ async def run_connector(
         log.warning("metrics endpoint on port %s not started: %s", settings.connector_metrics_port, exc)
     try:
         async with Fetcher(limits) as fetcher:
-            connector = Connector(feeds, store, publisher.publish, fetcher)
+            connector = Connector(
+                feeds, store, publisher.publish, fetcher, parse_limits=settings_parse_limits(settings)
+            )
             if once:
                 reports = await connector.poll_all()
                 return _summarize(reports)
@@ -326,6 +362,10 @@ async def run_connector(
     finally:
         await asyncio.to_thread(publisher.close)
         await store.close()
+
+
+def settings_parse_limits(settings: Settings) -> ParseLimits:
+    return ParseLimits(max_items=settings.feed_max_items, time_budget_s=settings.feed_parse_timeout_s)
 
 
 def _summarize(reports: list[PollReport]) -> int:
@@ -374,19 +414,20 @@ def health_from_state(feed_id: str, state: FeedState) -> FeedHealth:
     )
 
 
-async def live_health(feed: FeedConfig, fetcher: Fetcher) -> FeedHealth:
+async def live_health(
+    feed: FeedConfig, fetcher: Fetcher, limits: ParseLimits = ParseLimits(time_budget_s=PARSE_BUDGET_S)
+) -> FeedHealth:
     """Fetch and parse ``feed`` now (nothing is published or stored)."""
     try:
         result = await fetcher.fetch(feed.url)
-        parsed = await asyncio.to_thread(parse_feed, result.body, base_url=result.url, content_type=result.content_type)
+        parsed = await parse_within_budget(result, limits)
     except FetchError as exc:
         return FeedHealth(
             feed.id, "failing", "live", consecutive_errors=1, last_error=str(exc), last_error_kind=exc.kind
         )
     except FeedParseError as exc:
-        return FeedHealth(
-            feed.id, "failing", "live", consecutive_errors=1, last_error=str(exc), last_error_kind="parse"
-        )
+        kind = "parse_timeout" if isinstance(exc, ParseBudgetExceeded) else "parse"
+        return FeedHealth(feed.id, "failing", "live", consecutive_errors=1, last_error=str(exc), last_error_kind=kind)
     if not parsed.items and parsed.problems:
         return FeedHealth(
             feed.id,
@@ -429,6 +470,7 @@ async def check_feeds(
             out[feed.id] = health_from_state(feed.id, states[feed.id])
     if live:
         async with Fetcher(limits) as fetcher:
-            for health in await asyncio.gather(*(live_health(f, fetcher) for f in live)):
+            parse_limits = settings_parse_limits(settings)
+            for health in await asyncio.gather(*(live_health(f, fetcher, parse_limits) for f in live)):
                 out[health.feed] = health
     return [out[f.id] for f in feeds], note

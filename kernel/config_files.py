@@ -104,7 +104,8 @@ def key_line(node: Any, path: Path_) -> int | None:
             return line_of(node, path[:-1])
     if isinstance(parent, CommentedMap) and path and path[-1] in parent:
         try:
-            return parent.lc.key(path[-1])[0] + 1
+            key_row: int = parent.lc.key(path[-1])[0]  # ruamel's LineCol is untyped
+            return key_row + 1
         except (KeyError, TypeError, AttributeError):
             pass
     return line_of(node, path)

@@ -1,4 +1,4 @@
-"""Durations as operators write them in channels.yaml and on the command line."""
+"""Durations as operators write them in feeds.yaml, channels.yaml, rules and on the command line."""
 
 from __future__ import annotations
 
@@ -9,9 +9,16 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 
 
-def parse_duration(value: str | int | float) -> float:
+def parse_duration(value: str | int | float, *, positive: bool = False) -> float:
     """Seconds in ``value``: a number (seconds) or units such as ``500ms``, ``5s``, ``2h``,
-    ``1h30m``. Raises ValueError with the reason."""
+    ``1h30m``; with ``positive``, zero is refused too. Raises ValueError with the reason."""
+    seconds = _seconds(value)
+    if positive and seconds == 0:
+        raise ValueError(f"a duration must be positive, got {value!r}")
+    return seconds
+
+
+def _seconds(value: str | int | float) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a duration such as 5s or 2h, got {value!r}")
     if isinstance(value, (int, float)):

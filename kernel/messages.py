@@ -15,7 +15,7 @@ Topics (see ``kernel.settings.Settings``):
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +28,7 @@ class Message(BaseModel):
         return orjson.dumps(self.model_dump(mode="json"))
 
     @classmethod
-    def from_bytes(cls, data: bytes | str):
+    def from_bytes(cls, data: bytes | str) -> Self:
         return cls.model_validate(orjson.loads(data))
 
 

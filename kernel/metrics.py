@@ -8,6 +8,7 @@ article ids, URLs or free text). Each process serves the registry on its own por
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from prometheus_client import Counter, Gauge, Histogram, Info, start_http_server
 from prometheus_client.parser import text_string_to_metric_families
@@ -26,6 +27,9 @@ FEED_NOT_MODIFIED = Counter(
 )
 FEED_ERRORS = Counter("marsad_feed_errors_total", "Failed feed fetches or parses", ["feed", "kind"])
 FEED_ITEMS = Counter("marsad_feed_items_total", "New items published to Kafka", ["feed"])
+FEED_ITEMS_DROPPED = Counter(
+    "marsad_feed_items_dropped_total", "Items beyond the per-feed item cap, never published", ["feed"]
+)
 FEED_LAST_SUCCESS = Gauge(
     "marsad_feed_last_success_timestamp_seconds", "Unix time of the last successful fetch", ["feed"]
 )
@@ -65,6 +69,15 @@ E2E_LATENCY = Histogram(
 
 # kafka
 CONSUMER_LAG = Gauge("marsad_kafka_consumer_lag", "Messages behind the end of the partition", ["topic", "partition"])
+
+
+def declare_labels(values: Collection[str], *counters: Counter) -> None:
+    """Export 0 for each of ``values`` (label values this process knows at start-up) in
+    each single-label counter: a child created by its first event starts at 1, a change
+    that ``increase()`` cannot see (deploy/prometheus/alerts.yml)."""
+    for counter in counters:
+        for value in values:
+            counter.labels(value)
 
 
 def serve_metrics(port: int, role: str) -> None:

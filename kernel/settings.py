@@ -51,12 +51,19 @@ class Settings(BaseSettings):
     entities_path: Path = DEMO_DIR / "entities.yaml"
     channels_path: Path = DEMO_DIR / "channels.yaml"
 
+    # Connector: items taken from one feed body (feeds list newest first; the rest are
+    # logged and counted as dropped), at most the 20,000 seen ids it remembers per feed;
+    # and the seconds parsing one body may take before it counts as a feed error.
+    feed_max_items: int = Field(default=5000, ge=1, le=20_000)
+    feed_parse_timeout_s: float = Field(default=20.0, gt=0)
+
     # Faust worker
-    worker_id: str = "marsad-worker"
-    worker_web_port: int = 6066
     # Articles normalized and deduplicated at once per worker: while one waits for Redis,
     # another is cleaned. Order within a partition is then not kept (it need not be).
     worker_concurrency: int = 2
+    # Faust's data directory; it would otherwise go to the current directory, which need
+    # not be writable (the Docker image's is not).
+    worker_data_dir: Path = Field(default_factory=lambda data: data["home"] / "worker-data")
 
     log_level: str = "INFO"
 

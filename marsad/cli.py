@@ -10,6 +10,7 @@ from alerts.cli import dispatch, dlq_app, receiver, silence_app
 from connectors.cli import connect, feeds_app
 from kernel.errors import MarsadError
 from marsad.console.cli import api, tokens_app
+from marsad.feed_folder import feeds_serve
 from marsad.stack_cli import stack_app
 from streams.cli import dedupe_app, rules_app
 
@@ -23,6 +24,7 @@ app = typer.Typer(
 app.add_typer(stack_app, name="stack")
 app.add_typer(rules_app, name="rules")
 app.add_typer(dedupe_app, name="dedupe")
+feeds_app.command("serve")(feeds_serve)
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(silence_app, name="silence")
 app.add_typer(dlq_app, name="dlq")

@@ -139,7 +139,6 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
             "connector_metrics_port": _free_port(),
             "worker_metrics_port": _free_port(),
             "dispatcher_metrics_port": _free_port(),
-            "worker_web_port": _free_port(),
         }
     )
     run_dir = settings.home / "demo" / run_id

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
-from ruamel.yaml import YAML
-
+from kernel.config_files import load_document
 from kernel.settings import DEMO_DIR
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -41,8 +41,15 @@ class DemoFeed:
     items: list[FeedItem]
 
 
+def _iso(value: Any) -> str | None:
+    """``published`` as ISO 8601 text (YAML reads an unquoted time as a datetime)."""
+    if not value:
+        return None
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
 def load_demo_feeds(path: Path = DEMO_DIR / "articles.yaml") -> list[DemoFeed]:
-    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    data = load_document(path).data
     feeds = []
     for f in data["feeds"]:
         items = [
@@ -51,7 +58,7 @@ def load_demo_feeds(path: Path = DEMO_DIR / "articles.yaml") -> list[DemoFeed]:
                 link=i["link"],
                 title=i["title"],
                 body=i["body"],
-                published=str(i["published"]) if i.get("published") else None,
+                published=_iso(i.get("published")),
                 expect=i.get("expect") or {},
             )
             for i in f["items"]

@@ -426,7 +426,6 @@ def isolated_settings(home: Path, namespace: str, **overrides) -> Settings:
         connector_metrics_port=free_port(),
         worker_metrics_port=free_port(),
         dispatcher_metrics_port=free_port(),
-        worker_web_port=free_port(),
         prometheus_port=free_port(),
         api_port=free_port(),
     )

@@ -1,5 +1,6 @@
-"""The Faust worker (`marsad worker`): agents move messages between topics and call the
-pure functions of ``streams/pipeline.py``.
+"""The Faust worker (`marsad worker`): agents move messages between topics; the stages
+in between are ``streams/stage_metrics.py`` (counted and timed) over the pure functions of
+``streams/pipeline.py``.
 
     <ns>.articles.raw ──process_articles──► <ns>.articles (normalized, deduplicated, retained)
                                         └─► <ns>.alerts   (one event per rule that fired)
@@ -11,51 +12,38 @@ needs every rule; articles are shared out by the consumer group, partition by pa
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import logging
 import time
 
 import faust
-import orjson
-import redis
 from aiokafka import TopicPartition
 
 from kernel import metrics
 from kernel.errors import MarsadError
-from kernel.kafka import async_consumer
-from kernel.messages import Article, RawArticle, RuleSetMessage
+from kernel.kafka import async_consumer, wait_for_kafka
+from kernel.lag import start_lag_sampler
+from kernel.messages import RuleSetMessage
 from kernel.redis_client import redis_client
 from kernel.settings import Settings, get_settings
 from streams import pipeline
-from streams.dedupe import DedupeDecision, Deduplicator, RedisDedupeStore
+from streams.dedupe import DedupeConfig, Deduplicator, RedisDedupeStore, ReplaySafeDeduplicator
 from streams.rules import CompiledRuleSet, load_ruleset, ruleset_from_message
+from streams.rules.publish import read_latest_ruleset
+from streams.stage_metrics import MeasuredStages
 
 log = logging.getLogger("marsad.worker")
 
 
-class ReplaySafeDeduplicator:
-    """Kafka delivers at least once: an article processed again after a crash must get
-    the decision it got the first time, not be called a duplicate of itself."""
-
-    def __init__(self, inner: Deduplicator, client: redis.Redis, prefix: str, ttl_s: int) -> None:
-        self.inner, self.client, self.prefix, self.ttl_s = inner, client, prefix, ttl_s
-
-    def process(self, article) -> DedupeDecision:
-        key = f"{self.prefix}dedupe:decision:{article.id}"
-        seen = self.client.get(key)
-        if seen is not None:
-            return DedupeDecision(**orjson.loads(seen))
-        decision = self.inner.process(article)
-        self.client.set(key, orjson.dumps(dataclasses.asdict(decision)), ex=self.ttl_s)
-        return decision
-
-
-def create_app(settings: Settings) -> faust.App:
-    app = faust.App(
+def faust_app(settings: Settings) -> faust.App:
+    """The Faust app without agents: broker, producer and consumer options, and a data
+    directory of its own (``settings.worker_data_dir``, created here), never the current
+    directory, which need not be writable."""
+    settings.worker_data_dir.mkdir(parents=True, exist_ok=True)
+    return faust.App(
         f"{settings.namespace}-worker",
         broker=f"kafka://{settings.kafka_bootstrap}",
         store="memory://",
+        datadir=settings.worker_data_dir,
         web_enabled=False,
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
@@ -68,19 +56,18 @@ def create_app(settings: Settings) -> faust.App:
         producer_linger=0.005,
         logging_config=None,
     )
-    raw_topic = app.topic(
-        settings.topic_raw, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw"
-    )
-    articles_topic = app.topic(
-        settings.topic_articles, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw"
-    )
-    alerts_topic = app.topic(
-        settings.topic_alerts, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw"
+
+
+def create_app(settings: Settings) -> faust.App:
+    """The worker's app: the article agent and the rules follower (reads the rules topic
+    first, see ``load_initial_ruleset``)."""
+    app = faust_app(settings)
+    raw_topic, articles_topic, alerts_topic = (
+        app.topic(name, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
+        for name in (settings.topic_raw, settings.topic_articles, settings.topic_alerts)
     )
 
     redis_conn = redis_client(settings, timeout_s=5.0)
-    from streams.dedupe import DedupeConfig
-
     dedupe_config = DedupeConfig()
     deduplicator = ReplaySafeDeduplicator(
         Deduplicator(RedisDedupeStore(redis_conn, prefix=settings.redis_prefix), dedupe_config),
@@ -91,65 +78,23 @@ def create_app(settings: Settings) -> faust.App:
     initial_rules, rules_offset = load_initial_ruleset(settings)
     rules = pipeline.RuleSetHolder(initial_rules)
     _publish_ruleset_metrics(rules.current)
-
-    # Label children bound once: `.labels()` per message showed up in profiles.
-    normalize_seconds, dedupe_seconds, match_seconds = (
-        metrics.STAGE_DURATION.labels(stage) for stage in ("normalize", "dedupe", "match")
-    )
-    normalized, deduplicated, matched = (
-        metrics.STAGE_PROCESSED.labels(stage) for stage in ("normalize", "dedupe", "match")
-    )
+    stages = MeasuredStages(deduplicator, rules)
 
     @app.agent(raw_topic, concurrency=settings.worker_concurrency)
-    async def process_articles(stream):
+    async def process_articles(stream: faust.StreamT[bytes]) -> None:
         # One agent for the three stages: a second Kafka hop between dedupe and match
         # cost more CPU than matching itself (measured: 156 → see bench/bench_pipeline.py).
         async for key, value in stream.items():
-            started = time.perf_counter()
-            try:
-                raw = RawArticle.from_bytes(value)
-                clean = pipeline.normalize(raw)
-            except Exception:
-                # A message that cannot be parsed or cleaned is counted and logged, never
-                # retried forever: it would block its whole partition.
-                metrics.STAGE_FAILED.labels("normalize").inc()
-                log.exception("could not normalize message key=%r", key)
+            normalized = stages.normalize(key, value)
+            if normalized is None:
                 continue
-            normalize_seconds.observe(time.perf_counter() - started)
-            normalized.inc()
-            t1 = time.perf_counter()
-            # Redis being away is not the article's fault: wait for it rather than drop.
-            article, decision = await _retry_while_redis_is_down(pipeline.dedupe, raw, clean, deduplicator)
-            dedupe_seconds.observe(time.perf_counter() - t1)
-            deduplicated.inc()
+            raw, clean = normalized
+            article, decision = await stages.dedupe(raw, clean)
             if decision.duplicate_of is not None:
-                metrics.DUPLICATES.labels("near" if decision.kind == "near" else "exact").inc()
-                log.info(
-                    "duplicate %s of %s (%s, %.2f)",
-                    raw.id,
-                    decision.duplicate_of,
-                    decision.kind,
-                    decision.similarity or 1.0,
-                )
                 continue
-            if decision.story_id == raw.id:
-                metrics.STORIES.inc()
             await articles_topic.send(key=raw.id.encode(), value=article.to_bytes())
-            await _match_and_send(article)
-
-    async def _match_and_send(article: Article) -> None:
-        started = time.perf_counter()
-        try:
-            events = pipeline.match(article, rules.current)
-        except Exception:
-            metrics.STAGE_FAILED.labels("match").inc()
-            log.exception("could not match article %s", article.id)
-            return
-        match_seconds.observe(time.perf_counter() - started)
-        matched.inc()
-        for event in events:
-            metrics.RULE_MATCHES.labels(event.rule.id).inc()
-            await alerts_topic.send(key=pipeline.alert_key(event), value=event.to_bytes())
+            for event in stages.match(article):
+                await alerts_topic.send(key=pipeline.alert_key(event), value=event.to_bytes())
 
     @app.task
     async def follow_rules() -> None:
@@ -157,31 +102,10 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.task
     async def serve_metrics() -> None:
-        from kernel.lag import start_lag_sampler
-
         metrics.serve_metrics(settings.worker_metrics_port, "worker")
         start_lag_sampler(settings, [f"{settings.namespace}-worker", f"{settings.namespace}-dispatcher"])
 
     return app
-
-
-async def _retry_while_redis_is_down(fn, *args):
-    """Call ``fn`` (it talks to Redis synchronously); on a connection error wait with
-    capped exponential backoff and try again, for as long as it takes.
-
-    ``fn`` runs on the event loop itself: its Redis round trips take well under a
-    millisecond, and handing every article to a thread cost more CPU (submit, wake-ups,
-    GIL hand-offs) than the waits it hid. A hung Redis blocks the loop for at most the
-    client's socket timeout (5 s), far inside the 60 s consumer session timeout."""
-    delay = 0.2
-    while True:
-        try:
-            return fn(*args)
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
-            metrics.STAGE_FAILED.labels("dedupe").inc()
-            log.warning("Redis unavailable (%s); retrying in %.1fs", exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
 
 
 def load_initial_ruleset(settings: Settings) -> tuple[CompiledRuleSet, int]:
@@ -190,8 +114,6 @@ def load_initial_ruleset(settings: Settings) -> tuple[CompiledRuleSet, int]:
 
     Read before the agents start, so that a restarted worker never matches with stale
     file rules while it catches up with the topic."""
-    from streams.rules.publish import read_latest_ruleset
-
     published = read_latest_ruleset(settings)
     if published.ruleset is not None:
         log.info("rule set %s from %s", published.ruleset.version, settings.topic_rules)
@@ -250,8 +172,6 @@ def _apply_ruleset_message(value: bytes | None, holder: pipeline.RuleSetHolder) 
 def run_worker(settings: Settings | None = None) -> None:
     """Run the worker until SIGTERM/SIGINT."""
     settings = settings or get_settings()
-    from kernel.kafka import wait_for_kafka
-
     wait_for_kafka(settings, timeout_s=20)
     logging.basicConfig(level=settings.log_level, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)

@@ -1,4 +1,5 @@
-"""The normalize stage's text cleaning: HTML → lines → chrome removed → repeats collapsed.
+"""The normalize stage's text cleaning: HTML → lines (``kernel.html_text``) → chrome
+removed → repeats collapsed.
 
 The clean text is what rules see and what evidence offsets index, so kept lines keep
 their original wording exactly (only outer whitespace is trimmed) and are joined with
@@ -12,12 +13,12 @@ a wrong removal can be seen and fixed.
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from kernel.html_text import html_lines, looks_like_html, plain_lines, tree_lines
 from streams.clean_chrome import (
     classify_line,
     inline_credit_agencies,
@@ -50,14 +51,6 @@ class CleanArticle:
 
 # ------------------------------------------------------------------------------ HTML
 
-_DROPPED_ELEMENTS = (
-    "script, style, noscript, template, nav, iframe, svg, canvas, form, button, select, "
-    "textarea, object, embed, aside, footer, [hidden], [aria-hidden=true]"
-)
-_BLOCK_ELEMENTS = (
-    "p, div, li, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, section, article, header, main, "
-    "figure, figcaption, table, tr, dl, dt, dd, address, details, summary, hr, caption, center"
-)
 _PUBLISHED_META = (
     'meta[property="article:published_time"]',
     'meta[name="article:published_time"]',
@@ -67,45 +60,11 @@ _PUBLISHED_META = (
     'meta[name="date"]',
     'meta[name="DC.date.issued"]',
 )
-# Private separators: a block boundary and a <br>. Neither occurs in real article text
-# once whitespace is collapsed, and both count as line breaks for str.splitlines().
-_BLOCK_BREAK = "\u2029"
-_LINE_BREAK = "\u2028"
-_HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
-_LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*(?:[\s/>]|$)|/[a-zA-Z]|!--|!doctype)", re.I)
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
-
-
-def _html_lines(markup: str) -> tuple[list[str], str | None]:
-    """The text lines of an HTML document or fragment and its published time, if the
-    markup states one (article:published_time, datePublished, <time datetime>)."""
-    tree = LexborHTMLParser(markup)
-    published = _html_published(tree)
-    # Innermost first: a node is never touched after an ancestor of it was destroyed.
-    for node in reversed(tree.css(_DROPPED_ELEMENTS)):
-        node.decompose()
-    root = tree.body or tree.root
-    if root is None:
-        return [], published
-    articles = root.css("article")
-    if articles:
-        # The article element holds the story; the rest of the page is navigation.
-        root = max(articles, key=lambda node: len(node.text(deep=True)))
-    for node in root.css("pre"):
-        node.replace_with(_BLOCK_BREAK + node.text(deep=True).replace("\n", _LINE_BREAK) + _BLOCK_BREAK)
-    for node in root.css("br"):
-        node.replace_with(_LINE_BREAK)
-    for node in root.css("td, th"):
-        node.insert_after(" ")
-    for node in root.css(_BLOCK_ELEMENTS):
-        node.insert_before(_BLOCK_BREAK)
-        node.insert_after(_BLOCK_BREAK)
-    text = _HTML_SPACE.sub(" ", root.text(deep=True, separator=""))
-    lines = [line.strip() for line in text.splitlines()]
-    return [line for line in lines if line], published
 
 
 def _html_published(tree: LexborHTMLParser) -> str | None:
+    """The published time the markup states, if any (article:published_time,
+    datePublished, <time datetime>)."""
     for selector in _PUBLISHED_META:
         node = tree.css_first(selector)
         if node is not None:
@@ -116,12 +75,6 @@ def _html_published(tree: LexborHTMLParser) -> str | None:
     if node is not None:
         return normalize_feed_date(node.attributes.get("datetime"))
     return None
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of ``html``: one line per paragraph, block or <br>; script, style,
-    nav, aside, footer, forms and hidden elements dropped; outer whitespace trimmed."""
-    return "\n".join(_html_lines(html)[0])
 
 
 # ------------------------------------------------------------------------- cleaning
@@ -143,20 +96,17 @@ def _comparison_key(folded: str) -> str:
 
 
 def _body_lines(content: str, content_type: str) -> tuple[list[str], str | None]:
-    if content_type != "text/plain" and _LOOKS_LIKE_HTML.search(content):
-        return _html_lines(content)
-    if content_type != "text/plain" and _ENTITY.search(content):
-        content = html_lib.unescape(content)
-    lines = [line.strip() for line in content.splitlines()]
-    return [line for line in lines if line], None
+    """The body's text lines and the published time its markup states, if any."""
+    if content_type != "text/plain" and looks_like_html(content):
+        tree = LexborHTMLParser(content)
+        published = _html_published(tree)  # read first: the lines consume the tree
+        return tree_lines(tree), published
+    return plain_lines(content, references=content_type != "text/plain"), None
 
 
 def _clean_title(title: str, content_type: str) -> str:
     if content_type != "text/plain":
-        if _LOOKS_LIKE_HTML.search(title):
-            title = " ".join(_html_lines(title)[0])
-        elif _ENTITY.search(title):
-            title = html_lib.unescape(title)
+        title = " ".join(html_lines(title))
     return " ".join(title.split())
 
 

@@ -1,7 +1,8 @@
 """One article's way through the worker, as plain functions: normalize → dedupe → match.
 
-The Faust agents in ``streams/app.py`` only move messages between topics and call these;
-the benchmark's "plain loop" calls the very same functions.
+The Faust agents in ``streams/app.py`` only move messages between topics and call these
+through ``streams/stage_metrics.py`` (which counts and times each stage); the benchmark's
+"plain loop" calls the very same functions.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from kernel.messages import (
     document_text,
 )
 from streams.clean import CleanArticle, clean_article
-from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator
+from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, ReplaySafeDeduplicator
 from streams.rules import CompiledRuleSet
 
 
@@ -34,7 +35,9 @@ def normalize(raw: RawArticle) -> CleanArticle:
     )
 
 
-def dedupe(raw: RawArticle, clean: CleanArticle, deduplicator: Deduplicator) -> tuple[Article, DedupeDecision]:
+def dedupe(
+    raw: RawArticle, clean: CleanArticle, deduplicator: Deduplicator | ReplaySafeDeduplicator
+) -> tuple[Article, DedupeDecision]:
     """The normalized article and the duplicate decision (``duplicate_of`` set for copies)."""
     decision = deduplicator.process(
         DedupeInput(

@@ -98,7 +98,8 @@ def _is_presentation_form(ch: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
+def fold_char(ch: str) -> str:
+    """The folded form of one character: "" (dropped), one character, or several."""
     if ch in _DROP:
         return ""
     mapped = _MAP.get(ch)
@@ -112,7 +113,7 @@ def _fold_char(ch: str) -> str:
         # Legacy shaped glyphs (ﻻ → لا, ﺑ → ب): decompose, then fold each base letter.
         decomposed = unicodedata.normalize("NFKC", ch)
         if decomposed != ch:
-            return "".join(_fold_char(c) for c in decomposed)
+            return "".join(fold_char(c) for c in decomposed)
     cat = unicodedata.category(ch)
     if cat == "Mn":  # any other combining mark
         return ""
@@ -122,17 +123,17 @@ def _fold_char(ch: str) -> str:
         folded = ch.casefold()
         if folded == ch:
             return ch
-        return "".join(c if c == ch else _fold_char(c) for c in folded)
+        return "".join(c if c == ch else fold_char(c) for c in folded)
     return ch
 
 
 class _FoldTable(dict):
-    """A ``str.translate`` table that fills itself from ``_fold_char`` on first sight of a
+    """A ``str.translate`` table that fills itself from ``fold_char`` on first sight of a
     character, so folding runs in C after warm-up (the per-character Python loop is only
     needed when the offset map is actually asked for)."""
 
     def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
+        folded = fold_char(chr(code))
         self[code] = folded
         return folded
 
@@ -162,7 +163,7 @@ def _one_to_one_class() -> re.Pattern[str]:
     to one for nearly all of a news text, so offsets are mapped through the few exceptions
     (diacritics, tatweel, "…", ligatures) instead of a per-character map."""
     scanned = (range(0x00, 0x250), range(0x0600, 0x0780), range(0x2000, 0x2070))
-    safe = [c for block in scanned for c in block if len(_fold_char(chr(c))) == 1]
+    safe = [c for block in scanned for c in block if len(fold_char(chr(c))) == 1]
     ranges: list[tuple[int, int]] = []
     for code in safe:
         if ranges and ranges[-1][1] == code - 1:
@@ -288,9 +289,10 @@ class NormalizedText:
             return pos, pos
         ostart = at(start)
         oend = at(end - 1) + 1
-        # extend over dropped characters (diacritics, tatweel) that followed the span
+        # extend over dropped characters (diacritics, tatweel, any combining mark) that
+        # followed the span
         nxt = at(end)
-        while oend < nxt and self.original[oend] in _DROP and not self.original[oend].isspace():
+        while oend < nxt and not _TABLE[ord(self.original[oend])]:
             oend += 1
         return ostart, oend
 

@@ -46,7 +46,6 @@ def fresh_namespace(settings: Settings, **overrides) -> Settings:
             "connector_metrics_port",
             "worker_metrics_port",
             "dispatcher_metrics_port",
-            "worker_web_port",
             "api_port",
         )
     }

@@ -25,13 +25,18 @@ from .test_alerts_units import event
 
 pytestmark = pytest.mark.stack
 
-FAST_RETRY = "{max_attempts: %d, max_age: 10m, initial: 100ms, max: 500ms}"
+FAST_RETRY = "{max_attempts: %d, max_age: %s, initial: 100ms, max: 500ms}"
 
 
 def channels_file(
-    tmp: Path, channels: list[tuple[str, WebhookReceiver, str]], attempts: int = 30, rate: float = 200
+    tmp: Path,
+    channels: list[tuple[str, WebhookReceiver, str]],
+    attempts: int = 30,
+    rate: float = 200,
+    max_age: str = "10m",
 ) -> Path:
-    """channels.yaml with one webhook per (id, receiver, secret env var), all default."""
+    """channels.yaml with one webhook per (id, receiver, secret env var), all default. A
+    delivery is given up once it has had ``attempts`` attempts and is ``max_age`` old."""
     lines = ["channels:"]
     for cid, receiver, secret_env in channels:
         lines += [
@@ -43,7 +48,7 @@ def channels_file(
             "    timeout: 2s",
             "    default: true",
             "    allow_networks: [loopback]",
-            f"    retry: {FAST_RETRY % attempts}",
+            f"    retry: {FAST_RETRY % (attempts, max_age)}",
         ]
     path = tmp / "channels.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -141,7 +146,10 @@ def test_failing_channel_dead_letters_while_other_delivers_then_replay(ns: Setti
     good = WebhookReceiver(secret=good_secret).start()
     bad = WebhookReceiver(secret=bad_secret).start()
     bad.set_down(True)
-    path = channels_file(tmp_path, [("good", good, "GOOD_SECRET"), ("bad", bad, "BAD_SECRET")], attempts=3)
+    # max_age 0s: the three attempts alone decide when a delivery is given up.
+    path = channels_file(
+        tmp_path, [("good", good, "GOOD_SECRET"), ("bad", bad, "BAD_SECRET")], attempts=3, max_age="0s"
+    )
     alerts = distinct_alerts(6)
     try:
         with Pipeline(ns, tmp_path, GOOD_SECRET=good_secret, BAD_SECRET=bad_secret) as pipe:

@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
+from kernel.html_text import html_to_text
 from kernel.messages import document_text
-from streams.clean import CleanArticle, RemovedLine, clean_article, html_to_text
+from streams.clean import CleanArticle, RemovedLine, clean_article
 
 ARABIC_PAGE = """وزير المالية يعلن خطة لخفض العجز
 

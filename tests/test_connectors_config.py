@@ -14,10 +14,10 @@ from connectors.config import (
     PollBounds,
     feeds_to_yaml,
     parse_feeds_yaml,
-    parse_interval,
 )
 from connectors.opml import import_opml, parse_opml
 from connectors.scheduler import PollOutcome, backoff, jittered, next_schedule
+from kernel.durations import parse_duration
 from kernel.errors import ConfigError
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
@@ -59,7 +59,7 @@ def test_feeds_yaml_is_read_with_defaults_and_local_paths(tmp_path: Path) -> Non
         ("feeds:\n  - id: a\n    url: https://x/\n    poll: {min: 10m, max: 1m}\n", 4, "greater than poll.max"),
         ("feeds:\n  - id: a\n    url: https://x/\n    poll: {min: soon}\n", 4, "expected a duration"),
         ("feeds:\n  - id: a\n    url: ftp://x/\n", 3, "unsupported URL scheme"),
-        ("feeds:\n  - id: a\n    url: https://x/\n    colour: red\n", 4, "Extra inputs"),
+        ("feeds:\n  - id: a\n    url: https://x/\n    colour: red\n", 4, "feeds[0]: unknown key 'colour'"),
         ("feeds:\n  - id: a\n", 2, "url: Field required"),
         ("feeds: [\n", 2, "invalid YAML"),
     ],
@@ -71,12 +71,18 @@ def test_feeds_yaml_errors_name_file_line_and_reason(text: str, line: int, reaso
     assert reason in str(exc.value)
 
 
-def test_parse_interval() -> None:
-    assert parse_interval("30s") == 30 and parse_interval("15m") == 900 and parse_interval("1h30m") == 5400
-    assert parse_interval(45) == 45 and parse_interval("2.5") == 2.5
-    for bad in ("0s", "-1", "ten", True, "5x"):
+def test_poll_intervals_are_positive_durations() -> None:
+    def interval(value: str | float) -> float:
+        return parse_duration(value, positive=True)
+
+    assert interval("30s") == 30 and interval("15m") == 900 and interval("1h30m") == 5400
+    assert interval(45) == 45 and interval("2.5") == 2.5
+    for bad in ("0s", 0, "-1", "ten", True, "5x"):
         with pytest.raises(ValueError):
-            parse_interval(bad)
+            interval(bad)
+    assert parse_duration("0s") == 0  # zero is refused only where asked
+    with pytest.raises(ConfigError, match="feeds\\[0\\].poll.min: a duration must be positive"):
+        parse_feeds_yaml("feeds:\n  - id: a\n    url: https://x/\n    poll: {min: 0s}\n")
 
 
 def test_connect_with_a_bad_feeds_file_prints_one_line(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import subprocess
 import sys
 import time
@@ -10,17 +11,19 @@ from pathlib import Path
 import orjson
 import pytest
 
+from connectors.encoding import decode_body, guess_legacy_encoding
+from connectors.html_depth import MAX_HTML_DEPTH, bound_depth
 from connectors.parse import (
     FeedParseError,
+    ParseBudgetExceeded,
+    ParseLimits,
     content_text,
-    decode_body,
-    guess_legacy_encoding,
-    harden_xml,
-    html_to_text,
     items_by_id,
     parse_feed,
     sanitize_html,
 )
+from connectors.xml_safety import MAX_ENTITY_CHARS, MAX_EXPANDED_CHARS, harden_xml
+from kernel.html_text import html_to_text
 from kernel.messages import article_id
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
@@ -149,8 +152,8 @@ def test_sanitize_and_text_helpers() -> None:
     )
     clean = sanitize_html(dirty)
     assert clean == '<p>One</p><a>two</a><img src="a.png"><br>three &amp; four'
-    assert html_to_text(dirty) == "One\ntwo\nthree & four"
-    assert html_to_text("  plain\u00a0 text \n\n second ") == "plain text\nsecond"
+    assert html_to_text(dirty, fold_spaces=True) == "One\ntwo\nthree & four"
+    assert html_to_text("  plain\u00a0 text \n\n second ", fold_spaces=True) == "plain text\nsecond"
 
 
 def test_json_feed_1_1() -> None:
@@ -234,3 +237,139 @@ def test_feeds_parse_fails_with_one_clear_line(name: str, message: str) -> None:
     run = marsad("feeds", "parse", str(FEEDS / name))
     assert run.returncode != 0 and run.stdout == ""
     assert run.stderr.count("\n") == 1 and message in run.stderr and "Traceback" not in run.stderr
+
+
+# --- encodings: a stray byte, undeclared legacy encodings ------------------------------------
+
+
+def test_utf8_with_one_stray_byte_stays_utf8() -> None:
+    body = (FEEDS / "ar-utf8-stray-byte.xml").read_bytes()
+    assert b"\xff" in body and not body.startswith(codecs.BOM_UTF8)
+    text, encoding = decode_body(body)
+    assert encoding == "utf-8"
+    assert "أخبار \ufffd تجريبية" in text  # only the bad byte is replaced
+    feed = parse_feed(body)
+    assert feed.encoding == "utf-8" and feed.title == "مرصد الأخبار"
+    assert [i.title for i in feed.items] == ARABIC_TITLES
+    assert "Ø" not in text and "Ù" not in text  # no windows-1252 mojibake anywhere
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "item_title"),
+    [
+        ("zh-big5-undeclared.xml", "新聞頻道", "台北市政府宣布新的交通政策"),
+        ("zh-gb2312-undeclared.xml", "新闻频道", "北京市政府宣布新的交通政策"),
+        ("ja-euc-jp-undeclared.xml", "ニュース", "東京都が新しい交通政策を発表"),
+        ("ja-shift-jis-undeclared.xml", "ニュース", "東京都が新しい交通政策を発表"),
+        ("ko-euc-kr-undeclared.xml", "뉴스", "서울시 새 교통 정책 발표"),
+        ("ru-koi8-r-undeclared.xml", "Новости", "Москва объявила новую транспортную политику"),
+    ],
+)
+def test_undeclared_legacy_encodings_are_detected(name: str, title: str, item_title: str) -> None:
+    body = (FEEDS / name).read_bytes()
+    assert _strict_utf8_fails(body)
+    feed = parse_feed(body)
+    assert feed.encoding != "cp1252"
+    assert feed.title == title
+    assert [i.title for i in feed.items] == [item_title]
+
+
+def _strict_utf8_fails(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+# --- XML safety ----------------------------------------------------------------------------------
+
+
+def test_a_doctype_inside_a_comment_before_the_root_keeps_the_feed() -> None:
+    feed = parse_file("doctype-in-comment.xml")
+    assert [(i.key, i.title) for i in feed.items] == [("comment-1", "Still here")]
+    assert feed.problems == []
+
+
+def test_internal_text_entities_are_expanded_and_nested_ones_refused() -> None:
+    feed = parse_file("entity-text-guid.xml")
+    assert feed.title == "Marsad — Daily"
+    [item] = feed.items
+    assert item.key == "https://entities.example/news/1"  # the guid, not "&site;/1"
+    assert item.url == "https://entities.example/news/1"
+    assert item.title == "First from Marsad — Daily"
+    # "bomb" refers to other entities: refused, it stays a literal reference (feedparser's
+    # HTML sanitizer drops the ";" of a reference it does not know).
+    assert content_text(item.content, item.content_type) == "&bomb"
+    assert feed.problems == ["dropped 1 unsafe entity declaration(s)"]
+
+
+def test_entity_expansion_has_a_total_budget() -> None:
+    refs = "&e;" * (MAX_EXPANDED_CHARS // MAX_ENTITY_CHARS + 50)
+    text = f'<!DOCTYPE rss [<!ENTITY e "{"y" * MAX_ENTITY_CHARS}">]><rss>{refs}</rss>'
+    hardened, problems = harden_xml(text)
+    assert len(hardened) < MAX_EXPANDED_CHARS + len(text)
+    assert hardened.endswith("&amp;e;</rss>")
+    assert any("left unexpanded" in p for p in problems)
+    oversized, problems = harden_xml(f'<!DOCTYPE rss [<!ENTITY e "{"y" * (MAX_ENTITY_CHARS + 1)}">]><rss>&e;</rss>')
+    assert oversized == "<rss>&amp;e;</rss>" and problems == ["dropped 1 unsafe entity declaration(s)"]
+
+
+def test_xml_safety_leaves_cdata_and_comments_as_written() -> None:
+    text = '<!DOCTYPE rss [<!ENTITY s "v">]><rss><![CDATA[&s; &nbsp;]]><!-- &s; --><a b="&s;">&s;</a></rss>'
+    assert harden_xml(text)[0] == '<rss><![CDATA[&s; &nbsp;]]><!-- &s; --><a b="v">v</a></rss>'
+
+
+# --- items: the cap, ids that are not links, deep HTML, the time budget -----------------------------
+
+
+def rss_items(count: int) -> bytes:
+    items = "".join(f"<item><guid>g{n}</guid><title>t{n}</title></item>" for n in range(count))
+    return f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+
+
+def test_items_beyond_the_cap_are_counted_not_silently_dropped() -> None:
+    feed = parse_feed(rss_items(5), limits=ParseLimits(max_items=3))
+    assert [i.key for i in feed.items] == ["g0", "g1", "g2"]  # newest first: the first ones
+    assert feed.dropped_items == 2
+    assert "dropped 2 items beyond the cap of 3 per feed" in feed.problems
+    json_feed = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"}, {"id": "2"}]}'
+    assert parse_feed(json_feed, limits=ParseLimits(max_items=1)).dropped_items == 1
+    assert parse_feed(rss_items(5)).dropped_items == 0
+
+
+def test_a_guid_that_is_not_a_url_is_an_id_never_a_link() -> None:
+    feed = parse_file("guid-not-a-url.xml", base_url="https://ids.example/feed.xml")
+    assert [(i.key, i.url) for i in feed.items] == [
+        ("12345", ""),  # not https://ids.example/12345
+        ("https://ids.example/a/2", "https://ids.example/a/2"),
+        ("67890", "https://ids.example/a/3"),
+    ]
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+        b"<entry><id>tag:ids.example,2026:7</id><title>t</title></entry></feed>"
+    )
+    [entry] = parse_feed(atom, base_url="https://ids.example/feed.atom").items
+    assert (entry.key, entry.url) == ("tag:ids.example,2026:7", "")
+
+
+def test_deeply_nested_escaped_html_is_bounded_in_depth_and_time() -> None:
+    depth = 50_000
+    nested = "<div>" * depth + "deep text" + "</div>" * depth
+    escaped = nested.replace("<", "&lt;").replace(">", "&gt;")
+    body = (
+        f'<rss version="2.0"><channel><item><title>t</title><description>{escaped}</description></item></channel></rss>'
+    )
+    started = time.monotonic()
+    [item] = parse_feed(body.encode()).items
+    assert time.monotonic() - started < 20
+    assert item.content.count("<div>") <= MAX_HTML_DEPTH
+    assert content_text(item.content, item.content_type) == "deep text"
+    assert bound_depth("<b>" * 3 + "x" + "</b>" * 3, limit=2) == "<b><b>x</b></b>"
+    assert bound_depth("<p>" * 10 + "<br>" * 10, limit=2) == "<p>" * 10 + "<br>" * 10  # they do not nest
+
+
+def test_parsing_past_its_time_budget_raises() -> None:
+    with pytest.raises(ParseBudgetExceeded, match="longer than 1e-09s"):
+        parse_feed(rss_items(50), limits=ParseLimits(time_budget_s=1e-9))
+    assert len(parse_feed(rss_items(50), limits=ParseLimits(time_budget_s=60)).items) == 50

@@ -5,17 +5,24 @@ test_connectors_stack.py for the real stack)."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler
 
 import pytest
+from prometheus_client import REGISTRY
+from pydantic import ValidationError
 
+from connectors import runner
 from connectors.config import FeedConfig, PollBounds
 from connectors.fetch import Fetcher, FetchLimits
-from connectors.runner import Connector, PollReport
+from connectors.parse import ParsedFeed, ParseLimits
+from connectors.runner import Connector, PollReport, settings_parse_limits
 from connectors.state import MemoryStateStore
 from kernel.errors import PublishError
 from kernel.messages import RawArticle, article_id
+from kernel.settings import Settings
 
 from .test_connectors_fetch import LocalServer, etag_route, send
 
@@ -211,8 +218,6 @@ def test_run_loop_polls_due_feeds_and_stops_on_request() -> None:
 
 @pytest.mark.parametrize("kind", ["timeout"])
 def test_a_slow_feed_does_not_hold_up_the_others(kind: str) -> None:
-    import time
-
     def slow(h: BaseHTTPRequestHandler) -> None:
         time.sleep(2)
         send(h, 200, rss(("s", "Slow", "https://n.example/s")))
@@ -233,3 +238,75 @@ def test_a_slow_feed_does_not_hold_up_the_others(kind: str) -> None:
         }
         assert time.monotonic() - started < 1.9
         assert reports["slow"].error_kind == kind and reports["fast"].published == 1
+
+
+# --- parsing: the item cap and the time budget ---------------------------------------------------
+
+
+def poll_with(feeds: list[FeedConfig], parse_limits: ParseLimits) -> tuple[list[PollReport], Recorder, float]:
+    """Poll once with ``parse_limits``; also returns how long the polls took."""
+    publish = Recorder()
+
+    async def go() -> tuple[list[PollReport], float]:
+        async with Fetcher() as fetcher:
+            connector = Connector(
+                feeds, MemoryStateStore(), publish, fetcher, clock=Clock(), jitter=False, parse_limits=parse_limits
+            )
+            started = time.monotonic()
+            reports = await connector.poll_all()
+            return reports, time.monotonic() - started
+
+    reports, elapsed = asyncio.run(go())
+    return reports, publish, elapsed
+
+
+def test_items_beyond_the_cap_are_logged_and_counted(caplog: pytest.LogCaptureFixture) -> None:
+    items = [(f"g{n}", f"Item {n}", f"https://n.example/{n}") for n in range(4)]
+    with LocalServer({"/feed": etag_route(rss(*items))}) as server:
+        with caplog.at_level(logging.WARNING, logger="connectors.runner"):
+            [report], publish, _ = poll_with([feed(server.url("/feed"), id="capped")], ParseLimits(max_items=2))
+        assert (report.outcome, report.published, report.items) == ("new_items", 2, 2)
+        assert [a.title for a in publish.articles] == ["Item 1", "Item 0"]  # the newest two
+        assert REGISTRY.get_sample_value("marsad_feed_items_dropped_total", {"feed": "capped"}) == 2
+        assert "feed capped: 2 items beyond the cap of 2 dropped" in caplog.text
+    # Exported as 0 from the start, so that the first drop is an increase Prometheus sees.
+    Connector([feed("https://n.example/feed", id="never-capped")], MemoryStateStore(), Recorder(), Fetcher())
+    assert REGISTRY.get_sample_value("marsad_feed_items_dropped_total", {"feed": "never-capped"}) == 0
+
+
+def test_a_feed_over_its_parse_budget_is_a_counted_error_not_a_hung_connector(monkeypatch: pytest.MonkeyPatch) -> None:
+    many = rss(*[(f"g{n}", f"Item {n}", f"https://n.example/{n}") for n in range(2000)])
+    routes = {"/many": etag_route(many), "/hang": etag_route(rss(("h", "Hang", "https://n.example/h")))}
+    real_parse = runner.parse_feed
+
+    def hanging_parse(body: bytes, **kwargs: object) -> ParsedFeed:
+        if b"Hang" in body:
+            time.sleep(3)  # stuck where no deadline is checked (inside feedparser, say)
+        return real_parse(body, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "parse_feed", hanging_parse)
+    with LocalServer(routes) as server:
+        errors = {
+            kind: REGISTRY.get_sample_value("marsad_feed_errors_total", {"feed": kind, "kind": "parse_timeout"}) or 0
+            for kind in ("many", "hang")
+        }
+        feeds = [feed(server.url("/many"), id="many"), feed(server.url("/hang"), id="hang")]
+        reports, _publish, elapsed = poll_with(feeds, ParseLimits(time_budget_s=0.001))
+        by_feed = {r.feed: r for r in reports}
+        assert by_feed["many"].error_kind == "parse_timeout"  # the parser stopped itself
+        assert by_feed["hang"].error_kind == "parse_timeout"  # the connector stopped waiting
+        assert "parsing took longer than 0.001s" in (by_feed["hang"].error or "")
+        assert elapsed < 2.5
+        for kind in ("many", "hang"):
+            counted = REGISTRY.get_sample_value("marsad_feed_errors_total", {"feed": kind, "kind": "parse_timeout"})
+            assert counted == errors[kind] + 1
+        [ok], publish, _ = poll_with([feed(server.url("/many"), id="many")], ParseLimits(time_budget_s=60))
+        assert (ok.outcome, ok.published) == ("new_items", 2000)
+
+
+def test_the_cap_and_the_budget_come_from_settings() -> None:
+    limits = settings_parse_limits(Settings(feed_max_items=7, feed_parse_timeout_s=3))
+    assert (limits.max_items, limits.time_budget_s) == (7, 3.0)
+    assert settings_parse_limits(Settings()) == ParseLimits(max_items=5000, time_budget_s=20.0)
+    with pytest.raises(ValidationError):  # beyond the 20,000 seen ids kept per feed
+        Settings(feed_max_items=20_001)

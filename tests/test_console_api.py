@@ -391,7 +391,7 @@ def test_recent_alerts_and_last_fire_time(env: Env) -> None:
         return rules["tanks"]["last_fired_at"]
 
     wait_until(lambda: last_fired() is not None, 30, "the last fire time of tanks")
-    from marsad.console.app import iso
+    from marsad.console.schemas import iso
 
     assert last_fired() == iso(fired_at + 2)
 

@@ -10,12 +10,8 @@ import redis
 
 from kernel.errors import MarsadError
 from marsad.console.auth import Principal, Role, TokenStore, hash_token
-from marsad.console.store import (
-    ConsoleStore,
-    UnknownVersion,
-    VersionConflict,
-    unified_diff,
-)
+from marsad.console.errors import UnknownVersion, VersionConflict
+from marsad.console.store import ConsoleStore, unified_diff
 
 from .conftest import fresh_namespace
 

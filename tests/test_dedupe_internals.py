@@ -12,6 +12,13 @@ import numpy as np
 import pytest
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, StoredArticle
+from streams.dedupe.cells import (
+    CELL_WIDTH,
+    SLOT_WIDTH,
+    article_slot,
+    bucket_blob,
+    cell_sections,
+)
 from streams.dedupe.core import _event_time, story_bucket_key
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard_many
@@ -23,14 +30,7 @@ from streams.dedupe.shingles import (
     extract_features,
     number_terms,
 )
-from streams.dedupe.store import (
-    CELL_WIDTH,
-    SLOT_WIDTH,
-    StoreLimits,
-    _bucket_blob,
-    article_slot,
-    cell_sections,
-)
+from streams.dedupe.store import StoreLimits
 from streams.dedupe.stories import (
     MIN_SHARED_UNITS,
     best_story,
@@ -231,9 +231,9 @@ def test_cells_are_fixed_width_stable_and_alike_for_one_key_and_many() -> None:
 
 
 def test_bucket_keys_of_another_width_are_refused() -> None:
-    assert _bucket_blob([b"d" * KEY_WIDTH, b"s" * KEY_WIDTH]) == b"d" * KEY_WIDTH + b"s" * KEY_WIDTH
+    assert bucket_blob([b"d" * KEY_WIDTH, b"s" * KEY_WIDTH]) == b"d" * KEY_WIDTH + b"s" * KEY_WIDTH
     with pytest.raises(ValueError, match="bytes each"):
-        _bucket_blob([b"s" + "غزو".encode()])
+        bucket_blob([b"s" + "غزو".encode()])
 
 
 def test_ids_with_spaces_decide_as_any_other_id_in_memory() -> None:

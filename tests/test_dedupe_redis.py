@@ -16,7 +16,7 @@ from streams.dedupe import (
     RedisDedupeStore,
     StoreLimits,
 )
-from streams.dedupe.store import ENTRY_WIDTH
+from streams.dedupe.cells import ENTRY_WIDTH
 from tests.test_dedupe_corpus import EVENTS, SAME_ENTITIES, edits
 
 pytestmark = pytest.mark.stack

@@ -12,7 +12,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.clean import clean_article, html_to_text
+from kernel.html_text import html_to_text
+from streams.clean import clean_article
 from streams.rules.quantities import (
     default_unit_classes,
     find_quantities,

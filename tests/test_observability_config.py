@@ -1,7 +1,7 @@
-"""Observability files checked with the real tools: promtool on the Prometheus configs, the
-alerting rules (including rule unit tests) and the /metrics output; the PromQL of the
-dashboard and of the rules only names metrics that Marsad exports; docker-compose.yml
-wires Prometheus and Grafana to files that exist, on the ports the services use."""
+"""Observability files checked with the real tools: promtool on the Prometheus configs and
+the /metrics output; the PromQL of the dashboard and of the rules only names metrics that
+Marsad exports; docker-compose.yml wires Prometheus and Grafana to files that exist, on the
+ports the services use. The alerting rules' own unit tests: tests/test_alert_rules.py."""
 
 from __future__ import annotations
 
@@ -197,7 +197,35 @@ def test_dashboard_uses_the_provisioned_datasource() -> None:
         assert 0 <= grid["x"] and grid["x"] + grid["w"] <= 24, panel["title"]
 
 
-# --- promtool check config / rules ---------------------------------------------------
+RULESET_VERSION_TEST = """
+rule_files: []
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      # Every process serves marsad_ruleset_info; only the worker has loaded a rule set.
+      - series: 'marsad_ruleset_info{{job="marsad-connector", instance="c:9101"}}'
+        values: '1x5'
+      - series: 'marsad_ruleset_info{{job="marsad-worker", instance="w:9102", version="v7"}}'
+        values: '1x5'
+    promql_expr_test:
+      - expr: {expr}
+        eval_time: 5m
+        exp_samples:
+          - labels: '{{instance="w:9102", version="v7"}}'
+            value: 1
+"""
+
+
+def test_rule_set_version_panel_has_no_empty_version_row(tmp_path: Path) -> None:
+    (expr,) = [expr for title, expr in dashboard_exprs() if title == "Rule set version"]
+    path = tmp_path / "ruleset-version-test.yml"
+    path.write_text(RULESET_VERSION_TEST.format(expr=json.dumps(expr)))
+    result = promtool("test", "rules", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- promtool check config ----------------------------------------------------------
 
 
 def test_promtool_accepts_rendered_local_config(tmp_path: Path) -> None:
@@ -228,160 +256,6 @@ def test_promtool_accepts_compose_config(tmp_path: Path) -> None:
     result = promtool("check", "config", str(etc / "prometheus.yml"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS: 10 rules found" in result.stdout
-
-
-def test_promtool_accepts_alerting_rules() -> None:
-    result = promtool("check", "rules", str(ALERTS))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "SUCCESS: 10 rules found" in result.stdout
-    names = {name for name, _ in alert_exprs()}
-    assert {
-        "MarsadProcessDown",
-        "MarsadNothingIngested",
-        "MarsadFeedFailing",
-        "MarsadConsumerLagGrowing",
-        "MarsadAlertDeliveryFailing",
-        "MarsadAlertsDeadLettered",
-    } <= names
-
-
-# --- promtool test rules: the alerts fire when they should, and only then -------------
-
-RULE_TESTS = """
-rule_files: [{alerts}]
-evaluation_interval: 1m
-tests:
-  - name: a process that stops answering
-    interval: 1m
-    input_series:
-      - series: 'up{{job="marsad-worker", instance="w:9102"}}'
-        values: '1 1 0x10'
-      - series: 'up{{job="marsad-connector", instance="c:9101"}}'
-        values: '1x12'
-    alert_rule_test:
-      - {{eval_time: 3m, alertname: MarsadProcessDown, exp_alerts: []}}
-      - eval_time: 5m
-        alertname: MarsadProcessDown
-        exp_alerts:
-          - exp_labels: {{severity: critical, job: marsad-worker, instance: "w:9102"}}
-            exp_annotations:
-              summary: "marsad-worker on w:9102 is down"
-              description: "Prometheus could not scrape marsad-worker for 2 minutes."
-
-  - name: ingest stops after ten minutes
-    interval: 1m
-    input_series:
-      - series: 'marsad_feed_items_total{{feed="a"}}'
-        values: '0+1x10 10x40'
-    alert_rule_test:
-      - {{eval_time: 24m, alertname: MarsadNothingIngested, exp_alerts: []}}
-      - eval_time: 45m
-        alertname: MarsadNothingIngested
-        exp_alerts:
-          - exp_labels: {{severity: warning}}
-            exp_annotations:
-              summary: "Nothing ingested for 15 minutes"
-              description: "No connector published a new article to Kafka in the last 15 minutes."
-
-  - name: ingest that keeps going never alerts
-    interval: 1m
-    input_series:
-      - series: 'marsad_feed_items_total{{feed="a"}}'
-        values: '0+1x60'
-    alert_rule_test:
-      - {{eval_time: 50m, alertname: MarsadNothingIngested, exp_alerts: []}}
-
-  - name: feeds failing for an hour, with and without an earlier success
-    interval: 1m
-    input_series:
-      # feed a succeeded at t=0 and never again; feed b keeps succeeding; feed c only fails.
-      - series: 'marsad_feed_last_success_timestamp_seconds{{feed="a"}}'
-        values: '0x80'
-      - series: 'marsad_feed_last_success_timestamp_seconds{{feed="b"}}'
-        values: '0+60x80'
-      - series: 'marsad_feed_errors_total{{feed="c", kind="http"}}'
-        values: '0+1x80'
-    alert_rule_test:
-      - eval_time: 50m
-        alertname: MarsadFeedFailing
-        exp_alerts:
-          - exp_labels: {{severity: warning, feed: c}}
-            exp_annotations:
-              summary: "Feed c has been failing for an hour"
-              description: 'No successful fetch of feed c for more than an hour; see marsad_feed_errors_total{{feed="c"}} for the kind of error.'
-      - eval_time: 70m
-        alertname: MarsadFeedFailing
-        exp_alerts:
-          - exp_labels: {{severity: warning, feed: a}}
-            exp_annotations:
-              summary: "Feed a has been failing for an hour"
-              description: 'No successful fetch of feed a for more than an hour; see marsad_feed_errors_total{{feed="a"}} for the kind of error.'
-          - exp_labels: {{severity: warning, feed: c}}
-            exp_annotations:
-              summary: "Feed c has been failing for an hour"
-              description: 'No successful fetch of feed c for more than an hour; see marsad_feed_errors_total{{feed="c"}} for the kind of error.'
-
-  - name: deliveries failing on one channel only
-    interval: 1m
-    input_series:
-      - series: 'marsad_alerts_failed_total{{channel="ops-slack"}}'
-        values: '0+2x30'
-      - series: 'marsad_alerts_delivered_total{{channel="hook"}}'
-        values: '0+10x30'
-      - series: 'marsad_alerts_failed_total{{channel="hook"}}'
-        values: '0+1x30'
-    alert_rule_test:
-      - eval_time: 25m
-        alertname: MarsadAlertDeliveryFailing
-        exp_alerts:
-          - exp_labels: {{severity: critical, channel: ops-slack}}
-            exp_annotations:
-              summary: "Alert delivery to ops-slack is failing"
-              description: "100% of delivery attempts to ops-slack failed in the last 15 minutes."
-
-  - name: a dead-lettered alert
-    interval: 1m
-    input_series:
-      - series: 'marsad_alerts_dead_lettered_total{{channel="hook"}}'
-        values: '0 0 0 1 1 1'
-    alert_rule_test:
-      - {{eval_time: 2m, alertname: MarsadAlertsDeadLettered, exp_alerts: []}}
-      - eval_time: 4m
-        alertname: MarsadAlertsDeadLettered
-        exp_alerts:
-          - exp_labels: {{severity: critical, channel: hook}}
-            exp_annotations:
-              summary: "Alerts for hook were moved to the dead-letter topic"
-              description: "1 alerts gave up after all retries; inspect and replay them with `marsad dlq`."
-
-  - name: lag that grows, and lag that is high but steady
-    interval: 1m
-    input_series:
-      - series: 'marsad_kafka_consumer_lag{{job="marsad-worker", topic="marsad.articles.raw", partition="0"}}'
-        values: '0+20x40'
-      # The same partition reported by a second process must not double the lag.
-      - series: 'marsad_kafka_consumer_lag{{job="marsad-dispatcher", topic="marsad.articles.raw", partition="0"}}'
-        values: '0+20x40'
-      - series: 'marsad_kafka_consumer_lag{{topic="marsad.alerts", partition="0"}}'
-        values: '5000x40'
-    alert_rule_test:
-      - {{eval_time: 10m, alertname: MarsadConsumerLagGrowing, exp_alerts: []}}
-      - eval_time: 30m
-        alertname: MarsadConsumerLagGrowing
-        exp_alerts:
-          - exp_labels: {{severity: warning, topic: marsad.articles.raw}}
-            exp_annotations:
-              summary: "Consumer lag on marsad.articles.raw keeps growing"
-              description: "600 messages behind on marsad.articles.raw and rising for 10 minutes."
-"""
-
-
-def test_alerting_rules_fire_when_they_should(tmp_path: Path) -> None:
-    path = tmp_path / "alerts_test.yml"
-    path.write_text(RULE_TESTS.format(alerts=json.dumps(str(ALERTS))))
-    result = promtool("test", "rules", str(path))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "SUCCESS" in result.stdout
 
 
 # --- promtool check metrics on what the processes serve -----------------------------
@@ -508,13 +382,15 @@ def test_compose_scrape_targets_match_service_metrics_ports() -> None:
         "worker": "MARSAD_WORKER_METRICS_PORT",
         "dispatcher": "MARSAD_DISPATCHER_METRICS_PORT",
     }
-    jobs = {job["job_name"]: job["static_configs"][0]["targets"] for job in config["scrape_configs"]}
+    # Every replica is a target (DNS discovery by service name); no fixed host port, so that
+    # the services can scale (tests/test_compose.py).
+    jobs = {job["job_name"]: job["dns_sd_configs"] for job in config["scrape_configs"]}
     assert set(jobs) == {f"marsad-{role}" for role in role_env}
     for role, env_name in role_env.items():
         service = services[role]
         port = service["environment"][env_name]
-        assert jobs[f"marsad-{role}"] == [f"{role}:{port}"]
-        assert f"{port}:{port}" in service["ports"]
+        assert jobs[f"marsad-{role}"] == [{"names": [role], "type": "A", "port": int(port), "refresh_interval": "15s"}]
+        assert not service.get("ports")
 
 
 def test_compose_grafana_provisioning_paths_match() -> None:

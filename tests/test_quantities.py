@@ -15,7 +15,6 @@ from streams.rules.quantities import (
     DEFAULT_UNITS_PATH,
     QuantityMention,
     UnitClasses,
-    _OriginalOffsets,
     default_unit_classes,
     find_quantities,
     find_quantities_normalized,
@@ -536,14 +535,27 @@ _PIECES = [
 ]
 
 
-@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30), st.data())
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30))
 @settings(max_examples=300, deadline=None)
-def test_original_offsets_agree_with_textnorm(pieces: list[str], data: st.DataObject) -> None:
-    # the scanner maps only the spans it quotes; it must agree with NormalizedText.to_original
-    original = "".join(pieces)
+def test_mentions_quote_the_original_through_textnorm(pieces: list[str]) -> None:
+    # the scanner maps the spans it quotes with NormalizedText.to_original (no mapper of its own)
+    original = "".join(pieces) + " أكثر من 100 ألف جندي " + "".join(reversed(pieces))
     norm = normalize(original)
-    if not norm.text:
-        return
-    start = data.draw(st.integers(0, len(norm.text) - 1))
-    end = data.draw(st.integers(start + 1, len(norm.text)))
-    assert _OriginalOffsets(original, len(norm.text)).span(start, end) == norm.to_original(start, end)
+    units = default_unit_classes()
+    for mention in find_quantities(original, units):
+        assert mention.text == original[mention.start : mention.end]
+        folded_start, folded_end = norm.to_folded(mention.start, mention.end)
+        assert norm.to_original(folded_start, folded_end) == (mention.start, mention.end)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("sent 100 troops\u0301 north", "100 troops\u0301"),
+        ("أرسل 100 جندي\u0610 أمس", "100 جندي\u0610"),
+        ("قتل 5 جنودٍ أمس", "5 جنودٍ"),
+    ],
+)
+def test_a_quoted_unit_keeps_the_marks_that_fold_away(text: str, quoted: str, units: UnitClasses) -> None:
+    (mention,) = find_quantities(text, units)
+    assert mention.text == quoted

@@ -14,7 +14,7 @@ from streams.rules import compile_ruleset
 from streams.rules.model import AllNode, AnyNode, LeafNode, NearNode, NotNode
 from streams.rules.morphology import PREFIXES, term_word
 from streams.rules.triggers import trigger_leaves
-from streams.textnorm import NormalizedText, _offset_map, fold
+from streams.textnorm import NormalizedText, fold
 
 # --- offsets -------------------------------------------------------------------------------
 
@@ -34,7 +34,7 @@ OFFSET_TEXTS = [
 @pytest.mark.parametrize("original", OFFSET_TEXTS)
 def test_sparse_offsets_equal_the_full_map(original: str) -> None:
     folded = fold(original)
-    full = NormalizedText(original, folded, _offset_map(original, len(folded)))
+    full = NormalizedText(original, folded, NormalizedText(original, folded).offsets)
     sparse = NormalizedText(original, folded)
     for start in range(len(folded) + 1):
         for end in range(start, len(folded) + 1):
@@ -59,7 +59,7 @@ def test_sparse_offsets_random_texts() -> None:
     for _ in range(300):
         original = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         folded = fold(original)
-        full = NormalizedText(original, folded, _offset_map(original, len(folded)))
+        full = NormalizedText(original, folded, NormalizedText(original, folded).offsets)
         sparse = NormalizedText(original, folded)
         for start in range(len(folded) + 1):
             for end in range(start, len(folded) + 1):
@@ -148,8 +148,8 @@ def test_an_everyday_word_stops_triggering_once_seen_everywhere() -> None:
     invasion = ruleset.conditions[0].children[0].leaf
     for i in range(16):
         ruleset.match(f"قال المسؤول اليوم {i}")
-    assert ruleset._leaf_triggers[invasion] == (0,)
-    assert ruleset._leaf_triggers[said] == ()
+    assert ruleset.leaf_triggers[invasion] == (0,)
+    assert ruleset.leaf_triggers[said] == ()
     assert [m.rule.id for m in ruleset.match("قال إن الغزو بدأ")] == ["invasion-said"]
     assert ruleset.match("قال إن الحرب بدأت") == []
 
@@ -201,7 +201,7 @@ def test_core_position_check_agrees_with_the_prefix_loop() -> None:
 
 
 def test_token_index_counts_tokens_up_to_a_position() -> None:
-    from streams.rules.matcher import ArticleText
+    from streams.rules.text import ArticleText
 
     rng = random.Random(5)
     pieces = ["قال", "الغزو", "x1", "_", "a-b", "٣٠", "،", ".", "(قوات)", "", "\n"]
@@ -217,7 +217,7 @@ def test_token_index_counts_tokens_up_to_a_position() -> None:
 
 
 def test_chunk_start_is_the_offset_of_the_chunk() -> None:
-    from streams.rules.matcher import ArticleText
+    from streams.rules.text import ArticleText
 
     rng = random.Random(13)
     pieces = ["قال", "الغزو", "x1", "", "\n", "a-b", "قال.", "و"]
@@ -243,7 +243,7 @@ def _hits_by_automaton_walk(ruleset, chunk: str) -> list[tuple[int, int, int]]:
     once per token (at the first place its core is met) against the whole token."""
     tokens = [m.span() for m in re.finditer(r"\w+", chunk)]
     hits, checked = [], set()
-    for end, (_core_len, pids) in ruleset._automaton.iter(chunk) if chunk else ():
+    for end, (_core_len, pids) in ruleset.automaton.iter(chunk) if chunk else ():
         ts, te = next(span for span in tokens if span[0] <= end < span[1])
         for pid in pids:
             if (pid, ts) not in checked:
@@ -270,7 +270,7 @@ def test_chunk_verdicts_keep_the_automaton_walk() -> None:
             pieces.insert(rng.randint(0, len(pieces)), rng.choice(VERDICT_WORDS))
         chunk = "".join(pieces)
         expected = _hits_by_automaton_walk(ruleset, chunk)
-        assert list(ruleset._chunk_verdict(chunk).hits) == expected, chunk
+        assert list(ruleset.chunk_verdict(chunk).hits) == expected, chunk
         several += len(expected) > 1
         for pid, ts, te in expected:
             core = ruleset.phrases[pid].words[0].core

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import typer
 
 from kernel.errors import MarsadError
 from kernel.redis_client import connected_redis
-from kernel.settings import get_settings
+from kernel.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from marsad.console.auth import TokenStore
+    from marsad.console.store import ConsoleStore
 
 tokens_app = typer.Typer(help="API tokens of the operator console.", no_args_is_help=True)
 
@@ -34,7 +40,8 @@ def api(
     )
 
 
-def _stores(settings):
+def _stores(settings: Settings) -> tuple[TokenStore, ConsoleStore]:
+    # Imported here: `marsad --help` and every other command start without them.
     from marsad.console.auth import TokenStore
     from marsad.console.store import ConsoleStore
 
@@ -43,8 +50,6 @@ def _stores(settings):
 
 
 def _actor() -> str:
-    import getpass
-
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):

@@ -11,29 +11,29 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import asdict, dataclass, is_dataclass
+from io import StringIO
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Protocol
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from kernel.config_files import locate, parse_yaml, read_text
 from kernel.errors import ConfigError
-from kernel.messages import Article, RuleSetMessage, document_text
+from kernel.messages import RuleSetMessage, document_text
 from kernel.settings import Settings
+from marsad.console.errors import ErrorInfo, RuleTextError, error_infos
 from streams.rules import CompiledRuleSet, RuleSetError, example_issues, load_ruleset
+from streams.rules.publish import publish_ruleset, read_latest_ruleset
 
 __all__ = [
     "CompiledRuleSet",
-    "ErrorInfo",
-    "RuleTextError",
     "RuleFields",
     "RuleSetLike",
     "ValidationReport",
     "compile_draft",
     "compile_rules",
     "current_ruleset_sources",
-    "error_infos",
-    "find_article",
     "match_document",
     "publish",
     "rule_fields",
@@ -44,17 +44,6 @@ __all__ = [
 
 class RuleSetLike(Protocol):
     def match(self, text: str, *, language: str | None = None, feed: str | None = None) -> list[Any]: ...
-
-
-@dataclass(frozen=True)
-class ErrorInfo:
-    path: str | None
-    line: int | None
-    reason: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -72,56 +61,10 @@ class RuleFields:
     enabled: bool
 
 
-class RuleTextError(ConfigError):
-    """Every problem the engine found, each naming the console's file, line and reason."""
-
-    def __init__(self, errors: list[ErrorInfo]) -> None:
-        self.errors = list(errors)
-        first = self.errors[0]
-        super().__init__(first.reason, path=first.path, line=first.line)
-        self.args = ("\n".join(e.message for e in self.errors),)
-
-    def __str__(self) -> str:
-        return "\n".join(e.message for e in self.errors)
-
-
-def _message(path: str | None, line: int | None, reason: str) -> str:
-    # The format of ConfigError and of the engine's issues: "file:line: reason".
-    if path and line:
-        return f"{path}:{line}: {reason}"
-    return f"{path}: {reason}" if path else reason
-
-
-def error_infos(exc: ConfigError, rename=lambda path: path) -> list[ErrorInfo]:
-    """The problems of ``exc`` (all of them, when the engine collected several)."""
-    if isinstance(exc, RuleTextError):
-        return list(exc.errors)
-    issues = getattr(exc, "issues", None) or [exc]
-    out = []
-    for issue in issues:
-        path = rename(issue.path) if issue.path else issue.path
-        reason = issue.reason
-        root = getattr(rename, "root", None)
-        if root:
-            # Reasons may name another file of the layout ("first defined at …").
-            reason = reason.replace(f"{root}/", "")
-        out.append(ErrorInfo(path=path, line=issue.line, reason=reason, message=_message(path, issue.line, reason)))
-    return out
-
-
-def _safe_yaml() -> YAML:
-    return YAML(typ="safe", pure=True)
-
-
 def _load_yaml(text: str, source: str) -> Any:
-    try:
-        return _safe_yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"invalid YAML: {exc.problem or exc.context}", path=source, line=line) from None
-    except YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", path=source) from None
+    """Plain values of a YAML text, under the limits every configuration file has (size,
+    value budget, depth); ConfigError names ``source`` and the line."""
+    return locate(parse_yaml(text, source), source).data
 
 
 def _documents(data: Any) -> list[Any]:
@@ -137,8 +80,8 @@ def rule_ids_in(text: str, source: str) -> list[str]:
 
 def rule_fields(text: str, rule_id: str) -> RuleFields:
     try:
-        docs = _documents(_safe_yaml().load(text))
-    except YAMLError:
+        docs = _documents(_load_yaml(text, f"rules/{rule_id}.yaml"))
+    except ConfigError:
         docs = []
     rule = next((d for d in docs if isinstance(d, dict) and str(d.get("id")) == rule_id), {})
     return RuleFields(
@@ -146,16 +89,6 @@ def rule_fields(text: str, rule_id: str) -> RuleFields:
         severity=str(rule.get("severity") or "medium"),
         enabled=rule.get("enabled", True) is not False,
     )
-
-
-class _Renamer:
-    """Maps a layout file to the console's name, and knows the layout root."""
-
-    def __init__(self, rename, root: str) -> None:
-        self.rename, self.root = rename, root
-
-    def __call__(self, path: str) -> str:
-        return self.rename(path)
 
 
 class _Layout:
@@ -191,8 +124,7 @@ class _Layout:
                     raise RuleSetError(issues)
             return ruleset
         except ConfigError as exc:
-            rename = self.relative_path
-            raise RuleTextError(error_infos(exc, _Renamer(rename, str(self.root)))) from None
+            raise RuleTextError(error_infos(exc, self.relative_path, str(self.root))) from None
 
     def relative_path(self, path: str) -> str:
         """The console's name of a file of this layout (``rules/<id>.yaml``)."""
@@ -204,7 +136,9 @@ class _Layout:
     def __enter__(self) -> _Layout:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self._tmp.cleanup()
 
 
@@ -251,7 +185,7 @@ def compile_draft(text: str, entities_text: str) -> CompiledRuleSet:
 def _plain(value: Any) -> dict[str, Any]:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json", exclude_none=True)
-    if is_dataclass(value):
+    if is_dataclass(value) and not isinstance(value, type):
         return {k: v for k, v in asdict(value).items() if v is not None}
     return dict(value)
 
@@ -275,16 +209,12 @@ def match_document(
 def publish(settings: Settings, ruleset: CompiledRuleSet, author: str) -> str:
     """Publish the whole set to the rules topic and wait for the acknowledgement; returns
     the set's version. Every worker applies it (streams/app.py follows the topic)."""
-    from streams.rules.publish import publish_ruleset
-
     message = ruleset.to_message(author)
     publish_ruleset(settings, message, timeout_s=15.0)
     return message.ruleset_version
 
 
 def _dump_yaml(data: Any) -> str:
-    from io import StringIO
-
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.allow_unicode = True
@@ -298,15 +228,15 @@ def current_ruleset_sources(settings: Settings) -> tuple[dict[str, str], str, st
 
     The latest set on the rules topic wins (that is what the workers run); without one,
     the configured rules files and entities file."""
+    rules: dict[str, str] = {}
     latest = _latest_published(settings)
     if latest is not None:
         rules = {str(r["id"]): _dump_yaml(r) for r in latest.rules if isinstance(r, dict) and "id" in r}
         return rules, _dump_yaml(latest.entities) if latest.entities else "", settings.topic_rules
-    rules: dict[str, str] = {}
     path = settings.rules_path
     files = sorted(path.glob("*.y*ml")) if path.is_dir() else ([path] if path.exists() else [])
     for file in files:
-        text = file.read_text(encoding="utf-8")
+        text = read_text(file)
         docs = _documents(_load_yaml(text, str(file)))
         if len(docs) == 1 and isinstance(docs[0], dict) and "id" in docs[0]:
             rules[str(docs[0]["id"])] = text  # one rule per file: keep the author's text as is
@@ -314,22 +244,9 @@ def current_ruleset_sources(settings: Settings) -> tuple[dict[str, str], str, st
             for doc in docs:
                 if isinstance(doc, dict) and "id" in doc:
                     rules[str(doc["id"])] = _dump_yaml(doc)
-    entities = settings.entities_path.read_text(encoding="utf-8") if settings.entities_path.exists() else ""
+    entities = read_text(settings.entities_path) if settings.entities_path.exists() else ""
     return rules, entities, str(path)
 
 
 def _latest_published(settings: Settings) -> RuleSetMessage | None:
-    from streams.rules.publish import read_latest_ruleset
-
     return read_latest_ruleset(settings).message
-
-
-def find_article(settings: Settings, article_id: str, days: float) -> Article | None:
-    """The retained article with this id (the newest copy), searching the last ``days``."""
-    from marsad.console.backtest import RetainedArticles
-
-    found = None
-    for item in RetainedArticles(settings, days):
-        if item.article.id == article_id:
-            found = item.article
-    return found

@@ -1,30 +1,28 @@
 """What the console does, independent of HTTP: every change is validated as a whole rule
-set by the rule engine, saved as a new version, audited and published to the rules topic.
+set by the rule engine, saved as a new version, audited and published to the rules topic;
+silences are created and ended under the alerts stage's rules, and audited too.
 
-The HTTP layer (``app.py``) only maps requests to these methods and errors to statuses.
+The HTTP layer (``routes/``) only maps requests to these methods; ``errors.py`` maps errors
+to statuses.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import redis
 
-from kernel.errors import ConfigError, MarsadError
+from alerts.silences import Silence, SilenceStore, check_matchers, silence_seconds
+from kernel.errors import ConfigError, MarsadError, PublishError
 from kernel.settings import Settings
 from marsad.console import engine
+from marsad.console.errors import NotFound
 from marsad.console.store import ConsoleStore, Version
+from marsad.console.timefmt import iso_time
 
 log = logging.getLogger(__name__)
-
-
-class NotFound(MarsadError):
-    pass
-
-
-class PublishFailed(MarsadError):
-    """Saved, but the rules topic could not be written; the next change publishes again."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,8 @@ class Console:
         self.settings = settings
         self.client = client
         self.store = ConsoleStore(client, settings.redis_prefix)
+        # No cache: an operator sees a silence they just ended as ended.
+        self.silences = SilenceStore(client, settings.redis_prefix, cache_s=0)
         self.last_fired_key = f"{settings.redis_prefix}console:rules:last-fired"
         # Where the last-fire follower stopped in the alerts topic, per partition.
         self.alert_offsets_key = f"{settings.redis_prefix}console:alerts:offsets"
@@ -67,6 +67,13 @@ class Console:
         if version is None:
             raise NotFound(f"no rule {rule_id!r}")
         return version
+
+    def rule_history(self, rule_id: str) -> list[Version]:
+        """Every version of a rule, oldest first, its deletions included."""
+        versions = self.store.rule_history(rule_id)
+        if not versions:
+            raise NotFound(f"no rule {rule_id!r}")
+        return versions
 
     def last_fired(self) -> dict[str, float]:
         return {k.decode(): float(v) for k, v in self.client.hgetall(self.last_fired_key).items()}
@@ -196,8 +203,36 @@ class Console:
         try:
             version = engine.publish(self.settings, compiled, author)
         except MarsadError as exc:
-            raise PublishFailed(f"saved, but not published to {self.settings.topic_rules}: {exc}") from exc
+            # The change is saved; the next change (or a publish) sends the set again.
+            raise PublishError(f"saved, but not published to {self.settings.topic_rules}: {exc}") from exc
         return PublishInfo(ruleset_version=version, rules=len(self.rule_texts()))
+
+    # --- silences --------------------------------------------------------------------
+    def create_silence(
+        self, rule: str, duration: str, reason: str, matchers: Mapping[str, str], author: str
+    ) -> Silence:
+        try:
+            seconds = silence_seconds(duration)
+            checked = check_matchers(matchers)
+        except ValueError as exc:
+            raise MarsadError(str(exc)) from None
+        silence = self.silences.add(rule, seconds, reason, checked, created_by=author)
+        self.store.audit(
+            author,
+            "silence.create",
+            f"silence:{silence.id}",
+            rule=silence.rule,
+            ends_at=iso_time(silence.ends_at),
+            reason=silence.reason,
+        )
+        return silence
+
+    def expire_silence(self, silence_id: str, author: str) -> Silence:
+        ended = self.silences.expire(silence_id)
+        if ended is None:
+            raise NotFound(f"no silence {silence_id!r}")
+        self.store.audit(author, "silence.expire", f"silence:{silence_id}", rule=ended.rule)
+        return ended
 
     # --- first start -----------------------------------------------------------------
     def seed_if_empty(self) -> str | None:

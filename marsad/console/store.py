@@ -19,37 +19,18 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
 import redis
 from redis.lock import Lock
 
-from kernel.errors import MarsadError
+from marsad.console.errors import UnknownVersion, VersionConflict
+from marsad.console.timefmt import iso_time
 
 Action = Literal["create", "update", "delete", "rollback"]
-ENTITIES_TARGET = "entities"
-
-
-class VersionConflict(MarsadError):
-    """The caller edited an older version than the current one."""
-
-    def __init__(self, target: str, expected: int | None, current: int) -> None:
-        self.target, self.expected, self.current = target, expected, current
-        super().__init__(
-            f"{target} changed meanwhile: you edited version {expected}, the current version is "
-            f"{current}; reload and apply your change again"
-        )
-
-
-class UnknownVersion(MarsadError):
-    pass
-
-
-def iso_now(now: float | None = None) -> str:
-    return datetime.fromtimestamp(time.time() if now is None else now, UTC).isoformat().replace("+00:00", "Z")
 
 
 def unified_diff(target: str, old_text: str, new_text: str, old_version: int, new_version: int) -> str:
@@ -81,7 +62,7 @@ class Version:
         return orjson.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, raw: bytes) -> Version:
+    def from_json(cls, raw: bytes | str) -> Version:
         return cls(**orjson.loads(raw))
 
 
@@ -114,7 +95,7 @@ class ConsoleStore:
 
     def claim_initialization(self) -> bool:
         """True exactly once per namespace: the caller then seeds the store."""
-        return bool(self.client.set(self.initialized_key, iso_now(), nx=True))
+        return bool(self.client.set(self.initialized_key, iso_time(time.time()), nx=True))
 
     # --- rules -----------------------------------------------------------------------
     def rule_ids(self) -> list[str]:
@@ -176,7 +157,7 @@ class ConsoleStore:
             return Version(
                 version=number,
                 author=author,
-                time=iso_now(),
+                time=iso_time(time.time()),
                 action=action,
                 text=text,
                 diff=unified_diff(f"rules/{rule_id}.yaml", old_text, text, number - 1, number),
@@ -215,7 +196,7 @@ class ConsoleStore:
             return Version(
                 version=number,
                 author=author,
-                time=iso_now(),
+                time=iso_time(time.time()),
                 action="rollback" if rolled_back_to is not None else ("update" if latest else "create"),
                 text=text,
                 diff=unified_diff("entities.yaml", old_text, text, number - 1, number),
@@ -225,7 +206,14 @@ class ConsoleStore:
         return self._append(self.entities_key, "entities", base_version, add, lambda pipe, v: None)
 
     # --- shared append ---------------------------------------------------------------
-    def _append(self, key, what, base_version, make, index) -> tuple[Version, bool]:
+    def _append(
+        self,
+        key: str,
+        what: str,
+        base_version: int | None,
+        make: Callable[[Version | None, int], tuple[Version, bool]],
+        index: Callable[[redis.client.Pipeline, Version], None],
+    ) -> tuple[Version, bool]:
         """Append atomically: WATCH makes a concurrent append restart this one, so that
         version numbers are dense and ``base_version`` checks are exact."""
         with self.client.pipeline(transaction=True) as pipe:
@@ -251,7 +239,7 @@ class ConsoleStore:
 
     # --- audit -----------------------------------------------------------------------
     def audit(self, actor: str, action: str, target: str, **detail: Any) -> AuditEntry:
-        entry = AuditEntry(time=iso_now(), actor=actor, action=action, target=target, detail=detail)
+        entry = AuditEntry(time=iso_time(time.time()), actor=actor, action=action, target=target, detail=detail)
         self.client.rpush(self.audit_key, orjson.dumps(asdict(entry)))
         return entry
 

@@ -8,15 +8,10 @@ story terms (tf-idf, frequencies learned from the stream) ─► story cells ─
 """
 
 from streams.dedupe.core import DedupeConfig, DedupeDecision, DedupeInput, Deduplicator
-from streams.dedupe.store import (
-    DedupeStore,
-    InMemoryDedupeStore,
-    Lookup,
-    LookupResult,
-    RedisDedupeStore,
-    StoredArticle,
-    StoreLimits,
-)
+from streams.dedupe.memory_store import InMemoryDedupeStore
+from streams.dedupe.redis_store import RedisDedupeStore
+from streams.dedupe.replay import ReplaySafeDeduplicator
+from streams.dedupe.store import DedupeStore, Lookup, LookupResult, StoredArticle, StoreLimits
 from streams.dedupe.urls import canonical_url
 
 __all__ = [
@@ -29,6 +24,7 @@ __all__ = [
     "Lookup",
     "LookupResult",
     "RedisDedupeStore",
+    "ReplaySafeDeduplicator",
     "StoreLimits",
     "StoredArticle",
     "canonical_url",

@@ -13,6 +13,7 @@ import orjson
 import typer
 
 from kernel.errors import ConfigError, MarsadError
+from kernel.jsonl import read_jsonl, source_name
 
 dedupe_app = typer.Typer(help="Run the duplicate detector on a file of articles.", no_args_is_help=True)
 
@@ -34,39 +35,27 @@ class TestArticle:
 
 def read_articles(path: Path) -> Iterator[TestArticle]:
     """The articles of a JSONL file; a bad line raises ConfigError naming file and line."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise ConfigError(f"cannot read input: {exc.strerror or exc}", path=str(path)) from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                item = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise ConfigError(f"invalid JSON: {exc}", path=str(path), line=number) from None
-            if not isinstance(item, dict):
-                raise ConfigError("expected a JSON object", path=str(path), line=number)
-            for key in _REQUIRED:
-                if not isinstance(item.get(key), str):
-                    problem = "missing" if key not in item else "not a string"
-                    raise ConfigError(f'"{key}" is {problem}', path=str(path), line=number)
-            if not item["id"].strip():
-                raise ConfigError('"id" is empty', path=str(path), line=number)
-            for key in _OPTIONAL:
-                if item.get(key) is not None and not isinstance(item[key], str):
-                    raise ConfigError(f'"{key}" must be a string or null', path=str(path), line=number)
-            yield TestArticle(
-                number,
-                item["id"],
-                item["title"],
-                item["text"],
-                item.get("url") or "",
-                item.get("feed"),
-                item.get("published"),
-                item.get("language"),
-            )
+    name = source_name(path)
+    for number, item in read_jsonl(path):
+        for key in _REQUIRED:
+            if not isinstance(item.get(key), str):
+                problem = "missing" if key not in item else "not a string"
+                raise ConfigError(f'"{key}" is {problem}', path=name, line=number)
+        if not item["id"].strip():
+            raise ConfigError('"id" is empty', path=name, line=number)
+        for key in _OPTIONAL:
+            if item.get(key) is not None and not isinstance(item[key], str):
+                raise ConfigError(f'"{key}" must be a string or null', path=name, line=number)
+        yield TestArticle(
+            number,
+            item["id"],
+            item["title"],
+            item["text"],
+            item.get("url") or "",
+            item.get("feed"),
+            item.get("published"),
+            item.get("language"),
+        )
 
 
 def _feed_of(article: TestArticle) -> str:

@@ -6,8 +6,9 @@ evidence, one compiled matcher for all rules (see DESIGN.md, "Watch rules").
         m.rule.id, m.evidence
 """
 
+from kernel.config_files import Issue
 from streams.rules.compiler import compile_ruleset, ruleset_version
-from streams.rules.loader import Issue, RuleSetError
+from streams.rules.loader import RuleSetError
 from streams.rules.matcher import CompiledRuleSet
 from streams.rules.model import Rule, RuleMatch
 from streams.rules.ruleset import example_issues, load_ruleset, ruleset_from_message

@@ -10,6 +10,7 @@ import orjson
 import typer
 
 from kernel.errors import ConfigError
+from kernel.jsonl import read_jsonl, source_name
 from kernel.messages import document_text
 from kernel.settings import get_settings
 
@@ -56,26 +57,13 @@ def validate(path: Path = RulesPath, entities: Path | None = EntitiesOption) -> 
     )
 
 
-def _input_lines(path: Path) -> Iterator[tuple[int, dict]]:
-    name = "<stdin>" if str(path) == "-" else str(path)
-    try:
-        handle = sys.stdin.buffer if str(path) == "-" else path.open("rb")
-    except OSError as exc:
-        raise ConfigError(f"cannot read input: {exc.strerror or exc}", path=name) from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                item = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise ConfigError(f"invalid JSON: {exc}", path=name, line=number) from None
-            if not isinstance(item, dict):
-                raise ConfigError("expected a JSON object", path=name, line=number)
-            for key in ("title", "text"):
-                if not isinstance(item.get(key) or "", str):
-                    raise ConfigError(f"{key!r} must be a string", path=name, line=number)
-            yield number, item
+def _articles(path: Path) -> Iterator[dict]:
+    """The input lines; ``title`` and ``text``, when given, must be strings."""
+    for number, item in read_jsonl(path):
+        for key in ("title", "text"):
+            if not isinstance(item.get(key) or "", str):
+                raise ConfigError(f"{key!r} must be a string", path=source_name(path), line=number)
+        yield item
 
 
 @rules_app.command("test")
@@ -92,7 +80,7 @@ def test(
 
     ruleset = load_ruleset(rules, _entities(entities))
     out = sys.stdout.buffer
-    for _number, item in _input_lines(input):
+    for item in _articles(input):
         text = document_text(item.get("title") or "", item.get("text") or "")
         matches = ruleset.match(text, language=item.get("language"), feed=item.get("feed"))
         line = {

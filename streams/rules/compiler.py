@@ -15,22 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-import ahocorasick
 import re2
 
+from kernel.config_files import Issue, Located, Path_
 from kernel.durations import parse_duration
 from kernel.messages import RuleSetMessage
-from streams.rules.loader import (
-    Issue,
-    Located,
-    RuleSetError,
-    entity_validator,
-    rule_validator,
-    schema_issues,
-)
+from streams.rules.loader import RuleSetError, entity_validator, rule_validator, schema_issues
+from streams.rules.matcher import CompiledRuleSet
 from streams.rules.model import (
     DEFAULT_SEVERITY,
     DEFAULT_WITHIN,
@@ -50,26 +43,15 @@ from streams.rules.model import (
     leaf_ids,
 )
 from streams.rules.morphology import WordSpec, term_word, words_of
+from streams.rules.phrases import EntityInfo, Phrase
+from streams.rules.quantities import UnitClasses, default_unit_classes
+from streams.rules.regexes import fold_regex, regex_options
+from streams.rules.text import primary_language
 from streams.rules.variants import VariantOptions, entity_variants
-from streams.textnorm import _fold_char
 
 LEAF_KEYS = ("terms", "entity", "quantity", "regex")
-Where = Callable[[int | None, tuple], tuple[str | None, int | None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    """A term or an entity spelling: one or more words that must follow each other."""
-
-    words: tuple[WordSpec, ...]
-    text: str  # folded words joined by spaces
-
-
-@dataclass
-class EntityInfo:
-    id: str
-    kind: str
-    phrases: dict[int, str] = field(default_factory=dict)  # phrase id → variant text
+Where = Callable[[int | None, Path_], tuple[str | None, int | None]]
+LeafKey = tuple[object, ...]  # what makes two leaves the same leaf
 
 
 def ruleset_version(raw_rules: list[dict[str, Any]], entities: dict[str, Any]) -> str:
@@ -80,33 +62,10 @@ def ruleset_version(raw_rules: list[dict[str, Any]], entities: dict[str, Any]) -
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def fold_regex(pattern: str) -> str:
-    """A pattern that runs on folded text: Arabic letters are folded like the text (أ → ا);
-    ASCII is left alone (escapes such as \\D must not be lower-cased; matching is
-    case-insensitive instead)."""
-    out = []
-    for ch in pattern:
-        if ch.isascii():
-            out.append(ch)
-            continue
-        folded = _fold_char(ch)
-        # Arabic punctuation folds to ASCII punctuation, which must stay a literal (؟ → \?).
-        out.append("".join(c if c.isalnum() or c.isspace() else re2.escape(c) for c in folded))
-    return "".join(out)
-
-
-def regex_options() -> re2.Options:
-    options = re2.Options()
-    options.case_sensitive = False
-    options.max_mem = 64 << 20
-    options.log_errors = False  # errors are reported as file:line issues instead
-    return options
-
-
 class Compiler:
     """Builds a CompiledRuleSet; collects every issue before failing."""
 
-    def __init__(self, entities: dict[str, Any], units: Any, where: Where):
+    def __init__(self, entities: dict[str, Any], units: UnitClasses | None, where: Where):
         self.entities_raw = entities
         self.units = units
         self.where = where
@@ -114,13 +73,13 @@ class Compiler:
         self.phrases: list[Phrase] = []
         self.phrase_ids: dict[tuple[WordSpec, ...], int] = {}
         self.leaves: list[Leaf] = []
-        self.leaf_ids: dict[tuple, int] = {}
+        self.leaf_ids: dict[LeafKey, int] = {}
         self.leaf_rules: list[list[int]] = []
         self.entity_info: dict[str, EntityInfo] = {}
         self.regex_cache: dict[str, Any] = {}
 
     # --- issues -------------------------------------------------------------------------
-    def issue(self, rule_index: int | None, path: tuple, reason: str) -> None:
+    def issue(self, rule_index: int | None, path: Path_, reason: str) -> None:
         file, line = self.where(rule_index, path)
         self.issues.append(Issue(reason, file, line))
 
@@ -133,7 +92,7 @@ class Compiler:
             self.phrase_ids[specs] = pid
         return pid
 
-    def leaf(self, key: tuple, make: Callable[[], Leaf]) -> int:
+    def leaf(self, key: LeafKey, make: Callable[[], Leaf]) -> int:
         lid = self.leaf_ids.get(key)
         if lid is None:
             lid = len(self.leaves)
@@ -163,7 +122,7 @@ class Compiler:
         return info
 
     # --- conditions ---------------------------------------------------------------------
-    def condition(self, ri: int, cond: dict[str, Any], path: tuple) -> Node | None:
+    def condition(self, ri: int, cond: dict[str, Any], path: Path_) -> Node | None:
         parts: list[Node] = []
         if "within" in cond and "near" not in cond:
             self.issue(ri, path + ("within",), "`within` is a modifier of `near` and needs it")
@@ -179,19 +138,21 @@ class Compiler:
             return None
         return parts[0] if len(parts) == 1 else AllNode(tuple(parts))
 
-    def part(self, ri: int, key: str, value: Any, cond: dict[str, Any], path: tuple) -> Node | None:
+    def part(self, ri: int, key: str, value: Any, cond: dict[str, Any], path: Path_) -> Node | None:
         if key in ("all", "any"):
             children = [self.condition(ri, c, path + (i,)) for i, c in enumerate(value)]
-            if any(c is None for c in children):
+            nodes = tuple(c for c in children if c is not None)
+            if len(nodes) != len(children):
                 return None
-            return AllNode(tuple(children)) if key == "all" else AnyNode(tuple(children))
+            return AllNode(nodes) if key == "all" else AnyNode(nodes)
         if key == "not":
             items = value if isinstance(value, list) else [value]
             subpaths = [path + (i,) for i in range(len(items))] if isinstance(value, list) else [path]
             children = [self.condition(ri, c, p) for c, p in zip(items, subpaths)]
-            if any(c is None for c in children):
+            nodes = tuple(c for c in children if c is not None)
+            if len(nodes) != len(children):
                 return None
-            return NotNode(children[0] if len(children) == 1 else AnyNode(tuple(children)))
+            return NotNode(nodes[0] if len(nodes) == 1 else AnyNode(nodes))
         if key == "near":
             ids = []
             for i, item in enumerate(value):
@@ -209,7 +170,7 @@ class Compiler:
         lid = self.leaf_for(ri, key, value, cond, path)
         return None if lid is None else LeafNode(lid)
 
-    def leaf_for(self, ri: int, key: str, value: Any, cond: dict[str, Any], path: tuple) -> int | None:
+    def leaf_for(self, ri: int, key: str, value: Any, cond: dict[str, Any], path: Path_) -> int | None:
         if key == "terms":
             return self.terms_leaf(ri, value, bool(cond.get("exact", False)), path)
         if key == "entity":
@@ -221,7 +182,7 @@ class Compiler:
         self.issue(ri, path, f"unknown condition {key!r}")
         return None
 
-    def terms_leaf(self, ri: int, value: Any, exact: bool, path: tuple) -> int | None:
+    def terms_leaf(self, ri: int, value: Any, exact: bool, path: Path_) -> int | None:
         terms = [value] if isinstance(value, str) else list(value)
         phrase_ids: list[int] = []
         for i, term in enumerate(terms):
@@ -238,7 +199,7 @@ class Compiler:
         key = ("terms", tuple(sorted(set(phrase_ids))), exact)
         return self.leaf(key, lambda: TermsLeaf(tuple(dict.fromkeys(phrase_ids)), exact))
 
-    def entity_leaf(self, ri: int, value: Any, path: tuple) -> int | None:
+    def entity_leaf(self, ri: int, value: Any, path: Path_) -> int | None:
         ids = [value] if isinstance(value, str) else list(value)
         ok = True
         for i, eid in enumerate(ids):
@@ -257,7 +218,7 @@ class Compiler:
             return None
         return self.leaf(("entity", tuple(ids)), lambda: EntityLeaf(tuple(ids), phrase_ids))
 
-    def quantity_leaf(self, ri: int, value: dict[str, Any], path: tuple) -> int | None:
+    def quantity_leaf(self, ri: int, value: dict[str, Any], path: Path_) -> int | None:
         unit = value["unit"]
         lo, hi = value.get("min"), value.get("max")
         if lo is not None and hi is not None and lo > hi:
@@ -269,7 +230,7 @@ class Compiler:
             return None
         return self.leaf(("quantity", unit, lo, hi), lambda: QuantityLeaf(unit, lo, hi))
 
-    def regex_leaf(self, ri: int, pattern: str, path: tuple) -> int | None:
+    def regex_leaf(self, ri: int, pattern: str, path: Path_) -> int | None:
         folded = fold_regex(pattern)
         if folded not in self.regex_cache:
             try:
@@ -305,47 +266,29 @@ class Compiler:
         )
 
 
-def unit_names(units: Any) -> set[str] | None:
-    """The unit class names a UnitClasses object knows, when it exposes them."""
-    if units is None:
-        return None
-    for attr in ("ids", "names", "classes", "units"):
-        value = getattr(units, attr, None)
-        if callable(value):
-            value = value()
-        if isinstance(value, dict):
-            return set(value)
-        if isinstance(value, (set, frozenset, list, tuple)):
-            return {getattr(v, "name", v) for v in value}
-    if isinstance(units, dict):
-        return set(units)
-    return None
-
-
-def primary_language(code: str) -> str:
-    return code.replace("_", "-").split("-")[0].lower()
+def unit_names(units: UnitClasses | None) -> set[str] | None:
+    """The unit class ids ``units`` knows (None: no unit classes to check against)."""
+    return None if units is None else set(units.ids())
 
 
 def compile_ruleset(
     raw_rules: list[dict[str, Any]],
     entities: dict[str, Any] | None,
-    units: Any = None,
+    units: UnitClasses | None = None,
     *,
     locations: list[Located] | None = None,
     entities_located: Located | None = None,
     validated: bool = False,
     include_disabled: bool = False,
-):
+) -> CompiledRuleSet:
     """Validate and compile rules (plain dicts, as in YAML) with their entities.
 
     Raises ``RuleSetError`` (a ConfigError) listing every problem. ``locations`` (from the
     loader) turns rule paths into file:line; without it problems name ``rules[i]``."""
-    from streams.rules.matcher import CompiledRuleSet
-
     entities = dict(entities or {})
     raw_rules = list(raw_rules)
 
-    def where(ri: int | None, path: tuple) -> tuple[str | None, int | None]:
+    def where(ri: int | None, path: Path_) -> tuple[str | None, int | None]:
         if ri is None:
             return None, None
         if locations is not None:
@@ -427,29 +370,12 @@ def _uses_quantities(raw_rules: list[dict[str, Any]]) -> bool:
     return any(walk(r.get("when")) for r in raw_rules if isinstance(r, dict))
 
 
-def default_units() -> Any:
-    """The project's unit classes (streams/rules/units.yaml) via the quantity parser."""
-    from streams.rules.quantities import default_unit_classes
-
+def default_units() -> UnitClasses:
+    """The project's unit classes (streams/rules/quantities/units.yaml)."""
     return default_unit_classes()
 
 
-def build_automaton(phrases: list[Phrase]) -> ahocorasick.Automaton | None:
-    """One automaton over the cores of the first word of every phrase; the value of a core
-    is (core length, phrase ids starting with it)."""
-    by_core: dict[str, list[int]] = {}
-    for pid, phrase in enumerate(phrases):
-        by_core.setdefault(phrase.words[0].core, []).append(pid)
-    if not by_core:
-        return None
-    automaton = ahocorasick.Automaton()
-    for core, pids in by_core.items():
-        automaton.add_word(core, (len(core), tuple(pids)))
-    automaton.make_automaton()
-    return automaton
-
-
-def message_for(ruleset, author: str, published_at: float) -> RuleSetMessage:
+def message_for(ruleset: CompiledRuleSet, author: str, published_at: float) -> RuleSetMessage:
     return RuleSetMessage(
         ruleset_version=ruleset.version,
         published_at=published_at,

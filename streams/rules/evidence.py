@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from kernel.messages import Evidence
+from streams.rules.text import ArticleText
 from streams.textnorm import NormalizedText
-
-if TYPE_CHECKING:
-    from streams.rules.matcher import ArticleText
 
 
 class Occurrence:

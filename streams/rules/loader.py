@@ -9,6 +9,7 @@ operator fixes them in one pass.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,10 +35,13 @@ SCHEMA_DIR = Path(__file__).with_name("schema")
 
 
 class RuleSetError(ConfigError):
-    """A rule set (or entities file) is invalid; ``issues`` lists every problem found."""
+    """A rule set (or entities file) is invalid; ``issues`` lists every problem found.
+    ``entities`` holds what an invalid entities file defined, so that the rules using its
+    valid entities can still be checked."""
 
-    def __init__(self, issues: list[Issue]):
+    def __init__(self, issues: list[Issue], *, entities: dict[str, Any] | None = None):
         self.issues = list(issues)
+        self.entities: dict[str, Any] = entities if entities is not None else {}
         first = self.issues[0] if self.issues else Issue("invalid rule set")
         super().__init__(first.reason, path=first.path, line=first.line)
         self.args = ("\n".join(str(i) for i in self.issues),)
@@ -132,7 +136,8 @@ def _is_key_at(data: Any, path: Path_, key: str) -> bool:
 
 
 def _unknown_keys(error: ValidationError) -> list[str]:
-    allowed = set(error.schema.get("properties", {}))
+    # an additionalProperties error always comes from an object schema, not from true/false
+    allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, Mapping) else set()
     if isinstance(error.instance, dict):
         return [k for k in error.instance if k not in allowed]
     return []
@@ -143,7 +148,7 @@ def _reason(best: ValidationError, top: ValidationError) -> str:
         return f"invalid id {best.instance!r}: use 1-64 characters of a-z 0-9 _ -"
     if best.validator == "required":
         return best.message.replace("is a required property", "is required")
-    if best.validator == "enum":
+    if best.validator == "enum" and isinstance(best.validator_value, list):
         return f"{best.instance!r} is not one of {', '.join(map(str, best.validator_value))}"
     if best.validator == "minProperties":
         return "an empty condition"
@@ -172,6 +177,7 @@ def load_rule_documents(rules_path: Path) -> LoadedRules:
         except YamlTooLarge as exc:
             loaded.issues.append(Issue(str(exc), str(file), 1))
             continue
+        items: list[tuple[Any, Any, Path_]]
         if isinstance(doc, CommentedSeq):
             items = [(doc[i], plain[i], (i,)) for i in range(len(doc))]
         else:
@@ -204,7 +210,5 @@ def load_entities_document(entities_path: Path) -> tuple[dict[str, Any], Located
         raise RuleSetError([Issue("expected a mapping of entity id to entity", str(entities_path), 1)])
     issues = schema_issues(entity_validator(), located.data, located)
     if issues:
-        error = RuleSetError(issues)
-        error.entities = located.data if isinstance(located.data, dict) else {}
-        raise error
+        raise RuleSetError(issues, entities=located.data if isinstance(located.data, dict) else {})
     return located.data, located

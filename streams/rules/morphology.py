@@ -95,7 +95,8 @@ TAA_REMAINDERS: frozenset[str] = frozenset(
 ANY_PREFIX: frozenset[str] = _ALL_PREFIXES
 ANY_REMAINDER: frozenset[str] = SUFFIXES | TAA_REMAINDERS | frozenset("ه" + s for s in SUFFIXES)
 
-_WORD = re.compile(r"\w+")
+# A word of match-folded text (letters, digits, _): what terms and tokens are made of.
+WORD = re.compile(r"\w+")
 
 
 def is_arabic(word: str) -> bool:
@@ -104,7 +105,7 @@ def is_arabic(word: str) -> bool:
 
 def words_of(phrase: str) -> tuple[str, ...]:
     """The folded words of a term or name: punctuation and extra spaces do not count."""
-    return tuple(_WORD.findall(match_fold(phrase)))
+    return tuple(WORD.findall(match_fold(phrase)))
 
 
 @dataclass(frozen=True, slots=True)

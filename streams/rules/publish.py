@@ -12,7 +12,6 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from kafka import TopicPartition
 from kafka.errors import KafkaError
@@ -21,6 +20,8 @@ from kernel import kafka as kafka_clients
 from kernel.errors import MarsadError, StackUnavailable
 from kernel.messages import RuleSetMessage
 from kernel.settings import Settings
+from streams.rules.matcher import CompiledRuleSet
+from streams.rules.ruleset import ruleset_from_message
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,7 @@ def default_author() -> str:
 
 def publish_ruleset(settings: Settings, message: RuleSetMessage, timeout_s: float = 30.0) -> int:
     """Send ``message`` to ``settings.topic_rules`` (acks=all); returns its offset."""
-    from kernel.kafka import ensure_topics
-
-    ensure_topics(settings, timeout_s=timeout_s)  # never let auto-creation make it uncompacted
+    kafka_clients.ensure_topics(settings, timeout_s=timeout_s)  # never let auto-creation make it uncompacted
     producer = kafka_clients.producer(
         settings, "rules-push", timeout_s=timeout_s, compression_type="gzip", max_request_size=MAX_REQUEST_BYTES
     )
@@ -61,15 +60,13 @@ class PublishedRuleSet:
     """What the rules topic holds: its latest valid set (if any) and where it ends."""
 
     message: RuleSetMessage | None
-    ruleset: Any  # CompiledRuleSet | None (imported lazily: a cycle)
+    ruleset: CompiledRuleSet | None
     next_offset: int
 
 
 def read_latest_ruleset(settings: Settings, timeout_s: float = 30.0) -> PublishedRuleSet:
     """The latest *valid* rule set on the rules topic, and the offset after the last record
     read. Invalid sets are skipped, as every worker skips them."""
-    from streams.rules.ruleset import ruleset_from_message  # not at the top: a cycle
-
     consumer = kafka_clients.consumer(
         settings,
         "rules-reader",

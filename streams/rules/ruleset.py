@@ -5,17 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kernel.config_files import Issue, Located
 from kernel.errors import ConfigError
 from kernel.messages import RuleSetMessage
 from streams.rules.compiler import compile_ruleset
-from streams.rules.loader import (
-    Issue,
-    Located,
-    RuleSetError,
-    load_entities_document,
-    load_rule_documents,
-)
+from streams.rules.loader import RuleSetError, load_entities_document, load_rule_documents
 from streams.rules.matcher import CompiledRuleSet
+from streams.rules.quantities import UnitClasses
 
 
 def load_entities(entities_path: Path | None) -> tuple[dict[str, Any], Located | None]:
@@ -27,7 +23,7 @@ def load_entities(entities_path: Path | None) -> tuple[dict[str, Any], Located |
 def load_ruleset(
     rules_path: Path,
     entities_path: Path | None = None,
-    units: Any = None,
+    units: UnitClasses | None = None,
     *,
     include_disabled: bool = False,
 ) -> CompiledRuleSet:
@@ -41,7 +37,7 @@ def load_ruleset(
         entities, entities_located = load_entities(entities_path)
     except RuleSetError as exc:
         issues.extend(exc.issues)
-        entities = dict(exc.entities) if hasattr(exc, "entities") else {}
+        entities = dict(exc.entities)
     except ConfigError as exc:
         issues.append(Issue(exc.reason, exc.path, exc.line))
     if issues:
@@ -71,7 +67,7 @@ def load_ruleset(
     )
 
 
-def _issue_order(issue: Issue) -> tuple:
+def _issue_order(issue: Issue) -> tuple[str, int]:
     return (issue.path or "", issue.line or 0)
 
 
@@ -80,7 +76,7 @@ def ruleset_from_message(msg: RuleSetMessage) -> CompiledRuleSet:
     return compile_ruleset(msg.rules, msg.entities)
 
 
-def example_issues(rules_path: Path, entities_path: Path | None = None, units: Any = None) -> list[Issue]:
+def example_issues(rules_path: Path, entities_path: Path | None = None, units: UnitClasses | None = None) -> list[Issue]:
     """Each rule's ``examples``: a ``match`` text that does not fire the rule, or a
     ``no_match`` text that does, is an issue at that example's line. Disabled rules are
     checked too."""

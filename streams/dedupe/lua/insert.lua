@@ -1,0 +1,146 @@
+-- RedisDedupeStore.record: evict what the count and the window no longer allow, then
+-- file the article under its cells, add its feed to its story and count its terms.
+local META, REC, INFO, CELLS, STORIES = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local now, window, capacity, sweep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local ttl, payload, story, feed = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
+local n, cw, blob = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
+local max_entries, max_feeds = tonumber(ARGV[12]), tonumber(ARGV[13])
+
+local cells, fp0, keep0 = {}, n * cw, n * cw + 4 * n
+for i = 1, fp0, cw do cells[#cells + 1] = string.sub(blob, i, i + cw - 1) end
+local function pack_seq(seq) return struct.pack('>I4', seq % 4294967296) end
+
+-- cells are read into `current` (one HMGET for the article's, one per evicted article
+-- for the rest), so that evictions and the insert see each other's changes
+local current, dirty, changed = {}, {}, {}
+local vals = redis.call('HMGET', CELLS, unpack(cells))
+for i = 1, n do current[cells[i]] = vals[i] or '' end
+local function load(list)
+  local want = {}
+  for _, c in ipairs(list) do
+    if current[c] == nil then current[c] = false; want[#want + 1] = c end
+  end
+  if #want > 0 then
+    local vals = redis.call('HMGET', CELLS, unpack(want))
+    for i, c in ipairs(want) do current[c] = vals[i] or '' end
+  end
+end
+local function put(c, v)
+  current[c] = v
+  if not dirty[c] then dirty[c] = true; changed[#changed + 1] = c end
+end
+
+-- a replay (the first key is the article's id): stored already, nothing changes
+local idv = current[cells[1]]
+local j = find_aligned(idv, string.sub(blob, fp0 + 1, fp0 + 4), 1, 8, 0)
+if j and redis.call('HEXISTS', REC, string.sub(idv, j + 4, j + 7)) == 1 then
+  local sv = redis.call('HGET', STORIES, story)
+  if sv then return (#sv - 4) / 4 end
+  return 1
+end
+
+local gone = {}
+local function evict(s32, info)
+  local listed = {}
+  for i = 17, #info, cw do listed[#listed + 1] = string.sub(info, i, i + cw - 1) end
+  load(listed)
+  for _, c in ipairs(listed) do
+    local v = current[c]
+    local at = find_aligned(v, s32, 1, 8, 4)
+    if at then put(c, string.sub(v, 1, at - 5) .. string.sub(v, at + 4)) end
+  end
+  local slot = string.sub(info, 9, 16)
+  local sv = redis.call('HGET', STORIES, slot)
+  if sv then
+    local members = struct.unpack('>I4', sv)
+    if members <= 1 then redis.call('HDEL', STORIES, slot)
+    else redis.call('HSET', STORIES, slot, struct.pack('>I4', members - 1) .. string.sub(sv, 5)) end
+  end
+  gone[#gone + 1] = s32
+end
+
+local meta = redis.call('HMGET', META, 'head', 'tail', 'dfhalf', 'dfn0', 'dfn1')
+local head, tail = tonumber(meta[1] or '0'), tonumber(meta[2] or '0')
+-- the count bound (one eviction per insert once full; a lowered max_signatures is caught
+-- up with a few per insert), then a bounded sweep of expired articles from the oldest end
+local evicted = 0
+while head - tail >= capacity and evicted <= sweep do
+  local s32 = pack_seq(tail)
+  local info = redis.call('HGET', INFO, s32)
+  if info then evict(s32, info) end
+  tail, evicted = tail + 1, evicted + 1
+end
+local oldest, swept = now - window, 0
+while tail < head and swept < sweep do
+  local s32 = pack_seq(tail)
+  local info = redis.call('HGET', INFO, s32)
+  if info then
+    if struct.unpack('>d', info) >= oldest then break end
+    evict(s32, info)
+  end
+  tail, swept = tail + 1, swept + 1
+end
+if #gone > 0 then
+  redis.call('HDEL', REC, unpack(gone))
+  redis.call('HDEL', INFO, unpack(gone))
+  local sets, dels = {}, {}
+  for _, c in ipairs(changed) do
+    local v = current[c]
+    if v == '' then dels[#dels + 1] = c else sets[#sets + 1] = c; sets[#sets + 1] = v end
+  end
+  if #dels > 0 then redis.call('HDEL', CELLS, unpack(dels)) end
+  if #sets > 0 then redis.call('HSET', CELLS, unpack(sets)) end
+end
+
+local s32, stamp = pack_seq(head), struct.pack('>d', now)
+local sets, longest = {}, max_entries * 8
+for i = 1, n do
+  local c = cells[i]
+  local v, keep = current[c], string.byte(blob, keep0 + i)
+  local fp = string.sub(blob, fp0 + 4 * i - 3, fp0 + 4 * i)
+  if keep > 0 and #v > 0 then
+    -- this key keeps its newest `keep` entries: drop its older ones beyond keep - 1
+    local seen, parts, from, last = 0, {}, 1, 1
+    while true do
+      local at = find_aligned(v, fp, from, 8, 0)
+      if at == nil then break end
+      seen = seen + 1
+      if seen >= keep then parts[#parts + 1] = string.sub(v, last, at - 1); last = at + 8 end
+      from = at + 8
+    end
+    if last > 1 then parts[#parts + 1] = string.sub(v, last); v = table.concat(parts) end
+  end
+  v = fp .. s32 .. v
+  if #v > longest then v = string.sub(v, 1, longest) end
+  current[c] = v
+  sets[2 * i - 1], sets[2 * i] = c, v  -- a cell listed twice: its last value is the final one
+end
+redis.call('HSET', CELLS, unpack(sets))
+redis.call('HSET', REC, s32, stamp .. payload)
+redis.call('HSET', INFO, s32, stamp .. story .. string.sub(blob, 1, fp0))
+local sv = redis.call('HGET', STORIES, story)
+local members, feeds = 0, ''
+if sv then members = struct.unpack('>I4', sv); feeds = string.sub(sv, 5) end
+if find_aligned(feeds, feed, 1, 4, 0) == nil and #feeds < max_feeds * 4 then feeds = feeds .. feed end
+redis.call('HSET', STORIES, story, struct.pack('>I4', members + 1) .. feeds)
+-- document frequencies: the article's terms are counted in the current half; when it has
+-- counted df_docs articles, the other half is emptied and counting moves there
+local terms, df_docs = ARGV[14], tonumber(ARGV[15])
+local half = tonumber(meta[3] or '0')
+local counted = tonumber(meta[4 + half] or '0')
+if counted >= df_docs then
+  half, counted = 1 - half, 0
+  redis.call('UNLINK', KEYS[6 + half])
+end
+if #terms > 0 then
+  local fields = {}
+  for i = 1, #terms, 4 do fields[#fields + 1] = string.sub(terms, i, i + 3) end
+  local key = KEYS[6 + half]
+  local counts = redis.call('HMGET', key, unpack(fields))
+  local sets = {}
+  for i, f in ipairs(fields) do sets[2 * i - 1], sets[2 * i] = f, tonumber(counts[i] or '0') + 1 end
+  redis.call('HSET', key, unpack(sets))
+end
+redis.call('HSET', META, 'head', head + 1, 'tail', tail, 'dfhalf', half, 'dfn' .. half, counted + 1)
+for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end
+return #feeds / 4

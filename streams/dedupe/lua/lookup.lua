@@ -1,0 +1,81 @@
+-- RedisDedupeStore.lookup: the exact matches, the candidates sharing most keys and the
+-- document frequencies asked for. Keys and entries: redis_store.py.
+local REC, CELLS, META, DF0, DF1 = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local oldest = tonumber(ARGV[1]) - tonumber(ARGV[2])
+local limit, nexact, n, cw, blob = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+local cells, fp0 = {}, n * cw  -- fingerprint i: bytes fp0 + 4i - 3 .. fp0 + 4i
+for i = 1, fp0, cw do cells[#cells + 1] = string.sub(blob, i, i + cw - 1) end
+local exact, hits, order = {}, {}, {}
+if #cells > 0 then
+  local vals = redis.call('HMGET', CELLS, unpack(cells))
+  for i = 1, #cells do
+    local v = vals[i]
+    if v then
+      local fp, from = string.sub(blob, fp0 + 4 * i - 3, fp0 + 4 * i), 1
+      while true do
+        local j = find_aligned(v, fp, from, 8, 0)
+        if j == nil then break end
+        local seq = string.sub(v, j + 4, j + 7)
+        if i <= nexact then exact[i] = seq; break end  -- an exact key keeps its newest only
+        local h = hits[seq]
+        if h == nil then order[#order + 1] = seq; hits[seq] = 1 else hits[seq] = h + 1 end
+        from = j + 8
+      end
+    end
+  end
+end
+-- most shared keys first, ties in order of discovery (key order, then newest first): a
+-- counting sort, as hits never exceed the number of keys
+local by_hits, most = {}, 0
+for _, seq in ipairs(order) do
+  local h = hits[seq]
+  local list = by_hits[h]
+  if list == nil then list = {}; by_hits[h] = list end
+  list[#list + 1] = seq
+  if h > most then most = h end
+end
+order = {}
+for h = most, 1, -1 do
+  local list = by_hits[h]
+  if list then for _, seq in ipairs(list) do order[#order + 1] = seq end end
+end
+local out = {}
+for i = 1, nexact do out[i] = false end
+local ex = {}
+for i = 1, nexact do if exact[i] then ex[#ex + 1] = i end end
+local taken, next_index, first = 0, 1, true
+while true do
+  -- the exact matches and the next candidates in rank order, read with one HMGET
+  local batch = {}
+  if first then for _, i in ipairs(ex) do batch[#batch + 1] = exact[i] end end
+  local nex = #batch
+  while #batch - nex < limit - taken and next_index <= #order do
+    batch[#batch + 1] = order[next_index]; next_index = next_index + 1
+  end
+  if #batch == 0 then break end
+  local recs = redis.call('HMGET', REC, unpack(batch))
+  for b = 1, #batch do
+    local rec = recs[b]
+    if rec and struct.unpack('>d', rec) >= oldest then  -- older ones wait for the sweep
+      if b <= nex then
+        out[ex[b]] = rec
+      elseif taken < limit then
+        taken = taken + 1
+        out[nexact + taken] = rec
+      end
+    end
+  end
+  first = false
+  if taken >= limit or next_index > #order then break end
+end
+-- document frequencies of the article's story terms, both halves added up
+local terms, dfs = ARGV[8], {}
+if #terms > 0 then
+  local fields = {}
+  for i = 1, #terms, 4 do fields[#fields + 1] = string.sub(terms, i, i + 3) end
+  local a = redis.call('HMGET', DF0, unpack(fields))
+  local b = redis.call('HMGET', DF1, unpack(fields))
+  for i = 1, #fields do dfs[i] = tonumber(a[i] or '0') + tonumber(b[i] or '0') end
+end
+local docs = redis.call('HMGET', META, 'dfn0', 'dfn1')
+return {out, dfs, tonumber(docs[1] or '0') + tonumber(docs[2] or '0')}

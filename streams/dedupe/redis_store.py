@@ -1,0 +1,147 @@
+"""The dedupe store in Redis, shared by every worker: one Lua call per lookup and one per
+insert (``lua/lookup.lua``, ``lua/insert.lua``), each reading every hash it needs with one
+command. The structure is described in store.py.
+
+Keys (all under "<prefix>dedupe:", so this targets one Redis server, not a Cluster):
+  meta   hash  head (next sequence number), tail (oldest that may still be stored)
+  rec    hash  seq -> inserted-at (8-byte double) + StoredArticle bytes
+  keys   hash  seq -> inserted-at + story slot (8) + the article's cells (CELL_WIDTH each)
+  cells  hash  cell (CELL_WIDTH) -> entries (ENTRY_WIDTH: fingerprint, seq), newest first
+  story  hash  story slot -> articles stored (4 bytes) + 4-byte hashes of its feeds
+  df0, df1  hash  term hash (4 bytes) -> stored articles holding the term (two halves;
+         meta also holds dfhalf, the half being counted, and dfn0/dfn1, their articles)
+A seq is the sequence number as 4 bytes (mod 2^32: a window never holds that many).
+Entries are cut by position (any byte may occur in them), found with a plain
+string.find whose hit must also sit at the entry's alignment. Every key expires a
+window after the last insert, so an idle store empties itself.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import redis
+
+from streams.dedupe.cells import CELL_WIDTH, article_slot, cell_sections, exact_key, exact_keys, feed_hash
+from streams.dedupe.scripts import ScriptCaller, lua_script
+from streams.dedupe.store import ID_TAG, Lookup, LookupResult, StoredArticle, StoreLimits
+
+
+class RedisDedupeStore:
+    """Dedupe state in Redis under ``prefix`` (e.g. "marsad:"), shared by all workers."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str,
+        limits: StoreLimits | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.limits = limits or StoreLimits()
+        self._clock = clock
+        base = f"{prefix}dedupe:"
+        self.keys = {name: f"{base}{name}" for name in ("meta", "rec", "keys", "cells", "story", "df0", "df1")}
+        self._lookup_keys = [self.keys[name] for name in ("rec", "cells", "meta", "df0", "df1")]
+        self._insert_keys = [self.keys[name] for name in ("meta", "rec", "keys", "cells", "story", "df0", "df1")]
+        self._lookup = client.register_script(lua_script("lookup"))
+        self._insert = client.register_script(lua_script("insert"))
+        self._join_story = client.register_script(lua_script("join_story"))
+        self._call = ScriptCaller(client)
+        # the sections of the last lookup's keys: record() of the same query reuses them
+        self._last: tuple[Lookup, tuple[bytes, bytes, bytes]] | None = None
+
+    def _sections(self, query: Lookup) -> tuple[bytes, bytes, bytes]:
+        last = self._last
+        if last is not None and last[0] is query:
+            return last[1]
+        sections = cell_sections([*exact_keys(query), *query.buckets], self.limits)
+        self._last = (query, sections)
+        return sections
+
+    def close(self) -> None:
+        """Give the store's connection back (it is reopened on the next call)."""
+        self._call.close()
+
+    def lookup(self, query: Lookup) -> LookupResult:
+        limits = self.limits
+        nexact = bool(query.url_key) + bool(query.content_key)
+        found, df, docs = self._call(
+            self._lookup,
+            self._lookup_keys,
+            [
+                self._clock(),
+                limits.window_seconds,
+                limits.max_candidates,
+                nexact,
+                nexact + len(query.buckets),
+                CELL_WIDTH,
+                b"".join(self._sections(query)),
+                b"".join(query.read),
+            ],
+        )
+        records = [StoredArticle.from_bytes(r[8:]) if r else None for r in found]  # after inserted-at
+        url_match = content_match = None
+        position = 0
+        if query.url_key:
+            url_match = records[position]
+            position += 1
+        if query.content_key:
+            content_match = records[position]
+            position += 1
+        return LookupResult(url_match, content_match, [r for r in records[position:] if r is not None], df, docs)
+
+    def _insert_args(self, article: StoredArticle, query: Lookup) -> list[Any]:
+        limits = self.limits
+        # the article's id first (the script's replay check), then the lookup's keys that
+        # it is filed under: its exact keys and the leading ``query.index`` buckets
+        own = cell_sections([exact_key(ID_TAG, article.id)], limits)
+        cells, fingerprints, keep = self._sections(query)
+        filed = len(keep) if query.index is None else bool(query.url_key) + bool(query.content_key) + query.index
+        n = 1 + filed
+        blob = b"".join((own[0], cells[: CELL_WIDTH * filed], own[1], fingerprints[: 4 * filed], own[2], keep[:filed]))
+        return [
+            self._clock(),
+            limits.window_seconds,
+            limits.max_signatures,
+            limits.sweep,
+            math.ceil(limits.window_seconds) + 1,
+            article.to_bytes(),
+            article_slot(article.story_id),
+            feed_hash(article.feed),
+            n,
+            CELL_WIDTH,
+            blob,
+            limits.max_cell_entries,
+            limits.max_story_feeds,
+            b"".join(query.terms),
+            limits.df_docs,
+        ]
+
+    def record(self, article: StoredArticle, query: Lookup) -> int:
+        return int(self._call(self._insert, self._insert_keys, self._insert_args(article, query)))
+
+    def record_many(self, items: Iterable[tuple[StoredArticle, Lookup]], batch: int = 1000) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        pending = 0
+        for article, query in items:
+            self._insert(keys=self._insert_keys, args=self._insert_args(article, query), client=pipe)
+            pending += 1
+            if pending >= batch:
+                pipe.execute()
+                pending = 0
+        if pending:
+            pipe.execute()
+
+    def join_story(self, story_id: str, feed: str) -> int:
+        return int(
+            self._call(
+                self._join_story,
+                [self.keys["story"]],
+                [article_slot(story_id), feed_hash(feed), self.limits.max_story_feeds],
+            )
+        )

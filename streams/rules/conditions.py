@@ -1,0 +1,83 @@
+"""Conditions as functions: a rule's ``when`` tree compiled once into a function of an
+article's leaf hits that gives the evidence when it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import methodcaller
+
+from streams.rules.evidence import Occurrence
+from streams.rules.hits import LeafHits
+from streams.rules.model import AllNode, AnyNode, LeafNode, NearNode, Node, NotNode
+from streams.rules.text import ArticleText
+
+Evaluator = Callable[[LeafHits], list[Occurrence] | None]
+
+
+def compile_condition(node: Node) -> Evaluator:
+    """A condition as a function of an article's leaf hits: the evidence when it holds
+    (possibly empty), None when it does not. Built once per rule, so that evaluating a
+    candidate rule does not dispatch on the node types again for every article."""
+    if isinstance(node, LeafNode):
+        return methodcaller("get", node.leaf)  # hits.get(leaf), called from C
+    if isinstance(node, AllNode):
+        every = tuple(map(compile_condition, node.children))
+
+        def all_of(hits: LeafHits) -> list[Occurrence] | None:
+            out: list[Occurrence] = []
+            for child in every:
+                occs = child(hits)
+                if occs is None:
+                    return None
+                out.extend(occs)
+            return out
+
+        return all_of
+    if isinstance(node, AnyNode):
+        some = tuple(map(compile_condition, node.children))
+
+        def any_of(hits: LeafHits) -> list[Occurrence] | None:
+            out: list[Occurrence] = []
+            matched = False
+            for child in some:
+                occs = child(hits)
+                if occs is not None:
+                    matched = True
+                    out.extend(occs)
+            return out if matched else None
+
+        return any_of
+    if isinstance(node, NotNode):
+        inner = compile_condition(node.child)
+        return lambda hits: [] if inner(hits) is None else None
+    if isinstance(node, NearNode):
+        return lambda hits: _near(node, hits, hits.article)
+    raise TypeError(f"unknown condition node {node!r}")
+
+
+def _near(node: NearNode, leaf_occ: LeafHits, article: ArticleText):
+    """One occurrence of every leaf, all within ``node.within`` tokens of each other: the
+    largest first-token minus the smallest last-token is at most ``within``."""
+    groups = []
+    for lid in node.leaves:
+        occs = leaf_occ.get(lid)
+        if not occs:
+            return None
+        groups.append([(*o.token_span(article), o) for o in occs])
+    # Try each occurrence as the one that ends first; every other leaf then needs an
+    # occurrence ending no earlier and starting within reach.
+    anchors = sorted((span for group in groups for span in group), key=lambda s: (s[1], s[0]))
+    for _first, a_last, _occ in anchors:
+        chosen = []
+        for group in groups:
+            best = None
+            for first, last, occ in group:
+                if last >= a_last and first <= a_last + node.within:
+                    if best is None or first < best[0]:
+                        best = (first, last, occ)
+            if best is None:
+                break
+            chosen.append(best[2])
+        else:
+            return list(dict.fromkeys(chosen))
+    return None

@@ -1,0 +1,178 @@
+"""The leaves that fired on one article, with their occurrences gathered on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import compress
+from typing import Protocol
+
+from streams.rules.chunks import ChunkVerdict
+from streams.rules.evidence import Occurrence
+from streams.rules.model import EntityLeaf, Leaf
+from streams.rules.phrases import EntityInfo, Phrase
+from streams.rules.text import ArticleText
+
+MAX_OCCURRENCES_PER_LEAF = 200
+
+
+class RuleTables(Protocol):
+    """What leaf hits read of a compiled rule set (``CompiledRuleSet`` provides it)."""
+
+    phrases: list[Phrase]
+    leaves: list[Leaf]
+    entity_info: dict[str, EntityInfo]
+    single_word: list[bool]  # phrase id → it has one word
+    phrase_leaves: list[list[int]]  # phrase id → leaves that contain it
+    leaf_phrases: list[frozenset[int]]  # leaf id → its phrases
+    leaf_triggers: list[tuple[int, ...]]  # leaf id → rules it triggers
+    pid_chunks: dict[int, set[str]]  # phrase id → chunks whose verdict has it
+
+
+class LeafHits:
+    """The leaves that fired on one article. Term and entity occurrences are gathered only
+    when a candidate rule's evaluation asks for a leaf: an everyday word may sit in many
+    leaves, most of which are never looked at."""
+
+    __slots__ = (
+        "ruleset",
+        "article",
+        "verdicts",
+        "active",
+        "fired",
+        "ready",
+        "_absent",
+        "_phrase_ends",
+        "_active_spans",
+    )
+
+    def __init__(self, ruleset: RuleTables, article: ArticleText, verdicts: list[ChunkVerdict]):
+        self.ruleset = ruleset
+        self.article = article
+        self.verdicts = verdicts
+        # Indices of the chunks whose verdict is active (set when candidates are chosen).
+        self.active: list[int] | None = None
+        self.fired: set[int] = set()  # regex and quantity leaves that fired
+        self.ready: dict[int, list[Occurrence]] = {}
+        self._absent: set[int] = set()
+        self._phrase_ends: dict[tuple[int, int], int | None] = {}
+        self._active_spans: dict[int, list[tuple[int, int]]] | None = None
+
+    def phrase_end(self, pid: int, ts: int, te: int) -> int | None:
+        """Where phrase ``pid`` ends when its first word is the token [ts, te) of the
+        article, or None when its following words do not follow."""
+        key = (pid, ts)
+        if key in self._phrase_ends:
+            return self._phrase_ends[key]
+        article = self.article
+        folded = article.folded
+        last_end: int | None = te
+        for spec in self.ruleset.phrases[pid].words[1:]:
+            nxt = article.next_token(last_end)
+            if nxt is None or not spec.matches(folded[nxt[0] : nxt[1]]):
+                last_end = None
+                break
+            last_end = nxt[1]
+        self._phrase_ends[key] = last_end
+        return last_end
+
+    def active_spans(self) -> dict[int, list[tuple[int, int]]]:
+        """Phrase id → folded spans, for every phrase the article's active chunks start
+        (built once per article, for the triggering leaves of all its candidate rules)."""
+        if self._active_spans is None:
+            self._active_spans = self._spans(self.active or (), None)
+        return self._active_spans
+
+    def phrase_spans(self, wanted: frozenset[int]) -> dict[int, list[tuple[int, int]]]:
+        """Phrase id → folded spans where it occurs, for the phrases in ``wanted``."""
+        # The chunk strings known to hold a wanted phrase; finding them among the article's
+        # chunks runs in C, not per word in Python.
+        pid_chunks = self.ruleset.pid_chunks
+        known = [pid_chunks[pid] for pid in wanted if pid in pid_chunks]
+        if not known:
+            return {}
+        holders = known[0] if len(known) == 1 else set().union(*known)
+        chunks = self.article.chunks
+        return self._spans(compress(range(len(chunks)), map(holders.__contains__, chunks)), wanted)
+
+    def _spans(self, chunk_indices: Iterable[int], wanted: frozenset[int] | None) -> dict[int, list[tuple[int, int]]]:
+        """Phrase id → folded spans of the phrases (those in ``wanted`` unless None) that the
+        given chunks start, in the order the automaton meets them."""
+        spans: dict[int, list[tuple[int, int]]] = {}
+        verdicts = self.verdicts
+        chunk_start = self.article.chunk_start
+        single_word = self.ruleset.single_word
+        base: int | None
+        for i in chunk_indices:
+            base = None  # placed when the chunk holds a wanted phrase
+            for pid, ts, te in verdicts[i].hits:
+                if wanted is not None and pid not in wanted:
+                    continue
+                if base is None:
+                    base = chunk_start(i)
+                if single_word[pid]:
+                    end: int | None = base + te
+                else:
+                    end = self.phrase_end(pid, base + ts, base + te)
+                    if end is None:
+                        continue
+                spans.setdefault(pid, []).append((base + ts, end))
+        return spans
+
+    def get(self, lid: int) -> list[Occurrence] | None:
+        occs = self.ready.get(lid)
+        if occs is not None:
+            return occs
+        if lid in self._absent:
+            return None
+        ruleset = self.ruleset
+        wanted = ruleset.leaf_phrases[lid]  # none for regex and quantity leaves: ready if they fired
+        found: Iterable[tuple[int, list[tuple[int, int]]]]
+        if self.active is not None and ruleset.leaf_triggers[lid]:
+            # A chunk holding a phrase of a triggering leaf triggers rules (a one-word
+            # phrase) or waits for following words (a longer one): it is active. The few
+            # active chunks then hold every occurrence, and the article need not be scanned.
+            in_active = self.active_spans()
+            found = [(pid, in_active[pid]) for pid in in_active if pid in wanted]
+        else:
+            found = self.phrase_spans(wanted).items()
+        if not found:
+            self._absent.add(lid)
+            return None
+        leaf = ruleset.leaves[lid]
+        occs = []
+        for pid, pid_spans in found:
+            entity = variant = term = None
+            if isinstance(leaf, EntityLeaf):
+                for eid in leaf.entities:
+                    variant = ruleset.entity_info[eid].phrases.get(pid)
+                    if variant is not None:
+                        entity = eid
+                        break
+            else:
+                term = ruleset.phrases[pid].text
+            for fstart, fend in pid_spans:
+                if len(occs) >= MAX_OCCURRENCES_PER_LEAF:
+                    break
+                occs.append(Occurrence(leaf.kind, fstart, fend, entity=entity, variant=variant, term=term))
+        self.ready[lid] = occs
+        return occs
+
+    def all_fired(self) -> set[int]:
+        """Every leaf that fired (the full answer: used to sample leaf frequencies)."""
+        ruleset = self.ruleset
+        single_word = ruleset.single_word
+        found: set[int] = set()
+        longer: set[int] = set()
+        # A one-word phrase fired wherever it was found: no need to place it, and a chunk
+        # repeated in the article need only be looked at once.
+        for verdict in dict.fromkeys(self.verdicts):
+            for pid, _ts, _te in verdict.hits:
+                (found if single_word[pid] else longer).add(pid)
+        if longer:
+            # a longer phrase only where its following words follow
+            found.update(self.phrase_spans(frozenset(longer)))
+        fired = set(self.fired)
+        phrase_leaves = ruleset.phrase_leaves
+        for pid in found:
+            fired.update(phrase_leaves[pid])
+        return fired

@@ -1,0 +1,53 @@
+"""Tokens of folded text for the quantity scanner, and the token arrays of one stretch."""
+
+from __future__ import annotations
+
+import re
+
+from streams.textnorm import NormalizedText, fold
+
+# Digit groups with inner separators, words (letters only), or any other single symbol.
+TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+|[^\w\s]")
+LATIN_WORD_RE = re.compile(r"[a-z]+")
+
+# Single-letter proclitics that may stick to the first word of a number or qualifier
+# ("وخمسين", "بنحو", "لأكثر"). و/ف also join the parts of a compound number.
+PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك")
+ARTICLE = "ال"
+
+
+def folded_tokens(text: str) -> tuple[str, ...]:
+    """The tokens of ``text`` once folded (how config words and phrases are compared)."""
+    return tuple(TOKEN_RE.findall(fold(text)))
+
+
+class Tokens:
+    """The tokens of one stretch of a normalized text: their folded strings and offsets."""
+
+    __slots__ = ("norm", "folded", "texts", "starts", "ends", "n")
+
+    def __init__(self, norm: NormalizedText, begin: int, end: int) -> None:
+        """Tokens of ``norm.text[begin:end]`` (a stretch cut at whitespace)."""
+        self.norm = norm
+        self.folded = folded = norm.text
+        self.texts: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        texts, starts, ends = self.texts, self.starts, self.ends
+        for match in TOKEN_RE.finditer(folded, begin, end):
+            texts.append(match.group())
+            starts.append(match.start())
+            ends.append(match.end())
+        self.n = len(texts)
+
+    def adjacent(self, left: int, right: int) -> bool:
+        """Token ``right`` follows token ``left`` with no gap at all."""
+        return self.ends[left] == self.starts[right]
+
+    def same_line(self, left: int, right: int) -> bool:
+        """No line break between tokens ``left`` and ``right`` (a quantity never spans one)."""
+        return "\n" not in self.folded[self.ends[left] : self.starts[right]]
+
+    def original_text(self, start: int, end: int) -> str:
+        """The original wording of the folded span [start, end)."""
+        return self.norm.original_text(start, end)
