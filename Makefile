@@ -1,7 +1,7 @@
 # Marsad — every set-up step a fresh machine needs is here.
 #   make demo   install what is missing, start the local stack, run the main job on the
 #               bundled sample feeds, print alerts, stop what it started
-#   make test   the same set-up, then the whole test suite
+#   make test   the same set-up, then lint (ruff, mypy) and the whole test suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install system-deps demo test test-long bench stack-up stack-down clean
+.PHONY: install system-deps demo lint test test-long bench stack-up stack-down clean
 
 install: system-deps $(STAMP)
 
@@ -26,7 +26,13 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/marsad demo --start-stack
 
-test: install
+# Style, formatting and types: ruff (lint + format) and mypy, configured in pyproject.toml.
+lint: install
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
+	$(BIN)/mypy
+
+test: install lint
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 # The longer fault-injection variants.

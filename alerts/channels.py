@@ -84,7 +84,9 @@ class Secret:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with jitter; dead-letter after ``max_attempts`` or ``max_age_s``."""
+    """Exponential backoff with jitter; dead-letter only once both limits are used up: at
+    least ``max_attempts`` attempts, and the next would come later than ``max_age_s`` after
+    the first (``max_age_s`` 0: the attempt count alone decides)."""
 
     max_attempts: int = 12
     max_age_s: float = 6 * 3600.0
@@ -100,7 +102,8 @@ class RetryPolicy:
         return step / 2 + (rng or random).uniform(0, step / 2)
 
     def schedule(self) -> list[tuple[float, float]]:
-        """(min, max) delay before each retry, for the docs and `marsad dlq` output."""
+        """(min, max) delay before each of the first ``max_attempts - 1`` retries, for the docs
+        and `marsad dlq` output (later retries, up to ``max_age_s``, wait the capped step)."""
         out = []
         for attempt in range(1, self.max_attempts):
             step = min(self.max_backoff_s, self.initial_s * self.multiplier ** (attempt - 1))

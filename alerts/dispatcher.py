@@ -224,6 +224,7 @@ class Dispatcher:
         try:
             while not self.stopping.is_set():
                 self._drop_revoked()
+                self.finish_stuck_rebalance()
                 self._release_due()
                 self._apply_backpressure()
                 batches = self.consumer.poll(timeout_ms=self._poll_timeout_ms())
@@ -268,6 +269,31 @@ class Dispatcher:
             )
         except Exception:  # another kafka-python version: keep the short polls
             return False
+
+    def finish_stuck_rebalance(self) -> bool:
+        """Make the next poll finish a rebalance that kafka-python (3.0) left half done.
+
+        Its join (JoinGroup, then SyncGroup) runs as a task that only a poll wanting to
+        rejoin collects. When a poll times out with that task in flight, and the reason
+        to rejoin is gone by then (a rejoin for changed topic metadata ends wanting as
+        soon as the leader's assignment records that metadata), no later poll collects
+        it: the member stays "rebalancing" with heartbeats off, its partitions are never
+        fetched again and commits are refused. Seen at start-up, whose second join
+        (for the metadata) met the short polls of pending retries: retries stopped and
+        the failing channel's dead letters never came (issue 21). Asking for a rejoin
+        lets the next (long) poll finish the join or make a new one."""
+        coordinator = getattr(self.consumer, "_coordinator", None)
+        if coordinator is None:
+            return False
+        try:
+            stuck = bool(coordinator.rejoining and not coordinator.need_rejoin())
+            if stuck:
+                coordinator.request_rejoin()
+        except Exception:  # another kafka-python version: nothing to repair here
+            return False
+        if stuck:
+            log.warning("the group's rebalance was left unfinished by the Kafka client; rejoining")
+        return stuck
 
     def _apply_backpressure(self) -> None:
         assert self.consumer is not None

@@ -100,7 +100,7 @@ def decide(state: GroupState | None, event: AlertEvent) -> Decision:
         or state.story_id != event.story.id
     )
     if window_over:
-        feeds = (event.article.feed,) if event.article.feed else ()
+        feeds: tuple[str, ...] = (event.article.feed,) if event.article.feed else ()
         sources = max(event.story.sources, len(feeds), 1)
         alert_id = make_alert_id(event.rule.id, event.story.id, event.article.id, now, 0)
         group = GroupState(

@@ -48,7 +48,7 @@ def has_arabic(text: str) -> bool:
 def starts_rtl(text: str) -> bool:
     """True when the first strongly directional letter of ``text`` is Arabic."""
     arabic, latin = _ARABIC.search(text), _STRONG_LTR.search(text)
-    return bool(arabic) and (latin is None or arabic.start() < latin.start())
+    return arabic is not None and (latin is None or arabic.start() < latin.start())
 
 
 def clean(text: str) -> str:

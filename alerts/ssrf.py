@@ -90,7 +90,7 @@ def check_address(address: IPAddress, policy: TargetPolicy) -> None:
 
 def system_resolver(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def _literal_address(host: str) -> list[IPAddress] | None:

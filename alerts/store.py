@@ -74,7 +74,7 @@ class DispatchStore:
                         if decision.sends
                         else None
                     )
-                    record = {
+                    record: dict[str, Any] = {
                         "action": decision.action,
                         "reason": decision.reason,
                         "alert_id": decision.alert_id,

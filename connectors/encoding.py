@@ -32,6 +32,14 @@ _REPLACEMENT_UTF8 = "\ufffd".encode()
 MIN_VALID_PER_INVALID = 4
 # charset-normalizer reads a few chunks of this size, not the whole body.
 DETECTION_SAMPLE_BYTES = 64 * 1024
+# What detection may answer: the legacy encodings of non-Latin scripts that feeds still
+# use undeclared. charset-normalizer also proposes rare code pages (cp1125, mac_cyrillic …)
+# for line noise; those are not taken.
+DETECTED_ENCODINGS = (
+    "big5 big5hkscs gb2312 gbk gb18030 euc_jp euc_jis_2004 euc_jisx0213 shift_jis cp932 shift_jis_2004 "
+    "shift_jisx0213 euc_kr cp949 koi8_r koi8_u cp1251 iso8859_5 cp866 cp1253 iso8859_7 cp1255 iso8859_8 "
+    "tis_620 cp874 iso8859_11"
+).split()
 
 _BOMS = (
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -112,7 +120,7 @@ def _detected_non_latin(body: bytes) -> str | None:
     if best is None:
         return None
     encoding = codec_name(best.encoding)
-    if encoding is None:
+    if encoding is None or encoding not in {codec_name(name) for name in DETECTED_ENCODINGS}:
         return None
     text = _strict(body, encoding)
     if text is None or _is_latin_script(text):

@@ -299,10 +299,13 @@ def _parse_xml(text: str, base_url: str, encoding: str, limits: ParseLimits, dea
     # feed was fetched from, and an item's id must not change when a feed moves. Links
     # are resolved below instead; xml:base inside the document still applies.
     headers = {"content-type": "application/xml; charset=utf-8"}
-    result = feedparser.parse(io.BytesIO(hardened.encode("utf-8", "replace")), response_headers=headers)
+    try:
+        result = feedparser.parse(io.BytesIO(hardened.encode("utf-8", "replace")), response_headers=headers)
+    except Exception as exc:  # feedparser's loose parser trips over some malformed markup (KeyError …)
+        raise FeedParseError(f"malformed feed that feedparser cannot read: {type(exc).__name__}: {exc}") from None
     if result.get("bozo"):
-        exc = result.get("bozo_exception")
-        problems.append(f"{type(exc).__name__}: {exc}" if exc else "malformed feed")
+        bozo = result.get("bozo_exception")
+        problems.append(f"{type(bozo).__name__}: {bozo}" if bozo else "malformed feed")
     limits.check(deadline)
     feed = result.get("feed") or {}
     entries, dropped = _capped(list(result.get("entries") or []), limits, problems)

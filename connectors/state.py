@@ -8,7 +8,7 @@ Keys (``<ns>:`` is ``Settings.redis_prefix``):
 
 Seen ids are refreshed on every parsed body and trimmed to the SEEN_CAP most recently
 present, so the set stays bounded while an item that is still in the feed is never
-forgotten (a feed carries at most parse.MAX_ITEMS items).
+forgotten (a fetch keeps at most `feed_max_items` items, itself at most this many).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Protocol
 
 import redis.asyncio as aioredis
+from redis.typing import EncodableT
 
 from connectors.fetch import Validators
 from kernel.redis_client import connected_async_redis
@@ -116,7 +117,9 @@ class RedisStateStore:
         key = self._feed_key(feed_id)
         cleared = [k for k, v in asdict(state).items() if v is None]
         async with self.client.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping=state.to_redis())
+            # redis-py's mapping type is invariant in its keys: copy into the wider type
+            fields: dict[EncodableT, EncodableT] = dict(state.to_redis().items())
+            pipe.hset(key, mapping=fields)
             if cleared:
                 pipe.hdel(key, *cleared)
             await pipe.execute()

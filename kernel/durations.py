@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 
@@ -13,6 +14,8 @@ def parse_duration(value: str | int | float, *, positive: bool = False) -> float
     """Seconds in ``value``: a number (seconds) or units such as ``500ms``, ``5s``, ``2h``,
     ``1h30m``; with ``positive``, zero is refused too. Raises ValueError with the reason."""
     seconds = _seconds(value)
+    if not math.isfinite(seconds):
+        raise ValueError(f"a duration must be a finite number, got {value!r}")
     if positive and seconds == 0:
         raise ValueError(f"a duration must be positive, got {value!r}")
     return seconds

@@ -59,9 +59,23 @@ class StoryRef(Message):
     sources: int = 1
 
 
+Region = Literal["title", "body", "aside"]
+
+
+class TextSpan(Message):
+    """A span ``[start, end)`` of an article's clean ``text``."""
+
+    start: int
+    end: int
+
+
 class Article(Message):
     """A normalized article. ``text`` is the clean body; rules see ``title + "\\n\\n" + text``
-    and evidence offsets index that string (the same convention as `marsad rules test`)."""
+    and evidence offsets index that string (the same convention as `marsad rules test`).
+
+    ``asides`` are spans of ``text`` that the cleaner kept but judged not to be the article's
+    own prose (a headline ticker, a tag line, an embedded post): rules match them only when
+    they say ``regions: [..., aside]``."""
 
     version: Literal["1"] = "1"
     id: str
@@ -78,6 +92,7 @@ class Article(Message):
     similarity: float | None = None
     story: StoryRef
     tags: list[str] = Field(default_factory=list)
+    asides: list[TextSpan] = Field(default_factory=list)
     first_seen_at: float
     normalized_at: float
 
@@ -96,6 +111,7 @@ class Evidence(Message):
     variant: str | None = None  # which name/variant matched (entities)
     entity: str | None = None
     unit: str | None = None
+    region: Region = "body"  # where in the article: title, body, or an aside
 
 
 class RuleRef(Message):

@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -151,9 +152,11 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
     server = FeedServer(feeds).start()
     secret = secrets.token_hex(16)
     arrivals: dict[str, float] = {}
-    receiver = WebhookReceiver(
-        secret=secret, on_delivery=lambda payload: arrivals.setdefault(payload["alert_id"], time.time())
-    )
+
+    def record_arrival(payload: dict[str, Any]) -> None:
+        arrivals.setdefault(payload["alert_id"], time.time())
+
+    receiver = WebhookReceiver(secret=secret, on_delivery=record_arrival)
     receiver.start()
     env = dict(os.environ)
     env.update(s.to_env())

@@ -19,6 +19,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kernel.errors import MarsadError, StackUnavailable
 from kernel.kafka import ensure_topics, wait_for_kafka
@@ -411,10 +412,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def isolated_settings(home: Path, namespace: str, **overrides) -> Settings:
+def isolated_settings(home: Path, namespace: str, **overrides: Any) -> Settings:
     """Settings for a private stack under ``home`` on free ports (tests, benchmarks)."""
     redis_port = free_port()
-    values = dict(
+    values: dict[str, Any] = dict(
         home=home,
         kafka_bootstrap=f"127.0.0.1:{free_port()}",
         kafka_controller_port=free_port(),

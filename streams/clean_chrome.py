@@ -137,9 +137,9 @@ def inline_credit_agencies(folded: str) -> tuple[str, ...]:
                     found.append(agency)
     dateline = _DATELINE_CREDIT.match(folded) if _DATELINE_MARK.search(folded, 0, 130) else None
     if dateline is not None:
-        agency = AGENCIES.get(agency_key(dateline["name"]))
-        if agency and agency not in found:
-            found.append(agency)
+        credited = AGENCIES.get(agency_key(dateline["name"]))
+        if credited and credited not in found:
+            found.append(credited)
     return tuple(found)
 
 

@@ -127,7 +127,7 @@ def fold_char(ch: str) -> str:
     return ch
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """A ``str.translate`` table that fills itself from ``fold_char`` on first sight of a
     character, so folding runs in C after warm-up (the per-character Python loop is only
     needed when the offset map is actually asked for)."""
@@ -138,7 +138,7 @@ class _FoldTable(dict):
         return folded
 
 
-class _FoldLengthTable(dict):
+class _FoldLengthTable(dict[int, str]):
     """``str.translate`` table: each character → one character whose code is the length of
     its folded form (0, 1 or 3), so that the offset map is computed without a Python loop."""
 

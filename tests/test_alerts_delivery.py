@@ -95,15 +95,10 @@ def task_for(channel: str, *, attempt: int = 0, first_attempt_at: float | None =
 def dispatcher_for(
     settings: Settings, channels: ChannelSet, sender: ScriptedSender, client: Any
 ) -> tuple[Dispatcher, RecordingProducer]:
-    dispatcher = Dispatcher(
-        settings,
-        channels,
-        redis_client=client,
-        senders={cid: sender for cid in channels.channels},
-        rng=random.Random(7),
-    )
+    senders: dict[str, Any] = {cid: sender for cid in channels.channels}
+    dispatcher = Dispatcher(settings, channels, redis_client=client, senders=senders, rng=random.Random(7))
     producer = RecordingProducer()
-    dispatcher.producer = producer  # type: ignore[assignment]
+    dispatcher.producer = producer
     return dispatcher, producer
 
 
@@ -134,6 +129,40 @@ def test_retry_delay_stays_at_the_cap_however_many_attempts() -> None:
     assert all(1.0 <= retry_delay(policy, attempts, None, rng) <= 2.0 for attempts in (40, 1100, 5000))
     assert retry_delay(policy, 1, 30.0, rng) == 2.0  # Retry-After, up to the cap
     assert 1.0 <= retry_delay(policy, 12, 0.1, rng) <= 2.0  # a shorter Retry-After does not hurry it
+
+
+class HalfDoneJoin:
+    """kafka-python 3.0's coordinator as a poll that timed out mid-join leaves it (seen in
+    the dispatcher's debug log of a stalled run): still rejoining, heartbeats off, but
+    no longer wanting to rejoin — so no later poll collects the SyncGroup's result."""
+
+    def __init__(self) -> None:
+        self.rejoining, self.rejoin_needed = True, False
+
+    def need_rejoin(self) -> bool:
+        return self.rejoin_needed
+
+    def request_rejoin(self) -> None:
+        self.rejoin_needed = True
+
+
+class ConsumerWith:
+    def __init__(self, coordinator: HalfDoneJoin) -> None:
+        self._coordinator = coordinator
+
+
+def test_a_rebalance_left_half_done_by_the_kafka_client_is_finished() -> None:
+    settings = Settings(namespace="t-stuck")
+    coordinator = HalfDoneJoin()
+    dispatcher, _ = dispatcher_for(settings, hook_channels("{}"), ScriptedSender(), redis.Redis(port=9))
+    dispatcher.consumer = ConsumerWith(coordinator)
+
+    assert dispatcher.finish_stuck_rebalance()
+    assert coordinator.need_rejoin(), "the next poll must rejoin, or the partitions stay unfetched"
+    # Once rejoining is wanted again (or the join is done), it is left alone.
+    assert not dispatcher.finish_stuck_rebalance()
+    coordinator.rejoining, coordinator.rejoin_needed = False, False
+    assert not dispatcher.finish_stuck_rebalance() and not coordinator.need_rejoin()
 
 
 # --- the delivery step on a real Redis ----------------------------------------------------

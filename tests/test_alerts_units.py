@@ -74,7 +74,7 @@ def test_parse_duration(text, seconds) -> None:
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("bad", ["", "5x", "h", "-5", "5s3", True, "1h 2q"])
+@pytest.mark.parametrize("bad", ["", "5x", "h", "-5", "5s3", True, "1h 2q", "nan", "inf", float("nan"), float("inf")])
 def test_parse_duration_rejects(bad) -> None:
     with pytest.raises(ValueError):
         parse_duration(bad)

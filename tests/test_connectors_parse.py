@@ -274,6 +274,14 @@ def test_undeclared_legacy_encodings_are_detected(name: str, title: str, item_ti
     assert [i.title for i in feed.items] == [item_title]
 
 
+def test_line_noise_is_read_as_windows_1252_not_a_rare_code_page() -> None:
+    # charset-normalizer calls these bytes cp1125 (Ukrainian DOS); only the legacy
+    # encodings feeds really use are taken from it.
+    noise = b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n<channel>\n<item>\n'
+    noise += b"<description><![CDATA[ \xe2\x80\x99<>\xe2\x80\x9d\xa9 ]]></description>\n</item>\n</channel>\n</rss>\n"
+    assert decode_body(noise)[1] == "cp1252"
+
+
 def _strict_utf8_fails(body: bytes) -> bool:
     try:
         body.decode("utf-8")

@@ -106,3 +106,13 @@ def test_out_of_range_character_reference_does_not_sink_the_feed() -> None:
     [item] = parse_feed(body).items
     assert item.title == "t"
     assert content_text(item.content, item.content_type) == "\ufffd"  # the one bad character, replaced
+
+
+def test_markup_that_crashes_feedparsers_loose_parser_is_a_parse_error() -> None:
+    # Found by the long fuzz run: feedparser raised KeyError('links') on this item.
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title></title><item><title></title>'
+        b"<link</item>>https://example.org/a?b=1&amp;c=2</link><guid>tag:x,2021:1</guid></item></channel></rss>"
+    )
+    with pytest.raises(FeedParseError, match="KeyError"):
+        parse_feed(body, base_url="https://example.org/feed")

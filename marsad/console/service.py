@@ -76,7 +76,10 @@ class Console:
         return versions
 
     def last_fired(self) -> dict[str, float]:
-        return {k.decode(): float(v) for k, v in self.client.hgetall(self.last_fired_key).items()}
+        return {
+            k.decode() if isinstance(k, bytes) else k: float(v)
+            for k, v in self.client.hgetall(self.last_fired_key).items()
+        }
 
     def record_fired(self, fired: dict[str, float]) -> None:
         """Keep the latest time per rule; alerts may be read out of order across partitions."""

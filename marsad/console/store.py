@@ -99,7 +99,7 @@ class ConsoleStore:
 
     # --- rules -----------------------------------------------------------------------
     def rule_ids(self) -> list[str]:
-        return sorted(v.decode() for v in self.client.smembers(self.rule_ids_key))
+        return sorted(v.decode() if isinstance(v, bytes) else v for v in self.client.smembers(self.rule_ids_key))
 
     def rule_history(self, rule_id: str) -> list[Version]:
         return [Version.from_json(v) for v in self.client.lrange(self._rule_key(rule_id), 0, -1)]

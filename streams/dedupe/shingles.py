@@ -249,5 +249,8 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         story_counts[term] = story_counts.get(term, 0) + 3
     for term in number_terms(text):
         story_counts[term] = story_counts.get(term, 0) + 1
-    linked = tuple(list(compress(tokens, map(_KEPT.__getitem__, tokens))) for tokens in (title_tokens, body_tokens))
+    linked = (
+        list(compress(title_tokens, map(_KEPT.__getitem__, title_tokens))),
+        list(compress(body_tokens, map(_KEPT.__getitem__, body_tokens))),
+    )
     return Features(body_tokens, title_tokens, dup, story_counts, linked)

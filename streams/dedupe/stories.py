@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import mul
 
@@ -119,7 +119,7 @@ class StoryProfile:
     ) -> None:
         self._raw: bytes | None = None
         self._terms = tuple(terms)
-        self._weights = tuple(weights)
+        self._weights: Sequence[int] = tuple(weights)  # or, read from the store, bytes
         # index pairs into terms, flat (i, j, i, j, ...)
         self._links = links if isinstance(links, bytes) else bytes(b for link in links for b in link)
         self._weight_of = dict(zip(self._terms, self._weights))
@@ -128,6 +128,7 @@ class StoryProfile:
 
     def _parse(self) -> None:
         raw = self._raw
+        assert raw is not None, "parsed only while the stored bytes are held"
         n, n_links, norm = self._HEAD.unpack_from(raw)
         at = self._HEAD.size
         self._terms = tuple(np.frombuffer(raw, dtype="<u4", count=n, offset=at).tolist())

@@ -35,7 +35,7 @@ class ChunkVerdict:
 NO_HITS = ChunkVerdict((), (), False)
 
 
-class ChunkCache(dict):
+class ChunkCache(dict[str, ChunkVerdict]):
     """chunk → ChunkVerdict, computed on first sight; bounded (cleared when full, since
     rebuilding costs only the automaton runs of the chunks seen again)."""
 

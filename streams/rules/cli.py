@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 import orjson
 import typer
 
+from kernel.config_files import Issue
 from kernel.errors import ConfigError
 from kernel.jsonl import read_jsonl, source_name
 from kernel.messages import document_text
@@ -27,7 +29,7 @@ def _entities(path: Path | None) -> Path | None:
     return default if default.exists() else None
 
 
-def _fail(issues) -> None:
+def _fail(issues: Iterable[Issue]) -> NoReturn:
     for issue in issues:
         print(str(issue), file=sys.stderr)
     raise typer.Exit(2)
@@ -57,7 +59,7 @@ def validate(path: Path = RulesPath, entities: Path | None = EntitiesOption) -> 
     )
 
 
-def _articles(path: Path) -> Iterator[dict]:
+def _articles(path: Path) -> Iterator[dict[str, Any]]:
     """The input lines; ``title`` and ``text``, when given, must be strings."""
     for number, item in read_jsonl(path):
         for key in ("title", "text"):

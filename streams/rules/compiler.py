@@ -268,7 +268,7 @@ class Compiler:
 
 def unit_names(units: UnitClasses | None) -> set[str] | None:
     """The unit class ids ``units`` knows (None: no unit classes to check against)."""
-    return None if units is None else set(units.ids())
+    return None if units is None else set(units.ids)
 
 
 def compile_ruleset(

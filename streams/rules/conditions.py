@@ -55,10 +55,10 @@ def compile_condition(node: Node) -> Evaluator:
     raise TypeError(f"unknown condition node {node!r}")
 
 
-def _near(node: NearNode, leaf_occ: LeafHits, article: ArticleText):
+def _near(node: NearNode, leaf_occ: LeafHits, article: ArticleText) -> list[Occurrence] | None:
     """One occurrence of every leaf, all within ``node.within`` tokens of each other: the
     largest first-token minus the smallest last-token is at most ``within``."""
-    groups = []
+    groups: list[list[tuple[int, int, Occurrence]]] = []
     for lid in node.leaves:
         occs = leaf_occ.get(lid)
         if not occs:
@@ -68,9 +68,9 @@ def _near(node: NearNode, leaf_occ: LeafHits, article: ArticleText):
     # occurrence ending no earlier and starting within reach.
     anchors = sorted((span for group in groups for span in group), key=lambda s: (s[1], s[0]))
     for _first, a_last, _occ in anchors:
-        chosen = []
+        chosen: list[Occurrence] = []
         for group in groups:
-            best = None
+            best: tuple[int, int, Occurrence] | None = None
             for first, last, occ in group:
                 if last >= a_last and first <= a_last + node.within:
                     if best is None or first < best[0]:

@@ -8,42 +8,26 @@ from streams.textnorm import NormalizedText
 
 
 class Occurrence:
-    """One place where a leaf fired. Terms, entities and regexes know their folded span;
-    quantities come from the parser with original offsets."""
+    """One place where a leaf fired. Each kind knows one of its spans and works out the
+    other on first need: terms, entities and regexes are found in the folded text
+    (``FoldedOccurrence``), quantities by the parser in the original text
+    (``QuantityOccurrence``)."""
 
-    __slots__ = ("leaf", "fstart", "fend", "ostart", "oend", "entity", "variant", "value", "unit", "term", "_tokens")
+    __slots__ = ("leaf", "entity", "variant", "value", "unit", "term", "_tokens")
 
-    def __init__(
-        self,
-        leaf: str,
-        fstart: int | None,
-        fend: int | None,
-        *,
-        ostart: int | None = None,
-        oend: int | None = None,
-        entity: str | None = None,
-        variant: str | None = None,
-        value: float | None = None,
-        unit: str | None = None,
-        term: str | None = None,
-    ):
-        self.leaf, self.fstart, self.fend = leaf, fstart, fend
-        self.ostart, self.oend = ostart, oend
-        self.entity, self.variant, self.value, self.unit, self.term = entity, variant, value, unit, term
-        self._tokens: tuple[int, int] | None = None
-
-    def __repr__(self) -> str:
-        return f"Occurrence({self.leaf}, folded={self.fstart}:{self.fend}, original={self.ostart}:{self.oend})"
+    leaf: str
+    entity: str | None
+    variant: str | None
+    value: float | None
+    unit: str | None
+    term: str | None
+    _tokens: tuple[int, int] | None
 
     def folded_span(self, normalized: NormalizedText) -> tuple[int, int]:
-        if self.fstart is None:
-            self.fstart, self.fend = normalized.to_folded(self.ostart, self.oend)
-        return self.fstart, self.fend
+        raise NotImplementedError
 
     def original_span(self, normalized: NormalizedText) -> tuple[int, int]:
-        if self.ostart is None:
-            self.ostart, self.oend = normalized.to_original(self.fstart, self.fend)
-        return self.ostart, self.oend
+        raise NotImplementedError
 
     def token_span(self, article: ArticleText) -> tuple[int, int]:
         """(first token index, last token index) of the occurrence."""
@@ -54,6 +38,65 @@ class Occurrence:
             last = first if article.folded[fstart:fend].isalnum() else article.token_index(max(fstart, fend - 1))
             self._tokens = (first, last)
         return self._tokens
+
+
+class FoldedOccurrence(Occurrence):
+    """A term, entity or regex occurrence: found at [fstart, fend) of the folded text."""
+
+    __slots__ = ("fstart", "fend", "_original")
+
+    def __init__(
+        self,
+        leaf: str,
+        fstart: int,
+        fend: int,
+        *,
+        entity: str | None = None,
+        variant: str | None = None,
+        term: str | None = None,
+    ):
+        self.leaf, self.fstart, self.fend = leaf, fstart, fend
+        self.entity, self.variant, self.term = entity, variant, term
+        self.value = self.unit = None
+        self._original: tuple[int, int] | None = None
+        self._tokens = None
+
+    def __repr__(self) -> str:
+        return f"FoldedOccurrence({self.leaf}, folded={self.fstart}:{self.fend})"
+
+    def folded_span(self, normalized: NormalizedText) -> tuple[int, int]:
+        return self.fstart, self.fend
+
+    def original_span(self, normalized: NormalizedText) -> tuple[int, int]:
+        original = self._original
+        if original is None:
+            original = self._original = normalized.to_original(self.fstart, self.fend)
+        return original
+
+
+class QuantityOccurrence(Occurrence):
+    """A quantity: found by the parser at [ostart, oend) of the original text."""
+
+    __slots__ = ("ostart", "oend", "_folded")
+
+    def __init__(self, ostart: int, oend: int, *, value: float, unit: str):
+        self.leaf, self.ostart, self.oend = "quantity", ostart, oend
+        self.value, self.unit = value, unit
+        self.entity = self.variant = self.term = None
+        self._folded: tuple[int, int] | None = None
+        self._tokens = None
+
+    def __repr__(self) -> str:
+        return f"QuantityOccurrence({self.value} {self.unit}, original={self.ostart}:{self.oend})"
+
+    def folded_span(self, normalized: NormalizedText) -> tuple[int, int]:
+        folded = self._folded
+        if folded is None:
+            folded = self._folded = normalized.to_folded(self.ostart, self.oend)
+        return folded
+
+    def original_span(self, normalized: NormalizedText) -> tuple[int, int]:
+        return self.ostart, self.oend
 
 
 def _number(value: float | None) -> float | int | None:
@@ -68,9 +111,8 @@ def to_evidence(occurrences: list[Occurrence], normalized: NormalizedText) -> li
     if len(occurrences) == 1:
         # Most alerts quote one occurrence (a rare term, found once): nothing to order or drop.
         occ = occurrences[0]
-        if occ.ostart is None:
-            occ.ostart, occ.oend = normalized.to_original(occ.fstart, occ.fend)
-        return [_evidence(occ, occ.ostart, occ.oend, normalized.original)]
+        start, end = occ.original_span(normalized)
+        return [_evidence(occ, start, end, normalized.original)]
     spans = sorted(((*occ.original_span(normalized), occ) for occ in occurrences), key=lambda t: (t[0], -t[1]))
     kept: list[tuple[int, int, Occurrence]] = []
     reach: dict[str, int] = {}  # leaf kind → furthest end kept so far

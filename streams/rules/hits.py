@@ -7,7 +7,7 @@ from itertools import compress
 from typing import Protocol
 
 from streams.rules.chunks import ChunkVerdict
-from streams.rules.evidence import Occurrence
+from streams.rules.evidence import FoldedOccurrence, Occurrence
 from streams.rules.model import EntityLeaf, Leaf
 from streams.rules.phrases import EntityInfo, Phrase
 from streams.rules.text import ArticleText
@@ -65,12 +65,12 @@ class LeafHits:
             return self._phrase_ends[key]
         article = self.article
         folded = article.folded
-        last_end: int | None = te
+        last_end = te
         for spec in self.ruleset.phrases[pid].words[1:]:
             nxt = article.next_token(last_end)
             if nxt is None or not spec.matches(folded[nxt[0] : nxt[1]]):
-                last_end = None
-                break
+                self._phrase_ends[key] = None
+                return None
             last_end = nxt[1]
         self._phrase_ends[key] = last_end
         return last_end
@@ -102,6 +102,7 @@ class LeafHits:
         chunk_start = self.article.chunk_start
         single_word = self.ruleset.single_word
         base: int | None
+        end: int | None
         for i in chunk_indices:
             base = None  # placed when the chunk holds a wanted phrase
             for pid, ts, te in verdicts[i].hits:
@@ -110,7 +111,7 @@ class LeafHits:
                 if base is None:
                     base = chunk_start(i)
                 if single_word[pid]:
-                    end: int | None = base + te
+                    end = base + te
                 else:
                     end = self.phrase_end(pid, base + ts, base + te)
                     if end is None:
@@ -153,7 +154,7 @@ class LeafHits:
             for fstart, fend in pid_spans:
                 if len(occs) >= MAX_OCCURRENCES_PER_LEAF:
                     break
-                occs.append(Occurrence(leaf.kind, fstart, fend, entity=entity, variant=variant, term=term))
+                occs.append(FoldedOccurrence(leaf.kind, fstart, fend, entity=entity, variant=variant, term=term))
         self.ready[lid] = occs
         return occs
 

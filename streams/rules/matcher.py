@@ -25,11 +25,11 @@ import re2
 from kernel.messages import RuleSetMessage
 from streams.rules.chunks import NO_HITS, ChunkCache, ChunkVerdict, first_word_hits
 from streams.rules.conditions import compile_condition
-from streams.rules.evidence import Occurrence, to_evidence
+from streams.rules.evidence import FoldedOccurrence, Occurrence, QuantityOccurrence, to_evidence
 from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF, LeafHits
 from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, TermsLeaf
 from streams.rules.phrases import EntityInfo, Phrase, build_automaton
-from streams.rules.quantities import find_quantities_normalized
+from streams.rules.quantities import UnitClasses, find_quantities_normalized
 from streams.rules.regexes import regex_options
 from streams.rules.text import ArticleText, primary_language
 from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_leaves
@@ -52,7 +52,7 @@ class CompiledRuleSet:
     entity_info: dict[str, EntityInfo]
     regexes: dict[str, Any]
     always: list[int]
-    units: Any = None
+    units: UnitClasses | None = None
     compiled_at: float = field(default_factory=time.time)
 
     def __post_init__(self) -> None:
@@ -62,8 +62,8 @@ class CompiledRuleSet:
         # phrase id → leaves (terms / entity) that contain it
         self.phrase_leaves: list[list[int]] = [[] for _ in self.phrases]
         self.leaf_phrases: list[frozenset[int]] = [frozenset() for _ in self.leaves]
-        self._regex_leaves: list[int] = []
-        self._quantity_leaves: dict[str, list[int]] = {}
+        self._regex_leaves: list[tuple[int, RegexLeaf]] = []
+        self._quantity_leaves: dict[str, list[tuple[int, QuantityLeaf]]] = {}
         for lid, leaf in enumerate(self.leaves):
             if not self.leaf_rules[lid]:
                 continue  # only used by a rule that failed to compile
@@ -72,14 +72,14 @@ class CompiledRuleSet:
                 for pid in leaf.phrases:
                     self.phrase_leaves[pid].append(lid)
             elif isinstance(leaf, RegexLeaf):
-                self._regex_leaves.append(lid)
+                self._regex_leaves.append((lid, leaf))
             elif isinstance(leaf, QuantityLeaf):
-                self._quantity_leaves.setdefault(leaf.unit, []).append(lid)
+                self._quantity_leaves.setdefault(leaf.unit, []).append((lid, leaf))
         self._regex_set = None
         if self._regex_leaves:
             regex_set = re2.Set.SearchSet(regex_options())
-            for lid in self._regex_leaves:
-                regex_set.Add(self.leaves[lid].folded_pattern)
+            for _lid, regex_leaf in self._regex_leaves:
+                regex_set.Add(regex_leaf.folded_pattern)
             regex_set.Compile()
             self._regex_set = regex_set
         self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
@@ -212,31 +212,24 @@ class CompiledRuleSet:
         if self._regex_set is not None and article.folded:
             standard = article.standard.text
             for index in self._regex_set.Match(standard) or ():
-                lid = self._regex_leaves[index]
-                compiled = self.regexes[self.leaves[lid].folded_pattern]
-                occs = []
+                lid, regex_leaf = self._regex_leaves[index]
+                compiled = self.regexes[regex_leaf.folded_pattern]
+                occs: list[Occurrence] = []
                 for m in compiled.finditer(standard):
                     if m.end() > m.start():
-                        occs.append(Occurrence("regex", m.start(), m.end()))
+                        occs.append(FoldedOccurrence("regex", m.start(), m.end()))
                         if len(occs) >= MAX_OCCURRENCES_PER_LEAF:
                             break
                 if occs:
                     leaf_occ[lid] = occs
                     hits.fired.add(lid)
-        if self._quantity_leaves:
-            for mention in find_quantities_normalized(article.standard, self.units):
-                for lid in self._quantity_leaves.get(mention.unit, ()):
-                    if self.leaves[lid].accepts(mention.value):
+        units = self.units  # compile_ruleset gives unit classes to every set with a quantity leaf
+        if self._quantity_leaves and units is not None:
+            for mention in find_quantities_normalized(article.standard, units):
+                for lid, quantity_leaf in self._quantity_leaves.get(mention.unit, ()):
+                    if quantity_leaf.accepts(mention.value):
                         leaf_occ.setdefault(lid, []).append(
-                            Occurrence(
-                                "quantity",
-                                None,
-                                None,
-                                ostart=mention.start,
-                                oend=mention.end,
-                                value=mention.value,
-                                unit=mention.unit,
-                            )
+                            QuantityOccurrence(mention.start, mention.end, value=mention.value, unit=mention.unit)
                         )
                         hits.fired.add(lid)
         return hits

@@ -24,7 +24,7 @@ from streams.textnorm import FOLD_TABLE
 TAA = "ة"
 
 
-class _MatchFoldTable(dict):
+class _MatchFoldTable(dict[int, str]):
     def __missing__(self, code: int) -> str:
         folded = TAA if code == ord(TAA) else FOLD_TABLE[code]
         self[code] = folded

@@ -48,7 +48,8 @@ def publish_ruleset(settings: Settings, message: RuleSetMessage, timeout_s: floa
         future = producer.send(settings.topic_rules, key=RULESET_KEY, value=message.to_bytes())
         metadata = future.get(timeout=timeout_s)
         producer.flush(timeout=timeout_s)
-        return metadata.offset
+        offset: int = metadata.offset  # kafka-python is untyped
+        return offset
     except KafkaError as exc:
         raise StackUnavailable(f"publishing to {settings.topic_rules} failed: {exc}") from exc
     finally:

@@ -76,7 +76,9 @@ def ruleset_from_message(msg: RuleSetMessage) -> CompiledRuleSet:
     return compile_ruleset(msg.rules, msg.entities)
 
 
-def example_issues(rules_path: Path, entities_path: Path | None = None, units: UnitClasses | None = None) -> list[Issue]:
+def example_issues(
+    rules_path: Path, entities_path: Path | None = None, units: UnitClasses | None = None
+) -> list[Issue]:
     """Each rule's ``examples``: a ``match`` text that does not fire the rule, or a
     ``no_match`` text that does, is an issue at that example's line. Disabled rules are
     checked too."""

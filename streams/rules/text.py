@@ -35,7 +35,7 @@ def token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return ts, te
 
 
-class _TokenCounts(dict):
+class _TokenCounts(dict[str, int]):
     """chunk → number of tokens in it (a pure function of the chunk, shared by all rule
     sets; bounded like the chunk cache)."""
 

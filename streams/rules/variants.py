@@ -18,6 +18,7 @@ Clitics on the first token (وبوتين, للبنتاجون) are handled at mat
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -101,6 +102,7 @@ def _vowel_forms(word: str, options: VariantOptions) -> set[str]:
     slots = [i for i in range(1, len(word) - 1) if word[i] in LONG_VOWELS]
     if not slots:
         return {word}
+    subsets: Iterable[tuple[int, ...]]
     if len(slots) <= _MAX_OPTIONAL_VOWELS_ALL_SUBSETS:
         subsets = itertools.chain.from_iterable(itertools.combinations(slots, k) for k in range(1, len(slots) + 1))
     else:
