@@ -16,10 +16,9 @@ from kafka import KafkaProducer
 
 from kernel.messages import RawArticle, article_id
 from marsad.console.auth import Role, TokenStore
-
-from ..conftest import REPO_ROOT, fresh_namespace
-from ..e2e import Pipeline, wait_until
-from ..test_console_support import free_port, write_sample_config
+from tests.support.console import free_port, write_sample_config
+from tests.support.pipeline import Pipeline, wait_until
+from tests.support.stack import REPO_ROOT, fresh_namespace
 
 pytestmark = pytest.mark.stack
 

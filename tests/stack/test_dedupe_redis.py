@@ -1,0 +1,211 @@
+"""The Redis store on the real local stack: same decisions as in memory, bounded state."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import pytest
+import redis
+
+from streams.dedupe import (
+    DedupeConfig,
+    DedupeInput,
+    Deduplicator,
+    InMemoryDedupeStore,
+    RedisDedupeStore,
+    StoreLimits,
+)
+from streams.dedupe.cells import ENTRY_WIDTH
+from tests.support.dedupe_corpus import EVENTS, SAME_ENTITIES, edits
+
+pytestmark = pytest.mark.stack
+
+
+def _stream() -> list[DedupeInput]:
+    rng = random.Random(2)
+    reports = [r for pair in EVENTS for r in pair] + [r for _, r in SAME_ENTITIES]
+    items = [
+        DedupeInput(
+            id=r.key,
+            feed=f"o{i % 4}",
+            url=f"https://o{i % 4}.example/{r.key}",
+            title=r.title,
+            text=r.text,
+            published=r.published,
+            seen_at=1_700_000_000.0,
+        )
+        for i, r in enumerate(reports)
+    ]
+    for r in reports[:6]:
+        for kind, (title, text) in edits(r, rng).items():
+            items.append(
+                DedupeInput(
+                    id=f"{r.key}~{kind}",
+                    feed=f"c{rng.randrange(3)}",
+                    url="",
+                    title=title,
+                    text=text,
+                    published=r.published,
+                    seen_at=1_700_000_000.0,
+                )
+            )
+    items.append(
+        DedupeInput(
+            id="url-copy",
+            feed="z",
+            url=f"http://www.o0.example/{reports[0].key}/?utm_source=x",
+            title="x",
+            text="y",
+            seen_at=1_700_000_000.0,
+        )
+    )
+    return items
+
+
+@pytest.fixture
+def client(stack) -> redis.Redis:
+    return redis.Redis.from_url(stack.redis_url)
+
+
+def test_redis_store_decides_like_the_in_memory_store(stack, client: redis.Redis) -> None:
+    prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+    in_redis = Deduplicator(RedisDedupeStore(client, prefix))
+    in_memory = Deduplicator(InMemoryDedupeStore())
+    for item in _stream():
+        assert in_redis.process(item) == in_memory.process(item), item.id
+    assert in_redis.process(_stream()[-1]).kind == "exact-url"
+
+
+def _cell_entries(client: redis.Redis, store: RedisDedupeStore) -> list[bytes]:
+    return [v for v in client.hvals(store.keys["cells"])]
+
+
+def _assert_consistent(client: redis.Redis, store: RedisDedupeStore) -> None:
+    """Every cell entry points at a stored article, and every stored article is in its cells."""
+    records = set(client.hkeys(store.keys["rec"]))
+    assert records == set(client.hkeys(store.keys["keys"]))
+    referenced: dict[bytes, int] = {}
+    for value in _cell_entries(client, store):
+        assert 0 < len(value) and len(value) % ENTRY_WIDTH == 0
+        for i in range(0, len(value), ENTRY_WIDTH):
+            seq = value[i + 4 : i + 8]
+            referenced[seq] = referenced.get(seq, 0) + 1
+    assert set(referenced) <= records
+    stories = client.hgetall(store.keys["story"])
+    assert sum(int.from_bytes(v[:4], "big") for v in stories.values()) == len(records)
+
+
+def test_redis_state_is_bounded_by_count(stack, client: redis.Redis) -> None:
+    prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+    config = DedupeConfig(max_signatures=6)
+    store = RedisDedupeStore(client, prefix, StoreLimits(max_signatures=6))
+    dedup = Deduplicator(store, config)
+    reports = [r for pair in EVENTS for r in pair]
+    for r in reports[:10]:
+        dedup.process(DedupeInput(id=r.key, feed="f", url="", title=r.title, text=r.text))
+        assert client.hlen(store.keys["rec"]) <= 6
+        _assert_consistent(client, store)
+    assert client.hlen(store.keys["rec"]) == 6  # the 4 oldest were removed, with all their entries
+    assert client.hmget(store.keys["meta"], "head", "tail") == [b"10", b"4"]
+    for name, key in store.keys.items():  # the second half of the frequencies is not used yet
+        assert 0 < client.ttl(key) <= 7 * 86400 + 1 or (name == "df1" and not client.exists(key))
+    first = dedup.process(DedupeInput(id="again", feed="f", url="", title=reports[0].title, text=reports[0].text))
+    assert first.duplicate_of is None
+    last = dedup.process(DedupeInput(id="again9", feed="f", url="", title=reports[9].title, text=reports[9].text))
+    assert last.duplicate_of == reports[9].key
+
+
+def test_redis_state_is_bounded_by_time_and_decides_like_memory(stack, client: redis.Redis) -> None:
+    now = [1_700_000_000.0]
+    limits = StoreLimits(window_seconds=100, sweep=3)
+    config = DedupeConfig(window_seconds=100)
+    store = RedisDedupeStore(client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:", limits, clock=lambda: now[0])
+    in_redis = Deduplicator(store, config)
+    in_memory = Deduplicator(InMemoryDedupeStore(limits, clock=lambda: now[0]), config)
+    reports = [r for pair in EVENTS for r in pair]
+    for step, r in enumerate(reports[:8]):
+        now[0] += 15
+        item = DedupeInput(id=r.key, feed=f"f{step % 3}", url="", title=r.title, text=r.text)
+        assert in_redis.process(item) == in_memory.process(item)
+        copy = DedupeInput(
+            id=f"{r.key}-copy", feed="g", url="", title=reports[step // 2].title, text=reports[step // 2].text
+        )
+        assert in_redis.process(copy) == in_memory.process(copy), (step, copy.id)
+    assert client.hlen(store.keys["rec"]) == len(in_memory.store) < 8
+    now[0] += 1000  # everything expired: a few inserts sweep it all
+    for r in reports[8:12]:
+        item = DedupeInput(id=r.key, feed="f", url="", title=r.title, text=r.text)
+        assert in_redis.process(item) == in_memory.process(item)
+    assert client.hlen(store.keys["rec"]) == len(in_memory.store) == 4
+    _assert_consistent(client, store)
+
+
+def test_recording_a_stored_article_again_changes_nothing_in_redis(stack, client: redis.Redis) -> None:
+    store = RedisDedupeStore(client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:")
+    dedup = Deduplicator(store)
+    item = _stream()[0]
+    first = dedup.process(item)
+    prepared = dedup.prepare(item)
+    cells = client.hgetall(store.keys["cells"])
+    assert store.record(prepared.record, prepared.query) == first.story_sources == 1
+    assert client.hlen(store.keys["rec"]) == 1 and client.hgetall(store.keys["cells"]) == cells
+
+
+def test_any_article_id_is_safe_in_redis(stack, client: redis.Redis) -> None:
+    # ids with spaces, newlines, quotes: cell entries are fixed-width, never split on text
+    prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+    store = RedisDedupeStore(client, prefix)
+    in_redis = Deduplicator(store)
+    in_memory = Deduplicator(InMemoryDedupeStore())
+    odd = [
+        DedupeInput(
+            id=f"item {i} \n\t«{x.id}» ",
+            feed=x.feed,
+            url=x.url,
+            title=x.title,
+            text=x.text,
+            published=x.published,
+            seen_at=x.seen_at,
+        )
+        for i, x in enumerate(_stream())
+    ]
+    decisions = [(in_redis.process(item), in_memory.process(item)) for item in odd]
+    assert all(r == m for r, m in decisions)
+    assert sum(r.duplicate_of is not None for r, _ in decisions) >= 30
+    assert {r.duplicate_of for r, _ in decisions if r.duplicate_of} <= {item.id for item in odd}
+    _assert_consistent(client, store)
+
+
+def test_stories_and_frequencies_in_redis_decide_like_in_memory(stack, client: redis.Redis) -> None:
+    from tests.support.dedupe_corpus import corpus_item, corpus_stream
+
+    store = RedisDedupeStore(client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:", StoreLimits(df_docs=20))
+    in_redis = Deduplicator(store)
+    in_memory = Deduplicator(InMemoryDedupeStore(StoreLimits(df_docs=20)))
+    reports = corpus_stream()  # 46 articles: the frequencies' halves turn over twice
+    decisions = [
+        (in_redis.process(corpus_item(r, f"o{i % 3}")), in_memory.process(corpus_item(r, f"o{i % 3}")))
+        for i, r in enumerate(reports)
+    ]
+    assert all(a == b for a, b in decisions)
+    assert sum(a.story_reason is not None and a.duplicate_of is None for a, _ in decisions) >= 12
+    assert client.hmget(store.keys["meta"], "dfn0", "dfn1") in ([b"20", b"6"], [b"6", b"20"])
+
+
+def test_redis_store_recovers_from_flushed_scripts_and_a_dropped_connection(stack, client: redis.Redis) -> None:
+    prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+    name = f"dedupe-test-{uuid.uuid4().hex[:8]}"
+    own = redis.Redis.from_url(stack.redis_url, client_name=name)  # its connections carry the name
+    dedup = Deduplicator(RedisDedupeStore(own, prefix))
+    items = _stream()
+    assert dedup.process(items[0]).duplicate_of is None
+    client.script_flush()  # as after a Redis restart
+    second = dedup.process(items[1])  # the flood told by another outlet: the same story
+    assert second.duplicate_of is None and (second.story_id, second.story_sources) == (items[0].id, 2)
+    victims = [c["id"] for c in client.client_list() if c.get("name") == name]
+    assert victims
+    for victim in victims:  # the store's held connection dies
+        client.client_kill_filter(_id=victim)
+    again = dedup.process(DedupeInput(id="again", feed="z", url="", title=items[0].title, text=items[0].text))
+    assert (again.duplicate_of, again.kind, again.story_sources) == (items[0].id, "exact-content", 3)

@@ -1,0 +1,209 @@
+"""Fetching against real local HTTP servers (threads on 127.0.0.1, port 0): conditional
+GET, body-hash skip, 429/Retry-After, redirect cap, oversize bodies, slow servers, gzip."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from connectors.fetch import (
+    Fetcher,
+    FetchLimits,
+    Validators,
+    body_hash,
+    parse_retry_after,
+)
+from kernel.errors import FetchError
+from tests.support.http_server import LocalServer, Route, etag_route, send
+
+
+def fetch(url: str, validators: Validators | None = None, limits: FetchLimits | None = None):
+    async def go():
+        async with Fetcher(limits) as fetcher:
+            return await fetcher.fetch(url, validators)
+
+    return asyncio.run(go())
+
+
+BODY = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
+
+
+def test_conditional_get_sends_validators_and_reports_not_modified() -> None:
+    with LocalServer({"/feed": etag_route(BODY)}) as server:
+        first = fetch(server.url("/feed"))
+        assert first.status == "ok" and first.body == BODY and first.http_status == 200
+        assert first.validators.etag and first.validators.last_modified == "Sat, 21 Nov 2026 08:00:00 GMT"
+        assert first.validators.body_hash == body_hash(BODY)
+        second = fetch(server.url("/feed"), first.validators)
+        assert second.status == "not_modified" and second.http_status == 304 and second.body == b""
+        assert second.validators == first.validators
+        headers = server.requests[1][1]
+        assert headers["if-none-match"] == first.validators.etag
+        assert headers["if-modified-since"] == "Sat, 21 Nov 2026 08:00:00 GMT"
+        assert "if-none-match" not in server.requests[0][1]
+
+
+def test_same_body_without_validators_is_unchanged_and_not_returned() -> None:
+    with LocalServer({"/plain": lambda h: send(h, 200, BODY)}) as server:
+        first = fetch(server.url("/plain"))
+        assert first.status == "ok"
+        again = fetch(server.url("/plain"), first.validators)
+        assert again.status == "unchanged" and again.body == b""
+        assert again.validators.body_hash == first.validators.body_hash
+
+
+def test_429_with_retry_after_seconds_and_date() -> None:
+    routes = {
+        "/busy": lambda h: send(h, 429, Retry_After="120"),
+        "/later": lambda h: send(h, 503, Retry_After="Wed, 21 Oct 2099 07:28:00 GMT"),
+        "/gone": lambda h: send(h, 500),
+    }
+    with LocalServer(routes) as server:
+        with pytest.raises(FetchError) as busy:
+            fetch(server.url("/busy"))
+        assert busy.value.kind == "rate_limited" and busy.value.status == 429 and busy.value.retry_after == 120
+        with pytest.raises(FetchError) as later:
+            fetch(server.url("/later"))
+        assert later.value.kind == "rate_limited" and later.value.retry_after == 24 * 3600.0
+        with pytest.raises(FetchError) as gone:
+            fetch(server.url("/gone"))
+        assert gone.value.kind == "http" and gone.value.status == 500
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("30") == 30.0
+    assert parse_retry_after("Thu, 01 Jan 1970 00:01:40 GMT", now=40.0) == 60.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_redirects_are_followed_up_to_the_cap() -> None:
+    def hop(n: int) -> Route:
+        return lambda h: send(h, 302, Location=f"/r{n + 1}")
+
+    routes: dict[str, Route] = {f"/r{n}": hop(n) for n in range(10)}
+    routes["/loop"] = lambda h: send(h, 301, Location="/loop")
+    routes["/r3"] = lambda h: send(h, 200, BODY)
+    with LocalServer(routes) as server:
+        result = fetch(server.url("/r0"), limits=FetchLimits(max_redirects=5))
+        assert result.status == "ok" and result.url == server.url("/r3")
+        with pytest.raises(FetchError) as endless:
+            fetch(server.url("/loop"), limits=FetchLimits(max_redirects=5))
+        assert endless.value.kind == "redirects"
+        assert sum(1 for path, _ in server.requests if path == "/loop") == 6  # first + 5 hops
+        with pytest.raises(FetchError) as too_many:
+            fetch(server.url("/r0"), limits=FetchLimits(max_redirects=2))
+        assert too_many.value.kind == "redirects"
+
+
+def test_oversized_bodies_are_refused_by_header_and_while_streaming() -> None:
+    big = b"x" * 50_000
+
+    def chunked(h: BaseHTTPRequestHandler) -> None:  # no Content-Length: the limit applies while reading
+        h.send_response(200)
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        for _ in range(50):
+            h.wfile.write(b"400\r\n" + b"y" * 1024 + b"\r\n")
+        h.wfile.write(b"0\r\n\r\n")
+
+    bomb = gzip.compress(b"z" * 5_000_000)  # small on the wire, large once decoded
+
+    routes = {
+        "/big": lambda h: send(h, 200, big),
+        "/chunked": chunked,
+        "/bomb": lambda h: send(h, 200, bomb, Content_Encoding="gzip"),
+    }
+    limits = FetchLimits(max_bytes=10_000)
+    with LocalServer(routes) as server:
+        for path in ("/big", "/chunked", "/bomb"):
+            with pytest.raises(FetchError) as exc:
+                fetch(server.url(path), limits=limits)
+            assert exc.value.kind == "too_large", path
+        assert fetch(server.url("/big"), limits=FetchLimits(max_bytes=50_000)).body == big
+
+
+def test_gzip_and_deflate_bodies_are_decoded() -> None:
+    import zlib
+
+    routes = {
+        "/gz": lambda h: send(h, 200, gzip.compress(BODY), Content_Encoding="gzip"),
+        "/deflate": lambda h: send(h, 200, zlib.compress(BODY), Content_Encoding="deflate"),
+    }
+    with LocalServer(routes) as server:
+        assert fetch(server.url("/gz")).body == BODY
+        assert fetch(server.url("/deflate")).body == BODY
+        assert "gzip" in server.requests[0][1]["accept-encoding"]
+
+
+def test_slow_servers_are_cut_off_by_read_and_total_timeouts() -> None:
+    def silent(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(3)
+        send(h, 200, BODY)
+
+    def drip(h: BaseHTTPRequestHandler) -> None:  # one byte every 0.3 s: never a read timeout
+        h.send_response(200)
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        for _ in range(100):
+            h.wfile.write(b"x")
+            h.wfile.flush()
+            time.sleep(0.3)
+
+    with LocalServer({"/silent": silent, "/drip": drip}) as server:
+        started = time.monotonic()
+        with pytest.raises(FetchError) as silent_exc:
+            fetch(server.url("/silent"), limits=FetchLimits(read_timeout=0.5, total_timeout=10))
+        assert silent_exc.value.kind == "timeout"
+        with pytest.raises(FetchError) as drip_exc:
+            fetch(server.url("/drip"), limits=FetchLimits(read_timeout=1.0, total_timeout=1.5))
+        assert drip_exc.value.kind == "timeout"
+        assert time.monotonic() - started < 6
+
+
+def test_connection_refused_and_local_files(tmp_path) -> None:
+    with LocalServer({}) as server:
+        dead_port = server.port
+    with pytest.raises(FetchError) as refused:
+        fetch(f"http://127.0.0.1:{dead_port}/feed")
+    assert refused.value.kind == "connect"
+    path = tmp_path / "feed.xml"
+    path.write_bytes(BODY)
+    first = fetch(str(path))
+    assert first.status == "ok" and first.body == BODY
+    assert fetch(path.as_uri(), first.validators).status == "unchanged"
+    with pytest.raises(FetchError) as missing:
+        fetch(str(tmp_path / "missing.xml"))
+    assert missing.value.kind == "io"
+    with pytest.raises(FetchError) as big:
+        fetch(str(path), limits=FetchLimits(max_bytes=10))
+    assert big.value.kind == "too_large"
+
+
+def test_per_host_concurrency_is_limited() -> None:
+    active = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def slow(h: BaseHTTPRequestHandler) -> None:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.2)
+        with lock:
+            active -= 1
+        send(h, 200, BODY)
+
+    async def many(url: str) -> None:
+        async with Fetcher(FetchLimits(per_host=2)) as fetcher:
+            await asyncio.gather(*(fetcher.fetch(f"{url}?n={n}") for n in range(8)))
+
+    with LocalServer({"/slow": slow}) as server:
+        asyncio.run(many(server.url("/slow")))
+    assert peak == 2

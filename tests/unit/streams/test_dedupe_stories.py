@@ -1,0 +1,230 @@
+"""Stories: one event told by several outlets shares a story; the same people, places or
+institutions in another event on the same day do not; decisions say why; document
+frequencies are learned from the stream, bounded, and change what counts as rare."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, StoreLimits
+from streams.dedupe.stories import similarity, story_vector
+from tests.support.dedupe_corpus import (
+    EVENTS,
+    SAME_DAY_OTHER_EVENT,
+    SAME_ENTITIES,
+    STORY_CLUSTERS,
+    Report,
+    corpus_item,
+    corpus_stream,
+)
+from tests.support.stack import SEEDS_DIR
+
+
+@pytest.mark.parametrize("cluster", STORY_CLUSTERS, ids=[c[0].key for c in STORY_CLUSTERS])
+def test_one_event_told_by_several_outlets_shares_a_story(cluster: tuple[Report, ...]) -> None:
+    dedup = Deduplicator(InMemoryDedupeStore())
+    decisions = [dedup.process(corpus_item(report, f"outlet-{i}")) for i, report in enumerate(cluster)]
+    assert all(d.duplicate_of is None for d in decisions)  # rewrites, not copies
+    assert {d.story_id for d in decisions} == {cluster[0].key}
+    assert [d.story_sources for d in decisions] == list(range(1, len(cluster) + 1))
+    for d in decisions[1:]:
+        assert d.story_reason.startswith("similarity ") and " h apart, needs " in d.story_reason
+        assert "; shared: " in d.story_reason
+
+
+@pytest.mark.parametrize("pair", SAME_DAY_OTHER_EVENT, ids=[k for k, _ in SAME_DAY_OTHER_EVENT])
+def test_same_names_same_day_another_event_stays_apart(pair: tuple[str, Report]) -> None:
+    key, other = pair
+    [cluster] = [c for c in STORY_CLUSTERS if c[0].key == key]
+    dedup = Deduplicator(InMemoryDedupeStore())
+    # the other event arrives between the reports of the event, in published order
+    reports = sorted([*cluster, other], key=lambda r: r.published)
+    decisions = {r.key: dedup.process(corpus_item(r, f"outlet-{i}")) for i, r in enumerate(reports)}
+    assert decisions[other.key].story_id == other.key and decisions[other.key].story_reason is None
+    assert decisions[other.key].story_sources == 1
+    assert all(decisions[r.key].story_id == key for r in cluster)
+
+
+def _labelled_pairs() -> tuple[set[frozenset[str]], set[frozenset[str]]]:
+    same = {frozenset((a.key, b.key)) for a, b in EVENTS}
+    for cluster in STORY_CLUSTERS:
+        same |= {frozenset((a.key, b.key)) for a, b in itertools.combinations(cluster, 2)}
+    different = {frozenset((key, other.key)) for key, other in SAME_ENTITIES}
+    for key, other in SAME_DAY_OTHER_EVENT:
+        [cluster] = [c for c in STORY_CLUSTERS if c[0].key == key]
+        different |= {frozenset((r.key, other.key)) for r in cluster}
+    return same, different
+
+
+def test_story_recall_and_precision_on_the_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole corpus as one stream, in published order: frequencies are learned as it
+    goes. Before the present story model (top-32 term Jaccard >= 0.14 with 2 shared
+    prominent terms) 7 of the 20 same-event pairs joined (now 15); 0 of the 16
+    different-event pairs did, and none may now."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    decisions = {r.key: dedup.process(corpus_item(r, f"outlet-{i % 5}")) for i, r in enumerate(corpus_stream())}
+    same, different = _labelled_pairs()
+    joined = {p for p in same | different if len({decisions[k].story_id for k in p}) == 1}
+    with capsys.disabled():
+        print(
+            f"\nstories: {len(joined & same)}/{len(same)} same-event pairs joined, "
+            f"{len(joined & different)}/{len(different)} different-event pairs joined"
+        )
+        for key, d in decisions.items():
+            if d.story_reason:
+                print(f"  {key} -> {d.story_id}: {d.story_reason}")
+    assert not joined & different
+    assert len(joined & same) >= 15
+
+
+def test_seed_stories() -> None:
+    """SEEDS_DIR-EXPECTED: 000 and 002 report the Putin-Biden video summit and share a story;
+    001 and 003 cover its aftermath. Dates as feeds would give them where the text has
+    none: 001 says Thursday (9 December), 003 is placed the same afternoon as the summit,
+    the hardest case for it; 004 (Russia-US contacts on the guarantees) is that day too."""
+    from streams.clean import clean_article
+
+    published = {"001": "2021-12-09T10:00:00Z", "003": "2021-12-07T16:00:00Z", "004": "2021-12-07T15:00:00Z"}
+    dedup = Deduplicator(InMemoryDedupeStore())
+    decisions = {}
+    for path in sorted(SEEDS_DIR.glob("*.txt")):
+        key, text = path.name[:3], path.read_text(encoding="utf-8")
+        clean = clean_article(
+            title=text.splitlines()[0],
+            content=text,
+            content_type="text/plain",
+            published=published.get(key),
+            language=None,
+        )
+        decisions[key] = dedup.process(
+            DedupeInput(key, f"outlet-{key}", "", clean.title, clean.text, clean.published, 1_638_900_000.0)
+        )
+    assert all(d.duplicate_of is None for d in decisions.values())
+    summit = decisions["002"]
+    assert summit.story_id == "000" and summit.story_sources == 2
+    similarity_, needed = (
+        float(x) for x in re.findall(r"similarity ([\d.]+) .* needs ([\d.]+)\)", summit.story_reason)[0]
+    )
+    assert similarity_ >= needed + 0.05  # no longer at the edge (it was 0.14 against 0.14)
+    assert decisions["001"].story_id == "001" and decisions["003"].story_id == "003"
+    assert decisions["004"].story_id == "000" and decisions["004"].story_sources == 3
+
+
+def test_a_multi_word_name_is_one_shared_unit_in_the_explanation() -> None:
+    dedup = Deduplicator(InMemoryDedupeStore())
+    first, rewrite = STORY_CLUSTERS[2]  # the visit: "الأمير فيصل بن فرحان" in both
+    dedup.process(corpus_item(first, "a"))
+    decision = dedup.process(corpus_item(rewrite, "b"))
+    units = decision.story_reason.split("; shared: ")[1].split(", ")
+    assert "فيصل فرحان امير" in units  # one unit, in the order of the text (بن passed over)
+    assert not {"فيصل", "فرحان"} & set(units)
+
+
+# --- document frequencies ---------------------------------------------------------------------
+
+
+def test_words_the_stream_has_seen_often_weigh_less() -> None:
+    counts = {"حصبه": 2, "زاويه": 2, "بيان": 2, "وزاره": 2}
+    cold = story_vector(counts, (), {}, 0)
+    assert len(set(cold.weights.values())) == 1  # nothing learned yet: all alike
+    warm = story_vector(counts, (), {"بيان": 300, "وزاره": 200, "حصبه": 2}, 1000)
+    by_word = {warm.words[h]: w for h, w in warm.weights.items()}
+    assert by_word["زاويه"] > by_word["حصبه"] > by_word["وزاره"] > by_word["بيان"]
+    # two statements of one ministry about different things: what they share is common
+    other = {"تغذيه": 2, "مسح": 2, "بيان": 2, "وزاره": 2, "حكوميه": 1}
+    mine = {"حصبه": 2, "تطعيم": 2, "بيان": 2, "وزاره": 2, "حكوميه": 1}
+    df = {"بيان": 300, "وزاره": 200, "حكوميه": 150}
+    cold_score = similarity(story_vector(mine, (), {}, 0), story_vector(other, (), {}, 0).profile())[0]
+    warm_score = similarity(story_vector(mine, (), df, 1000), story_vector(other, (), df, 1000).profile())[0]
+    assert cold_score > 0.3 and warm_score < 0.1
+
+
+def test_the_store_counts_stored_articles_terms_in_two_bounded_halves() -> None:
+    store = InMemoryDedupeStore(StoreLimits(df_docs=3))
+    dedup = Deduplicator(store)
+    reports = [r for pair in EVENTS for r in pair]
+    prepared = dedup.prepare(corpus_item(reports[0], "x"))
+    assert store.lookup(prepared.query).docs == 0
+    for i, r in enumerate(reports[:7]):
+        dedup.process(corpus_item(r, f"f{i}"))
+    # 7 articles in halves of 3: the first 3 were dropped when the third half started
+    found = store.lookup(prepared.query)
+    assert found.docs == 4
+    assert len(found.df) == len(prepared.query.terms) and max(found.df) <= 4
+    copy = corpus_item(reports[6], "copy")
+    again = dedup.process(DedupeInput("copy", "copy", "", copy.title, copy.text, copy.published, copy.seen_at))
+    # a duplicate is not counted
+    assert again.duplicate_of == reports[6].key and store.lookup(prepared.query).docs == 4
+
+
+def test_boilerplate_the_stream_has_seen_moves_down_the_explanation() -> None:
+    # two outlets report one outbreak, each ending with its own promotional line
+    tails = (
+        "تابعوا قناة الأفق الإخبارية على منصات التواصل للحصول على آخر الأخبار العاجلة من مراسلينا.",
+        "لمزيد من الأخبار المحلية والدولية زوروا موقع صحيفة المساء واشتركوا في نشرتنا اليومية العاجلة.",
+    )
+    first = (
+        "تفشي الحصبة في قرية الزاوية وتسجيل 40 إصابة بين الأطفال",
+        "سجلت السلطات الصحية 40 إصابة بالحصبة بين أطفال قرية الزاوية خلال أسبوع، "
+        "وأرسلت فرقا لتطعيم من لم يتلقوا اللقاح. " + tails[0],
+    )
+    second = (
+        "الحصبة تنتشر في الزاوية: أربعون طفلا مصابا وحملة تطعيم عاجلة",
+        "أطلقت مديرية الصحة حملة تطعيم عاجلة في قرية الزاوية بعد إصابة 40 طفلا بالحصبة، "
+        "وأغلقت مدرسة القرية مؤقتا. " + tails[1],
+    )
+    topics = [
+        "افتتاح جسر جديد فوق النهر",
+        "ارتفاع أسعار الخضار في الأسواق",
+        "فوز فريق المدينة بكأس الدوري",
+        "انقطاع الكهرباء عن أحياء شرقية",
+        "مهرجان للكتاب في العاصمة",
+        "أمطار غزيرة تغلق طرقا جبلية",
+    ]
+
+    def shared_units(background: int) -> list[str]:
+        dedup = Deduplicator(InMemoryDedupeStore())
+        start = 1_720_000_000.0
+        for i in range(background):  # earlier news from both outlets, each with its line
+            topic = topics[i % len(topics)]
+            dedup.process(
+                DedupeInput(
+                    f"bg{i}",
+                    f"o{i % 2}",
+                    "",
+                    topic,
+                    f"{topic} في المنطقة بحسب مسؤولين محليين تحدثوا للمراسل {i * 7}. {tails[i % 2]}",
+                    seen_at=start - 86400 * 10 + i,
+                )
+            )
+        dedup.process(DedupeInput("a", "o0", "", *first, seen_at=start))
+        decision = dedup.process(DedupeInput("b", "o1", "", *second, seen_at=start + 3 * 3600))
+        assert decision.story_id == "a"
+        return decision.story_reason.split("; shared: ")[1].split(", ")
+
+    cold, warm = shared_units(0), shared_units(12)
+    assert cold.index("عاجله") < cold.index("#40")  # nothing learned: the promo word ranks high
+    assert warm.index("#40") < warm.index("عاجله")  # learned: it is common, the figure is not
+
+
+def test_texts_from_one_everyday_vocabulary_do_not_become_one_story() -> None:
+    """Generated articles draw ~120 words from the same ~200 everyday words: they share
+    many terms, all of them common. Cosine alone called them one story (and the dispatcher
+    would have throttled their alerts as one); the rare-shared-terms rule keeps them apart,
+    apart from the very first few, when every word is still rare."""
+    from bench.generate import generate
+    from streams import pipeline
+    from streams.dedupe import DedupeConfig
+
+    config = DedupeConfig()
+    deduplicator = Deduplicator(InMemoryDedupeStore(config.store_limits()), config)
+    sizes: dict[str, int] = {}
+    for raw in generate(300, seed=13, with_term="غزو"):
+        _, decision = pipeline.dedupe(raw, pipeline.normalize(raw), deduplicator)
+        assert decision.duplicate_of is None
+        sizes[decision.story_id] = sizes.get(decision.story_id, 0) + 1
+    assert len(sizes) >= 280
+    assert max(sizes.values()) <= 12
