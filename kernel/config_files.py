@@ -28,7 +28,11 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # Limits shared by every configuration document.
 MAX_YAML_BYTES = 16 * 1024 * 1024
-MAX_YAML_VALUES = 500_000  # per document, aliases expanded
+# Aliases may repeat a node; expanded, a document may hold at most this many values more
+# than ALIAS_EXPANSION times its distinct nodes ("alias bombs" — aliases of aliases — stop
+# at once, a 10k-rule file with shared anchors does not).
+MIN_YAML_VALUES = 20_000
+ALIAS_EXPANSION = 4
 MAX_YAML_DEPTH = 100
 _INT64 = 2**63 - 1
 
@@ -111,18 +115,41 @@ def key_line(node: Any, path: Path_) -> int | None:
     return line_of(node, path)
 
 
-def to_plain(node: Any, *, max_values: int = MAX_YAML_VALUES, max_depth: int = MAX_YAML_DEPTH) -> Any:
+def distinct_nodes(node: Any) -> int:
+    """How many distinct mappings, sequences and scalars ``node`` holds, counting a node
+    that aliases repeat once (linear in the document's size, whatever its aliases)."""
+    seen: set[int] = set()
+    count = 0
+    pending = [node]
+    while pending:
+        value = pending.pop()
+        count += 1
+        if isinstance(value, (dict, list)):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            pending.extend(value.values() if isinstance(value, dict) else value)
+    return count
+
+
+def value_budget(node: Any) -> int:
+    """The most values ``node`` may expand to (see ALIAS_EXPANSION)."""
+    return MIN_YAML_VALUES + ALIAS_EXPANSION * distinct_nodes(node)
+
+
+def to_plain(node: Any, *, max_values: int | None = None, max_depth: int = MAX_YAML_DEPTH) -> Any:
     """Plain Python values (dict, list, str, int, float, bool, None) from ruamel's
     round-trip types, which JSON encoders and schema checks do not all accept.
 
     Aliases are expanded; the whole expansion of one call counts against ``max_values``
-    and nesting against ``max_depth`` (YamlTooLarge)."""
-    budget = [max_values]
+    (default: ``value_budget(node)``) and nesting against ``max_depth`` (YamlTooLarge)."""
+    limit = value_budget(node) if max_values is None else max_values
+    budget = [limit]
 
     def plain(value: Any, depth: int) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            raise YamlTooLarge(f"the YAML expands to more than {max_values:,} values (aliases?)")
+            raise YamlTooLarge(f"the YAML expands to more than {limit:,} values (aliases?)")
         if depth > max_depth:
             raise YamlTooLarge(f"the YAML is nested more than {max_depth} levels deep")
         if isinstance(value, dict):

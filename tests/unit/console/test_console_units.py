@@ -3,13 +3,14 @@ sent by the page, and the HTTP answer to each of its errors."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from alerts.silences import MATCH_FIELDS, check_matchers, silence_seconds
-from kernel.config_files import MAX_YAML_VALUES
 from kernel.errors import ConfigError, MarsadError, PublishError, StackUnavailable
 from marsad.console import engine
 from marsad.console.errors import (
@@ -74,7 +75,8 @@ def test_yaml_from_the_page_has_the_value_budget_of_files() -> None:
     with pytest.raises(ConfigError) as error:
         engine.rule_ids_in(bomb, "draft.yaml")
     assert error.value.path == "draft.yaml" and error.value.line == 1
-    assert f"more than {MAX_YAML_VALUES:,} values" in str(error.value)
+    # the budget is MIN_YAML_VALUES plus a multiple of the ~120 distinct nodes: far below 10**10
+    assert re.search(r"more than (\d{2},\d{3}) values", str(error.value))
     # The rules list reads leniently: an unreadable text shows defaults, never an error.
     assert engine.rule_fields(bomb, "bomb") == engine.RuleFields(title="", severity="medium", enabled=True)
 
