@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install system-deps demo lint test test-long bench stack-up stack-down clean
+.PHONY: install system-deps demo run lint test test-long bench stack-up stack-down clean
 
 install: system-deps $(STAMP)
 
@@ -25,6 +25,11 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/marsad demo --start-stack
+
+# Marsad on this machine with the demo configuration (its sample feeds served locally, a
+# local webhook receiver), supervised until Ctrl-C; see "Run Marsad on one machine".
+run: install
+	$(BIN)/marsad run --demo
 
 # Style, formatting and types: ruff (lint + format) and mypy, configured in pyproject.toml.
 lint: install
@@ -45,8 +50,10 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	@touch $(BENCH_STAMP)
 
+# Exits non-zero when a goal is missed; writes bench/report.json (docs/performance.md).
+# About 15-20 min on 2 cores; `make bench BENCH_ARGS=--quick` runs the small workloads.
 bench: install $(BENCH_STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 stack-up: install
 	$(BIN)/marsad stack up

@@ -43,10 +43,10 @@ from pydantic import (
     model_validator,
 )
 
-from alerts.ssrf import TargetPolicy, UnresolvableHost, UnsafeTarget, check_url
 from kernel.config_files import Located, Path_, dotted, locate, parse_yaml, read_text, validate_model
 from kernel.durations import parse_duration
 from kernel.errors import ConfigError
+from kernel.net_guard import TargetPolicy, UnresolvableHost, UnsafeTarget, check_url
 
 log = logging.getLogger(__name__)
 

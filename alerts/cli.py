@@ -18,7 +18,16 @@ from kernel.redis_client import connected_redis
 from kernel.settings import get_settings
 
 silence_app = typer.Typer(help="Silence alerts for a while.", no_args_is_help=True)
-dlq_app = typer.Typer(help="Inspect and replay dead-lettered deliveries.", no_args_is_help=True)
+dlq_app = typer.Typer(
+    help="Inspect and replay dead letters: deliveries, or with --articles raw articles the worker gave up on.",
+    no_args_is_help=True,
+)
+ArticlesOption = typer.Option(
+    False, "--articles", help="The raw articles the worker could not process (<ns>.articles.raw.dlq)."
+)
+ReasonOption = typer.Option(
+    None, "--reason", help="With --articles: only unreadable, invalid, unprocessable or unpublishable."
+)
 
 
 def _when(ts: float) -> str:
@@ -137,14 +146,19 @@ def dlq_list(
     since: str = typer.Option(None, "--since", help="Only entries dead-lettered since (2h, or an ISO time)."),
     all_: bool = typer.Option(False, "--all", help="Include entries already replayed."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    articles: bool = ArticlesOption,
+    reason: str = ReasonOption,
 ) -> None:
-    """Dead-lettered deliveries, oldest first."""
+    """Dead-lettered deliveries (or raw articles, with --articles), oldest first."""
     from alerts.dlq import read_dlq, select
     from alerts.store import DispatchStore
 
     settings = get_settings()
     store = DispatchStore(connected_redis(settings), settings.redis_prefix)
     replayed = store.replayed()
+    if articles:
+        _list_raw_dead_letters(reason, _since(since), all_, as_json, replayed)
+        return
     entries = [e for e in select(read_dlq(settings), channel, _since(since)) if all_ or e.position not in replayed]
     if as_json:
         for e in entries:
@@ -165,17 +179,57 @@ def dlq_list(
         )
 
 
+def _list_raw_dead_letters(
+    reason: str | None, since: float | None, all_: bool, as_json: bool, replayed: dict[str, float]
+) -> None:
+    from alerts.dlq import read_raw_dlq, select_raw
+
+    settings = get_settings()
+    entries = [e for e in select_raw(read_raw_dlq(settings), reason, since) if all_ or e.position not in replayed]
+    if as_json:
+        for e in entries:
+            fields = e.letter.model_dump(mode="json") if e.letter else {"reason": None, "error": "no readable header"}
+            key = e.key.decode("utf-8", "replace") if e.key is not None else None
+            print(
+                orjson.dumps(
+                    {"position": e.position, "replayed": e.position in replayed, "key": key, **fields}
+                ).decode()
+            )
+        return
+    if not entries:
+        print("no raw articles dead-lettered" if not (reason or since) else "no matching dead letters")
+        return
+    print(f"{'POSITION':<20} {'WHEN':<21} {'REASON':<14} {'SOURCE':<34} {'BYTES':>9}  ERROR")
+    for e in entries:
+        letter = e.letter
+        when = _when(letter.dead_lettered_at) if letter else "?"
+        source = f"{letter.topic}:{letter.partition}:{letter.offset}" if letter else "-"
+        error = (letter.error if letter else "no readable header").replace("\n", " ")[:120]
+        size = letter.value_bytes if letter else len(e.value)
+        print(f"{e.position:<20} {when:<21} {(letter.reason if letter else '?'):<14} {source:<34} {size:>9}  {error}")
+
+
 @dlq_app.command("replay")
 def dlq_replay(
     channel: str = typer.Option(None, "--channel", help="Only this channel."),
     since: str = typer.Option(None, "--since", help="Only entries dead-lettered since (2h, or an ISO time)."),
+    articles: bool = ArticlesOption,
+    reason: str = ReasonOption,
 ) -> None:
-    """Requeue dead-lettered deliveries; the running dispatcher delivers them."""
-    from alerts.dlq import read_dlq, replay, select
+    """Requeue dead-lettered deliveries (the running dispatcher delivers them), or with
+    --articles publish the dead-lettered raw articles to the raw topic again."""
+    from alerts.dlq import read_dlq, read_raw_dlq, replay, replay_raw, select, select_raw
     from alerts.store import DispatchStore
 
     settings = get_settings()
     store = DispatchStore(connected_redis(settings), settings.redis_prefix)
+    if articles:
+        raw_report = replay_raw(settings, store, select_raw(read_raw_dlq(settings), reason, _since(since)))
+        print(
+            f"republished {len(raw_report.requeued)} to {settings.topic_raw}; "
+            f"already replayed {len(raw_report.already_replayed)}; not replayable {len(raw_report.not_replayable)}"
+        )
+        return
     report = replay(settings, store, select(read_dlq(settings), channel, _since(since)))
     print(
         f"requeued {len(report.requeued)}; already delivered {len(report.already_delivered)}; "

@@ -1,8 +1,15 @@
-"""Reading and replaying the dead-letter topic (`marsad dlq list | replay`).
+"""Reading and replaying the dead-letter topics (`marsad dlq list | replay`).
 
-Replay puts a fresh DeliveryTask (attempts and age reset) on the retry topic, so the
-running dispatcher delivers it with its usual guarantees; entries already replayed, or
-whose delivery is already recorded as done, are skipped.
+Deliveries (``<ns>.alerts.dlq``): replay puts a fresh DeliveryTask (attempts and age
+reset) on the retry topic, so the running dispatcher delivers it with its usual
+guarantees; entries already replayed, or whose delivery is already recorded as done, are
+skipped.
+
+Raw articles the worker gave up on (``<ns>.articles.raw.dlq``, with ``--articles``): each
+is a byte-for-byte copy of the raw message with a RawDeadLetter header; replay publishes
+the copy to the raw topic again (the worker's stored duplicate decisions make that safe).
+Positions of replayed entries are remembered in the same Redis hash, prefixed
+``articles/`` so that they never collide with delivery positions.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from alerts.tasks import DeadLetter
 from kernel import kafka as kafka_clients
 from kernel.errors import StackUnavailable
 from kernel.kafka import read_records
+from kernel.messages import DEAD_LETTER_HEADER, RawDeadLetter
 from kernel.settings import Settings
 
 
@@ -103,3 +111,76 @@ def replay(settings: Settings, store: DispatchStore, entries: list[DlqEntry], no
     finally:
         producer.close(timeout=5)
     return report
+
+
+@dataclass(frozen=True)
+class RawDlqEntry:
+    partition: int
+    offset: int
+    letter: RawDeadLetter | None  # None when the header is missing or unreadable
+    key: bytes | None
+    value: bytes
+
+    @property
+    def position(self) -> str:
+        return f"articles/{self.partition}:{self.offset}"
+
+    @property
+    def replayable(self) -> bool:
+        """An empty copy (the message was too large to copy) cannot be replayed."""
+        return bool(self.value)
+
+
+def read_raw_dlq(settings: Settings, timeout_s: float = 15.0) -> list[RawDlqEntry]:
+    """Every record of the raw dead-letter topic, oldest first (bounded by ``timeout_s``)."""
+    entries = []
+    for record in read_records(settings, settings.topic_raw_dlq, timeout_s):
+        header = dict(record.headers or ()).get(DEAD_LETTER_HEADER)
+        try:
+            letter = RawDeadLetter.from_bytes(header) if header else None
+        except (ValidationError, ValueError):
+            letter = None
+        entries.append(RawDlqEntry(record.partition, record.offset, letter, record.key, record.value or b""))
+    return entries
+
+
+def select_raw(entries: list[RawDlqEntry], reason: str | None, since: float | None) -> list[RawDlqEntry]:
+    return [
+        e
+        for e in entries
+        if (reason is None or (e.letter is not None and e.letter.reason == reason))
+        and (since is None or (e.letter is not None and e.letter.dead_lettered_at >= since))
+    ]
+
+
+@dataclass
+class RawReplayReport:
+    requeued: list[RawDlqEntry]
+    already_replayed: list[RawDlqEntry]
+    not_replayable: list[RawDlqEntry]
+
+
+def replay_raw(
+    settings: Settings, store: DispatchStore, entries: list[RawDlqEntry], now: float | None = None
+) -> RawReplayReport:
+    """Publish ``entries`` to the raw topic again (waiting for Kafka's acknowledgement)."""
+    now = time.time() if now is None else now
+    report = RawReplayReport([], [], [])
+    done = store.replayed()
+    producer = kafka_clients.producer(settings, "dlq-replay", timeout_s=10.0)
+    try:
+        for entry in entries:
+            if entry.position in done:
+                report.already_replayed.append(entry)
+            elif not entry.replayable:
+                report.not_replayable.append(entry)
+            else:
+                producer.send(settings.topic_raw, key=entry.key, value=entry.value).get(timeout=10)
+                store.mark_replayed(entry.position, now)
+                report.requeued.append(entry)
+    except KafkaError as exc:
+        raise StackUnavailable(f"could not write to {settings.topic_raw}: {exc}") from exc
+    finally:
+        producer.close(timeout=5)
+    return report
+

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 
 from alerts.grouping import Decision
 from kernel.durations import iso_utc
+from kernel.links import http_link
 from kernel.messages import AlertEvent, StoryRef, WebhookPayload
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "alert-v1.schema.json"
@@ -19,11 +20,14 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "alert-v1.schema.json
 
 def build_payload(event: AlertEvent, decision: Decision, fired_at: float) -> dict[str, Any]:
     """The v1 payload for a decision to send: the latest article and its evidence, the story
-    with the group's distinct sources, and the group summary as an optional extension."""
+    with the group's distinct sources, and the group summary as an optional extension.
+    The article's link is sent only when it is http(s) (the connector already checks: this
+    is the second line, for whatever reached the topic another way)."""
+    article = event.article.model_copy(update={"url": http_link(event.article.url)})
     model = WebhookPayload(
         alert_id=decision.alert_id,
         rule=event.rule,
-        article=event.article,
+        article=article,
         story=StoryRef(id=event.story.id, sources=max(decision.group.sources, event.story.sources)),
         evidence=event.evidence,
         fired_at=iso_utc(fired_at),

@@ -15,7 +15,7 @@ from alerts import payload as payloads
 from alerts.channels import Channel
 from alerts.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
 from alerts.slack import build_message
-from alerts.ssrf import UnresolvableHost, UnsafeTarget, check_url
+from kernel.net_guard import GuardedTransport, Resolver, UnresolvableHost, UnsafeTarget, system_resolver, url_host_port
 
 USER_AGENT = "marsad-dispatcher/1"
 # Statuses worth retrying; any other 4xx means the request itself is refused.
@@ -73,16 +73,20 @@ def _retry_after(response: httpx.Response) -> float | None:
 class ChannelSender:
     """Sends payloads to one channel, within its rate limit and timeout."""
 
-    def __init__(self, channel: Channel, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self, channel: Channel, client: httpx.Client | None = None, resolver: Resolver = system_resolver
+    ) -> None:
         self.channel = channel
         self.limiter = RateLimiter(channel.rate_per_second)
-        # No proxies from the environment: a proxy would connect to the target on our
-        # behalf and defeat the address check. No redirects, for the same reason.
+        limits = httpx.Limits(max_connections=channel.concurrency, max_keepalive_connections=channel.concurrency)
+        # Every connection is checked against the channel's policy and made to the address
+        # that was checked (kernel.net_guard). No proxies from the environment (a proxy
+        # would connect on our behalf) and no redirects, for the same reason.
         self.client = client or httpx.Client(
             timeout=channel.timeout_s,
             follow_redirects=False,
             trust_env=False,
-            limits=httpx.Limits(max_connections=channel.concurrency, max_keepalive_connections=channel.concurrency),
+            transport=GuardedTransport(channel.policy, resolver, limits=limits),
         )
 
     def close(self) -> None:
@@ -105,15 +109,18 @@ class ChannelSender:
     def send(self, payload: dict[str, Any], alert_id: str) -> SendResult:
         url = self.channel.url.reveal()
         try:
-            check_url(url, self.channel.policy)
-        except UnresolvableHost as exc:
-            return SendResult(False, retryable=True, error=str(exc))
+            url_host_port(url)
         except UnsafeTarget as exc:
             return SendResult(False, retryable=False, error=f"target refused: {exc}")
         self.limiter.acquire()
         body, headers = self.request(payload, alert_id)
         try:
+            # The addresses are resolved and checked when the connection is made.
             response = self.client.post(url, content=body, headers=headers)
+        except UnresolvableHost as exc:
+            return SendResult(False, retryable=True, error=str(exc))
+        except UnsafeTarget as exc:
+            return SendResult(False, retryable=False, error=f"target refused: {exc}")
         except httpx.HTTPError as exc:
             return SendResult(False, retryable=True, error=self._redact(f"{exc.__class__.__name__}: {exc}"))
         if 200 <= response.status_code < 300:

@@ -3,7 +3,10 @@
 - clean.articles_per_s (and _per_cpu_s): the five seed articles as plain text (the seed
   convention: title = first non-empty line, content = the whole file);
 - clean.html_articles_per_s (and _per_cpu_s): the same articles wrapped in a typical news
-  page (nav, script, share bar, paragraphs, footer), so the HTML → text step is included.
+  page (nav, script, share bar, paragraphs, footer), so the HTML → text step is included;
+- clean.workload_articles_per_s (and _per_cpu_s): 200 pages of the realistic workload
+  (``bench.workload``: 300-1,500-word articles with navigation, ticker, tags, share labels,
+  related articles and footer) — what the worker's normalize step pays per article.
 
 Run alone: ``.venv/bin/python -m bench.bench_clean [--quick]``.
 """
@@ -17,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.workload import news_articles  # noqa: E402
 from streams.clean import clean_article  # noqa: E402
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
@@ -70,7 +74,11 @@ def run(quick: bool = False) -> dict[str, float]:
     pages = [(title, _as_page(title, raw)) for title, raw in items]
     plain_wall, plain_cpu = _rates(items, "text/plain", seconds)
     html_wall, html_cpu = _rates(pages, "text/html", seconds)
+    workload = [(a.title, a.html) for a in news_articles(200, seed=3)]
+    workload_wall, workload_cpu = _rates(workload, "text/html", seconds)
     return {
+        "clean.workload_articles_per_s": workload_wall,
+        "clean.workload_articles_per_cpu_s": workload_cpu,
         "clean.articles_per_s": plain_wall,
         "clean.articles_per_cpu_s": plain_cpu,
         "clean.html_articles_per_s": html_wall,

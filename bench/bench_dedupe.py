@@ -37,6 +37,9 @@ from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import band_keys
 from streams.dedupe.stories import DF_TERMS, PROMINENT_TERMS, df_key, story_vector
 
+# key → (goal, "min" when higher is better / "max" when lower is better)
+GOALS = {"dedupe.rate_ratio_100k_vs_1k": (0.8, "min")}
+
 ARTICLE_WORDS = 300
 _DOCS = 100_000  # the store size whose document frequencies stored articles are weighed with
 _SYLLABLES = ["با", "تو", "سي", "مر", "كا", "لو", "دي", "نا", "ري", "شو", "فا", "قي", "zo", "ke", "ta"]

@@ -35,6 +35,12 @@ from kernel.messages import document_text  # noqa: E402
 from streams.rules import compile_ruleset  # noqa: E402
 from streams.textnorm import fold  # noqa: E402
 
+# key → (goal, "min" when higher is better / "max" when lower is better)
+GOALS = {
+    "match.rate_ratio_10k_vs_10": (0.5, "min"),
+    "match.speedup_vs_naive_1k": (20.0, "min"),
+}
+
 CONSONANTS = "بتثجحخدذرزسشصضطظعغفقكلمنهي"
 LONG = "اوي"
 

@@ -8,6 +8,8 @@ Format::
         language: ar            # optional hint, copied onto every article of the feed
         poll: {min: 30s, max: 15m}   # interval bounds (defaults 60s / 30m); numbers are seconds
         full_text: false        # fetch each new item's page and extract its main text
+        allow_networks: []      # internal addresses item pages may be on (loopback, private,
+                                # link-local or a network such as 10.20.0.0/16); default none
         tags: [world, russia]   # optional, copied onto every article of the feed
 
 A relative file path in ``url`` is resolved against the directory of feeds.yaml.
@@ -27,6 +29,7 @@ from ruamel.yaml import YAML
 from kernel.config_files import locate, parse_yaml, read_text, validate_model
 from kernel.durations import parse_duration
 from kernel.errors import ConfigError
+from kernel.net_guard import TargetPolicy
 
 FEED_ID_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
 DEFAULT_MIN_INTERVAL = 60.0
@@ -60,6 +63,20 @@ class FeedConfig(BaseModel):
     poll: PollBounds = Field(default_factory=PollBounds)
     full_text: bool = False
     tags: tuple[str, ...] = ()
+    # Item links come from the feed's publisher, not the operator: their pages are fetched
+    # only on public addresses unless these internal ones are allowed (kernel.net_guard).
+    allow_networks: tuple[str, ...] = ()
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        TargetPolicy.parse(value)  # ValueError names the bad entry
+        return value
+
+    @property
+    def item_policy(self) -> TargetPolicy:
+        """What the pages this feed's items link to may be fetched from."""
+        return TargetPolicy.parse(self.allow_networks)
 
     @field_validator("id")
     @classmethod
@@ -164,6 +181,8 @@ def feeds_to_yaml(feeds: list[FeedConfig]) -> str:
             entry["full_text"] = True
         if f.tags:
             entry["tags"] = list(f.tags)
+        if f.allow_networks:
+            entry["allow_networks"] = list(f.allow_networks)
         entries.append(entry)
     yaml.dump({"feeds": entries}, out)
     return out.getvalue()

@@ -2,9 +2,14 @@
 
 Every fetch is bounded in time (connect, read and total timeouts, so a server that drips
 one byte at a time cannot stall a poll), in memory (the body size is checked against
-Content-Length and again while streaming the *decoded* bytes, so a gzip bomb stops at
-the limit) and in hops (redirects are capped). Requests to one host share a semaphore so
-that a thousand feeds on one site do not open a thousand connections to it.
+Content-Length and again while the body is decoded a bounded piece at a time, so a gzip
+bomb stops at the limit without ever being inflated whole: ``connectors.decompress``) and
+in hops (redirects are capped). Requests to one host share a semaphore so that a thousand
+feeds on one site do not open a thousand connections to it.
+
+URLs that come from feed items (full text) are fetched with a ``TargetPolicy``: every
+connection, redirects included, is checked by ``kernel.net_guard`` and internal addresses
+are refused unless the feed allows them. Feed URLs themselves are the operator's choice.
 
 Feeds are fetched conditionally (ETag / Last-Modified) and the body is hashed: a 304 or
 an unchanged body is reported as such and never parsed.
@@ -17,6 +22,7 @@ import hashlib
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -24,7 +30,17 @@ from typing import Literal
 
 import httpx
 
+from connectors.decompress import BoundedDecoder, UndecodableBody
 from kernel.errors import FetchError
+from kernel.net_guard import (
+    AsyncGuardedTransport,
+    Resolver,
+    TargetPolicy,
+    UnresolvableHost,
+    UnsafeTarget,
+    system_resolver,
+)
+from kernel.redact import mask_credentials
 
 USER_AGENT = "Marsad/0.1 (news feed connector; +https://github.com/marsad)"
 ACCEPT_FEEDS = (
@@ -113,35 +129,60 @@ def read_local(path: Path, limits: FetchLimits) -> bytes:
 
 
 class Fetcher:
-    """One shared HTTP client with per-host concurrency limits. Use as an async context."""
+    """Shared HTTP clients with per-host concurrency limits. Use as an async context.
 
-    def __init__(self, limits: FetchLimits | None = None, transport: httpx.AsyncBaseTransport | None = None):
+    One client fetches feeds; each distinct ``TargetPolicy`` gets a guarded client of its
+    own, so that a connection opened under one feed's allowances is never reused under
+    another's. A ``transport`` given (tests) replaces the network for all of them."""
+
+    def __init__(
+        self,
+        limits: FetchLimits | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver = system_resolver,
+    ):
         self.limits = limits or FetchLimits()
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._resolver = resolver
+        self._open = False
+        self._clients: dict[TargetPolicy | None, httpx.AsyncClient] = {}
         self._host_slots: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
+        self._open = True
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._open = False
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client(self, policy: TargetPolicy | None) -> httpx.AsyncClient:
+        client = self._clients.get(policy)
+        if client is not None:
+            return client
         lim = self.limits
-        self._client = httpx.AsyncClient(
+        pool = httpx.Limits(max_connections=lim.max_connections, max_keepalive_connections=lim.max_connections)
+        transport = self._transport
+        if transport is None and policy is not None:
+            transport = AsyncGuardedTransport(policy, self._resolver, limits=pool)
+        client = self._clients[policy] = httpx.AsyncClient(
             timeout=httpx.Timeout(
                 connect=lim.connect_timeout,
                 read=lim.read_timeout,
                 write=lim.read_timeout,
                 pool=lim.total_timeout,
             ),
-            limits=httpx.Limits(max_connections=lim.max_connections, max_keepalive_connections=lim.max_connections),
+            limits=pool,
             follow_redirects=True,
             max_redirects=lim.max_redirects,
             headers={"User-Agent": lim.user_agent, "Accept-Encoding": "gzip, deflate"},
-            transport=self._transport,
+            transport=transport,
+            # A proxy from the environment would connect on our behalf, unchecked.
+            trust_env=policy is None,
         )
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        return client
 
     def _slot(self, url: str) -> asyncio.Semaphore:
         host = (urllib.parse.urlsplit(url).hostname or "").lower()
@@ -150,16 +191,27 @@ class Fetcher:
             slot = self._host_slots[host] = asyncio.Semaphore(self.limits.per_host)
         return slot
 
-    async def fetch(self, url: str, validators: Validators | None = None, *, accept: str = ACCEPT_FEEDS) -> FetchResult:
-        """GET ``url`` (conditionally when validators are given); raises FetchError."""
+    async def fetch(
+        self,
+        url: str,
+        validators: Validators | None = None,
+        *,
+        accept: str = ACCEPT_FEEDS,
+        policy: TargetPolicy | None = None,
+    ) -> FetchResult:
+        """GET ``url`` (conditionally when validators are given); raises FetchError. With a
+        ``policy``, only http(s) URLs whose every hop reaches allowed addresses are fetched."""
         validators = validators or Validators()
         started = time.monotonic()
         path = local_path(url)
         if path is not None:
+            if policy is not None:
+                raise FetchError("refused", "only http(s) URLs are fetched for feed items")
             body = await asyncio.to_thread(read_local, path, self.limits)
             return self._classify(url, 200, body, None, validators, validators, started)
-        if self._client is None:
+        if not self._open:
             raise RuntimeError("Fetcher used outside 'async with'")
+        client = self._client(policy)
         headers = {"Accept": accept}
         if validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -167,7 +219,11 @@ class Fetcher:
             headers["If-Modified-Since"] = validators.last_modified
         try:
             async with self._slot(url), asyncio.timeout(self.limits.total_timeout):
-                return await self._get(url, headers, validators, started)
+                return await self._get(client, url, headers, validators, started)
+        except UnresolvableHost as exc:
+            raise FetchError("connect", str(exc)) from None
+        except UnsafeTarget as exc:
+            raise FetchError("refused", f"target refused: {exc}") from None
         except TimeoutError:
             raise FetchError("timeout", f"no complete answer within {self.limits.total_timeout:g}s") from None
         except httpx.TooManyRedirects:
@@ -175,15 +231,18 @@ class Fetcher:
         except httpx.TimeoutException as exc:
             raise FetchError("timeout", f"{type(exc).__name__}: {exc or 'timed out'}") from None
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            raise FetchError("url", f"invalid URL: {exc}") from None
-        except httpx.DecodingError as exc:
+            raise FetchError("url", mask_credentials(f"invalid URL: {exc}")) from None
+        except (httpx.DecodingError, UndecodableBody) as exc:
             raise FetchError("http", f"undecodable body: {exc}") from None
         except (httpx.HTTPError, OSError) as exc:
-            raise FetchError("connect", f"{type(exc).__name__}: {exc or 'connection failed'}") from None
+            raise FetchError(
+                "connect", mask_credentials(f"{type(exc).__name__}: {exc or 'connection failed'}")
+            ) from None
 
-    async def _get(self, url: str, headers: dict[str, str], validators: Validators, started: float) -> FetchResult:
-        assert self._client is not None
-        async with self._client.stream("GET", url, headers=headers) as response:
+    async def _get(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], validators: Validators, started: float
+    ) -> FetchResult:
+        async with client.stream("GET", url, headers=headers) as response:
             status = response.status_code
             final_url = str(response.url)
             if status == 304:
@@ -213,14 +272,7 @@ class Fetcher:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.limits.max_bytes:
                 raise FetchError("too_large", f"Content-Length {declared} exceeds {self.limits.max_bytes} bytes")
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.limits.max_bytes:
-                    raise FetchError("too_large", f"body exceeds {self.limits.max_bytes} bytes")
-                chunks.append(chunk)
-            body = b"".join(chunks)
+            body = await self._read_body(response)
             fresh = Validators(
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
@@ -229,6 +281,23 @@ class Fetcher:
             return self._classify(
                 final_url, status, body, response.headers.get("content-type"), validators, fresh, started
             )
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        """The decoded body, refused as soon as it outgrows the limit (see module doc)."""
+        limit = self.limits.max_bytes
+        decoder = BoundedDecoder(response.headers.get("content-encoding"))
+        body = bytearray()
+
+        def take(pieces: Iterable[bytes]) -> None:
+            for piece in pieces:
+                if len(body) + len(piece) > limit:
+                    raise FetchError("too_large", f"body exceeds {limit} bytes")
+                body.extend(piece)
+
+        async for raw in response.aiter_raw():
+            take(decoder.feed(raw))
+        take(decoder.flush())
+        return bytes(body)
 
     @staticmethod
     def _classify(

@@ -10,10 +10,11 @@ The body is hostile until proven otherwise, so before feedparser sees it:
   a parser;
 - size is capped, and so are the items taken (``ParseLimits.max_items``; the rest are
   counted in ``ParsedFeed.dropped_items``) and the time spent (``ParseLimits.time_budget_s``).
-HTML in items is bounded in depth (``connectors.html_depth``) and sanitized once (script,
-style and other active content removed with their text); ``content_text`` gives the plain
-text the ``feeds parse`` command prints. A guid is an item's id; it becomes its link only
-when it is an absolute http(s) URL.
+HTML in items is bounded in depth (``connectors.html_depth``) and sanitized once against
+an allowlist (``connectors.sanitize``); ``content_text`` gives the plain text the ``feeds
+parse`` command prints. A guid is an item's id; it becomes its link only when it is an
+absolute http(s) URL, and so does any item link (``kernel.links``: no ``javascript:``,
+``data:`` or ``file:`` link leaves the parser).
 """
 
 from __future__ import annotations
@@ -29,40 +30,19 @@ from typing import Any, Literal
 
 import feedparser
 import orjson
-from selectolax.lexbor import LexborHTMLParser
 
 from connectors.encoding import decode_body
 from connectors.html_depth import bound_depth
+from connectors.sanitize import sanitize_html
 from connectors.xml_safety import harden_xml
 from kernel.errors import FeedParseError
 from kernel.html_text import html_to_text, normalize_space
+from kernel.links import http_link
 from kernel.messages import article_id
 
 MAX_PARSE_BYTES = 10 * 1024 * 1024
 MAX_ITEMS = 5000
 ContentType = Literal["text/html", "text/plain"]
-
-# Elements whose text must never reach an article, and elements that are active content.
-_DROPPED_ELEMENTS = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "iframe",
-    "frame",
-    "frameset",
-    "object",
-    "embed",
-    "applet",
-    "link",
-    "meta",
-    "base",
-    "form",
-    "svg",
-    "math",
-    "title",
-    "head",
-]
 
 
 @dataclass(frozen=True)
@@ -117,43 +97,6 @@ def _capped(entries: list[Any], limits: ParseLimits, problems: list[str]) -> tup
 
 
 # --- HTML ----------------------------------------------------------------------------------
-
-
-def _clean_tree(html: str) -> LexborHTMLParser:
-    tree = LexborHTMLParser(html)
-    tree.strip_tags(_DROPPED_ELEMENTS)
-    return tree
-
-
-def sanitize_html(html: str) -> str:
-    """``html`` without scripts, styles, active content, event handlers or script URLs."""
-    if "<" not in html:
-        return html
-    tree = _clean_tree(html)
-    body = tree.body
-    if body is None:
-        return ""
-    for node in body.traverse():
-        attrs = node.attributes
-        if not attrs:
-            continue
-        for name, value in list(attrs.items()):
-            lowered = name.lower()
-            if lowered.startswith("on") or lowered in ("style", "srcdoc", "formaction"):
-                del node.attrs[name]
-            elif (
-                lowered in ("href", "src", "action", "xlink:href")
-                and value
-                and (
-                    value.strip()
-                    .lower()
-                    .replace("\t", "")
-                    .replace("\n", "")
-                    .startswith(("javascript:", "vbscript:", "data:text/html"))
-                )
-            ):
-                del node.attrs[name]
-    return body.inner_html or ""
 
 
 def content_text(content: str, content_type: ContentType) -> str:
@@ -314,9 +257,8 @@ def _parse_xml(text: str, base_url: str, encoding: str, limits: ParseLimits, dea
         limits.check(deadline)
         item = _entry_item(entry)
         if item is not None:
-            if base_url and item.url:
-                item = replace(item, url=safe_urljoin(base_url, item.url))
-            items.append(item)
+            url = safe_urljoin(base_url, item.url) if base_url and item.url else item.url
+            items.append(replace(item, url=http_link(url)))
     language = feed.get("language") if isinstance(feed.get("language"), str) else None
     return ParsedFeed(
         format=result.get("version") or "unknown",
@@ -367,9 +309,11 @@ def parse_json_feed(
         if not isinstance(raw, dict):
             problems.append("skipped an item that is not an object")
             continue
-        url = _json_str(raw.get("url")) or _json_str(raw.get("external_url"))
-        if url and base:
-            url = safe_urljoin(base, url)
+        url = ""
+        for candidate in (_json_str(raw.get("url")), _json_str(raw.get("external_url"))):
+            url = http_link(safe_urljoin(base, candidate) if candidate and base else candidate)
+            if url:
+                break
         html = _json_str(raw.get("content_html"))
         plain = _json_str(raw.get("content_text"))
         summary = _json_str(raw.get("summary"))

@@ -35,7 +35,7 @@ from connectors.parse import (
     parse_feed,
     primary_language,
 )
-from connectors.publisher import Publisher
+from connectors.publisher import PartlyAcknowledged, Publisher
 from connectors.scheduler import OutcomeKind, PollOutcome, jittered, next_schedule
 from connectors.state import FeedState, RedisStateStore, StateStore
 from kernel.errors import FeedParseError, FetchError, PublishError, StackUnavailable
@@ -54,7 +54,8 @@ from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PublishFn = Callable[[Sequence[RawArticle]], None]  # blocking; raises PublishError
+# Blocking; raises PublishError (PartlyAcknowledged naming the articles Kafka did take).
+PublishFn = Callable[[Sequence[RawArticle]], None]
 MAX_ERROR_CHARS = 500
 FULL_TEXT_CONCURRENCY = 8
 PARSE_BUDGET_S = 20.0  # Settings.feed_parse_timeout_s's default, for connectors built without settings
@@ -191,6 +192,9 @@ class Connector:
         try:
             await asyncio.to_thread(self.publish, articles)
         except PublishError as exc:
+            if isinstance(exc, PartlyAcknowledged):
+                # Those are in Kafka: published again next poll they would be doubles.
+                await self.store.mark_seen(feed.id, exc.acknowledged, seen_at)
             return await self._failed(feed, state, "publish", str(exc))
         await self.store.mark_seen(feed.id, list(by_id), seen_at)
         if articles:

@@ -44,7 +44,7 @@ class FetchError(MarsadError):
 
     def __init__(self, kind: str, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
         super().__init__(message)
-        self.kind = kind  # timeout | too_large | redirects | http | rate_limited | connect | io | url
+        self.kind = kind  # timeout | too_large | redirects | http | rate_limited | connect | io | url | refused
         self.status = status
         self.retry_after = retry_after
 
@@ -54,4 +54,5 @@ class FeedParseError(MarsadError):
 
 
 class PublishError(MarsadError):
-    """Kafka did not acknowledge every message of a publish; none of them counts as published."""
+    """Kafka did not acknowledge every message of a publish; those not acknowledged are not
+    published (the producer gave up on them)."""

@@ -6,15 +6,24 @@ keeps its lines, table cells are kept apart by a space; script, style, navigatio
 asides, footers, forms, hidden and other active or non-content elements are dropped with
 their text; when the page has an <article> element only the longest one is read. Inside
 a line, HTML whitespace collapses to one space, as a browser shows it. Text that holds no
-markup keeps its own line breaks (character references are still decoded).
+markup keeps its own line breaks (character references are still decoded). Control
+characters (C0 and C1 but tab and line breaks) never reach the text: the ones that break
+lines (form feed, vertical tab, NEL …) end a line, the others are dropped.
+
+``marked_tree_lines`` also says which lines come from blocks the markup marks as not the
+article's prose: a widget whose class or id names it (share bar, related links, tags,
+breadcrumbs, comments …), a list of links (a list whose text is nearly all link text), or
+an embedded post (a tweet, an Instagram post). The normalize stage decides what to do with
+them; ``tree_lines`` returns every line as before.
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import re
+from dataclasses import dataclass
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 DROPPED_ELEMENTS = (
     "script, style, noscript, template, nav, iframe, frame, frameset, svg, math, canvas, form, "
@@ -36,14 +45,108 @@ _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 
 
+# Controls that str.splitlines() takes for line ends become "\n"; the other C0/C1 controls go.
+_LINE_BREAK_CONTROLS = "\x0b\x0c\x1c\x1d\x1e\x85"
+_CONTROLS = dict.fromkeys(
+    [code for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n\r"], None
+) | {ord(ch): "\n" for ch in _LINE_BREAK_CONTROLS}
+_HAS_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def drop_control_characters(text: str) -> str:
+    """``text`` without C0/C1 control characters (tab, "\n" and "\r" stay; controls that
+    end a line become "\n")."""
+    if _HAS_CONTROL.search(text) is None:
+        return text
+    return text.translate(_CONTROLS)
+
+
 def looks_like_html(text: str) -> bool:
     """Whether ``text`` holds a tag, an end tag, a comment or a doctype."""
     return _LOOKS_LIKE_HTML.search(text) is not None
 
 
-def tree_lines(tree: LexborHTMLParser) -> list[str]:
-    """The text lines of a parsed document or fragment. The tree is consumed (dropped
-    elements are removed from it, break markers inserted)."""
+@dataclass(frozen=True, slots=True)
+class MarkedLine:
+    """A text line and the kind of block the markup puts it in: None (ordinary text),
+    "embed" (an embedded post), "link-list" (a list of links), or the widget a class or
+    id names ("share", "related", "tags", "breadcrumb", "comments", "newsletter", "ad")."""
+
+    text: str
+    block: str | None = None
+
+
+# Class/id words (split on "-", "_" and spaces) that name a widget, by kind.
+WIDGET_WORDS: dict[str, str] = {
+    **dict.fromkeys(("share", "sharing", "social", "sharethis", "addthis", "sharebar", "share-buttons"), "share"),
+    **dict.fromkeys(
+        ("related", "relatedposts", "mostread", "most-read", "popular", "trending", "recommended"), "related"
+    ),
+    **dict.fromkeys(("outbrain", "taboola", "readmore", "read-more", "ticker", "newsticker"), "related"),
+    **dict.fromkeys(("tags", "tagcloud", "tag-list", "taglist", "keywords"), "tags"),
+    **dict.fromkeys(("breadcrumb", "breadcrumbs"), "breadcrumb"),
+    **dict.fromkeys(("comments", "comment-form", "disqus"), "comments"),
+    **dict.fromkeys(("newsletter", "subscribe", "subscription"), "newsletter"),
+    **dict.fromkeys(("ads", "advert", "advertisement", "sponsored"), "ad"),
+}
+_CLASS_WORD = re.compile(r"[^\s_-]+(?:-(?:read|list|buttons|form))?")
+EMBEDS = (
+    "blockquote.twitter-tweet, blockquote.instagram-media, blockquote.tiktok-embed, div.fb-post, blockquote.x-tweet"
+)
+# A class word may also sit on the article's own wrapper ("post social-enabled"): a block
+# with this much text, or a paragraph this long, is not a widget.
+WIDGET_MAX_CHARS = 2000
+WIDGET_MAX_PARAGRAPH_CHARS = 300
+LINK_LIST_MIN_LINKS = 3
+LINK_LIST_SHARE = 0.8
+# Widget and link-list checks read each candidate's text: a bound keeps a page of
+# thousands of nested lists linear.
+MAX_MARK_CANDIDATES = 300
+_MARK = "\ue000marsad-block:"
+_MARK_END = "\ue000marsad-block-end\ue000"
+
+
+def _widget_kind(node: LexborNode) -> str | None:
+    attributes = node.attributes
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower()
+    if not names.strip():
+        return None
+    kind = next((WIDGET_WORDS[word] for word in _CLASS_WORD.findall(names) if word in WIDGET_WORDS), None)
+    if kind is None or len(node.text(deep=True)) > WIDGET_MAX_CHARS:
+        return None
+    if any(len(paragraph.text(deep=True)) >= WIDGET_MAX_PARAGRAPH_CHARS for paragraph in node.css("p")):
+        return None
+    return kind
+
+
+def _is_link_list(node: LexborNode) -> bool:
+    links = node.css("a")
+    if len(links) < LINK_LIST_MIN_LINKS:
+        return False
+    text = "".join(node.text(deep=True).split())
+    link_text = sum(len("".join(link.text(deep=True).split())) for link in links)
+    return bool(text) and link_text >= LINK_LIST_SHARE * len(text)
+
+
+def _mark_blocks(root: LexborNode) -> None:
+    """Put a start and an end line around every marked block (see ``MarkedLine``)."""
+    marked: list[tuple[LexborNode, str]] = [(node, "embed") for node in root.css(EMBEDS)]
+    candidates = root.css(BLOCK_ELEMENTS)[:MAX_MARK_CANDIDATES]
+    for node in candidates:
+        kind = _widget_kind(node)
+        if kind is None and node.tag in ("ul", "ol"):
+            kind = "link-list" if _is_link_list(node) else None
+        if kind is not None:
+            marked.append((node, kind))
+    for node, kind in marked:
+        node.insert_before(f"{_BLOCK_BREAK}{_MARK}{kind}{_BLOCK_BREAK}")
+        node.insert_after(f"{_BLOCK_BREAK}{_MARK_END}{_BLOCK_BREAK}")
+
+
+def marked_tree_lines(tree: LexborHTMLParser) -> list[MarkedLine]:
+    """The text lines of a parsed document or fragment, each with its block (see
+    ``MarkedLine``). The tree is consumed (dropped elements are removed from it, break
+    markers inserted)."""
     # Innermost first: a node is never touched after an ancestor of it was destroyed.
     for node in reversed(tree.css(DROPPED_ELEMENTS)):
         node.decompose()
@@ -54,6 +157,7 @@ def tree_lines(tree: LexborHTMLParser) -> list[str]:
     if articles:
         # The article element holds the story; the rest of the page is navigation.
         root = max(articles, key=lambda node: len(node.text(deep=True)))
+    _mark_blocks(root)
     for node in root.css("pre"):
         node.replace_with(_BLOCK_BREAK + node.text(deep=True).replace("\n", _LINE_BREAK) + _BLOCK_BREAK)
     for node in root.css("br"):
@@ -63,16 +167,35 @@ def tree_lines(tree: LexborHTMLParser) -> list[str]:
     for node in root.css(BLOCK_ELEMENTS):
         node.insert_before(_BLOCK_BREAK)
         node.insert_after(_BLOCK_BREAK)
-    text = _HTML_SPACE.sub(" ", root.text(deep=True, separator=""))
-    lines = [line.strip() for line in text.splitlines()]
-    return [line for line in lines if line]
+    text = drop_control_characters(_HTML_SPACE.sub(" ", root.text(deep=True, separator="")))
+    lines: list[MarkedLine] = []
+    blocks: list[str] = []  # open marked blocks, outermost first
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line == _MARK_END:
+            if blocks:
+                blocks.pop()
+            continue
+        if line.startswith(_MARK):
+            blocks.append(line[len(_MARK) :])
+            continue
+        if line:
+            lines.append(MarkedLine(line, blocks[0] if blocks else None))
+    return lines
+
+
+def tree_lines(tree: LexborHTMLParser) -> list[str]:
+    """The text lines of a parsed document or fragment (``marked_tree_lines`` without the
+    marks). The tree is consumed."""
+    return [line.text for line in marked_tree_lines(tree)]
 
 
 def plain_lines(text: str, *, references: bool = True) -> list[str]:
     """The non-empty lines of text without markup, trimmed; character references
-    (``&amp;``, ``&#1594;``) decoded when ``references``."""
+    (``&amp;``, ``&#1594;``) decoded when ``references``; control characters dropped."""
+    text = drop_control_characters(text)
     if references and _ENTITY.search(text):
-        text = html_lib.unescape(text)
+        text = drop_control_characters(html_lib.unescape(text))
     lines = [line.strip() for line in text.splitlines()]
     return [line for line in lines if line]
 

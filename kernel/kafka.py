@@ -19,6 +19,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from kernel.errors import StackUnavailable
+from kernel.redact import mask_credentials, safe_servers
 from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,13 +43,15 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(settings.topic_alerts, parts, {"retention.ms": str(30 * DAY_MS)}),
         TopicSpec(settings.topic_alerts_retry, parts, {"retention.ms": str(7 * DAY_MS)}),
         TopicSpec(settings.topic_alerts_dlq, 1, {"retention.ms": str(90 * DAY_MS)}),
+        # Raw messages the worker could not process, copied as they were (`marsad dlq list --articles`).
+        TopicSpec(settings.topic_raw_dlq, 1, {"retention.ms": str(90 * DAY_MS)}),
         # One key ("ruleset") holding the whole active set: compaction keeps the latest.
         TopicSpec(
             settings.topic_rules,
             1,
             {
                 "cleanup.policy": "compact",
-                "max.message.bytes": str(16 * 1024 * 1024),
+                "max.message.bytes": str(settings.kafka_max_message_bytes),
                 "min.compaction.lag.ms": "0",
             },
         ),
@@ -71,18 +74,20 @@ def admin_client(settings: Settings, timeout_s: float = 10.0) -> KafkaAdminClien
 def unreachable(settings: Settings, exc: BaseException) -> StackUnavailable:
     """The error for a Kafka client that could not connect, with what to do about it."""
     return StackUnavailable(
-        f"Kafka is not reachable at {settings.kafka_bootstrap} ({type(exc).__name__}); "
+        f"Kafka is not reachable at {safe_servers(settings.kafka_bootstrap)} ({type(exc).__name__}); "
         "start the local stack with `marsad stack up`"
     )
 
 
 def producer(settings: Settings, role: str, *, timeout_s: float = 10.0, **overrides: Any) -> KafkaProducer:
-    """A producer that waits for every in-sync replica (``acks=all``); ``overrides`` are
-    kafka-python settings for what a role needs more (idempotence, linger, compression)."""
+    """A producer that waits for every in-sync replica (``acks=all``) and takes records as
+    large as the broker does; ``overrides`` are kafka-python settings for what a role needs
+    more (idempotence, linger, compression)."""
     config: dict[str, Any] = {
         "bootstrap_servers": settings.kafka_bootstrap,
         "client_id": f"{settings.namespace}-{role}",
         "acks": "all",
+        "max_request_size": settings.kafka_max_message_bytes,
         "max_block_ms": int(timeout_s * 1000),
         "request_timeout_ms": int(timeout_s * 1000),
         "bootstrap_timeout_ms": int(timeout_s * 1000),
@@ -140,7 +145,10 @@ def wait_for_kafka(settings: Settings, timeout_s: float = 60.0) -> None:
         except (StackUnavailable, KafkaError, OSError) as exc:
             last = exc
             time.sleep(0.5)
-    raise StackUnavailable(f"Kafka at {settings.kafka_bootstrap} did not answer within {timeout_s:.0f}s: {last}")
+    raise StackUnavailable(
+        f"Kafka at {safe_servers(settings.kafka_bootstrap)} did not answer within {timeout_s:.0f}s: "
+        f"{mask_credentials(str(last))}"
+    )
 
 
 def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:

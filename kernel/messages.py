@@ -10,6 +10,7 @@ Topics (see ``kernel.settings.Settings``):
   <ns>.articles       Article,    key = article id       (streams, retained for back-tests)
   <ns>.alerts         AlertEvent, key = rule id + story  (streams → alerts)
   <ns>.rules          RuleSetMessage, key = "ruleset"    (compacted; operators → workers)
+  <ns>.articles.raw.dlq  a raw message copied as it was, RawDeadLetter in its header
 """
 
 from __future__ import annotations
@@ -52,11 +53,24 @@ class RawArticle(Message):
     language: str | None = None  # the feed's language hint
     tags: list[str] = Field(default_factory=list)
     first_seen_at: float  # unix seconds when the connector first saw the item
+    # The content was cut to the connector's size cap (MARSAD_ARTICLE_MAX_BYTES).
+    truncated: bool = False
+
+
+class StoryOutlet(Message):
+    """A site that carried a story: the article URL's host without ``www.`` (the feed id
+    when there is no URL), and when it first reported the story (unix seconds: published
+    time when known, else when first seen)."""
+
+    name: str
+    first_seen: float
 
 
 class StoryRef(Message):
     id: str
-    sources: int = 1
+    sources: int = 1  # distinct feeds that carried the story
+    # distinct outlets, earliest first (capped: the first 64 to report it)
+    outlets: list[StoryOutlet] = Field(default_factory=list)
 
 
 Region = Literal["title", "body", "aside"]
@@ -165,3 +179,21 @@ class WebhookPayload(Message):
     story: StoryRef
     evidence: list[Evidence]
     fired_at: str
+
+
+DEAD_LETTER_HEADER = "marsad-dead-letter"
+
+
+class RawDeadLetter(Message):
+    """Why the worker gave up on a raw message. The message itself is copied to
+    ``<ns>.articles.raw.dlq`` byte for byte (key and value), so that a replay publishes
+    exactly what arrived; this record travels in its ``marsad-dead-letter`` header."""
+
+    version: Literal["1"] = "1"
+    reason: Literal["unreadable", "invalid", "unprocessable", "unpublishable"]
+    error: str
+    topic: str  # where the message was read: topic, partition, offset
+    partition: int
+    offset: int
+    dead_lettered_at: float
+    value_bytes: int  # size of the original value; the copy is empty when even it did not fit

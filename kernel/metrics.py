@@ -27,6 +27,9 @@ FEED_NOT_MODIFIED = Counter(
 )
 FEED_ERRORS = Counter("marsad_feed_errors_total", "Failed feed fetches or parses", ["feed", "kind"])
 FEED_ITEMS = Counter("marsad_feed_items_total", "New items published to Kafka", ["feed"])
+FEED_ITEMS_TRUNCATED = Counter(
+    "marsad_feed_items_truncated_total", "Items whose text was cut to MARSAD_ARTICLE_MAX_BYTES", ["feed"]
+)
 FEED_ITEMS_DROPPED = Counter(
     "marsad_feed_items_dropped_total", "Items beyond the per-feed item cap, never published", ["feed"]
 )
@@ -37,6 +40,11 @@ FEED_LAST_SUCCESS = Gauge(
 # streams
 STAGE_PROCESSED = Counter("marsad_stage_processed_total", "Messages processed", ["stage"])
 STAGE_FAILED = Counter("marsad_stage_failed_total", "Messages that failed a stage", ["stage"])
+ARTICLES_DEAD_LETTERED = Counter(
+    "marsad_articles_dead_lettered_total",
+    "Raw messages the worker could not process, copied to the raw dead-letter topic",
+    ["reason"],  # unreadable | invalid | unprocessable | unpublishable
+)
 STAGE_DURATION = Histogram(
     "marsad_stage_duration_seconds",
     "Time spent per message in a stage",
@@ -67,6 +75,20 @@ E2E_LATENCY = Histogram(
     buckets=LATENCY_BUCKETS,
 )
 
+# `marsad run`: children it restarted after they exited (process = connector, worker-1, …)
+PROCESS_RESTARTS = Counter(
+    "marsad_process_restarts_total", "Child processes restarted by `marsad run` after they exited", ["process"]
+)
+
+# console API (route: the declared path template, e.g. /api/rules/{rule_id})
+API_REQUESTS = Counter("marsad_api_requests_total", "Console API requests answered", ["route", "method", "status"])
+API_REQUEST_DURATION = Histogram(
+    "marsad_api_request_duration_seconds",
+    "Console API time per request, until the last byte of the answer",
+    ["route", "method"],
+    buckets=LATENCY_BUCKETS,
+)
+
 # kafka
 CONSUMER_LAG = Gauge("marsad_kafka_consumer_lag", "Messages behind the end of the partition", ["topic", "partition"])
 
@@ -80,11 +102,11 @@ def declare_labels(values: Collection[str], *counters: Counter) -> None:
             counter.labels(value)
 
 
-def serve_metrics(port: int, role: str) -> None:
-    """Start the /metrics endpoint of this process (port 0 disables it)."""
+def serve_metrics(port: int, role: str, addr: str = "0.0.0.0") -> None:
+    """Start the /metrics endpoint of this process on ``addr`` (port 0 disables it)."""
     BUILD_INFO.info({"version": __version__, "role": role})
     if port:
-        start_http_server(port)
+        start_http_server(port, addr=addr)
 
 
 def sample_value(exposition: str, series: str) -> float | None:

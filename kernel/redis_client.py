@@ -1,38 +1,22 @@
 """The one door to Redis: every process builds its client here.
 
 One place for timeouts and for the "Redis is not reachable" error, whose text never
-carries the URL's password (see ``safe_url``).
+carries the URL's password (see ``kernel.redact.safe_url``).
 """
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit, urlunsplit
 
 import redis
 import redis.asyncio as aioredis
 
 from kernel.errors import StackUnavailable
+from kernel.redact import safe_url
 from kernel.settings import Settings
 
 # A blocking call that waits longer than this is a dead Redis, not a slow one.
 DEFAULT_TIMEOUT_S = 10.0
 CONNECT_TIMEOUT_S = 5.0
 HEALTH_CHECK_INTERVAL_S = 30
-
-
-def safe_url(url: str) -> str:
-    """``url`` with any password replaced by ``***``, for errors and logs."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<unparsable URL>"
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def unreachable(settings: Settings, exc: BaseException) -> StackUnavailable:

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     # Topic names are "<namespace>.articles.raw" etc.; tests use their own namespace.
     namespace: str = "marsad"
     partitions: int = 4
+    # The largest record Kafka takes: the broker's message.max.bytes (`marsad stack up`,
+    # docker-compose.yml) and every producer's max_request_size, so that a producer never
+    # builds a record the broker refuses, nor refuses one the broker would take.
+    kafka_max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=1024 * 1024)
 
     # Redis
     redis_url: str = "redis://127.0.0.1:16379/0"
@@ -44,6 +48,10 @@ class Settings(BaseSettings):
     worker_metrics_port: int = 9102
     dispatcher_metrics_port: int = 9103
     api_port: int = 8080
+    # The console API serves /metrics on a port of its own too, not on its public port.
+    api_metrics_port: int = 9104
+    # The largest request body the console API reads (413 beyond it), checked after the token.
+    api_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     # Configuration files
     feeds_path: Path = DEMO_DIR / "feeds.yaml"
@@ -56,6 +64,9 @@ class Settings(BaseSettings):
     # and the seconds parsing one body may take before it counts as a feed error.
     feed_max_items: int = Field(default=5000, ge=1, le=20_000)
     feed_parse_timeout_s: float = Field(default=20.0, gt=0)
+    # An article's text as published (JSON-encoded bytes) is cut to this size and flagged
+    # ``truncated``: a 9 MB page must not become a record no stage can handle.
+    article_max_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     # Faust worker
     # Articles normalized and deduplicated at once per worker: while one waits for Redis,
@@ -64,6 +75,13 @@ class Settings(BaseSettings):
     # Faust's data directory; it would otherwise go to the current directory, which need
     # not be writable (the Docker image's is not).
     worker_data_dir: Path = Field(default_factory=lambda data: data["home"] / "worker-data")
+    # How long the group waits for a silent worker before its partitions move to another
+    # (Faust's default is 60 s; a SIGKILLed worker then stalls its partitions that long).
+    worker_session_timeout_s: float = Field(default=10.0, ge=6.0, le=60.0)
+
+    # The same warning or error line, repeated (a broker that is down), is logged once per
+    # this many seconds with the count of the lines left out.
+    log_repeat_interval_s: float = Field(default=10.0, gt=0)
 
     log_level: str = "INFO"
 
@@ -91,6 +109,11 @@ class Settings(BaseSettings):
     @property
     def topic_alerts_dlq(self) -> str:
         return f"{self.namespace}.alerts.dlq"
+
+    @property
+    def topic_raw_dlq(self) -> str:
+        """Raw messages the worker could not process, as they were, with the reason."""
+        return f"{self.namespace}.articles.raw.dlq"
 
     @property
     def redis_prefix(self) -> str:

@@ -11,6 +11,8 @@ from connectors.cli import connect, feeds_app
 from kernel.errors import MarsadError
 from marsad.console.cli import api, tokens_app
 from marsad.feed_folder import feeds_serve
+from marsad.init import init
+from marsad.run import run
 from marsad.stack_cli import stack_app
 from streams.cli import dedupe_app, rules_app
 
@@ -55,6 +57,8 @@ def demo(
 
 
 app.command("dispatch")(dispatch)
+app.command("run")(run)
+app.command("init")(init)
 app.command("receiver")(receiver)
 
 

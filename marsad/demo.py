@@ -33,7 +33,7 @@ from kernel.kafka import (
     wait_for_kafka,
 )
 from kernel.messages import Article, RawArticle
-from kernel.redis_client import safe_url
+from kernel.redact import safe_url
 from kernel.settings import DEMO_DIR, Settings
 from marsad import stack
 from marsad.demo_feeds import FeedServer, load_demo_feeds, write_feeds_yaml

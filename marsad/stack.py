@@ -209,7 +209,8 @@ def _kafka_config(s: Settings) -> Path:
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
-                "message.max.bytes=16777216",
+                # Every producer's max_request_size is the same setting (kernel.kafka).
+                f"message.max.bytes={s.kafka_max_message_bytes}",
                 "log.retention.check.interval.ms=60000",
                 "",
             ]

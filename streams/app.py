@@ -12,20 +12,25 @@ needs every rule; articles are shared out by the consumer group, partition by pa
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
 import faust
 from aiokafka import TopicPartition
+from aiokafka.errors import BrokerResponseError
+from faust.exceptions import ProducerSendError
 
 from kernel import metrics
 from kernel.errors import MarsadError
 from kernel.kafka import async_consumer, wait_for_kafka
 from kernel.lag import start_lag_sampler
+from kernel.log_limits import limit_repeated_lines
 from kernel.messages import RuleSetMessage
 from kernel.redis_client import redis_client
 from kernel.settings import Settings, get_settings
 from streams import pipeline
+from streams.dead_letters import RawDeadLetters, Rejected, Source, unpublishable_size
 from streams.dedupe import DedupeConfig, Deduplicator, RedisDedupeStore, ReplaySafeDeduplicator
 from streams.rules import CompiledRuleSet, load_ruleset, ruleset_from_message
 from streams.rules.publish import read_latest_ruleset
@@ -50,6 +55,11 @@ def faust_app(settings: Settings) -> faust.App:
         topic_allow_declare=False,  # `marsad stack up` creates the topics explicitly
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        # Records as large as the broker takes (kernel.kafka's producers use the same).
+        producer_max_request_size=settings.kafka_max_message_bytes,
+        # A SIGKILLed worker's partitions move after this long (Faust's default: 60 s).
+        broker_session_timeout=settings.worker_session_timeout_s,
+        broker_heartbeat_interval=min(3.0, settings.worker_session_timeout_s / 3),
         broker_commit_livelock_soft_timeout=60.0,
         # A few ms of linger lets the article and its alerts share produce requests: fewer
         # requests for the worker and the broker to handle (measured in bench_pipeline).
@@ -62,9 +72,9 @@ def create_app(settings: Settings) -> faust.App:
     """The worker's app: the article agent and the rules follower (reads the rules topic
     first, see ``load_initial_ruleset``)."""
     app = faust_app(settings)
-    raw_topic, articles_topic, alerts_topic = (
+    raw_topic, articles_topic, alerts_topic, raw_dlq_topic = (
         app.topic(name, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
-        for name in (settings.topic_raw, settings.topic_articles, settings.topic_alerts)
+        for name in (settings.topic_raw, settings.topic_articles, settings.topic_alerts, settings.topic_raw_dlq)
     )
 
     redis_conn = redis_client(settings, timeout_s=5.0)
@@ -80,21 +90,52 @@ def create_app(settings: Settings) -> faust.App:
     _publish_ruleset_metrics(rules.current)
     stages = MeasuredStages(deduplicator, rules)
 
+    async def send_dead_letter(key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+        refused = await send_or_reject(raw_dlq_topic, key, value, headers)
+        if refused is not None:
+            log.error("could not dead-letter message key=%r: %s", key, refused.error)
+
+    dead_letters = RawDeadLetters(send_dead_letter, settings.kafka_max_message_bytes)
+
+    async def process(key: bytes | None, value: bytes, source: Source) -> None:
+        normalized = stages.normalize_or_reject(key, value)
+        if isinstance(normalized, Rejected):
+            await dead_letters.put(key, value, source, normalized)
+            return
+        raw, clean = normalized
+        # Before dedupe: a decision must never be stored for an article that is not published.
+        too_large = unpublishable_size(raw, clean, settings.kafka_max_message_bytes)
+        if too_large is not None:
+            await dead_letters.put(key, value, source, too_large)
+            return
+        article, decision = await stages.dedupe(raw, clean)
+        if decision.duplicate_of is not None:
+            return
+        refused = await send_or_reject(articles_topic, raw.id.encode(), article.to_bytes())
+        if refused is None:
+            for alert in stages.match(article):
+                refused = await send_or_reject(alerts_topic, pipeline.alert_key(alert), alert.to_bytes())
+                if refused is not None:
+                    break
+        if refused is not None:
+            # Replaying it gets the stored decision again and publishes what is missing.
+            await dead_letters.put(key, value, source, refused)
+
     @app.agent(raw_topic, concurrency=settings.worker_concurrency)
     async def process_articles(stream: faust.StreamT[bytes]) -> None:
         # One agent for the three stages: a second Kafka hop between dedupe and match
         # cost more CPU than matching itself (measured: 156 → see bench/bench_pipeline.py).
-        async for key, value in stream.items():
-            normalized = stages.normalize(key, value)
-            if normalized is None:
-                continue
-            raw, clean = normalized
-            article, decision = await stages.dedupe(raw, clean)
-            if decision.duplicate_of is not None:
-                continue
-            await articles_topic.send(key=raw.id.encode(), value=article.to_bytes())
-            for event in stages.match(article):
-                await alerts_topic.send(key=pipeline.alert_key(event), value=event.to_bytes())
+        async for event in stream.events():
+            message = event.message
+            source = Source(message.topic, message.partition, message.offset)
+            try:
+                await process(event.key, event.value, source)
+            except Exception as exc:
+                # An agent that raises is stopped and its message's offset committed anyway:
+                # whatever a bug does to one message, it is dead-lettered, not lost.
+                log.exception("message %s:%d:%d could not be processed", source.topic, source.partition, source.offset)
+                unprocessable = Rejected("unprocessable", f"{type(exc).__name__}: {exc}")
+                await dead_letters.put(event.key, event.value, source, unprocessable)
 
     @app.task
     async def follow_rules() -> None:
@@ -106,6 +147,27 @@ def create_app(settings: Settings) -> faust.App:
         start_lag_sampler(settings, [f"{settings.namespace}-worker", f"{settings.namespace}-dispatcher"])
 
     return app
+
+
+async def send_or_reject(
+    topic: faust.TopicT, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]] | None = None
+) -> Rejected | None:
+    """Hand a record to the producer; None once it is queued (Faust commits the offset only
+    after the queued sends were acknowledged). A record the broker would refuse for good
+    (too large: checked by the producer against the same limit) is rejected; anything
+    else (Kafka away, a full buffer) is retried with capped backoff, as Redis is."""
+    delay = 0.2
+    while True:
+        try:
+            await topic.send(key=key, value=value, headers=headers)
+            return None
+        except ProducerSendError as exc:
+            cause = exc.__cause__ or exc
+            if isinstance(cause, BrokerResponseError) and not cause.retriable:
+                return Rejected("unpublishable", f"{topic.get_topic_name()}: {cause}")
+            log.warning("could not send to %s (%s); retrying in %.1fs", topic.get_topic_name(), cause, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def load_initial_ruleset(settings: Settings) -> tuple[CompiledRuleSet, int]:
@@ -175,5 +237,18 @@ def run_worker(settings: Settings | None = None) -> None:
     wait_for_kafka(settings, timeout_s=20)
     logging.basicConfig(level=settings.log_level, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    worker = LimitedLogWorker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    worker.log_repeat_interval_s = settings.log_repeat_interval_s
     worker.execute_from_commandline()
+
+
+class LimitedLogWorker(faust.Worker):
+    """A Faust worker whose log shows a repeated line once per interval with a count (the
+    Kafka clients repeat a refused connection many times a second while Kafka is down)."""
+
+    log_repeat_interval_s = 10.0
+
+    def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+        super().on_setup_root_logger(logger, level)
+        # Faust replaces the root handlers when it starts: limit the ones it installed.
+        limit_repeated_lines(logger, self.log_repeat_interval_s)

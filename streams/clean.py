@@ -1,5 +1,7 @@
 """The normalize stage's text cleaning: HTML → lines (``kernel.html_text``) → chrome
-removed → repeats collapsed.
+removed line by line (``streams.clean_chrome``) → repeats collapsed → blocks judged in
+context (``streams.clean_blocks``: headline lists and tickers, embedded posts, tag lines,
+labels above the first paragraph, the dateline).
 
 The clean text is what rules see and what evidence offsets index, so kept lines keep
 their original wording exactly (only outer whitespace is trimmed) and are joined with
@@ -8,7 +10,8 @@ their original wording exactly (only outer whitespace is trimmed) and are joined
 
 Along the way the article's metadata is read from the text: published time (the feed's
 value wins), agency credit, language. Everything removed is listed with its reason so that
-a wrong removal can be seen and fixed.
+a wrong removal can be seen and fixed. What the cleaner only suspects is kept and listed as
+an aside (a span of the clean text): rules match asides only when they ask for them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,15 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from kernel.html_text import html_lines, looks_like_html, plain_lines, tree_lines
+from kernel.html_text import (
+    MarkedLine,
+    drop_control_characters,
+    html_lines,
+    looks_like_html,
+    marked_tree_lines,
+    plain_lines,
+)
+from streams.clean_blocks import KEEP, BlockLine, judge_blocks
 from streams.clean_chrome import (
     classify_line,
     inline_credit_agencies,
@@ -40,6 +51,16 @@ class RemovedLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Aside:
+    """A span ``[start, end)`` of the clean text kept but judged not to be the article's
+    own prose, and why: "headline-run", "embed", "tags", "hashtags", "lead-in", "dateline"."""
+
+    reason: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class CleanArticle:
     title: str
     text: str
@@ -47,6 +68,7 @@ class CleanArticle:
     published: str | None  # ISO 8601
     agency: str | None  # credited news agency id ("dpa", "afp", "reuters" …)
     removed: tuple[RemovedLine, ...]
+    asides: tuple[Aside, ...] = ()
 
 
 # ------------------------------------------------------------------------------ HTML
@@ -95,23 +117,31 @@ def _comparison_key(folded: str) -> str:
     return " ".join(_KEY_WORD.findall(folded))
 
 
-def _body_lines(content: str, content_type: str) -> tuple[list[str], str | None]:
+def _body_lines(content: str, content_type: str) -> tuple[list[MarkedLine], str | None]:
     """The body's text lines and the published time its markup states, if any."""
     if content_type != "text/plain" and looks_like_html(content):
         tree = LexborHTMLParser(content)
         published = _html_published(tree)  # read first: the lines consume the tree
-        return tree_lines(tree), published
-    return plain_lines(content, references=content_type != "text/plain"), None
+        return marked_tree_lines(tree), published
+    return [MarkedLine(line) for line in plain_lines(content, references=content_type != "text/plain")], None
 
 
 def _clean_title(title: str, content_type: str) -> str:
     if content_type != "text/plain":
         title = " ".join(html_lines(title))
-    return " ".join(title.split())
+    return " ".join(drop_control_characters(title).split())
+
+
+_TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)]*$")
+TEASER_MAX_WORDS = 40
 
 
 def _is_linked_headline(line: str) -> bool:
-    return len(line.split()) <= LINKED_HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)
+    """A linked headline, or the teaser under it (cut short with "…")."""
+    words = len(line.split())
+    if words <= TEASER_MAX_WORDS and _TEASER_END.search(line):
+        return True
+    return words <= LINKED_HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)
 
 
 @dataclass(slots=True)
@@ -119,6 +149,9 @@ class _Kept:
     position: int
     text: str
     folded: str
+    block: str | None = None
+    aside: str | None = None
+    aside_end: int | None = None  # the aside covers only this many leading characters
 
 
 def clean_article(
@@ -139,16 +172,28 @@ def clean_article(
     credit_line_agencies: list[str] = []
     dateline_agencies: list[str] = []
     prose_agencies: list[str] = []
-    linked_headlines_left = 0
+    following_left = 0  # lines a label introduces ("اقرأ أيضاً", "رئيس التحرير") still to take
+    following_reason = ""
 
-    for position, line in enumerate(lines):
+    for position, marked in enumerate(lines):
+        line = marked.text
         folded = fold(line)
-        if linked_headlines_left:
+        if marked.block is not None:
+            # The markup already says what this is: streams.clean_blocks decides, unless
+            # the line alone is recognisable chrome (its reason is the more telling one).
+            following_left = 0
+            reason = classify_line(line, folded).reason if marked.block != "embed" else None
+            if reason is not None:
+                removed.append((position, RemovedLine(reason, line)))
+            else:
+                kept.append(_Kept(position, line, folded, marked.block))
+            continue
+        if following_left:
             if _is_linked_headline(line):
-                removed.append((position, RemovedLine("read-also", line)))
-                linked_headlines_left -= 1
+                removed.append((position, RemovedLine(following_reason, line)))
+                following_left -= 1
                 continue
-            linked_headlines_left = 0
+            following_left = 0
         kind = classify_line(line, folded)
         if kind.reason is not None:
             removed.append((position, RemovedLine(kind.reason, line)))
@@ -156,7 +201,9 @@ def clean_article(
                 meta_published = kind.published.iso
             credit_line_agencies.extend(kind.agencies)
             if kind.introduces_links:
-                linked_headlines_left = MAX_LINKED_HEADLINES
+                following_left, following_reason = MAX_LINKED_HEADLINES, kind.reason
+            elif kind.introduces_name:
+                following_left, following_reason = 1, kind.reason
             continue
         dateline = leading_dateline(line)
         if dateline is not None:
@@ -167,9 +214,10 @@ def clean_article(
             line = line[dateline.end :].strip()
             folded = fold(line)
         prose_agencies.extend(inline_credit_agencies(folded))
-        kept.append(_Kept(position, line, folded))
+        kept.append(_Kept(position, line, folded, marked.block))
 
     kept = _collapse_repeats(kept, clean_title, removed)
+    kept = _judge_blocks(kept, removed)
     text = "\n".join(item.text for item in kept)
 
     return CleanArticle(
@@ -179,7 +227,39 @@ def clean_article(
         published=(normalize_feed_date(published) or markup_published or meta_published or _lead_date(kept)),
         agency=next(iter(credit_line_agencies or dateline_agencies or prose_agencies), None),
         removed=tuple(line for _, line in sorted(removed, key=lambda item: item[0])),
+        asides=_asides(kept),
     )
+
+
+def _judge_blocks(kept: list[_Kept], removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
+    """Apply ``streams.clean_blocks``: drop what it removes, mark what it keeps as asides."""
+    verdicts = judge_blocks([BlockLine(item.text, item.folded, item.block) for item in kept])
+    result: list[_Kept] = []
+    for item, verdict in zip(kept, verdicts, strict=True):
+        if verdict is KEEP:
+            result.append(item)
+        elif verdict.removed is not None:
+            removed.append((item.position, RemovedLine(verdict.removed, item.text)))
+        else:
+            item.aside, item.aside_end = verdict.aside, verdict.aside_end
+            result.append(item)
+    return result
+
+
+def _asides(kept: list[_Kept]) -> tuple[Aside, ...]:
+    """Aside spans of the joined text; neighbouring aside lines of one reason make one span."""
+    asides: list[Aside] = []
+    offset = 0
+    for item in kept:
+        if item.aside is not None:
+            end = offset + (item.aside_end if item.aside_end is not None else len(item.text))
+            previous = asides[-1] if asides else None
+            if previous is not None and previous.reason == item.aside and previous.end == offset - 1:
+                asides[-1] = Aside(item.aside, previous.start, end)
+            else:
+                asides.append(Aside(item.aside, offset, end))
+        offset += len(item.text) + 1
+    return tuple(asides)
 
 
 def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:

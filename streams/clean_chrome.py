@@ -155,6 +155,8 @@ class LineClass:
     agencies: tuple[str, ...] = ()
     # A bare "اقرأ أيضاً" label: the headline(s) it introduces follow on the next lines.
     introduces_links: bool = False
+    # A bare staff-box label ("رئيس التحرير"): the name follows on the next line.
+    introduces_name: bool = False
 
 
 PROSE = LineClass(None)
@@ -178,6 +180,7 @@ _ICON_LABEL = re.compile(
 )
 _PAGE_TOOL = re.compile(
     r"^(?:حجم\s+الخط|تكبير\s+الخط|تصغير\s+الخط|a\s*\+\s*a\s*-|a\s*-\s*a\s*\+|a\+|a-|"
+    r"\+\s*a|-\s*a|a\s*\+|a|"
     r"استمع(?:\s+(?:الي\s+|ل)?(?:ال)?(?:خبر|مقال|مقاله))?|listen(?:\s+to\s+(?:this\s+)?(?:article|story))?|"
     r"حفظ|save|bookmark|تصغير|تكبير)$"
 )
@@ -203,7 +206,8 @@ _COMMENT_PROMPT = re.compile(
     r"^(?:افكارك\s+وتعليقاتك|اترك\s+(?:تعليقا|تعليقك|ردا)|اضف\s+(?:تعليقا|تعليقك|تعليق)|"
     r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
     r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"
-    r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment)\b"
+    r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment|"
+    r"تم\s+اضافه\s+تعليقك|سيظهر\s+تعليقك|your\s+comment\s+(?:will|is\s+awaiting))\b"
 )
 _READ_ALSO = re.compile(
     r"^(?:(?:اقرا|طالع|شاهد|انظر|تابع|اقراي|اقريي)\s+(?:ايضا|كذلك|المزيد)"
@@ -212,7 +216,8 @@ _READ_ALSO = re.compile(
     r"|(?:related(?:\s+(?:news|articles?|stories|posts|coverage|topics))?|more\s+(?:news|stories))"
     r"(?=\s*[:\-–|»]|$)"
     r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+صله|متعلقه|مرتبطه|مشابهه)"
-    r"|ذات\s+صله(?=\s*[:\-–|»]|$)|المزيد\s+من\s+الاخبار)"
+    r"|ذات\s+صله(?=\s*[:\-–|»]|$)|المزيد\s+من\s+الاخبار"
+    r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading)"
     r"(?=$|[\s:\-–|»\"'])"
 )
 # A read-also line that is only its label; the linked headline is on the next line(s).
@@ -246,10 +251,29 @@ _FOLLOW = re.compile(
 )
 _TAG_LIST = re.compile(
     r"^(?:الوسوم|وسوم|الكلمات\s+المفتاحيه|كلمات\s+مفتاحيه|الكلمات\s+الداله|كلمات\s+داله|"
+    r"كلمات\s+دلاليه|الكلمات\s+الدلاليه|"
     r"tags|tagged(?:\s+with)?|topics|keywords|هاشتاغ|الموضوعات|التصنيفات|تصنيف|categories)"
     r"\s*(?::.*|$)"
     r"|^(?:#\w+[\s,]*)+$"
 )
+_BACK_TO_TOP = re.compile(
+    r"^(?:زر\s+)?(?:الذهاب|العوده|الرجوع|انتقل)?\s*(?:الي|ل)\s*(?:ال)?اعلي(?:\s+الصفحه)?$"
+    r"|^(?:back\s+to|scroll\s+to|go\s+to)\s+(?:the\s+)?top$|^top$|^↑$"
+)
+# "كتب: فلان", "بقلم - فلان", "By Jane Doe": a byline names a person and says nothing else.
+_BYLINE = re.compile(
+    r"^(?:كتب|كتبت|كتبه|بقلم|اعداد|اعدته|اعده|تقرير|تحرير|متابعه|ترجمه|حوار|مراسل\w*|"
+    r"by|written\s+by|reporting\s+by|report(?:ed)?\s+by|author)\s*[:\-–—]\s*[^\d:.!?]{2,60}$"
+    r"|^by\s+[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,3}$"
+)
+# A staff box: "رئيس التحرير" with the name on the same line or the next.
+_MASTHEAD = re.compile(
+    r"^(?:رييس\s+التحرير(?:\s+التنفيذي)?|رييس\s+مجلس\s+الاداره|رييس\s+مجلسي\s+الاداره\s+والتحرير|"
+    r"الاشراف\s+العام|المشرف\s+العام|مدير\s+التحرير|editor[-\s]in[-\s]chief)\s*(?::\s*(?P<name>.*))?$"
+)
+MASTHEAD_NAME_WORDS = 4
+_SOURCE = re.compile(r"^(?:المصدر|مصدر\s+الخبر|source)\s*:\s*[^.!?]{2,40}$")
+_BREADCRUMB = re.compile(r"^(?:الرييسيه|home)\s*[-–—»>/|›]\s*\S")
 _RELATIVE_TIME = re.compile(
     r"^(?:منذ|قبل)\s+(?:\d+\s*)?(?:دقيقه|دقيقتين|دقايق|ساعه|ساعتين|ساعات|يوم|يومين|ايام|اسبوع|"
     r"اسبوعين|اسابيع|شهر|شهرين|اشهر)$"
@@ -263,7 +287,9 @@ _DATE_LINE_WORDS = _folded_words(
     "نشر في بتاريخ تاريخ النشر اخر تحديث التحديث تم التاريخ الساعه اليوم بتوقيت غرينتش جرينتش "
     "الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت "
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
-    "ص م صباحا مساء".split()
+    "ص م صباحا مساء "
+    # the Hijri date a header adds: "الموافق 17 شوال 1445 هـ"
+    "الموافق هـ ه محرم صفر ربيع الاول الاخر الثاني جمادي رجب شعبان رمضان شوال ذو القعده الحجه".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -285,7 +311,7 @@ SHORT_LINE_WORDS = 12  # chrome lines are short; prose longer than this is never
 
 
 def _is_share_bar(core: str) -> bool:
-    tokens = _SHARE_TOKEN.findall(core)
+    tokens = [token.rstrip(".!") for token in _SHARE_TOKEN.findall(core)]
     if not tokens or len(tokens) > SHORT_LINE_WORDS:
         return False
     has_core = False
@@ -297,15 +323,23 @@ def _is_share_bar(core: str) -> bool:
     return has_core
 
 
-def _date_line(core: str) -> FoundDate | None:
-    """The date of a line that holds a date and nothing but date labels, else None."""
+# A page's date header may name its city or the Hijri date too ("… 12:26 م القاهرة").
+DATE_LINE_OTHER_WORDS = 2
+DATE_LINE_MAX_WORDS = 10
+
+
+def _date_line(core: str, words: int) -> FoundDate | None:
+    """The date of a line that holds a date and nothing but date labels (and, in a short
+    line with a clock time, up to two other words), else None."""
     dates = find_dates(core)
     if not dates:
         return None
     rest = core
     for found in reversed(dates):
         rest = rest[: found.start] + " " + rest[found.end :]
-    if any(word not in _DATE_LINE_WORDS for word in _WORD.findall(rest)):
+    other = [word for word in _WORD.findall(rest) if word not in _DATE_LINE_WORDS]
+    # Only a header with a clock time may name its city: "قمة الرياض 4 أيار 2023" is a headline.
+    if other and (len(other) > DATE_LINE_OTHER_WORDS or words > DATE_LINE_MAX_WORDS or not dates[0].has_time):
         return None
     return dates[0]
 
@@ -333,6 +367,11 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return PROSE
     if _FOOTER.search(core):
         return LineClass("footer")
+    if _BREADCRUMB.match(core):
+        return LineClass("chrome:breadcrumb")
+    found = _date_line(core, words)
+    if found is not None:
+        return LineClass("chrome:date", published=found)
     if words > SHORT_LINE_WORDS:
         return PROSE
     if _CONTINUATION.match(core):
@@ -366,9 +405,15 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:relative-time")
     if _is_share_bar(core):
         return LineClass("chrome:share")
-    found = _date_line(core)
-    if found is not None:
-        return LineClass("chrome:date", published=found)
+    if _BACK_TO_TOP.match(core):
+        return LineClass("chrome:back-to-top")
+    masthead = _MASTHEAD.match(core)
+    if masthead is not None:
+        return LineClass("chrome:masthead", introduces_name=not masthead["name"])
+    if _BYLINE.match(core):
+        return LineClass("chrome:byline")
+    if _SOURCE.match(core):
+        return LineClass("chrome:source")
     return PROSE
 
 

@@ -54,7 +54,7 @@ _MONTH = (
 )
 
 _DAY_FIRST = re.compile(
-    r"(?<![\d\w])(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:من\s+)?(?:شهر\s+)?"
+    r"(?<![\d\w])(?P<day>\d{1,2})(?:(?:st|nd|rd|th),?)?\s*(?:من\s+)?(?:شهر\s+)?"
     + _MONTH.format(g="month")
     + r"(?:\s*,?\s*(?:عام\s+|سنه\s+)?(?P<year>\d{4})(?!\d))?"
 )

@@ -18,11 +18,13 @@ from kernel.messages import (
     RawArticle,
     RuleRef,
     StoryRef,
+    TextSpan,
     document_text,
 )
 from streams.clean import CleanArticle, clean_article
 from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, ReplaySafeDeduplicator
 from streams.rules import CompiledRuleSet
+from streams.rules.regions import document_spans
 
 
 def normalize(raw: RawArticle) -> CleanArticle:
@@ -65,6 +67,7 @@ def dedupe(
         similarity=decision.similarity,
         story=StoryRef(id=decision.story_id, sources=decision.story_sources),
         tags=raw.tags,
+        asides=[TextSpan(start=aside.start, end=aside.end) for aside in clean.asides],
         first_seen_at=raw.first_seen_at,
         normalized_at=time.time(),
     )
@@ -73,7 +76,14 @@ def dedupe(
 
 def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
     """Alert events for every rule the article fires."""
-    matches = ruleset.match(document_text(article.title, article.text), language=article.language, feed=article.feed)
+    title_end, asides = document_spans(article.title, ((a.start, a.end) for a in article.asides))
+    matches = ruleset.match(
+        document_text(article.title, article.text),
+        language=article.language,
+        feed=article.feed,
+        title_end=title_end,
+        asides=asides,
+    )
     now = time.time()
     return [
         AlertEvent(

@@ -14,12 +14,15 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+import orjson
 import redis
+from pydantic import ValidationError
 
 from kernel import metrics
 from kernel.messages import AlertEvent, Article, RawArticle
 from streams import pipeline
 from streams.clean import CleanArticle
+from streams.dead_letters import Rejected
 from streams.dedupe import DedupeDecision, Deduplicator, ReplaySafeDeduplicator
 
 log = logging.getLogger("marsad.worker")
@@ -65,16 +68,33 @@ class MeasuredStages:
     def normalize(self, key: bytes | None, value: bytes) -> tuple[RawArticle, CleanArticle] | None:
         """The raw article of a message and its clean text; None (counted, logged) when the
         message cannot be read or cleaned."""
+        outcome = self.normalize_or_reject(key, value)
+        return None if isinstance(outcome, Rejected) else outcome
+
+    def normalize_or_reject(self, key: bytes | None, value: bytes) -> tuple[RawArticle, CleanArticle] | Rejected:
+        """The raw article of a message and its clean text, or why there is none (counted,
+        logged): the message is not JSON, not a RawArticle, or cleaning it failed."""
         started = time.perf_counter()
         try:
             raw = RawArticle.from_bytes(value)
+        except orjson.JSONDecodeError as exc:
+            return self._rejected(key, Rejected("unreadable", f"not JSON: {exc}"))
+        except ValidationError as exc:
+            return self._rejected(key, Rejected("invalid", f"not a RawArticle: {exc}"))
+        except Exception as exc:
+            return self._rejected(key, Rejected("invalid", f"{type(exc).__name__}: {exc}"))
+        try:
             clean = pipeline.normalize(raw)
-        except Exception:
-            self.normalize_metrics.failed.inc()
-            log.exception("could not normalize message key=%r", key)
-            return None
+        except Exception as exc:
+            log.exception("could not normalize article %s", raw.id)
+            return self._rejected(key, Rejected("unprocessable", f"{type(exc).__name__}: {exc}"))
         self.normalize_metrics.done(started)
         return raw, clean
+
+    def _rejected(self, key: bytes | None, rejected: Rejected) -> Rejected:
+        self.normalize_metrics.failed.inc()
+        log.error("could not normalize message key=%r: %s", key, rejected.error[:300])
+        return rejected
 
     async def dedupe(self, raw: RawArticle, clean: CleanArticle) -> tuple[Article, DedupeDecision]:
         """The article and its duplicate decision; waits while Redis is unreachable."""

@@ -1,8 +1,11 @@
 """The operator console's HTTP API and web page (`marsad api`).
 
 ``create_app`` builds the objects one app holds (``dependencies.ConsoleState``), registers
-the error answers (``errors.py``) and includes one router per area (``routes/``). Who may
-call what is declared on each route with ``dependencies.Viewer``, ``Editor`` or ``Admin``.
+the error answers (``errors.py``), includes one router per area (``routes/``) and wraps
+them in the middleware (``middleware/``: security headers, request metrics, and the guard
+that checks the token and the role before a body is read). Who may call what is declared
+on each route with ``dependencies.Viewer``, ``Editor`` or ``Admin``; a route with none that
+is not on the public allow-list (``middleware/access.py``) stops the app from being built.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from kernel.settings import Settings, get_settings
 from marsad.console import alerts_feed
 from marsad.console.dependencies import ConsoleState
 from marsad.console.errors import add_error_handlers
-from marsad.console.routes import alerts, audit, entities, health, pages, rules, silences, testing
+from marsad.console.middleware import install
+from marsad.console.routes import alerts, audit, entities, health, pages, rules, silences, testing, tokens
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,7 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
     add_error_handlers(app)
     app.include_router(pages.router)
     pages.mount_static(app)
-    for area in (health, rules, entities, testing, silences, alerts, audit):
+    for area in (health, rules, entities, testing, silences, alerts, audit, tokens):
         app.include_router(area.router)
+    install(app, max_body_bytes=app.state.console_state.settings.api_max_body_bytes)
     return app

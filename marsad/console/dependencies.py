@@ -3,12 +3,12 @@ caller's identity checked against the role a route needs.
 
 Roles: viewer reads (rules, history, entities, alerts, silences) and tries drafts
 (validate, dry-run); editor also changes rules, entities and silences and runs
-back-tests; admin also reads the audit log. No token → 401, a weaker role → 403.
+back-tests; admin also reads the audit log and manages tokens. No token → 401, a weaker
+role → 403, both answered by the guard before the request's body is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -68,23 +68,35 @@ CurrentSettings = Annotated[Settings, Depends(current_settings)]
 
 bearer = HTTPBearer(auto_error=False, description="an API token from `marsad tokens create`")
 
+# Where the guard (middleware/guard.py) leaves the caller it accepted, in the request's state.
+PRINCIPAL_STATE_KEY = "principal"
 
-def require(role: Role) -> Callable[..., Principal]:
-    """A dependency that returns the caller holding a valid token with at least ``role``."""
 
-    def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(bearer)) -> Principal:
-        if credentials is None or not credentials.credentials:
+@dataclass(frozen=True)
+class RoleRequirement:
+    """A route's declaration of the role it needs; the route/role table (middleware/access.py)
+    reads it from every route, and the guard checks the token and the role before the body
+    is read. Here the caller the guard accepted is handed to the route, the role checked
+    once more in case a route was reached some other way."""
+
+    role: Role
+
+    async def __call__(
+        self, request: Request, credentials: HTTPAuthorizationCredentials | None = Security(bearer)
+    ) -> Principal:
+        # ``credentials`` only declares the bearer scheme in the OpenAPI description.
+        principal = request.scope.get("state", {}).get(PRINCIPAL_STATE_KEY)
+        if not isinstance(principal, Principal):
             raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-        principal = state_of(request).tokens.authenticate(credentials.credentials)
-        if principal is None:
-            raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
-        if principal.role < role:
-            raise HTTPException(403, f"role {principal.role.name} may not do this; it needs {role.name}")
+        if principal.role < self.role:
+            raise HTTPException(403, role_refusal(principal.role, self.role))
         return principal
 
-    return check
+
+def role_refusal(held: Role, needed: Role) -> str:
+    return f"role {held.name} may not do this; it needs {needed.name}"
 
 
-Viewer = Annotated[Principal, Depends(require(Role.viewer))]
-Editor = Annotated[Principal, Depends(require(Role.editor))]
-Admin = Annotated[Principal, Depends(require(Role.admin))]
+Viewer = Annotated[Principal, Depends(RoleRequirement(Role.viewer))]
+Editor = Annotated[Principal, Depends(RoleRequirement(Role.editor))]
+Admin = Annotated[Principal, Depends(RoleRequirement(Role.admin))]

@@ -9,8 +9,12 @@
     ├── StackUnavailable (kernel) 503
     └── PublishError (kernel)     503  saved, but the rules topic did not acknowledge
     redis.RedisError              503
+    RequestValidationError        422  ``{"detail": [{"loc", "msg", "type"}...]}``
+    JSON nested too deeply        422  (FastAPI would say 400)
 
-Nothing the user sends becomes a 500.
+Nothing the user sends becomes a 500, and no answer echoes what was sent: a request that
+does not fit the schema is answered with where (``loc``) and why (``msg``), never the value,
+and every message is cut to MAX_DETAIL_CHARS.
 """
 
 from __future__ import annotations
@@ -21,9 +25,19 @@ from typing import Any
 
 import redis
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from kernel.errors import ConfigError, MarsadError, PublishError, StackUnavailable
+
+# An error message quotes at most this much (a key of a draft, a file name): enough to
+# find it, never a body sent back.
+MAX_DETAIL_CHARS = 1000
+# Keys of the request are names of fields, except in free mappings (silence matchers):
+# quoted that long at most.
+MAX_LOC_CHARS = 64
 
 
 class NotFound(MarsadError):
@@ -98,35 +112,76 @@ def error_infos(
 
 
 # --- HTTP answers ----------------------------------------------------------------------
+def clip(text: str, limit: int = MAX_DETAIL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def redis_unavailable(exc: BaseException) -> str:
+    return clip(f"Redis unavailable: {exc}")
+
+
+def invalid_field(error: dict[str, Any]) -> dict[str, Any]:
+    """One schema error as where and why: pydantic's ``input`` (the value) and ``ctx``
+    (which may quote it) are left out."""
+    loc = [clip(part, MAX_LOC_CHARS) if isinstance(part, str) else part for part in error.get("loc", ())]
+    return {"loc": loc, "msg": clip(str(error.get("msg", ""))), "type": str(error.get("type", ""))}
+
+
+async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": [invalid_field(e) for e in exc.errors()]}, status_code=422)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's answer, except for a JSON body nested beyond what the parser recurses into,
+    which FastAPI calls a 400 "error parsing the body": that is an invalid request."""
+    assert isinstance(exc, HTTPException)
+    if isinstance(exc.__cause__, RecursionError):
+        error = {"loc": ["body"], "msg": "the JSON is nested too deeply", "type": "json_too_deep"}
+        return JSONResponse({"detail": [error]}, status_code=422)
+    return await http_exception_handler(request, exc)
+
+
 async def invalid_text(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ConfigError)
-    errors = error_infos(exc)
-    return JSONResponse({"detail": str(exc), "errors": [e.as_dict() for e in errors]}, status_code=422)
+    errors = [clipped(e) for e in error_infos(exc)]
+    return JSONResponse({"detail": clip(str(exc)), "errors": [e.as_dict() for e in errors]}, status_code=422)
+
+
+def clipped(info: ErrorInfo) -> ErrorInfo:
+    return ErrorInfo(
+        path=None if info.path is None else clip(info.path),
+        line=info.line,
+        reason=clip(info.reason),
+        message=clip(info.message),
+    )
 
 
 async def conflict(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, VersionConflict)
-    return JSONResponse({"detail": str(exc), "current_version": exc.current}, status_code=409)
+    return JSONResponse({"detail": clip(str(exc)), "current_version": exc.current}, status_code=409)
 
 
 async def not_found(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=404)
+    return JSONResponse({"detail": clip(str(exc))}, status_code=404)
 
 
 async def unavailable(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=503)
+    return JSONResponse({"detail": clip(str(exc))}, status_code=503)
 
 
 async def redis_down(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": f"Redis unavailable: {exc}"}, status_code=503)
+    return JSONResponse({"detail": redis_unavailable(exc)}, status_code=503)
 
 
 async def user_error(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=400)
+    return JSONResponse({"detail": clip(str(exc))}, status_code=400)
 
 
 def add_error_handlers(app: FastAPI) -> None:
     """Register the answers above; the most specific class of an error decides."""
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(ConfigError, invalid_text)
     app.add_exception_handler(VersionConflict, conflict)
     app.add_exception_handler(NotFound, not_found)

@@ -3,14 +3,17 @@ conversions from the console's objects to the bodies."""
 
 from __future__ import annotations
 
+import re
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from alerts.silences import MATCH_FIELDS, Silence
+from kernel.config_files import MAX_YAML_DEPTH
 from marsad.console import engine
+from marsad.console.auth import TOKEN_NAME_PATTERN, TokenRecord
 from marsad.console.service import ChangeResult
 from marsad.console.store import Version
 from marsad.console.timefmt import iso_time
@@ -19,8 +22,32 @@ RULE_ID = r"^[a-z0-9_-]{1,64}$"
 RuleId = Annotated[str, PathParam(pattern=RULE_ID, description="rule id: [a-z0-9_-]{1,64}")]
 VersionNumber = Annotated[int, PathParam(ge=1, le=1_000_000)]
 SilenceId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{1,32}$")]
+TokenName = Annotated[str, PathParam(pattern=TOKEN_NAME_PATTERN.pattern, description="the token's name")]
 MAX_YAML_CHARS = 256 * 1024
 MAX_TEXT_CHARS = 1024 * 1024
+FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def shallow_flow(text: str) -> str:
+    """Refuse YAML whose [ ] { } nest deeper than the loader's depth cap, before any parse:
+    the YAML scanner's work grows with the square of that depth (1,000 levels: seconds of
+    CPU before the cap is reached). Brackets inside quoted scalars count too, which only
+    a text with more than MAX_YAML_DEPTH of them could notice."""
+    if text.count("[") + text.count("{") <= MAX_YAML_DEPTH:
+        return text
+    depth = 0
+    for bracket in FLOW_BRACKETS.finditer(text):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise ValueError(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep")
+        elif depth:
+            depth -= 1
+    return text
+
+
+# A YAML text sent to be parsed: size and nesting checked before the engine sees it.
+YamlText = Annotated[str, Field(max_length=MAX_YAML_CHARS), AfterValidator(shallow_flow)]
 
 
 class ErrorInfoOut(BaseModel):
@@ -31,7 +58,7 @@ class ErrorInfoOut(BaseModel):
 
 
 class ValidateIn(BaseModel):
-    yaml: str = Field(max_length=MAX_YAML_CHARS)
+    yaml: YamlText
     rule_id: str | None = Field(
         default=None, pattern=RULE_ID, description="check the draft as this rule, within the current set"
     )
@@ -44,7 +71,7 @@ class ValidateOut(BaseModel):
 
 
 class RuleWriteIn(BaseModel):
-    yaml: str = Field(max_length=MAX_YAML_CHARS)
+    yaml: YamlText
     base_version: int | None = Field(
         default=None, ge=0, description="the version edited; 409 when another change came first"
     )
@@ -112,9 +139,7 @@ class DryRunIn(BaseModel):
     article_id: str | None = Field(default=None, max_length=200, description="match a retained article instead of text")
     language: str | None = Field(default=None, max_length=16)
     feed: str | None = Field(default=None, max_length=200)
-    yaml: str | None = Field(
-        default=None, max_length=MAX_YAML_CHARS, description="a rule draft; without it the current rule set is used"
-    )
+    yaml: YamlText | None = Field(default=None, description="a rule draft; without it the current rule set is used")
     days: float = Field(default=30, gt=0, le=365, description="how far back to look for article_id")
 
 
@@ -140,7 +165,7 @@ class DryRunOut(BaseModel):
 
 
 class BacktestIn(BaseModel):
-    yaml: str = Field(max_length=MAX_YAML_CHARS)
+    yaml: YamlText
     days: float = Field(default=7, gt=0, le=90)
     max_matches: int = Field(default=200, ge=0, le=5000, description="match lines sent; counts stay complete")
 
@@ -188,6 +213,31 @@ class AuditOut(BaseModel):
 class WhoAmIOut(BaseModel):
     name: str
     role: str
+
+
+class TokenCreateIn(BaseModel):
+    name: str = Field(pattern=TOKEN_NAME_PATTERN.pattern, description="who or what uses the token; author of changes")
+    role: Literal["viewer", "editor", "admin"]
+    expires: str | None = Field(
+        default=None, min_length=1, max_length=32, description="lifetime such as 30d or 12h; none: never expires"
+    )
+
+
+class TokenOut(BaseModel):
+    name: str
+    role: str
+    created_at: str
+    expires_at: str | None
+    last_used_at: str | None = Field(description="to the minute; null: never used")
+    expired: bool
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="shown only in this answer; only its SHA-256 is kept")
+
+
+class TokenListOut(BaseModel):
+    tokens: list[TokenOut]
 
 
 class HealthOut(BaseModel):
@@ -238,3 +288,14 @@ def rule_summary(rule_id: str, v: Version, last_fired: dict[str, float]) -> dict
 
 def silence_out(silence: Silence) -> SilenceOut:
     return SilenceOut(**silence.to_dict(), active=silence.active(time.time()))
+
+
+def token_out(record: TokenRecord, last_used: dict[str, float]) -> TokenOut:
+    return TokenOut(
+        name=record.name,
+        role=record.role,
+        created_at=iso_time(record.created_at),
+        expires_at=iso(record.expires_at),
+        last_used_at=iso(last_used.get(record.name)),
+        expired=record.expired(time.time()),
+    )

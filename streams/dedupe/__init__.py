@@ -11,7 +11,7 @@ from streams.dedupe.core import DedupeConfig, DedupeDecision, DedupeInput, Dedup
 from streams.dedupe.memory_store import InMemoryDedupeStore
 from streams.dedupe.redis_store import RedisDedupeStore
 from streams.dedupe.replay import ReplaySafeDeduplicator
-from streams.dedupe.store import DedupeStore, Lookup, LookupResult, StoredArticle, StoreLimits
+from streams.dedupe.store import DedupeStore, Lookup, LookupResult, Outlet, StoredArticle, StoreLimits, StoryState
 from streams.dedupe.urls import canonical_url
 
 __all__ = [
@@ -23,9 +23,11 @@ __all__ = [
     "InMemoryDedupeStore",
     "Lookup",
     "LookupResult",
+    "Outlet",
     "RedisDedupeStore",
     "ReplaySafeDeduplicator",
     "StoreLimits",
     "StoredArticle",
+    "StoryState",
     "canonical_url",
 ]

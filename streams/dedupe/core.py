@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import repeat
 
+import numpy as np
+
+from kernel.messages import StoryOutlet, StoryRef
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import (
     MinHasher,
-    estimate_containment,
     estimate_jaccard,
     estimate_jaccard_many,
+    minima_held,
 )
 from streams.dedupe.shingles import (
     BoundedMemo,
@@ -22,11 +26,14 @@ from streams.dedupe.shingles import (
     extract_features,
 )
 from streams.dedupe.store import (
+    ANCHOR_TAG,
     DedupeStore,
     Lookup,
     LookupResult,
+    Outlet,
     StoredArticle,
     StoreLimits,
+    StoryState,
 )
 from streams.dedupe.stories import (
     DF_TERMS,
@@ -40,7 +47,7 @@ from streams.dedupe.stories import (
     strongest,
     weigh,
 )
-from streams.dedupe.urls import canonical_url
+from streams.dedupe.urls import canonical_url, outlet_name
 
 _DUP_TAG, _STORY_TAG = b"d", b"s"
 
@@ -51,6 +58,13 @@ def story_bucket_key(term: str) -> bytes:
 
 
 _STORY_KEY: BoundedMemo[str, bytes] = BoundedMemo(story_bucket_key, 100_000)
+
+
+def _anchor_keys(hashes: np.ndarray) -> list[bytes]:
+    """A bucket key per shingle hash: the anchor tag, a zero byte, the 8 hash bytes."""
+    raw = hashes.astype(">u8").tobytes()
+    prefix = bytes((ANCHOR_TAG, 0))
+    return [prefix + raw[i : i + 8] for i in range(0, len(raw), 8)]
 
 
 @dataclass(frozen=True)
@@ -64,13 +78,24 @@ class DedupeConfig:
     story_threshold: float = 0.17
     story_per_day: float = 0.08
     window_seconds: float = 7 * 86400
-    story_window_seconds: float = 3 * 86400
+    # reports further apart never join; past stories.STRONG_HOURS only with strong shared
+    # identifiers (issue 15: 36-48 h)
+    story_window_seconds: float = 48 * 3600
     max_signatures: int = 200_000
     lsh_bands: int = 32  # 32 bands x 4 rows: P(candidate) 0.87 at s=0.5, 0.98 at s=0.6
-    # A shorter text that is almost entirely inside a longer one (a copy with a paragraph
-    # dropped, or with chrome the cleaner missed) is a copy too, if not much shorter.
-    containment: float = 0.85
-    min_size_ratio: float = 0.4
+    # A shorter text that is mostly inside a longer one is a copy too: a copy wrapped in a
+    # headline ticker the cleaner missed, with a paragraph dropped or added, or an agency
+    # story with a changed first or last paragraph. Containment is measured, not derived
+    # from Jaccard: the share of the stored article's MinHash minima found among the new
+    # article's shingles (minhash.minima_held), with at least min_minima of them held.
+    containment: float = 0.6
+    min_size_ratio: float = 0.05  # the longer may be up to 20 times the shorter
+    min_minima: int = 8
+    # Candidates for containment: LSH bands find sets of similar size only, so every
+    # article is also filed under its `anchors` smallest shingle hashes and looks up its
+    # `anchor_queries` smallest; a text inside another shares its smallest ones.
+    anchors: int = 24
+    anchor_queries: int = 48
     # Below this many shingles an estimate is too coarse: demand a closer match.
     short_shingles: int = 12
     short_threshold: float = 0.75
@@ -100,6 +125,16 @@ class DedupeDecision:
     content_hash: str
     canonical_url: str
     story_reason: str | None
+    # the story's distinct outlets (sites), each with when it first reported the story
+    story_outlets: tuple[Outlet, ...] = ()
+
+    def story_ref(self) -> StoryRef:
+        """The story as messages carry it (kernel.messages.StoryRef)."""
+        return StoryRef(
+            id=self.story_id,
+            sources=self.story_sources,
+            outlets=[StoryOutlet(name=o.name, first_seen=o.first_seen) for o in self.story_outlets],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +196,7 @@ class Deduplicator:
         self._docs = docs
         known = self._df
         df = {term: known[term][0] for term in prepared.story_counts if term in known}
-        return story_vector(prepared.story_counts, prepared.features.story_links, df, docs)
+        return story_vector(prepared.story_counts, prepared.features.story_links, df, docs, prepared.features.facts)
 
     # -- preparation (no I/O) -----------------------------------------------------------
     def prepare(self, article: DedupeInput) -> _Prepared:
@@ -178,7 +213,7 @@ class Deduplicator:
             feed=article.feed,
             story_id=article.id,
             event_time=_event_time(article.published, seen_at),
-            shingle_count=int(features.dup_shingles.size),
+            shingle_count=features.shingle_count,
             signature=signature,
         )
         counts = features.story_counts
@@ -197,10 +232,19 @@ class Deduplicator:
                 read.append(term)
         story_terms = strongest(weigh(story_counts, cached, docs), QUERY_TERMS)
         buckets: list[bytes] = []
+        anchors: list[bytes] = []
         if features.dup_shingles.size:
             buckets += band_keys(signature, cfg.lsh_bands, _DUP_TAG)
-        index = len(buckets) + min(PROMINENT_TERMS, len(story_terms))
-        buckets += map(_STORY_KEY.__getitem__, story_terms)
+            # dup_shingles is sorted: its first hashes are the smallest
+            anchors = _anchor_keys(features.dup_shingles[: cfg.anchor_queries])
+        filed_anchors = anchors[: cfg.anchors]
+        buckets += filed_anchors
+        story_keys = list(map(_STORY_KEY.__getitem__, story_terms))
+        # filed first (bands, anchors, prominent story terms), then what is only looked up
+        index = len(buckets) + min(PROMINENT_TERMS, len(story_keys))
+        buckets += story_keys[:PROMINENT_TERMS]
+        buckets += anchors[cfg.anchors :]
+        buckets += story_keys[PROMINENT_TERMS:]
         url_key = hashlib.sha256(canonical.encode()).hexdigest()[:32] if canonical else None
         query = Lookup(
             url_key=url_key,
@@ -213,10 +257,16 @@ class Deduplicator:
         return _Prepared(canonical, digest, features, record, query, story_counts, read)
 
     def is_near_duplicate(
-        self, record: StoredArticle, other: StoredArticle, similarity: float | None = None
+        self,
+        record: StoredArticle,
+        other: StoredArticle,
+        similarity: float | None = None,
+        values: Callable[[], np.ndarray] | None = None,
     ) -> float | None:
         """The estimated similarity when ``record`` is a copy of ``other``, else None.
-        ``similarity``, when given, is their estimated Jaccard (computed in bulk)."""
+        ``similarity``, when given, is their estimated Jaccard (computed in bulk);
+        ``values`` gives ``record``'s shingles under every MinHash function
+        (``MinHasher.values``), to measure containment when Jaccard is not enough."""
         cfg = self.config
         if record.shingle_count == 0 or other.shingle_count == 0:
             return None
@@ -228,11 +278,16 @@ class Deduplicator:
         if similarity >= cfg.threshold:
             return similarity
         ratio = smaller / max(record.shingle_count, other.shingle_count)
-        if (
-            ratio >= cfg.min_size_ratio
-            and estimate_containment(similarity, record.shingle_count, other.shingle_count) >= cfg.containment
-        ):
-            return similarity
+        # containment of the shorter in the longer needs Jaccard of at least about
+        # containment x ratio / (1 + ratio); far below that (most candidates) it cannot be
+        floor = 0.5 * cfg.containment * ratio / (1.0 + ratio)
+        if values is None or ratio < cfg.min_size_ratio or similarity < floor:
+            return None
+        held = minima_held(values(), other.signature)  # other's minima among record's shingles
+        share = held / other.signature.size  # of other's shingles, found in record
+        contained = share if other.shingle_count <= record.shingle_count else share / ratio
+        if held >= cfg.min_minima and contained >= cfg.containment:
+            return min(1.0, contained)
         return None
 
     # -- decision (one lookup, one write) --------------------------------------------------
@@ -249,28 +304,37 @@ class Deduplicator:
             original, kind, similarity = found.content_match, "exact-content", 1.0
         else:
             estimates = estimate_jaccard_many(record.signature, [c.signature for c in found.candidates])
+            computed: list[np.ndarray] = []
+
+            def values() -> np.ndarray:  # computed once, and only for a containment check
+                if not computed:
+                    computed.append(self._hasher.values(prepared.features.dup_shingles))
+                return computed[0]
+
             for candidate, estimate in zip(found.candidates, estimates):
                 if candidate.id == record.id:
                     continue
-                score = self.is_near_duplicate(record, candidate, estimate)
+                score = self.is_near_duplicate(record, candidate, estimate, values)
                 if score is not None and (similarity is None or score > similarity):
                     original, kind, similarity = candidate, "near", score
 
-        def decision(story_id: str, sources: int, reason: str | None) -> DedupeDecision:
+        def decision(story_id: str, story: StoryState, reason: str | None) -> DedupeDecision:
             return DedupeDecision(
                 duplicate_of=original.id if original else None,
                 kind=kind,
                 similarity=round(similarity, 4) if similarity is not None else None,
                 story_id=story_id,
-                story_sources=sources,
+                story_sources=story.sources,
                 content_hash=prepared.content_hash,
                 canonical_url=prepared.canonical_url,
                 story_reason=reason,
+                story_outlets=story.outlets,
             )
 
+        outlet = Outlet(outlet_name(article.url, article.feed), record.event_time)
         if original is not None:
-            sources = self.store.join_story(original.story_id, article.feed)
-            return decision(original.story_id, sources, f"{kind} duplicate of {original.id}")
+            joined = self.store.join(original.story_id, article.feed, outlet)
+            return decision(original.story_id, joined, f"{kind} duplicate of {original.id}")
 
         vector = self.story_vector(prepared, found)
         link = best_story(
@@ -290,6 +354,6 @@ class Deduplicator:
             record.signature,
             vector.profile(),
         )
-        sources = self.store.record(record, prepared.query)
+        stored = self.store.insert(record, prepared.query, outlet)
         self._docs += 1  # counted by the store, as the next lookup will say
-        return decision(record.story_id, sources, link.reason if link else None)
+        return decision(record.story_id, stored, link.reason if link else None)

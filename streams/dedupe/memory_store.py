@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 
 from streams.dedupe.cells import exact_key, exact_keys
-from streams.dedupe.store import ID_TAG, Lookup, LookupResult, StoredArticle, StoreLimits
+from streams.dedupe.store import ID_TAG, Lookup, LookupResult, Outlet, StoredArticle, StoreLimits, StoryState
 
 
 @dataclass(slots=True)
@@ -35,6 +35,7 @@ class InMemoryDedupeStore:
         self._stored: dict[int, _Stored] = {}
         self._index: dict[bytes, list[int]] = {}  # key -> sequence numbers, newest first
         self._stories: dict[str, tuple[int, list[str]]] = {}  # story -> (articles stored, feeds)
+        self._outlets: dict[str, dict[str, float]] = {}  # story -> outlet -> first seen
         # the two halves of the document frequencies
         self._df: tuple[Counter[bytes], Counter[bytes]] = (Counter(), Counter())
         self._df_docs = [0, 0]
@@ -54,8 +55,14 @@ class InMemoryDedupeStore:
             seqs = self._index.get(key)
             exact.append(self._live(seqs[0], oldest) if seqs else None)
         # counted in C; a Counter keeps the order of discovery, and the sort is stable, so
-        # ties stay in that order (as in the Redis script)
-        hits = Counter(chain.from_iterable(map(self._index.get, query.buckets, repeat(()))))
+        # ties stay in that order (as in the Redis script); a band or anchor key counts
+        # DUP_KEY_WEIGHT times (repeated, so that the counting stays in C)
+        index, weight = self._index, self.limits.weight
+        hits = Counter(
+            chain.from_iterable(
+                chain.from_iterable(repeat(index.get(key, ()), weight(key[0]))) for key in query.buckets
+            )
+        )
         candidates = []
         stored, limit = self._stored, self.limits.max_candidates
         for seq in sorted(hits, key=hits.__getitem__, reverse=True):
@@ -83,6 +90,7 @@ class InMemoryDedupeStore:
         members, feeds = self._stories.get(story, (0, []))
         if members <= 1:
             self._stories.pop(story, None)
+            self._outlets.pop(story, None)
         else:
             self._stories[story] = (members - 1, feeds)
 
@@ -141,9 +149,28 @@ class InMemoryDedupeStore:
             self.record(article, query)
 
     def join_story(self, story_id: str, feed: str) -> int:
+        return self.join(story_id, feed).sources
+
+    def join(self, story_id: str, feed: str, outlet: Outlet | None = None) -> StoryState:
         if story_id not in self._stories:
-            return 1  # its last article left the window since the lookup: nothing to join
+            # its last article left the window since the lookup: nothing to join
+            return StoryState(1, (outlet,) if outlet else ())
         members, feeds = self._stories[story_id]
         if feed not in feeds and len(feeds) < self.limits.max_story_feeds:
             self._stories[story_id] = (members, [*feeds, feed])
-        return len(self._stories[story_id][1])
+        return StoryState(len(self._stories[story_id][1]), self._add_outlet(story_id, outlet))
+
+    def insert(self, article: StoredArticle, query: Lookup, outlet: Outlet | None = None) -> StoryState:
+        sources = self.record(article, query)
+        return StoryState(sources, self._add_outlet(article.story_id, outlet))
+
+    def _add_outlet(self, story_id: str, outlet: Outlet | None) -> tuple[Outlet, ...]:
+        outlets = self._outlets.setdefault(story_id, {}) if story_id in self._stories else {}
+        if outlet is not None:
+            seen = outlets.get(outlet.name)
+            if seen is None and len(outlets) < self.limits.max_story_outlets:
+                outlets[outlet.name] = outlet.first_seen
+            elif seen is not None and outlet.first_seen < seen:
+                outlets[outlet.name] = outlet.first_seen
+        ordered = sorted(outlets.items(), key=lambda item: (item[1], item[0]))
+        return tuple(Outlet(name, first) for name, first in ordered)

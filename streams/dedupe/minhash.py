@@ -36,6 +36,24 @@ class MinHasher:
         # taking the high 32 bits is monotone, so it is applied to the minima only
         return (products.min(axis=0) >> np.uint64(32)).astype(np.uint32)
 
+    def values(self, shingles: np.ndarray) -> np.ndarray:
+        """Every shingle under every hash function (shape shingles x num_perm, uint32):
+        the signature is its column minima. Tells which stored minima a set holds."""
+        products = np.multiply.outer(shingles, self._a)
+        products += self._b
+        return (products >> np.uint64(32)).astype(np.uint32)
+
+
+def minima_held(values: np.ndarray, signature: np.ndarray) -> int:
+    """How many of ``signature``'s minima are values of the set behind ``values``
+    (``MinHasher.values``) under the same hash function. Each minimum is that of a shingle
+    drawn uniformly from the signature's set, so the count over the number of functions
+    estimates the share of that set found in this one: the containment of the other
+    article in this one, with as many samples as there are hash functions."""
+    if values.size == 0 or signature.shape != values.shape[1:]:
+        return 0
+    return int(np.count_nonzero((values == signature).any(axis=0)))
+
 
 def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of the sets behind two signatures of equal length."""

@@ -10,6 +10,8 @@ Keys (all under "<prefix>dedupe:", so this targets one Redis server, not a Clust
   story  hash  story slot -> articles stored (4 bytes) + 4-byte hashes of its feeds
   df0, df1  hash  term hash (4 bytes) -> stored articles holding the term (two halves;
          meta also holds dfhalf, the half being counted, and dfn0/dfn1, their articles)
+  outlets  hash  story slot -> 12-byte entries: outlet hash (4), first seen (big-endian double)
+  onames   hash  outlet hash -> outlet name
 A seq is the sequence number as 4 bytes (mod 2^32: a window never holds that many).
 Entries are cut by position (any byte may occur in them), found with a plain
 string.find whose hit must also sit at the entry's alignment. Every key expires a
@@ -19,6 +21,7 @@ window after the last insert, so an idle store empties itself.
 from __future__ import annotations
 
 import math
+import struct
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -27,7 +30,18 @@ import redis
 
 from streams.dedupe.cells import CELL_WIDTH, article_slot, cell_sections, exact_key, exact_keys, feed_hash
 from streams.dedupe.scripts import ScriptCaller, lua_script
-from streams.dedupe.store import ID_TAG, Lookup, LookupResult, StoredArticle, StoreLimits
+from streams.dedupe.store import (
+    DUP_KEY_WEIGHT,
+    ID_TAG,
+    Lookup,
+    LookupResult,
+    Outlet,
+    StoredArticle,
+    StoreLimits,
+    StoryState,
+)
+
+_STAMP = struct.Struct(">d")
 
 
 class RedisDedupeStore:
@@ -45,9 +59,11 @@ class RedisDedupeStore:
         self.limits = limits or StoreLimits()
         self._clock = clock
         base = f"{prefix}dedupe:"
-        self.keys = {name: f"{base}{name}" for name in ("meta", "rec", "keys", "cells", "story", "df0", "df1")}
+        names = ("meta", "rec", "keys", "cells", "story", "df0", "df1", "outlets", "onames")
+        self.keys = {name: f"{base}{name}" for name in names}
         self._lookup_keys = [self.keys[name] for name in ("rec", "cells", "meta", "df0", "df1")]
-        self._insert_keys = [self.keys[name] for name in ("meta", "rec", "keys", "cells", "story", "df0", "df1")]
+        self._insert_keys = [self.keys[name] for name in names]
+        self._join_keys = [self.keys[name] for name in ("story", "outlets", "onames")]
         self._lookup = client.register_script(lua_script("lookup"))
         self._insert = client.register_script(lua_script("insert"))
         self._join_story = client.register_script(lua_script("join_story"))
@@ -82,6 +98,7 @@ class RedisDedupeStore:
                 CELL_WIDTH,
                 b"".join(self._sections(query)),
                 b"".join(query.read),
+                DUP_KEY_WEIGHT,
             ],
         )
         records = [StoredArticle.from_bytes(r[8:]) if r else None for r in found]  # after inserted-at
@@ -95,7 +112,7 @@ class RedisDedupeStore:
             position += 1
         return LookupResult(url_match, content_match, [r for r in records[position:] if r is not None], df, docs)
 
-    def _insert_args(self, article: StoredArticle, query: Lookup) -> list[Any]:
+    def _insert_args(self, article: StoredArticle, query: Lookup, outlet: Outlet | None = None) -> list[Any]:
         limits = self.limits
         # the article's id first (the script's replay check), then the lookup's keys that
         # it is filed under: its exact keys and the leading ``query.index`` buckets
@@ -120,10 +137,16 @@ class RedisDedupeStore:
             limits.max_story_feeds,
             b"".join(query.terms),
             limits.df_docs,
+            *_outlet_args(outlet),
+            limits.max_story_outlets,
         ]
 
     def record(self, article: StoredArticle, query: Lookup) -> int:
-        return int(self._call(self._insert, self._insert_keys, self._insert_args(article, query)))
+        return self.insert(article, query).sources
+
+    def insert(self, article: StoredArticle, query: Lookup, outlet: Outlet | None = None) -> StoryState:
+        reply = self._call(self._insert, self._insert_keys, self._insert_args(article, query, outlet))
+        return _story_state(reply, outlet)
 
     def record_many(self, items: Iterable[tuple[StoredArticle, Lookup]], batch: int = 1000) -> None:
         pipe = self.client.pipeline(transaction=False)
@@ -138,10 +161,38 @@ class RedisDedupeStore:
             pipe.execute()
 
     def join_story(self, story_id: str, feed: str) -> int:
-        return int(
-            self._call(
-                self._join_story,
-                [self.keys["story"]],
-                [article_slot(story_id), feed_hash(feed), self.limits.max_story_feeds],
-            )
+        return self.join(story_id, feed).sources
+
+    def join(self, story_id: str, feed: str, outlet: Outlet | None = None) -> StoryState:
+        reply = self._call(
+            self._join_story,
+            self._join_keys,
+            [
+                article_slot(story_id),
+                feed_hash(feed),
+                self.limits.max_story_feeds,
+                *_outlet_args(outlet),
+                self.limits.max_story_outlets,
+            ],
         )
+        return _story_state(reply, outlet)
+
+
+def _outlet_args(outlet: Outlet | None) -> list[bytes]:
+    """An outlet as the scripts take it: its 4-byte hash, first seen, name (or empties)."""
+    if outlet is None:
+        return [b"", b"", b""]
+    return [feed_hash(outlet.name), _STAMP.pack(outlet.first_seen), outlet.name.encode()]
+
+
+def _story_state(reply: list[Any], outlet: Outlet | None) -> StoryState:
+    """A script's {sources, outlet entries, outlet names} as a StoryState."""
+    sources, entries, names = reply
+    outlets = [
+        Outlet(name.decode() if name else "?", _STAMP.unpack_from(entries, at + 4)[0])
+        for at, name in zip(range(0, len(entries), 12), names)
+    ]
+    if not outlets and outlet is not None:  # the story left the window since the lookup
+        outlets = [outlet]
+    outlets.sort(key=lambda o: (o.first_seen, o.name))
+    return StoryState(int(sources), tuple(outlets))

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import orjson
 
 from streams.dedupe.core import DedupeDecision, DedupeInput, Deduplicator
+from streams.dedupe.store import Outlet
 
 
 class DecisionLog(Protocol):
@@ -34,7 +35,10 @@ class ReplaySafeDeduplicator:
         key = f"{self.prefix}dedupe:decision:{article.id}"
         seen = self.client.get(key)
         if seen is not None:
-            return DedupeDecision(**orjson.loads(seen))
+            fields = orjson.loads(seen)
+            # outlets were added later: a decision kept before has none
+            fields["story_outlets"] = tuple(Outlet(**o) for o in fields.get("story_outlets", ()))
+            return DedupeDecision(**fields)
         decision = self.inner.process(article)
         self.client.set(key, orjson.dumps(dataclasses.asdict(decision)), ex=self.ttl_s)
         return decision

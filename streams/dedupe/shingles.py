@@ -24,6 +24,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from streams.dedupe.figures import figure_facts
 from streams.textnorm import fold
 
 _WORD = re.compile(r"\w+")
@@ -217,6 +218,8 @@ class Features:
     # title and body words less name particles and other short words that are not function
     # words: story_links() pairs neighbours among them
     linked_words: tuple[list[str], list[str]]
+    shingle_count: int = 0  # distinct shingles before the MAX_SHINGLES cap
+    facts: tuple[tuple[str, float], ...] = ()  # (kind, value) of the figures: figure_facts()
 
     def story_links(self, terms: Collection[str]) -> set[tuple[str, str]]:
         """Pairs of ``terms`` that follow each other somewhere in the title or the body,
@@ -231,13 +234,25 @@ class Features:
         return links
 
 
+# Work per article is bounded (issue 17: a 150k-shingle article cost 0.9 s and 143 MB in
+# MinHash): words past MAX_WORDS are not read (a news article has 300-1,500), and MinHash
+# sees the MAX_SHINGLES smallest shingle hashes of the set. That is a consistent sample
+# (a bottom-k sketch): two copies of one long text keep the same shingles of what they share.
+MAX_WORDS = 20_000
+MAX_SHINGLES = 2_048
+FIGURE_CHARS = 20_000  # figures are read from the start of the text (where the event is told)
+
+
 def extract_features(title: str, text: str, shingle_size: int) -> Features:
-    title_tokens = dedupe_tokens(title)
-    body_tokens = dedupe_tokens(text)
+    text = text[: MAX_WORDS * 16]  # more characters than MAX_WORDS words take
+    title_tokens = dedupe_tokens(title)[:MAX_WORDS]
+    body_tokens = dedupe_tokens(text)[:MAX_WORDS]
     # Title and body are shingled apart (no shingle spans the seam). The title is short, so
     # an edited headline moves the set only a little: it is weighted less by construction.
     parts = [_shingles(_token_hashes(tokens), shingle_size) for tokens in (body_tokens, title_tokens) if tokens]
     dup = _sorted_set(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
+    shingle_count = int(dup.size)
+    dup = dup[:MAX_SHINGLES]  # sorted: the smallest hashes
     title_terms = content_terms(title_tokens)
     counts = Counter(title_terms)
     counts.update(content_terms(body_tokens))
@@ -247,10 +262,11 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
     story_counts = dict(counts)
     for term in number_terms(title):
         story_counts[term] = story_counts.get(term, 0) + 3
-    for term in number_terms(text):
+    for term in number_terms(text[:FIGURE_CHARS]):
         story_counts[term] = story_counts.get(term, 0) + 1
     linked = (
         list(compress(title_tokens, map(_KEPT.__getitem__, title_tokens))),
         list(compress(body_tokens, map(_KEPT.__getitem__, body_tokens))),
     )
-    return Features(body_tokens, title_tokens, dup, story_counts, linked)
+    facts = figure_facts(title) + figure_facts(text[:FIGURE_CHARS])
+    return Features(body_tokens, title_tokens, dup, story_counts, linked, shingle_count, tuple(dict.fromkeys(facts)))

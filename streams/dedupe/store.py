@@ -54,7 +54,30 @@ from streams.dedupe.stories import EMPTY_PROFILE, PROMINENT_TERMS, StoryProfile
 # Key tags: the first byte of a KEY_WIDTH-byte key (lsh.py). Band and story keys come from
 # core.py (tag, band number or more hash, 8 hash bytes); the store makes the others.
 BAND_TAG, STORY_TAG, URL_TAG, CONTENT_TAG, ID_TAG = b"d"[0], b"s"[0], b"u"[0], b"h"[0], b"i"[0]
+ANCHOR_TAG = b"a"[0]  # a smallest shingle hash (core.DedupeConfig.anchors)
 _STORY_TERMS_PER_ARTICLE = PROMINENT_TERMS  # sizes the story cells only
+_ANCHORS_PER_ARTICLE = 24  # sizes the anchor cells only (DedupeConfig.anchors)
+# A key shared with a candidate counts this much towards its rank: a band or an anchor
+# says "a copy", a story term only "the same topic", and copies must not be crowded out
+# of the max_candidates fetched by the story-mates of a big story.
+DUP_KEY_WEIGHT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A site that carried a story, and when it first reported it (unix seconds)."""
+
+    name: str
+    first_seen: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """A story after an article joined it: distinct feeds, and distinct outlets (sites)
+    with their first report, earliest first (at most ``StoreLimits.max_story_outlets``)."""
+
+    sources: int
+    outlets: tuple[Outlet, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +163,14 @@ class DedupeStore(Protocol):
         nothing (a replay)."""
         ...
 
+    def insert(self, article: StoredArticle, query: Lookup, outlet: Outlet | None = None) -> StoryState:
+        """``record``, adding ``outlet`` to the story's outlets too; the story's state."""
+        ...
+
+    def join(self, story_id: str, feed: str, outlet: Outlet | None = None) -> StoryState:
+        """``join_story``, adding ``outlet`` to the story's outlets too; the story's state."""
+        ...
+
     def record_many(self, items: Iterable[tuple[StoredArticle, Lookup]]) -> None:
         """Bulk insert (benchmarks, warm-up): the same effect as ``record`` for each."""
         ...
@@ -159,6 +190,7 @@ class StoreLimits:
     sweep: int = 8  # expired articles an insert removes at most (besides the count bound)
     max_cell_entries: int = 128  # a safety bound on one cell; never reached in practice
     max_story_feeds: int = 1000  # distinct sources counted per story (the count saturates)
+    max_story_outlets: int = 64  # outlets listed per story (the first to report it)
     # document frequencies are counted in two halves of this many stored articles each; when
     # the current half is full the older one is emptied and counting moves there, so they
     # always reflect the last df_docs to 2 x df_docs stored articles
@@ -166,11 +198,17 @@ class StoreLimits:
 
     def cell_bits(self, tag: int) -> int:
         """log2 of the number of cells for keys with this tag (per band for band keys)."""
-        entries = self.max_signatures * (_STORY_TERMS_PER_ARTICLE if tag == STORY_TAG else 1)
+        per_article = {STORY_TAG: _STORY_TERMS_PER_ARTICLE, ANCHOR_TAG: _ANCHORS_PER_ARTICLE}.get(tag, 1)
+        entries = self.max_signatures * per_article
         return min(24, max(1, math.ceil(math.log2(max(2.0, entries / self.cell_load)))))
 
     def keep(self, tag: int) -> int:
         """Entries one key keeps (its newest); 0 for all of them."""
         if tag == BAND_TAG:
             return 0
-        return self.bucket_size if tag == STORY_TAG else 1
+        return self.bucket_size if tag in (STORY_TAG, ANCHOR_TAG) else 1
+
+    @staticmethod
+    def weight(tag: int) -> int:
+        """What one shared key of this tag adds to a candidate's rank (DUP_KEY_WEIGHT)."""
+        return DUP_KEY_WEIGHT if tag in (BAND_TAG, ANCHOR_TAG) else 1

@@ -31,11 +31,12 @@ import hashlib
 import math
 import struct
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import mul
 
 import numpy as np
 
+from streams.dedupe.figures import conflicting
 from streams.dedupe.shingles import BoundedMemo
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
@@ -51,6 +52,14 @@ MIN_SHARED_UNITS = 3
 MIN_RARE_SHARED = 2
 RARE_SHARE = 0.02
 MAX_LINKS = 128  # links kept per stored article
+MAX_FACTS = 8  # figures with their kind (figures.py) kept per stored article
+# Reports more than STRONG_HOURS apart join only when they share at least STRONG_RARE rare
+# terms (the same names and places of one event, not only of its topic): the same two
+# leaders meeting again, or a tally of another day, is another event.
+STRONG_HOURS = 36.0
+CHAIN_SHARE = 0.5
+STRONG_RARE = 4
+_FACTS_FLAG = 0x80  # in a stored profile's term count: figures follow the links
 
 
 def _term_hash(term: str) -> int:
@@ -100,6 +109,7 @@ def strongest(weights: Mapping[str, float], limit: int) -> list[str]:
 
 
 _FLOAT32 = struct.Struct("<f")
+_FACT = struct.Struct("<If")
 
 
 class StoryProfile:
@@ -110,14 +120,20 @@ class StoryProfile:
     candidates, and a duplicate decision, or a candidate outside the story window, never
     looks at their stories."""
 
-    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links")
+    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links", "_facts")
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
 
     def __init__(
-        self, terms: Iterable[int], weights: Iterable[int], links: Iterable[tuple[int, int]] | bytes = ()
+        self,
+        terms: Iterable[int],
+        weights: Iterable[int],
+        links: Iterable[tuple[int, int]] | bytes = (),
+        facts: Iterable[tuple[int, float]] = (),
     ) -> None:
         self._raw: bytes | None = None
+        # (kind hash, value) as stored (float32)
+        self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
         self._terms = tuple(terms)
         self._weights: Sequence[int] = tuple(weights)  # or, read from the store, bytes
         # index pairs into terms, flat (i, j, i, j, ...)
@@ -130,10 +146,16 @@ class StoryProfile:
         raw = self._raw
         assert raw is not None, "parsed only while the stored bytes are held"
         n, n_links, norm = self._HEAD.unpack_from(raw)
+        has_facts, n = n & _FACTS_FLAG, n & ~_FACTS_FLAG
         at = self._HEAD.size
         self._terms = tuple(np.frombuffer(raw, dtype="<u4", count=n, offset=at).tolist())
         self._weights = raw[at + 4 * n : at + 5 * n]
         self._links = raw[at + 5 * n : at + 5 * n + 2 * n_links]
+        self._facts = ()
+        if has_facts:
+            at += 5 * n + 2 * n_links
+            count = raw[at]
+            self._facts = tuple(_FACT.iter_unpack(raw[at + 1 : at + 1 + _FACT.size * count]))
         self._weight_of = dict(zip(self._terms, self._weights))
         self._norm = norm
         self._raw = None
@@ -170,6 +192,12 @@ class StoryProfile:
         return tuple(zip(flat[0::2], flat[1::2]))
 
     @property
+    def facts(self) -> tuple[tuple[int, float], ...]:
+        if self._raw is not None:
+            self._parse()
+        return self._facts
+
+    @property
     def link_set(self) -> frozenset[tuple[int, int]]:
         """Its links as term-hash pairs."""
         terms = self.terms
@@ -179,31 +207,39 @@ class StoryProfile:
         if self._raw is not None:
             return self._raw
         n = len(self._terms)
+        facts = b""
+        if self._facts:  # an article without figures is stored as before figures were kept
+            n |= _FACTS_FLAG
+            facts = bytes((len(self._facts),)) + b"".join(_FACT.pack(kind, value) for kind, value in self._facts)
         return (
             self._HEAD.pack(n, len(self._links) // 2, self._norm)
             + np.asarray(self._terms, dtype="<u4").tobytes()
             + bytes(self._weights)
             + self._links
+            + facts
         )
 
     @classmethod
     def from_bytes(cls, data: bytes, offset: int = 0) -> tuple[StoryProfile, int]:
         """The profile starting at ``offset`` (parsed when first used) and the offset after it."""
         n, n_links, _ = cls._HEAD.unpack_from(data, offset)
-        end = offset + cls._HEAD.size + 5 * n + 2 * n_links
+        end = offset + cls._HEAD.size + 5 * (n & ~_FACTS_FLAG) + 2 * n_links
+        if n & _FACTS_FLAG:
+            end += 1 + _FACT.size * data[end]
         profile = cls.__new__(cls)
         profile._raw = data[offset:end]
         return profile, end
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, StoryProfile) and (self.terms, self.weights, self.links) == (
+        return isinstance(other, StoryProfile) and (self.terms, self.weights, self.links, self.facts) == (
             other.terms,
             other.weights,
             other.links,
+            other.facts,
         )
 
     def __hash__(self) -> int:
-        return hash((self.terms, self.weights, self.links))
+        return hash((self.terms, self.weights, self.links, self.facts))
 
     def __repr__(self) -> str:
         return f"StoryProfile({len(self.terms)} terms, {len(self.links)} links)"
@@ -230,6 +266,10 @@ class StoryVector:
     links: set[tuple[str, str]]  # pairs of those terms (words) that follow each other
     norm: float
     rare: frozenset[int] = frozenset()  # term hashes rare in the stream (see MIN_RARE_SHARED)
+    # stored articles holding each term, and the most a rare term may be held by
+    seen: Mapping[int, int] = field(default_factory=dict)
+    rare_at_most: float = 1.0
+    facts: Mapping[int, set[float]] = field(default_factory=dict)  # kind hash -> values (figures.py)
 
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
@@ -241,7 +281,8 @@ class StoryVector:
         scaled = [int(w * scale + 0.5) or 1 for w in self.weights.values()]  # 1..255
         index = {self.words[h]: i for i, h in enumerate(terms)}
         links = sorted(_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
-        return StoryProfile(terms, scaled, links)
+        facts = [(kind, value) for kind, values in self.facts.items() for value in sorted(values)]
+        return StoryProfile(terms, scaled, links, facts[:MAX_FACTS])
 
 
 def story_vector(
@@ -249,6 +290,7 @@ def story_vector(
     links: Callable[[Collection[str]], set[tuple[str, str]]] | Iterable,
     df: Mapping[str, int],
     docs: int,
+    facts: Iterable[tuple[str, float]] = (),
 ) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
@@ -269,6 +311,9 @@ def story_vector(
         if seen <= rare_at_most:
             rare.add(h)
     order = {term: i for i, term in enumerate(counts)}
+    kinds: dict[int, set[float]] = {}
+    for kind, value in facts:
+        kinds.setdefault(term_hash(kind), set()).add(value)
     return StoryVector(
         vector,
         loo,
@@ -277,6 +322,9 @@ def story_vector(
         {(a, b) for a, b in pairs if a != b},
         math.sqrt(sum(map(mul, vector.values(), vector.values()))),
         frozenset(rare),
+        {h: df.get(term, 0) for h, term in zip(hashes, top)},
+        rare_at_most,
+        kinds,
     )
 
 
@@ -292,10 +340,17 @@ def similarity(vector: StoryVector, other: StoryProfile, at_least: float = 0.0) 
     return score, _ranked(units, products)
 
 
-def _bound(vector: StoryVector, other: StoryProfile, at_least: float) -> tuple[float, float, dict[int, float]]:
+def _bound(
+    vector: StoryVector,
+    other: StoryProfile,
+    at_least: float,
+    rare: frozenset[int] | None = None,
+    min_rare: int = MIN_RARE_SHARED,
+) -> tuple[float, float, dict[int, float]]:
     """The plain cosine (every shared term its own unit: an upper bound of the score), the
     norm product it divides by, and the shared terms' products; (0, 0, {}) when fewer than
-    MIN_SHARED_UNITS terms are shared or the bound is below ``at_least``."""
+    MIN_SHARED_UNITS terms are shared, fewer than ``min_rare`` of them are ``rare`` (the
+    vector's own rare terms by default) or the bound is below ``at_least``."""
     theirs = other.weight_of
     mine = vector.weights
     shared = mine.keys() & theirs.keys()
@@ -303,7 +358,7 @@ def _bound(vector: StoryVector, other: StoryProfile, at_least: float) -> tuple[f
         len(shared) < MIN_SHARED_UNITS
         or vector.norm == 0
         or other.norm == 0
-        or len(vector.rare & shared) < MIN_RARE_SHARED
+        or len((vector.rare if rare is None else rare) & shared) < min_rare
     ):
         return 0.0, 0.0, {}  # (most candidates stop here)
     loo = vector.shared_weights
@@ -392,30 +447,42 @@ def best_story(
     per_day: float,
     window_seconds: float,
 ) -> StoryLink | None:
-    """The story this article belongs to among ``candidates`` (stored articles), or None."""
+    """The story this article belongs to among ``candidates`` (stored articles), or None.
+
+    Single link (the closest stored article decides) with two guards against chaining one
+    event into another: a story whose fetched articles give a figure of a kind that this
+    article gives other values of is not joined (figures.py), and articles more than
+    STRONG_HOURS apart must share STRONG_RARE rare terms."""
     if not vector.weights:
         return None
+    candidates = list(candidates)
+    in_window = [c for c in candidates if abs(c.event_time - event_time) <= window_seconds]
+    conflicts = _conflicting_stories(vector, in_window)
     # The plain cosine bounds the score from above: candidates are scored in order of
     # their bound, until no bound left can beat the best score (the same choice as scoring
     # every one, at a fraction of the work when many are close).
     bounded = []
     for order, candidate in enumerate(candidates):
         apart = abs(candidate.event_time - event_time)
-        if apart > window_seconds:
+        if apart > window_seconds or candidate.story_id in conflicts:
             continue
         needed = threshold + per_day * apart / 86400
-        bound, scale, products = _bound(vector, candidate.profile, needed)
+        min_rare = STRONG_RARE if apart > STRONG_HOURS * 3600 else MIN_RARE_SHARED
+        bound, scale, products = _bound(vector, candidate.profile, needed, min_rare=min_rare)
         if products:
             bounded.append((-bound, order, needed, apart, scale, products, candidate))
     bounded.sort(key=lambda item: (item[0], item[1]))
+    cohesive: dict[str, bool] = {}
     best = None
     for negative_bound, order, needed, apart, scale, products, candidate in bounded:
         if best is not None and -negative_bound < best[0]:
             break
         score, units = _units_score(vector, candidate.profile, scale, products)
+        story = candidate.story_id
         if (
             len(units) >= MIN_SHARED_UNITS
             and score >= needed
+            and cohesive.setdefault(story, _cohesive(vector, [c for c in in_window if c.story_id == story], needed))
             and (best is None or score > best[0] or (score == best[0] and order < best[6]))
         ):
             best = (score, units, products, needed, apart, candidate, order)
@@ -427,3 +494,29 @@ def best_story(
         for unit in _ranked(units, products)[:8]
     )
     return StoryLink(candidate.story_id, score, needed, apart / 3600, named, candidate.id)
+
+
+def _conflicting_stories(vector: StoryVector, candidates: list) -> set[str]:
+    """Stories with a fetched article whose figures contradict the vector's (figures.py)."""
+    if not vector.facts:
+        return set()
+    out = set()
+    for candidate in candidates:
+        facts = candidate.profile.facts
+        if facts and candidate.story_id not in out:
+            theirs: dict[int, set[float]] = {}
+            for kind, value in facts:
+                theirs.setdefault(kind, set()).add(value)
+            if conflicting(vector.facts, theirs):
+                out.add(candidate.story_id)
+    return out
+
+
+def _cohesive(vector: StoryVector, members: list, needed: float) -> bool:
+    """The chaining guard of single link: joining a story through one close article also
+    needs the story's fetched articles to be close on average (at least CHAIN_SHARE of the
+    threshold), so that a chain of pairwise links does not carry one event into another."""
+    if len(members) < 2:
+        return True
+    plain = [_bound(vector, member.profile, 0.0, min_rare=0)[0] for member in members]
+    return sum(plain) / len(plain) >= CHAIN_SHARE * needed

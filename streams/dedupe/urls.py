@@ -128,3 +128,14 @@ def canonical_url(url: str) -> str:
     query = urlencode(params, doseq=True, quote_via=quote)
     path = _canonical_path(parts.path)
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def outlet_name(url: str, feed: str) -> str:
+    """The site that published an article: its URL's host without ``www.``, else the feed
+    id (two feeds of one site are one outlet)."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "") if url else ""
+    except ValueError:
+        host = ""
+    host = host.rstrip(".")
+    return host[4:] if host.startswith("www.") and "." in host[4:] else host or feed

@@ -83,12 +83,14 @@ def test(
     ruleset = load_ruleset(rules, _entities(entities))
     out = sys.stdout.buffer
     for item in _articles(input):
-        text = document_text(item.get("title") or "", item.get("text") or "")
-        matches = ruleset.match(text, language=item.get("language"), feed=item.get("feed"))
+        title = item.get("title") or ""
+        text = document_text(title, item.get("text") or "")
+        matches = ruleset.match(text, language=item.get("language"), feed=item.get("feed"), title_end=len(title))
         line = {
             "id": item.get("id"),
             "matches": [
-                {"rule": m.rule.id, "evidence": [e.model_dump(mode="json", exclude_none=True) for e in m.evidence]}
+                # region only when not the body (the default), like every other optional field
+                {"rule": m.rule.id, "evidence": [e.model_dump(mode="json", exclude_defaults=True) for e in m.evidence]}
                 for m in matches
             ],
         }
@@ -101,21 +103,54 @@ def push(
     path: Path = RulesPath,
     entities: Path | None = EntitiesOption,
     author: str = typer.Option("", help="Who publishes (default: the user name)."),
+    replace: bool = typer.Option(
+        False, "--replace", help="PATH becomes the whole rule set (default: merged into the running set by id)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print what would change; publish nothing."),
 ) -> None:
-    """Validate (schema, entities, examples), then publish the set to the compacted rules
-    topic; every running worker applies it within seconds."""
-    from streams.rules import RuleSetError, example_issues, load_ruleset
-    from streams.rules.publish import default_author, publish_ruleset
+    """Validate (schema, entities, examples), merge into the rule set running on the rules
+    topic by rule id (or with --replace take PATH as the whole set), print what changes
+    (added / changed / removed) and publish; every running worker applies it within seconds."""
+    from streams.rules import RuleSetError, compile_ruleset, example_issues, load_ruleset
+    from streams.rules.publish import (
+        default_author,
+        diff_rule_sets,
+        merge_rule_sets,
+        publish_ruleset,
+        read_latest_ruleset,
+    )
 
     entities = _entities(entities)
     try:
-        ruleset = load_ruleset(path, entities)
+        pushed = load_ruleset(path, entities)
         issues = example_issues(path, entities)
     except RuleSetError as exc:
         _fail(exc.issues)
     if issues:
         _fail(issues)
     settings = get_settings()
+    running = read_latest_ruleset(settings).message
+    running_rules, running_entities = (running.rules, running.entities) if running else ([], {})
+    if replace:
+        rules, all_entities = pushed.raw_rules, pushed.entities
+    else:
+        rules, all_entities = merge_rule_sets(running_rules, running_entities, pushed.raw_rules, pushed.entities)
+    try:
+        # The merged set is validated as the workers will validate it.
+        ruleset = compile_ruleset(rules, all_entities)
+    except RuleSetError as exc:
+        _fail(exc.issues)
+    if running is None:
+        print(f"nothing published on {settings.topic_rules} yet: this set replaces the workers' rule files")
+    diff = diff_rule_sets(running_rules, running_entities, ruleset.raw_rules, ruleset.entities)
+    for line in diff.lines():
+        print(line)
+    if dry_run:
+        print("dry run: nothing published")
+        return
+    if running is not None and diff.empty:
+        print(f"rule set {running.ruleset_version} unchanged: nothing published")
+        return
     offset = publish_ruleset(settings, ruleset.to_message(author or default_author()))
     print(
         f"pushed rule set {ruleset.version}: {len(ruleset.rules)} enabled rules, "

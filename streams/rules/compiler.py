@@ -45,6 +45,7 @@ from streams.rules.model import (
 from streams.rules.morphology import WordSpec, term_word, words_of
 from streams.rules.phrases import EntityInfo, Phrase
 from streams.rules.quantities import UnitClasses, default_unit_classes
+from streams.rules.regions import DEFAULT_REGIONS
 from streams.rules.regexes import fold_regex, regex_options
 from streams.rules.text import primary_language
 from streams.rules.variants import VariantOptions, entity_variants
@@ -263,6 +264,7 @@ class Compiler:
             throttle_seconds=throttle,
             notify=list(raw.get("notify") or []),
             escalate_at_sources=escalate,
+            regions=frozenset(raw["regions"]) if raw.get("regions") else DEFAULT_REGIONS,
         )
 
 

@@ -9,19 +9,23 @@ from operator import methodcaller
 from streams.rules.evidence import Occurrence
 from streams.rules.hits import LeafHits
 from streams.rules.model import AllNode, AnyNode, LeafNode, NearNode, Node, NotNode
-from streams.rules.text import ArticleText
 
 Evaluator = Callable[[LeafHits], list[Occurrence] | None]
 
 
-def compile_condition(node: Node) -> Evaluator:
+def compile_condition(node: Node, regions: frozenset[str] | None = None) -> Evaluator:
     """A condition as a function of an article's leaf hits: the evidence when it holds
     (possibly empty), None when it does not. Built once per rule, so that evaluating a
-    candidate rule does not dispatch on the node types again for every article."""
+    candidate rule does not dispatch on the node types again for every article.
+
+    With ``regions``, leaves count only their occurrences in those regions of the article
+    (``streams.rules.regions``); without, every occurrence counts."""
     if isinstance(node, LeafNode):
+        if regions is not None:
+            return methodcaller("within", node.leaf, regions)
         return methodcaller("get", node.leaf)  # hits.get(leaf), called from C
     if isinstance(node, AllNode):
-        every = tuple(map(compile_condition, node.children))
+        every = tuple(compile_condition(child, regions) for child in node.children)
 
         def all_of(hits: LeafHits) -> list[Occurrence] | None:
             out: list[Occurrence] = []
@@ -34,7 +38,7 @@ def compile_condition(node: Node) -> Evaluator:
 
         return all_of
     if isinstance(node, AnyNode):
-        some = tuple(map(compile_condition, node.children))
+        some = tuple(compile_condition(child, regions) for child in node.children)
 
         def any_of(hits: LeafHits) -> list[Occurrence] | None:
             out: list[Occurrence] = []
@@ -48,19 +52,20 @@ def compile_condition(node: Node) -> Evaluator:
 
         return any_of
     if isinstance(node, NotNode):
-        inner = compile_condition(node.child)
+        inner = compile_condition(node.child, regions)
         return lambda hits: [] if inner(hits) is None else None
     if isinstance(node, NearNode):
-        return lambda hits: _near(node, hits, hits.article)
+        return lambda hits: _near(node, hits, regions)
     raise TypeError(f"unknown condition node {node!r}")
 
 
-def _near(node: NearNode, leaf_occ: LeafHits, article: ArticleText) -> list[Occurrence] | None:
+def _near(node: NearNode, leaf_occ: LeafHits, regions: frozenset[str] | None) -> list[Occurrence] | None:
     """One occurrence of every leaf, all within ``node.within`` tokens of each other: the
     largest first-token minus the smallest last-token is at most ``within``."""
+    article = leaf_occ.article
     groups: list[list[tuple[int, int, Occurrence]]] = []
     for lid in node.leaves:
-        occs = leaf_occ.get(lid)
+        occs = leaf_occ.get(lid) if regions is None else leaf_occ.within(lid, regions)
         if not occs:
             return None
         groups.append([(*o.token_span(article), o) for o in occs])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kernel.messages import Evidence
+from kernel.messages import Evidence, Region
+from streams.rules.regions import NO_REGIONS, DocumentRegions
 from streams.rules.text import ArticleText
 from streams.textnorm import NormalizedText
 
@@ -105,14 +106,16 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
-def to_evidence(occurrences: list[Occurrence], normalized: NormalizedText) -> list[Evidence]:
-    """Evidence items in text order, one per distinct (leaf, span). A span inside a longer
-    span of the same kind is dropped ("بيسكوف" inside "دميتري بيسكوف")."""
+def to_evidence(
+    occurrences: list[Occurrence], normalized: NormalizedText, regions: DocumentRegions = NO_REGIONS
+) -> list[Evidence]:
+    """Evidence items in text order, one per distinct (leaf, span), each with its region. A
+    span inside a longer span of the same kind is dropped ("بيسكوف" inside "دميتري بيسكوف")."""
     if len(occurrences) == 1:
         # Most alerts quote one occurrence (a rare term, found once): nothing to order or drop.
         occ = occurrences[0]
         start, end = occ.original_span(normalized)
-        return [_evidence(occ, start, end, normalized.original)]
+        return [_evidence(occ, start, end, normalized, regions)]
     spans = sorted(((*occ.original_span(normalized), occ) for occ in occurrences), key=lambda t: (t[0], -t[1]))
     kept: list[tuple[int, int, Occurrence]] = []
     reach: dict[str, int] = {}  # leaf kind → furthest end kept so far
@@ -121,10 +124,12 @@ def to_evidence(occurrences: list[Occurrence], normalized: NormalizedText) -> li
             continue  # same or contained span
         reach[occ.leaf] = end
         kept.append((start, end, occ))
-    return [_evidence(occ, start, end, normalized.original) for start, end, occ in kept]
+    return [_evidence(occ, start, end, normalized, regions) for start, end, occ in kept]
 
 
-def _evidence(occ: Occurrence, start: int, end: int, original: str) -> Evidence:
+def _evidence(occ: Occurrence, start: int, end: int, normalized: NormalizedText, regions: DocumentRegions) -> Evidence:
+    original = normalized.original
+    region: Region = "body" if regions is NO_REGIONS else regions.region_of(*occ.folded_span(normalized))
     return Evidence(
         leaf=occ.leaf,
         text=original[start:end],
@@ -134,4 +139,5 @@ def _evidence(occ: Occurrence, start: int, end: int, original: str) -> Evidence:
         variant=occ.variant,
         entity=occ.entity,
         unit=occ.unit,
+        region=region,
     )

@@ -41,6 +41,7 @@ class LeafHits:
         "fired",
         "ready",
         "_absent",
+        "_in_regions",
         "_phrase_ends",
         "_active_spans",
     )
@@ -54,6 +55,7 @@ class LeafHits:
         self.fired: set[int] = set()  # regex and quantity leaves that fired
         self.ready: dict[int, list[Occurrence]] = {}
         self._absent: set[int] = set()
+        self._in_regions: dict[tuple[int, frozenset[str]], list[Occurrence] | None] = {}
         self._phrase_ends: dict[tuple[int, int], int | None] = {}
         self._active_spans: dict[int, list[tuple[int, int]]] | None = None
 
@@ -156,6 +158,20 @@ class LeafHits:
                     break
                 occs.append(FoldedOccurrence(leaf.kind, fstart, fend, entity=entity, variant=variant, term=term))
         self.ready[lid] = occs
+        return occs
+
+    def within(self, lid: int, regions: frozenset[str]) -> list[Occurrence] | None:
+        """The occurrences of leaf ``lid`` in ``regions`` of the article (None: none)."""
+        key = (lid, regions)
+        if key in self._in_regions:
+            return self._in_regions[key]
+        occs = self.get(lid)
+        if occs is not None:
+            article = self.article
+            region_of = article.regions.region_of
+            normalized = article.normalized
+            occs = [occ for occ in occs if region_of(*occ.folded_span(normalized)) in regions] or None
+        self._in_regions[key] = occs
         return occs
 
     def all_fired(self) -> set[int]:

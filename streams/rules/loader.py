@@ -150,6 +150,10 @@ def _reason(best: ValidationError, top: ValidationError) -> str:
         return best.message.replace("is a required property", "is required")
     if best.validator == "enum" and isinstance(best.validator_value, list):
         return f"{best.instance!r} is not one of {', '.join(map(str, best.validator_value))}"
+    if best.validator == "maxItems" and isinstance(best.instance, list):
+        return f"{len(best.instance)} items, at most {best.validator_value} allowed"
+    if best.validator == "maxLength" and isinstance(best.instance, str):
+        return f"{len(best.instance)} characters, at most {best.validator_value} allowed"
     if best.validator == "minProperties":
         return "an empty condition"
     if top.validator in ("oneOf", "anyOf") and best is top:

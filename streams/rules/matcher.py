@@ -15,6 +15,7 @@ computed in folded text and mapped back to the original text for evidence.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
@@ -30,6 +31,7 @@ from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF, LeafHits
 from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, TermsLeaf
 from streams.rules.phrases import EntityInfo, Phrase, build_automaton
 from streams.rules.quantities import UnitClasses, find_quantities_normalized
+from streams.rules.regions import Span
 from streams.rules.regexes import regex_options
 from streams.rules.text import ArticleText, primary_language
 from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_leaves
@@ -84,6 +86,9 @@ class CompiledRuleSet:
             self._regex_set = regex_set
         self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
         self._evaluators = [compile_condition(node) for node in self.conditions]
+        # the same conditions counting only the occurrences in the rule's regions, for the
+        # articles that have a region the rule leaves out
+        self._in_regions = [compile_condition(node, rule.regions) for node, rule in zip(self.conditions, self.rules)]
         self._needs_language = any(rule.languages for rule in self.rules)
         self._frequencies = LeafFrequencies(
             counts=[0] * len(self.leaves),
@@ -118,10 +123,21 @@ class CompiledRuleSet:
         return True
 
     # --- public API -----------------------------------------------------------------------
-    def match(self, text: str, *, language: str | None = None, feed: str | None = None) -> list[RuleMatch]:
+    def match(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        feed: str | None = None,
+        title_end: int = 0,
+        asides: Iterable[Span] = (),
+    ) -> list[RuleMatch]:
         """Every rule ``text`` fires, in rule order, with evidence whose offsets index ``text``
-        (``kernel.messages.document_text(title, body)``)."""
-        article = ArticleText(text)
+        (``kernel.messages.document_text(title, body)``). ``title_end`` (the title's length)
+        and ``asides`` (spans of ``text``) place each occurrence in a region
+        (``streams.rules.regions.document_spans`` gives both for an article)."""
+        article = ArticleText(text, title_end, asides)
+        present = article.regions.present
         hits = self._fire_leaves(article)
         frequencies = self._frequencies
         replan = frequencies.should_sample() and frequencies.record(hits.all_fired())
@@ -136,9 +152,10 @@ class CompiledRuleSet:
                 continue
             if rule.feeds and feed not in rule.feeds:
                 continue
-            occs = self._evaluators[ri](hits)
+            evaluate = self._evaluators[ri] if present <= rule.regions else self._in_regions[ri]
+            occs = evaluate(hits)
             if occs is not None:
-                results.append(RuleMatch(rule, to_evidence(occs, article.normalized)))
+                results.append(RuleMatch(rule, to_evidence(occs, article.normalized, article.regions)))
         if replan:
             # After the article: its chunk verdicts were made under the plan in force.
             self._plan_triggers(frequencies.rates())
@@ -152,19 +169,22 @@ class CompiledRuleSet:
         language: str | None = None,
         feed: str | None = None,
         filters: bool = True,
+        title_end: int = 0,
+        asides: Iterable[Span] = (),
     ) -> RuleMatch | None:
         """Whether one rule fires on ``text`` (used to check a rule's examples)."""
         ri = self._rule_index[rule_id]
         rule = self.rules[ri]
-        article = ArticleText(text)
+        article = ArticleText(text, title_end, asides)
         if filters:
             lang = primary_language(language) if language else article.language()
             if rule.languages and lang not in rule.languages:
                 return None
             if rule.feeds and feed not in rule.feeds:
                 return None
-        occs = self._evaluators[ri](self._fire_leaves(article))
-        return None if occs is None else RuleMatch(rule, to_evidence(occs, article.normalized))
+        evaluate = self._evaluators[ri] if article.regions.present <= rule.regions else self._in_regions[ri]
+        occs = evaluate(self._fire_leaves(article))
+        return None if occs is None else RuleMatch(rule, to_evidence(occs, article.normalized, article.regions))
 
     def to_message(self, author: str = "") -> RuleSetMessage:
         return RuleSetMessage(

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kernel.messages import Evidence
+from streams.rules.regions import DEFAULT_REGIONS
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
@@ -35,6 +36,8 @@ class Rule(BaseModel):
     throttle_seconds: float = 0.0
     notify: list[str] = Field(default_factory=list)
     escalate_at_sources: list[int] = Field(default_factory=list)
+    # where its leaves may match (streams.rules.regions): title, body, aside
+    regions: frozenset[str] = DEFAULT_REGIONS
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,11 @@
 The whole set travels as one RuleSetMessage under the key ``ruleset``, so compaction keeps
 exactly the latest set and a worker switches atomically. Every worker re-validates what it
 reads and keeps its running set when a message is invalid.
+
+A push merges by rule id into the set last published (``merge_rule_sets``): the rules of
+the pushed files are added or replace the rule of the same id, every other rule stays.
+``--replace`` makes the pushed files the whole set. Either way the push states what
+changes (``RuleSetDiff``) before it publishes, and ``--dry-run`` stops there.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
+import orjson
 from kafka import TopicPartition
 from kafka.errors import KafkaError
 
@@ -26,9 +33,6 @@ from streams.rules.ruleset import ruleset_from_message
 log = logging.getLogger(__name__)
 
 RULESET_KEY = b"ruleset"
-# The rules topic accepts messages up to 16 MiB (max.message.bytes); a large rule set is
-# mostly repetitive YAML-like JSON, which gzip shrinks several times over.
-MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
 def default_author() -> str:
@@ -41,9 +45,9 @@ def default_author() -> str:
 def publish_ruleset(settings: Settings, message: RuleSetMessage, timeout_s: float = 30.0) -> int:
     """Send ``message`` to ``settings.topic_rules`` (acks=all); returns its offset."""
     kafka_clients.ensure_topics(settings, timeout_s=timeout_s)  # never let auto-creation make it uncompacted
-    producer = kafka_clients.producer(
-        settings, "rules-push", timeout_s=timeout_s, compression_type="gzip", max_request_size=MAX_REQUEST_BYTES
-    )
+    # Records up to Settings.kafka_max_message_bytes; a large rule set is mostly repetitive
+    # JSON, which gzip shrinks several times over.
+    producer = kafka_clients.producer(settings, "rules-push", timeout_s=timeout_s, compression_type="gzip")
     try:
         future = producer.send(settings.topic_rules, key=RULESET_KEY, value=message.to_bytes())
         metadata = future.get(timeout=timeout_s)
@@ -98,3 +102,83 @@ def read_latest_ruleset(settings: Settings, timeout_s: float = 30.0) -> Publishe
     finally:
         consumer.close()
     return PublishedRuleSet(message, ruleset, position)
+
+
+Rules = list[dict[str, Any]]
+
+
+def _canonical(value: Any) -> bytes:
+    """A rule or entity as compared: its JSON with sorted keys (what the topic carries)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def merge_rule_sets(
+    running: Rules, running_entities: dict[str, Any], pushed: Rules, pushed_entities: dict[str, Any]
+) -> tuple[Rules, dict[str, Any]]:
+    """``running`` with each pushed rule added, or put in place of the rule of its id; the
+    same for entities by name. Running rules keep their order, new ones follow."""
+    by_id = {rule["id"]: rule for rule in pushed}
+    merged = [by_id.pop(rule["id"], rule) for rule in running]
+    merged.extend(rule for rule in pushed if rule["id"] in by_id)
+    return merged, {**running_entities, **pushed_entities}
+
+
+@dataclass(frozen=True)
+class RuleSetDiff:
+    """What a push changes, by rule id and entity name."""
+
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    unchanged: int
+    entities_added: list[str]
+    entities_changed: list[str]
+    entities_removed: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.added
+            or self.changed
+            or self.removed
+            or self.entities_added
+            or self.entities_changed
+            or self.entities_removed
+        )
+
+    def lines(self) -> list[str]:
+        """The diff as printed by `marsad rules push`."""
+        out = [
+            f"rules: {len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
+            f"{self.unchanged} unchanged"
+        ]
+        out += [f"  + {rid}" for rid in self.added]
+        out += [f"  ~ {rid}" for rid in self.changed]
+        out += [f"  - {rid}" for rid in self.removed]
+        if self.entities_added or self.entities_changed or self.entities_removed:
+            out.append(
+                f"entities: {len(self.entities_added)} added, {len(self.entities_changed)} changed, "
+                f"{len(self.entities_removed)} removed"
+            )
+            out += [f"  + {name}" for name in self.entities_added]
+            out += [f"  ~ {name}" for name in self.entities_changed]
+            out += [f"  - {name}" for name in self.entities_removed]
+        return out
+
+
+def diff_rule_sets(
+    before: Rules, before_entities: dict[str, Any], after: Rules, after_entities: dict[str, Any]
+) -> RuleSetDiff:
+    old = {rule["id"]: _canonical(rule) for rule in before}
+    new = {rule["id"]: _canonical(rule) for rule in after}
+    old_entities = {name: _canonical(value) for name, value in before_entities.items()}
+    new_entities = {name: _canonical(value) for name, value in after_entities.items()}
+    return RuleSetDiff(
+        added=[rid for rid in new if rid not in old],
+        changed=[rid for rid in new if rid in old and new[rid] != old[rid]],
+        removed=[rid for rid in old if rid not in new],
+        unchanged=sum(1 for rid in new if old.get(rid) == new[rid]),
+        entities_added=[n for n in new_entities if n not in old_entities],
+        entities_changed=[n for n in new_entities if n in old_entities and new_entities[n] != old_entities[n]],
+        entities_removed=[n for n in old_entities if n not in new_entities],
+    )

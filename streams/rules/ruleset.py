@@ -7,11 +7,12 @@ from typing import Any
 
 from kernel.config_files import Issue, Located
 from kernel.errors import ConfigError
-from kernel.messages import RuleSetMessage
+from kernel.messages import RuleSetMessage, document_text
 from streams.rules.compiler import compile_ruleset
 from streams.rules.loader import RuleSetError, load_entities_document, load_rule_documents
 from streams.rules.matcher import CompiledRuleSet
 from streams.rules.quantities import UnitClasses
+from streams.rules.regions import document_spans
 
 
 def load_entities(entities_path: Path | None) -> tuple[dict[str, Any], Located | None]:
@@ -100,16 +101,20 @@ def example_issues(
         examples = raw.get("examples") or {}
         for kind, expected in (("match", True), ("no_match", False)):
             for i, example in enumerate(examples.get(kind) or []):
+                title_end = 0
                 if isinstance(example, str):
                     text, language, feed, filters = example, None, None, False
                 else:
-                    from kernel.messages import document_text
-
-                    text = document_text(example.get("title", ""), example["text"])
+                    title = example.get("title", "")
+                    text = document_text(title, example["text"])
+                    title_end = document_spans(title, ())[0]
                     language, feed = example.get("language"), example.get("feed")
                     filters = language is not None or feed is not None
                 fired = (
-                    ruleset.evaluate_rule(raw["id"], text, language=language, feed=feed, filters=filters) is not None
+                    ruleset.evaluate_rule(
+                        raw["id"], text, language=language, feed=feed, filters=filters, title_end=title_end
+                    )
+                    is not None
                 )
                 if fired != expected:
                     what = "does not fire the rule" if expected else "fires the rule"

@@ -3,9 +3,13 @@ with token positions built only when evidence or ``near`` needs them."""
 
 from __future__ import annotations
 
-from itertools import accumulate
+from bisect import bisect_right
+from collections.abc import Iterable
+from itertools import accumulate, count
+from operator import add
 
 from streams.rules.morphology import WORD, match_fold
+from streams.rules.regions import NO_REGIONS, Span, folded_regions
 from streams.textnorm import NormalizedText, fold
 
 # Between the words of a phrase: spaces (one line break at most), hyphens, quotes,
@@ -54,37 +58,37 @@ class ArticleText:
     """The folded text of one article, with lazily built token positions.
 
     ``folded`` keeps ة apart (terms and names, see ``morphology``); ``standard`` is the
-    ordinary ``fold`` (regexes, quantities). Both have the same length and offsets."""
+    ordinary ``fold`` (regexes, quantities). Both have the same length and offsets.
 
-    __slots__ = ("normalized", "folded", "chunks", "_spaced", "_standard", "_tokens_before")
+    Positions (chunk offsets, token indices) come from tables built once per article, on
+    first need, in C (``accumulate``), so that an article costs time linear in its length
+    however many of its words match (a search or a running sum per matched word made 1 MB of
+    match-dense text take minutes)."""
 
-    def __init__(self, text: str):
+    __slots__ = ("normalized", "folded", "chunks", "regions", "_standard", "_starts", "_tokens_before")
+
+    def __init__(self, text: str, title_end: int = 0, asides: Iterable[Span] = ()):
         self.folded = match_fold(text)
         self.normalized = NormalizedText(text, self.folded)
+        self.regions = folded_regions(self.normalized, title_end, asides) if title_end or asides else NO_REGIONS
         # Folding turns every space but a line break into " ", so this cuts at all of them
         # (a line break is one character too: offsets stay those of ``folded``).
-        self._spaced = self.folded.replace("\n", " ")  # (chunk_start searches it)
-        self.chunks = self._spaced.split(" ")
+        self.chunks = self.folded.replace("\n", " ").split(" ")
         self._standard: NormalizedText | None = None
+        self._starts: list[int] | None = None  # folded offset of each chunk
         self._tokens_before: list[int] | None = None  # tokens in the chunks before each
+
+    def chunk_starts(self) -> list[int]:
+        """Folded offset of every chunk (each chunk is followed by one separator)."""
+        starts = self._starts
+        if starts is None:
+            # the letters of the chunks before, plus one separator after each of them
+            starts = self._starts = list(map(add, accumulate(map(len, self.chunks), initial=0), count()))
+        return starts
 
     def chunk_start(self, i: int) -> int:
         """Folded offset of chunk ``i``."""
-        chunks = self.chunks
-        if i == 0:
-            return 0
-        if i == len(chunks) - 1:
-            return len(self.folded) - len(chunks[i])
-        # An article needs the offsets of a few chunks, mostly rare words: a chunk whose text
-        # stands once in the article is where a search (in C) finds it between separators,
-        # a repeated one is placed by the lengths of the chunks before it. Either costs less
-        # than a running sum over all the chunks of every article.
-        spaced = self._spaced
-        key = " " + chunks[i] + " "  # only a chunk between two others can match
-        at = spaced.find(key)
-        if spaced.find(key, at + 1) == -1:
-            return at + 1
-        return sum(map(len, chunks[:i])) + i
+        return self.chunk_starts()[i]
 
     @property
     def standard(self) -> NormalizedText:
@@ -124,12 +128,9 @@ class ArticleText:
         listing every token of the article with a regex costs several times more."""
         if self._tokens_before is None:
             self._tokens_before = list(accumulate(map(_TOKEN_COUNTS.__getitem__, self.chunks), initial=0))
-        folded = self.folded
-        # The chunk holding ``fpos`` comes after one separator (a space or a line break) per
-        # chunk before it; counting them runs in C, with no list of chunk offsets to build.
-        i = folded.count(" ", 0, fpos) + folded.count("\n", 0, fpos)
-        start = max(folded.rfind(" ", 0, fpos), folded.rfind("\n", 0, fpos)) + 1
-        upto = len(WORD.findall(self.chunks[i], 0, fpos - start + 1))
+        starts = self.chunk_starts()
+        i = bisect_right(starts, fpos) - 1
+        upto = len(WORD.findall(self.chunks[i], 0, fpos - starts[i] + 1))
         return max(0, self._tokens_before[i] + upto - 1)
 
     def language(self) -> str:

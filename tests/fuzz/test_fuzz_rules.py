@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from kernel.errors import ConfigError
 from kernel.messages import document_text
 from streams.rules import RuleSetError, compile_ruleset, load_ruleset
+from streams.rules.morphology import words_of
 from tests.support.stack import REPO_ROOT
 from tests.support.strategies import (
     LANGUAGES,
@@ -87,15 +88,14 @@ def test_matching_never_raises_and_evidence_quotes_the_text(
         assert [(m.rule.id, m.evidence) for m in again] == [(m.rule.id, m.evidence) for m in matches]
 
 
-# Terms without the 3000-character runs: a phrase of n words that occurs in the text costs
-# O(n²) to confirm (0.6 s for 800 words), which operators' rules never approach.
 @given(
     st.lists(st.one_of(st.just("x"), hostile_text(max_tokens=4, long_runs=False)), min_size=1, max_size=4),
     hostile_text(),
 )
 @examples(60)
 def test_terms_built_from_the_text_find_it(words: list[str], text: str) -> None:
-    """A rule whose terms are pieces of the text itself: evidence, when found, quotes it."""
+    """A rule whose terms are pieces of hostile text fires on a text that holds one of
+    them, written word by word, and its evidence quotes the text."""
     terms = [w for w in words if w.strip()]
     if not terms:
         return
@@ -104,8 +104,11 @@ def test_terms_built_from_the_text_find_it(words: list[str], text: str) -> None:
     )
     if ruleset is None:
         return
-    whole = " ".join([text, *terms])
-    _check_evidence(whole, ruleset.match(whole))
+    written = [" ".join(words_of(term)) for term in terms]
+    whole = " ".join([text, *written])
+    matches = ruleset.match(whole)
+    assert [m.rule.id for m in matches] == ["t", "e"], (whole, terms)
+    _check_evidence(whole, matches)
 
 
 @given(st.data())
@@ -242,14 +245,28 @@ def test_float_in_rules_yaml_loads(tmp_path: Path, text: str) -> None:
 
 
 def test_huge_integer_in_rules_yaml_is_a_validation_error(tmp_path: Path) -> None:
-    _load_text(tmp_path, "id: r\nwhen:\n  near: [{terms: [a]}, {terms: [b]}]\n  within: 99999999999999999999999\n")
+    """`within` is at most 1000 tokens (the schema's documented maximum)."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "id: r\nwhen:\n  near: [{terms: [a]}, {terms: [b]}]\n  within: 99999999999999999999999\n", encoding="utf-8"
+    )
+    with pytest.raises(RuleSetError) as caught:
+        load_ruleset(path)
+    (issue,) = caught.value.issues
+    assert issue.line == 4
+    assert issue.reason.startswith("when.within: ") and issue.reason.endswith("is greater than the maximum of 1000")
 
 
 def test_huge_integer_in_rule_dict_is_a_validation_error() -> None:
-    try:
+    """Quantity bounds lie between 0 and 10^15, the largest amount the parser reads: a
+    bound beyond it could never be met."""
+    with pytest.raises(RuleSetError) as caught:
         compile_ruleset([{"id": "r", "when": {"quantity": {"unit": "troops", "min": 10**30}}}], {})
-    except ConfigError:
-        pass
+    assert [issue.reason for issue in caught.value.issues] == [
+        f"when.quantity.min: {10**30} is greater than the maximum of 1000000000000000.0"
+    ]
+    # the largest bound still compiles
+    compile_ruleset([{"id": "r", "when": {"quantity": {"unit": "troops", "min": 10**15}}}], {})
 
 
 def test_yaml_alias_bomb_is_rejected_quickly(tmp_path: Path) -> None:

@@ -279,3 +279,40 @@ def test_chunk_verdicts_keep_the_automaton_walk() -> None:
     # the comparison means something: chunks of several hits, and cores met first at a place
     # where no word stands
     assert several > 300 and met_unfit_first > 30, (several, met_unfit_first)
+
+
+# --- linear time (issue 17.2) ------------------------------------------------------------------
+
+
+def test_match_dense_text_costs_time_linear_in_its_length() -> None:
+    """Text made of nothing but matching words, phrases, names and quantities: ten times the
+    text costs about ten times the time (a ratio, not a wall-clock bound; a search or a sum
+    per repeated word made 1 MB take minutes)."""
+    import time
+    from pathlib import Path
+
+    from streams.rules import load_ruleset
+    from tests.support.stack import REPO_ROOT
+
+    demo = Path(REPO_ROOT) / "deploy" / "demo"
+    ruleset = load_ruleset(demo / "rules", demo / "entities.yaml")
+    pieces = "قال الكرملين إن الغزو بدأ وبوتين أكثر من 100 ألف جندي قرب الحدود ودميتري بيسكوف الناتو 1 2 3".split()
+    rng = random.Random(1)
+
+    def dense(size: int) -> str:
+        words: list[str] = []
+        length = 0
+        while length < size:
+            words.append(rng.choice(pieces))
+            length += len(words[-1]) + 1
+        return " ".join(words)
+
+    def seconds(text: str) -> float:
+        started = time.process_time()
+        assert ruleset.match(text)  # dense: rules fire
+        return time.process_time() - started
+
+    small, large = dense(100_000), dense(1_000_000)
+    seconds(small)  # warm the caches
+    ratio = seconds(large) / min(seconds(small) for _ in range(3))
+    assert ratio < 20, ratio

@@ -121,7 +121,10 @@ def test_rules_test_accepts_a_single_rule_file_stdin_and_language(tmp_path: Path
         {
             "id": "a",
             "matches": [
-                {"rule": "en-invasion", "evidence": [{"leaf": "terms", "text": "Invasion", "start": 0, "end": 8, "region": "title"}]}
+                {
+                    "rule": "en-invasion",
+                    "evidence": [{"leaf": "terms", "text": "Invasion", "start": 0, "end": 8, "region": "title"}],
+                }
             ],
         },
         {

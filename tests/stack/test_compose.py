@@ -35,8 +35,8 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from alerts.ssrf import TargetPolicy, UnsafeTarget, check_url
 from kernel.kafka import admin_client
+from kernel.net_guard import TargetPolicy, UnsafeTarget, check_url
 from kernel.settings import DEMO_DIR, Settings
 from marsad.demo_feeds import load_demo_feeds, render
 from marsad.stack import free_port

@@ -17,6 +17,7 @@ from kernel.messages import RuleSetMessage
 from kernel.settings import Settings
 from marsad.console.app import create_app
 from marsad.console.auth import Role, TokenStore
+from marsad.console.middleware.access import RouteTable
 from tests.support.console import (
     ENTITIES,
     TANKS_RULE,
@@ -59,43 +60,69 @@ def published_sets(settings: Settings) -> list[RuleSetMessage]:
 
 
 # --- auth ----------------------------------------------------------------------------
-ENDPOINTS = [
-    # (method, path, body, role needed)
-    ("GET", "/api/whoami", None, "viewer"),
-    ("GET", "/api/rules", None, "viewer"),
-    ("GET", "/api/rules/tanks", None, "viewer"),
-    ("GET", "/api/rules/tanks/history", None, "viewer"),
-    ("POST", "/api/rules/validate", {"yaml": TANKS_RULE}, "viewer"),
-    ("PUT", "/api/rules/tanks", {"yaml": TANKS_RULE}, "editor"),
-    ("DELETE", "/api/rules/nope", None, "editor"),
-    ("POST", "/api/rules/tanks/rollback/1", None, "editor"),
-    ("POST", "/api/ruleset/publish", None, "editor"),
-    ("GET", "/api/entities", None, "viewer"),
-    ("GET", "/api/entities/history", None, "viewer"),
-    ("PUT", "/api/entities", {"yaml": ENTITIES}, "editor"),
-    ("POST", "/api/entities/rollback/1", None, "editor"),
-    ("POST", "/api/dry-run", {"text": "x"}, "viewer"),
-    ("POST", "/api/backtest", {"yaml": TANKS_RULE, "days": 1}, "editor"),
-    ("GET", "/api/silences", None, "viewer"),
-    ("POST", "/api/silences", {"rule": "x", "duration": "1m", "reason": "r"}, "editor"),
-    ("DELETE", "/api/silences/abc", None, "editor"),
-    ("GET", "/api/alerts/recent", None, "viewer"),
-    ("GET", "/api/audit", None, "admin"),
-]
+STREAM = object()  # the alert stream never ends: only its refusals are tried here
+# A sample request and the role needed, for every route that needs one: (method, path
+# template) → (path, body, role).
+SAMPLES = {
+    ("GET", "/api/whoami"): ("/api/whoami", None, "viewer"),
+    ("GET", "/api/rules"): ("/api/rules", None, "viewer"),
+    ("GET", "/api/rules/{rule_id}"): ("/api/rules/tanks", None, "viewer"),
+    ("GET", "/api/rules/{rule_id}/history"): ("/api/rules/tanks/history", None, "viewer"),
+    ("POST", "/api/rules/validate"): ("/api/rules/validate", {"yaml": TANKS_RULE}, "viewer"),
+    ("PUT", "/api/rules/{rule_id}"): ("/api/rules/tanks", {"yaml": TANKS_RULE}, "editor"),
+    ("DELETE", "/api/rules/{rule_id}"): ("/api/rules/nope", None, "editor"),
+    ("POST", "/api/rules/{rule_id}/rollback/{version}"): ("/api/rules/tanks/rollback/1", None, "editor"),
+    ("POST", "/api/ruleset/publish"): ("/api/ruleset/publish", None, "editor"),
+    ("GET", "/api/entities"): ("/api/entities", None, "viewer"),
+    ("GET", "/api/entities/history"): ("/api/entities/history", None, "viewer"),
+    ("PUT", "/api/entities"): ("/api/entities", {"yaml": ENTITIES}, "editor"),
+    ("POST", "/api/entities/rollback/{version}"): ("/api/entities/rollback/1", None, "editor"),
+    ("POST", "/api/dry-run"): ("/api/dry-run", {"text": "x"}, "viewer"),
+    ("POST", "/api/backtest"): ("/api/backtest", {"yaml": TANKS_RULE, "days": 1}, "editor"),
+    ("GET", "/api/silences"): ("/api/silences", None, "viewer"),
+    ("POST", "/api/silences"): ("/api/silences", {"rule": "x", "duration": "1m", "reason": "r"}, "editor"),
+    ("DELETE", "/api/silences/{silence_id}"): ("/api/silences/abc", None, "editor"),
+    ("GET", "/api/alerts/recent"): ("/api/alerts/recent", None, "viewer"),
+    ("GET", "/api/alerts/stream"): ("/api/alerts/stream", STREAM, "viewer"),
+    ("GET", "/api/audit"): ("/api/audit", None, "admin"),
+    ("GET", "/api/tokens"): ("/api/tokens", None, "admin"),
+    ("POST", "/api/tokens"): ("/api/tokens", {"name": "role-check", "role": "viewer", "expires": "1h"}, "admin"),
+    ("DELETE", "/api/tokens/{name}"): ("/api/tokens/nobody", None, "admin"),
+}
+# Built from the app's own routes: a route added without a sample above fails here.
+GUARDED_ROUTES = sorted(
+    (method, entry.template)
+    for entry in RouteTable(create_app(Settings(), follow_alerts=False)).entries()
+    if entry.role is not None
+    for method in entry.route.methods or ()
+)
 
 
-@pytest.mark.parametrize(("method", "path", "body", "needed"), ENDPOINTS)
-def test_no_token_is_401_and_weaker_role_is_403(env: Env, method, path, body, needed) -> None:
+def test_every_route_outside_the_public_list_is_in_the_role_table() -> None:
+    assert len(GUARDED_ROUTES) >= 24
+    assert set(GUARDED_ROUTES) == set(SAMPLES), "add the new route to SAMPLES with the role it needs"
+    declared = {
+        (m, e.template): e.role for e in RouteTable(create_app(Settings())).entries() for m in e.route.methods or ()
+    }
+    assert {key: declared[key].name for key in SAMPLES} == {key: role for key, (_, _, role) in SAMPLES.items()}
+
+
+@pytest.mark.parametrize(("method", "template"), GUARDED_ROUTES)
+def test_no_token_is_401_and_weaker_role_is_403(env: Env, method, template) -> None:
+    assert (method, template) in SAMPLES, f"{method} {template}: a new route; add a sample request to SAMPLES"
+    path, body, needed = SAMPLES[(method, template)]
+    body = None if body is STREAM else body
     assert env.call(method, path, role=None, json=body).status_code == 401
     bad = env.client.request(method, path, json=body, headers={"Authorization": "Bearer not-a-token"})
     assert bad.status_code == 401
     assert bad.json()["detail"] == "unknown or revoked token"
     for role in Role:
-        response = env.call(method, path, role=role.name, json=body)
         if role < Role[needed]:
+            response = env.call(method, path, role=role.name, json=body)
             assert response.status_code == 403, (role, response.text)
             assert response.json()["detail"] == f"role {role.name} may not do this; it needs {needed}"
-        else:
+        elif SAMPLES[(method, template)][1] is not STREAM:
+            response = env.call(method, path, role=role.name, json=body)
             assert response.status_code not in (401, 403), (role, response.text)
 
 
@@ -439,7 +466,99 @@ def test_tokens_cli_creates_lists_and_revokes(env: Env) -> None:
     assert token not in listed.stdout
     wrong = marsad("tokens", "create", "--role", "root", "--name", "x")
     assert wrong.returncode == 1 and "unknown role 'root'" in wrong.stderr and "Traceback" not in wrong.stderr
+    (row,) = [line.split("\t") for line in listed.stdout.splitlines() if line.startswith("cli-viewer\t")]
+    assert row[3] == "never" and row[4].startswith("20")  # never expires; used just above
+    expiring = marsad("tokens", "create", "--role", "editor", "--name", "cli-temp", "--expires", "30d")
+    assert expiring.returncode == 0 and "expires 20" in expiring.stderr
+    (temp,) = [
+        line.split("\t") for line in marsad("tokens", "list").stdout.splitlines() if line.startswith("cli-temp\t")
+    ]
+    assert temp[3] != "never" and temp[3] > temp[2] and temp[4] == "never"
+    bad_lifetime = marsad("tokens", "create", "--role", "viewer", "--name", "cli-bad", "--expires", "soon")
+    assert bad_lifetime.returncode == 1 and "invalid token lifetime" in bad_lifetime.stderr
+    assert marsad("tokens", "revoke", "cli-temp").returncode == 0
     assert marsad("tokens", "revoke", "cli-viewer").returncode == 0
     assert env.client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     again = marsad("tokens", "revoke", "cli-viewer")
     assert again.returncode == 1 and "no token named 'cli-viewer'" in again.stderr
+
+
+# --- tokens API ----------------------------------------------------------------------
+def test_token_api_creates_lists_and_revokes(env: Env) -> None:
+    created = env.call("POST", "/api/tokens", "admin", json={"name": "api-temp", "role": "editor", "expires": "30d"})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert set(body) == {"name", "role", "created_at", "expires_at", "last_used_at", "expired", "token"}
+    assert (body["name"], body["role"], body["last_used_at"], body["expired"]) == ("api-temp", "editor", None, False)
+    assert body["expires_at"] > body["created_at"]
+    token = body["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert env.client.get("/api/whoami", headers=headers).json() == {"name": "api-temp", "role": "editor"}
+
+    listed = {t["name"]: t for t in env.call("GET", "/api/tokens", "admin").json()["tokens"]}
+    assert "token" not in listed["api-temp"] and token not in str(listed)
+    assert listed["api-temp"]["last_used_at"] is not None  # the whoami above
+    assert listed["api-temp"]["expires_at"] == body["expires_at"]
+    assert listed["admin-user"]["expires_at"] is None
+
+    duplicate = env.call("POST", "/api/tokens", "admin", json={"name": "api-temp", "role": "viewer"})
+    assert duplicate.status_code == 400
+    for lifetime in ("soon", "0s", "4000d"):
+        refused = env.call(
+            "POST", "/api/tokens", "admin", json={"name": "api-bad", "role": "viewer", "expires": lifetime}
+        )
+        assert refused.status_code == 400, (lifetime, refused.text)
+
+    revoked = env.call("DELETE", "/api/tokens/api-temp", "admin")
+    assert revoked.status_code == 200 and revoked.json()["name"] == "api-temp"
+    assert env.client.get("/api/whoami", headers=headers).status_code == 401
+    assert env.call("DELETE", "/api/tokens/api-temp", "admin").status_code == 404
+    audit = env.call("GET", "/api/audit", "admin", params={"limit": 2}).json()["entries"]
+    assert [(e["action"], e["actor"], e["target"]) for e in audit] == [
+        ("token.revoke", "admin-user", "token:api-temp"),
+        ("token.create", "admin-user", "token:api-temp"),
+    ]
+
+
+def test_an_expired_token_is_refused(env: Env) -> None:
+    settings = env.settings
+    # Created "an hour ago" for one minute.
+    past = TokenStore(redis.Redis.from_url(settings.redis_url), settings.redis_prefix, clock=lambda: time.time() - 3600)
+    token = past.create("long-gone", Role.admin, expires_in_s=60)
+    response = env.client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"})
+    assert (response.status_code, response.json()) == (401, {"detail": "token expired"})
+    listed = {t["name"]: t for t in env.call("GET", "/api/tokens", "admin").json()["tokens"]}
+    assert listed["long-gone"]["expired"] is True and listed["long-gone"]["last_used_at"] is None
+
+
+# --- hostile drafts ------------------------------------------------------------------
+def alias_bomb(head: str) -> str:
+    """Ten levels of ten aliases each: 10**10 values once expanded, in under 500 bytes."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 10):
+        lines.append(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]")
+    return head + "\n".join(lines) + "\n"
+
+
+RULE_BOMB = alias_bomb("id: bomb\nwhen:\n  terms: [x]\n")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "role"),
+    [
+        ("POST", "/api/rules/validate", {"yaml": RULE_BOMB}, "viewer"),
+        ("POST", "/api/rules/validate", {"yaml": RULE_BOMB, "rule_id": "bomb"}, "viewer"),
+        ("POST", "/api/dry-run", {"text": "x", "yaml": RULE_BOMB}, "viewer"),
+        ("POST", "/api/backtest", {"yaml": RULE_BOMB}, "editor"),
+        ("PUT", "/api/rules/bomb", {"yaml": RULE_BOMB}, "editor"),
+        ("PUT", "/api/entities", {"yaml": alias_bomb("")}, "editor"),
+    ],
+)
+def test_alias_bombs_stop_at_the_document_budget_on_every_route(env: Env, method, path, body, role) -> None:
+    started = time.perf_counter()
+    response = env.call(method, path, role, json=body)
+    assert time.perf_counter() - started < 2.0
+    errors = response.json()["errors"]
+    assert response.status_code == (200 if path == "/api/rules/validate" else 422), response.text
+    assert "values (aliases?)" in errors[0]["reason"]
+    assert env.call("GET", "/api/rules/bomb", "viewer").status_code == 404

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import redis
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -58,3 +59,30 @@ def test_no_server_errors(console_app) -> None:
         check()
         tested.append(operation.label)
     assert len(tested) >= 20, tested
+
+
+def test_deep_nesting_is_never_a_server_error(console_app) -> None:
+    """Every operation that takes a body, sent JSON nested 2,000 deep, and — where the body
+    holds YAML — YAML nested 2,000 deep: a 4xx each time, never a 5xx."""
+    client = TestClient(console_app, raise_server_exceptions=False)
+    headers = {"Authorization": f"Bearer {console_app.state.test_token}", "content-type": "application/json"}
+    spec = client.get("/openapi.json").json()
+    paths, schemas = spec["paths"], spec["components"]["schemas"]
+    deep = "[" * 2000 + "]" * 2000  # JSON and YAML alike
+    tried = []
+    for template, operations in paths.items():
+        path = template.replace("{rule_id}", "deep").replace("{version}", "1").replace("{silence_id}", "ab")
+        path = path.replace("{name}", "deep")
+        for method, operation in operations.items():
+            if "requestBody" not in operation:
+                continue
+            whole = client.request(method, path, content=deep, headers=headers)
+            field = client.request(method, path, content='{"yaml": "x", "text": ' + deep + "}", headers=headers)
+            assert whole.status_code < 500 and field.status_code < 500, (method, template, whole.text, field.text)
+            assert whole.status_code == 422 and field.status_code == 422, (method, template)
+            schema_ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            if "yaml" in schemas[schema_ref.split("/")[-1]]["properties"]:
+                nested = client.request(method, path, json={"yaml": deep, "text": "x"}, headers=headers)
+                assert nested.status_code == 422, (method, template, nested.text)
+            tried.append((method, template))
+    assert len(tried) >= 7, tried

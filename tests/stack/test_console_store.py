@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from kernel.errors import MarsadError
-from marsad.console.auth import Principal, Role, TokenStore, hash_token
+from marsad.console.auth import LAST_USED_RESOLUTION_S, Principal, Role, TokenStore, Unauthenticated, hash_token
 from marsad.console.errors import UnknownVersion, VersionConflict
 from marsad.console.store import ConsoleStore, unified_diff
 from tests.support.stack import fresh_namespace
@@ -64,6 +64,68 @@ def test_tokens_are_stored_hashed_and_revocable(client) -> None:
     assert tokens.revoke("alice") is False
     assert tokens.authenticate(token) is None
     assert [r.name for r in tokens.list()] == ["bob"]
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.stack
+def test_tokens_expire(client) -> None:
+    clock = Clock(1_800_000_000.0)
+    tokens = TokenStore(client, client.settings.redis_prefix, clock=clock)
+    token = tokens.create("temp", Role.viewer, expires_in_s=30 * 86400)
+    forever = tokens.create("forever", Role.viewer)
+    (record,) = [r for r in tokens.list() if r.name == "temp"]
+    assert record.expires_at == clock.now + 30 * 86400
+    clock.now += 30 * 86400 - 1
+    assert tokens.authenticate(token) == Principal("temp", Role.viewer)
+    clock.now += 1
+    assert tokens.authenticate(token) is None
+    with pytest.raises(Unauthenticated, match="token expired"):
+        tokens.check(token)
+    assert tokens.authenticate(forever) == Principal("forever", Role.viewer)
+    for lifetime in (0, -5, 3651 * 86400):
+        with pytest.raises(MarsadError, match="a token expires after more than 0 s"):
+            tokens.create(f"bad{abs(lifetime)}", Role.viewer, expires_in_s=lifetime)
+
+
+@pytest.mark.stack
+def test_last_use_is_written_at_most_once_a_minute(client) -> None:
+    clock = Clock(1_800_000_000.0)
+    tokens = TokenStore(client, client.settings.redis_prefix, clock=clock)
+    token = tokens.create("busy", Role.editor)
+    assert tokens.last_used() == {}
+    writes: list[str] = []
+    original_eval = client.eval
+
+    def counting_eval(*args, **kwargs):
+        writes.append(args[0])
+        return original_eval(*args, **kwargs)
+
+    client.eval = counting_eval  # type: ignore[method-assign]
+    try:
+        first = clock.now
+        for _ in range(100):
+            tokens.authenticate(token)
+            clock.now += 0.5  # 100 requests over 50 s
+        assert len(writes) == 1 and tokens.last_used() == {"busy": first}
+        clock.now = first + LAST_USED_RESOLUTION_S
+        tokens.authenticate(token)
+        assert len(writes) == 2 and tokens.last_used() == {"busy": first + LAST_USED_RESOLUTION_S}
+    finally:
+        del client.eval
+    # Revoked: its time goes too, and a new token of that name starts unused.
+    assert tokens.revoke("busy")
+    assert tokens.last_used() == {}
+    clock.now += LAST_USED_RESOLUTION_S
+    assert tokens.authenticate(token) is None and tokens.last_used() == {}
+    tokens.create("busy", Role.viewer)
+    assert tokens.last_used() == {}
 
 
 @pytest.mark.stack

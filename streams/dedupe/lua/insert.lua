@@ -6,6 +6,8 @@ local ttl, payload, story, feed = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
 local n, cw, blob = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
 local max_entries, max_feeds = tonumber(ARGV[12]), tonumber(ARGV[13])
 
+local OUTLETS, NAMES = KEYS[8], KEYS[9]
+local ohash, ostamp, oname, max_outlets = ARGV[16], ARGV[17], ARGV[18], tonumber(ARGV[19])
 local cells, fp0, keep0 = {}, n * cw, n * cw + 4 * n
 for i = 1, fp0, cw do cells[#cells + 1] = string.sub(blob, i, i + cw - 1) end
 local function pack_seq(seq) return struct.pack('>I4', seq % 4294967296) end
@@ -35,8 +37,9 @@ local idv = current[cells[1]]
 local j = find_aligned(idv, string.sub(blob, fp0 + 1, fp0 + 4), 1, 8, 0)
 if j and redis.call('HEXISTS', REC, string.sub(idv, j + 4, j + 7)) == 1 then
   local sv = redis.call('HGET', STORIES, story)
-  if sv then return (#sv - 4) / 4 end
-  return 1
+  local outlets = add_outlet(OUTLETS, NAMES, story, '', '', '', 0)
+  if sv then return {(#sv - 4) / 4, outlets[1], outlets[2]} end
+  return {1, outlets[1], outlets[2]}
 end
 
 local gone = {}
@@ -53,7 +56,7 @@ local function evict(s32, info)
   local sv = redis.call('HGET', STORIES, slot)
   if sv then
     local members = struct.unpack('>I4', sv)
-    if members <= 1 then redis.call('HDEL', STORIES, slot)
+    if members <= 1 then redis.call('HDEL', STORIES, slot); redis.call('HDEL', OUTLETS, slot)
     else redis.call('HSET', STORIES, slot, struct.pack('>I4', members - 1) .. string.sub(sv, 5)) end
   end
   gone[#gone + 1] = s32
@@ -142,5 +145,6 @@ if #terms > 0 then
   redis.call('HSET', key, unpack(sets))
 end
 redis.call('HSET', META, 'head', head + 1, 'tail', tail, 'dfhalf', half, 'dfn' .. half, counted + 1)
+local outlets = add_outlet(OUTLETS, NAMES, story, ohash, ostamp, oname, max_outlets)
 for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end
-return #feeds / 4
+return {#feeds / 4, outlets[1], outlets[2]}

@@ -3,6 +3,7 @@
 local REC, CELLS, META, DF0, DF1 = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local oldest = tonumber(ARGV[1]) - tonumber(ARGV[2])
 local limit, nexact, n, cw, blob = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+local dup_weight = tonumber(ARGV[9])
 local cells, fp0 = {}, n * cw  -- fingerprint i: bytes fp0 + 4i - 3 .. fp0 + 4i
 for i = 1, fp0, cw do cells[#cells + 1] = string.sub(blob, i, i + cw - 1) end
 local exact, hits, order = {}, {}, {}
@@ -12,20 +13,23 @@ if #cells > 0 then
     local v = vals[i]
     if v then
       local fp, from = string.sub(blob, fp0 + 4 * i - 3, fp0 + 4 * i), 1
+      local tag = string.byte(cells[i], 1)
+      local w = 1  -- a band or anchor key weighs more than a story term (store.DUP_KEY_WEIGHT)
+      if tag == 100 or tag == 97 then w = dup_weight end
       while true do
         local j = find_aligned(v, fp, from, 8, 0)
         if j == nil then break end
         local seq = string.sub(v, j + 4, j + 7)
         if i <= nexact then exact[i] = seq; break end  -- an exact key keeps its newest only
         local h = hits[seq]
-        if h == nil then order[#order + 1] = seq; hits[seq] = 1 else hits[seq] = h + 1 end
+        if h == nil then order[#order + 1] = seq; hits[seq] = w else hits[seq] = h + w end
         from = j + 8
       end
     end
   end
 end
--- most shared keys first, ties in order of discovery (key order, then newest first): a
--- counting sort, as hits never exceed the number of keys
+-- most shared keys first (weighted), ties in order of discovery (key order, then newest
+-- first): a counting sort, as hits never exceed dup_weight times the number of keys
 local by_hits, most = {}, 0
 for _, seq in ipairs(order) do
   local h = hits[seq]

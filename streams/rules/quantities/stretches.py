@@ -8,6 +8,7 @@ digit regex costs ~0.1 ms.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 import ahocorasick
 
@@ -18,6 +19,10 @@ from streams.rules.quantities.lexicon import LEXICON, Kind
 _WINDOW_BEFORE = 48
 _WINDOW_AFTER = 96
 _DIGIT_RUN_RE = re.compile(r"[0-9]+")
+# Numbers looked at per text: news prose holds tens; a page of nothing but numbers (a table,
+# or text made to be slow) is read up to here, so that the scan stays linear and short
+# (~0.1 s) whatever the text.
+MAX_ANCHORS = 2_000
 
 
 def _anchor_automaton() -> ahocorasick.Automaton:
@@ -34,16 +39,22 @@ _ANCHORS = _anchor_automaton()
 
 
 def stretches(folded: str) -> list[tuple[int, int]]:
-    """Stretches of ``folded`` that may hold a quantity, cut at whitespace, merged, in order."""
+    """Stretches of ``folded`` that may hold a quantity, cut at whitespace, merged, in order
+    (around its first ``MAX_ANCHORS`` digit runs and number words)."""
     size = len(folded)
-    anchors = [match.span() for match in _DIGIT_RUN_RE.finditer(folded)]
+    anchors = [match.span() for match in islice(_DIGIT_RUN_RE.finditer(folded), MAX_ANCHORS)]
+    words = 0
     for last, length in _ANCHORS.iter(folded):
         first = last - length + 1
         if (first == 0 or not folded[first - 1].isalpha()) and (last + 1 == size or not folded[last + 1].isalpha()):
             anchors.append((first, last + 1))
+            words += 1
+            if words >= MAX_ANCHORS:
+                break
     if not anchors:
         return []
     anchors.sort()
+    del anchors[MAX_ANCHORS:]
     found: list[tuple[int, int]] = []
     for first, last in anchors:
         begin = max(0, first - _WINDOW_BEFORE)

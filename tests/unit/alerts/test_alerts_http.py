@@ -16,7 +16,7 @@ from alerts.payload import build_payload
 from alerts.receiver import WebhookReceiver
 from alerts.senders import ChannelSender
 from alerts.signing import sign
-from alerts.ssrf import TargetPolicy
+from kernel.net_guard import TargetPolicy
 from tests.support.alerts import T0, assert_block_kit, event
 
 LOOPBACK = TargetPolicy.parse(["loopback"])
@@ -215,3 +215,70 @@ def test_receiver_command_needs_its_secret() -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "marsad: error: environment variable NO_SUCH_SECRET_VAR (--secret-env) is not set"
+
+
+# --- the address connected to is the address checked (DNS rebinding) ---------------------
+
+
+class ScriptedResolver:
+    """Answers in turn from ``answers`` (the last one repeats) and counts the questions."""
+
+    def __init__(self, *answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.questions: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.questions.append(host)
+        return self.answers[min(len(self.questions), len(self.answers)) - 1]
+
+
+def resolving_webhook(url: str, resolver: ScriptedResolver, policy: TargetPolicy) -> ChannelSender:
+    channel = webhook(url, policy=policy).channel
+    return ChannelSender(channel, resolver=resolver)
+
+
+def test_a_host_name_is_resolved_once_and_that_address_is_connected_to() -> None:
+    with WebhookReceiver(secret="s3cret") as receiver:
+        # A rebinding server answers loopback (allowed here) once, then the metadata service.
+        resolver = ScriptedResolver(["127.0.0.1"], ["169.254.169.254"])
+        sender = resolving_webhook(f"http://hooks.rebind.test:{receiver.port}/alerts", resolver, LOOPBACK)
+        p = payload()
+        result = sender.send(p, p["alert_id"])
+        assert result.ok, result.error
+        assert resolver.questions == ["hooks.rebind.test"] and receiver.deliveries == [p]
+
+
+def test_the_socket_goes_to_the_checked_address_not_to_a_fresh_lookup() -> None:
+    with WebhookReceiver(secret="s3cret") as receiver:
+        # Only 127.0.0.2 is allowed and the checked answer is 127.0.0.2, where nothing
+        # listens; the system's own answer for "localhost" (127.0.0.1, the receiver) must
+        # not be used for the connection.
+        resolver = ScriptedResolver(["127.0.0.2"])
+        sender = resolving_webhook(
+            f"http://localhost:{receiver.port}/alerts", resolver, TargetPolicy.parse(["127.0.0.2/32"])
+        )
+        p = payload()
+        result = sender.send(p, p["alert_id"])
+        assert not result.ok and result.retryable
+        assert receiver.attempts == 0
+
+
+def test_an_internal_answer_is_refused_at_connect_time() -> None:
+    with WebhookReceiver(secret="s3cret") as receiver:
+        for answer in (["10.0.0.7"], ["2002:7f00:1::1"], ["fec0::1"], ["93.184.216.34", "127.0.0.1"]):
+            resolver = ScriptedResolver(answer)
+            sender = resolving_webhook(f"http://hooks.rebind.test:{receiver.port}/alerts", resolver, TargetPolicy())
+            p = payload()
+            result = sender.send(p, p["alert_id"])
+            assert not result.ok and not result.retryable and "target refused" in result.error, answer
+        assert receiver.attempts == 0
+
+
+def test_an_unresolvable_host_is_retried_later() -> None:
+    def no_answer(host: str, port: int) -> list[str]:
+        raise OSError("Name or service not known")
+
+    channel = webhook("http://hooks.gone.test/hook").channel
+    p = payload()
+    result = ChannelSender(channel, resolver=no_answer).send(p, p["alert_id"])
+    assert not result.ok and result.retryable and "cannot resolve" in result.error

@@ -18,10 +18,10 @@ from alerts.payload import build_payload, encode, schema_errors
 from alerts.senders import RateLimiter
 from alerts.silences import Silence, first_silence, parse_matchers
 from alerts.slack import PDI, RLI, RLM, build_message, clean, isolate
-from alerts.ssrf import TargetPolicy, UnsafeTarget, address_class, check_url
 from kernel.durations import iso_utc, parse_duration, parse_since
 from kernel.errors import ConfigError
 from kernel.messages import Evidence, RuleRef
+from kernel.net_guard import TargetPolicy, UnsafeTarget, address_class, check_url
 from tests.support.alerts import T0, assert_block_kit, event
 
 # --- durations --------------------------------------------------------------------------
@@ -217,6 +217,24 @@ def test_payload_v1_shape_and_schema() -> None:
         "first_article_id": "a1",
     }
     assert encode(payload).decode("utf-8").count("الكرملين") >= 2  # UTF-8, not \u escapes
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>",
+        "file:///etc/passwd",
+    ],
+)
+def test_a_payload_carries_http_links_only(link: str) -> None:
+    ev = event()
+    ev = ev.model_copy(update={"article": ev.article.model_copy(update={"url": link})})
+    payload = build_payload(ev, decide(None, ev), T0)
+    assert payload["article"]["url"] == "" and schema_errors(payload) == []
+    assert link.split(":")[0].lower() not in encode(payload).decode().lower()
 
 
 def test_schema_catches_a_broken_payload() -> None:

@@ -19,6 +19,7 @@ from connectors.fetch import (
     parse_retry_after,
 )
 from kernel.errors import FetchError
+from kernel.net_guard import TargetPolicy
 from tests.support.http_server import LocalServer, Route, etag_route, send
 
 
@@ -207,3 +208,75 @@ def test_per_host_concurrency_is_limited() -> None:
     with LocalServer({"/slow": slow}) as server:
         asyncio.run(many(server.url("/slow")))
     assert peak == 2
+
+
+# --- gzip bombs cost memory near the limit, not the decoded size ----------------------------
+
+
+def test_a_gzip_bomb_is_refused_with_memory_near_the_limit() -> None:
+    import tracemalloc
+
+    bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)  # ~200 KB on the wire
+    limit = 1_000_000
+    with LocalServer({"/bomb": lambda h: send(h, 200, bomb, Content_Encoding="gzip")}) as server:
+        tracemalloc.start()
+        try:
+            with pytest.raises(FetchError) as exc:
+                fetch(server.url("/bomb"), limits=FetchLimits(max_bytes=limit))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert exc.value.kind == "too_large"
+    # Decoding whole network chunks inflated 64 KB of gzip to 64 MB at once.
+    assert peak < 4 * limit, f"peak {peak / 1e6:.1f} MB for a {limit / 1e6:.0f} MB limit"
+
+
+# --- fetching for feed items: every hop checked, internal addresses refused -------------------
+
+
+def guarded_fetch(url: str, policy: TargetPolicy, resolver=None):
+    async def go():
+        kwargs = {"resolver": resolver} if resolver else {}
+        async with Fetcher(**kwargs) as fetcher:
+            return await fetcher.fetch(url, policy=policy)
+
+    return asyncio.run(go())
+
+
+def test_an_item_url_on_an_internal_address_is_refused_unless_allowed() -> None:
+    with LocalServer({"/page": lambda h: send(h, 200, b"<p>inside</p>")}) as server:
+        with pytest.raises(FetchError) as exc:
+            guarded_fetch(server.url("/page"), TargetPolicy())
+        assert exc.value.kind == "refused" and "loopback" in str(exc.value)
+        assert server.requests == []
+        assert guarded_fetch(server.url("/page"), TargetPolicy.parse(["loopback"])).body == b"<p>inside</p>"
+        # Without a policy (a feed URL, the operator's choice) nothing is checked.
+        assert fetch(server.url("/page")).body == b"<p>inside</p>"
+
+
+def test_every_redirect_hop_is_checked() -> None:
+    # The feed allows 127.0.0.1 only; its page redirects to another loopback address (::1).
+    with LocalServer({"/page": lambda h: send(h, 200, b"secret")}, host="::1") as inner:
+        target = inner.url("/page")
+        with LocalServer({"/go": lambda h: send(h, 302, Location=target)}) as outer:
+            with pytest.raises(FetchError) as exc:
+                guarded_fetch(outer.url("/go"), TargetPolicy.parse(["127.0.0.1/32"]))
+            assert exc.value.kind == "refused" and "::1 is loopback" in str(exc.value)
+            assert len(outer.requests) == 1 and inner.requests == []
+            assert guarded_fetch(outer.url("/go"), TargetPolicy.parse(["loopback"])).body == b"secret"
+
+
+def test_a_host_name_is_checked_on_the_address_it_resolves_to() -> None:
+    with LocalServer({"/page": lambda h: send(h, 200, b"inside")}) as server:
+        url = f"http://news.example.test:{server.port}/page"
+        answers = {"news.example.test": ["127.0.0.1"]}
+        with pytest.raises(FetchError) as exc:
+            guarded_fetch(url, TargetPolicy(), lambda host, port: answers[host])
+        assert exc.value.kind == "refused" and server.requests == []
+        assert guarded_fetch(url, TargetPolicy.parse(["loopback"]), lambda host, port: answers[host]).body == b"inside"
+
+
+def test_item_urls_are_fetched_over_http_only() -> None:
+    with pytest.raises(FetchError) as exc:
+        guarded_fetch("file:///etc/passwd", TargetPolicy.parse(["loopback"]))
+    assert exc.value.kind == "refused"

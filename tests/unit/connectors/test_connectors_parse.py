@@ -19,8 +19,8 @@ from connectors.parse import (
     content_text,
     items_by_id,
     parse_feed,
-    sanitize_html,
 )
+from connectors.sanitize import sanitize_html
 from connectors.xml_safety import MAX_ENTITY_CHARS, MAX_EXPANDED_CHARS, harden_xml
 from kernel.html_text import html_to_text
 from kernel.messages import article_id
@@ -381,3 +381,70 @@ def test_parsing_past_its_time_budget_raises() -> None:
     with pytest.raises(ParseBudgetExceeded, match="longer than 1e-09s"):
         parse_feed(rss_items(50), limits=ParseLimits(time_budget_s=1e-9))
     assert len(parse_feed(rss_items(50), limits=ParseLimits(time_budget_s=60)).items) == 50
+
+
+# --- links: http(s) only ------------------------------------------------------------------------
+
+SCRIPT_LINKS = [
+    "javascript:alert(document.cookie)",
+    " JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "file:///etc/passwd",
+]
+
+
+@pytest.mark.parametrize("link", SCRIPT_LINKS)
+def test_item_links_that_are_not_http_are_dropped(link: str) -> None:
+    escaped = link.replace("&", "&amp;").replace("<", "&lt;")
+    rss = (
+        "<rss version='2.0'><channel><title>t</title>"
+        f"<item><guid isPermaLink='false'>g1</guid><title>One</title><link>{escaped}</link></item>"
+        "<item><guid isPermaLink='false'>g2</guid><title>Two</title><link>https://n.example/2</link></item>"
+        "</channel></rss>"
+    ).encode()
+    for base_url in ("", "https://n.example/feed"):
+        one, two = parse_feed(rss, base_url=base_url).items
+        assert (one.key, one.url) == ("g1", "") and two.url == "https://n.example/2"
+    atom = (
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>"
+        f"<entry><id>tag:n,2026:1</id><title>One</title><link rel='alternate' href='{escaped}'/></entry></feed>"
+    ).encode()
+    [entry] = parse_feed(atom, base_url="https://n.example/feed.atom").items
+    # In Atom, feedparser turns the tab into a space and resolves the result as a path on the
+    # feed's own site: harmless.
+    assert entry.url == ("https://n.example/java script:alert(1)" if "\t" in link else "")
+    jsonfeed = orjson.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [
+                {"id": "1", "url": link, "content_text": "x"},
+                {"id": "2", "url": link, "external_url": "https://other.example/2", "content_text": "y"},
+            ],
+        }
+    )
+    first, second = parse_feed(jsonfeed, base_url="https://n.example/feed.json").items
+    assert first.url == "" and second.url == "https://other.example/2"
+
+
+def test_html_is_sanitized_against_an_allowlist() -> None:
+    dirty = (
+        "<h2>Head</h2><p>Text <em>em</em> <strong>strong</strong><br></p>"
+        '<a href="https://n.example/a" target="_blank" data-x="1">ok</a>'
+        '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">d</a>'
+        '<a href="java&#x09;script:alert(1)">t</a><a href="vbscript:x">v</a><a href="/rel">rel</a>'
+        '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="i"><img src="https://n.example/i.png" alt="j">'
+        "<ul><li>a</li></ul><ol><li>b</li></ol><blockquote>q</blockquote>"
+        '<table><tr><th>h</th><td colspan="2">c</td></tr></table>'
+        "<marquee>m</marquee><details open ontoggle=alert(1)>dt</details><video src=x>V</video>"
+        "<math><mi>MATHTEXT</mi></math><form><input value=FORMTEXT>F</form><!-- comment -->"
+    )
+    assert sanitize_html(dirty) == (
+        "<h2>Head</h2><p>Text <em>em</em> <strong>strong</strong><br></p>"
+        '<a href="https://n.example/a">ok</a><a>d</a><a>t</a><a>v</a><a href="/rel">rel</a>'
+        '<img alt="i"><img src="https://n.example/i.png" alt="j">'
+        "<ul><li>a</li></ul><ol><li>b</li></ol><blockquote>q</blockquote>"
+        '<table><tbody><tr><th>h</th><td colspan="2">c</td></tr></tbody></table>'
+        "mdtV"
+    )

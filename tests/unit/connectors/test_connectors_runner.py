@@ -183,7 +183,10 @@ def test_full_text_is_extracted_with_the_summary_as_fallback() -> None:
     with LocalServer(routes) as server:
         routes["/feed"] = etag_route(rss(*[(g, t, server.url(p)) for g, t, p in items]))
         store, publish, clock = MemoryStateStore(), Recorder(), Clock()
-        [report] = poll([feed(server.url("/feed"), full_text=True)], store, publish, clock)
+        # The pages are on loopback, which this feed allows for its items' pages.
+        [report] = poll(
+            [feed(server.url("/feed"), full_text=True, allow_networks=("loopback",))], store, publish, clock
+        )
         assert report.published == 2
         by_title = {a.title: a for a in publish.articles}
         talks = by_title["Talks"]
@@ -192,6 +195,18 @@ def test_full_text_is_extracted_with_the_summary_as_fallback() -> None:
         assert "tracking" not in talks.content and "Copyright" not in talks.content
         missing = by_title["Missing"]
         assert (missing.content, missing.content_type) == ("<p>Summary of Missing</p>", "text/html")
+
+
+def test_full_text_is_not_fetched_from_internal_addresses_by_default() -> None:
+    routes = {"/page": lambda h: send(h, 200, ARTICLE_PAGE.encode(), Content_Type="text/html; charset=utf-8")}
+    with LocalServer(routes) as server:
+        routes["/feed"] = etag_route(rss(("g1", "Talks", server.url("/page"))))
+        store, publish, clock = MemoryStateStore(), Recorder(), Clock()
+        [report] = poll([feed(server.url("/feed"), full_text=True)], store, publish, clock)
+        assert report.published == 1
+        [talks] = publish.articles
+        assert (talks.content, talks.content_type) == ("<p>Summary of Talks</p>", "text/html")
+        assert [path for path, _ in server.requests] == ["/feed"]  # the page was never asked for
 
 
 def test_run_loop_polls_due_feeds_and_stops_on_request() -> None:

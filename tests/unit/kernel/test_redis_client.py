@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kernel.redis_client import safe_url, unreachable
+from kernel.redact import safe_url
+from kernel.redis_client import unreachable
 from kernel.settings import Settings
 
 

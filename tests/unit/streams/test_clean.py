@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
-from kernel.html_text import html_to_text
+from kernel.html_text import drop_control_characters, html_to_text
 from kernel.messages import document_text
 from streams.clean import CleanArticle, RemovedLine, clean_article
 
@@ -272,7 +273,11 @@ _LINE_PIECES = [
     "   ",
     "\u00a0",
     "ی ۔ ک",
+    "قال\x00 الوزير\x1f إن\x85الخطة\x0cجاهزة.",
 ]
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def test_any_mix_of_lines_cleans_without_error_and_keeps_wording() -> None:
@@ -292,8 +297,10 @@ def test_any_mix_of_lines_cleans_without_error_and_keeps_wording() -> None:
         )
         assert "\n\n" not in article.text
         assert article.text == article.text.strip()
+        assert not CONTROL_CHARACTER.search(article.text + article.title)
         if content_type == "text/plain":
-            stripped = [line.strip() for line in content.splitlines()]
+            # kept lines keep their wording; only control characters are dropped
+            stripped = [line.strip() for line in drop_control_characters(content).splitlines()]
             for line in article.text.split("\n") if article.text else []:
                 assert any(original.endswith(line) for original in stripped)
 

@@ -178,3 +178,47 @@ def test_disabled_rules_are_still_checked(tmp_path: Path) -> None:
         load_ruleset(path)
     assert info.value.issues[0].line == 4
     assert "unknown entity 'ghost'" in info.value.issues[0].reason
+
+
+# --- bounds (issue 17.3) ---------------------------------------------------------------------
+
+
+def test_a_leaf_holds_at_most_1000_terms_and_the_check_is_quick(tmp_path: Path) -> None:
+    """A 25,000-term rule is rejected at its line, in time linear in its size (measured as a
+    ratio to a 2,500-term rule: no wall-clock bound)."""
+    import time
+
+    def seconds(n: int) -> float:
+        path = tmp_path / f"r{n}.yaml"
+        path.write_text("id: r\nwhen:\n  terms:\n" + "".join(f"    - كلمة{i}\n" for i in range(n)), encoding="utf-8")
+        started = time.process_time()
+        with pytest.raises(RuleSetError) as caught:
+            load_ruleset(path)
+        elapsed = time.process_time() - started
+        (issue,) = caught.value.issues
+        assert (issue.path, issue.line, issue.reason) == (str(path), 4, f"when.terms: {n} items, at most 1000 allowed")
+        return elapsed
+
+    small = min(seconds(2_500) for _ in range(3))
+    big = min(seconds(25_000) for _ in range(3))
+    assert big / small < 20, (big, small)
+    # the largest leaf allowed compiles
+    compile_ruleset([{"id": "r", "when": {"terms": [f"كلمة{i}" for i in range(1000)]}}], {})
+
+
+def test_an_entity_has_at_most_100_names() -> None:
+    names = [f"اسم{i}" for i in range(101)]
+    with pytest.raises(RuleSetError) as caught:
+        compile_ruleset([{"id": "r", "when": {"entity": "e"}}], {"e": {"names": names}})
+    assert [issue.reason for issue in caught.value.issues] == ["e.names: 101 items, at most 100 allowed"]
+    compile_ruleset([{"id": "r", "when": {"entity": "e"}}], {"e": {"names": names[:100]}})
+
+
+def test_regions_must_be_known_and_not_empty() -> None:
+    for regions, reason in (
+        ([], "regions: [] should be non-empty"),
+        (["sidebar"], "regions[0]: 'sidebar' is not one of title, body, aside"),
+    ):
+        with pytest.raises(RuleSetError) as caught:
+            compile_ruleset([{"id": "r", "regions": regions, "when": {"terms": ["x"]}}], {})
+        assert [issue.reason for issue in caught.value.issues] == [reason]

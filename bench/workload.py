@@ -1,0 +1,428 @@
+"""Deterministic, realistic Arabic news articles for the benchmarks (our own text).
+
+An article is written from ``bench.vocabulary`` with the word-frequency skew of Arabic news:
+a Zipf-Mandelbrot law over ranks (p ∝ 1/(rank + 25)) for content words, function words
+about a quarter of the tokens with في at ~4 % (measured on real Arabic news pages: في
+4.3 %, the top three words 8.5 %, و-prefixed words 10 %, ال-prefixed words 34 %, mean word
+length 5.4 letters; only those numbers were kept). Each content word also appears with the
+clitics news text attaches to it (و, ب, لل, ف), so the vocabulary has a few thousand
+surface forms.
+
+Articles come in stories (events): story-mates share a topic, a place, entities, key words
+and numbers but are written independently; ``near_duplicate_share`` adds republications of
+an earlier article by another outlet with a few words edited. Each article has 300-1,500
+words in sentences of 8-30 words, quantity phrases ("12 قتيلا"), entities in any of their
+spellings, and an HTML page with chrome around it: navigation, a breaking-news ticker, a
+tag line, share labels, a related-articles list and a footer.
+
+``news_articles(10_000)`` takes a few seconds; the same ``(n, seed)`` gives the same list.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import html
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import numpy as np
+
+from bench.vocabulary import (
+    CORE,
+    ENTITIES,
+    FOOTER_LINKS,
+    FUNCTION_WORDS,
+    NAV_SECTIONS,
+    OUTLET_NAMES,
+    PLACES,
+    QUANTITY_UNITS,
+    SHARE_LABELS,
+    TOPICS,
+    VERBS,
+)
+from kernel.messages import RawArticle
+
+# Calibration (see the module docstring).
+TOP_FUNCTION_WORD_SHARE = 0.043
+# The most frequent content word (الرئيس) at about 0.5 % of the tokens.
+CONTENT_ZIPF_OFFSET = 25.0
+# A content word's mass split over its bare form and its clitic forms.
+CLITICS = (("", 0.67), ("و", 0.13), ("ب", 0.08), ("لل", 0.07), ("ف", 0.05))
+# Inside an article: tokens drawn from the story's own key words, and the topic's weight
+# boost over the general vocabulary.
+STORY_TOKEN_SHARE = 0.06
+TOPIC_BOOST = 4.0
+MIN_WORDS, MAX_WORDS = 300, 1500
+EPOCH = datetime(2024, 5, 1, tzinfo=UTC)
+STORY_GAP_SECONDS = 180.0  # a new event every ~3 minutes across all outlets
+
+
+@dataclass(frozen=True, slots=True)
+class BenchArticle:
+    id: str
+    title: str
+    text: str  # the article's prose, paragraphs separated by "\n"
+    html: str  # the whole page: chrome around the prose
+    story: str  # the event it reports; story-mates and near-duplicates share it
+    published: str  # ISO 8601, UTC
+    url: str
+    outlet: str
+    duplicate_of: str | None = None  # the article a near-duplicate republishes
+
+
+def _surface(word: str) -> str:
+    return word.replace("_", " ")
+
+
+def _clitic(prefix: str, word: str) -> str:
+    if prefix == "لل" and word.startswith("ال"):
+        return "لل" + word[2:]
+    if prefix == "لل":
+        return "ل" + word
+    return prefix + word
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    words: tuple[str, ...]  # surface forms
+    weights: np.ndarray  # base probability of each surface form
+    topic_of: np.ndarray  # index into TOPIC_NAMES, -1 for general words
+    content_entries: tuple[tuple[str, int], ...]  # (word, topic index) of clitic-able words
+
+
+TOPIC_NAMES = tuple(TOPICS)
+SECTION_LABELS = ("سياسة", "أمن", "اقتصاد", "صحة", "طقس", "مجتمع", "رياضة", "تكنولوجيا")
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    words: list[str] = []
+    weights: list[float] = []
+    topics: list[int] = []
+    # 1/(rank + 0.7)^1.15 puts the second and third words at 2.5 % and 1.75 % and all
+    # function words at a quarter of the tokens, as measured.
+    function = 1.0 / (np.arange(1, len(FUNCTION_WORDS) + 1) + 0.7) ** 1.15
+    function *= TOP_FUNCTION_WORD_SHARE / function[0]
+    for word, weight in zip(FUNCTION_WORDS, function, strict=True):
+        words.append(word)
+        weights.append(float(weight))
+        topics.append(-1)
+    # Content: general words first (core news terms, verbs, places), then topics
+    # interleaved so that every topic has frequent words of its own.
+    entries: list[tuple[str, int]] = []
+    general = [*CORE, *VERBS]
+    for i, word in enumerate(general):
+        entries.append((word, -1))
+        # Places spread through the general words, none among the very top.
+        if i >= 8 and i % 4 == 0 and (i - 8) // 4 < len(PLACES):
+            entries.append((PLACES[(i - 8) // 4], -1))
+    entries.extend((word, -1) for word in PLACES[(len(general) - 8) // 4 + 1 :])
+    longest = max(len(topic_words) for topic_words in TOPICS.values())
+    for i in range(longest):
+        for t, name in enumerate(TOPIC_NAMES):
+            if i < len(TOPICS[name]):
+                entries.append((TOPICS[name][i], t))
+    seen: set[str] = set()
+    unique = [(w, t) for w, t in entries if not (w in seen or seen.add(w))]  # type: ignore[func-returns-value]
+    content = 1.0 / (np.arange(len(unique), dtype=np.float64) + 1.0 + CONTENT_ZIPF_OFFSET)
+    content *= (1.0 - function.sum()) / content.sum()
+    for (word, topic), mass in zip(unique, content, strict=True):
+        for prefix, share in CLITICS:
+            words.append(_surface(_clitic(prefix, word)) if prefix else _surface(word))
+            weights.append(float(mass) * share)
+            topics.append(topic)
+    return _Lexicon(tuple(words), np.array(weights), np.array(topics), tuple(unique))
+
+
+def vocabulary() -> list[tuple[str, float]]:
+    """Every surface form with its probability in the general news mix, most frequent
+    first (the probabilities add up to 1)."""
+    lexicon = _lexicon()
+    order = np.argsort(-lexicon.weights, kind="stable")
+    total = lexicon.weights.sum()
+    return [(lexicon.words[i], float(lexicon.weights[i] / total)) for i in order]
+
+
+@cache
+def _topic_cumulative(topic: int) -> np.ndarray:
+    lexicon = _lexicon()
+    weights = lexicon.weights * np.where(lexicon.topic_of == topic, TOPIC_BOOST, 1.0)
+    cumulative = np.cumsum(weights)
+    return cumulative / cumulative[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Story:
+    id: str
+    topic: int
+    start: datetime
+    place: str
+    entities: tuple[tuple[str, ...], ...]
+    keywords: tuple[str, ...]
+    quantities: tuple[str, ...]
+    headline_words: tuple[str, ...]
+
+
+def _quantity(rng: random.Random) -> str:
+    unit, low, high = rng.choice(QUANTITY_UNITS)
+    value = int(low * (high / low) ** rng.random()) if low > 0 else rng.randint(low, high)
+    number = f"{value / 10:.1f}" if unit.startswith("مليار") and rng.random() < 0.3 else str(value)
+    if rng.random() < 0.1:  # some outlets write Arabic-Indic digits
+        number = number.translate(str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫"))
+    return f"{number} {unit}"
+
+
+def _new_story(rng: random.Random, index: int, seed: int) -> _Story:
+    lexicon = _lexicon()
+    topic = rng.randrange(len(TOPIC_NAMES))
+    topic_words = [w for w, t in lexicon.content_entries if t == topic]
+    # Key words lean to the topic's frequent words but reach into its tail.
+    keywords = tuple(
+        _surface(topic_words[min(int(rng.paretovariate(0.8)) - 1, len(topic_words) - 1)]) for _ in range(6)
+    )
+    entities = tuple(rng.sample(ENTITIES, rng.choice((0, 1, 1, 2, 2, 3))))
+    place = _surface(PLACES[min(int(rng.paretovariate(0.7)) - 1, len(PLACES) - 1)])
+    start = EPOCH + timedelta(seconds=index * STORY_GAP_SECONDS * (0.5 + rng.random()))
+    quantities = tuple(_quantity(rng) for _ in range(rng.randint(1, 3)))
+    distinct = list(dict.fromkeys(keywords))
+    headline_words = tuple(rng.sample(distinct, min(3, len(distinct))))
+    story_id = hashlib.sha1(f"story-{seed}-{index}".encode()).hexdigest()[:12]
+    return _Story(story_id, topic, start, place, entities, keywords, quantities, headline_words)
+
+
+def _entity_spelling(rng: random.Random, entity: tuple[str, ...]) -> str:
+    # The canonical spelling is the common one; variants appear in about a third of uses.
+    return _surface(entity[0] if rng.random() < 0.65 else rng.choice(entity))
+
+
+def _story_tokens(rng: random.Random, story: _Story) -> list[str]:
+    tokens = [*story.keywords, story.place, story.place]
+    tokens.extend(_entity_spelling(rng, entity) for entity in story.entities for _ in range(2))
+    return tokens
+
+
+def _prose(rng: random.Random, np_rng: np.random.Generator, story: _Story, n_words: int) -> str:
+    words = _lexicon().words
+    picks = np.searchsorted(_topic_cumulative(story.topic), np_rng.random(n_words), side="right")
+    tokens = [words[i] for i in picks.tolist()]
+    story_tokens = _story_tokens(rng, story)
+    for position in rng.sample(range(n_words), int(n_words * STORY_TOKEN_SHARE)):
+        tokens[position] = rng.choice(story_tokens)
+    paragraphs: list[str] = []
+    sentences: list[str] = []
+    at = 0
+    paragraph_length = rng.randint(1, 4)
+    while at < n_words:
+        length = min(n_words - at, rng.randint(8, 30))
+        sentence = tokens[at : at + length]
+        at += length
+        if rng.random() < 0.35:
+            sentence.insert(rng.randrange(len(sentence) + 1), rng.choice(story.quantities))
+        elif rng.random() < 0.08:
+            sentence.insert(rng.randrange(len(sentence) + 1), _quantity(rng))
+        if len(sentence) > 12 and rng.random() < 0.5:
+            cut = rng.randrange(4, len(sentence) - 3)
+            sentence[cut] += "،"
+        sentences.append(" ".join(sentence) + ".")
+        if len(sentences) >= paragraph_length:
+            paragraphs.append(" ".join(sentences))
+            sentences = []
+            paragraph_length = rng.randint(1, 4)
+    if sentences:
+        paragraphs.append(" ".join(sentences))
+    return "\n".join(paragraphs)
+
+
+def _title(rng: random.Random, story: _Story) -> str:
+    verb = rng.choice(VERBS[:40])
+    parts = [verb, *story.headline_words]
+    if story.entities:
+        parts.insert(1, _entity_spelling(rng, story.entities[0]))
+    parts.insert(rng.randrange(1, len(parts) + 1), f"في {story.place}")
+    if rng.random() < 0.3:
+        parts.append(story.quantities[0])
+    return " ".join(parts)
+
+
+def _article_length(rng: random.Random) -> int:
+    # Log-uniform: most articles are short, a few run long.
+    return int(MIN_WORDS * (MAX_WORDS / MIN_WORDS) ** (rng.random() ** 1.4))
+
+
+def _page(
+    rng: random.Random,
+    *,
+    outlet: tuple[str, str],
+    title: str,
+    text: str,
+    published: str,
+    tags: tuple[str, ...],
+    ticker: list[str],
+    related: list[str],
+    section: str,
+) -> str:
+    name, slug = outlet
+    escape = html.escape
+    nav = "".join(f'<li><a href="/{i}">{escape(label)}</a></li>' for i, label in enumerate(NAV_SECTIONS))
+    ticker_html = "".join(f"<li>{escape(line)}</li>" for line in ticker)
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n"))
+    tag_html = "".join(f'<a href="/tag/{i}">{escape(tag)}</a> ' for i, tag in enumerate(tags))
+    share = " ".join(f"<span>{escape(label)}</span>" for label in SHARE_LABELS)
+    related_html = "".join(f'<li><a href="/r/{i}">{escape(line)}</a></li>' for i, line in enumerate(related))
+    footer = " | ".join(f'<a href="/p/{i}">{escape(link)}</a>' for i, link in enumerate(FOOTER_LINKS))
+    views = rng.randint(50, 90_000)
+    return (
+        '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
+        f"<title>{escape(title)} | {escape(name)}</title>"
+        f'<meta property="article:published_time" content="{published}">'
+        f'<link rel="stylesheet" href="https://{slug}.example/static/site.css">'
+        f"<script>window.dataLayer=[];var views={views};</script></head><body>"
+        f'<header><div class="logo">{escape(name)}</div><nav><ul>{nav}</ul></nav>'
+        f'<div class="ticker"><strong>عاجل</strong><ul>{ticker_html}</ul></div></header>'
+        f'<main><article><span class="section">{escape(section)}</span><h1>{escape(title)}</h1>'
+        f'<time datetime="{published}">{published[:10]}</time><div class="views">{views} مشاهدة</div>'
+        f'<div class="body">{paragraphs}</div>'
+        f'<div class="tags">الكلمات المفتاحية: {tag_html}</div><div class="share">{share}</div>'
+        f"</article><aside><h3>اقرأ أيضا</h3><ul>{related_html}</ul></aside></main>"
+        f"<footer><div>{footer}</div><div>جميع الحقوق محفوظة © 2024 {escape(name)}</div></footer>"
+        "</body></html>"
+    )
+
+
+def _edited(rng: random.Random, text: str, edit_rate: float) -> str:
+    """A republication: a few words swapped for other words, the last paragraph sometimes
+    dropped, as copy desks do."""
+    vocabulary_words = _lexicon().words
+    paragraphs = text.split("\n")
+    if len(paragraphs) > 2 and rng.random() < 0.4:
+        paragraphs = paragraphs[:-1]
+    out = []
+    for paragraph in paragraphs:
+        words = paragraph.split(" ")
+        for _ in range(int(len(words) * edit_rate)):
+            words[rng.randrange(len(words))] = rng.choice(vocabulary_words[:400])
+        out.append(" ".join(words))
+    return "\n".join(out)
+
+
+def news_articles(
+    n: int,
+    seed: int = 0,
+    *,
+    near_duplicate_share: float = 0.0,
+    edit_rate: float = 0.03,
+) -> list[BenchArticle]:
+    """``n`` articles in publication order. About 2.5 articles per story (distinct texts);
+    ``near_duplicate_share`` of them republish an earlier article of the list with
+    ``edit_rate`` of its words changed (their ``duplicate_of`` names it)."""
+    rng = random.Random(seed)
+    np_rng = np.random.default_rng(seed)
+    outlets = OUTLET_NAMES
+    stories: list[_Story] = []
+    headlines: list[str] = []
+    articles: list[BenchArticle] = []
+    times: list[float] = []
+    story_index = 0
+    while len(articles) < n:
+        story = _new_story(rng, story_index, seed)
+        story_index += 1
+        stories.append(story)
+        mates = min(n - len(articles), 1 + int(rng.expovariate(1 / 1.5)))
+        for _ in range(mates):
+            published_at = story.start + timedelta(seconds=rng.expovariate(1 / 1800))
+            if articles and rng.random() < near_duplicate_share:
+                original = articles[rng.randrange(max(0, len(articles) - 200), len(articles))]
+                article = _republish(rng, original, outlets, published_at, headlines, len(articles), seed, edit_rate)
+            else:
+                title = _title(rng, story)
+                text = _prose(rng, np_rng, story, _article_length(rng))
+                article = _article(rng, story, title, text, outlets, published_at, headlines, len(articles), seed)
+                headlines.append(title)
+            at = bisect.bisect(times, published_at.timestamp())
+            times.insert(at, published_at.timestamp())
+            articles.insert(at, article)
+    return articles
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _article(
+    rng: random.Random,
+    story: _Story,
+    title: str,
+    text: str,
+    outlets: tuple[tuple[str, str], ...],
+    published_at: datetime,
+    headlines: list[str],
+    index: int,
+    seed: int,
+) -> BenchArticle:
+    outlet = rng.choice(outlets)
+    published = _iso(published_at)
+    section = SECTION_LABELS[story.topic]
+    recent = headlines[-60:] or [title]
+    page = _page(
+        rng,
+        outlet=outlet,
+        title=title,
+        text=text,
+        published=published,
+        tags=(*story.keywords[:3], story.place),
+        ticker=rng.sample(recent, min(3, len(recent))),
+        related=rng.sample(recent, min(4, len(recent))),
+        section=section,
+    )
+    article_id = hashlib.sha1(f"{seed}-{index}".encode()).hexdigest()[:20]
+    url = f"https://{outlet[1]}.example/{TOPIC_NAMES[story.topic]}/{published[:10].replace('-', '/')}/{article_id}"
+    return BenchArticle(article_id, title, text, page, story.id, published, url, outlet[0])
+
+
+def _republish(
+    rng: random.Random,
+    original: BenchArticle,
+    outlets: tuple[tuple[str, str], ...],
+    published_at: datetime,
+    headlines: list[str],
+    index: int,
+    seed: int,
+    edit_rate: float,
+) -> BenchArticle:
+    outlet = rng.choice([o for o in outlets if o[0] != original.outlet])
+    text = _edited(rng, original.text, edit_rate)
+    published = _iso(max(published_at, datetime.fromisoformat(original.published)))
+    recent = headlines[-60:] or [original.title]
+    page = _page(
+        rng,
+        outlet=outlet,
+        title=original.title,
+        text=text,
+        published=published,
+        tags=tuple(original.title.split()[1:4]),
+        ticker=rng.sample(recent, min(3, len(recent))),
+        related=rng.sample(recent, min(4, len(recent))),
+        section="أخبار",
+    )
+    article_id = hashlib.sha1(f"{seed}-{index}".encode()).hexdigest()[:20]
+    url = f"https://{outlet[1]}.example/news/{published[:10].replace('-', '/')}/{article_id}"
+    return BenchArticle(article_id, original.title, text, page, original.story, published, url, outlet[0], original.id)
+
+
+def raw_article(article: BenchArticle, *, feed: str = "bench", first_seen_at: float | None = None) -> RawArticle:
+    """The article as a connector publishes it: the whole HTML page as content."""
+    return RawArticle(
+        id=article.id,
+        feed=feed,
+        url=article.url,
+        title=article.title,
+        content=article.html,
+        content_type="text/html",
+        published=article.published,
+        language="ar",
+        first_seen_at=time.time() if first_seen_at is None else first_seen_at,
+    )

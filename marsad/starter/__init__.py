@@ -1,0 +1,1 @@
+"""The starter configuration `marsad init` writes (package data: YAML files only)."""

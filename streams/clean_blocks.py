@@ -1,0 +1,243 @@
+"""Blocks of lines that are not the article's own prose, judged with their neighbours.
+
+``streams.clean_chrome`` judges one line at a time; some page furniture only shows in
+context: a list of other headlines under a "الأكثر قراءة" label, a run of short headline
+lines with no sentence among them, an embedded post (its text, then "— Name (@handle)
+date"), a tag line ("- روسيا - أوكرانيا"), a line of hashtags, short labels above the first
+paragraph (section, author, caption), the dateline opening the first paragraph
+("موسكو - رويترز -"), and blocks the page's markup already marked (``kernel.html_text``).
+
+What is chrome beyond doubt is removed; what is only suspect is kept as an *aside*: the
+text stays (and keeps its offsets) but rules match it only when they ask for asides.
+Pure functions on folded lines (``streams.textnorm.fold``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from streams.textnorm import normalize
+
+
+@dataclass(frozen=True, slots=True)
+class BlockLine:
+    text: str
+    folded: str
+    block: str | None = None  # the markup's hint (``kernel.html_text.MarkedLine.block``)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """``removed``: the reason the line leaves the clean text. ``aside``: the reason it
+    stays as an aside — the whole line, or its first ``aside_end`` characters."""
+
+    removed: str | None = None
+    aside: str | None = None
+    aside_end: int | None = None
+
+
+KEEP = Verdict()
+
+# Labels that head a list of other articles (folded spelling).
+_LIST_LABEL = re.compile(
+    r"^(?:اخر\s+الاخبار|احدث\s+الاخبار|اخبار\s+عاجله|الاكثر\s+(?:قراءه|مشاهده|تداولا|تعليقا|شعبيه)|"
+    r"الاخبار\s+الاكثر\s+قراءه|الاكثر\s+قراءه\s+اليوم|قد\s+(?:يعجبك|يهمك)(?:\s+ايضا)?|اخترنا\s+لك|"
+    r"ننصحك\s+بقراءه|المزيد\s+حول\s+هذا\s+الموضوع|المزيد\s+من\s+\S+|في\s+نفس\s+السياق|"
+    r"اخبار\s+متعلقه|موضوعات\s+متعلقه|تغطيه\s+(?:خاصه|مستمره)|التغطيه\s+الحيه|عاجل|"
+    r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
+    r"you\s+may\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?)"
+    r"\s*[:\-–|»]?$"
+)
+MAX_LISTED_HEADLINES = 12
+HEADLINE_MAX_WORDS = 16
+# A run of this many headline lines in a row is a ticker, not the article's subheadings.
+MIN_TICKER_LINES = 3
+# Short labels above the first paragraph: section, author, outlet, caption.
+LEAD_IN_MAX_WORDS = 6
+# A paragraph: this many words, or a sentence end.
+PARAGRAPH_MIN_WORDS = 10
+DATELINE_MIN_REST_WORDS = 6
+
+_SENTENCE_END = re.compile(r"[.!?…:]['\"”»)\]]*$|\.\.\.$")
+_TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)\]]*\s*$")
+_LEADING_BULLET = re.compile(r"^\s*[-–—•·▪●■►*]\s*\S")
+_TAG_SEPARATOR = re.compile(r"\s+[-–—|•·,]\s+|^\s*[-–—•·]\s*|\s*[|•·]\s*")
+MAX_TAG_WORDS = 3
+MIN_TAGS = 2
+# "— Name (@handle) February 23, 2023": the credit line under an embedded post.
+_POST_CREDIT = re.compile(r"^[—–-]\s*[^\n]{0,80}\(@\w{1,30}\)[^\n]{0,40}$")
+_POST_LINK = re.compile(r"pic\.twitter\.com/\w+|https?://t\.co/\w+|instagram\.com/p/|tiktok\.com/@")
+_ONLY_LINKS = re.compile(r"^(?:\s*(?:https?://|www\.|pic\.twitter\.com/)\S+)+\s*$")
+_HASHTAG = re.compile(r"#\w+")
+MIN_HASHTAGS = 2
+HASHTAG_SHARE = 0.3
+# "موسكو - رويترز -", "عمان - ", "أوكرانيا اليوم / كييف/ ", "الأمة| ", "LONDON (Reuters) - ".
+_DATELINE = re.compile(
+    r"^[^\s.!?,:;\"«(]{1,25}(?:\s[^\s.!?,:;\"«(]{1,25}){0,3}\s*(?:\([^()]{1,30}\)\s*)?"
+    r"(?:[-–—/|]\s*[^\s.!?,:;\-–—/|]{1,25}(?:\s[^\s.!?,:;\-–—/|]{1,25}){0,2}\s*)?[-–—/|]+\s*(?=\S)"
+)
+
+
+def _words(folded: str) -> int:
+    return len(folded.split())
+
+
+def is_headline(folded: str) -> bool:
+    """A short line with no sentence end: a title, a subheading, a link's text."""
+    words = _words(folded)
+    return 2 <= words <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(folded)
+
+
+def is_paragraph(folded: str) -> bool:
+    return _words(folded) >= PARAGRAPH_MIN_WORDS or (_words(folded) >= 3 and _SENTENCE_END.search(folded) is not None)
+
+
+def _tag_line(folded: str) -> bool:
+    """ "- روسيا - أوكرانيا", "روسيا | أوكرانيا | الناتو": short names between separators."""
+    if _SENTENCE_END.search(folded):
+        return False
+    parts = [part.strip() for part in _TAG_SEPARATOR.split(folded)]
+    tags = [part for part in parts if part]
+    if len(tags) < MIN_TAGS or any(_words(tag) > MAX_TAG_WORDS for tag in tags):
+        return False
+    leading = _LEADING_BULLET.match(folded) is not None
+    return leading or len(tags) >= MIN_TAGS + 1
+
+
+def _hashtag_line(folded: str) -> bool:
+    tags = len(_HASHTAG.findall(folded))
+    return tags >= MIN_HASHTAGS and tags >= HASHTAG_SHARE * _words(folded)
+
+
+def dateline_end(line: str, folded: str) -> int | None:
+    """Characters of ``line`` that a dateline opening it covers (with the spaces after
+    it), else None."""
+    match = _DATELINE.match(folded)
+    if match is None or _words(folded[match.end() :]) < DATELINE_MIN_REST_WORDS:
+        return None
+    if len(folded) == len(line):
+        return match.end()
+    return normalize(line).to_original(0, match.end())[1]
+
+
+def judge_blocks(lines: Sequence[BlockLine]) -> list[Verdict]:
+    """One verdict per line (see the module docstring)."""
+    verdicts = [_markup_verdict(line) for line in lines]
+    _listed_headlines(lines, verdicts)
+    _embedded_posts(lines, verdicts)
+    for index, line in enumerate(lines):
+        if verdicts[index] is not KEEP:
+            continue
+        if _ONLY_LINKS.match(line.folded):
+            verdicts[index] = Verdict(removed="link")
+        elif _hashtag_line(line.folded):
+            verdicts[index] = Verdict(aside="hashtags")
+        elif _tag_line(line.folded):
+            verdicts[index] = Verdict(aside="tags")
+    _headline_runs(lines, verdicts)
+    _lead_in(lines, verdicts)
+    _foreign_script_lines(lines, verdicts)
+    return verdicts
+
+
+def _markup_verdict(line: BlockLine) -> Verdict:
+    if line.block is None:
+        return KEEP
+    if line.block == "embed":
+        return Verdict(aside="embed")
+    return Verdict(removed=f"html:{line.block}")
+
+
+def _listed_headlines(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
+    """A list label and the headlines (and their teasers, cut with "…") under it."""
+    left = 0
+    for index, line in enumerate(lines):
+        if verdicts[index] is not KEEP:
+            continue
+        if _LIST_LABEL.match(line.folded.strip(" •-–—")):
+            verdicts[index] = Verdict(removed="headline-list")
+            left = MAX_LISTED_HEADLINES
+            continue
+        if left and (is_headline(line.folded) or _TEASER_END.search(line.folded) or _words(line.folded) == 1):
+            verdicts[index] = Verdict(removed="headline-list")
+            left -= 1
+            continue
+        left = 0
+
+
+def _embedded_posts(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
+    """A post's credit line goes; the post's text (the line above, or any line holding a
+    post link) stays as an aside."""
+    for index, line in enumerate(lines):
+        if _POST_CREDIT.match(line.folded):
+            verdicts[index] = Verdict(removed="embed-credit")
+            if index > 0 and verdicts[index - 1] is KEEP:
+                verdicts[index - 1] = Verdict(aside="embed")
+        elif verdicts[index] is KEEP and _POST_LINK.search(line.folded) and not _ONLY_LINKS.match(line.folded):
+            verdicts[index] = Verdict(aside="embed")
+
+
+def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
+    """Runs of MIN_TICKER_LINES+ headline lines (or bulleted lines): removed before the first
+    paragraph or after the last one, an aside between paragraphs."""
+    paragraphs = [
+        index for index, verdict in enumerate(verdicts) if verdict is KEEP and is_paragraph(lines[index].folded)
+    ]
+    if not paragraphs:
+        return  # nothing but short lines: nothing to tell the article from
+    first, last = paragraphs[0], paragraphs[-1]
+    run: list[int] = []
+
+    def close() -> None:
+        bulleted = len(run) >= 2 and all(_LEADING_BULLET.match(lines[i].folded) for i in run)
+        if len(run) >= MIN_TICKER_LINES or bulleted:
+            at_edge = run[-1] < first or run[0] > last
+            for i in run:
+                verdicts[i] = Verdict(removed="headline-run") if at_edge else Verdict(aside="headline-run")
+        run.clear()
+
+    for index, verdict in enumerate(verdicts):
+        if verdict.removed is not None:
+            continue  # a removed line (a share bar, a date) does not break a run
+        if verdict is KEEP and is_headline(lines[index].folded):
+            run.append(index)
+        else:
+            close()
+    close()
+
+
+def _lead_in(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
+    """Short labels above the first paragraph become asides; the first paragraph's
+    dateline becomes an aside prefix."""
+    if not any(verdict is KEEP and is_paragraph(line.folded) for line, verdict in zip(lines, verdicts, strict=True)):
+        return  # nothing but short lines: they are the article
+    for index, line in enumerate(lines):
+        if verdicts[index] is not KEEP:
+            continue
+        if is_paragraph(line.folded):
+            end = dateline_end(line.text, line.folded)
+            if end is not None:
+                verdicts[index] = Verdict(aside="dateline", aside_end=end)
+            return
+        if _words(line.folded) <= LEAD_IN_MAX_WORDS:
+            verdicts[index] = Verdict(aside="lead-in")
+
+
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+FOREIGN_MIN_WORDS = 5
+ARABIC_ARTICLE_SHARE = 0.5
+
+
+def _foreign_script_lines(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
+    """In an Arabic article, a line in Latin script alone is a quoted post or caption in
+    its original language (the article itself reports it in Arabic): an aside."""
+    arabic_lines = sum(1 for line in lines if _ARABIC_LETTERS.search(line.folded))
+    if arabic_lines < ARABIC_ARTICLE_SHARE * len(lines):
+        return
+    for index, line in enumerate(lines):
+        if verdicts[index] is KEEP and not _ARABIC_LETTERS.search(line.folded):
+            if len(_LATIN_WORD.findall(line.folded)) >= FOREIGN_MIN_WORDS:
+                verdicts[index] = Verdict(aside="foreign-script")

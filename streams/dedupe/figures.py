@@ -1,0 +1,127 @@
+"""Figures of an event with what they count: "800 مليون دولار" → ("دولار", 8e8).
+
+Reports of different events on one topic often differ only in their figures: aid
+packages of different sums, refugee tallies of different days. Two articles that both
+give a figure of one kind (dollars, refugees, soldiers) and share no value of it report
+different events (stories.py); an article that gives none says nothing either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+from streams.textnorm import fold
+
+# a number in any digits (thousands grouped by a comma), an optional magnitude word, then
+# the word that says what is counted; a few words may sit between (e.g. "من")
+_FACT = re.compile(
+    r"(?<![\d.,\u066b\u066cA-Za-z])(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)\s*"
+    r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
+    r"(?:من\s+)?([^\W\d_]{3,})"
+)
+_MAGNITUDE = {
+    "ألف": 1e3,
+    "آلاف": 1e3,
+    "الف": 1e3,
+    "الاف": 1e3,
+    "thousand": 1e3,
+    "مليون": 1e6,
+    "ملايين": 1e6,
+    "million": 1e6,
+    "مليار": 1e9,
+    "مليارات": 1e9,
+    "بليون": 1e9,
+    "billion": 1e9,
+}
+# words after a number that name a time, a rank or a measure of the text itself, not what
+# an event counts: a date ("24 فبراير"), a duration, a percentage is kept (a rate is a fact)
+_NOT_KINDS = frozenset(
+    fold(word)
+    for word in (
+        "يناير فبراير مارس ابريل أبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر "
+        "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين فيفري جانفي جويلية أوت "
+        "ساعة ساعات دقيقة دقائق يوما أيام ايام يوم أسبوع أسابيع شهر أشهر شهرا عاما أعوام سنة سنوات عام "
+        "january february march april may june july august september october november december "
+        "hours hour minutes days day weeks months years year and the"
+    ).split()
+)
+_ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_Kind = TypeVar("_Kind", bound=Hashable)
+
+
+# counts of people are one kind however they are named (a tally says "people" in one
+# report and "refugees" in the next)
+_PEOPLE = frozenset(
+    fold(word)
+    for word in "شخص أشخاص اشخاص لاجئ لاجئا لاجئين لاجي نازح نازحا نازحين مواطن مواطنا مواطنين مدني مدنيا مدنيين "
+    "people persons refugees civilians".split()
+)
+
+
+def _kind(word: str) -> str:
+    word = fold(word)
+    if word in _PEOPLE:
+        return "people"
+    for prefix in ("وال", "بال", "ال", "لل"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    if len(word) > 3 and word.endswith("ا"):  # accusative ending: جنديا, دولارا, شخصا
+        word = word[:-1]
+    return "people" if word in _PEOPLE else word
+
+
+# Amounts written in words: "مليار دولار", "ملياري دولار", "ستة ملايين لاجئ". A magnitude
+# word alone is one of it; a dual form two; a number word before a plural sets the count.
+_NUMBER_WORDS = {
+    "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "اربعة": 4, "أربع": 4, "اربع": 4, "خمسة": 5, "خمس": 5,
+    "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9,
+    "عشرة": 10, "عشر": 10, "نصف": 0.5,
+}  # fmt: skip
+_WORD_MAGNITUDES = {
+    "ألف": 1e3, "الف": 1e3, "ألفا": 1e3, "آلاف": 1e3, "الاف": 1e3, "ألفين": 2e3, "ألفان": 2e3,
+    "مليون": 1e6, "مليونا": 1e6, "ملايين": 1e6, "مليونين": 2e6, "مليونان": 2e6, "مليوني": 2e6,
+    "مليار": 1e9, "مليارا": 1e9, "مليارات": 1e9, "مليارين": 2e9, "ملياران": 2e9, "ملياري": 2e9,
+}  # fmt: skip
+_WORD_FACT = re.compile(
+    r"(?<![\w])(?:(" + "|".join(_NUMBER_WORDS) + r")\s+)?(" + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True))
+    + r")(?![\w])\s+(?:من\s+)?([^\W\d_]{3,})"
+)
+
+
+def figure_facts(text: str) -> list[tuple[str, float]]:
+    """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
+    or with a magnitude word; years, dates and durations are left out."""
+    facts = []
+    for match in _FACT.finditer(text.translate(_ASCII_DIGITS)):
+        number, magnitude, word = match.groups()
+        kind = _kind(word)
+        if kind in _NOT_KINDS or (not magnitude and _YEAR.match(number)):
+            continue
+        value = float(re.sub("[,\u066c]", "", number).replace("\u066b", "."))
+        if magnitude:
+            value *= _MAGNITUDE[magnitude]
+        elif value < 10:
+            continue
+        facts.append((kind, value))
+    for match in _WORD_FACT.finditer(text):
+        count, magnitude, word = match.groups()
+        start = match.start()
+        if start and text[max(0, start - 12) : start].rstrip()[-1:].isdigit():
+            continue  # "5.5 مليون": read with its digits above
+        kind = _kind(word)
+        if kind not in _NOT_KINDS and kind not in _MAGNITUDE:
+            facts.append((kind, _WORD_MAGNITUDES[magnitude] * (_NUMBER_WORDS[count] if count else 1)))
+    return facts
+
+
+def conflicting(mine: Mapping[_Kind, set[float]], theirs: Mapping[_Kind, set[float]]) -> bool:
+    """Whether both give figures of one kind without a value in common (within 1 %)."""
+    for kind, values in mine.items():
+        other = theirs.get(kind)
+        if other and not any(abs(a - b) <= 0.01 * max(a, b) for a in values for b in other):
+            return True
+    return False

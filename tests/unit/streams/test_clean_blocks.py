@@ -1,0 +1,321 @@
+"""Page furniture judged in context (streams.clean_blocks) and the asides it leaves, on
+pages written for these tests: each reproduces one phenomenon seen on real news pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kernel.html_text import MarkedLine, drop_control_characters, html_to_text, marked_tree_lines, tree_lines
+from kernel.messages import RawArticle
+from streams.clean import Aside, CleanArticle, clean_article
+from streams.clean_blocks import BlockLine, dateline_end, is_headline, judge_blocks
+from streams.textnorm import fold
+
+PROSE_1 = "أعلنت وزارة الدفاع في بيان صباح اليوم أن وحداتها أنهت مناورات واسعة قرب الحدود الشمالية."
+PROSE_2 = "وقال المتحدث باسم الوزارة إن المناورات شملت تدريبات على الدفاع الجوي ونقل الإمدادات."
+PROSE_3 = "وأضاف أن الوحدات ستعود إلى ثكناتها خلال الأيام المقبلة بعد انتهاء التقييم."
+
+
+def _clean(*lines: str, title: str = "") -> CleanArticle:
+    return clean_article(title=title, content="\n".join(lines), content_type="text/plain")
+
+
+def _aside_texts(article: CleanArticle) -> list[tuple[str, str]]:
+    return [(aside.reason, article.text[aside.start : aside.end]) for aside in article.asides]
+
+
+def _removed(article: CleanArticle) -> list[tuple[str, str]]:
+    return [(line.reason, line.text) for line in article.removed]
+
+
+def test_labelled_list_of_other_headlines_is_removed_with_its_teasers() -> None:
+    article = _clean(
+        PROSE_1,
+        PROSE_2,
+        "الأكثر قراءة",
+        "ارتفاع أسعار القمح في الأسواق المحلية",
+        "المنتخب يفوز في مباراة ودية استعدادا للبطولة",
+        "تعرف على حالة الطقس غدا في العاصمة والمحافظات …",
+        "آخر الأخبار:",
+        "وزير الخارجية يستقبل نظيره الفرنسي",
+        "Most read",
+        "Storm closes schools in the north",
+    )
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 8
+
+
+def test_unlabelled_ticker_at_the_top_is_removed_and_between_paragraphs_is_an_aside() -> None:
+    ticker = [
+        "ارتفاع أسعار القمح في الأسواق المحلية",
+        "المنتخب يفوز في مباراة ودية استعدادا للبطولة",
+        "الحكومة تناقش مشروع قانون الاستثمار الجديد",
+    ]
+    article = _clean(*ticker, PROSE_1, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _removed(article) == [("headline-run", line) for line in ticker]
+
+    article = _clean(PROSE_1, *ticker, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, *ticker, PROSE_2]  # kept: it may be the article's own list
+    assert _aside_texts(article) == [("headline-run", "\n".join(ticker))]
+
+
+def test_the_articles_own_subheading_and_short_paragraph_survive() -> None:
+    content = [PROSE_1, "ردود الفعل الدولية", PROSE_2, "وانتهى الاجتماع.", PROSE_3]
+    article = _clean(*content)
+    assert article.text.split("\n") == content
+    assert article.asides == ()
+    assert article.removed == ()
+
+
+def test_a_page_of_short_lines_only_is_left_alone() -> None:
+    content = ["السطر الأول من الخبر", "السطر الثاني من الخبر", "السطر الثالث من الخبر"]
+    article = _clean(*content)
+    assert article.text.split("\n") == content
+    assert article.asides == ()
+
+
+def test_tag_line_and_hashtag_line_are_asides() -> None:
+    article = _clean(
+        PROSE_1, PROSE_2, "- روسيا - أوكرانيا", "الناتو | الاتحاد الأوروبي | موسكو", "#روسيا و#أوكرانيا الآن"
+    )
+    assert _aside_texts(article) == [
+        ("tags", "- روسيا - أوكرانيا\nالناتو | الاتحاد الأوروبي | موسكو"),
+        ("hashtags", "#روسيا و#أوكرانيا الآن"),
+    ]
+    # a subheading with one dash is not a tag line
+    assert _clean(PROSE_1, "بوريس يلتسين – جورج بوش الأب", PROSE_2).asides == ()
+
+
+def test_embedded_post_text_is_an_aside_and_its_credit_line_goes() -> None:
+    post = "القوات تتقدم نحو المدينة #روسيا #أوكرانيا pic.twitter.com/AbC123xyz"
+    credit = "— حساب إخباري (@news_account) February 24, 2022"
+    article = _clean(PROSE_1, post, credit, PROSE_2, "https://t.co/AbC123xyz")
+    assert article.text.split("\n") == [PROSE_1, post, PROSE_2]
+    assert _aside_texts(article) == [("embed", post)]
+    assert _removed(article) == [("embed-credit", credit), ("link", "https://t.co/AbC123xyz")]
+    # an English post quoted in an Arabic article, without its credit line
+    quote = "Our troops will defend every street of the city, the minister wrote."
+    article = _clean(PROSE_1, quote, PROSE_2)
+    assert _aside_texts(article) == [("foreign-script", quote)]
+
+
+def test_labels_above_the_first_paragraph_are_asides_and_the_dateline_prefix_too() -> None:
+    article = _clean("سياسة", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2)
+    assert article.text.split("\n") == ["سياسة", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2]
+    assert _aside_texts(article) == [("lead-in", "سياسة\nمحمد أحمد"), ("dateline", "القاهرة - ")]
+
+
+@pytest.mark.parametrize(
+    ("line", "prefix"),
+    [
+        ("موسكو - رويترز - " + PROSE_2, "موسكو - رويترز - "),
+        ("أخبار اليوم / كييف/ " + PROSE_2, "أخبار اليوم / كييف/ "),
+        ("الأمة| " + PROSE_2, "الأمة| "),
+        ("عمّان - " + PROSE_2, "عمّان - "),  # a diacritic: folding changes the length
+        ("LONDON (Reuters) - Ministers agreed on a plan to cut the deficit over three years.", "LONDON (Reuters) - "),
+    ],
+)
+def test_dateline_prefixes(line: str, prefix: str) -> None:
+    assert line[: dateline_end(line, fold(line))] == prefix
+
+
+def test_no_dateline_in_ordinary_prose() -> None:
+    for line in (PROSE_1, "بوتين: لا نية لدينا لمهاجمة أي دولة مجاورة وفق ما قال اليوم.", "موسكو - قصير"):
+        assert dateline_end(line, fold(line)) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("زر الذهاب إلى الأعلى", "chrome:back-to-top"),
+        ("العودة إلى الأعلى", "chrome:back-to-top"),
+        ("Back to top", "chrome:back-to-top"),
+        ("اقرأ المزيد", "read-also"),
+        ("أكمل القراءة »", "read-also"),
+        ("كتب: محمد أحمد", "chrome:byline"),
+        ("بقلم - سارة علي", "chrome:byline"),
+        ("By Jane Doe", "chrome:byline"),
+        ("Share.", "chrome:share"),
+        ("طباعة", "chrome:share"),
+        ("المصدر: صحيفة المساء", "chrome:source"),
+        ("كلمات دلالية: كييف روسيا", "chrome:tags"),
+        ("الرئيسية - أخبار العالم - " + "القوات تنسحب من المدينة", "chrome:breadcrumb"),
+        ("الثلاثاء 10 فبراير 2026 12:26 م القاهرة", "chrome:date"),
+        ("نشر في: الإثنين 7 مارس 2022 - 4:27 م | آخر تحديث: الإثنين 7 مارس 2022 - 4:27 م", "chrome:date"),
+        ("تاريخ النشر: 21st, August 2023 GMT", "chrome:date"),
+        ("تم إضافة تعليقك سوف يظهر بعد المراجعة", "chrome:comment-prompt"),
+    ],
+)
+def test_single_line_chrome_around_the_article(line: str, reason: str) -> None:
+    article = _clean(PROSE_1, line, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _removed(article) == [(reason, line)]
+
+
+def test_prose_that_shares_chrome_words_stays() -> None:
+    for line in (
+        "كتب الرئيس رسالة إلى البرلمان يطلب فيها تمديد المهلة.",
+        "قمة الرياض في 4 أيار 2023",  # a dated headline inside the text is not a date header
+        "وقال رئيس التحرير إن الصحيفة ستواصل التغطية.",
+        "المصدر الذي طلب عدم ذكر اسمه قال إن الاجتماع تأجل.",
+    ):
+        article = _clean(PROSE_1, line, PROSE_2)
+        assert line in article.text.split("\n"), line
+
+
+def test_staff_box_label_takes_the_name_under_it() -> None:
+    article = _clean("رئيس التحرير", "أحمد صبري", PROSE_1, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _removed(article) == [("chrome:masthead", "رئيس التحرير"), ("chrome:masthead", "أحمد صبري")]
+
+
+def test_read_also_label_takes_headline_and_teaser() -> None:
+    article = _clean(
+        PROSE_1, "شاهد أيضاً", "زيلينسكي يزور العاصمة", "قال الرئيس في كلمة مسجلة إن بلاده لن تتخلى عن …", PROSE_2
+    )
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+
+
+def test_aside_offsets_index_the_clean_text() -> None:
+    article = _clean("سياسة", PROSE_1, "- روسيا - أوكرانيا", PROSE_2)
+    assert article.asides == (Aside("lead-in", 0, 5), Aside("tags", 7 + len(PROSE_1), 7 + len(PROSE_1) + 18))
+    assert article.text[article.asides[1].start : article.asides[1].end] == "- روسيا - أوكرانيا"
+
+
+def test_english_page_chrome() -> None:
+    body = "The ministers agreed on a three-year plan to cut the deficit, officials said on Tuesday."
+    more = "The plan includes spending limits and new rules for collecting taxes from large firms."
+    article = _clean(
+        "Latest news",
+        "Storm closes schools in the north",
+        "Markets rally after the rate decision",
+        "By John Smith",
+        "LONDON (Reuters) - " + body,
+        more,
+        "Back to top",
+    )
+    assert article.text.split("\n") == ["LONDON (Reuters) - " + body, more]
+    assert _aside_texts(article) == [("dateline", "LONDON (Reuters) - ")]
+
+
+def test_judge_blocks_is_one_verdict_per_line() -> None:
+    lines = [BlockLine(text, fold(text)) for text in (PROSE_1, "- روسيا - أوكرانيا", PROSE_2)]
+    verdicts = judge_blocks(lines)
+    assert len(verdicts) == 3 and verdicts[1].aside == "tags"
+    assert judge_blocks([]) == []
+    assert is_headline(fold("ارتفاع أسعار القمح في الأسواق")) and not is_headline(fold(PROSE_1))
+
+
+def test_patterns_are_written_in_folded_spelling() -> None:
+    from streams import clean_blocks
+
+    for name, value in vars(clean_blocks).items():
+        if isinstance(value, re.Pattern):
+            arabic = [ch for ch in value.pattern if "\u0600" <= ch <= "\u06ff"]
+            assert not [ch for ch in arabic if fold(ch) != ch], name
+
+
+# ----------------------------------------------------------------------------- markup
+
+PAGE = f"""<html><body><article>
+<div class="article-meta"><div class="share-buttons"><a href="#">فيسبوك</a> <a href="#">تويتر</a></div></div>
+<p>{PROSE_1}</p>
+<blockquote class="twitter-tweet"><p>الجنود على الحدود الآن #روسيا</p>&mdash; حساب (@acc) <a href="#">March 1, 2022</a></blockquote>
+<p>{PROSE_2}</p>
+<ul><li><a href="/1">ارتفاع أسعار القمح في الأسواق</a></li><li><a href="/2">المنتخب يفوز في مباراة ودية</a></li>
+<li><a href="/3">الحكومة تناقش قانون الاستثمار</a></li></ul>
+<div class="related-posts"><h3>مقالات مشابهة</h3><p><a href="/4">افتتاح معرض الكتاب</a> نص قصير</p></div>
+<ul><li>البند الأول من الخطة يخص الضرائب</li><li>البند الثاني يخص الإنفاق</li></ul>
+</article></body></html>"""
+
+
+def test_markup_marks_widgets_link_lists_and_embedded_posts() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    lines = marked_tree_lines(LexborHTMLParser(PAGE))
+    assert lines == [
+        MarkedLine("فيسبوك تويتر", "share"),
+        MarkedLine(PROSE_1),
+        MarkedLine("الجنود على الحدود الآن #روسيا", "embed"),
+        MarkedLine("— حساب (@acc) March 1, 2022", "embed"),
+        MarkedLine(PROSE_2),
+        MarkedLine("ارتفاع أسعار القمح في الأسواق", "link-list"),
+        MarkedLine("المنتخب يفوز في مباراة ودية", "link-list"),
+        MarkedLine("الحكومة تناقش قانون الاستثمار", "link-list"),
+        MarkedLine("مقالات مشابهة", "related"),
+        MarkedLine("افتتاح معرض الكتاب نص قصير", "related"),
+        MarkedLine("البند الأول من الخطة يخص الضرائب"),
+        MarkedLine("البند الثاني يخص الإنفاق"),
+    ]
+    # the plain line list is unchanged by the marks
+    assert tree_lines(LexborHTMLParser(PAGE)) == [line.text for line in lines]
+
+
+def test_cleaner_removes_marked_widgets_and_keeps_posts_as_asides() -> None:
+    article = clean_article(title="", content=PAGE)
+    assert article.text.split("\n") == [
+        PROSE_1,
+        "الجنود على الحدود الآن #روسيا",
+        PROSE_2,
+        "البند الأول من الخطة يخص الضرائب",
+        "البند الثاني يخص الإنفاق",
+    ]
+    assert _aside_texts(article) == [("embed", "الجنود على الحدود الآن #روسيا")]
+    assert [reason for reason, _ in _removed(article)] == [
+        "chrome:share",  # the line alone says it: its own reason wins over the markup's
+        "embed-credit",
+        "html:link-list",
+        "html:link-list",
+        "html:link-list",
+        "read-also",
+        "html:related",
+    ]
+
+
+def test_a_class_word_on_the_articles_own_wrapper_does_not_drop_it() -> None:
+    long_paragraph = " ".join([PROSE_1] * 5)
+    page = f'<div class="post social-enabled"><p>{long_paragraph}</p><p>{PROSE_2}</p></div>'
+    assert clean_article(title="", content=page).text.split("\n") == [long_paragraph, PROSE_2]
+
+
+# --------------------------------------------------------------- control characters
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def test_control_characters_never_reach_title_text_or_asides() -> None:
+    title = "عنوان\x00 الخبر\x07"
+    content = f"سياسة\x1b\n{PROSE_1[:20]}\x00{PROSE_1[20:]}\x0c{PROSE_2}\x85{PROSE_3}\x9b"
+    for content_type in ("text/plain", "text/html"):
+        article = clean_article(title=title, content=content, content_type=content_type)
+        assert article.title == "عنوان الخبر"
+        assert not CONTROL.search(article.text)
+        # form feed and NEL end lines; the others are dropped
+        assert article.text.split("\n") == ["سياسة", PROSE_1, PROSE_2, PROSE_3]
+    html = f"<p>{PROSE_1[:20]}&#1;\x01{PROSE_1[20:]}</p><p>\x9f{PROSE_2}</p>"
+    assert clean_article(title="", content=html).text == f"{PROSE_1}\n{PROSE_2}"
+    assert html_to_text("a\x00b\x1fc\x0bd") == "abc\nd"
+    assert drop_control_characters("tab\tnew\nline\r") == "tab\tnew\nline\r"
+
+
+def test_pipeline_copies_asides_into_the_article() -> None:
+    from streams.pipeline import dedupe
+
+    class Deduplicator:
+        def process(self, item: object) -> object:
+            from streams.dedupe import DedupeDecision
+
+            fields = DedupeDecision.__dataclass_fields__
+            values = {name: None for name in fields}
+            values.update(content_hash="h", canonical_url="", story_id="s", story_sources=1, duplicate_of=None)
+            return DedupeDecision(**{name: values[name] for name in fields})  # type: ignore[arg-type]
+
+    raw = RawArticle(
+        id="a1", feed="f", content=f"{PROSE_1}\n- روسيا - أوكرانيا", content_type="text/plain", first_seen_at=1.0
+    )
+    clean = clean_article(title="", content=raw.content, content_type="text/plain")
+    article, _ = dedupe(raw, clean, Deduplicator())  # type: ignore[arg-type]
+    assert [(span.start, span.end) for span in article.asides] == [(len(PROSE_1) + 1, len(article.text))]

@@ -1,0 +1,235 @@
+"""Republished copies, event-aware stories, story outlets and bounded MinHash work, on
+texts written for this project that reproduce what real pages do (issue 15, issue 17)."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+
+import numpy as np
+
+from kernel.messages import StoryRef
+from streams.dedupe import DedupeConfig, DedupeInput, Deduplicator, InMemoryDedupeStore, Outlet
+from streams.dedupe.figures import conflicting, figure_facts
+from streams.dedupe.minhash import MinHasher, minima_held
+from streams.dedupe.shingles import MAX_SHINGLES, extract_features
+from streams.dedupe.stories import StoryProfile
+from streams.dedupe.urls import outlet_name
+
+# An agency report (written for this test) in five paragraphs.
+AGENCY = [
+    "أعلنت وزارة الزراعة في مملكة تيهامة اليوم الأربعاء إطلاق برنامج وطني لإعادة تأهيل قنوات الري في سهل وادي الرمان بعد موسمين من الجفاف الحاد أضرا بمحاصيل القمح والشعير.",
+    "وقال وزير الزراعة سالم بن راشد الهاشمي في مؤتمر صحفي إن البرنامج يشمل تبطين ثلاثمئة كيلومتر من القنوات الترابية وتركيب بوابات تحكم آلية تقلل الفاقد من المياه إلى النصف.",
+    "وأضاف الوزير أن المرحلة الأولى ستبدأ في قرى الضفة الشرقية للوادي خلال الربيع المقبل، على أن يشارك المزارعون في لجان محلية تتابع التنفيذ وتوزيع الحصص المائية بين الحقول.",
+    "ويعاني سهل وادي الرمان منذ سنوات من تراجع منسوب المياه الجوفية بسبب الحفر العشوائي للآبار، وهو ما دفع مئات الأسر إلى ترك الزراعة والانتقال إلى المدن القريبة بحثا عن عمل.",
+    "ورحب اتحاد المزارعين في بيان بالخطوة، لكنه طالب بتعويض الأسر المتضررة من الجفاف وبتأجيل أقساط القروض الزراعية المستحقة حتى نهاية الموسم المقبل.",
+]
+AGENCY_TITLE = "تيهامة تطلق برنامجا لإعادة تأهيل قنوات الري في وادي الرمان"
+
+# A headline ticker much longer than the article (other headlines of the site).
+TICKER = "\n".join(
+    f"عاجل من {city}: {headline}"
+    for city in ("العاصمة", "الساحل", "الجنوب")
+    for headline in [
+        "منتخب الساحل يتأهل إلى نهائي كأس القارة بعد فوزه بركلات الترجيح",
+        "ارتفاع أسعار الذهب في التعاملات الصباحية وسط ترقب لقرار الفائدة",
+        "افتتاح معرض الكتاب الدولي بمشاركة أربعمئة دار نشر من ثلاثين دولة",
+        "الأرصاد تحذر من موجة حر تضرب المناطق الساحلية نهاية الأسبوع",
+        "وزير الصحة يفتتح مستشفى جديدا للأطفال في العاصمة بسعة مئتي سرير",
+        "البورصة تغلق على تراجع طفيف بضغط من أسهم البنوك والعقارات",
+        "انطلاق امتحانات الشهادة الثانوية وسط إجراءات تنظيمية مشددة",
+        "شركة الطيران الوطنية تعلن خطوطا جديدة إلى ثلاث عواصم أوروبية",
+        "الشرطة تضبط شبكة لتهريب السجائر عبر ميناء المدينة القديمة",
+        "مهرجان السينما يكرم المخرجة ليلى العطار عن مجمل أعمالها",
+        "البنك المركزي يطرح سندات خزينة بقيمة ملياري دينار لأجل خمس سنوات",
+        "اتفاق مبدئي بين النقابات والحكومة على زيادة أجور المعلمين",
+    ]
+)
+
+
+def item(key: str, title: str, text: str, feed: str = "", url: str = "", published: str | None = None) -> DedupeInput:
+    return DedupeInput(key, feed or key, url, title, text, published, 1_700_000_000.0)
+
+
+def test_a_copy_wrapped_in_a_long_headline_ticker_is_a_duplicate_either_way_round() -> None:
+    text = "\n\n".join(AGENCY)
+    wrapped = TICKER + "\n\n" + text + "\n\n" + TICKER
+    for first, second in [(text, wrapped), (wrapped, text)]:
+        dedup = Deduplicator(InMemoryDedupeStore())
+        dedup.process(item("a", AGENCY_TITLE, first, "site-a"))
+        decision = dedup.process(item("b", AGENCY_TITLE, second, "site-b"))
+        assert (decision.duplicate_of, decision.kind) == ("a", "near")
+        assert decision.story_id == "a" and decision.story_sources == 2
+
+
+def test_without_the_containment_check_the_ticker_copy_is_missed() -> None:
+    """The measured containment is what finds it: Jaccard alone is far below threshold."""
+    text = "\n\n".join(AGENCY)
+    wrapped = TICKER + "\n\n" + text + "\n\n" + TICKER
+    strict = DedupeConfig(containment=1.01)
+    dedup = Deduplicator(InMemoryDedupeStore(strict.store_limits()), strict)
+    dedup.process(item("a", AGENCY_TITLE, text, "site-a"))
+    assert dedup.process(item("b", AGENCY_TITLE, wrapped, "site-b")).duplicate_of is None
+
+
+def test_an_agency_copy_with_edits_reordered_paragraphs_and_a_new_last_paragraph_is_a_duplicate() -> None:
+    edited = [p.replace("اليوم الأربعاء", "الأربعاء").replace("في مؤتمر صحفي", "للصحفيين") for p in AGENCY]
+    edited = [edited[0], edited[2], edited[1], edited[3]] + [
+        "ويأتي البرنامج ضمن خطة حكومية أوسع لدعم الأمن الغذائي أقرها البرلمان في دورته الماضية."
+    ]
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(item("agency", AGENCY_TITLE, "\n\n".join(AGENCY), "agency"))
+    decision = dedup.process(item("copy", "عاجل: " + AGENCY_TITLE, "\n\n".join(edited), "outlet"))
+    assert decision.duplicate_of == "agency"
+
+
+def test_another_article_of_the_same_story_is_not_a_duplicate() -> None:
+    """Same event, same names, other sentences: a story-mate, never a copy."""
+    other = (
+        "بدأت حكومة تيهامة تنفيذ خطة لإنقاذ الزراعة في وادي الرمان بعد جفاف استمر موسمين، "
+        "إذ قال الوزير سالم بن راشد الهاشمي إن تبطين القنوات سيوفر نصف المياه المهدورة. "
+        "ويخشى مزارعون في الضفة الشرقية أن تتأخر الأعمال كما حدث في مشاريع سابقة، "
+        "فيما طالب اتحاد المزارعين بتعويضات عاجلة وتأجيل أقساط القروض."
+    )
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(item("agency", AGENCY_TITLE, "\n\n".join(AGENCY), "agency"))
+    decision = dedup.process(item("rewrite", "خطة لإنقاذ الزراعة في وادي الرمان", other, "outlet"))
+    assert decision.duplicate_of is None
+
+
+def test_minima_held_measures_the_share_of_the_other_set_inside_this_one() -> None:
+    hasher = MinHasher(128)
+    rng = np.random.default_rng(1)
+    big = np.unique(rng.integers(0, 2**63, size=3000, dtype=np.uint64))
+    small = big[:300]  # entirely inside
+    half = np.concatenate([big[:150], rng.integers(0, 2**63, size=150, dtype=np.uint64)])
+    values = hasher.values(big)
+    assert minima_held(values, hasher.signature(small)) == 128
+    assert 40 <= minima_held(values, hasher.signature(half)) <= 88
+
+
+# --- stories ----------------------------------------------------------------------------------
+
+AID = (
+    "أعلنت وزارة الدفاع في جمهورية أرجان عن حزمة مساعدات عسكرية جديدة لجمهورية سيلان بقيمة {amount} "
+    "تشمل ذخائر مدفعية وأنظمة دفاع جوي قصيرة المدى ومركبات مدرعة لنقل الجنود. وقال المتحدث باسم الوزارة "
+    "العقيد مراد الكيلاني إن الحزمة تأتي استجابة لطلب حكومة سيلان بعد تصاعد الهجمات على حدودها الشمالية، "
+    "مؤكدا أن الشحنات الأولى ستصل خلال أسابيع."
+)
+
+
+# another package, told in other words (a different article, not an updated copy)
+AID_OTHER = (
+    "كشفت جمهورية أرجان عن دفعة جديدة من المساعدات العسكرية إلى سيلان قيمتها {amount}، وقال العقيد "
+    "مراد الكيلاني المتحدث باسم وزارة الدفاع إن الدفعة تضم أنظمة دفاع جوي وذخائر مدفعية ومركبات مدرعة، "
+    "وإن حكومة سيلان طلبتها لمواجهة الهجمات المتصاعدة على حدودها الشمالية."
+)
+
+
+def test_aid_packages_of_different_sums_are_different_events_even_without_times() -> None:
+    dedup = Deduplicator(InMemoryDedupeStore())
+    first = dedup.process(item("p1", "أرجان تعلن حزمة مساعدات عسكرية لسيلان", AID.format(amount="400 مليون دولار")))
+    second = dedup.process(
+        item("p2", "دفعة مساعدات جديدة من أرجان إلى سيلان", AID_OTHER.format(amount="1.3 مليار دولار"))
+    )
+    assert second.duplicate_of is None and second.story_id == "p2" != first.story_id
+
+
+def test_without_different_figures_the_same_two_reports_are_one_story() -> None:
+    """The figure check decides: with one sum the same two texts join (so the test can fail)."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(item("p1", "أرجان تعلن حزمة مساعدات عسكرية لسيلان", AID.format(amount="400 مليون دولار")))
+    second = dedup.process(
+        item("p2", "دفعة مساعدات جديدة من أرجان إلى سيلان", AID_OTHER.format(amount="400 مليون دولار"))
+    )
+    assert second.duplicate_of is None and second.story_id == "p1"
+
+
+def test_figures_with_their_kind() -> None:
+    assert figure_facts("مساعدات بقيمة 800 مليون دولار وفرار 5.5 مليون شخص ومقتل 57 جنديا في 24 فبراير 2022") == [
+        ("دولار", 8e8),
+        ("people", 5.5e6),
+        ("جندي", 57.0),
+    ]
+    assert conflicting({1: {8e8}}, {1: {1.3e9}}) and not conflicting({1: {8e8, 1e9}}, {1: {1e9}})
+    assert not conflicting({1: {8e8}}, {2: {1e9}})  # different kinds say nothing
+
+
+def test_reports_days_apart_join_only_with_strong_shared_identifiers() -> None:
+    """Meetings of the same two leaders: a report within hours is the same event, one
+    two and a half days later another (past STRONG_HOURS only strong shared identifiers
+    join, past the story window nothing does)."""
+    meeting = (
+        "التقى رئيس جمهورية أرجان فارس الدباغ نظيره السيلاني يوسف القرمزي في قصر الضيافة بمدينة زهران، "
+        "وبحث الجانبان ترسيم الحدود البحرية وتبادل الأسرى وإعادة فتح المعابر التجارية بين البلدين."
+    )
+    later = (
+        "عقد الرئيس فارس الدباغ والرئيس يوسف القرمزي جولة محادثات في قصر الضيافة في زهران تناولت "
+        "ترسيم الحدود البحرية بين أرجان وسيلان وملف تبادل الأسرى وإعادة فتح المعابر التجارية."
+    )
+    same_day = Deduplicator(InMemoryDedupeStore())
+    same_day.process(item("m1", "الدباغ والقرمزي يلتقيان في زهران", meeting, published="2024-03-01T10:00:00Z"))
+    hours = same_day.process(item("m2", "قمة الدباغ والقرمزي في زهران", later, published="2024-03-01T14:00:00Z"))
+    apart = Deduplicator(InMemoryDedupeStore())
+    apart.process(item("m1", "الدباغ والقرمزي يلتقيان في زهران", meeting, published="2024-03-01T10:00:00Z"))
+    days = apart.process(item("m2", "قمة الدباغ والقرمزي في زهران", later, published="2024-03-03T22:00:00Z"))
+    assert hours.duplicate_of is None and hours.story_id == "m1"
+    assert days.duplicate_of is None and days.story_id == "m2"
+
+
+def test_stored_profiles_keep_their_figures_and_read_old_profiles_without_them() -> None:
+    profile = StoryProfile([7, 9, 11], [255, 10, 3], [(0, 1)], [(5, 8e8), (6, 57.0)])
+    raw = profile.to_bytes()
+    parsed, end = StoryProfile.from_bytes(raw + b"tail")
+    assert end == len(raw) and parsed == profile and parsed.facts == ((5, 8e8), (6, 57.0))
+    old = StoryProfile([7, 9], [255, 10], [(0, 1)])  # no figures: stored as before
+    assert StoryProfile.from_bytes(old.to_bytes())[0].facts == ()
+
+
+# --- outlets ----------------------------------------------------------------------------------
+
+
+def test_story_outlets_are_sites_counted_once_with_their_first_report() -> None:
+    text = "\n\n".join(AGENCY)
+    dedup = Deduplicator(InMemoryDedupeStore())
+    a = dedup.process(item("a", AGENCY_TITLE, text, "a-main", "https://www.alpha.example/1", "2024-01-01T10:00:00Z"))
+    b = dedup.process(item("b", AGENCY_TITLE, text + " ", "a-sport", "https://alpha.example/2", "2024-01-01T10:05:00Z"))
+    c = dedup.process(item("c", "عاجل: " + AGENCY_TITLE, text, "beta-feed", "", "2024-01-01T10:20:00Z"))
+    assert a.story_outlets == (Outlet("alpha.example", a.story_outlets[0].first_seen),)
+    assert [o.name for o in c.story_outlets] == ["alpha.example", "beta-feed"]
+    assert b.story_sources == 2 and [o.name for o in b.story_outlets] == ["alpha.example"]
+    first, second = c.story_outlets
+    assert second.first_seen - first.first_seen == 20 * 60
+    ref = c.story_ref()
+    assert isinstance(ref, StoryRef) and [(o.name, o.first_seen) for o in ref.outlets] == [
+        (o.name, o.first_seen) for o in c.story_outlets
+    ]
+    assert StoryRef.from_bytes(ref.to_bytes()) == ref
+
+
+def test_outlet_names() -> None:
+    assert outlet_name("https://WWW.Example.com/a?b=1", "f") == "example.com"
+    assert outlet_name("https://news.example.com/a", "f") == "news.example.com"
+    assert outlet_name("", "feed-7") == "feed-7"
+    assert outlet_name("http://[bad", "feed-7") == "feed-7"
+
+
+# --- bounded work (issue 17) ------------------------------------------------------------------
+
+
+def test_minhash_work_per_article_is_bounded() -> None:
+    rng = np.random.default_rng(3)
+    words = [f"كلمة{n}" for n in rng.integers(0, 50_000, size=160_000)]
+    text = " ".join(words)  # about 150k distinct shingles
+    features = extract_features("عنوان", text, 3)
+    assert features.dup_shingles.size == MAX_SHINGLES and features.shingle_count > 15_000
+    dedup = Deduplicator(InMemoryDedupeStore())
+    tracemalloc.start()
+    started = time.process_time()
+    dedup.process(item("huge", "عنوان", text))
+    dedup.process(item("huge2", "عنوان آخر", text + " ذيل"))
+    cpu = time.process_time() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert cpu < 0.6, cpu
+    assert peak < 40_000_000, peak
