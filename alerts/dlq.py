@@ -183,4 +183,3 @@ def replay_raw(
     finally:
         producer.close(timeout=5)
     return report
-

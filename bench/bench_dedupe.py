@@ -1,4 +1,5 @@
-"""Dedupe rate with 1,000 and with 100,000 stored signatures, in one run.
+"""Dedupe rate and near-duplicate recall with 1,000, 100,000 and (time-bounded) 1,000,000
+stored articles, in one run.
 
 A lookup reads the same fixed set of Redis hash fields (its cells) however many articles
 are stored, so the rate should barely move as the store grows (goal: rate_100k / rate_1k
@@ -8,8 +9,16 @@ points at a reachable Redis, else the in-memory store (the output says which).
 Besides wall-clock rates (which depend on what else the machine runs) it prints the
 client CPU per article ("per core" rate = articles per CPU-second of this process), the
 time Redis spent in the dedupe scripts per article, the Redis memory per stored article
-(at 100,000), the in-memory rate, and the MinHash
+(at 100,000 and at the large store), the in-memory rate, and the MinHash
 comparison with datasketch that the comment in streams/dedupe/minhash.py relies on.
+
+Of the measured articles 20 % are near-duplicates of an article measured before on the
+same store (a paragraph dropped, one word in twenty changed, or wrapped in as much other
+text again: the ticker case) and 10 % story-mates (new text sharing the original's title
+and a few of its words); recall is the share of the near-duplicates found as copies of
+their original. The large store is filled through the real insert script (pipelined)
+for at most FILL_SECONDS_LARGE, up to 1,000,000 articles: ``dedupe.stored_large`` says
+how many it reached.
 
     .venv/bin/python -m bench.bench_dedupe [--quick]
 """
@@ -20,7 +29,7 @@ import os
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,10 +44,18 @@ from streams.dedupe import (
 )
 from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import band_keys
+from streams.dedupe.store import ANCHOR_TAG
 from streams.dedupe.stories import DF_TERMS, PROMINENT_TERMS, df_key, story_vector
 
 # key → (goal, "min" when higher is better / "max" when lower is better)
-GOALS = {"dedupe.rate_ratio_100k_vs_1k": (0.8, "min")}
+GOALS = {
+    "dedupe.rate_ratio_100k_vs_1k": (0.8, "min"),
+    "dedupe.rate_ratio_large_vs_1k": (0.8, "min"),
+    "dedupe.recall_100k": (0.95, "min"),
+    "dedupe.recall_large": (0.95, "min"),
+}
+LARGE = 1_000_000
+FILL_SECONDS_LARGE = 240.0
 
 ARTICLE_WORDS = 300
 _DOCS = 100_000  # the store size whose document frequencies stored articles are weighed with
@@ -93,7 +110,9 @@ class _Corpus:
         vector = story_vector(counts, links, self._df, _DOCS)
         record = StoredArticle(key, f"feed-{key[-1]}", key, time.time(), 230, signature, vector.profile())
         filed = [vector.words[h] for h in vector.weights][:PROMINENT_TERMS]
-        buckets = band_keys(signature, config.lsh_bands, b"d") + [story_bucket_key(t) for t in filed]
+        # random shingles: anchors (an article's smallest shingle hashes) that nothing shares
+        anchors = [bytes((ANCHOR_TAG, 0)) + self.rng.bytes(8) for _ in range(config.anchors)]
+        buckets = band_keys(signature, config.lsh_bands, b"d") + anchors + [story_bucket_key(t) for t in filed]
         return record, Lookup(url_key=key, content_key=key, buckets=buckets, terms=[df_key(t) for t in terms])
 
     @property
@@ -145,23 +164,70 @@ def _script_micros(store) -> float:
     return float(store.client.info("commandstats").get("cmdstat_evalsha", {}).get("usec", 0))
 
 
+def _copy(corpus: _Corpus, original: DedupeInput, key: str, kind: int) -> DedupeInput:
+    """A near-duplicate of ``original``: a paragraph dropped, one word in twenty changed,
+    or wrapped in as much other text again (a headline ticker the cleaner missed)."""
+    words = original.text.split()
+    if kind == 0:
+        fifth = len(words) // 5
+        words = words[:fifth] + words[2 * fifth :]
+    elif kind == 1:
+        words = [corpus.words(1)[0] if i % 20 == 7 else w for i, w in enumerate(words)]
+    else:
+        extra = corpus.words(len(words))
+        words = extra[: len(extra) // 2] + words + extra[len(extra) // 2 :]
+    return DedupeInput(key, "copier", "", original.title, " ".join(words), seen_at=time.time())
+
+
+def _story_mate(corpus: _Corpus, original: DedupeInput, key: str) -> DedupeInput:
+    """Another article of the original's story: new text with its title and some words."""
+    words = corpus.words(ARTICLE_WORDS)
+    borrowed = original.text.split()[::15]
+    return DedupeInput(key, "mate", "", original.title, " ".join(words + borrowed), seen_at=time.time())
+
+
 @dataclass
 class _Tally:
     articles: int = 0
     wall: float = 0.0
     cpu: float = 0.0
     script_micros: float = 0.0
+    copies: int = 0
+    found: int = 0
+    originals: list[DedupeInput] = field(default_factory=list)
 
-    def add(self, deduplicator: Deduplicator, articles: list[DedupeInput]) -> None:
+    def batch(self, corpus: _Corpus, prefix: str, size: int) -> list[tuple[DedupeInput, str | None]]:
+        """``size`` articles: 70 % new, 20 % near-duplicates of an earlier new one of this
+        store, 10 % story-mates (each with the id it is a copy of, or None)."""
+        out: list[tuple[DedupeInput, str | None]] = []
+        for i in range(size):
+            key = f"{prefix}-{i:04d}"
+            pick = int(corpus.rng.integers(10))
+            if self.originals and pick < 2:
+                original = self.originals[int(corpus.rng.integers(len(self.originals)))]
+                out.append((_copy(corpus, original, key, i % 3), original.id))
+            elif self.originals and pick < 3:
+                original = self.originals[int(corpus.rng.integers(len(self.originals)))]
+                out.append((_story_mate(corpus, original, key), None))
+            else:
+                article = corpus.article(key)
+                self.originals.append(article)
+                out.append((article, None))
+        return out
+
+    def add(self, deduplicator: Deduplicator, articles: list[tuple[DedupeInput, str | None]]) -> None:
         server = _script_micros(deduplicator.store)
         cpu = time.process_time()
         started = time.perf_counter()
-        for article in articles:
-            deduplicator.process(article)
+        decisions = [deduplicator.process(article) for article, _ in articles]
         self.wall += time.perf_counter() - started
         self.cpu += time.process_time() - cpu
         self.script_micros += _script_micros(deduplicator.store) - server
         self.articles += len(articles)
+        for (_, original), decision in zip(articles, decisions):
+            if original is not None:
+                self.copies += 1
+                self.found += decision.duplicate_of == original
 
     @property
     def rate(self) -> float:
@@ -171,16 +237,23 @@ class _Tally:
     def cpu_rate(self) -> float:
         return self.articles / self.cpu
 
+    @property
+    def recall(self) -> float:
+        return self.found / self.copies if self.copies else 1.0
 
-def _interleaved(deduplicators: list[Deduplicator], corpus: _Corpus, n: int, rounds: int = 10) -> list[_Tally]:
-    """Each deduplicator gets ``n`` fresh articles, in alternating batches: the machine's
+
+def _interleaved(
+    deduplicators: list[Deduplicator], corpus: _Corpus, n: int, rounds: int = 10, tag: str = "r"
+) -> list[_Tally]:
+    """Each deduplicator gets ``n`` articles, in alternating batches: the machine's
     load drifts (other processes, CPU frequency), and alternating makes every store see
     the same conditions, so the ratio compares the stores and not the moments."""
     tallies = [_Tally() for _ in deduplicators]
     size = max(1, n // rounds)
     for round_ in range(rounds):
         for which, (deduplicator, tally) in enumerate(zip(deduplicators, tallies)):
-            tally.add(deduplicator, [corpus.article(f"r{which}-{round_:02d}-{i:04d}") for i in range(size)])
+            # ids unique per call: an id stored already is a replay, and would not be stored
+            tally.add(deduplicator, tally.batch(corpus, f"{tag}{which}-{round_:02d}", size))
     return tallies
 
 
@@ -223,12 +296,28 @@ def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[s
     }
 
 
+def _fill_for(store, corpus: _Corpus, config: DedupeConfig, start: int, stop: int, seconds: float) -> int:
+    """Fill ``store`` from ``start`` towards ``stop`` for at most ``seconds``; the count reached."""
+    began, at, step = time.perf_counter(), start, 20_000
+    while at < stop and time.perf_counter() - began < seconds:
+        _fill(store, corpus, config, at, min(stop, at + step))
+        at = min(stop, at + step)
+    return at
+
+
 def run(quick: bool = False) -> dict[str, float]:
     config = DedupeConfig()
     corpus = _Corpus()
     name, (small, large), cleanup = _stores(config)
     print(f"   dedupe store: {name}")
     measured = 300 if quick else 1000
+    huge = None
+    huge_config = DedupeConfig(max_signatures=LARGE)
+    if cleanup and not quick:
+        client, prefixes = cleanup
+        prefixes.append(f"bench-dedupe-{uuid.uuid4().hex[:8]}:")
+        huge = RedisDedupeStore(client, prefixes[-1], huge_config.store_limits())
+    figures: dict[str, float] = {}
     try:
         _fill(small, corpus, config, 0, 1_000)
         started = time.perf_counter()
@@ -237,29 +326,49 @@ def run(quick: bool = False) -> dict[str, float]:
         _fill(large, corpus, config, 0, 1_000)  # the same first 1,000 as the small store
         stored_bytes = _redis_bytes(large) / 100_000
         deduplicators = [Deduplicator(small, config), Deduplicator(large, config)]
-        _interleaved(deduplicators, corpus, 100, rounds=2)  # warm-up: caches, connections
-        at_1k, at_100k = _interleaved(deduplicators, corpus, measured)
+        if huge is not None:
+            started = time.perf_counter()
+            stored = _fill_for(huge, corpus, huge_config, 1_000, LARGE, FILL_SECONDS_LARGE)
+            figures["dedupe.fill_large_seconds"] = time.perf_counter() - started
+            _fill(huge, corpus, huge_config, 0, 1_000)
+            figures["dedupe.stored_large"] = float(stored)
+            figures["dedupe.redis_bytes_per_article_large"] = _redis_bytes(huge) / stored
+            deduplicators.append(Deduplicator(huge, huge_config))
+        _interleaved(deduplicators, corpus, 100, rounds=2, tag="w")  # warm-up: caches, connections
+        tallies = _interleaved(deduplicators, corpus, measured)
     finally:
         if cleanup:
             client, prefixes = cleanup
             for prefix in prefixes:
                 for key in client.scan_iter(match=f"{prefix}*", count=1000):
                     client.unlink(key)
-    figures = {
-        "dedupe.rate_1k": at_1k.rate,
-        "dedupe.rate_100k": at_100k.rate,
-        "dedupe.rate_ratio_100k_vs_1k": at_100k.rate / at_1k.rate,
-        "dedupe.cpu_rate_1k": at_1k.cpu_rate,
-        "dedupe.cpu_rate_100k": at_100k.cpu_rate,
-        "dedupe.fill_99k_seconds": fill_seconds,
-    }
+    at_1k, at_100k = tallies[:2]
+    figures.update(
+        {
+            "dedupe.rate_1k": at_1k.rate,
+            "dedupe.rate_100k": at_100k.rate,
+            "dedupe.rate_ratio_100k_vs_1k": at_100k.rate / at_1k.rate,
+            "dedupe.cpu_rate_1k": at_1k.cpu_rate,
+            "dedupe.cpu_rate_100k": at_100k.cpu_rate,
+            "dedupe.fill_99k_seconds": fill_seconds,
+            "dedupe.recall_1k": at_1k.recall,
+            "dedupe.recall_100k": at_100k.recall,
+            "dedupe.near_duplicates_measured_100k": float(at_100k.copies),
+        }
+    )
+    if huge is not None:
+        at_large = tallies[2]
+        figures["dedupe.rate_large"] = at_large.rate
+        figures["dedupe.rate_ratio_large_vs_1k"] = at_large.rate / at_1k.rate
+        figures["dedupe.cpu_rate_large"] = at_large.cpu_rate
+        figures["dedupe.recall_large"] = at_large.recall
     if isinstance(small, RedisDedupeStore):
         figures["dedupe.redis_script_us_per_article_1k"] = at_1k.script_micros / at_1k.articles
         figures["dedupe.redis_script_us_per_article_100k"] = at_100k.script_micros / at_100k.articles
         figures["dedupe.redis_bytes_per_article_100k"] = stored_bytes
         memory = Deduplicator(InMemoryDedupeStore(config.store_limits()), config)
         _fill(memory.store, corpus, config, 0, 1_000)
-        _interleaved([memory], corpus, 100, rounds=1)
+        _interleaved([memory], corpus, 100, rounds=1, tag="w")
         (in_memory,) = _interleaved([memory], corpus, measured)
         figures["dedupe.memory_rate_1k"] = in_memory.rate
         figures["dedupe.memory_cpu_rate_1k"] = in_memory.cpu_rate

@@ -129,17 +129,28 @@ def ruleset(n: int, seed: int = 0) -> tuple[list[dict[str, Any]], dict[str, dict
             if shape < 0.4:
                 when = {"all": [{"terms": draw.terms()}, {"terms": [rng.choice(draw.frequent)]}]}
             elif shape < 0.7:
-                when = {"any": [{"terms": draw.terms()}, {"entity": [rng.choice(known)]}] if rng.random() < 0.05 else [{"terms": draw.terms()}, {"terms": draw.terms()}]}
+                when = {
+                    "any": [{"terms": draw.terms()}, {"entity": [rng.choice(known)]}]
+                    if rng.random() < 0.05
+                    else [{"terms": draw.terms()}, {"terms": draw.terms()}]
+                }
             else:
                 when = {"terms": draw.terms(), "not": {"terms": [rng.choice(draw.places)]}}
         elif kind == "near":
-            when = {"near": [{"terms": draw.terms()}, {"terms": [rng.choice(draw.frequent)]}], "within": rng.choice((3, 5, 8, 12))}
+            when = {
+                "near": [{"terms": draw.terms()}, {"terms": [rng.choice(draw.frequent)]}],
+                "within": rng.choice((3, 5, 8, 12)),
+            }
         elif kind == "quantity":
             unit, low, high = rng.choice(_UNITS)
             quantity = {"quantity": {"unit": unit, "min": rng.randint(low, high)}}
             when = {"all": [quantity, {"terms": [rng.choice(draw.places)]}]}
         else:
-            when = {"regex": rng.choice((r"\b(?:F|Su|MiG)-\d{2}\b", r"قرار\s+(?:رقم\s+)?\d{3,4}", r"\bS-[34]00\b", r"كورنيت|جافلين"))}
+            when = {
+                "regex": rng.choice(
+                    (r"\b(?:F|Su|MiG)-\d{2}\b", r"قرار\s+(?:رقم\s+)?\d{3,4}", r"\bS-[34]00\b", r"كورنيت|جافلين")
+                )
+            }
         rules.append({"id": rule_id, "title": f"Watch {i}", "when": when})
     used = {e for r in rules for e in _entities_of(r["when"])}
     return rules, {k: v for k, v in entities.items() if k in used}

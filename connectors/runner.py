@@ -212,7 +212,7 @@ class Connector:
 
         async def one(item: FeedItem) -> tuple[str, str | None]:
             async with self._full_text_slots:
-                return article_id(feed.id, item.key), await fetch_full_text(self.fetcher, item.url)
+                return article_id(feed.id, item.key), await fetch_full_text(self.fetcher, item.url, feed.item_policy)
 
         results = await asyncio.gather(*(one(item) for item in items))
         return {aid: text for aid, text in results if text}

@@ -9,6 +9,7 @@ import typer
 from alerts.cli import dispatch, dlq_app, receiver, silence_app
 from connectors.cli import connect, feeds_app
 from kernel.errors import MarsadError
+from kernel.redact import install_log_masking
 from marsad.console.cli import api, tokens_app
 from marsad.feed_folder import feeds_serve
 from marsad.init import init
@@ -63,7 +64,9 @@ app.command("receiver")(receiver)
 
 
 def main() -> None:
-    """Entry point: user errors become one clear line on stderr, never a traceback."""
+    """Entry point: user errors become one clear line on stderr, never a traceback; no log
+    line of any process shows a URL's password."""
+    install_log_masking()
     try:
         app()
     except MarsadError as exc:

@@ -6,18 +6,16 @@ HTTP feed that the real connector polls.
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from kernel.config_files import load_document
 from kernel.settings import DEMO_DIR
+from marsad.feed_http import EtagFeedServer
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -112,50 +110,23 @@ def render(feed: DemoFeed) -> bytes:
     return render_atom(feed) if feed.format == "atom" else render_rss(feed)
 
 
-class FeedServer:
+class FeedServer(EtagFeedServer):
     """Serves ``/<feed id>.xml`` for each feed on 127.0.0.1, with ETag support."""
 
     def __init__(self, feeds: list[DemoFeed], port: int = 0) -> None:
         self.bodies = {f"/{f.id}.xml": render(f) for f in feeds}
-        self.requests = 0
-        server = self
+        super().__init__(self._body, "127.0.0.1", port, name="demo-feeds")
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server API)
-                server.requests += 1
-                body = server.bodies.get(self.path.split("?")[0])
-                if body is None:
-                    self.send_error(404)
-                    return
-                etag = '"' + hashlib.sha1(body).hexdigest() + '"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/xml; charset=utf-8")
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+    def _body(self, path: str) -> tuple[bytes, str] | None:
+        body = self.bodies.get(path)
+        return None if body is None else (body, "application/xml")
 
     def url(self, feed_id: str) -> str:
         return f"http://127.0.0.1:{self.port}/{feed_id}.xml"
 
     def start(self) -> FeedServer:
-        self._thread.start()
+        self.start_serving()
         return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
 
 def write_feeds_yaml(feeds: list[DemoFeed], server: FeedServer, path: Path) -> Path:

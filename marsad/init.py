@@ -56,7 +56,7 @@ def next_steps(target: Path) -> str:
         [
             f"wrote a starter configuration in {d}; next:",
             f"  1. edit {d / 'feeds.yaml'} (your feeds) and {d / 'channels.yaml'} (where alerts go)",
-            f"  2. marsad rules validate {d / 'rules'} --entities {d / 'entities.yaml'}",
+            f"  2. marsad rules validate {d / 'rules'}",
             "  3. export MARSAD_WEBHOOK_SECRET=$(openssl rand -hex 32) MARSAD_SLACK_WEBHOOK_URL=https://hooks.slack.com/…",
             f"  4. marsad run --feeds {d / 'feeds.yaml'} --rules {d / 'rules'} --channels {d / 'channels.yaml'}",
         ]

@@ -57,9 +57,10 @@ def faust_app(settings: Settings) -> faust.App:
         producer_acks=-1,
         # Records as large as the broker takes (kernel.kafka's producers use the same).
         producer_max_request_size=settings.kafka_max_message_bytes,
-        # A SIGKILLed worker's partitions move after this long (Faust's default: 60 s).
+        # A SIGKILLed worker's partitions move after this long (Faust's default: 60 s); the
+        # survivors hear of the rebalance at their next heartbeat, so that is frequent too.
         broker_session_timeout=settings.worker_session_timeout_s,
-        broker_heartbeat_interval=min(3.0, settings.worker_session_timeout_s / 3),
+        broker_heartbeat_interval=1.0,
         broker_commit_livelock_soft_timeout=60.0,
         # A few ms of linger lets the article and its alerts share produce requests: fewer
         # requests for the worker and the broker to handle (measured in bench_pipeline).

@@ -24,7 +24,21 @@ from marsad.console import alerts_feed
 from marsad.console.dependencies import ConsoleState
 from marsad.console.errors import add_error_handlers
 from marsad.console.middleware import install
-from marsad.console.routes import alerts, audit, entities, health, pages, rules, silences, testing, tokens
+from marsad.console.routes import (
+    alerts,
+    audit,
+    docs,
+    entities,
+    health,
+    inbox,
+    pages,
+    rules,
+    silences,
+    stats,
+    stories,
+    testing,
+    tokens,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +80,8 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
         version=__version__,
         description="Watch rules, entities, silences, dry-runs, back-tests and live alerts.",
         lifespan=lifespan,
+        docs_url=None,  # routes/docs.py serves them from local assets
+        redoc_url=None,
     )
     app.state.console_state = ConsoleState.build(settings or get_settings(), follow_alerts=follow_alerts)
     add_error_handlers(app)
@@ -73,5 +89,9 @@ def create_app(settings: Settings | None = None, *, follow_alerts: bool = True) 
     pages.mount_static(app)
     for area in (health, rules, entities, testing, silences, alerts, audit, tokens):
         app.include_router(area.router)
+    app.include_router(inbox.router)
+    app.include_router(stories.router)
+    app.include_router(stats.router)
+    app.include_router(docs.router)
     install(app, max_body_bytes=app.state.console_state.settings.api_max_body_bytes)
     return app

@@ -23,6 +23,7 @@ from kernel.errors import ConfigError
 from kernel.messages import RuleSetMessage, document_text
 from kernel.settings import Settings
 from marsad.console.errors import ErrorInfo, RuleTextError, error_infos
+from marsad.console.rule_split import split_rules
 from streams.rules import CompiledRuleSet, RuleSetError, example_issues, load_ruleset
 from streams.rules.publish import publish_ruleset, read_latest_ruleset
 
@@ -241,9 +242,12 @@ def current_ruleset_sources(settings: Settings) -> tuple[dict[str, str], str, st
         if len(docs) == 1 and isinstance(docs[0], dict) and "id" in docs[0]:
             rules[str(docs[0]["id"])] = text  # one rule per file: keep the author's text as is
         else:
+            # Each rule keeps its own lines and comments; written out from its data only
+            # when its lines cannot be cut out of the file.
+            texts = split_rules(text, str(file)) or {}
             for doc in docs:
                 if isinstance(doc, dict) and "id" in doc:
-                    rules[str(doc["id"])] = _dump_yaml(doc)
+                    rules[str(doc["id"])] = texts.get(str(doc["id"])) or _dump_yaml(doc)
     entities = read_text(settings.entities_path) if settings.entities_path.exists() else ""
     return rules, entities, str(path)
 

@@ -44,7 +44,7 @@ _NOT_KINDS = frozenset(
         "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين فيفري جانفي جويلية أوت "
         "ساعة ساعات دقيقة دقائق يوما أيام ايام يوم أسبوع أسابيع شهر أشهر شهرا عاما أعوام سنة سنوات عام "
         "january february march april may june july august september october november december "
-        "hours hour minutes days day weeks months years year and the"
+        "hours hour minutes days day weeks months years year and the ونصف وربع"
     ).split()
 )
 _ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
@@ -79,7 +79,10 @@ def _kind(word: str) -> str:
 _NUMBER_WORDS = {
     "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "اربعة": 4, "أربع": 4, "اربع": 4, "خمسة": 5, "خمس": 5,
     "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9,
-    "عشرة": 10, "عشر": 10, "نصف": 0.5,
+    "عشرة": 10, "عشر": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون": 30,
+    "أربعين": 40, "اربعين": 40, "خمسين": 50, "ستين": 60, "سبعين": 70, "ثمانين": 80, "تسعين": 90,
+    "مئة": 100, "مائة": 100, "مئات": 100, "مئتي": 200, "مائتي": 200,
+    "نصف": 0.5, "ربع": 0.25, "ثلث": 1 / 3, "بضعة": 3, "عدة": 3, "عشرات": 10,
 }  # fmt: skip
 _WORD_MAGNITUDES = {
     "ألف": 1e3, "الف": 1e3, "ألفا": 1e3, "آلاف": 1e3, "الاف": 1e3, "ألفين": 2e3, "ألفان": 2e3,
@@ -87,9 +90,14 @@ _WORD_MAGNITUDES = {
     "مليار": 1e9, "مليارا": 1e9, "مليارات": 1e9, "مليارين": 2e9, "ملياران": 2e9, "ملياري": 2e9,
 }  # fmt: skip
 _WORD_FACT = re.compile(
-    r"(?<![\w])(?:(" + "|".join(_NUMBER_WORDS) + r")\s+)?(" + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True))
-    + r")(?![\w])\s+(?:من\s+)?([^\W\d_]{3,})"
+    r"(?<!\w)(" + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True)) + r")(?!\w)\s+(?:من\s+)?([^\W\d_]{3,})"
 )
+
+
+def _number_word(word: str | None) -> float | None:
+    if not word:
+        return None
+    return _NUMBER_WORDS.get(word, _NUMBER_WORDS.get(word[1:]) if word.startswith("و") else None)
 
 
 def figure_facts(text: str) -> list[tuple[str, float]]:
@@ -108,13 +116,17 @@ def figure_facts(text: str) -> list[tuple[str, float]]:
             continue
         facts.append((kind, value))
     for match in _WORD_FACT.finditer(text):
-        count, magnitude, word = match.groups()
-        start = match.start()
-        if start and text[max(0, start - 12) : start].rstrip()[-1:].isdigit():
-            continue  # "5.5 مليون": read with its digits above
+        magnitude, word = match.groups()
+        words = text[max(0, match.start() - 40) : match.start()].split()[-2:]
+        before, previous = ([None, None] + words)[-2:]
+        if previous and (previous[-1:].isdigit() or previous.startswith(("و", "ون"))):
+            continue  # "5.5 مليون" is read with its digits above; "ونصف مليار" ends a compound
+        count = _number_word(previous)
+        if count is not None and _number_word(before) is not None:
+            continue  # a compound number ("خمسة وعشرين مليون"): not read, rather than misread
         kind = _kind(word)
         if kind not in _NOT_KINDS and kind not in _MAGNITUDE:
-            facts.append((kind, _WORD_MAGNITUDES[magnitude] * (_NUMBER_WORDS[count] if count else 1)))
+            facts.append((kind, _WORD_MAGNITUDES[magnitude] * (count or 1)))
     return facts
 
 

@@ -266,9 +266,6 @@ class StoryVector:
     links: set[tuple[str, str]]  # pairs of those terms (words) that follow each other
     norm: float
     rare: frozenset[int] = frozenset()  # term hashes rare in the stream (see MIN_RARE_SHARED)
-    # stored articles holding each term, and the most a rare term may be held by
-    seen: Mapping[int, int] = field(default_factory=dict)
-    rare_at_most: float = 1.0
     facts: Mapping[int, set[float]] = field(default_factory=dict)  # kind hash -> values (figures.py)
 
     def profile(self) -> StoryProfile:
@@ -322,8 +319,6 @@ def story_vector(
         {(a, b) for a, b in pairs if a != b},
         math.sqrt(sum(map(mul, vector.values(), vector.values()))),
         frozenset(rare),
-        {h: df.get(term, 0) for h, term in zip(hashes, top)},
-        rare_at_most,
         kinds,
     )
 

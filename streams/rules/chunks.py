@@ -18,10 +18,10 @@ _FIRST = itemgetter(0)
 class ChunkVerdict:
     """What one chunk (text between two spaces) holds, whatever article it is in.
 
-    ``hits``: (phrase id, token start, token end) for each phrase whose first word one of the
-    chunk's tokens is, in automaton order; ``rules``: the rules triggered by the one-word
-    phrases among them; ``multi``: some hit starts a phrase of several words, which only the
-    article's following words can confirm."""
+    ``hits``: (phrase id, token start, token end) for each phrase whose key (rarest) word one
+    of the chunk's tokens is, in automaton order; ``rules``: the rules triggered by the
+    one-word phrases among them; ``multi``: some hit is the key of a phrase of several words,
+    which only the article's words around it can confirm."""
 
     __slots__ = ("hits", "rules", "multi", "active")
 
@@ -56,8 +56,8 @@ class ChunkCache(dict[str, ChunkVerdict]):
         return verdict
 
 
-def first_word_hits(automaton: Any, first_words: list[WordSpec], chunk: str) -> list[tuple[int, int, int]]:
-    """(phrase id, token start, token end) for each phrase whose first word (``first_words``)
+def key_word_hits(automaton: Any, key_words: list[WordSpec], chunk: str) -> list[tuple[int, int, int]]:
+    """(phrase id, token start, token end) for each phrase whose key word (``key_words``)
     one of the tokens of ``chunk`` is, in automaton order."""
     found = automaton.iter(chunk)
     first = next(found, None)
@@ -92,7 +92,7 @@ def first_word_hits(automaton: Any, first_words: list[WordSpec], chunk: str) -> 
             if (pid, ts) in checked:
                 continue
             checked.add((pid, ts))
-            spec = first_words[pid]
+            spec = key_words[pid]
             if not (prefix in spec.allowed_prefixes and remainder in spec.allowed_remainders):
                 # Not this word at this place; ``matches`` tries every place of the core in
                 # the token, so only another place can make it.

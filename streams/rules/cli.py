@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,12 +20,24 @@ from kernel.settings import get_settings
 rules_app = typer.Typer(help="Validate, test and publish watch rules.", no_args_is_help=True)
 
 RulesPath = typer.Argument(..., help="A rules file (one rule or a list) or a directory of them.")
-EntitiesOption = typer.Option(None, "--entities", help="Entities file (default: MARSAD_ENTITIES_PATH when it exists).")
+EntitiesOption = typer.Option(
+    None,
+    "--entities",
+    help="Entities file (default: MARSAD_ENTITIES_PATH if set, else entities.yaml beside the rules folder "
+    "as `marsad init` lays it out, else the demo's).",
+)
 
 
-def _entities(path: Path | None) -> Path | None:
+def _entities(path: Path | None, rules: Path) -> Path | None:
+    """The entities file for ``rules``: the one named, else the one configured, else the
+    ``entities.yaml`` of the configuration folder that holds the rules, else the default."""
     if path is not None:
         return path
+    if "MARSAD_ENTITIES_PATH" in os.environ:
+        return get_settings().entities_path
+    beside = (rules.parent if rules.is_dir() else rules.parent.parent) / "entities.yaml"
+    if beside.is_file():
+        return beside
     default = get_settings().entities_path
     return default if default.exists() else None
 
@@ -41,7 +54,7 @@ def validate(path: Path = RulesPath, entities: Path | None = EntitiesOption) -> 
     Problems are printed as `file:line: reason`; the exit status is non-zero."""
     from streams.rules import RuleSetError, example_issues, load_ruleset
 
-    entities = _entities(entities)
+    entities = _entities(entities, path)
     try:
         ruleset = load_ruleset(path, entities, include_disabled=False)
         issues = example_issues(path, entities)
@@ -80,7 +93,7 @@ def test(
     offsets into title + "\\n\\n" + text."""
     from streams.rules import load_ruleset
 
-    ruleset = load_ruleset(rules, _entities(entities))
+    ruleset = load_ruleset(rules, _entities(entities, rules))
     out = sys.stdout.buffer
     for item in _articles(input):
         title = item.get("title") or ""
@@ -120,7 +133,7 @@ def push(
         read_latest_ruleset,
     )
 
-    entities = _entities(entities)
+    entities = _entities(entities, path)
     try:
         pushed = load_ruleset(path, entities)
         issues = example_issues(path, entities)

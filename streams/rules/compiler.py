@@ -22,6 +22,7 @@ import re2
 from kernel.config_files import Issue, Located, Path_
 from kernel.durations import parse_duration
 from kernel.messages import RuleSetMessage
+from streams.rules.frequencies import rarest
 from streams.rules.loader import RuleSetError, entity_validator, rule_validator, schema_issues
 from streams.rules.matcher import CompiledRuleSet
 from streams.rules.model import (
@@ -45,8 +46,8 @@ from streams.rules.model import (
 from streams.rules.morphology import WordSpec, term_word, words_of
 from streams.rules.phrases import EntityInfo, Phrase
 from streams.rules.quantities import UnitClasses, default_unit_classes
-from streams.rules.regions import DEFAULT_REGIONS
 from streams.rules.regexes import fold_regex, regex_options
+from streams.rules.regions import DEFAULT_REGIONS
 from streams.rules.text import primary_language
 from streams.rules.variants import VariantOptions, entity_variants
 
@@ -89,7 +90,8 @@ class Compiler:
         pid = self.phrase_ids.get(specs)
         if pid is None:
             pid = len(self.phrases)
-            self.phrases.append(Phrase(specs, " ".join(s.word for s in specs)))
+            words = [s.word for s in specs]
+            self.phrases.append(Phrase(specs, " ".join(words), rarest(words) if len(words) > 1 else 0))
             self.phrase_ids[specs] = pid
         return pid
 

@@ -42,7 +42,7 @@ class LeafHits:
         "ready",
         "_absent",
         "_in_regions",
-        "_phrase_ends",
+        "_phrase_spans",
         "_active_spans",
     )
 
@@ -56,26 +56,37 @@ class LeafHits:
         self.ready: dict[int, list[Occurrence]] = {}
         self._absent: set[int] = set()
         self._in_regions: dict[tuple[int, frozenset[str]], list[Occurrence] | None] = {}
-        self._phrase_ends: dict[tuple[int, int], int | None] = {}
+        self._phrase_spans: dict[tuple[int, int], tuple[int, int] | None] = {}
         self._active_spans: dict[int, list[tuple[int, int]]] | None = None
 
-    def phrase_end(self, pid: int, ts: int, te: int) -> int | None:
-        """Where phrase ``pid`` ends when its first word is the token [ts, te) of the
-        article, or None when its following words do not follow."""
+    def phrase_span(self, pid: int, ts: int, te: int) -> tuple[int, int] | None:
+        """The folded span of phrase ``pid`` when its key word is the token [ts, te) of the
+        article, or None when its other words do not stand around it."""
         key = (pid, ts)
-        if key in self._phrase_ends:
-            return self._phrase_ends[key]
+        spans = self._phrase_spans
+        if key in spans:
+            return spans[key]
         article = self.article
         folded = article.folded
-        last_end = te
-        for spec in self.ruleset.phrases[pid].words[1:]:
-            nxt = article.next_token(last_end)
+        phrase = self.ruleset.phrases[pid]
+        words = phrase.words
+        span: tuple[int, int] | None = None
+        first, last = ts, te
+        for spec in words[phrase.key + 1 :]:
+            nxt = article.next_token(last)
             if nxt is None or not spec.matches(folded[nxt[0] : nxt[1]]):
-                self._phrase_ends[key] = None
-                return None
-            last_end = nxt[1]
-        self._phrase_ends[key] = last_end
-        return last_end
+                break
+            last = nxt[1]
+        else:
+            for spec in reversed(words[: phrase.key]):
+                prev = article.prev_token(first)
+                if prev is None or not spec.matches(folded[prev[0] : prev[1]]):
+                    break
+                first = prev[0]
+            else:
+                span = (first, last)
+        spans[key] = span
+        return span
 
     def active_spans(self) -> dict[int, list[tuple[int, int]]]:
         """Phrase id → folded spans, for every phrase the article's active chunks start
@@ -104,7 +115,7 @@ class LeafHits:
         chunk_start = self.article.chunk_start
         single_word = self.ruleset.single_word
         base: int | None
-        end: int | None
+        span: tuple[int, int]
         for i in chunk_indices:
             base = None  # placed when the chunk holds a wanted phrase
             for pid, ts, te in verdicts[i].hits:
@@ -113,12 +124,13 @@ class LeafHits:
                 if base is None:
                     base = chunk_start(i)
                 if single_word[pid]:
-                    end = base + te
+                    span = (base + ts, base + te)
                 else:
-                    end = self.phrase_end(pid, base + ts, base + te)
-                    if end is None:
+                    found = self.phrase_span(pid, base + ts, base + te)
+                    if found is None:
                         continue
-                spans.setdefault(pid, []).append((base + ts, end))
+                    span = found
+                spans.setdefault(pid, []).append(span)
         return spans
 
     def get(self, lid: int) -> list[Occurrence] | None:
@@ -132,7 +144,7 @@ class LeafHits:
         found: Iterable[tuple[int, list[tuple[int, int]]]]
         if self.active is not None and ruleset.leaf_triggers[lid]:
             # A chunk holding a phrase of a triggering leaf triggers rules (a one-word
-            # phrase) or waits for following words (a longer one): it is active. The few
+            # phrase) or waits for the words around its key (a longer one): it is active. The few
             # active chunks then hold every occurrence, and the article need not be scanned.
             in_active = self.active_spans()
             found = [(pid, in_active[pid]) for pid in in_active if pid in wanted]

@@ -24,15 +24,15 @@ from typing import Any
 import re2
 
 from kernel.messages import RuleSetMessage
-from streams.rules.chunks import NO_HITS, ChunkCache, ChunkVerdict, first_word_hits
+from streams.rules.chunks import NO_HITS, ChunkCache, ChunkVerdict, key_word_hits
 from streams.rules.conditions import compile_condition
 from streams.rules.evidence import FoldedOccurrence, Occurrence, QuantityOccurrence, to_evidence
 from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF, LeafHits
 from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, TermsLeaf
 from streams.rules.phrases import EntityInfo, Phrase, build_automaton
 from streams.rules.quantities import UnitClasses, find_quantities_normalized
-from streams.rules.regions import Span
 from streams.rules.regexes import regex_options
+from streams.rules.regions import Span
 from streams.rules.text import ArticleText, primary_language
 from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_leaves
 
@@ -59,7 +59,7 @@ class CompiledRuleSet:
 
     def __post_init__(self) -> None:
         self.automaton = build_automaton(self.phrases)
-        self.first_words = [phrase.words[0] for phrase in self.phrases]
+        self.key_words = [phrase.key_word for phrase in self.phrases]
         self.single_word = [len(phrase.words) == 1 for phrase in self.phrases]
         # phrase id → leaves (terms / entity) that contain it
         self.phrase_leaves: list[list[int]] = [[] for _ in self.phrases]
@@ -92,9 +92,7 @@ class CompiledRuleSet:
         self._needs_language = any(rule.languages for rule in self.rules)
         self._frequencies = LeafFrequencies(
             counts=[0] * len(self.leaves),
-            static=static_leaf_rates(
-                self.leaves, [p.words[0].word for p in self.phrases], [len(p.words) for p in self.phrases]
-            ),
+            static=static_leaf_rates(self.leaves, self.phrases),
         )
         # phrase id → chunk strings whose verdict has it (kept in step with the chunk cache)
         self.pid_chunks: dict[int, set[str]] = {}
@@ -201,12 +199,12 @@ class CompiledRuleSet:
 
     # --- leaves -----------------------------------------------------------------------------
     def chunk_verdict(self, chunk: str) -> ChunkVerdict:
-        """Which phrases' first words the tokens of ``chunk`` are, and the rules they trigger
+        """Which phrases' key words the tokens of ``chunk`` are, and the rules they trigger
         (see ChunkVerdict)."""
         automaton = self.automaton
         if automaton is None or not chunk:
             return NO_HITS
-        hits = first_word_hits(automaton, self.first_words, chunk)
+        hits = key_word_hits(automaton, self.key_words, chunk)
         if not hits:
             return NO_HITS
         pid_chunks = self.pid_chunks
@@ -266,7 +264,7 @@ class CompiledRuleSet:
             if verdict.multi:
                 base = hits.article.chunk_start(i)
                 for pid, ts, te in verdict.hits:
-                    if not self.single_word[pid] and hits.phrase_end(pid, base + ts, base + te) is not None:
+                    if not self.single_word[pid] and hits.phrase_span(pid, base + ts, base + te) is not None:
                         candidates.update(self.phrase_triggers[pid])
         for lid in hits.fired:
             candidates.update(self.leaf_triggers[lid])

@@ -3,6 +3,7 @@ with token positions built only when evidence or ``near`` needs them."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate, count
@@ -15,6 +16,10 @@ from streams.textnorm import NormalizedText, fold
 # Between the words of a phrase: spaces (one line break at most), hyphens, quotes,
 # brackets. Anything else (a full stop, a comma) ends the phrase.
 PHRASE_GAP = frozenset(" \t\n-'\"()[]/")
+_GAP_CLASS = "[" + re.escape("".join(sorted(PHRASE_GAP - {"\n"}))) + "]*"
+# The next token after phrase-gap characters holding one line break at most (``\w`` is
+# exactly ``is_word_char``: letters, digits and _).
+_NEXT_TOKEN = re.compile(f"{_GAP_CLASS}(?:\n{_GAP_CLASS})?(\\w+)")
 # Entries of a per-chunk cache before it is cleared (news repeats a few thousand words).
 CHUNK_CACHE_SIZE = 100_000
 
@@ -102,24 +107,29 @@ class ArticleText:
 
     def next_token(self, pos: int) -> tuple[int, int] | None:
         """The token after position ``pos`` when only phrase-gap characters lie between."""
+        found = _NEXT_TOKEN.match(self.folded, pos)
+        return None if found is None else found.span(1)
+
+    def prev_token(self, pos: int) -> tuple[int, int] | None:
+        """The token ending before position ``pos`` when only phrase-gap characters lie
+        between (the mirror of ``next_token``)."""
         folded = self.folded
-        n = len(folded)
         newlines = 0
-        while pos < n and not is_word_char(folded[pos]):
-            ch = folded[pos]
+        while pos > 0 and not is_word_char(folded[pos - 1]):
+            ch = folded[pos - 1]
             if ch not in PHRASE_GAP:
                 return None
             if ch == "\n":
                 newlines += 1
                 if newlines > 1:
                     return None
-            pos += 1
-        if pos >= n:
+            pos -= 1
+        if pos <= 0:
             return None
-        end = pos
-        while end < n and is_word_char(folded[end]):
-            end += 1
-        return pos, end
+        start = pos
+        while start > 0 and is_word_char(folded[start - 1]):
+            start -= 1
+        return start, pos
 
     def token_index(self, fpos: int) -> int:
         """Index of the token at (or the last token before) folded position ``fpos``.

@@ -16,14 +16,15 @@ evaluated on every article.
 
 How rare a leaf is comes from the articles themselves (``LeafFrequencies``: the share of
 sampled articles on which the leaf fired), with a static guess before any article is seen:
-a common word (``common_words.txt``) is frequent, a phrase of several words is rarer than a
-single word.
+a common word (``word_frequencies.txt``, ``common_words.txt``) is frequent, a phrase of
+several words is rarer than a single word.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from streams.rules.frequencies import word_share
 from streams.rules.model import (
     AllNode,
     AnyNode,
@@ -39,29 +40,32 @@ from streams.rules.model import (
     fires_without_leaves,
     leaf_ids,
 )
-from streams.rules.variants import common_words
+from streams.rules.phrases import Phrase
 
 # Static guesses, in "expected fires per article" units; observed rates replace them.
 _COMMON_WORD_GUESS = 1.0
+_COMMON_SHARE = 1e-4  # a word at least this common (per token) is on most articles
 _WORD_GUESS = 0.01
 _PHRASE_GUESS = 0.002
 _QUANTITY_GUESS = 0.05
 _REGEX_GUESS = 0.05
 
 
-def static_leaf_rates(leaves: list[Leaf], phrase_first_words: list[str], phrase_lengths: list[int]) -> list[float]:
-    """A first guess of how often each leaf fires, before any article is seen."""
-    common = common_words()
+def static_leaf_rates(leaves: list[Leaf], phrases: list[Phrase]) -> list[float]:
+    """A first guess of how often each leaf fires, before any article is seen: a phrase is
+    as common as its rarest word (``frequencies``), and rarer when it has several words."""
+    phrase_rates = []
+    for phrase in phrases:
+        share = word_share(phrase.key_word.word)
+        if share >= _COMMON_SHARE:
+            rate = _COMMON_WORD_GUESS
+        else:
+            rate = _PHRASE_GUESS if len(phrase.words) > 1 else _WORD_GUESS
+        phrase_rates.append(rate)
     rates = []
     for leaf in leaves:
         if isinstance(leaf, (TermsLeaf, EntityLeaf)):
-            rate = 0.0
-            for pid in leaf.phrases:
-                if phrase_first_words[pid] in common:
-                    rate += _COMMON_WORD_GUESS
-                else:
-                    rate += _PHRASE_GUESS if phrase_lengths[pid] > 1 else _WORD_GUESS
-            rates.append(rate)
+            rates.append(sum(phrase_rates[pid] for pid in leaf.phrases))
         elif isinstance(leaf, QuantityLeaf):
             rates.append(_QUANTITY_GUESS)
         elif isinstance(leaf, RegexLeaf):

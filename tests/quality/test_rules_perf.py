@@ -248,7 +248,7 @@ def _hits_by_automaton_walk(ruleset, chunk: str) -> list[tuple[int, int, int]]:
         for pid in pids:
             if (pid, ts) not in checked:
                 checked.add((pid, ts))
-                if ruleset.phrases[pid].words[0].matches(chunk[ts:te]):
+                if ruleset.phrases[pid].key_word.matches(chunk[ts:te]):
                     hits.append((pid, ts, te))
     return hits
 
@@ -273,7 +273,7 @@ def test_chunk_verdicts_keep_the_automaton_walk() -> None:
         assert list(ruleset.chunk_verdict(chunk).hits) == expected, chunk
         several += len(expected) > 1
         for pid, ts, te in expected:
-            core = ruleset.phrases[pid].words[0].core
+            core = ruleset.phrases[pid].key_word.core
             at = chunk.find(core, ts, te)
             met_unfit_first += chunk[ts:at] not in ANY_PREFIX or chunk[at + len(core) : te] not in ANY_REMAINDER
     # the comparison means something: chunks of several hits, and cores met first at a place

@@ -17,7 +17,7 @@ from streams.dedupe import (
     StoreLimits,
 )
 from streams.dedupe.cells import ENTRY_WIDTH
-from tests.support.dedupe_corpus import EVENTS, SAME_ENTITIES, edits
+from tests.support.dedupe_corpus import AGENCY, AGENCY_TITLE, EVENTS, SAME_ENTITIES, TICKER, edits
 
 pytestmark = pytest.mark.stack
 
@@ -94,6 +94,7 @@ def _assert_consistent(client: redis.Redis, store: RedisDedupeStore) -> None:
     assert set(referenced) <= records
     stories = client.hgetall(store.keys["story"])
     assert sum(int.from_bytes(v[:4], "big") for v in stories.values()) == len(records)
+    assert set(client.hkeys(store.keys["outlets"])) <= set(stories)  # outlets leave with their story
 
 
 def test_redis_state_is_bounded_by_count(stack, client: redis.Redis) -> None:
@@ -126,16 +127,23 @@ def test_redis_state_is_bounded_by_time_and_decides_like_memory(stack, client: r
     reports = [r for pair in EVENTS for r in pair]
     for step, r in enumerate(reports[:8]):
         now[0] += 15
-        item = DedupeInput(id=r.key, feed=f"f{step % 3}", url="", title=r.title, text=r.text)
+        # seen_at given: without it each deduplicator reads its own clock, and the story's
+        # outlets (with their first report) would differ by microseconds
+        item = DedupeInput(id=r.key, feed=f"f{step % 3}", url="", title=r.title, text=r.text, seen_at=now[0])
         assert in_redis.process(item) == in_memory.process(item)
         copy = DedupeInput(
-            id=f"{r.key}-copy", feed="g", url="", title=reports[step // 2].title, text=reports[step // 2].text
+            id=f"{r.key}-copy",
+            feed="g",
+            url="",
+            title=reports[step // 2].title,
+            text=reports[step // 2].text,
+            seen_at=now[0],
         )
         assert in_redis.process(copy) == in_memory.process(copy), (step, copy.id)
     assert client.hlen(store.keys["rec"]) == len(in_memory.store) < 8
     now[0] += 1000  # everything expired: a few inserts sweep it all
     for r in reports[8:12]:
-        item = DedupeInput(id=r.key, feed="f", url="", title=r.title, text=r.text)
+        item = DedupeInput(id=r.key, feed="f", url="", title=r.title, text=r.text, seen_at=now[0])
         assert in_redis.process(item) == in_memory.process(item)
     assert client.hlen(store.keys["rec"]) == len(in_memory.store) == 4
     _assert_consistent(client, store)
@@ -209,3 +217,30 @@ def test_redis_store_recovers_from_flushed_scripts_and_a_dropped_connection(stac
         client.client_kill_filter(_id=victim)
     again = dedup.process(DedupeInput(id="again", feed="z", url="", title=items[0].title, text=items[0].text))
     assert (again.duplicate_of, again.kind, again.story_sources) == (items[0].id, "exact-content", 3)
+
+
+def test_ticker_wrapped_copies_and_story_outlets_in_redis_decide_like_in_memory(stack, client: redis.Redis) -> None:
+    """Containment candidates (anchor keys, weighted ranks) and story outlets in the Lua
+    scripts: the same decisions as in memory, both ways round."""
+    text = "\n\n".join(AGENCY)
+    wrapped = TICKER + "\n\n" + text + "\n\n" + TICKER
+    for first, second in [(text, wrapped), (wrapped, text)]:
+        prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+        in_redis = Deduplicator(RedisDedupeStore(client, prefix))
+        in_memory = Deduplicator(InMemoryDedupeStore())
+        items = [
+            DedupeInput("a", "a-main", "https://www.alpha.example/1", AGENCY_TITLE, first, "2024-01-01T10:00:00Z"),
+            DedupeInput("b", "a-other", "https://alpha.example/2", AGENCY_TITLE, second, "2024-01-01T10:05:00Z"),
+            DedupeInput("c", "beta", "", "عاجل: " + AGENCY_TITLE, first, "2024-01-01T10:20:00Z"),
+        ]
+        decisions = []
+        for item in items:
+            decision = in_redis.process(item)
+            assert decision == in_memory.process(item), item.id
+            decisions.append(decision)
+        assert (decisions[1].duplicate_of, decisions[1].kind) == ("a", "near")
+        assert [(o.name, o.first_seen) for o in decisions[2].story_outlets] == [
+            ("alpha.example", 1704103200.0),
+            ("beta", 1704104400.0),
+        ]
+        assert decisions[2].story_sources == 3

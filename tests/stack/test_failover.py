@@ -10,8 +10,9 @@ import time
 
 import pytest
 
+from bench.generate import generate
 from kernel.kafka import producer, wait_for_group
-from kernel.messages import Article, RawArticle, article_id
+from kernel.messages import Article
 from marsad.stack import free_port
 from tests.support.pipeline import Pipeline, read_topic, wait_until
 from tests.support.stack import fresh_namespace
@@ -20,18 +21,6 @@ pytestmark = pytest.mark.stack
 
 PARTITIONS = 4
 FAILOVER_LIMIT_S = 15.0
-
-
-def _raw(n: int) -> RawArticle:
-    return RawArticle(
-        id=article_id("failover-test", f"item-{n}"),
-        feed="failover-test",
-        url=f"https://f.example/{n}",
-        title=f"عنوان رقم {n}",
-        content=f"نص مختلف رقم {n} عن موضوع {n * 7919}.",
-        content_type="text/plain",
-        first_seen_at=time.time(),
-    )
 
 
 def _articles(settings) -> set[str]:
@@ -43,11 +32,12 @@ def test_a_killed_workers_partitions_move_within_15_seconds(stack, tmp_path) -> 
     rules = tmp_path / "rules.yaml"
     rules.write_text("id: x\ntitle: X\nwhen:\n  terms: [غزو]\n", encoding="utf-8")
     sender = producer(settings, "failover-test")
+    articles = iter(generate(2 * PARTITIONS, seed=16))  # different stories: none is a duplicate
 
-    def send_to_every_partition(first: int) -> list[str]:
+    def send_to_every_partition() -> list[str]:
         ids = []
         for p in range(PARTITIONS):
-            raw = _raw(first + p)
+            raw = next(articles)
             sender.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes(), partition=p).get(timeout=10)
             ids.append(raw.id)
         return ids
@@ -57,12 +47,12 @@ def test_a_killed_workers_partitions_move_within_15_seconds(stack, tmp_path) -> 
             pipe.env["MARSAD_WORKER_METRICS_PORT"] = str(free_port())
             pipe.start(name, "worker")
         wait_for_group(settings, f"{settings.namespace}-worker", timeout_s=120, members=2)
-        warm = send_to_every_partition(0)
+        warm = send_to_every_partition()
         wait_until(lambda: set(warm) <= _articles(settings), 60, "an article on every partition")
 
         pipe.stop("worker-b", signal.SIGKILL)
         killed_at = time.monotonic()
-        after = send_to_every_partition(100)
+        after = send_to_every_partition()
         wait_until(
             lambda: set(after) <= _articles(settings),
             60,

@@ -173,7 +173,10 @@ def test_run_supervises_restarts_and_stops_in_order(stack, tmp_path) -> None:
         stopped = [m.group(1) for m in run.events(r" ([\w-]+): stopped \(exit code (-?\d+)\)")]
         assert stopped == ["connector", "worker-1", "dispatcher", "console"], run.output()
         codes = {m.group(1): int(m.group(2)) for m in run.events(r" ([\w-]+): stopped \(exit code (-?\d+)\)")}
-        assert codes == {"connector": 0, "worker-1": 0, "dispatcher": 0, "console": 0}, run.output()
+        # uvicorn ends by re-raising the SIGTERM it handled: -15 is its clean stop.
+        assert codes == {"connector": 0, "worker-1": 0, "dispatcher": 0, "console": codes["console"]}, run.output()
+        assert codes["console"] in (0, -signal.SIGTERM), run.output()
+        assert not run.events("did not stop within"), "nothing had to be killed"
         assert not any(alive(pid) for pid in pids.values())
         assert not run.events("stopped the local stack"), "the stack was running before: it stays up"
     finally:

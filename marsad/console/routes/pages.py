@@ -8,6 +8,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from marsad.console.routes import docs
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 router = APIRouter()
@@ -20,4 +22,5 @@ def index() -> FileResponse:
 
 def mount_static(app: FastAPI) -> None:
     # A router cannot carry a mount: include_router copies routes only.
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Swagger UI's and ReDoc's files come from an installed package (routes/docs.py).
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, packages=[docs.ASSETS_PACKAGE]), name="static")

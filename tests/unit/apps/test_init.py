@@ -63,6 +63,15 @@ def test_rules_validate_passes_as_written(starter: Path) -> None:
     assert len(ruleset.rules) == len(ruleset.raw_rules) >= 5
 
 
+def test_rules_validate_finds_the_entities_beside_the_rules_folder(
+    starter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MARSAD_ENTITIES_PATH", raising=False)
+    result = CliRunner().invoke(app, ["rules", "validate", str(starter / "rules")])
+    assert result.exit_code == 0, result.output
+    assert "10 entities" in result.output
+
+
 def test_rules_cover_each_condition_kind_with_examples(starter: Path) -> None:
     loaded = load_rule_documents(starter / "rules")
     assert loaded.issues == []

@@ -8,7 +8,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.offline_console import bearer
+from tests.support.offline_console import bearer, offline_app
 
 DEEP_YAML = "[" * 2000 + "]" * 2000
 # Every route that parses a YAML text of the body, with the least role allowed to call it.
@@ -83,3 +83,27 @@ def test_invalid_json_is_not_echoed(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert "QQQQ" not in response.text
+
+
+@pytest.mark.parametrize(("method", "path", "extra", "role"), YAML_ROUTES[:4])
+def test_a_rule_draft_is_at_most_64k_before_it_is_parsed(method, path, extra, role) -> None:
+    # 25,000 terms: about 3 s of YAML parsing alone; refused by its length instead.
+    client = TestClient(offline_app(), raise_server_exceptions=False)  # the default body cap, 1 MB
+    terms = ", ".join(f"t{n:05d}" for n in range(25_000))
+    started = time.perf_counter()
+    response = client.request(
+        method, path, json={**extra, "yaml": f"id: big\nwhen:\n  terms: [{terms}]\n"}, headers=bearer(role)
+    )
+    assert time.perf_counter() - started < 0.5
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert (error["loc"], error["type"]) == (["body", "yaml"], "string_too_long")
+    assert "65536" in error["msg"]
+
+
+def test_the_entities_may_be_longer_than_a_rule() -> None:
+    client = TestClient(offline_app(), raise_server_exceptions=False)
+    text = "".join(f"e{n}:\n  kind: person\n  names: [name{n}]\n" for n in range(3000))
+    assert 65536 < len(text) < 256 * 1024
+    response = client.put("/api/entities", json={"yaml": text}, headers=bearer("editor"))
+    assert response.status_code == 503, response.text  # past the schema; Redis is absent here
