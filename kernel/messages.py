@@ -19,7 +19,7 @@ import hashlib
 from typing import Any, Literal, Self
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class Message(BaseModel):
@@ -69,8 +69,17 @@ class StoryOutlet(Message):
 class StoryRef(Message):
     id: str
     sources: int = 1  # distinct feeds that carried the story
-    # distinct outlets, earliest first (capped: the first 64 to report it)
+    # distinct outlets, earliest first (capped: the first 64 to report it); left out of
+    # the JSON when empty, so that a message without them (a webhook payload, version 1)
+    # keeps its documented shape
     outlets: list[StoryOutlet] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_outlets(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("outlets"):
+            data.pop("outlets", None)
+        return data
 
 
 Region = Literal["title", "body", "aside"]

@@ -36,7 +36,7 @@ from marsad.supervisor.specs import ProcessSpec, build_specs
 from marsad.supervisor.status import SeriesNames, StatusBoard, status_table
 from marsad.supervisor.supervisor import Supervisor
 
-DEFAULT_METRICS_PORT = 9104
+DEFAULT_METRICS_PORT = 9105
 DEFAULT_RECEIVER_PORT = 18090
 REFRESH_S = 1.0
 

@@ -399,7 +399,7 @@ def render_prometheus_config(s: Settings) -> str:
         template.replace("${CONNECTOR_PORT}", str(s.connector_metrics_port))
         .replace("${WORKER_PORT}", str(s.worker_metrics_port))
         .replace("${DISPATCHER_PORT}", str(s.dispatcher_metrics_port))
-        .replace("${API_PORT}", str(s.api_port))
+        .replace("${API_METRICS_PORT}", str(s.api_metrics_port))
         .replace("${RULES_FILE}", str(REPO_ROOT / "deploy" / "prometheus" / "alerts.yml"))
     )
 
@@ -430,6 +430,7 @@ def isolated_settings(home: Path, namespace: str, **overrides: Any) -> Settings:
         dispatcher_metrics_port=free_port(),
         prometheus_port=free_port(),
         api_port=free_port(),
+        api_metrics_port=free_port(),
     )
     values.update(overrides)
     return Settings(**values)

@@ -218,7 +218,9 @@ def test_rule_set_version_panel_has_no_empty_version_row(tmp_path: Path) -> None
 
 
 def test_promtool_accepts_rendered_local_config(tmp_path: Path) -> None:
-    settings = Settings(connector_metrics_port=19101, worker_metrics_port=19102, dispatcher_metrics_port=19103)
+    settings = Settings(
+        connector_metrics_port=19101, worker_metrics_port=19102, dispatcher_metrics_port=19103, api_metrics_port=19104
+    )
     rendered = render_prometheus_config(settings)
     assert "${" not in rendered
     config = YAML(typ="safe").load(rendered)
@@ -227,6 +229,7 @@ def test_promtool_accepts_rendered_local_config(tmp_path: Path) -> None:
         "marsad-connector": ["127.0.0.1:19101"],
         "marsad-worker": ["127.0.0.1:19102"],
         "marsad-dispatcher": ["127.0.0.1:19103"],
+        "marsad-api": ["127.0.0.1:19104"],
     }
     assert config["rule_files"] == [str(ALERTS)]
     path = tmp_path / "prometheus.yml"
@@ -350,6 +353,7 @@ def test_compose_scrape_targets_match_service_metrics_ports() -> None:
         "connector": "MARSAD_CONNECTOR_METRICS_PORT",
         "worker": "MARSAD_WORKER_METRICS_PORT",
         "dispatcher": "MARSAD_DISPATCHER_METRICS_PORT",
+        "api": "MARSAD_API_METRICS_PORT",
     }
     # Every replica is a target (DNS discovery by service name); no fixed host port, so that
     # the services can scale (tests/test_compose.py).
@@ -359,7 +363,8 @@ def test_compose_scrape_targets_match_service_metrics_ports() -> None:
         service = services[role]
         port = service["environment"][env_name]
         assert jobs[f"marsad-{role}"] == [{"names": [role], "type": "A", "port": int(port), "refresh_interval": "15s"}]
-        assert not service.get("ports")
+        if role != "api":  # the console is one process, published on the host for its users
+            assert not service.get("ports")
 
 
 def test_compose_grafana_provisioning_paths_match() -> None:

@@ -58,6 +58,7 @@ METRICS_PORT_ENV = {
     "connector": "MARSAD_CONNECTOR_METRICS_PORT",
     "worker": "MARSAD_WORKER_METRICS_PORT",
     "dispatcher": "MARSAD_DISPATCHER_METRICS_PORT",
+    "api": "MARSAD_API_METRICS_PORT",
 }
 
 
@@ -511,12 +512,12 @@ def test_compose_services_deliver_the_sample_alerts(stack: Settings) -> None:
         time.sleep(3)  # anything unexpected arrives now or not at all
         arrived()
         assert seen == expected, f"unexpected: {sorted(seen - expected)}"
-        # Prometheus' targets and the console answer on the services' ports.
+        # The console and Prometheus' targets answer on the services' ports.
+        api_port = run.env("api")["MARSAD_API_PORT"]
+        wait_until(lambda: _answers(f"http://127.0.0.1:{api_port}/healthz"), 60, "the console's /healthz")
         for role, env_name in METRICS_PORT_ENV.items():
             port = run.env(role)[env_name]
             assert httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).status_code == 200, role
-        api_port = run.env("api")["MARSAD_API_PORT"]
-        wait_until(lambda: _answers(f"http://127.0.0.1:{api_port}/healthz"), 60, "the console's /healthz")
         # Nothing was written to the working directory, and the services ran as the user.
         assert list(run.cwd.iterdir()) == []
         if run.as_user:
