@@ -43,14 +43,13 @@ from pydantic import (
     model_validator,
 )
 
-from kernel.config_files import Located, Path_, dotted, locate, parse_yaml, read_text, validate_model
+from kernel.config_files import Located, Path_, checked_id, dotted, locate, parse_yaml, read_text, validate_model
 from kernel.durations import parse_duration
 from kernel.errors import ConfigError
 from kernel.net_guard import TargetPolicy, UnresolvableHost, UnsafeTarget, check_url
 
 log = logging.getLogger(__name__)
 
-CHANNEL_ID = re.compile(r"^[a-z0-9_-]{1,64}$")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 # Slack accepts about one message per second per incoming webhook.
@@ -247,9 +246,7 @@ class ChannelSpec(BaseModel):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        if not CHANNEL_ID.match(value):
-            raise ValueError(f"channel id {value!r} must match [a-z0-9_-]{{1,64}}")
-        return value
+        return checked_id(value, "channel id")
 
     @field_validator("type")
     @classmethod

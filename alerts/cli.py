@@ -9,11 +9,20 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 import typer
 
+from alerts.channels import load_channels
+from alerts.dispatcher import Dispatcher
+from alerts.dlq import read_dlq, read_raw_dlq, replay, replay_raw, select, select_raw
+from alerts.receiver import WebhookReceiver
+from alerts.silences import SilenceStore, parse_matchers
+from alerts.store import DispatchStore
+from kernel.durations import parse_duration, parse_since
 from kernel.errors import ConfigError, MarsadError
+from kernel.metrics import serve_metrics
 from kernel.redis_client import connected_redis
 from kernel.settings import get_settings
 
@@ -38,10 +47,6 @@ def dispatch(
     channels: Path = typer.Option(None, "--channels", help="channels.yaml (default: MARSAD_CHANNELS_PATH)."),
 ) -> None:
     """Consume alerts and deliver them to the configured channels (until SIGTERM)."""
-    from alerts.channels import load_channels
-    from alerts.dispatcher import Dispatcher
-    from kernel.metrics import serve_metrics
-
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
     logging.getLogger("kafka").setLevel(logging.WARNING)
@@ -55,7 +60,13 @@ def dispatch(
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    serve_metrics(settings.dispatcher_metrics_port, "dispatcher")
+    try:
+        serve_metrics(settings.dispatcher_metrics_port, "dispatcher")
+    except OSError as exc:
+        raise MarsadError(
+            f"cannot serve /metrics on port {settings.dispatcher_metrics_port}: {exc.strerror or exc}; "
+            "set MARSAD_DISPATCHER_METRICS_PORT (0: none)"
+        ) from None
     dispatcher.run()
 
 
@@ -67,9 +78,6 @@ def silence_add(
     reason: str = typer.Option(..., "--reason", help="Why (shown in `silence list`)."),
 ) -> None:
     """Silence matching alerts for a while; prints the silence id."""
-    from alerts.silences import SilenceStore, parse_matchers
-    from kernel.durations import parse_duration
-
     try:
         seconds = parse_duration(duration)
         matchers = parse_matchers(match)
@@ -96,8 +104,6 @@ def silence_list(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """Active silences: id, rule, matchers, until, reason."""
-    from alerts.silences import SilenceStore
-
     settings = get_settings()
     now = time.time()
     silences = [
@@ -120,8 +126,6 @@ def silence_list(
 @silence_app.command("expire")
 def silence_expire(silence_id: str = typer.Argument(..., help="Id from `marsad silence list`.")) -> None:
     """End a silence now."""
-    from alerts.silences import SilenceStore
-
     settings = get_settings()
     ended = SilenceStore(connected_redis(settings), settings.redis_prefix).expire(silence_id)
     if ended is None:
@@ -130,14 +134,17 @@ def silence_expire(silence_id: str = typer.Argument(..., help="Id from `marsad s
 
 
 def _since(value: str | None) -> float | None:
-    from kernel.durations import parse_since
-
     if value is None:
         return None
     try:
         return parse_since(value, time.time())
     except ValueError as exc:
         raise MarsadError(f"--since: {exc}") from None
+
+
+def _print_json_entry(position: str, replayed: dict[str, float], fields: dict[str, Any]) -> None:
+    """One dead letter as a JSON line: its position, whether it was replayed, then ``fields``."""
+    print(orjson.dumps({"position": position, "replayed": position in replayed, **fields}).decode())
 
 
 @dlq_app.command("list")
@@ -150,9 +157,6 @@ def dlq_list(
     reason: str = ReasonOption,
 ) -> None:
     """Dead-lettered deliveries (or raw articles, with --articles), oldest first."""
-    from alerts.dlq import read_dlq, select
-    from alerts.store import DispatchStore
-
     settings = get_settings()
     store = DispatchStore(connected_redis(settings), settings.redis_prefix)
     replayed = store.replayed()
@@ -163,7 +167,7 @@ def dlq_list(
     if as_json:
         for e in entries:
             letter = e.letter.model_dump(mode="json") if e.letter else {"raw": e.raw.decode("utf-8", "replace")}
-            print(orjson.dumps({"position": e.position, "replayed": e.position in replayed, **letter}).decode())
+            _print_json_entry(e.position, replayed, letter)
         return
     if not entries:
         print("dead-letter queue is empty" if not (channel or since) else "no matching dead letters")
@@ -182,19 +186,13 @@ def dlq_list(
 def _list_raw_dead_letters(
     reason: str | None, since: float | None, all_: bool, as_json: bool, replayed: dict[str, float]
 ) -> None:
-    from alerts.dlq import read_raw_dlq, select_raw
-
     settings = get_settings()
     entries = [e for e in select_raw(read_raw_dlq(settings), reason, since) if all_ or e.position not in replayed]
     if as_json:
         for e in entries:
             fields = e.letter.model_dump(mode="json") if e.letter else {"reason": None, "error": "no readable header"}
             key = e.key.decode("utf-8", "replace") if e.key is not None else None
-            print(
-                orjson.dumps(
-                    {"position": e.position, "replayed": e.position in replayed, "key": key, **fields}
-                ).decode()
-            )
+            _print_json_entry(e.position, replayed, {"key": key, **fields})
         return
     if not entries:
         print("no raw articles dead-lettered" if not (reason or since) else "no matching dead letters")
@@ -218,9 +216,6 @@ def dlq_replay(
 ) -> None:
     """Requeue dead-lettered deliveries (the running dispatcher delivers them), or with
     --articles publish the dead-lettered raw articles to the raw topic again."""
-    from alerts.dlq import read_dlq, read_raw_dlq, replay, replay_raw, select, select_raw
-    from alerts.store import DispatchStore
-
     settings = get_settings()
     store = DispatchStore(connected_redis(settings), settings.redis_prefix)
     if articles:
@@ -244,8 +239,6 @@ def receiver(
     path: str = typer.Option("/alerts", "--path", help="URL path that accepts deliveries."),
 ) -> None:
     """Run a webhook receiver that verifies signatures; prints each delivery as a JSON line."""
-    from alerts.receiver import WebhookReceiver
-
     secret = os.environ.get(secret_env, "")
     if not secret:
         raise ConfigError(f"environment variable {secret_env} (--secret-env) is not set")
@@ -254,7 +247,10 @@ def receiver(
         sys.stdout.write(orjson.dumps(payload).decode() + "\n")
         sys.stdout.flush()
 
-    server = WebhookReceiver(host, port, secret=secret, path=path, on_delivery=show).start()
+    try:
+        server = WebhookReceiver(host, port, secret=secret, path=path, on_delivery=show).start()
+    except OSError as exc:
+        raise MarsadError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     print(f"listening on {server.url}", file=sys.stderr)
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))

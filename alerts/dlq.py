@@ -15,6 +15,8 @@ Positions of replayed entries are remembered in the same Redis hash, prefixed
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kafka.errors import KafkaError
@@ -27,6 +29,25 @@ from kernel.errors import StackUnavailable
 from kernel.kafka import read_records
 from kernel.messages import DEAD_LETTER_HEADER, RawDeadLetter
 from kernel.settings import Settings
+
+Publish = Callable[[bytes | None, bytes], None]
+
+
+@contextmanager
+def acknowledged_publisher(settings: Settings, topic: str) -> Iterator[Publish]:
+    """A ``publish(key, value)`` to ``topic`` that returns once Kafka has acknowledged the
+    record; a Kafka failure inside the block becomes StackUnavailable naming the topic."""
+    producer = kafka_clients.producer(settings, "dlq-replay", timeout_s=10.0)
+
+    def publish(key: bytes | None, value: bytes) -> None:
+        producer.send(topic, key=key, value=value).get(timeout=10)
+
+    try:
+        yield publish
+    except KafkaError as exc:
+        raise StackUnavailable(f"could not write to {topic}: {exc}") from exc
+    finally:
+        producer.close(timeout=5)
 
 
 @dataclass(frozen=True)
@@ -81,8 +102,7 @@ def replay(settings: Settings, store: DispatchStore, entries: list[DlqEntry], no
     now = time.time() if now is None else now
     report = ReplayReport([], [], [], [])
     done = store.replayed()
-    producer = kafka_clients.producer(settings, "dlq-replay", timeout_s=10.0)
-    try:
+    with acknowledged_publisher(settings, settings.topic_alerts_retry) as publish:
         for entry in entries:
             task = entry.letter.task if entry.letter else None
             if task is None:
@@ -103,13 +123,9 @@ def replay(settings: Settings, store: DispatchStore, entries: list[DlqEntry], no
                     "replayed": True,
                 }
             )
-            producer.send(settings.topic_alerts_retry, key=fresh.key, value=fresh.to_bytes()).get(timeout=10)
+            publish(fresh.key, fresh.to_bytes())
             store.mark_replayed(entry.position, now)
             report.requeued.append(entry)
-    except KafkaError as exc:
-        raise StackUnavailable(f"could not write to {settings.topic_alerts_retry}: {exc}") from exc
-    finally:
-        producer.close(timeout=5)
     return report
 
 
@@ -167,19 +183,14 @@ def replay_raw(
     now = time.time() if now is None else now
     report = RawReplayReport([], [], [])
     done = store.replayed()
-    producer = kafka_clients.producer(settings, "dlq-replay", timeout_s=10.0)
-    try:
+    with acknowledged_publisher(settings, settings.topic_raw) as publish:
         for entry in entries:
             if entry.position in done:
                 report.already_replayed.append(entry)
             elif not entry.replayable:
                 report.not_replayable.append(entry)
             else:
-                producer.send(settings.topic_raw, key=entry.key, value=entry.value).get(timeout=10)
+                publish(entry.key, entry.value)
                 store.mark_replayed(entry.position, now)
                 report.requeued.append(entry)
-    except KafkaError as exc:
-        raise StackUnavailable(f"could not write to {settings.topic_raw}: {exc}") from exc
-    finally:
-        producer.close(timeout=5)
     return report

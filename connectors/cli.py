@@ -7,13 +7,21 @@ import logging
 import signal
 import sys
 import urllib.parse
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 import typer
+from rich.console import Console
+from rich.table import Table
 
-from kernel.errors import MarsadError
+from connectors.config import FeedConfig, feeds_to_yaml, load_feeds
+from connectors.fetch import Fetcher, FetchLimits, local_path, read_local
+from connectors.opml import import_opml, load_existing, slugify
+from connectors.parse import content_text, items_by_id, parse_feed, primary_language
+from kernel.errors import FeedParseError, FetchError, MarsadError
+from kernel.settings import get_settings
 
 feeds_app = typer.Typer(help="Parse, check and import feeds.", no_args_is_help=True)
 
@@ -33,9 +41,7 @@ def connect(
     once: bool = typer.Option(False, "--once", help="Poll every feed once, publish, flush and exit."),
 ) -> None:
     """Poll the feeds of feeds.yaml and publish new items to Kafka."""
-    from connectors.config import load_feeds
-    from connectors.runner import run_connector
-    from kernel.settings import get_settings
+    from connectors.runner import run_connector  # trafilatura: not loaded by every `marsad` command
 
     settings = get_settings()
     feed_list = load_feeds(feeds or settings.feeds_path)
@@ -50,8 +56,6 @@ class _ParseTimeout(BaseException):
 
 
 def _default_feed_id(source: str) -> str:
-    from connectors.opml import slugify
-
     if source.lower().startswith(("http://", "https://")):
         parts = urllib.parse.urlsplit(source)
         return slugify(f"{parts.hostname or ''} {parts.path}") or "feed"
@@ -60,9 +64,6 @@ def _default_feed_id(source: str) -> str:
 
 def _read_source(source: str, max_bytes: int, timeout: float) -> tuple[bytes, str, str | None]:
     """``(body, base URL, content type)`` of a file or URL."""
-    from connectors.fetch import Fetcher, FetchLimits, local_path, read_local
-    from kernel.errors import FetchError
-
     limits = FetchLimits(max_bytes=max_bytes, total_timeout=timeout)
     path = local_path(source)
     try:
@@ -88,10 +89,6 @@ def parse_command(
     max_bytes: int = typer.Option(10 * 1024 * 1024, help="Largest body accepted."),
 ) -> None:
     """Print one JSON line per article the connector would publish."""
-    from connectors.config import FeedConfig
-    from connectors.parse import content_text, items_by_id, parse_feed, primary_language
-    from kernel.errors import FeedParseError
-
     fid = feed_id or _default_feed_id(source)
     try:
         feed = FeedConfig(id=fid, url=source, language=language)
@@ -150,14 +147,7 @@ def check_command(
     as_json: bool = typer.Option(False, "--json", help="One JSON line per feed instead of a table."),
 ) -> None:
     """Each configured feed's health and last error (exit 1 when any feed is failing)."""
-    from dataclasses import asdict
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from connectors.config import load_feeds
-    from connectors.runner import check_feeds
-    from kernel.settings import get_settings
+    from connectors.runner import check_feeds  # trafilatura: not loaded by every `marsad` command
 
     settings = get_settings()
     feed_list = load_feeds(feeds or settings.feeds_path)
@@ -196,9 +186,6 @@ def import_command(
     ),
 ) -> None:
     """Turn an OPML subscription list into feeds.yaml entries."""
-    from connectors.config import feeds_to_yaml
-    from connectors.opml import import_opml, load_existing
-
     existing = load_existing(output) if output else []
     merged, added = import_opml(opml, existing)
     if output is None:

@@ -26,12 +26,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from ruamel.yaml import YAML
 
-from kernel.config_files import locate, parse_yaml, read_text, validate_model
+from kernel.config_files import checked_id, locate, parse_yaml, read_text, validate_model
 from kernel.durations import parse_duration
 from kernel.errors import ConfigError
 from kernel.net_guard import TargetPolicy
 
-FEED_ID_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
 DEFAULT_MIN_INTERVAL = 60.0
 DEFAULT_MAX_INTERVAL = 30 * 60.0
 
@@ -81,9 +80,7 @@ class FeedConfig(BaseModel):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        if not FEED_ID_PATTERN.match(value):
-            raise ValueError(f"feed id {value!r} must match [a-z0-9_-]{{1,64}}")
-        return value
+        return checked_id(value, "feed id")
 
     @field_validator("url")
     @classmethod

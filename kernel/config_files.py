@@ -10,6 +10,7 @@ checked against their published JSON schemas; the other files against pydantic m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import StringIO
@@ -223,6 +224,17 @@ def locate(node: Any, path: str) -> Located:
 def load_document(path: Path) -> Located:
     """A YAML file as plain values, with the lines of every value kept."""
     return locate(read_yaml(path), str(path))
+
+
+# The ids of feeds and channels: used as they are in metric labels, Redis keys and logs.
+CONFIG_ID = re.compile(r"^[a-z0-9_-]{1,64}$")
+
+
+def checked_id(value: str, what: str) -> str:
+    """``value`` when it is a valid id; else ValueError naming ``what`` ("feed id", …)."""
+    if not CONFIG_ID.match(value):
+        raise ValueError(f"{what} {value!r} must match [a-z0-9_-]{{1,64}}")
+    return value
 
 
 def dotted(path: Sequence[str | int]) -> str:

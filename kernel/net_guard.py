@@ -244,6 +244,17 @@ class AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
+def pool_options(limits: httpx.Limits) -> dict[str, typing.Any]:
+    """The connection-pool settings httpx derives from ``limits``, ignoring the SSL settings
+    of the environment (as the transports ignore its proxies)."""
+    return {
+        "ssl_context": httpx.create_ssl_context(trust_env=False),
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+    }
+
+
 class GuardedTransport(httpx.HTTPTransport):
     """An httpx transport whose every connection is checked by ``GuardedBackend``.
     No proxy from the environment: a proxy would connect on our behalf, unchecked."""
@@ -253,13 +264,7 @@ class GuardedTransport(httpx.HTTPTransport):
     ) -> None:
         limits = limits or httpx.Limits()
         super().__init__(trust_env=False, limits=limits)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(policy, resolver),
-        )
+        self._pool = httpcore.ConnectionPool(network_backend=GuardedBackend(policy, resolver), **pool_options(limits))
 
 
 class AsyncGuardedTransport(httpx.AsyncHTTPTransport):
@@ -271,9 +276,5 @@ class AsyncGuardedTransport(httpx.AsyncHTTPTransport):
         limits = limits or httpx.Limits()
         super().__init__(trust_env=False, limits=limits)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=AsyncGuardedBackend(policy, resolver),
+            network_backend=AsyncGuardedBackend(policy, resolver), **pool_options(limits)
         )

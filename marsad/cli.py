@@ -11,6 +11,7 @@ from connectors.cli import connect, feeds_app
 from kernel.errors import MarsadError
 from kernel.redact import install_log_masking
 from marsad.console.cli import api, tokens_app
+from marsad.demo import demo_command
 from marsad.feed_folder import feeds_serve
 from marsad.init import init
 from marsad.run import run
@@ -39,7 +40,7 @@ app.command("api")(api)
 @app.command("worker")
 def worker() -> None:
     """Run the stream worker (normalize → dedupe → match) until stopped."""
-    from streams.app import run_worker
+    from streams.app import run_worker  # Faust: too heavy to load for every `marsad` command
 
     run_worker()
 
@@ -52,8 +53,6 @@ def demo(
     timeout: float = typer.Option(120.0, help="Seconds to wait for the expected alerts."),
 ) -> None:
     """Run the main job on the local stack with the bundled sample feeds."""
-    from marsad.demo import demo_command
-
     demo_command(start_stack, timeout)
 
 

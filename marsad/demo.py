@@ -24,17 +24,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from alerts.receiver import WebhookReceiver
 from kernel.errors import MarsadError, StackUnavailable
 from kernel.kafka import (
     admin_client,
     ensure_topics,
     read_to_end,
+    topic_specs,
     wait_for_group,
     wait_for_kafka,
 )
 from kernel.messages import Article, RawArticle
 from kernel.redact import safe_url
-from kernel.settings import DEMO_DIR, Settings
+from kernel.settings import DEMO_DIR, Settings, get_settings
 from marsad import stack
 from marsad.demo_feeds import FeedServer, load_demo_feeds, write_feeds_yaml
 
@@ -52,14 +54,6 @@ class DemoOutcome:
     unexpected: list[tuple[str, str]] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     reason: str = ""
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _spawn(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
@@ -107,8 +101,6 @@ def _raw_articles(s: Settings) -> list[RawArticle]:
 
 
 def _delete_topics(s: Settings) -> None:
-    from kernel.kafka import topic_specs
-
     try:
         client = admin_client(s, timeout_s=5)
         try:
@@ -137,17 +129,14 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
     s = settings.model_copy(
         update={
             "namespace": run_id,
-            "connector_metrics_port": _free_port(),
-            "worker_metrics_port": _free_port(),
-            "dispatcher_metrics_port": _free_port(),
+            "connector_metrics_port": stack.free_port(),
+            "worker_metrics_port": stack.free_port(),
+            "dispatcher_metrics_port": stack.free_port(),
         }
     )
     run_dir = settings.home / "demo" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     ensure_topics(s)
-
-    from alerts.receiver import WebhookReceiver
-
     feeds = load_demo_feeds()
     server = FeedServer(feeds).start()
     secret = secrets.token_hex(16)
@@ -279,8 +268,6 @@ def print_summary(outcome: DemoOutcome) -> None:
 
 
 def demo_command(start_stack: bool, timeout_s: float) -> None:
-    from kernel.settings import get_settings
-
     outcome = run_demo(get_settings(), start_stack=start_stack, timeout_s=timeout_s)
     print_summary(outcome)
     if not outcome.ok:

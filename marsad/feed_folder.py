@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from kernel.errors import ConfigError
+from kernel.errors import ConfigError, MarsadError
 from marsad.feed_http import EtagFeedServer
 
 CONTENT_TYPES = {".xml": "application/xml", ".json": "application/feed+json", ".rss": "application/rss+xml"}
@@ -59,7 +59,10 @@ def feeds_serve(
     """Serve a folder of feed files over HTTP (the compose stack's sample feeds) until stopped."""
     if not folder.is_dir():
         raise ConfigError("no such folder", path=str(folder))
-    server = FeedFolderServer(folder, host, port).start()
+    try:
+        server = FeedFolderServer(folder, host, port).start()
+    except OSError as exc:
+        raise MarsadError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     names = server.names()
     print(f"serving {len(names)} feed files of {server.folder} on http://{host}:{server.port}/", file=sys.stderr)
     stopped = threading.Event()

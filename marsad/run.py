@@ -26,6 +26,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.markup import escape
 
+from alerts.channels import load_channels
+from connectors.config import load_feeds
 from kernel.errors import MarsadError
 from kernel.kafka import ensure_topics
 from kernel.metrics import serve_metrics
@@ -35,6 +37,7 @@ from marsad.demo_feeds import FeedServer, load_demo_feeds, write_feeds_yaml
 from marsad.supervisor.specs import ProcessSpec, build_specs
 from marsad.supervisor.status import SeriesNames, StatusBoard, status_table
 from marsad.supervisor.supervisor import Supervisor
+from streams.rules import load_ruleset
 
 DEFAULT_METRICS_PORT = 9105
 DEFAULT_RECEIVER_PORT = 18090
@@ -65,10 +68,6 @@ def default_entities(rules: Path | None, settings: Settings) -> Path:
 def check_configuration(settings: Settings, env: dict[str, str]) -> RunConfig:
     """Load every configuration file the children will load, so that a mistake stops the
     run with `file:line: reason` before any process starts."""
-    from alerts.channels import load_channels
-    from connectors.config import load_feeds
-    from streams.rules import load_ruleset
-
     feeds = load_feeds(settings.feeds_path)
     entities = settings.entities_path if settings.entities_path.exists() else None
     ruleset = load_ruleset(settings.rules_path, entities)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from kernel.errors import MarsadError, StackUnavailable
 from kernel.kafka import ensure_topics, wait_for_kafka
 from kernel.redis_client import redis_answers
@@ -359,8 +361,6 @@ def prometheus_binary() -> str | None:
 
 
 def _prometheus_healthy(s: Settings) -> bool:
-    import httpx
-
     try:
         return httpx.get(f"http://127.0.0.1:{s.prometheus_port}/-/ready", timeout=2).status_code == 200
     except httpx.HTTPError:

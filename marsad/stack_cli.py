@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kernel.kafka import ensure_topics, wait_for_kafka
 from kernel.settings import get_settings
 from marsad import stack
 
@@ -26,8 +27,6 @@ def stack_up(
 @stack_app.command("topics")
 def stack_topics() -> None:
     """Create the missing topics on the configured Kafka (docker-compose uses this)."""
-    from kernel.kafka import ensure_topics, wait_for_kafka
-
     s = get_settings()
     wait_for_kafka(s, timeout_s=60)
     created = ensure_topics(s)

@@ -271,7 +271,6 @@ _MASTHEAD = re.compile(
     r"^(?:رييس\s+التحرير(?:\s+التنفيذي)?|رييس\s+مجلس\s+الاداره|رييس\s+مجلسي\s+الاداره\s+والتحرير|"
     r"الاشراف\s+العام|المشرف\s+العام|مدير\s+التحرير|editor[-\s]in[-\s]chief)\s*(?::\s*(?P<name>.*))?$"
 )
-MASTHEAD_NAME_WORDS = 4
 _SOURCE = re.compile(r"^(?:المصدر|مصدر\s+الخبر|source)\s*:\s*[^.!?]{2,40}$")
 _BREADCRUMB = re.compile(r"^(?:الرييسيه|home)\s*[-–—»>/|›]\s*\S")
 _RELATIVE_TIME = re.compile(

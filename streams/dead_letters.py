@@ -58,10 +58,9 @@ class Source:
 def unpublishable_size(raw: RawArticle, clean: CleanArticle, max_bytes: int) -> Rejected | None:
     """A rejection when the normalized article could exceed ``max_bytes`` as a Kafka record
     (an upper bound: its text, title and URLs JSON-encoded, plus a fixed allowance)."""
-    asides = len(getattr(clean, "asides", ()))
     bound = (
         len(orjson.dumps([clean.title, clean.text, raw.url, raw.url, raw.feed, raw.tags]))
-        + ASIDE_BYTES * asides
+        + ASIDE_BYTES * len(clean.asides)
         + ARTICLE_OVERHEAD_BYTES
     )
     if bound <= max_bytes:

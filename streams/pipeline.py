@@ -17,7 +17,6 @@ from kernel.messages import (
     Article,
     RawArticle,
     RuleRef,
-    StoryRef,
     TextSpan,
     document_text,
 )
@@ -65,7 +64,7 @@ def dedupe(
         content_hash=decision.content_hash,
         duplicate_of=decision.duplicate_of,
         similarity=decision.similarity,
-        story=StoryRef(id=decision.story_id, sources=decision.story_sources),
+        story=decision.story_ref(),
         tags=raw.tags,
         asides=[TextSpan(start=aside.start, end=aside.end) for aside in clean.asides],
         first_seen_at=raw.first_seen_at,

@@ -108,6 +108,7 @@ def run_test(path: Path, out=sys.stdout) -> int:
                     "similarity": decision.similarity,
                     "story_sources": decision.story_sources,
                     "story_reason": decision.story_reason,
+                    "story_outlets": [{"name": o.name, "first_seen": o.first_seen} for o in decision.story_outlets],
                 }
             ).decode()
             + "\n"

@@ -26,6 +26,9 @@ class RuleTables(Protocol):
     leaf_phrases: list[frozenset[int]]  # leaf id → its phrases
     leaf_triggers: list[tuple[int, ...]]  # leaf id → rules it triggers
     pid_chunks: dict[int, set[str]]  # phrase id → chunks whose verdict has it
+    quantity_leaf_ids: frozenset[int]
+
+    def fire_quantities(self, hits: LeafHits) -> None: ...
 
 
 class LeafHits:
@@ -40,6 +43,7 @@ class LeafHits:
         "active",
         "fired",
         "ready",
+        "quantities_pending",
         "_absent",
         "_in_regions",
         "_phrase_spans",
@@ -54,6 +58,8 @@ class LeafHits:
         self.active: list[int] | None = None
         self.fired: set[int] = set()  # regex and quantity leaves that fired
         self.ready: dict[int, list[Occurrence]] = {}
+        # the article's quantities are read on first need (``RuleTables.fire_quantities``)
+        self.quantities_pending = False
         self._absent: set[int] = set()
         self._in_regions: dict[tuple[int, frozenset[str]], list[Occurrence] | None] = {}
         self._phrase_spans: dict[tuple[int, int], tuple[int, int] | None] = {}
@@ -140,6 +146,9 @@ class LeafHits:
         if lid in self._absent:
             return None
         ruleset = self.ruleset
+        if self.quantities_pending and lid in ruleset.quantity_leaf_ids:
+            ruleset.fire_quantities(self)
+            return self.get(lid)
         wanted = ruleset.leaf_phrases[lid]  # none for regex and quantity leaves: ready if they fired
         found: Iterable[tuple[int, list[tuple[int, int]]]]
         if self.active is not None and ruleset.leaf_triggers[lid]:
@@ -189,6 +198,8 @@ class LeafHits:
     def all_fired(self) -> set[int]:
         """Every leaf that fired (the full answer: used to sample leaf frequencies)."""
         ruleset = self.ruleset
+        if self.quantities_pending:
+            ruleset.fire_quantities(self)
         single_word = ruleset.single_word
         found: set[int] = set()
         longer: set[int] = set()

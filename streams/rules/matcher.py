@@ -30,11 +30,12 @@ from streams.rules.evidence import FoldedOccurrence, Occurrence, QuantityOccurre
 from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF, LeafHits
 from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, TermsLeaf
 from streams.rules.phrases import EntityInfo, Phrase, build_automaton
-from streams.rules.quantities import UnitClasses, find_quantities_normalized
+from streams.rules.quantities import UnitClasses, UnitGate, find_quantities_normalized
+from streams.rules.thresholds import QuantityThresholds
 from streams.rules.regexes import regex_options
 from streams.rules.regions import Span
 from streams.rules.text import ArticleText, primary_language
-from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_leaves
+from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_costs, trigger_leaves
 
 _ACTIVE = attrgetter("active")
 
@@ -65,7 +66,7 @@ class CompiledRuleSet:
         self.phrase_leaves: list[list[int]] = [[] for _ in self.phrases]
         self.leaf_phrases: list[frozenset[int]] = [frozenset() for _ in self.leaves]
         self._regex_leaves: list[tuple[int, RegexLeaf]] = []
-        self._quantity_leaves: dict[str, list[tuple[int, QuantityLeaf]]] = {}
+        quantity_leaves: dict[str, list[tuple[int, QuantityLeaf]]] = {}
         for lid, leaf in enumerate(self.leaves):
             if not self.leaf_rules[lid]:
                 continue  # only used by a rule that failed to compile
@@ -76,7 +77,10 @@ class CompiledRuleSet:
             elif isinstance(leaf, RegexLeaf):
                 self._regex_leaves.append((lid, leaf))
             elif isinstance(leaf, QuantityLeaf):
-                self._quantity_leaves.setdefault(leaf.unit, []).append((lid, leaf))
+                quantity_leaves.setdefault(leaf.unit, []).append((lid, leaf))
+        self._quantity_leaves = {unit: QuantityThresholds(leaves) for unit, leaves in quantity_leaves.items()}
+        self.quantity_leaf_ids = frozenset(lid for leaves in quantity_leaves.values() for lid, _leaf in leaves)
+        self._quantity_gate = UnitGate(self.units, quantity_leaves) if quantity_leaves and self.units else None
         self._regex_set = None
         if self._regex_leaves:
             regex_set = re2.Set.SearchSet(regex_options())
@@ -102,13 +106,15 @@ class CompiledRuleSet:
     def _plan_triggers(self, rates: list[float]) -> bool:
         """Pick each rule's trigger leaves by ``rates``; True when the plan changed."""
         leaf_triggers: list[list[int]] = [[] for _ in self.leaves]
+        costs = trigger_costs(rates, self.leaves)
         for ri, node in enumerate(self.conditions):
-            for lid in trigger_leaves(node, rates) or ():
+            for lid in trigger_leaves(node, costs) or ():
                 leaf_triggers[lid].append(ri)
         plan = [tuple(rules) for rules in leaf_triggers]
         if getattr(self, "leaf_triggers", None) == plan:
             return False
         self.leaf_triggers = plan
+        self._quantity_triggers = any(plan[lid] for lid in self.quantity_leaf_ids)
         phrase_triggers = []
         for lids in self.phrase_leaves:
             rules: set[int] = set()
@@ -241,16 +247,30 @@ class CompiledRuleSet:
                 if occs:
                     leaf_occ[lid] = occs
                     hits.fired.add(lid)
-        units = self.units  # compile_ruleset gives unit classes to every set with a quantity leaf
-        if self._quantity_leaves and units is not None:
-            for mention in find_quantities_normalized(article.standard, units):
-                for lid, quantity_leaf in self._quantity_leaves.get(mention.unit, ()):
-                    if quantity_leaf.accepts(mention.value):
-                        leaf_occ.setdefault(lid, []).append(
-                            QuantityOccurrence(mention.start, mention.end, value=mention.value, unit=mention.unit)
-                        )
-                        hits.fired.add(lid)
+        if self._quantity_gate is not None:
+            if self._quantity_triggers:
+                self.fire_quantities(hits)
+            else:
+                # no rule is triggered by a quantity: read them only if a rule asks
+                hits.quantities_pending = True
         return hits
+
+    def fire_quantities(self, hits: LeafHits) -> None:
+        """Find the article's quantities and fire the quantity leaves they satisfy."""
+        hits.quantities_pending = False
+        if self._quantity_gate is None or self.units is None:
+            return
+        by_unit: dict[str, tuple[list[QuantityOccurrence], list[float]]] = {}
+        for mention in find_quantities_normalized(hits.article.standard, self.units, self._quantity_gate):
+            if mention.unit in self._quantity_leaves:
+                occurrence = QuantityOccurrence(mention.start, mention.end, value=mention.value, unit=mention.unit)
+                occurrences, values = by_unit.setdefault(mention.unit, ([], []))
+                occurrences.append(occurrence)
+                values.append(mention.value)
+        for unit, (occurrences, values) in by_unit.items():
+            for lid, leaf in self._quantity_leaves[unit].fired(values):
+                hits.ready[lid] = [occ for occ, value in zip(occurrences, values) if leaf.accepts(value)]
+                hits.fired.add(lid)
 
     def _candidates(self, hits: LeafHits) -> set[int]:
         """The rules worth evaluating: those with no trigger set, and those one of whose

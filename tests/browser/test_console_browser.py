@@ -81,6 +81,7 @@ def test_edit_fix_save_and_watch_the_alert_arrive(stack, tmp_path, browser) -> N
         page.fill("#token-input", token)
         page.click("#signin button[type=submit]")
         expect(page.locator("#whoami-name")).to_have_text("browser")
+        page.click("#nav a[data-view=rules]")  # the page opens on the alert inbox
         tanks_row = page.locator("#rules-table tr[data-rule=tanks]")
         expect(tanks_row).to_be_visible()
         expect(tanks_row.locator(".rule-title")).to_have_attribute("dir", "auto")

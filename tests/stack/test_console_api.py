@@ -88,6 +88,14 @@ SAMPLES = {
     ("GET", "/api/tokens"): ("/api/tokens", None, "admin"),
     ("POST", "/api/tokens"): ("/api/tokens", {"name": "role-check", "role": "viewer", "expires": "1h"}, "admin"),
     ("DELETE", "/api/tokens/{name}"): ("/api/tokens/nobody", None, "admin"),
+    ("GET", "/api/inbox"): ("/api/inbox", None, "viewer"),
+    ("GET", "/api/inbox/{alert_id}"): ("/api/inbox/0-999999", None, "viewer"),
+    ("POST", "/api/inbox/{alert_id}/ack"): ("/api/inbox/0-999999/ack", None, "editor"),
+    ("GET", "/api/stories"): ("/api/stories?hours=1", None, "viewer"),
+    ("GET", "/api/stories/{story_id}"): ("/api/stories/nope", None, "viewer"),
+    ("GET", "/api/articles/{article_id}"): ("/api/articles/nope", None, "viewer"),
+    ("GET", "/api/stats/rules"): ("/api/stats/rules", None, "viewer"),
+    ("POST", "/api/backtest/compare"): ("/api/backtest/compare", {"yaml": TANKS_RULE, "days": 1}, "editor"),
 }
 # Built from the app's own routes: a route added without a sample above fails here.
 GUARDED_ROUTES = sorted(

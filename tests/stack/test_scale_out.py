@@ -11,7 +11,7 @@ from kafka import KafkaProducer
 
 from bench.generate import generate
 from kernel.kafka import wait_for_group
-from kernel.messages import Article
+from kernel.messages import Article, RawArticle
 from kernel.metrics import sample_value
 from marsad.stack import free_port
 from tests.support.pipeline import Pipeline, read_topic, wait_until
@@ -62,6 +62,12 @@ def _articles(settings) -> set[str]:
     return {Article.from_bytes(v).id for v in read_topic(settings, settings.topic_articles)}
 
 
+def _publish(producer: KafkaProducer, settings, batch: list[RawArticle]) -> None:
+    for raw in batch:
+        producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
+    producer.flush()
+
+
 def test_two_workers_share_partitions_and_one_takes_over(stack, tmp_path) -> None:
     settings = fresh_namespace(stack, partitions=4)
     rules = tmp_path / "rules.yaml"
@@ -78,33 +84,22 @@ def test_two_workers_share_partitions_and_one_takes_over(stack, tmp_path) -> Non
         # (with only "two members" seen, the first worker could still own all of them).
         wait_for_group(settings, group, timeout_s=120, members=2)
 
-        for raw in articles[:300]:
-            producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
-        producer.flush()
-        wait_until(
-            lambda: len(_articles(settings)) >= 300,
-            120,
-            "the first 300 articles",
-            explain=lambda: _worker_state(pipe, ports),
-        )
+        def wait_for_articles(count: int, timeout_s: float, what: str) -> None:
+            wait_until(
+                lambda: len(_articles(settings)) >= count, timeout_s, what, explain=lambda: _worker_state(pipe, ports)
+            )
+
+        _publish(producer, settings, articles[:300])
+        wait_for_articles(300, 120, "the first 300 articles")
         # Both workers did part of the work: the partitions are shared.
         assert _processed(ports["worker-a"]) > 0 and _processed(ports["worker-b"]) > 0, _worker_state(pipe, ports)
         assert _processed(ports["worker-a"]) + _processed(ports["worker-b"]) >= 300
 
         # worker-b leaves in the middle of the second half; worker-a takes over its partitions.
-        for raw in articles[300:450]:
-            producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
-        producer.flush()
+        _publish(producer, settings, articles[300:450])
         pipe.stop("worker-b")
-        for raw in articles[450:]:
-            producer.send(settings.topic_raw, key=raw.id.encode(), value=raw.to_bytes())
-        producer.flush()
-        wait_until(
-            lambda: len(_articles(settings)) >= 600,
-            180,
-            "all 600 articles after the takeover",
-            explain=lambda: _worker_state(pipe, ports),
-        )
+        _publish(producer, settings, articles[450:])
+        wait_for_articles(600, 180, "all 600 articles after the takeover")
         assert pipe.procs["worker-a"].poll() is None
     producer.close()
     assert _articles(settings) == {a.id for a in articles}

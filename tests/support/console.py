@@ -3,7 +3,6 @@ not taken from the seed corpus)."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from kernel.messages import (
     StoryRef,
 )
 from kernel.settings import Settings
+from marsad.stack import free_port
 
 TANKS_RULE = """\
 id: tanks
@@ -98,12 +98,6 @@ def produce(settings: Settings, topic: str, items: list[tuple[bytes, bytes, int 
             producer.send(topic, key=key, value=value, timestamp_ms=ts).get(15)
     finally:
         producer.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -151,8 +151,10 @@ function formatValue(value) { return typeof value === "number" ? formatNumber(va
 
 export function formatNumber(n) { return new Intl.NumberFormat(locale).format(n); }
 
-// A date from unix seconds or an ISO string, in the page's language, e.g. «٤ ديسمبر ٢٠٢٦، ٦:٢٩ م».
-export function formatTime(value, options = { dateStyle: "medium", timeStyle: "short" }) {
+// A date from unix seconds or an ISO string, in the page's language, with the month by
+// name (no all-digit date whose parts could be read in either order): «4 ديسمبر 2026، 6:29 م».
+const DATE_TIME = { year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit" };
+export function formatTime(value, options = DATE_TIME) {
   if (value === null || value === undefined || value === "") return t("never");
   const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
   return isNaN(date) ? String(value) : new Intl.DateTimeFormat(locale, options).format(date);

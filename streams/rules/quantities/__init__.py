@@ -32,6 +32,7 @@ units-before-tens) needs arithmetic and look-behind for qualifiers, which a rege
 and a per-token dictionary lookup keeps the cost linear in the text length.
 """
 
+from streams.rules.quantities.gate import UnitGate
 from streams.rules.quantities.scanner import QuantityMention, find_quantities, find_quantities_normalized
 from streams.rules.quantities.units import UnitClasses
 from streams.rules.quantities.units_file import DEFAULT_UNITS_PATH, default_unit_classes, load_unit_classes
@@ -39,6 +40,7 @@ from streams.rules.quantities.units_file import DEFAULT_UNITS_PATH, default_unit
 __all__ = [
     "DEFAULT_UNITS_PATH",
     "QuantityMention",
+    "UnitGate",
     "UnitClasses",
     "default_unit_classes",
     "find_quantities",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import DecimalException
 
 from streams.rules.quantities.exclusions import is_excluded_start
+from streams.rules.quantities.gate import UnitGate
 from streams.rules.quantities.lexicon import LEXICON
 from streams.rules.quantities.numbers import ASCII_DIGITS, Phrase, read_number
 from streams.rules.quantities.qualifiers import LOWER, QUALIFIERS_AFTER_TOKENS, QUALIFIERS_BY_LAST
@@ -55,12 +56,25 @@ class QuantityMention:
     qualifier: str | None
 
 
-def find_quantities_normalized(norm: NormalizedText, units: UnitClasses) -> list[QuantityMention]:
+def find_quantities_normalized(
+    norm: NormalizedText, units: UnitClasses, gate: UnitGate | None = None
+) -> list[QuantityMention]:
     """Like :func:`find_quantities` for a text already normalized (the rule engine has one);
-    offsets index ``norm.original``."""
+    offsets index ``norm.original``. With a ``gate``, only the stretches where a form of its
+    unit classes occurs are read: every mention of those classes is still found (others
+    may be missed)."""
     mentions: list[QuantityMention] = []
+    if gate is None:
+        for begin, end in stretches(norm.text):
+            _StretchScanner(Tokens(norm, begin, end), units).scan(mentions)
+        return mentions
+    unit_starts = gate.unit_starts(norm.text)
+    if not unit_starts:
+        return mentions
+    holds_unit = gate.holds_unit
     for begin, end in stretches(norm.text):
-        _StretchScanner(Tokens(norm, begin, end), units).scan(mentions)
+        if holds_unit(unit_starts, begin, end):
+            _StretchScanner(Tokens(norm, begin, end), units).scan(mentions)
     return mentions
 
 

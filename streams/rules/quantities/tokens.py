@@ -9,6 +9,7 @@ from streams.textnorm import NormalizedText, fold
 # Digit groups with inner separators, words (letters only), or any other single symbol.
 TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+|[^\w\s]")
 LATIN_WORD_RE = re.compile(r"[a-z]+")
+_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
 
 # Single-letter proclitics that may stick to the first word of a number or qualifier
 # ("وخمسين", "بنحو", "لأكثر"). و/ف also join the parts of a compound number.
@@ -30,15 +31,12 @@ class Tokens:
         """Tokens of ``norm.text[begin:end]`` (a stretch cut at whitespace)."""
         self.norm = norm
         self.folded = folded = norm.text
-        self.texts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        texts, starts, ends = self.texts, self.starts, self.ends
-        for match in TOKEN_RE.finditer(folded, begin, end):
-            texts.append(match.group())
-            starts.append(match.start())
-            ends.append(match.end())
-        self.n = len(texts)
+        # one pass per array, each in C (a Python loop over the matches cost twice as much)
+        matches = list(TOKEN_RE.finditer(folded, begin, end))
+        self.texts: list[str] = list(map(_GROUP, matches))
+        self.starts: list[int] = list(map(_START, matches))
+        self.ends: list[int] = list(map(_END, matches))
+        self.n = len(matches)
 
     def adjacent(self, left: int, right: int) -> bool:
         """Token ``right`` follows token ``left`` with no gap at all."""

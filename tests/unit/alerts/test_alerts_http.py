@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,8 +92,6 @@ def test_receiver_down_is_retryable() -> None:
 
 
 def test_connection_refused_is_retryable_and_url_is_redacted() -> None:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -166,12 +169,6 @@ def test_receiver_rejects_missing_signature() -> None:
 
 
 def test_receiver_command_prints_verified_deliveries(tmp_path) -> None:
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -201,10 +198,6 @@ def test_receiver_command_prints_verified_deliveries(tmp_path) -> None:
 
 
 def test_receiver_command_needs_its_secret() -> None:
-    import os
-    import subprocess
-    import sys
-
     env = {k: v for k, v in os.environ.items() if k != "NO_SUCH_SECRET_VAR"}
     result = subprocess.run(
         [sys.executable, "-m", "marsad", "receiver", "--secret-env", "NO_SUCH_SECRET_VAR"],
@@ -215,6 +208,22 @@ def test_receiver_command_needs_its_secret() -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "marsad: error: environment variable NO_SUCH_SECRET_VAR (--secret-env) is not set"
+
+
+def test_receiver_command_on_a_busy_port_says_so_in_one_line() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "marsad", "receiver", "--port", str(port), "--secret-env", "RECV_SECRET"],
+            env={**os.environ, "RECV_SECRET": "cli-secret"},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"marsad: error: cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
 # --- the address connected to is the address checked (DNS rebinding) ---------------------

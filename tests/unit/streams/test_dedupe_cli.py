@@ -11,7 +11,7 @@ import pytest
 
 from kernel.errors import ConfigError
 from streams.dedupe.cli import read_articles
-from tests.support.dedupe_corpus import EVENTS
+from tests.support.dedupe_corpus import EVENTS, STORY_CLUSTERS
 from tests.support.stack import REPO_ROOT
 
 REPO = REPO_ROOT
@@ -102,3 +102,28 @@ def test_cli_prints_one_line_per_input_in_order(tmp_path: Path) -> None:
     assert by_id["004-again"]["duplicate_of"] == "004" and by_id["004-again"]["story"] == "004"
     assert by_id["flood-copy"]["duplicate_of"] == "flood"
     assert by_id["flood-rewrite"]["duplicate_of"] is None
+
+
+def test_cli_takes_published_times_into_stories_and_prints_outlets(tmp_path: Path) -> None:
+    """One event by two outlets joins when published hours apart, not three days apart;
+    each line lists the story's outlets (URL host without www., else the feed)."""
+    first, rewrite = STORY_CLUSTERS[0][:2]
+
+    def rows(published: str) -> list[dict[str, str]]:
+        return [
+            {"id": "a", "title": first.title, "text": first.text, "url": "https://www.alpha.example/1"},
+            {"id": "b", "title": rewrite.title, "text": rewrite.text, "feed": "beta", "published": published},
+        ]
+
+    def decide(published: str) -> list[dict]:
+        lines = rows(published)
+        lines[0]["published"] = first.published
+        result = run_cli(write_jsonl(tmp_path / "in.jsonl", lines))
+        assert result.returncode == 0, result.stderr
+        return [json.loads(line) for line in result.stdout.splitlines()]
+
+    near = decide(rewrite.published)
+    assert near[1]["story"] == "a"
+    assert [o["name"] for o in near[1]["story_outlets"]] == ["alpha.example", "beta"]
+    far = decide("2024-05-17T11:45:00Z")
+    assert far[1]["story"] == "b" and [o["name"] for o in far[1]["story_outlets"]] == ["beta"]
