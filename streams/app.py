@@ -125,7 +125,7 @@ def create_app(settings: Settings) -> faust.App:
     @app.agent(raw_topic, concurrency=settings.worker_concurrency)
     async def process_articles(stream: faust.StreamT[bytes]) -> None:
         # One agent for the three stages: a second Kafka hop between dedupe and match
-        # cost more CPU than matching itself (measured: 156 → see bench/bench_pipeline.py).
+        # cost more CPU than matching itself (measured with bench/bench_pipeline.py).
         async for event in stream.events():
             message = event.message
             source = Source(message.topic, message.partition, message.offset)

@@ -139,7 +139,8 @@ async def retry_while_redis_is_down(stage: StageMetrics, fn: Callable[P, T], *ar
     ``fn`` runs on the event loop itself: its Redis round trips take well under a
     millisecond, and handing every article to a thread cost more CPU (submit, wake-ups,
     GIL hand-offs) than the waits it hid. A hung Redis blocks the loop for at most the
-    client's socket timeout (5 s), far inside the 60 s consumer session timeout."""
+    client's socket timeout (5 s), inside the consumer session timeout (10 s by default,
+    ``MARSAD_WORKER_SESSION_TIMEOUT_S``, never below 6 s)."""
     delay = 0.2
     while True:
         try:

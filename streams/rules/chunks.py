@@ -7,9 +7,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
-from typing import Any
-
 from streams.rules.morphology import ANY_PREFIX, ANY_REMAINDER, WORD, WordSpec
+from streams.rules.phrases import KeyAutomaton
 from streams.rules.text import CHUNK_CACHE_SIZE
 
 _FIRST = itemgetter(0)
@@ -56,10 +55,10 @@ class ChunkCache(dict[str, ChunkVerdict]):
         return verdict
 
 
-def key_word_hits(automaton: Any, key_words: list[WordSpec], chunk: str) -> list[tuple[int, int, int]]:
+def key_word_hits(keys: KeyAutomaton, key_words: list[WordSpec], chunk: str) -> list[tuple[int, int, int]]:
     """(phrase id, token start, token end) for each phrase whose key word (``key_words``)
     one of the tokens of ``chunk`` is, in automaton order."""
-    found = automaton.iter(chunk)
+    found = keys.automaton.iter(chunk)
     first = next(found, None)
     if first is None:
         return []  # most new words hold no core at all
@@ -74,7 +73,9 @@ def key_word_hits(automaton: Any, key_words: list[WordSpec], chunk: str) -> list
     size = len(chunk)
     tokens = None if chunk.isalnum() else [m.span() for m in WORD.finditer(chunk)]
     ts, te = 0, size
-    for end, (core_len, pids) in chain((first,), found):
+    core_lengths, core_pids = keys.lengths, keys.pids
+    for end, core_number in chain((first,), found):
+        core_len = core_lengths[core_number]
         if tokens is not None:
             ts, te = tokens[bisect_right(tokens, (end, size)) - 1]
         start = end + 1 - core_len
@@ -88,7 +89,7 @@ def key_word_hits(automaton: Any, key_words: list[WordSpec], chunk: str) -> list
             continue
         core = chunk[start : end + 1]
         first_at = chunk.find(core, ts, te) if start > ts else start
-        for pid in pids:
+        for pid in core_pids[core_number]:
             if (pid, ts) in checked:
                 continue
             checked.add((pid, ts))

@@ -91,7 +91,7 @@ class Compiler:
         if pid is None:
             pid = len(self.phrases)
             words = [s.word for s in specs]
-            self.phrases.append(Phrase(specs, " ".join(words), rarest(words) if len(words) > 1 else 0))
+            self.phrases.append(Phrase(specs, rarest(words) if len(words) > 1 else 0))
             self.phrase_ids[specs] = pid
         return pid
 

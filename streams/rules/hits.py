@@ -22,8 +22,8 @@ class RuleTables(Protocol):
     leaves: list[Leaf]
     entity_info: dict[str, EntityInfo]
     single_word: list[bool]  # phrase id → it has one word
-    phrase_leaves: list[list[int]]  # phrase id → leaves that contain it
-    leaf_phrases: list[frozenset[int]]  # leaf id → its phrases
+    phrase_leaves: list[tuple[int, ...]]  # phrase id → leaves that contain it
+    leaf_phrases: dict[int, frozenset[int]]  # leaf id → its phrases
     leaf_triggers: list[tuple[int, ...]]  # leaf id → rules it triggers
     pid_chunks: dict[int, set[str]]  # phrase id → chunks whose verdict has it
     quantity_leaf_ids: frozenset[int]

@@ -29,7 +29,7 @@ from streams.rules.conditions import compile_condition
 from streams.rules.evidence import FoldedOccurrence, Occurrence, QuantityOccurrence, to_evidence
 from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF, LeafHits
 from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, TermsLeaf
-from streams.rules.phrases import EntityInfo, Phrase, build_automaton
+from streams.rules.phrases import EntityInfo, LeafPhrases, Phrase, build_automaton, interned
 from streams.rules.quantities import UnitClasses, UnitGate, find_quantities_normalized
 from streams.rules.thresholds import QuantityThresholds
 from streams.rules.regexes import regex_options
@@ -63,21 +63,23 @@ class CompiledRuleSet:
         self.key_words = [phrase.key_word for phrase in self.phrases]
         self.single_word = [len(phrase.words) == 1 for phrase in self.phrases]
         # phrase id → leaves (terms / entity) that contain it
-        self.phrase_leaves: list[list[int]] = [[] for _ in self.phrases]
-        self.leaf_phrases: list[frozenset[int]] = [frozenset() for _ in self.leaves]
+        phrase_leaves: list[list[int]] = [[] for _ in self.phrases]
+        # built for the leaves a rule asks about only (an entity leaf holds tens of spellings)
+        self.leaf_phrases = LeafPhrases(self.leaves)
         self._regex_leaves: list[tuple[int, RegexLeaf]] = []
         quantity_leaves: dict[str, list[tuple[int, QuantityLeaf]]] = {}
         for lid, leaf in enumerate(self.leaves):
             if not self.leaf_rules[lid]:
                 continue  # only used by a rule that failed to compile
             if isinstance(leaf, (TermsLeaf, EntityLeaf)):
-                self.leaf_phrases[lid] = frozenset(leaf.phrases)
                 for pid in leaf.phrases:
-                    self.phrase_leaves[pid].append(lid)
+                    phrase_leaves[pid].append(lid)
             elif isinstance(leaf, RegexLeaf):
                 self._regex_leaves.append((lid, leaf))
             elif isinstance(leaf, QuantityLeaf):
                 quantity_leaves.setdefault(leaf.unit, []).append((lid, leaf))
+        # phrase id → leaves (terms / entity) that contain it; equal tuples shared
+        self.phrase_leaves: list[tuple[int, ...]] = interned(tuple(lids) for lids in phrase_leaves)
         self._quantity_leaves = {unit: QuantityThresholds(leaves) for unit, leaves in quantity_leaves.items()}
         self.quantity_leaf_ids = frozenset(lid for leaves in quantity_leaves.values() for lid, _leaf in leaves)
         self._quantity_gate = UnitGate(self.units, quantity_leaves) if quantity_leaves and self.units else None
@@ -121,7 +123,7 @@ class CompiledRuleSet:
             for lid in lids:
                 rules.update(plan[lid])
             phrase_triggers.append(tuple(sorted(rules)))
-        self.phrase_triggers: list[tuple[int, ...]] = phrase_triggers
+        self.phrase_triggers: list[tuple[int, ...]] = interned(phrase_triggers)
         self._chunks.clear()  # chunk verdicts carry the rules they trigger
         self.pid_chunks.clear()
         return True

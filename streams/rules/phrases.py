@@ -3,10 +3,13 @@ cores of their key (rarest) words."""
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
 
+from streams.rules.model import EntityLeaf, Leaf, TermsLeaf
 from streams.rules.morphology import WordSpec
 
 
@@ -18,12 +21,17 @@ class Phrase:
     for; the words around it are checked only where it occurs."""
 
     words: tuple[WordSpec, ...]
-    text: str  # folded words joined by spaces
     key: int = 0
 
     @property
     def key_word(self) -> WordSpec:
         return self.words[self.key]
+
+    @property
+    def text(self) -> str:
+        """The folded words joined by spaces (made on demand: most phrases are entity
+        spellings, whose text is never asked for)."""
+        return " ".join(spec.word for spec in self.words)
 
 
 @dataclass
@@ -35,16 +43,46 @@ class EntityInfo:
     phrases: dict[int, str] = field(default_factory=dict)  # phrase id → variant text
 
 
-def build_automaton(phrases: list[Phrase]) -> ahocorasick.Automaton | None:
-    """One automaton over the cores of the key word of every phrase; the value of a core
-    is (core length, phrase ids keyed on it)."""
+@dataclass(frozen=True, slots=True)
+class KeyAutomaton:
+    """One automaton over the cores of the key word of every phrase. Its values are core
+    numbers (plain ints stored in the automaton, no Python object per core); ``lengths``
+    and ``pids`` give each core's length and the phrase ids keyed on it."""
+
+    automaton: ahocorasick.Automaton
+    lengths: array[int]
+    pids: tuple[tuple[int, ...], ...]
+
+
+def build_automaton(phrases: list[Phrase]) -> KeyAutomaton | None:
     by_core: dict[str, list[int]] = {}
     for pid, phrase in enumerate(phrases):
         by_core.setdefault(phrase.key_word.core, []).append(pid)
     if not by_core:
         return None
-    automaton = ahocorasick.Automaton()
-    for core, pids in by_core.items():
-        automaton.add_word(core, (len(core), tuple(pids)))
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for number, core in enumerate(by_core):
+        automaton.add_word(core, number)
     automaton.make_automaton()
-    return automaton
+    return KeyAutomaton(automaton, array("I", map(len, by_core)), tuple(map(tuple, by_core.values())))
+
+
+class LeafPhrases(dict[int, frozenset[int]]):
+    """Leaf id → the ids of its phrases (none for regex and quantity leaves), built on first
+    need."""
+
+    def __init__(self, leaves: Sequence[Leaf]) -> None:
+        super().__init__()
+        self.leaves = leaves
+
+    def __missing__(self, lid: int) -> frozenset[int]:
+        leaf = self.leaves[lid]
+        phrases = self[lid] = frozenset(leaf.phrases if isinstance(leaf, (TermsLeaf, EntityLeaf)) else ())
+        return phrases
+
+
+def interned(items: Iterable[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """``items`` as a list in which equal tuples are one object (phrases of one leaf share
+    their leaves and triggers: tens of thousands of small tuples otherwise)."""
+    seen: dict[tuple[int, ...], tuple[int, ...]] = {}
+    return [seen.setdefault(item, item) for item in items]

@@ -90,7 +90,7 @@ SAMPLES = {
     ("DELETE", "/api/tokens/{name}"): ("/api/tokens/nobody", None, "admin"),
     ("GET", "/api/inbox"): ("/api/inbox", None, "viewer"),
     ("GET", "/api/inbox/{alert_id}"): ("/api/inbox/0-999999", None, "viewer"),
-    ("POST", "/api/inbox/{alert_id}/ack"): ("/api/inbox/0-999999/ack", None, "editor"),
+    ("POST", "/api/inbox/{alert_id}/ack"): ("/api/inbox/0-999999/ack", None, "viewer"),
     ("GET", "/api/stories"): ("/api/stories?hours=1", None, "viewer"),
     ("GET", "/api/stories/{story_id}"): ("/api/stories/nope", None, "viewer"),
     ("GET", "/api/articles/{article_id}"): ("/api/articles/nope", None, "viewer"),

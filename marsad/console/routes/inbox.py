@@ -1,6 +1,6 @@
 """The alert inbox: search and filter the alerts history, one alert with its evidence in
-context, acknowledge an alert (who and when; audited). Acknowledging is a write: editor,
-as every change a viewer may not make."""
+context, acknowledge an alert (who and when; audited). Acknowledging is the duty
+officer's daily work, not a change of configuration: a viewer may do it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 
-from marsad.console.dependencies import Editor, State, Viewer
+from marsad.console.dependencies import State, Viewer
 from marsad.console.inbox import InboxQuery
 from marsad.console.inbox_service import Inbox
 
@@ -48,7 +48,7 @@ def detail(alert_id: AlertId, user: Viewer, state: State) -> dict[str, Any]:
 
 
 @router.post("/api/inbox/{alert_id}/ack")
-def acknowledge(alert_id: AlertId, user: Editor, state: State) -> dict[str, Any]:
+def acknowledge(alert_id: AlertId, user: Viewer, state: State) -> dict[str, Any]:
     ack = Inbox(state.settings, state.redis).acknowledge(alert_id, user.name)
     if ack["by"] == user.name:
         state.console.store.audit(user.name, "alert.ack", f"alert:{alert_id}")

@@ -46,7 +46,7 @@ function alertRow(alert) {
       el("button", { type: "button", class: "details", onclick: () => openDetail(alert.id) }, t("inbox.details")),
       alert.ack
         ? el("span", { class: "acked ok" }, t("inbox.acked", { by: alert.ack.by, time: "" }), timeEl(alert.ack.at))
-        : el("button", { type: "button", class: "ack needs-editor", onclick: () => acknowledge(alert.id) }, t("inbox.ack"))));
+        : el("button", { type: "button", class: "ack", onclick: () => acknowledge(alert.id) }, t("inbox.ack"))));
 }
 
 export async function loadInbox() {
@@ -114,7 +114,7 @@ export async function openDetail(id) {
       el("h4", {}, t("inbox.evidence")),
       el("ul", { class: "contexts" }, d.evidence.map(contextLine)),
       a.ack ? el("p", { class: "ok" }, t("inbox.acked", { by: a.ack.by, time: "" }), timeEl(a.ack.at))
-        : el("button", { type: "button", class: "ack needs-editor", onclick: () => acknowledge(a.id) }, t("inbox.ack")),
+        : el("button", { type: "button", class: "ack", onclick: () => acknowledge(a.id) }, t("inbox.ack")),
       " ",
       el("button", { type: "button", class: "silence-from needs-editor", onclick: () => inbox.toSilence && inbox.toSilence(d.silence) }, t("inbox.silence")));
     box.scrollIntoView({ block: "nearest" });

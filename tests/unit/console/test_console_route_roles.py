@@ -31,9 +31,13 @@ def test_every_route_of_the_console_is_public_or_needs_a_role(app: FastAPI) -> N
         assert entry.template.startswith("/api/"), entry.template
     writes = {(e.template, m) for e in entries for m in (e.route.methods or ()) if m in ("PUT", "POST", "DELETE")}
     by_route = {(e.template, m): e.role for e in entries for m in (e.route.methods or ())}
-    # Trying drafts is the only write-shaped request a viewer may make.
+    # Trying drafts and acknowledging alerts are the only write-shaped requests a viewer may make.
     viewer_writes = {key for key in writes if by_route[key] == Role.viewer}
-    assert viewer_writes == {("/api/rules/validate", "POST"), ("/api/dry-run", "POST")}
+    assert viewer_writes == {
+        ("/api/rules/validate", "POST"),
+        ("/api/dry-run", "POST"),
+        ("/api/inbox/{alert_id}/ack", "POST"),
+    }
     assert {key for key in by_route if key[0].startswith("/api/tokens")} == {
         ("/api/tokens", "GET"),
         ("/api/tokens", "POST"),
