@@ -77,6 +77,7 @@ class _Rules:
         self.always: list[int] = []
         self.units = default_unit_classes()
         self.regexes: dict[str, Any] = {}
+        self.node_pids: dict[int, tuple[int, ...]] = {}  # id of a terms/entity node → its phrases
         for ri, rule in enumerate(rules):
             found = self._collect(rule["when"], ri)
             if not found:
@@ -92,9 +93,12 @@ class _Rules:
         found = False
         if isinstance(node, dict):
             if "terms" in node or "entity" in node:
+                pids = []
                 for name in self._names(node):
                     pid = self.phrases.setdefault(tuple(fold(w) for w in words_of(name)), len(self.phrases))
                     self.by_phrase.setdefault(pid, set()).add(ri)
+                    pids.append(pid)
+                self.node_pids[id(node)] = tuple(pids)  # the rules live as long as the baseline
                 found = True
             if "regex" in node:
                 self.regexes[node["regex"]] = re2.compile(fold_regex(node["regex"]), regex_options())
@@ -122,9 +126,8 @@ class _Rules:
             elif key == "not":
                 ok = not any(self._holds(child, state) for child in (value if isinstance(value, list) else [value]))
             elif key in ("terms", "entity"):
-                ok = any(
-                    self.phrases[tuple(fold(w) for w in words_of(n))] in state["present"] for n in self._names(node)
-                )
+                present = state["present"]
+                ok = any(pid in present for pid in self.node_pids[id(node)])
             elif key == "quantity":
                 if state["quantities"] is None:
                     state["quantities"] = find_quantities_normalized(

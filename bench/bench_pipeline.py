@@ -167,6 +167,18 @@ def _namespace(base: Settings) -> Settings:
     return s
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _redis_cpu_s(settings: Settings) -> float:
+    """CPU seconds the stack's Redis server has used so far."""
+    info = redis.Redis.from_url(settings.redis_url).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -202,7 +214,8 @@ def _wait_processed(ports: list[int], workers: list[subprocess.Popen[bytes]], co
 # ------------------------------------------------------------------------- rates
 
 
-def loop_rate(base: Settings, rules: RuleFiles, articles: list[RawArticle]) -> float:
+def loop_rate(base: Settings, rules: RuleFiles, articles: list[RawArticle]) -> tuple[float, float]:
+    """Articles/s of the stage functions in a plain loop, and their CPU per article (ms)."""
     from streams import pipeline
     from streams.dedupe import DedupeConfig, Deduplicator, RedisDedupeStore, ReplaySafeDeduplicator
 
@@ -216,21 +229,29 @@ def loop_rate(base: Settings, rules: RuleFiles, articles: list[RawArticle]) -> f
         int(config.window_seconds),
     )
     ruleset = rules.load()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for raw in articles:
         clean = pipeline.normalize(raw)
         article, decision = pipeline.dedupe(raw, clean, dedup)
         if decision.duplicate_of is None:
             pipeline.match(article, ruleset)
-    return len(articles) / (time.perf_counter() - started)
+    cpu_ms = (time.process_time() - cpu_started) * 1000 / len(articles)
+    return len(articles) / (time.perf_counter() - started), cpu_ms
 
 
-def drain_rate(
-    base: Settings, rules: RuleFiles, articles: list[RawArticle], logs: Path, *, workers: int = 1
-) -> tuple[float, float]:
+@dataclass(frozen=True)
+class Drain:
+    rate: float  # articles/s drained
+    while_producing: float  # articles/s while this process produced as many again
+    worker_cpu_ms: float  # worker process CPU per article (all threads), ms
+    redis_cpu_ms: float  # Redis server CPU per article, ms
+
+
+def drain_rate(base: Settings, rules: RuleFiles, articles: list[RawArticle], logs: Path, *, workers: int = 1) -> Drain:
     """Articles/s ``workers`` worker processes sustain draining a backlog of ``articles``,
-    timed from the first 5 % (start-up, group join and first fetch excluded) to the last;
-    and the rate while this process produces as many again (``workers == 1`` only)."""
+    timed from the first 5 % (start-up, group join and first fetch excluded) to the last,
+    with the CPU the workers and Redis used meanwhile (steadier than the rate on a busy
+    machine); and the rate while this process produces as many again (``workers == 1``)."""
     s = _namespace(base)
     n = len(articles)
     _produce(s, articles)
@@ -247,8 +268,12 @@ def drain_rate(
     try:
         first = _wait_processed(ports, procs, max(1, n // 20), 180)
         started = time.perf_counter()
+        cpu_started = sum(_cpu_s(p.pid) for p in procs)
+        redis_started = _redis_cpu_s(s)
         last = _wait_processed(ports, procs, n, 900)
         drained = (last - first) / (time.perf_counter() - started)
+        worker_cpu = (sum(_cpu_s(p.pid) for p in procs) - cpu_started) * 1000 / (last - first)
+        redis_cpu = (_redis_cpu_s(s) - redis_started) * 1000 / (last - first)
         while_producing = math.nan
         if workers == 1:
             more = rate_workload(n, seed=12)
@@ -256,7 +281,7 @@ def drain_rate(
             _produce(s, more)
             _wait_processed(ports, procs, 2 * n, 900)
             while_producing = n / (time.perf_counter() - started)
-        return drained, while_producing
+        return Drain(drained, while_producing, worker_cpu, redis_cpu)
     finally:
         for proc in procs:
             _stop(proc)
@@ -399,12 +424,21 @@ def run(quick: bool = False) -> dict[str, float]:
             rules = write_rules(home, 1000)
             n = 1000 if quick else 3000
             articles = rate_workload(n, seed=11)
-            out = {"pipeline.rules": float(rules.count), "pipeline.rate_loop": loop_rate(base, rules, articles)}
-            drained, while_producing = drain_rate(base, rules, articles, logs)
+            rate_loop, loop_cpu_ms = loop_rate(base, rules, articles)
+            out = {
+                "pipeline.rules": float(rules.count),
+                "pipeline.rate_loop": rate_loop,
+                "pipeline.loop_cpu_ms_per_article": loop_cpu_ms,
+            }
+            one = drain_rate(base, rules, articles, logs)
+            drained = one.rate
             out["pipeline.rate_kafka"] = drained
-            out["pipeline.rate_kafka_while_producing"] = while_producing
+            out["pipeline.rate_kafka_while_producing"] = one.while_producing
             out["pipeline.kafka_vs_loop"] = drained / out["pipeline.rate_loop"]
-            two, _ = drain_rate(base, rules, articles, logs, workers=2)
+            out["pipeline.worker_cpu_ms_per_article"] = one.worker_cpu_ms
+            out["pipeline.redis_cpu_ms_per_article"] = one.redis_cpu_ms
+            out["pipeline.articles_per_worker_cpu_s"] = 1000 / one.worker_cpu_ms
+            two = drain_rate(base, rules, articles, logs, workers=2).rate
             out["pipeline.rate_kafka_2_workers"] = two
             out["pipeline.scale_2_vs_1_workers"] = two / drained
             seconds = 10.0 if quick else 30.0

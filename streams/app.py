@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
+from typing import cast
 
 import faust
 from aiokafka import TopicPartition
@@ -26,17 +28,23 @@ from kernel.errors import MarsadError
 from kernel.kafka import async_consumer, wait_for_kafka
 from kernel.lag import start_lag_sampler
 from kernel.log_limits import limit_repeated_lines
-from kernel.messages import RuleSetMessage
+from kernel.messages import Article, RawArticle, RuleSetMessage
 from kernel.redis_client import redis_client
 from kernel.settings import Settings, get_settings
 from streams import pipeline
+from streams.clean import CleanArticle
 from streams.dead_letters import RawDeadLetters, Rejected, Source, unpublishable_size
-from streams.dedupe import DedupeConfig, Deduplicator, RedisDedupeStore, ReplaySafeDeduplicator
+from streams.dedupe import DedupeConfig, DedupeDecision, Deduplicator, RedisDedupeStore, ReplaySafeDeduplicator
 from streams.rules import CompiledRuleSet, load_ruleset, ruleset_from_message
 from streams.rules.publish import read_latest_ruleset
 from streams.stage_metrics import MeasuredStages
 
 log = logging.getLogger("marsad.worker")
+
+# Articles per batch, and how long a batch waits for more once the stream is idle: at a
+# backlog batches fill at once; at a trickle an article waits at most this long.
+BATCH_MAX = 64
+BATCH_WAIT_S = 0.005
 
 
 def faust_app(settings: Settings) -> faust.App:
@@ -98,21 +106,25 @@ def create_app(settings: Settings) -> faust.App:
 
     dead_letters = RawDeadLetters(send_dead_letter, settings.kafka_max_message_bytes)
 
-    async def process(key: bytes | None, value: bytes, source: Source) -> None:
-        normalized = stages.normalize_or_reject(key, value)
-        if isinstance(normalized, Rejected):
-            await dead_letters.put(key, value, source, normalized)
-            return
-        raw, clean = normalized
+    async def normalized(event: faust.EventT[bytes], source: Source) -> tuple[RawArticle, CleanArticle] | None:
+        """The article and its clean text, or None once the message is dead-lettered."""
+        key, value = event.key, event.value
+        outcome = stages.normalize_or_reject(key, value)
+        if isinstance(outcome, Rejected):
+            await dead_letters.put(key, value, source, outcome)
+            return None
+        raw, clean = outcome
         # Before dedupe: a decision must never be stored for an article that is not published.
         too_large = unpublishable_size(raw, clean, settings.kafka_max_message_bytes)
         if too_large is not None:
             await dead_letters.put(key, value, source, too_large)
-            return
-        article, decision = await stages.dedupe(raw, clean)
+            return None
+        return outcome
+
+    async def publish(event: faust.EventT[bytes], source: Source, article: Article, decision: DedupeDecision) -> None:
         if decision.duplicate_of is not None:
             return
-        refused = await send_or_reject(articles_topic, raw.id.encode(), article.to_bytes())
+        refused = await send_or_reject(articles_topic, article.id.encode(), article.to_bytes())
         if refused is None:
             for alert in stages.match(article):
                 refused = await send_or_reject(alerts_topic, pipeline.alert_key(alert), alert.to_bytes())
@@ -120,23 +132,57 @@ def create_app(settings: Settings) -> faust.App:
                     break
         if refused is not None:
             # Replaying it gets the stored decision again and publishes what is missing.
-            await dead_letters.put(key, value, source, refused)
+            await dead_letters.put(event.key, event.value, source, refused)
 
-    @app.agent(raw_topic, concurrency=settings.worker_concurrency)
-    async def process_articles(stream: faust.StreamT[bytes]) -> None:
-        # One agent for the three stages: a second Kafka hop between dedupe and match
-        # cost more CPU than matching itself (measured with bench/bench_pipeline.py).
-        async for event in stream.events():
+    async def unprocessable(event: faust.EventT[bytes], source: Source, exc: Exception) -> None:
+        # Whatever a bug does to one message, it is dead-lettered, not lost.
+        log.error(
+            "message %s:%d:%d could not be processed",
+            source.topic,
+            source.partition,
+            source.offset,
+            exc_info=exc,
+        )
+        rejected = Rejected("unprocessable", f"{type(exc).__name__}: {exc}")
+        await dead_letters.put(event.key, event.value, source, rejected)
+
+    async def process_batch(events: Sequence[faust.EventT[bytes]]) -> None:
+        accepted: list[tuple[faust.EventT[bytes], Source, RawArticle, CleanArticle]] = []
+        for event in events:
             message = event.message
             source = Source(message.topic, message.partition, message.offset)
             try:
-                await process(event.key, event.value, source)
+                article = await normalized(event, source)
             except Exception as exc:
-                # An agent that raises is stopped and its message's offset committed anyway:
-                # whatever a bug does to one message, it is dead-lettered, not lost.
-                log.exception("message %s:%d:%d could not be processed", source.topic, source.partition, source.offset)
-                unprocessable = Rejected("unprocessable", f"{type(exc).__name__}: {exc}")
-                await dead_letters.put(event.key, event.value, source, unprocessable)
+                await unprocessable(event, source, exc)
+                continue
+            if article is not None:
+                accepted.append((event, source, *article))
+        if not accepted:
+            return
+        try:
+            results = await stages.dedupe_many([(raw, clean) for _, _, raw, clean in accepted])
+        except Exception as exc:
+            results = [exc] * len(accepted)
+        for (event, source, _, _), result in zip(accepted, results):
+            try:
+                if isinstance(result, Exception):
+                    raise result
+                await publish(event, source, *result)
+            except Exception as exc:
+                await unprocessable(event, source, exc)
+
+    # One actor taking batches: dedupe decides them in offset order (two actors would
+    # share the messages out between them), on its own thread (stage_metrics), while
+    # Kafka fetches and sends go on; the events are acknowledged after their batch.
+    @app.agent(raw_topic, concurrency=1)
+    async def process_articles(stream: faust.StreamT[bytes]) -> None:
+        # One agent for the three stages: a second Kafka hop between dedupe and match
+        # cost more CPU than matching itself (measured with bench/bench_pipeline.py).
+        # StreamT does not declare take_events; faust.Stream, which the agent gets, has it.
+        batches = cast(faust.Stream[bytes], stream).take_events(BATCH_MAX, within=BATCH_WAIT_S)
+        async for events in batches:
+            await process_batch(events)
 
     @app.task
     async def follow_rules() -> None:

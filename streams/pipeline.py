@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import redis
 
 from kernel.messages import (
     AlertArticle,
@@ -36,22 +39,55 @@ def normalize(raw: RawArticle) -> CleanArticle:
     )
 
 
+def dedupe_input(raw: RawArticle, clean: CleanArticle) -> DedupeInput:
+    """What dedupe reads of an article."""
+    return DedupeInput(
+        id=raw.id,
+        feed=raw.feed,
+        url=raw.url,
+        title=clean.title,
+        text=clean.text,
+        published=clean.published,
+        seen_at=raw.first_seen_at,
+    )
+
+
 def dedupe(
     raw: RawArticle, clean: CleanArticle, deduplicator: Deduplicator | ReplaySafeDeduplicator
 ) -> tuple[Article, DedupeDecision]:
     """The normalized article and the duplicate decision (``duplicate_of`` set for copies)."""
-    decision = deduplicator.process(
-        DedupeInput(
-            id=raw.id,
-            feed=raw.feed,
-            url=raw.url,
-            title=clean.title,
-            text=clean.text,
-            published=clean.published,
-            seen_at=raw.first_seen_at,
-        )
-    )
-    article = Article(
+    decision = deduplicator.process(dedupe_input(raw, clean))
+    return normalized_article(raw, clean, decision), decision
+
+
+def dedupe_many(
+    batch: Sequence[tuple[RawArticle, CleanArticle]], deduplicator: Deduplicator | ReplaySafeDeduplicator
+) -> list[tuple[Article, DedupeDecision] | Exception]:
+    """``dedupe`` for a batch, decided in order (the replay guard's Redis work batched); an
+    article whose decision raised gets the exception. Redis being unreachable raises."""
+    inputs = [dedupe_input(raw, clean) for raw, clean in batch]
+    if isinstance(deduplicator, ReplaySafeDeduplicator):
+        decisions = deduplicator.process_many(inputs)
+    else:
+        decisions = [_decide(deduplicator, item) for item in inputs]
+    return [
+        decision if isinstance(decision, Exception) else (normalized_article(raw, clean, decision), decision)
+        for (raw, clean), decision in zip(batch, decisions)
+    ]
+
+
+def _decide(deduplicator: Deduplicator, item: DedupeInput) -> DedupeDecision | Exception:
+    try:
+        return deduplicator.process(item)
+    except (redis.ConnectionError, redis.TimeoutError):
+        raise
+    except Exception as exc:
+        return exc
+
+
+def normalized_article(raw: RawArticle, clean: CleanArticle, decision: DedupeDecision) -> Article:
+    """The article as published on the articles topic."""
+    return Article(
         id=raw.id,
         feed=raw.feed,
         url=raw.url,
@@ -70,7 +106,6 @@ def dedupe(
         first_seen_at=raw.first_seen_at,
         normalized_at=time.time(),
     )
-    return article, decision
 
 
 def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
 import orjson
@@ -48,6 +49,14 @@ class StageMetrics:
         self.seconds.observe(time.perf_counter() - started)
         self.processed.inc()
 
+    def done_many(self, started: float, count: int) -> None:
+        """``count`` messages finished the stage together, each taking its share."""
+        if count:
+            share = (time.perf_counter() - started) / count
+            for _ in range(count):
+                self.seconds.observe(share)
+            self.processed.inc(count)
+
 
 class MeasuredStages:
     """normalize → dedupe → match for the worker's agent, each stage measured.
@@ -58,6 +67,9 @@ class MeasuredStages:
 
     def __init__(self, deduplicator: Deduplicator | ReplaySafeDeduplicator, rules: pipeline.RuleSetHolder) -> None:
         self.deduplicator = deduplicator
+        # One thread decides batches in the order they come (decisions depend on what was
+        # stored before), while the event loop goes on with Kafka and the other stages.
+        self.dedupe_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedupe")
         self.rules = rules
         self.normalize_metrics = StageMetrics("normalize")
         self.dedupe_metrics = StageMetrics("dedupe")
@@ -103,6 +115,40 @@ class MeasuredStages:
             self.dedupe_metrics, pipeline.dedupe, raw, clean, self.deduplicator
         )
         self.dedupe_metrics.done(started)
+        self._count(raw, decision)
+        return article, decision
+
+    async def dedupe_many(
+        self, batch: Sequence[tuple[RawArticle, CleanArticle]]
+    ) -> list[tuple[Article, DedupeDecision] | Exception]:
+        """``dedupe`` for a batch, in order, on the dedupe thread (the replay guard's reads
+        and writes batched: ``ReplaySafeDeduplicator.process_many``); an article whose
+        decision failed gets its exception. Waits while Redis is unreachable."""
+        started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+
+        def decide() -> list[tuple[Article, DedupeDecision] | Exception]:
+            return pipeline.dedupe_many(batch, self.deduplicator)
+
+        delay = 0.2
+        while True:
+            try:
+                results = await loop.run_in_executor(self.dedupe_thread, decide)
+                break
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                self.dedupe_metrics.failed.inc()
+                log.warning("Redis unavailable (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self.dedupe_metrics.done_many(started, sum(1 for r in results if not isinstance(r, Exception)))
+        for (raw, _), result in zip(batch, results):
+            if isinstance(result, Exception):
+                self.dedupe_metrics.failed.inc()
+            else:
+                self._count(raw, result[1])
+        return results
+
+    def _count(self, raw: RawArticle, decision: DedupeDecision) -> None:
         if decision.duplicate_of is not None:
             (self.near_duplicates if decision.kind == "near" else self.exact_duplicates).inc()
             log.info(
@@ -114,7 +160,6 @@ class MeasuredStages:
             )
         elif decision.story_id == raw.id:
             metrics.STORIES.inc()
-        return article, decision
 
     def match(self, article: Article) -> list[AlertEvent]:
         """Alert events of the rules the article fires with the current rule set; none

@@ -146,24 +146,30 @@ class _Prepared:
     query: Lookup
     story_counts: dict[str, int]  # the DF_TERMS most used story terms, as query.terms
     read: list[str]  # those whose frequency the lookup reads, as query.read
+    time_known: bool  # record.event_time is a published time, not when it was seen
+
+
+def _published_time(published: str | None) -> float | None:
+    """The published time, for story time gaps (``stories.gap_seconds``), when it can be
+    read. A date without a time of day stands for its noon, the middle of the day it names
+    (midnight would put a same-day report up to 24 h away)."""
+    if not published:
+        return None
+    try:
+        parsed = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if "T" not in published and " " not in published.strip():
+        parsed = parsed.replace(hour=12)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
 
 
 def _event_time(published: str | None, seen_at: float) -> float:
-    """When the article's event happened, for story time gaps: its published time, else
-    when it was first seen. A date without a time of day stands for its noon, the middle
-    of the day it names (midnight would put a same-day report up to 24 h away)."""
-    if published:
-        try:
-            parsed = datetime.fromisoformat(published.replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            if "T" not in published and " " not in published.strip():
-                parsed = parsed.replace(hour=12)
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            return parsed.timestamp()
-    return seen_at
+    """When the article's event happened: its published time, else when it was seen."""
+    stated = _published_time(published)
+    return seen_at if stated is None else stated
 
 
 @dataclass
@@ -196,7 +202,14 @@ class Deduplicator:
         self._docs = docs
         known = self._df
         df = {term: known[term][0] for term in prepared.story_counts if term in known}
-        return story_vector(prepared.story_counts, prepared.features.story_links, df, docs, prepared.features.facts)
+        return story_vector(
+            prepared.story_counts,
+            prepared.features.story_links,
+            df,
+            docs,
+            prepared.features.facts,
+            prepared.time_known,
+        )
 
     # -- preparation (no I/O) -----------------------------------------------------------
     def prepare(self, article: DedupeInput) -> _Prepared:
@@ -208,11 +221,12 @@ class Deduplicator:
         digest = content_hash(hashed_tokens) if hashed_tokens else ""
         signature = self._hasher.signature(features.dup_shingles)
         seen_at = article.seen_at or time.time()
+        published = _published_time(article.published)
         record = StoredArticle(
             id=article.id,
             feed=article.feed,
             story_id=article.id,
-            event_time=_event_time(article.published, seen_at),
+            event_time=seen_at if published is None else published,
             shingle_count=features.shingle_count,
             signature=signature,
         )
@@ -254,7 +268,7 @@ class Deduplicator:
             terms=[df_key(term) for term in story_counts],
             read=[df_key(term) for term in read],
         )
-        return _Prepared(canonical, digest, features, record, query, story_counts, read)
+        return _Prepared(canonical, digest, features, record, query, story_counts, read, published is not None)
 
     def is_near_duplicate(
         self,

@@ -9,7 +9,7 @@ different events (stories.py); an article that gives none says nothing either wa
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from typing import TypeVar
 
 from streams.textnorm import fold
@@ -19,7 +19,7 @@ from streams.textnorm import fold
 _FACT = re.compile(
     r"(?<![\d.,\u066b\u066cA-Za-z])(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
-    r"(?:من\s+)?([^\W\d_]{3,})"
+    r"(?:من\s+)?(طن(?!\w)|[^\W\d_]{3,})"  # a unit of two letters: طن
 )
 _MAGNITUDE = {
     "ألف": 1e3,
@@ -69,9 +69,23 @@ def _kind(word: str) -> str:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             word = word[len(prefix) :]
             break
-    if len(word) > 3 and word.endswith("ا"):  # accusative ending: جنديا, دولارا, شخصا
+    if len(word) >= 3 and word.endswith("ا"):  # accusative ending: جنديا, دولارا, شخصا, طنا
         word = word[:-1]
     return "people" if word in _PEOPLE else word
+
+
+# Counts of the dead, injured or affected of one event ("76 killed", later "111", then
+# "2200") are updated report after report through the day: below TALLY_AT, a count of
+# people of one of these kinds is such a toll, and a toll that differs is not evidence
+# of another event when the reports are close in time (stories.py says when). Counts in
+# hundreds of thousands or millions are running tallies (refugees): those differ from
+# one event to the next.
+TOLL_KINDS = frozenset(
+    _kind(word)
+    for word in "شخص قتيل قتيلا قتلى مصاب مصابا مصابين جريح جرحى ضحية ضحايا جندي جنديا جنود آخرين آخرون "
+    "وفاة حالة dead killed injured wounded".split()
+)
+TALLY_AT = 1e5
 
 
 # Amounts written in words: "مليار دولار", "ملياري دولار", "ستة ملايين لاجئ". A magnitude
@@ -130,10 +144,26 @@ def figure_facts(text: str) -> list[tuple[str, float]]:
     return facts
 
 
-def conflicting(mine: Mapping[_Kind, set[float]], theirs: Mapping[_Kind, set[float]]) -> bool:
-    """Whether both give figures of one kind without a value in common (within 1 %)."""
+def _close(values: set[float], other: set[float]) -> bool:
+    return any(abs(a - b) <= 0.01 * max(a, b) for a in values for b in other)
+
+
+def conflicting(
+    mine: Mapping[_Kind, set[float]],
+    theirs: Mapping[_Kind, set[float]],
+    tolls: Collection[_Kind] = (),
+) -> bool:
+    """Whether both give figures of some kinds without a value in common (within 1 %),
+    and agree on fewer kinds than they differ on: a kind they agree on ("2750 tonnes")
+    outweighs one they differ on. Of the ``tolls`` kinds (TOLL_KINDS, hashed as the
+    caller keys them), counts below TALLY_AT that differ are left out: the caller passes
+    them when the two reports are close enough in time for a toll to have been updated."""
+    differ = agree = 0
     for kind, values in mine.items():
         other = theirs.get(kind)
-        if other and not any(abs(a - b) <= 0.01 * max(a, b) for a in values for b in other):
-            return True
-    return False
+        if other:
+            if _close(values, other):
+                agree += 1
+            elif not (kind in tolls and max(values) < TALLY_AT and max(other) < TALLY_AT):
+                differ += 1
+    return differ > agree

@@ -36,7 +36,7 @@ from operator import mul
 
 import numpy as np
 
-from streams.dedupe.figures import conflicting
+from streams.dedupe.figures import TOLL_KINDS, conflicting
 from streams.dedupe.shingles import BoundedMemo
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
@@ -58,8 +58,12 @@ MAX_FACTS = 8  # figures with their kind (figures.py) kept per stored article
 # leaders meeting again, or a tally of another day, is another event.
 STRONG_HOURS = 36.0
 CHAIN_SHARE = 0.5
+TOLL_HOURS = 24.0  # tolls of one event are updated within a day (figures.TOLL_KINDS)
 STRONG_RARE = 4
 _FACTS_FLAG = 0x80  # in a stored profile's term count: figures follow the links
+# in a stored profile's term count: the article's time is when it was seen, not published
+_SEEN_TIME_FLAG = 0x40
+_COUNT_MASK = 0x3F  # PROFILE_TERMS fits
 
 
 def _term_hash(term: str) -> int:
@@ -69,6 +73,9 @@ def _term_hash(term: str) -> int:
 # A 32-bit hash of a story term (stored vectors and document frequencies use it),
 # remembered for the words seen lately.
 term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
+
+
+_TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 
 
 def df_key(term: str) -> bytes:
@@ -120,7 +127,7 @@ class StoryProfile:
     candidates, and a duplicate decision, or a candidate outside the story window, never
     looks at their stories."""
 
-    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links", "_facts")
+    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links", "_facts", "_time_known")
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
 
@@ -130,8 +137,10 @@ class StoryProfile:
         weights: Iterable[int],
         links: Iterable[tuple[int, int]] | bytes = (),
         facts: Iterable[tuple[int, float]] = (),
+        time_known: bool = True,
     ) -> None:
         self._raw: bytes | None = None
+        self._time_known = time_known
         # (kind hash, value) as stored (float32)
         self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
         self._terms = tuple(terms)
@@ -146,7 +155,7 @@ class StoryProfile:
         raw = self._raw
         assert raw is not None, "parsed only while the stored bytes are held"
         n, n_links, norm = self._HEAD.unpack_from(raw)
-        has_facts, n = n & _FACTS_FLAG, n & ~_FACTS_FLAG
+        has_facts, self._time_known, n = n & _FACTS_FLAG, not n & _SEEN_TIME_FLAG, n & _COUNT_MASK
         at = self._HEAD.size
         self._terms = tuple(np.frombuffer(raw, dtype="<u4", count=n, offset=at).tolist())
         self._weights = raw[at + 4 * n : at + 5 * n]
@@ -198,6 +207,13 @@ class StoryProfile:
         return self._facts
 
     @property
+    def time_known(self) -> bool:
+        """Whether the article's event time is its published time (not when it was seen)."""
+        if self._raw is not None:
+            self._parse()
+        return self._time_known
+
+    @property
     def link_set(self) -> frozenset[tuple[int, int]]:
         """Its links as term-hash pairs."""
         terms = self.terms
@@ -211,6 +227,8 @@ class StoryProfile:
         if self._facts:  # an article without figures is stored as before figures were kept
             n |= _FACTS_FLAG
             facts = bytes((len(self._facts),)) + b"".join(_FACT.pack(kind, value) for kind, value in self._facts)
+        if not self._time_known:
+            n |= _SEEN_TIME_FLAG
         return (
             self._HEAD.pack(n, len(self._links) // 2, self._norm)
             + np.asarray(self._terms, dtype="<u4").tobytes()
@@ -223,7 +241,7 @@ class StoryProfile:
     def from_bytes(cls, data: bytes, offset: int = 0) -> tuple[StoryProfile, int]:
         """The profile starting at ``offset`` (parsed when first used) and the offset after it."""
         n, n_links, _ = cls._HEAD.unpack_from(data, offset)
-        end = offset + cls._HEAD.size + 5 * (n & ~_FACTS_FLAG) + 2 * n_links
+        end = offset + cls._HEAD.size + 5 * (n & _COUNT_MASK) + 2 * n_links
         if n & _FACTS_FLAG:
             end += 1 + _FACT.size * data[end]
         profile = cls.__new__(cls)
@@ -231,15 +249,16 @@ class StoryProfile:
         return profile, end
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, StoryProfile) and (self.terms, self.weights, self.links, self.facts) == (
-            other.terms,
-            other.weights,
-            other.links,
-            other.facts,
-        )
+        return isinstance(other, StoryProfile) and (
+            self.terms,
+            self.weights,
+            self.links,
+            self.facts,
+            self.time_known,
+        ) == (other.terms, other.weights, other.links, other.facts, other.time_known)
 
     def __hash__(self) -> int:
-        return hash((self.terms, self.weights, self.links, self.facts))
+        return hash((self.terms, self.weights, self.links, self.facts, self.time_known))
 
     def __repr__(self) -> str:
         return f"StoryProfile({len(self.terms)} terms, {len(self.links)} links)"
@@ -267,11 +286,12 @@ class StoryVector:
     norm: float
     rare: frozenset[int] = frozenset()  # term hashes rare in the stream (see MIN_RARE_SHARED)
     facts: Mapping[int, set[float]] = field(default_factory=dict)  # kind hash -> values (figures.py)
+    time_known: bool = True  # its event time is a published time (see gap_seconds)
 
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
         if not self.weights:
-            return EMPTY_PROFILE
+            return EMPTY_PROFILE if self.time_known else StoryProfile((), (), (), (), time_known=False)
         top = max(self.weights.values())
         scale = 255 / top if top > 0 else 0.0
         terms = list(self.weights)
@@ -279,7 +299,7 @@ class StoryVector:
         index = {self.words[h]: i for i, h in enumerate(terms)}
         links = sorted(_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
         facts = [(kind, value) for kind, values in self.facts.items() for value in sorted(values)]
-        return StoryProfile(terms, scaled, links, facts[:MAX_FACTS])
+        return StoryProfile(terms, scaled, links, facts[:MAX_FACTS], self.time_known)
 
 
 def story_vector(
@@ -288,6 +308,7 @@ def story_vector(
     df: Mapping[str, int],
     docs: int,
     facts: Iterable[tuple[str, float]] = (),
+    time_known: bool = True,
 ) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
@@ -320,6 +341,7 @@ def story_vector(
         math.sqrt(sum(map(mul, vector.values(), vector.values()))),
         frozenset(rare),
         kinds,
+        time_known,
     )
 
 
@@ -451,14 +473,15 @@ def best_story(
     if not vector.weights:
         return None
     candidates = list(candidates)
-    in_window = [c for c in candidates if abs(c.event_time - event_time) <= window_seconds]
-    conflicts = _conflicting_stories(vector, in_window)
+    known = vector.time_known
+    gaps = [gap_seconds(event_time, known, c.event_time, c.profile.time_known) for c in candidates]
+    in_window = [c for c, gap in zip(candidates, gaps) if gap <= window_seconds]
+    conflicts = _conflicting_stories(vector, in_window, [gap for gap in gaps if gap <= window_seconds])
     # The plain cosine bounds the score from above: candidates are scored in order of
     # their bound, until no bound left can beat the best score (the same choice as scoring
     # every one, at a fraction of the work when many are close).
     bounded = []
-    for order, candidate in enumerate(candidates):
-        apart = abs(candidate.event_time - event_time)
+    for order, (candidate, apart) in enumerate(zip(candidates, gaps)):
         if apart > window_seconds or candidate.story_id in conflicts:
             continue
         needed = threshold + per_day * apart / 86400
@@ -491,20 +514,42 @@ def best_story(
     return StoryLink(candidate.story_id, score, needed, apart / 3600, named, candidate.id)
 
 
-def _conflicting_stories(vector: StoryVector, candidates: list) -> set[str]:
-    """Stories with a fetched article whose figures contradict the vector's (figures.py)."""
+def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:
+    """Seconds between two articles' events. A time that is only when an article was
+    seen (no published time, no date in its text) is a bound: the article was published
+    then or earlier, so it may be as old as a dated article seen before it. Such a pair
+    counts as close (an archive replayed without dates must not split each story into
+    its dated and undated reports); two seen-times are compared as they are."""
+    if known == other_known:
+        return abs(time - other)
+    seen, dated = (time, other) if other_known else (other, time)
+    return max(0.0, dated - seen)
+
+
+def _conflicting_stories(vector: StoryVector, candidates: list, gaps: list[float]) -> set[str]:
+    """Stories whose fetched articles' figures, taken together, contradict the vector's
+    (figures.py). Tolls (figures.TOLL_KINDS) that differ count only when the story's
+    nearest report is at least TOLL_HOURS away, both dated: within a day a toll is
+    updated from report to report (and an undated report may be of the same hour)."""
     if not vector.facts:
         return set()
-    out = set()
-    for candidate in candidates:
+    by_story: dict[str, dict[int, set[float]]] = {}
+    nearest: dict[str, float] = {}
+    for candidate, gap in zip(candidates, gaps):
+        story = candidate.story_id
+        if not (vector.time_known and candidate.profile.time_known):
+            gap = 0.0
+        nearest[story] = min(gap, nearest.get(story, gap))
         facts = candidate.profile.facts
-        if facts and candidate.story_id not in out:
-            theirs: dict[int, set[float]] = {}
+        if facts:
+            theirs = by_story.setdefault(story, {})
             for kind, value in facts:
                 theirs.setdefault(kind, set()).add(value)
-            if conflicting(vector.facts, theirs):
-                out.add(candidate.story_id)
-    return out
+    return {
+        story
+        for story, theirs in by_story.items()
+        if conflicting(vector.facts, theirs, ())
+    }
 
 
 def _cohesive(vector: StoryVector, members: list, needed: float) -> bool:

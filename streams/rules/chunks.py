@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
+
 from streams.rules.morphology import ANY_PREFIX, ANY_REMAINDER, WORD, WordSpec
 from streams.rules.phrases import KeyAutomaton
 from streams.rules.text import CHUNK_CACHE_SIZE
@@ -73,7 +74,7 @@ def key_word_hits(keys: KeyAutomaton, key_words: list[WordSpec], chunk: str) -> 
     size = len(chunk)
     tokens = None if chunk.isalnum() else [m.span() for m in WORD.finditer(chunk)]
     ts, te = 0, size
-    core_lengths, core_pids = keys.lengths, keys.pids
+    core_lengths, offsets, core_pids = keys.lengths, keys.offsets, keys.pids
     for end, core_number in chain((first,), found):
         core_len = core_lengths[core_number]
         if tokens is not None:
@@ -89,7 +90,7 @@ def key_word_hits(keys: KeyAutomaton, key_words: list[WordSpec], chunk: str) -> 
             continue
         core = chunk[start : end + 1]
         first_at = chunk.find(core, ts, te) if start > ts else start
-        for pid in core_pids[core_number]:
+        for pid in core_pids[offsets[core_number] : offsets[core_number + 1]]:
             if (pid, ts) in checked:
                 continue
             checked.add((pid, ts))

@@ -74,6 +74,7 @@ class Compiler:
         self.issues: list[Issue] = []
         self.phrases: list[Phrase] = []
         self.phrase_ids: dict[tuple[WordSpec, ...], int] = {}
+        self.word_specs: dict[tuple[str, bool, bool, bool], WordSpec] = {}
         self.leaves: list[Leaf] = []
         self.leaf_ids: dict[LeafKey, int] = {}
         self.leaf_rules: list[list[int]] = []
@@ -94,6 +95,14 @@ class Compiler:
             self.phrases.append(Phrase(specs, rarest(words) if len(words) > 1 else 0))
             self.phrase_ids[specs] = pid
         return pid
+
+    def word_spec(self, word: str, exact: bool, first: bool, entity: bool) -> WordSpec:
+        """``term_word``, one object per distinct word of the set (shared by its phrases)."""
+        key = (word, exact, first, entity)
+        spec = self.word_specs.get(key)
+        if spec is None:
+            spec = self.word_specs[key] = term_word(word, exact=exact, first=first, entity=entity)
+        return spec
 
     def leaf(self, key: LeafKey, make: Callable[[], Leaf]) -> int:
         lid = self.leaf_ids.get(key)
@@ -119,8 +128,8 @@ class Compiler:
         )
         info = EntityInfo(entity_id, str(raw.get("kind", "")))
         for variant in entity_variants(entity_id, names, options, raw.get("exclude")).variants:
-            specs = tuple(term_word(w, exact=False, first=i == 0, entity=True) for i, w in enumerate(variant.words))
-            info.phrases.setdefault(self.phrase(specs), variant.text)
+            specs = tuple(self.word_spec(w, False, i == 0, True) for i, w in enumerate(variant.words))
+            info.phrases[self.phrase(specs)] = None
         self.entity_info[entity_id] = info
         return info
 
@@ -195,7 +204,7 @@ class Compiler:
                     ri, path + ((i,) if not isinstance(value, str) else ()), f"term {term!r} has no letters or digits"
                 )
                 continue
-            specs = tuple(term_word(w, exact=exact) for w in words)
+            specs = tuple(self.word_spec(w, exact, True, False) for w in words)
             phrase_ids.append(self.phrase(specs))
         if not phrase_ids:
             return None

@@ -9,7 +9,7 @@ from typing import Protocol
 from streams.rules.chunks import ChunkVerdict
 from streams.rules.evidence import FoldedOccurrence, Occurrence
 from streams.rules.model import EntityLeaf, Leaf
-from streams.rules.phrases import EntityInfo, Phrase
+from streams.rules.phrases import EntityInfo, LeafPhrases, Phrase
 from streams.rules.text import ArticleText
 
 MAX_OCCURRENCES_PER_LEAF = 200
@@ -23,7 +23,7 @@ class RuleTables(Protocol):
     entity_info: dict[str, EntityInfo]
     single_word: list[bool]  # phrase id → it has one word
     phrase_leaves: list[tuple[int, ...]]  # phrase id → leaves that contain it
-    leaf_phrases: dict[int, frozenset[int]]  # leaf id → its phrases
+    leaf_phrases: LeafPhrases  # leaf id → its phrases
     leaf_triggers: list[tuple[int, ...]]  # leaf id → rules it triggers
     pid_chunks: dict[int, set[str]]  # phrase id → chunks whose verdict has it
     quantity_leaf_ids: frozenset[int]
@@ -168,9 +168,8 @@ class LeafHits:
             entity = variant = term = None
             if isinstance(leaf, EntityLeaf):
                 for eid in leaf.entities:
-                    variant = ruleset.entity_info[eid].phrases.get(pid)
-                    if variant is not None:
-                        entity = eid
+                    if pid in ruleset.entity_info[eid].phrases:
+                        entity, variant = eid, ruleset.phrases[pid].text
                         break
             else:
                 term = ruleset.phrases[pid].text

@@ -31,10 +31,10 @@ from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF, LeafHits
 from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, TermsLeaf
 from streams.rules.phrases import EntityInfo, LeafPhrases, Phrase, build_automaton, interned
 from streams.rules.quantities import UnitClasses, UnitGate, find_quantities_normalized
-from streams.rules.thresholds import QuantityThresholds
 from streams.rules.regexes import regex_options
 from streams.rules.regions import Span
 from streams.rules.text import ArticleText, primary_language
+from streams.rules.thresholds import QuantityThresholds
 from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_costs, trigger_leaves
 
 _ACTIVE = attrgetter("active")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
 from streams.textnorm import FOLD_TABLE
 
@@ -170,7 +170,6 @@ def _remainders(taa: bool, suffixes: bool, final_h: bool) -> frozenset[str]:
     return frozenset(r for r in ANY_REMAINDER if _remainder_ok(taa, suffixes, final_h, r))
 
 
-@lru_cache(maxsize=65536)
 def term_word(word: str, *, exact: bool, first: bool = True, entity: bool = False) -> WordSpec:
     """The spec of one folded word of a rule term (``entity=False``) or entity name.
 

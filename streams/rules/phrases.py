@@ -6,6 +6,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
 
 import ahocorasick
 
@@ -40,18 +41,22 @@ class EntityInfo:
 
     id: str
     kind: str
-    phrases: dict[int, str] = field(default_factory=dict)  # phrase id → variant text
+    # the ids of the phrases its spellings became, in order (a spelling's text is its
+    # phrase's ``text``: the same words)
+    phrases: dict[int, None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class KeyAutomaton:
     """One automaton over the cores of the key word of every phrase. Its values are core
-    numbers (plain ints stored in the automaton, no Python object per core); ``lengths``
-    and ``pids`` give each core's length and the phrase ids keyed on it."""
+    numbers (plain ints stored in the automaton, no Python object per core); the arrays
+    give each core's length and the phrase ids keyed on it."""
 
     automaton: ahocorasick.Automaton
     lengths: array[int]
-    pids: tuple[tuple[int, ...], ...]
+    # the phrase ids of core ``n`` are ``pids[offsets[n]:offsets[n + 1]]``
+    offsets: array[int]
+    pids: array[int]
 
 
 def build_automaton(phrases: list[Phrase]) -> KeyAutomaton | None:
@@ -64,7 +69,9 @@ def build_automaton(phrases: list[Phrase]) -> KeyAutomaton | None:
     for number, core in enumerate(by_core):
         automaton.add_word(core, number)
     automaton.make_automaton()
-    return KeyAutomaton(automaton, array("I", map(len, by_core)), tuple(map(tuple, by_core.values())))
+    offsets = array("I", accumulate(map(len, by_core.values()), initial=0))
+    pids = array("I", chain.from_iterable(by_core.values()))
+    return KeyAutomaton(automaton, array("I", map(len, by_core)), offsets, pids)
 
 
 class LeafPhrases(dict[int, frozenset[int]]):

@@ -19,7 +19,11 @@ class QuantityThresholds:
     def __init__(self, leaves: Iterable[tuple[int, QuantityLeaf]]) -> None:
         leaves = list(leaves)
         lower_only = sorted(
-            ((leaf.min if leaf.min is not None else float("-inf"), lid, leaf) for lid, leaf in leaves if leaf.max is None),
+            (
+                (leaf.min if leaf.min is not None else float("-inf"), lid, leaf)
+                for lid, leaf in leaves
+                if leaf.max is None
+            ),
             key=lambda item: (item[0], item[1]),
         )
         self.mins = [bound for bound, _, _ in lower_only]

@@ -83,9 +83,7 @@ def trigger_costs(rates: list[float], leaves: list[Leaf]) -> list[float]:
     """What choosing each leaf as a trigger costs per article, in the units of ``rates``: its
     rate, plus for a quantity leaf the scan for quantities that a trigger needs on every
     article (a quantity leaf that triggers nothing is read only when a rule asks)."""
-    return [
-        rate + _QUANTITY_SCAN_COST if isinstance(leaf, QuantityLeaf) else rate for rate, leaf in zip(rates, leaves)
-    ]
+    return [rate + _QUANTITY_SCAN_COST if isinstance(leaf, QuantityLeaf) else rate for rate, leaf in zip(rates, leaves)]
 
 
 def trigger_leaves(node: Node, rate: list[float]) -> tuple[int, ...] | None:

@@ -243,9 +243,10 @@ def _hits_by_automaton_walk(ruleset, chunk: str) -> list[tuple[int, int, int]]:
     once per token (at the first place its core is met) against the whole token."""
     tokens = [m.span() for m in re.finditer(r"\w+", chunk)]
     hits, checked = [], set()
-    for end, (_core_len, pids) in ruleset.automaton.iter(chunk) if chunk else ():
+    keys = ruleset.automaton
+    for end, core in keys.automaton.iter(chunk) if chunk else ():
         ts, te = next(span for span in tokens if span[0] <= end < span[1])
-        for pid in pids:
+        for pid in keys.pids[keys.offsets[core] : keys.offsets[core + 1]]:
             if (pid, ts) not in checked:
                 checked.add((pid, ts))
                 if ruleset.phrases[pid].key_word.matches(chunk[ts:te]):

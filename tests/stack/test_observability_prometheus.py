@@ -26,7 +26,7 @@ RULES = """
     terms: [غزو]
 """
 
-JOBS = ("marsad-connector", "marsad-worker", "marsad-dispatcher")
+JOBS = ("marsad-connector", "marsad-worker", "marsad-dispatcher", "marsad-api")
 
 
 class LocalPrometheus:
@@ -96,6 +96,7 @@ def running_pipeline(stack: Settings, tmp_path: Path):
                 pipe.start("worker", "worker")
                 pipe.start("dispatcher", "dispatch", "--channels", str(DEMO_CHANNELS))
                 pipe.start("connector", "connect", "--feeds", str(setup.feeds_yaml))
+                pipe.start("api", "api")  # the console: its own metrics port, scraped as marsad-api
                 yield setup.settings, pipe, prometheus, setup.receiver
         finally:
             prometheus.stop()
@@ -145,7 +146,12 @@ def test_prometheus_scrapes_every_process_with_sensible_values(running_pipeline)
     assert p99 is not None and 0 < p99 <= 300
 
     roles = {r["metric"]["role"]: r["metric"]["job"] for r in prometheus.query("marsad_build_info")}
-    assert roles == {"connector": "marsad-connector", "worker": "marsad-worker", "dispatcher": "marsad-dispatcher"}
+    assert roles == {
+        "connector": "marsad-connector",
+        "worker": "marsad-worker",
+        "dispatcher": "marsad-dispatcher",
+        "api": "marsad-api",
+    }
 
     # The alerting rules are loaded and evaluate without errors against the real series.
     groups = prometheus.api.get("/api/v1/rules").json()["data"]["groups"]

@@ -30,6 +30,7 @@ def fresh_namespace(settings: Settings, **overrides) -> Settings:
             "worker_metrics_port",
             "dispatcher_metrics_port",
             "api_port",
+            "api_metrics_port",
         )
     }
     copy = settings.model_copy(update={"namespace": f"t{uuid.uuid4().hex[:8]}", **ports, **overrides})

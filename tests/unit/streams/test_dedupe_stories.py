@@ -10,12 +10,16 @@ import re
 import pytest
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, StoreLimits
-from streams.dedupe.stories import similarity, story_vector
+from streams.dedupe.figures import TALLY_AT, TOLL_KINDS, conflicting, figure_facts
+from streams.dedupe.shingles import extract_features
+from streams.dedupe.stories import StoryProfile, gap_seconds, similarity, story_vector
 from tests.support.dedupe_corpus import (
     EVENTS,
     SAME_DAY_OTHER_EVENT,
     SAME_ENTITIES,
     STORY_CLUSTERS,
+    TOLL_OTHER_DAY,
+    TOLL_UPDATES,
     Report,
     corpus_item,
     corpus_stream,
@@ -228,3 +232,108 @@ def test_texts_from_one_everyday_vocabulary_do_not_become_one_story() -> None:
         sizes[decision.story_id] = sizes.get(decision.story_id, 0) + 1
     assert len(sizes) >= 280
     assert max(sizes.values()) <= 12
+
+
+# --- tolls, tallies and undated reports -------------------------------------------------------
+
+
+def _kinds(report: Report) -> dict[str, set[float]]:
+    kinds: dict[str, set[float]] = {}
+    for kind, value in extract_features(report.title, report.text, 3).facts:
+        kinds.setdefault(kind, set()).add(value)
+    return kinds
+
+
+def test_a_toll_updated_through_the_day_does_not_split_the_event() -> None:
+    """Three outlets give the toll they had when they wrote (12, 19, 27 dead): one event.
+    Counted as figures of one kind, the last report's toll would contradict the story's
+    (the check below: it gives no fixed figure to outweigh it), and the figures rule would
+    split the story."""
+    first, second, late = TOLL_UPDATES
+    story = _kinds(first)
+    for kind, values in _kinds(second).items():
+        story.setdefault(kind, set()).update(values)
+    assert conflicting(_kinds(late), story) and not conflicting(_kinds(late), story, TOLL_KINDS)
+    dedup = Deduplicator(InMemoryDedupeStore())
+    decisions = [dedup.process(corpus_item(r, f"outlet-{i}")) for i, r in enumerate(TOLL_UPDATES)]
+    assert [d.story_id for d in decisions] == ["port-blast"] * 3
+    assert all(d.duplicate_of is None for d in decisions)
+    # a fire at the same port the next day, with its own toll, is another event
+    other = dedup.process(corpus_item(TOLL_OTHER_DAY, "outlet-9"))
+    assert other.story_id == "port-fire" and other.story_reason is None
+
+
+def test_tolls_count_as_figures_only_when_the_caller_says_and_tallies_always() -> None:
+    people = "people"
+    assert people in TOLL_KINDS and "قتيل" in TOLL_KINDS and "دولار" not in TOLL_KINDS
+    assert conflicting({people: {76.0}}, {people: {2200.0}})
+    assert not conflicting({people: {76.0}}, {people: {2200.0}}, TOLL_KINDS)
+    # running tallies (refugees, in millions) that differ are different days, even then
+    assert conflicting({people: {1.5e6}}, {people: {3.7e6}}, TOLL_KINDS) and TALLY_AT <= 1.5e6
+    # a fixed figure they agree on outweighs a toll they differ on; money never is a toll
+    assert not conflicting({people: {100.0}, "طن": {2750.0}}, {people: {137.0}, "طن": {2750.0}})
+    assert conflicting({"دولار": {8e8}}, {"دولار": {1e9}}, TOLL_KINDS)
+    assert figure_facts("انفجار 2750 طنا من نترات الأمونيوم") == [("طن", 2750.0)]
+
+
+def test_refugee_tallies_of_other_days_stay_apart_without_times() -> None:
+    """Without published times (all seen at once) two tallies of one agency, in millions,
+    are kept apart by their figures; the same reports with one tally join (so it can fail)."""
+
+    def tallies(second: str) -> tuple[str, str]:
+        first = Deduplicator(InMemoryDedupeStore())
+        first.process(
+            DedupeInput(
+                "t1",
+                "a",
+                "",
+                "المفوضية: 1.5 مليون لاجئ فروا من بلاد الرافدين منذ بدء الحرب",
+                "قالت المفوضية السامية للأمم المتحدة لشؤون اللاجئين إن 1.5 مليون لاجئ فروا من بلاد الرافدين "
+                "منذ اندلاع الحرب، معظمهم عبر المعابر الحدودية الشمالية إلى الدول المجاورة.",
+                None,
+                1_700_000_000.0,
+            )
+        )
+        decision = first.process(
+            DedupeInput(
+                "t2",
+                "b",
+                "",
+                f"عدد الفارين من حرب بلاد الرافدين يبلغ {second} مليون لاجئ",
+                f"أعلنت مفوضية اللاجئين أن {second} مليون لاجئ غادروا بلاد الرافدين هربا من الحرب، "
+                "وأن المخيمات في الدول المجاورة تجاوزت طاقتها، داعية المانحين إلى تمويل عاجل.",
+                None,
+                1_700_000_000.0,
+            )
+        )
+        return decision.story_id, decision.duplicate_of or ""
+
+    assert tallies("3.7") == ("t2", "")
+    assert tallies("1.5") == ("t1", "")
+
+
+def test_an_undated_report_is_as_old_as_the_dated_story_it_may_belong_to() -> None:
+    """A page without a published time (no date in its text either) is placed when it was
+    seen: it was published then or earlier. Replayed from an archive years later it still
+    joins the dated reports of its event; a dated report published well after an undated
+    one was seen is a gap the window applies to."""
+    hour, day = 3600.0, 86400.0
+    assert gap_seconds(1000 * day, False, 10 * day, True) == 0.0  # seen later: may be as old
+    assert gap_seconds(10 * day, False, 13 * day, True) == 3 * day  # dated after it was seen
+    assert gap_seconds(10 * day, True, 10 * day + 5 * hour, True) == 5 * hour
+    first, rewrite = STORY_CLUSTERS[0][:2]
+    for undated_seen_at, joins in ((1_900_000_000.0, True), (1_500_000_000.0, False)):
+        dedup = Deduplicator(InMemoryDedupeStore())
+        dedup.process(corpus_item(first, "a"))
+        undated = DedupeInput("undated", "b", "", rewrite.title, rewrite.text, None, undated_seen_at)
+        assert (dedup.process(undated).story_id == first.key) is joins
+
+
+def test_stored_profiles_say_whether_their_time_is_a_published_time() -> None:
+    for known in (True, False):
+        profile = StoryProfile([7, 9], [255, 10], [(0, 1)], [(3, 800.0)], time_known=known)
+        again, end = StoryProfile.from_bytes(profile.to_bytes())
+        assert again.time_known is known and again == profile and end == len(profile.to_bytes())
+        assert again.facts == profile.facts
+    bare = StoryProfile([7], [255], time_known=False)
+    assert StoryProfile.from_bytes(bare.to_bytes())[0].time_known is False
