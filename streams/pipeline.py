@@ -27,6 +27,7 @@ from streams.clean import CleanArticle, clean_article
 from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, ReplaySafeDeduplicator
 from streams.rules import CompiledRuleSet
 from streams.rules.regions import document_spans
+from streams.rules.story import StoryContext
 
 
 def normalize(raw: RawArticle) -> CleanArticle:
@@ -111,12 +112,18 @@ def normalized_article(raw: RawArticle, clean: CleanArticle, decision: DedupeDec
 def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
     """Alert events for every rule the article fires."""
     title_end, asides = document_spans(article.title, ((a.start, a.end) for a in article.asides))
+    story = (
+        StoryContext(article.story, published=article.published, seen_at=article.first_seen_at)
+        if ruleset.uses_story
+        else None
+    )
     matches = ruleset.match(
         document_text(article.title, article.text),
         language=article.language,
         feed=article.feed,
         title_end=title_end,
         asides=asides,
+        story=story,
     )
     now = time.time()
     return [
@@ -125,6 +132,7 @@ def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
             throttle_seconds=m.rule.throttle_seconds,
             notify=list(m.rule.notify),
             escalate_at_sources=list(m.rule.escalate_at_sources),
+            escalate_on_outlets=m.rule.story_rule,
             article=AlertArticle(
                 id=article.id,
                 url=article.url,

@@ -548,7 +548,7 @@ def _conflicting_stories(vector: StoryVector, candidates: list, gaps: list[float
     return {
         story
         for story, theirs in by_story.items()
-        if conflicting(vector.facts, theirs, ())
+        if conflicting(vector.facts, theirs, () if nearest[story] >= TOLL_HOURS * 3600 else _TOLL_HASHES)
     }
 
 

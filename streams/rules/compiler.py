@@ -39,6 +39,7 @@ from streams.rules.model import (
     QuantityLeaf,
     RegexLeaf,
     Rule,
+    StoryLeaf,
     TermsLeaf,
     fires_without_leaves,
     leaf_ids,
@@ -48,10 +49,14 @@ from streams.rules.phrases import EntityInfo, Phrase
 from streams.rules.quantities import UnitClasses, default_unit_classes
 from streams.rules.regexes import fold_regex, regex_options
 from streams.rules.regions import DEFAULT_REGIONS
+from streams.rules.story import MAX_MIN_SOURCES
 from streams.rules.text import primary_language
 from streams.rules.variants import VariantOptions, entity_variants
 
 LEAF_KEYS = ("terms", "entity", "quantity", "regex")
+# A rule with a `story` leaf and no `throttle` alerts once per story: the window spans the
+# time dedupe keeps a story open (streams.dedupe.core.DedupeConfig.story_window_seconds).
+STORY_THROTTLE_SECONDS = 48 * 3600.0
 Where = Callable[[int | None, Path_], tuple[str | None, int | None]]
 LeafKey = tuple[object, ...]  # what makes two leaves the same leaf
 
@@ -191,6 +196,8 @@ class Compiler:
             return self.quantity_leaf(ri, value, path)
         if key == "regex":
             return self.regex_leaf(ri, value, path)
+        if key == "story":
+            return self.story_leaf(ri, value, path)
         self.issue(ri, path, f"unknown condition {key!r}")
         return None
 
@@ -256,10 +263,30 @@ class Compiler:
             self.regex_cache[folded] = compiled
         return self.leaf(("regex", folded), lambda: RegexLeaf(pattern, folded))
 
+    def story_leaf(self, ri: int, value: dict[str, Any], path: Path_) -> int | None:
+        min_sources = value["min_sources"]
+        if min_sources > MAX_MIN_SOURCES:
+            self.issue(
+                ri,
+                path + ("min_sources",),
+                f"min_sources {min_sources} can never be reached: a story keeps its first {MAX_MIN_SOURCES} outlets",
+            )
+            return None
+        try:
+            within = parse_duration(value["within"], positive=True)
+        except ValueError as exc:
+            self.issue(ri, path + ("within",), f"within: {exc}")
+            return None
+        return self.leaf(("story", min_sources, within), lambda: StoryLeaf(min_sources, within))
+
     # --- rules --------------------------------------------------------------------------
     def rule(self, ri: int, raw: dict[str, Any]) -> Rule | None:
+        story_rule = _uses(raw.get("when"), "story")
         try:
-            throttle = parse_duration(raw["throttle"]) if "throttle" in raw else 0.0
+            if "throttle" in raw:
+                throttle = parse_duration(raw["throttle"])
+            else:
+                throttle = STORY_THROTTLE_SECONDS if story_rule else 0.0
         except ValueError as exc:
             self.issue(ri, ("throttle",), f"throttle: {exc}")
             return None
@@ -276,6 +303,7 @@ class Compiler:
             notify=list(raw.get("notify") or []),
             escalate_at_sources=escalate,
             regions=frozenset(raw["regions"]) if raw.get("regions") else DEFAULT_REGIONS,
+            story_rule=story_rule,
         )
 
 
@@ -320,7 +348,7 @@ def compile_ruleset(
         if issues:
             raise RuleSetError(issues)
 
-    if units is None and _uses_quantities(raw_rules):
+    if units is None and any(_uses(r.get("when"), "quantity") for r in raw_rules if isinstance(r, dict)):
         units = default_units()
     compiler = Compiler(entities, units, where)
 
@@ -372,15 +400,13 @@ def compile_ruleset(
     )
 
 
-def _uses_quantities(raw_rules: list[dict[str, Any]]) -> bool:
-    def walk(node: Any) -> bool:
-        if isinstance(node, dict):
-            return "quantity" in node or any(walk(v) for v in node.values())
-        if isinstance(node, list):
-            return any(walk(v) for v in node)
-        return False
-
-    return any(walk(r.get("when")) for r in raw_rules if isinstance(r, dict))
+def _uses(condition: Any, leaf: str) -> bool:
+    """Whether a raw condition has a ``leaf`` leaf anywhere."""
+    if isinstance(condition, dict):
+        return leaf in condition or any(_uses(v, leaf) for v in condition.values())
+    if isinstance(condition, list):
+        return any(_uses(v, leaf) for v in condition)
+    return False
 
 
 def default_units() -> UnitClasses:

@@ -56,7 +56,7 @@ class LeafHits:
         self.verdicts = verdicts
         # Indices of the chunks whose verdict is active (set when candidates are chosen).
         self.active: list[int] | None = None
-        self.fired: set[int] = set()  # regex and quantity leaves that fired
+        self.fired: set[int] = set()  # regex, quantity and story leaves that fired
         self.ready: dict[int, list[Occurrence]] = {}
         # the article's quantities are read on first need (``RuleTables.fire_quantities``)
         self.quantities_pending = False
@@ -186,7 +186,7 @@ class LeafHits:
         if key in self._in_regions:
             return self._in_regions[key]
         occs = self.get(lid)
-        if occs is not None:
+        if occs:  # a leaf that holds with no occurrence (a story) holds in every region
             article = self.article
             region_of = article.regions.region_of
             normalized = article.normalized

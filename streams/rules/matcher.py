@@ -28,11 +28,12 @@ from streams.rules.chunks import NO_HITS, ChunkCache, ChunkVerdict, key_word_hit
 from streams.rules.conditions import compile_condition
 from streams.rules.evidence import FoldedOccurrence, Occurrence, QuantityOccurrence, to_evidence
 from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF, LeafHits
-from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, TermsLeaf
+from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, StoryLeaf, TermsLeaf
 from streams.rules.phrases import EntityInfo, LeafPhrases, Phrase, build_automaton, interned
 from streams.rules.quantities import UnitClasses, UnitGate, find_quantities_normalized
 from streams.rules.regexes import regex_options
 from streams.rules.regions import Span
+from streams.rules.story import StoryContext, StoryLeaves
 from streams.rules.text import ArticleText, primary_language
 from streams.rules.thresholds import QuantityThresholds
 from streams.rules.triggers import LeafFrequencies, static_leaf_rates, trigger_costs, trigger_leaves
@@ -68,6 +69,7 @@ class CompiledRuleSet:
         self.leaf_phrases = LeafPhrases(self.leaves)
         self._regex_leaves: list[tuple[int, RegexLeaf]] = []
         quantity_leaves: dict[str, list[tuple[int, QuantityLeaf]]] = {}
+        story_leaves: list[tuple[int, StoryLeaf]] = []
         for lid, leaf in enumerate(self.leaves):
             if not self.leaf_rules[lid]:
                 continue  # only used by a rule that failed to compile
@@ -78,11 +80,15 @@ class CompiledRuleSet:
                 self._regex_leaves.append((lid, leaf))
             elif isinstance(leaf, QuantityLeaf):
                 quantity_leaves.setdefault(leaf.unit, []).append((lid, leaf))
+            elif isinstance(leaf, StoryLeaf):
+                story_leaves.append((lid, leaf))
         # phrase id → leaves (terms / entity) that contain it; equal tuples shared
         self.phrase_leaves: list[tuple[int, ...]] = interned(tuple(lids) for lids in phrase_leaves)
         self._quantity_leaves = {unit: QuantityThresholds(leaves) for unit, leaves in quantity_leaves.items()}
         self.quantity_leaf_ids = frozenset(lid for leaves in quantity_leaves.values() for lid, _leaf in leaves)
         self._quantity_gate = UnitGate(self.units, quantity_leaves) if quantity_leaves and self.units else None
+        self._story_leaves = StoryLeaves(story_leaves)
+        self.uses_story = bool(story_leaves)
         self._regex_set = None
         if self._regex_leaves:
             regex_set = re2.Set.SearchSet(regex_options())
@@ -137,14 +143,16 @@ class CompiledRuleSet:
         feed: str | None = None,
         title_end: int = 0,
         asides: Iterable[Span] = (),
+        story: StoryContext | None = None,
     ) -> list[RuleMatch]:
         """Every rule ``text`` fires, in rule order, with evidence whose offsets index ``text``
         (``kernel.messages.document_text(title, body)``). ``title_end`` (the title's length)
         and ``asides`` (spans of ``text``) place each occurrence in a region
-        (``streams.rules.regions.document_spans`` gives both for an article)."""
+        (``streams.rules.regions.document_spans`` gives both for an article). ``story``
+        feeds the ``story`` leaves; without it they do not hold."""
         article = ArticleText(text, title_end, asides)
         present = article.regions.present
-        hits = self._fire_leaves(article)
+        hits = self._fire_leaves(article, story)
         frequencies = self._frequencies
         replan = frequencies.should_sample() and frequencies.record(hits.all_fired())
         candidates = self._candidates(hits)
@@ -177,8 +185,12 @@ class CompiledRuleSet:
         filters: bool = True,
         title_end: int = 0,
         asides: Iterable[Span] = (),
+        story: StoryContext | None = None,
+        assume_story: bool = False,
     ) -> RuleMatch | None:
-        """Whether one rule fires on ``text`` (used to check a rule's examples)."""
+        """Whether one rule fires on ``text`` (used to check a rule's examples). With
+        ``assume_story`` every ``story`` leaf holds: an example is a text, and tests the
+        rule's words."""
         ri = self._rule_index[rule_id]
         rule = self.rules[ri]
         article = ArticleText(text, title_end, asides)
@@ -189,7 +201,7 @@ class CompiledRuleSet:
             if rule.feeds and feed not in rule.feeds:
                 return None
         evaluate = self._evaluators[ri] if article.regions.present <= rule.regions else self._in_regions[ri]
-        occs = evaluate(self._fire_leaves(article))
+        occs = evaluate(self._fire_leaves(article, story, assume_story=assume_story))
         return None if occs is None else RuleMatch(rule, to_evidence(occs, article.normalized, article.regions))
 
     def to_message(self, author: str = "") -> RuleSetMessage:
@@ -231,10 +243,20 @@ class CompiledRuleSet:
                 multi = True
         return ChunkVerdict(tuple(hits), tuple(rules), multi)
 
-    def _fire_leaves(self, article: ArticleText) -> LeafHits:
+    def _fire_leaves(
+        self, article: ArticleText, story: StoryContext | None = None, *, assume_story: bool = False
+    ) -> LeafHits:
         self._chunks.make_room()
         hits = LeafHits(self, article, list(map(self._chunks.__getitem__, article.chunks)))
         leaf_occ = hits.ready
+        if self.uses_story:
+            if assume_story:
+                story_fired = [lid for lid, _leaf in self._story_leaves.leaves]
+            else:
+                story_fired = self._story_leaves.fired(story) if story is not None else []
+            for lid in story_fired:
+                leaf_occ[lid] = []  # holds, with no words to show
+                hits.fired.add(lid)
         if self._regex_set is not None and article.folded:
             standard = article.standard.text
             for index in self._regex_set.Match(standard) or ():

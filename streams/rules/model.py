@@ -38,6 +38,8 @@ class Rule(BaseModel):
     escalate_at_sources: list[int] = Field(default_factory=list)
     # where its leaves may match (streams.rules.regions): title, body, aside
     regions: frozenset[str] = DEFAULT_REGIONS
+    # its condition has a `story` leaf: escalations count the story's outlets (sites), not feeds
+    story_rule: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,17 @@ class RegexLeaf:
     kind: str = "regex"
 
 
-Leaf = TermsLeaf | EntityLeaf | QuantityLeaf | RegexLeaf
+@dataclass(frozen=True, slots=True)
+class StoryLeaf:
+    """The article's story has at least ``min_sources`` distinct outlets whose first report
+    falls within ``within`` seconds before the article (``streams.rules.story``)."""
+
+    min_sources: int
+    within: float  # seconds
+    kind: str = "story"
+
+
+Leaf = TermsLeaf | EntityLeaf | QuantityLeaf | RegexLeaf | StoryLeaf
 
 
 def leaf_ids(node: Node) -> list[int]:

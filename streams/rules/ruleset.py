@@ -82,7 +82,7 @@ def example_issues(
 ) -> list[Issue]:
     """Each rule's ``examples``: a ``match`` text that does not fire the rule, or a
     ``no_match`` text that does, is an issue at that example's line. Disabled rules are
-    checked too."""
+    checked too. A ``story`` condition is taken as holding: examples test words."""
     loaded = load_rule_documents(Path(rules_path))
     if loaded.issues:
         raise RuleSetError(loaded.issues)
@@ -112,7 +112,13 @@ def example_issues(
                     filters = language is not None or feed is not None
                 fired = (
                     ruleset.evaluate_rule(
-                        raw["id"], text, language=language, feed=feed, filters=filters, title_end=title_end
+                        raw["id"],
+                        text,
+                        language=language,
+                        feed=feed,
+                        filters=filters,
+                        title_end=title_end,
+                        assume_story=True,  # an example is a text: it tests the rule's words
                     )
                     is not None
                 )

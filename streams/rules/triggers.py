@@ -36,6 +36,7 @@ from streams.rules.model import (
     NotNode,
     QuantityLeaf,
     RegexLeaf,
+    StoryLeaf,
     TermsLeaf,
     fires_without_leaves,
     leaf_ids,
@@ -49,6 +50,7 @@ _WORD_GUESS = 0.01
 _PHRASE_GUESS = 0.002
 _QUANTITY_GUESS = 0.05
 _REGEX_GUESS = 0.05
+_STORY_GUESS = 0.001  # a story breaking across outlets: a rare event
 # Scanning an article for quantities costs about as much as evaluating a few rules
 # (measured: ~0.3 ms against ~0.05 ms per candidate rule), so a quantity leaf is a trigger
 # only when the other choices fire on at least about half the articles.
@@ -74,6 +76,8 @@ def static_leaf_rates(leaves: list[Leaf], phrases: list[Phrase]) -> list[float]:
             rates.append(_QUANTITY_GUESS)
         elif isinstance(leaf, RegexLeaf):
             rates.append(_REGEX_GUESS)
+        elif isinstance(leaf, StoryLeaf):
+            rates.append(_STORY_GUESS)
         else:
             rates.append(1.0)
     return rates

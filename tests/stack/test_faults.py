@@ -1,7 +1,8 @@
 """Fault injection on the real stack: a run of generated articles while the connector,
 the worker and the dispatcher are SIGKILLed and restarted, Kafka and Redis are restarted
-and the webhook receiver is down for a while. Afterwards nothing is lost and no alert is
-delivered twice under one alert_id.
+and the webhook receiver is down for a while, with an oversized article and poison
+messages among them. Afterwards nothing is lost (the oversized article is published, the
+poison is dead-lettered with its reason) and no alert is delivered twice under one alert_id.
 
 CI runs 2,000 articles; MARSAD_LONG_TESTS=1 (`make test-long`) runs 10,000.
 """
@@ -17,7 +18,8 @@ from collections import Counter
 import pytest
 
 from bench.generate import generate
-from kernel.messages import AlertEvent, Article
+from kernel import kafka as kafka_clients
+from kernel.messages import DEAD_LETTER_HEADER, AlertEvent, Article, RawArticle, RawDeadLetter
 from marsad import stack as local_stack
 from marsad.demo_feeds import DemoFeed, FeedItem
 from tests.support.pipeline import DEMO_CHANNELS, Pipeline, read_topic, serve_feeds, wait_until
@@ -53,6 +55,37 @@ def _stories_to_alert(settings) -> set[tuple[str, str]]:
     }
 
 
+# 9 MB, the size that crashed the worker once (issue 16): more than a producer's default
+# request size, less than the broker's message.max.bytes.
+BIG_ARTICLE = RawArticle(
+    id="big-article",
+    feed="direct",
+    url="https://big.example/a",
+    title="تقرير مطول عن الغزو",
+    content="<p>" + "تحدث المسؤولون عن الغزو والحدود والقوات في تقرير مطول. " * 160_000 + "</p>",
+    first_seen_at=time.time(),
+)
+POISON = {b"poison-unreadable": b"this is not json {", b"poison-invalid": b'{"id": "x", "version": "1"}'}
+
+
+def _publish_big_article_and_poison(settings) -> None:
+    producer = kafka_clients.producer(settings, "fault-test")
+    try:
+        producer.send(settings.topic_raw, key=BIG_ARTICLE.id.encode(), value=BIG_ARTICLE.to_bytes()).get(timeout=30)
+        for key, value in POISON.items():
+            producer.send(settings.topic_raw, key=key, value=value).get(timeout=30)
+    finally:
+        producer.close()
+
+
+def _dead_letter_reasons(settings) -> dict[bytes, str]:
+    reasons = {}
+    for record in kafka_clients.read_records(settings, settings.topic_raw_dlq):
+        header = dict(record.headers)[DEAD_LETTER_HEADER]
+        reasons[record.key] = RawDeadLetter.from_bytes(header).reason
+    return reasons
+
+
 def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:
     settings = fresh_namespace(stack)
     rules = tmp_path / "rules.yaml"
@@ -84,6 +117,7 @@ def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:
             for name in ("worker", "dispatcher", "connector"):
                 start(name)
             wait_until(lambda: len(receiver.deliveries) >= 5, 120, "the first deliveries")
+            _publish_big_article_and_poison(settings)
 
             for name in ("connector", "worker", "dispatcher"):
                 pipe.stop(name, signal.SIGKILL)
@@ -104,7 +138,7 @@ def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:
             local_stack.start_kafka(settings, quiet=True)
 
             wait_until(
-                lambda: len(_unique_articles(settings)) >= N_ARTICLES,
+                lambda: len(_unique_articles(settings)) >= N_ARTICLES + 1,
                 600 if LONG else 300,
                 f"all {N_ARTICLES} articles on {settings.topic_articles}",
                 interval=3.0,
@@ -124,7 +158,9 @@ def test_nothing_lost_nothing_doubled_under_faults(stack, tmp_path) -> None:
         server.stop()
 
     articles = _unique_articles(settings)
-    assert len(articles) == N_ARTICLES, f"{N_ARTICLES - len(articles)} articles lost"
+    assert len(articles) == N_ARTICLES + 1, f"{N_ARTICLES + 1 - len(articles)} articles lost"
+    assert BIG_ARTICLE.id in articles
+    assert _dead_letter_reasons(settings) == {b"poison-unreadable": "unreadable", b"poison-invalid": "invalid"}
     to_alert = _stories_to_alert(settings)
     delivered = {(d["rule"]["id"], d["story"]["id"]) for d in receiver.deliveries}
     assert to_alert - delivered == set(), "alerts lost"

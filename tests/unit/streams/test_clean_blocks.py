@@ -11,6 +11,8 @@ from kernel.html_text import MarkedLine, drop_control_characters, html_to_text, 
 from kernel.messages import RawArticle
 from streams.clean import Aside, CleanArticle, clean_article
 from streams.clean_blocks import BlockLine, dateline_end, is_headline, judge_blocks
+from streams.dedupe import Deduplicator, InMemoryDedupeStore
+from streams.pipeline import dedupe
 from streams.textnorm import fold
 
 PROSE_1 = "أعلنت وزارة الدفاع في بيان صباح اليوم أن وحداتها أنهت مناورات واسعة قرب الحدود الشمالية."
@@ -302,20 +304,9 @@ def test_control_characters_never_reach_title_text_or_asides() -> None:
 
 
 def test_pipeline_copies_asides_into_the_article() -> None:
-    from streams.pipeline import dedupe
-
-    class Deduplicator:
-        def process(self, item: object) -> object:
-            from streams.dedupe import DedupeDecision
-
-            fields = DedupeDecision.__dataclass_fields__
-            values = {name: None for name in fields}
-            values.update(content_hash="h", canonical_url="", story_id="s", story_sources=1, duplicate_of=None)
-            return DedupeDecision(**{name: values[name] for name in fields})  # type: ignore[arg-type]
-
     raw = RawArticle(
         id="a1", feed="f", content=f"{PROSE_1}\n- روسيا - أوكرانيا", content_type="text/plain", first_seen_at=1.0
     )
     clean = clean_article(title="", content=raw.content, content_type="text/plain")
-    article, _ = dedupe(raw, clean, Deduplicator())  # type: ignore[arg-type]
+    article, _ = dedupe(raw, clean, Deduplicator(InMemoryDedupeStore()))
     assert [(span.start, span.end) for span in article.asides] == [(len(PROSE_1) + 1, len(article.text))]

@@ -99,7 +99,8 @@ def test_cli_prints_one_line_per_input_in_order(tmp_path: Path) -> None:
     assert all(list(o)[:3] == ["id", "duplicate_of", "story"] for o in out)
     by_id = {o["id"]: o for o in out}
     assert [by_id[k]["duplicate_of"] for k in ("000", "001", "002", "003", "004")] == [None] * 5
-    assert by_id["004-again"]["duplicate_of"] == "004" and by_id["004-again"]["story"] == "004"
+    assert by_id["004-again"]["duplicate_of"] == "004"
+    assert by_id["004-again"]["story"] == by_id["004"]["story"]  # a copy takes its original's story
     assert by_id["flood-copy"]["duplicate_of"] == "flood"
     assert by_id["flood-rewrite"]["duplicate_of"] is None
 
