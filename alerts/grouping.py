@@ -3,7 +3,8 @@
 The first match of a rule on a story opens a *group* and alerts. Later matches inside the
 rule's throttle window fold into the group (count, feeds, distinct sources, latest
 article) instead of alerting again, except when the story reaches one of the rule's
-escalation thresholds of distinct sources: that sends once more, once per threshold.
+escalation thresholds of distinct sources (outlets, for a rule with a ``story`` condition):
+that sends once more, once per threshold.
 A match after the window has closed opens a new group.
 
 Windows are measured on ``AlertEvent.matched_at``, not on the dispatcher's clock, so a
@@ -88,6 +89,15 @@ def _article_summary(event: AlertEvent) -> dict[str, Any]:
     return event.article.model_dump(mode="json")
 
 
+def story_reach(event: AlertEvent, feeds: tuple[str, ...]) -> int:
+    """How far the story has spread, as escalation thresholds count it: its distinct feeds
+    (those of the group included), or for a rule with a ``story`` condition its distinct
+    outlets (two feeds of one site are one outlet) when dedupe listed them."""
+    if event.escalate_on_outlets and event.story.outlets:
+        return len(event.story.outlets)
+    return max(event.story.sources, len(feeds))
+
+
 def decide(state: GroupState | None, event: AlertEvent) -> Decision:
     """What to do with ``event`` given the group state of its (rule, story)."""
     now = event.matched_at
@@ -101,7 +111,7 @@ def decide(state: GroupState | None, event: AlertEvent) -> Decision:
     )
     if window_over:
         feeds: tuple[str, ...] = (event.article.feed,) if event.article.feed else ()
-        sources = max(event.story.sources, len(feeds), 1)
+        sources = max(story_reach(event, feeds), 1)
         alert_id = make_alert_id(event.rule.id, event.story.id, event.article.id, now, 0)
         group = GroupState(
             rule_id=event.rule.id,
@@ -124,7 +134,7 @@ def decide(state: GroupState | None, event: AlertEvent) -> Decision:
     feeds = state.feeds
     if event.article.feed and event.article.feed not in feeds:
         feeds = tuple(sorted((*feeds, event.article.feed)))
-    sources = max(state.sources, event.story.sources, len(feeds))
+    sources = max(state.sources, story_reach(event, feeds))
     reached = [t for t in thresholds if sources >= t and t not in state.escalations]
     group = replace(
         state,

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from alerts.grouping import Decision
 from kernel.durations import iso_utc
 from kernel.links import http_link
-from kernel.messages import AlertEvent, StoryRef, WebhookPayload
+from kernel.messages import AlertEvent, AlertOutlet, AlertStory, StoryRef, WebhookPayload
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "alert-v1.schema.json"
 
@@ -28,7 +28,7 @@ def build_payload(event: AlertEvent, decision: Decision, fired_at: float) -> dic
         alert_id=decision.alert_id,
         rule=event.rule,
         article=article,
-        story=StoryRef(id=event.story.id, sources=max(decision.group.sources, event.story.sources)),
+        story=alert_story(event.story, max(decision.group.sources, event.story.sources)),
         evidence=event.evidence,
         fired_at=iso_utc(fired_at),
     )
@@ -37,6 +37,20 @@ def build_payload(event: AlertEvent, decision: Decision, fired_at: float) -> dic
     payload["evidence"] = [{k: v for k, v in ev.items() if v is not None} for ev in payload["evidence"]]
     payload["group"] = decision.group.summary()
     return payload
+
+
+def alert_story(story: StoryRef, sources: int) -> AlertStory:
+    """The payload's story: its sources, and when dedupe listed them its outlets with their
+    first reports and the story's first and last seen times (the earliest and the latest
+    first report)."""
+    outlets = sorted(story.outlets, key=lambda o: (o.first_seen, o.name))
+    return AlertStory(
+        id=story.id,
+        sources=sources,
+        outlets=[AlertOutlet(name=o.name, first_seen=iso_utc(o.first_seen)) for o in outlets],
+        first_seen=iso_utc(outlets[0].first_seen) if outlets else None,
+        last_seen=iso_utc(outlets[-1].first_seen) if outlets else None,
+    )
 
 
 def encode(payload: dict[str, Any]) -> bytes:

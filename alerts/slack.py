@@ -26,6 +26,7 @@ MAX_CONTEXT_ELEMENTS = 10
 MAX_BUTTON_TEXT = 75
 MAX_URL = 3000
 MAX_EVIDENCE_LINES = 12
+MAX_OUTLET_LINES = 20
 
 RLI, PDI, RLM = "\u2067", "\u2069", "\u200f"
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -100,6 +101,23 @@ def _evidence_line(ev: dict[str, Any]) -> str:
     return f"• *{quote}*  _{escape_mrkdwn(' '.join(d for d in detail if d))}_"
 
 
+def _outlets_text(story: dict[str, Any], outlets: list[dict[str, Any]]) -> str:
+    """The sites that carried the story, each with its first report, and the story's first
+    and last seen times (a breaking-story alert has no words to show: this is its evidence)."""
+    header = f"*Outlets ({len(outlets)})*"
+    if story.get("first_seen") and story.get("last_seen"):
+        header += f" · first seen {escape_mrkdwn(str(story['first_seen']))} · last seen {escape_mrkdwn(str(story['last_seen']))}"
+    lines = [
+        f"• {isolate(escape_mrkdwn(truncate(clean(str(o.get('name', ''))), 200)))}  "
+        f"_{escape_mrkdwn(str(o.get('first_seen', '')))}_"
+        for o in outlets[:MAX_OUTLET_LINES]
+    ]
+    text = _fit_lines(header, lines, MAX_SECTION - 40)
+    if len(outlets) > MAX_OUTLET_LINES:
+        text += f"\n… {len(outlets) - MAX_OUTLET_LINES} more"
+    return text
+
+
 def _fit_lines(header: str, lines: list[str], limit: int) -> str:
     """``header`` plus as many whole ``lines`` as fit in ``limit`` characters."""
     text = header
@@ -142,7 +160,8 @@ def build_message(payload: dict[str, Any]) -> dict[str, Any]:
     ]
     if group.get("count", 1) > 1:
         fields.append(_mrkdwn(f"*Matches in this story*\n{int(group['count'])}"))
-    if group.get("feeds"):
+    story_outlets = story.get("outlets") or []
+    if group.get("feeds") and not story_outlets:
         outlets = ", ".join(isolate(escape_mrkdwn(clean(f))) for f in group["feeds"][:20])
         fields.append(_mrkdwn(truncate(f"*Outlets*\n{outlets}", MAX_FIELD)))
     if article.get("published"):
@@ -156,6 +175,8 @@ def build_message(payload: dict[str, Any]) -> dict[str, Any]:
             "fields": fields[:MAX_FIELDS],
         },
     ]
+    if story_outlets:
+        blocks.append({"type": "section", "text": _mrkdwn(_outlets_text(story, story_outlets))})
     evidence = payload.get("evidence") or []
     if evidence:
         lines = [rtl_line(_evidence_line(ev)) for ev in evidence[:MAX_EVIDENCE_LINES]]

@@ -19,6 +19,13 @@ articles for every rule count, in slices taken in turn (median), CPU time of thi
 Memory is the growth of a fresh process's RSS while it compiles the 10k rules and matches
 articles.
 
+The story-growth condition (``story`` leaf, breaking-story rules) is measured as the worker
+runs it, through ``streams.pipeline.match`` on articles whose stories have realistic outlet
+lists (most one outlet, some a few, one in ten a burst of six): the 1k set with two story
+rules added against the same set without them, on the same articles, in alternating slices.
+The ratio is of the matching stage's CPU alone, so against the worker's whole CPU per
+article (cleaning, dedupe, matching) the share is smaller still.
+
     python bench/bench_match.py [--quick]
 """
 
@@ -39,7 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.rulesets import ruleset  # noqa: E402
 from bench.workload import news_articles  # noqa: E402
-from kernel.messages import document_text  # noqa: E402
+from kernel.messages import Article, StoryOutlet, StoryRef, document_text  # noqa: E402
+from streams import pipeline  # noqa: E402
 from streams.rules import compile_ruleset  # noqa: E402
 from streams.rules.morphology import words_of  # noqa: E402
 from streams.rules.quantities import default_unit_classes, find_quantities_normalized  # noqa: E402
@@ -51,7 +59,18 @@ GOALS = {
     "match.rate_ratio_10k_vs_10": (0.5, "min"),
     "match.speedup_vs_best_baseline_1k": (10.0, "min"),
     "match.memory_mb_10k_rules": (50.0, "max"),
+    "match.story_rule_cost_ratio": (0.05, "max"),
 }
+
+# Added to the 1k set for the story-growth figure: a breaking-story rule, and one narrowed
+# by words.
+STORY_RULES: list[dict[str, Any]] = [
+    {"id": "bench-breaking", "when": {"story": {"min_sources": 5, "within": "30m"}}},
+    {
+        "id": "bench-breaking-fire",
+        "when": {"all": [{"story": {"min_sources": 3, "within": "1h"}}, {"terms": ["حريق", "انفجار"]}]},
+    },
+]
 
 PREFIXES = sorted(
     {"", "و", "ف", "ب", "ك", "ل", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب", "ول", "فب"}, key=len
@@ -260,6 +279,68 @@ def _timed(match: Callable[[str, int], int], documents: list[Document]) -> tuple
     return time.process_time() - started, alerts
 
 
+def story_articles(n: int, seed: int) -> list[Article]:
+    """Articles with stories as a stream has them: most reported by one outlet, some by two
+    or three over an hour, one in ten a burst of six outlets in ten minutes."""
+    at = 1_800_000_000.0
+    out = []
+    for i, a in enumerate(news_articles(n, seed=seed)):
+        if i % 10 == 0:
+            times = [at - 120.0 * k for k in range(6)]
+        elif i % 10 in (1, 2):
+            times = [at - 1200.0 * k for k in range(2 + i % 2)]
+        else:
+            times = [at]
+        outlets = [StoryOutlet(name=f"site{k}.example", first_seen=t) for k, t in enumerate(times)]
+        out.append(
+            Article(
+                id=f"a{i}",
+                feed="bench",
+                title=a.title,
+                text=a.text,
+                language="ar",
+                published="2027-01-15T08:00:00Z",
+                story=StoryRef(id=f"s{i}", sources=len(outlets), outlets=outlets),
+                first_seen_at=at,
+                normalized_at=at,
+            )
+        )
+    return out
+
+
+def story_cost(quick: bool) -> dict[str, float]:
+    """CPU of the matching stage with and without two story rules, same articles."""
+    rules, entities = ruleset(1000)
+    plain = compile_ruleset(rules, entities)
+    with_story = compile_ruleset([*rules, *STORY_RULES], entities)
+    warm_up = story_articles(60 if quick else 200, seed=4)
+    articles = story_articles(150 if quick else 600, seed=1)
+    for rs in (plain, with_story):
+        for article in warm_up:
+            pipeline.match(article, rs)
+    slices = 10
+    per_slice = len(articles) // slices
+    seconds: dict[str, list[float]] = {"plain": [], "story": []}
+    fired = 0
+    for k in range(slices):
+        part = articles[k * per_slice : (k + 1) * per_slice]
+        for key, rs in (
+            (("plain", plain), ("story", with_story)) if k % 2 else (("story", with_story), ("plain", plain))
+        ):
+            started = time.process_time()
+            for article in part:
+                events = pipeline.match(article, rs)
+                if key == "story":
+                    fired += sum(e.rule.id.startswith("bench-breaking") for e in events)
+            seconds[key].append(time.process_time() - started)
+    plain_s, story_s = statistics.median(seconds["plain"]), statistics.median(seconds["story"])
+    return {
+        "match.story_rule_cost_ratio": story_s / plain_s - 1,
+        "match.story_rule_extra_us_per_article": (story_s - plain_s) / per_slice * 1e6,
+        "match.story_rule_alerts_per_article": fired / (per_slice * slices),
+    }
+
+
 def memory_mb(n: int) -> float:
     """RSS growth (MB) of a fresh process while it compiles ``n`` rules and matches."""
     code = (
@@ -318,6 +399,7 @@ def run(quick: bool = False) -> dict[str, float]:
     best = max(figures["match.rate_regex_1k"], figures["match.rate_dictionary_1k"])
     figures["match.speedup_vs_best_baseline_1k"] = figures["match.rate_1k_rules"] / best
     matchers.clear()
+    figures.update(story_cost(quick))
     figures["match.memory_mb_10k_rules"] = memory_mb(10000)
     return figures
 

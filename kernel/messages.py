@@ -160,6 +160,9 @@ class AlertEvent(Message):
     throttle_seconds: float = 0
     notify: list[str] = Field(default_factory=list)
     escalate_at_sources: list[int] = Field(default_factory=list)
+    # the thresholds count the story's outlets (sites) rather than its feeds: a rule with
+    # a `story` condition, for which two feeds of one site are one source
+    escalate_on_outlets: bool = False
     article: AlertArticle
     story: StoryRef
     evidence: list[Evidence] = Field(default_factory=list)
@@ -178,6 +181,35 @@ class RuleSetMessage(Message):
     entities: dict[str, Any] = Field(default_factory=dict)
 
 
+class AlertOutlet(Message):
+    """An outlet as the webhook payload names it, its first report in ISO 8601 UTC."""
+
+    name: str
+    first_seen: str
+
+
+class AlertStory(Message):
+    """The story as the webhook payload shows it. ``outlets`` (earliest first),
+    ``first_seen`` (the first outlet's report) and ``last_seen`` (the latest outlet's first
+    report) are left out of the JSON when the story's outlets are not known."""
+
+    id: str
+    sources: int = 1
+    outlets: list[AlertOutlet] = Field(default_factory=list)
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unknown(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("outlets"):
+            data.pop("outlets", None)
+        for key in ("first_seen", "last_seen"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+
 class WebhookPayload(Message):
     """Alert payload version 1 (DESIGN.md); the body POSTed to webhooks."""
 
@@ -185,7 +217,7 @@ class WebhookPayload(Message):
     alert_id: str
     rule: RuleRef
     article: AlertArticle
-    story: StoryRef
+    story: AlertStory
     evidence: list[Evidence]
     fired_at: str
 

@@ -89,6 +89,14 @@ def _print_alert(payload: dict, latency_ms: float | None) -> None:
         f"[bold]{escape(rule['id'])}[/bold] — {escape(article.get('title', ''))} "
         f"[dim]({escape(article.get('feed', ''))}, story sources {payload['story'].get('sources')}, {lat})[/dim]"
     )
+    outlets = payload["story"].get("outlets") or []
+    if outlets and not payload.get("evidence"):
+        # a story rule has no words to show: the sites that carried the story are its evidence
+        names = ", ".join(o["name"] for o in outlets)
+        console.print(
+            f"    [dim]outlets[/dim] {escape(names)} [dim]first seen {escape(str(payload['story'].get('first_seen')))}, "
+            f"last seen {escape(str(payload['story'].get('last_seen')))}[/dim]"
+        )
     for ev in payload.get("evidence", []):
         value = f" = {ev['value']:,}" if isinstance(ev.get("value"), (int, float)) else ""
         console.print(
@@ -196,8 +204,11 @@ def run_demo(settings: Settings, *, start_stack: bool = False, timeout_s: float 
 
 def _watch(s, feeds, receiver, arrivals, worker, dispatcher, timeout_s: float) -> DemoOutcome:
     by_url = {(f.id, i.link): i for f in feeds for i in f.items}
-    # A republished copy and its original count as one: whichever arrives first alerts.
-    canonical = {i.guid: i.expect.get("duplicate_of", i.guid) for f in feeds for i in f.items}
+    # A republished copy and its original count as one: whichever arrives first alerts; so
+    # do the reports of one story for a story rule: whichever the worker sees when it breaks.
+    canonical = {
+        i.guid: i.expect.get("duplicate_of") or i.expect.get("story_of") or i.guid for f in feeds for i in f.items
+    }
     expected = {(rule, i.guid) for f in feeds for i in f.items for rule in i.expect.get("alert", [])}
     raw = {a.id: a for a in _raw_articles(s)}
     seen: set[tuple[str, str]] = set()

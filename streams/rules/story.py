@@ -3,7 +3,9 @@
 ``story: {min_sources: 5, within: 30m}`` holds when the article's story has at least five
 distinct outlets (sites, as dedupe counts them on ``StoryRef.outlets``) whose first report
 falls inside the 30 minutes ending at the article's own time (its published time, else when
-it was first seen, as dedupe dates outlets). It reads a handful of numbers per article and
+it was first seen, as dedupe dates outlets) — or at the story's latest first report when
+that is later: reports reach the worker out of order, and the last of a burst to arrive
+may be its earliest. A report arriving long after the burst is outside it. It reads a handful of numbers per article and
 no text, and the common case (a story with fewer outlets than any rule asks for) costs one
 comparison.
 """
@@ -61,9 +63,13 @@ class StoryContext:
         return sorted(outlet.first_seen for outlet in self.story.outlets)
 
     def outlets_within(self, seconds: float) -> int:
-        """Outlets whose first report falls in ``[at - seconds, at]``."""
-        times, at = self.first_reports, self.at
-        return bisect_right(times, at) - bisect_left(times, at - seconds)
+        """Outlets whose first report falls in the ``seconds`` ending at the article's time,
+        or at the latest first report when that is later."""
+        times = self.first_reports
+        if not times:
+            return 0
+        end = max(self.at, times[-1])
+        return bisect_right(times, end) - bisect_left(times, end - seconds)
 
 
 class StoryLeaves:

@@ -466,9 +466,12 @@ def compose_run(stack: Settings, shell: Mapping[str, str]) -> Iterator[ComposeRu
 
 def expected_sample_alerts() -> tuple[set[tuple[str, str]], dict[tuple[str, str], str]]:
     """(rule, item) pairs deploy/demo/articles.yaml expects, and the canonical item of each
-    (feed, link): a republished copy and its original alert once, whichever came first."""
+    (feed, link): a republished copy and its original alert once, whichever came first, and
+    so do the reports of one story for a story rule (``story_of``)."""
     feeds = load_demo_feeds()
-    canonical = {i.guid: i.expect.get("duplicate_of", i.guid) for f in feeds for i in f.items}
+    canonical = {
+        i.guid: i.expect.get("duplicate_of") or i.expect.get("story_of") or i.guid for f in feeds for i in f.items
+    }
     by_url = {(f.id, i.link): canonical[i.guid] for f in feeds for i in f.items}
     expected = {(rule, i.guid) for f in feeds for i in f.items for rule in i.expect.get("alert", [])}
     return expected, by_url
