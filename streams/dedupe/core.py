@@ -6,7 +6,6 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import repeat
 
 import numpy as np
@@ -48,6 +47,7 @@ from streams.dedupe.stories import (
     weigh,
 )
 from streams.dedupe.urls import canonical_url, outlet_name
+from streams.event_time import published_time
 
 _DUP_TAG, _STORY_TAG = b"d", b"s"
 
@@ -149,29 +149,6 @@ class _Prepared:
     time_known: bool  # record.event_time is a published time, not when it was seen
 
 
-def _published_time(published: str | None) -> float | None:
-    """The published time, for story time gaps (``stories.gap_seconds``), when it can be
-    read. A date without a time of day stands for its noon, the middle of the day it names
-    (midnight would put a same-day report up to 24 h away)."""
-    if not published:
-        return None
-    try:
-        parsed = datetime.fromisoformat(published.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if "T" not in published and " " not in published.strip():
-        parsed = parsed.replace(hour=12)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
-
-
-def _event_time(published: str | None, seen_at: float) -> float:
-    """When the article's event happened: its published time, else when it was seen."""
-    stated = _published_time(published)
-    return seen_at if stated is None else stated
-
-
 @dataclass
 class Deduplicator:
     store: DedupeStore
@@ -221,7 +198,7 @@ class Deduplicator:
         digest = content_hash(hashed_tokens) if hashed_tokens else ""
         signature = self._hasher.signature(features.dup_shingles)
         seen_at = article.seen_at or time.time()
-        published = _published_time(article.published)
+        published = published_time(article.published)
         record = StoredArticle(
             id=article.id,
             feed=article.feed,

@@ -15,32 +15,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cached_property
 
 from kernel.messages import StoryRef
+from streams.event_time import event_time
 from streams.rules.model import StoryLeaf
 
 # Stories keep their first 64 outlets (streams.dedupe.store.StoreLimits.max_story_outlets),
 # so a higher threshold could never be reached.
 MAX_MIN_SOURCES = 64
-
-
-def event_time(published: str | None, seen_at: float) -> float:
-    """When the article reported its story: its published time (ISO 8601; a date alone is
-    its noon, a time without a zone is UTC), else when it was first seen. Dedupe dates an
-    outlet's first report the same way, so the window and the outlets share one clock."""
-    if published:
-        try:
-            parsed = datetime.fromisoformat(published.replace("Z", "+00:00"))
-        except ValueError:
-            return seen_at
-        if "T" not in published and " " not in published.strip():
-            parsed = parsed.replace(hour=12)
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.timestamp()
-    return seen_at
 
 
 @dataclass(frozen=True)

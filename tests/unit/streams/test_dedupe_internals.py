@@ -18,7 +18,7 @@ from streams.dedupe.cells import (
     bucket_blob,
     cell_sections,
 )
-from streams.dedupe.core import _event_time, story_bucket_key
+from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard_many
 from streams.dedupe.shingles import (
@@ -36,6 +36,7 @@ from streams.dedupe.stories import (
     similarity,
     story_vector,
 )
+from streams.event_time import event_time
 from streams.textnorm import fold
 from tests.support.stack import SEEDS_DIR
 
@@ -247,7 +248,7 @@ def test_event_time_of_a_date_without_time_of_day_is_its_noon() -> None:
     from datetime import datetime
 
     noon = datetime(2021, 12, 7, 12, tzinfo=UTC).timestamp()
-    assert _event_time("2021-12-07", 0.0) == noon
-    assert _event_time("2021-12-07T09:21:37", 0.0) == noon - (2 * 3600 + 38 * 60 + 23)
-    assert _event_time("2021-12-07T00:00:00Z", 0.0) == noon - 12 * 3600  # an explicit midnight stays
-    assert _event_time(None, 5.0) == 5.0 and _event_time("not a date", 5.0) == 5.0
+    assert event_time("2021-12-07", 0.0) == noon
+    assert event_time("2021-12-07T09:21:37", 0.0) == noon - (2 * 3600 + 38 * 60 + 23)
+    assert event_time("2021-12-07T00:00:00Z", 0.0) == noon - 12 * 3600  # an explicit midnight stays
+    assert event_time(None, 5.0) == 5.0 and event_time("not a date", 5.0) == 5.0
