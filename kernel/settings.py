@@ -69,9 +69,6 @@ class Settings(BaseSettings):
     article_max_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     # Faust worker
-    # Articles normalized and deduplicated at once per worker: while one waits for Redis,
-    # another is cleaned. Order within a partition is then not kept (it need not be).
-    worker_concurrency: int = 2
     # Faust's data directory; it would otherwise go to the current directory, which need
     # not be writable (the Docker image's is not).
     worker_data_dir: Path = Field(default_factory=lambda data: data["home"] / "worker-data")

@@ -37,7 +37,7 @@ from streams.dead_letters import RawDeadLetters, Rejected, Source, unpublishable
 from streams.dedupe import DedupeConfig, DedupeDecision, Deduplicator, RedisDedupeStore, ReplaySafeDeduplicator
 from streams.rules import CompiledRuleSet, load_ruleset, ruleset_from_message
 from streams.rules.publish import read_latest_ruleset
-from streams.stage_metrics import DedupeJob, MeasuredStages
+from streams.stage_metrics import MeasuredStages
 
 log = logging.getLogger("marsad.worker")
 
@@ -45,11 +45,6 @@ log = logging.getLogger("marsad.worker")
 # backlog batches fill at once; at a trickle an article waits at most this long.
 BATCH_MAX = 64
 BATCH_WAIT_S = 0.005
-# Articles cleaned before their dedupe is queued (the loop cleans the next chunk meanwhile).
-DEDUPE_CHUNK = 16
-
-# An article on its way: its event, where it came from, the raw and the clean article.
-Accepted = tuple[faust.EventT[bytes], Source, RawArticle, CleanArticle]
 
 
 def faust_app(settings: Settings) -> faust.App:
@@ -127,11 +122,11 @@ def create_app(settings: Settings) -> faust.App:
         return outcome
 
     async def publish(event: faust.EventT[bytes], source: Source, article: Article, decision: DedupeDecision) -> None:
-        if decision.duplicate_of is not None:
-            return
-        refused = await send_or_reject(articles_topic, article.id.encode(), article.to_bytes())
+        copy = decision.duplicate_of is not None
+        # A copy is not published; only story rules see it (its outlet counts for the story).
+        refused = None if copy else await send_or_reject(articles_topic, article.id.encode(), article.to_bytes())
         if refused is None:
-            for alert in stages.match(article):
+            for alert in stages.match(article, copy=copy):
                 refused = await send_or_reject(alerts_topic, pipeline.alert_key(alert), alert.to_bytes())
                 if refused is not None:
                     break
@@ -152,38 +147,30 @@ def create_app(settings: Settings) -> faust.App:
         await dead_letters.put(event.key, event.value, source, rejected)
 
     async def process_batch(events: Sequence[faust.EventT[bytes]]) -> None:
-        # Cleaned in chunks, each queued for dedupe as soon as it is clean: the dedupe
-        # thread decides one chunk (mostly waiting on Redis) while the loop cleans the
-        # next, then matches and publishes the ones decided.
-        queued: list[tuple[list[Accepted], DedupeJob]] = []
-        job: DedupeJob | None = None
-        chunk: list[Accepted] = []
-        for i, event in enumerate(events):
+        accepted: list[tuple[faust.EventT[bytes], Source, RawArticle, CleanArticle]] = []
+        for event in events:
             message = event.message
             source = Source(message.topic, message.partition, message.offset)
             try:
                 article = await normalized(event, source)
             except Exception as exc:
                 await unprocessable(event, source, exc)
-                article = None
+                continue
             if article is not None:
-                chunk.append((event, source, *article))
-            if chunk and (len(chunk) >= DEDUPE_CHUNK or i == len(events) - 1):
-                job = stages.start_dedupe([(raw, clean) for _, _, raw, clean in chunk], after=job)
-                queued.append((chunk, job))
-                chunk = []
-        for accepted, job in queued:
+                accepted.append((event, source, *article))
+        if not accepted:
+            return
+        try:
+            results = await stages.dedupe_many([(raw, clean) for _, _, raw, clean in accepted])
+        except Exception as exc:
+            results = [exc] * len(accepted)
+        for (event, source, _, _), result in zip(accepted, results):
             try:
-                results = await stages.finish_dedupe([(raw, clean) for _, _, raw, clean in accepted], job)
+                if isinstance(result, Exception):
+                    raise result
+                await publish(event, source, *result)
             except Exception as exc:
-                results = [exc] * len(accepted)
-            for (event, source, _, _), result in zip(accepted, results):
-                try:
-                    if isinstance(result, Exception):
-                        raise result
-                    await publish(event, source, *result)
-                except Exception as exc:
-                    await unprocessable(event, source, exc)
+                await unprocessable(event, source, exc)
 
     # One actor taking batches: dedupe decides them in offset order (two actors would
     # share the messages out between them), on its own thread (stage_metrics), while

@@ -109,6 +109,15 @@ def normalized_article(raw: RawArticle, clean: CleanArticle, decision: DedupeDec
     )
 
 
+def match_copy(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
+    """Alert events of the story rules a copy fires. A copy is not published, but its outlet
+    counts for its story: a story spread by agency copies is breaking news too. Other rules
+    saw the original already."""
+    if not ruleset.uses_story:
+        return []
+    return [event for event in match(article, ruleset) if event.escalate_on_outlets]
+
+
 def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
     """Alert events for every rule the article fires."""
     title_end, asides = document_spans(article.title, ((a.start, a.end) for a in article.asides))

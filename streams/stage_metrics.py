@@ -12,8 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
 import orjson
@@ -28,20 +27,6 @@ from streams.dead_letters import Rejected
 from streams.dedupe import DedupeDecision, Deduplicator, ReplaySafeDeduplicator
 
 log = logging.getLogger("marsad.worker")
-
-Batch = Sequence[tuple[RawArticle, CleanArticle]]
-Deduped = tuple[Article, DedupeDecision] | Exception  # an article's outcome, or why it has none
-
-
-class DedupeDeferred(Exception):
-    """Not decided: the batch queued before it failed (it is decided after that one)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DedupeJob:
-    future: Future[list[Deduped]]
-    started: float  # time.perf_counter() when it was queued
-
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -133,49 +118,29 @@ class MeasuredStages:
         self._count(raw, decision)
         return article, decision
 
-    async def dedupe_many(self, batch: Batch) -> list[Deduped]:
+    async def dedupe_many(
+        self, batch: Sequence[tuple[RawArticle, CleanArticle]]
+    ) -> list[tuple[Article, DedupeDecision] | Exception]:
         """``dedupe`` for a batch, in order, on the dedupe thread (the replay guard's reads
         and writes batched: ``ReplaySafeDeduplicator.process_many``); an article whose
         decision failed gets its exception. Waits while Redis is unreachable."""
-        return await self.finish_dedupe(batch, self.start_dedupe(batch))
+        started = time.perf_counter()
+        loop = asyncio.get_running_loop()
 
-    def start_dedupe(self, batch: Batch, after: DedupeJob | None = None) -> DedupeJob:
-        """Queue ``batch`` on the dedupe thread, behind ``after`` (the batch queued before
-        it); ``finish_dedupe`` gives its results. Batches are decided in the order they
-        were queued, while the event loop cleans and matches others."""
-
-        def decide() -> list[Deduped]:
-            if after is not None and after.future.exception() is not None:
-                # the batch before failed: this one waits for it to be decided first
-                raise DedupeDeferred
+        def decide() -> list[tuple[Article, DedupeDecision] | Exception]:
             return pipeline.dedupe_many(batch, self.deduplicator)
 
-        started = time.perf_counter()
-        return DedupeJob(self.dedupe_thread.submit(decide), started)
-
-    async def finish_dedupe(self, batch: Batch, job: DedupeJob) -> list[Deduped]:
-        """The results of a batch queued by ``start_dedupe``; when Redis failed under it (or
-        under the batch before), it is decided again, with capped backoff, until it works.
-        Finish batches in the order they were started."""
-        loop = asyncio.get_running_loop()
-        try:
-            results = await asyncio.wrap_future(job.future)
-        except (redis.ConnectionError, redis.TimeoutError, DedupeDeferred) as exc:
-            delay = 0.2
-            while True:
-                if not isinstance(exc, DedupeDeferred):
-                    self.dedupe_metrics.failed.inc()
-                    log.warning("Redis unavailable (%s); retrying in %.1fs", exc, delay)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 5.0)
-                try:
-                    results = await loop.run_in_executor(
-                        self.dedupe_thread, pipeline.dedupe_many, batch, self.deduplicator
-                    )
-                    break
-                except (redis.ConnectionError, redis.TimeoutError) as again:
-                    exc = again
-        self.dedupe_metrics.done_many(job.started, sum(1 for r in results if not isinstance(r, Exception)))
+        delay = 0.2
+        while True:
+            try:
+                results = await loop.run_in_executor(self.dedupe_thread, decide)
+                break
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                self.dedupe_metrics.failed.inc()
+                log.warning("Redis unavailable (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self.dedupe_metrics.done_many(started, sum(1 for r in results if not isinstance(r, Exception)))
         for (raw, _), result in zip(batch, results):
             if isinstance(result, Exception):
                 self.dedupe_metrics.failed.inc()
@@ -196,12 +161,13 @@ class MeasuredStages:
         elif decision.story_id == raw.id:
             metrics.STORIES.inc()
 
-    def match(self, article: Article) -> list[AlertEvent]:
-        """Alert events of the rules the article fires with the current rule set; none
-        (counted, logged) when matching fails."""
+    def match(self, article: Article, *, copy: bool = False) -> list[AlertEvent]:
+        """Alert events of the rules the article fires with the current rule set (of its
+        story rules only for a ``copy``, see ``pipeline.match_copy``); none (counted, logged)
+        when matching fails."""
         started = time.perf_counter()
         try:
-            events = pipeline.match(article, self.rules.current)
+            events = (pipeline.match_copy if copy else pipeline.match)(article, self.rules.current)
         except Exception:
             self.match_metrics.failed.inc()
             log.exception("could not match article %s", article.id)

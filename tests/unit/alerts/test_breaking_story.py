@@ -8,12 +8,12 @@ from __future__ import annotations
 from alerts.grouping import Decision, GroupState, decide
 from alerts.payload import build_payload, schema_errors
 from alerts.slack import build_message
-from kernel.messages import AlertEvent, StoryOutlet
+from kernel.messages import AlertEvent, RawArticle, StoryOutlet
 from streams import pipeline
 from streams.dedupe import Deduplicator, InMemoryDedupeStore
 from streams.rules import load_ruleset
 from tests.support.alerts import T0, assert_block_kit, event
-from tests.support.breaking_story import FIRE_OUTLETS, burst_articles
+from tests.support.breaking_story import FIRE_OUTLETS, FIRE_REPORTS, burst_articles
 from tests.support.stack import REPO_ROOT
 
 
@@ -29,14 +29,50 @@ def _run_burst(reverse: bool = False) -> tuple[list[tuple[AlertEvent, Decision]]
     for raw in reversed(articles) if reverse else articles:
         article, decision = pipeline.dedupe(raw, pipeline.normalize(raw), deduplicator)
         stories[raw.id] = decision.story_id
-        if decision.duplicate_of is not None:
-            continue  # the worker matches originals only
-        for alert in pipeline.match(article, rules):
+        # as the worker does: a copy is matched by the story rules only
+        matcher = pipeline.match_copy if decision.duplicate_of is not None else pipeline.match
+        for alert in matcher(article, rules):
             key = (alert.rule.id, alert.story.id)
             outcome = decide(groups.get(key), alert)
             groups[key] = outcome.group
             decisions.append((alert, outcome))
     return decisions, stories
+
+
+def test_a_story_spread_by_verbatim_copies_alerts_once() -> None:
+    """An agency story republished word for word by six sites: five copies are dropped as
+    duplicates, yet their outlets make the story breaking news — one alert, from a copy."""
+    rules = load_ruleset(REPO_ROOT / "deploy/demo/rules", REPO_ROOT / "deploy/demo/entities.yaml")
+    deduplicator = Deduplicator(InMemoryDedupeStore())
+    title, paragraphs = FIRE_REPORTS[0]
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    sent: list[AlertEvent] = []
+    copies = 0
+    for i, outlet in enumerate(FIRE_OUTLETS):
+        raw = RawArticle(
+            id=f"agency-{i}",
+            feed=f"feed-{i}",
+            url=f"https://{outlet}/news/agency-fire",
+            title=title,
+            content=body,
+            published=None,
+            language="ar",
+            first_seen_at=T0 + 60 * i,
+        )
+        article, decision = pipeline.dedupe(raw, pipeline.normalize(raw), deduplicator)
+        copies += decision.duplicate_of is not None
+        matcher = pipeline.match_copy if decision.duplicate_of is not None else pipeline.match
+        sent += [alert for alert in matcher(article, rules) if alert.rule.id == "breaking-story"]
+    assert copies == len(FIRE_OUTLETS) - 1
+    assert len(sent) == len(FIRE_OUTLETS) - 4  # from the fifth outlet on; grouping folds the sixth
+    groups: dict[tuple[str, str], GroupState] = {}
+    notified = 0
+    for alert in sent:
+        outcome = decide(groups.get((alert.rule.id, alert.story.id)), alert)
+        groups[(alert.rule.id, alert.story.id)] = outcome.group
+        notified += outcome.action == "send"
+    assert notified == 1
+    assert {o.name for o in sent[0].story.outlets} == set(FIRE_OUTLETS[:5])
 
 
 def test_a_burst_of_six_outlets_alerts_exactly_once() -> None:
