@@ -64,7 +64,7 @@ def test_an_unacknowledged_batch_is_not_delivered_later_and_errors_are_not_repea
             local_stack.start_kafka(settings, quiet=True)
         # Long enough for the producer to deliver whatever it still held.
         time.sleep(10.0)
-        publisher.publish([_raw(6)])
+        _publish_once_kafka_answers(publisher, _raw(6))
         publisher.close()
         on_topic = {RawArticle.from_bytes(v).id for v in read_topic(settings, settings.topic_raw)}
         assert {_raw(0).id, _raw(6).id} <= on_topic
@@ -74,3 +74,17 @@ def test_an_unacknowledged_batch_is_not_delivered_later_and_errors_are_not_repea
         # ~30 s of trouble, one line per 10 s for each distinct message.
         assert count <= 6, f"{count} times: {line}"
         assert pipe.procs["worker"].poll() is None, pipe.log("worker")[-3000:]
+
+
+def _publish_once_kafka_answers(publisher: Publisher, article: RawArticle, timeout_s: float = 90.0) -> None:
+    """Publish ``article`` as soon as the restarted broker takes it: on a loaded machine its
+    partitions may still have no leader for a while (each failed try is given up for good)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            publisher.publish([article])
+            return
+        except PublishError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2.0)
