@@ -14,6 +14,7 @@ from prometheus_client import Counter, Gauge, Histogram, Info, start_http_server
 from prometheus_client.parser import text_string_to_metric_families
 
 from kernel import __version__
+from kernel.errors import ConfigError
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5)
@@ -102,11 +103,21 @@ def declare_labels(values: Collection[str], *counters: Counter) -> None:
             counter.labels(value)
 
 
-def serve_metrics(port: int, role: str, addr: str = "0.0.0.0") -> None:
-    """Start the /metrics endpoint of this process on ``addr`` (port 0 disables it)."""
+def serve_metrics(port: int, role: str, addr: str = "0.0.0.0", *, moved_by: str = "") -> None:
+    """Start the /metrics endpoint of this process on ``addr`` (port 0 disables it).
+
+    A taken port is a ConfigError naming what moves it (``moved_by``, by default the
+    role's MARSAD_<ROLE>_METRICS_PORT), not a socket traceback."""
     BUILD_INFO.info({"version": __version__, "role": role})
-    if port:
+    if not port:
+        return
+    try:
         start_http_server(port, addr=addr)
+    except OSError as exc:  # a port taken by another process: say which setting moves it
+        raise ConfigError(
+            f"the {role} cannot serve /metrics on {addr}:{port}: {exc.strerror or exc}"
+            f" (set {moved_by or f'MARSAD_{role.upper()}_METRICS_PORT'} to a free port, or 0 to turn it off)"
+        ) from exc
 
 
 def sample_value(exposition: str, series: str) -> float | None:

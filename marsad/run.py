@@ -202,7 +202,7 @@ def supervise(config: RunConfig, specs: list[ProcessSpec], out: Console, metrics
         else:
             ensure_topics(settings)
         if metrics_port:
-            serve_metrics(metrics_port, "supervisor")
+            serve_metrics(metrics_port, "supervisor", moved_by="--metrics-port")
         supervisor = Supervisor(specs, config.env, settings.home / "logs", events)
         board = StatusBoard(SeriesNames.for_run(settings, config.feed_ids, config.rule_ids, config.channel_ids))
         caption = run_caption(specs, settings, metrics_port)

@@ -407,10 +407,22 @@ def render_prometheus_config(s: Settings) -> str:
 # --- the stack -------------------------------------------------------------------
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port free now and not handed out before by this process.
+
+    The kernel may give the same port to two bind(0) calls in a row once the first socket
+    is closed; remembering ours keeps the console, the worker's /metrics and the rest of
+    one stack from being told the same port (a worker once crashed on it in CI)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def isolated_settings(home: Path, namespace: str, **overrides: Any) -> Settings:
