@@ -76,6 +76,10 @@ class DedupeConfig:
     # (shared names counted once: stories.py) reaches story_threshold, plus
     # story_per_day for each day between them
     story_threshold: float = 0.17
+    # used instead when both reports carry a published time and are at most
+    # stories.DATED_HOURS apart: reports of one event come within hours of each other
+    # (measured on real pages: docs/dedupe.md)
+    story_threshold_dated: float = 0.15
     story_per_day: float = 0.08
     window_seconds: float = 7 * 86400
     # reports further apart never join; past stories.STRONG_HOURS only with strong shared
@@ -333,6 +337,7 @@ class Deduplicator:
             record.event_time,
             [c for c in found.candidates if c.id != record.id],
             threshold=self.config.story_threshold,
+            dated_threshold=self.config.story_threshold_dated,
             per_day=self.config.story_per_day,
             window_seconds=self.config.story_window_seconds,
         )

@@ -60,6 +60,8 @@ STRONG_HOURS = 36.0
 CHAIN_SHARE = 0.5
 TOLL_HOURS = 24.0  # tolls of one event are updated within a day (figures.TOLL_KINDS)
 STRONG_RARE = 4
+# Two dated reports at most this far apart need only DedupeConfig.story_threshold_dated.
+DATED_HOURS = 12.0
 _FACTS_FLAG = 0x80  # in a stored profile's term count: figures follow the links
 # in a stored profile's term count: the article's time is when it was seen, not published
 _SEEN_TIME_FLAG = 0x40
@@ -461,10 +463,14 @@ def best_story(
     candidates: Iterable,
     *,
     threshold: float,
+    dated_threshold: float | None = None,
     per_day: float,
     window_seconds: float,
 ) -> StoryLink | None:
     """The story this article belongs to among ``candidates`` (stored articles), or None.
+
+    Two reports published at most DATED_HOURS apart, both with a published time, need
+    ``dated_threshold`` rather than ``threshold`` (plus ``per_day`` per day apart).
 
     Single link (the closest stored article decides) with two guards against chaining one
     event into another: a story whose fetched articles give a figure of a kind that this
@@ -484,7 +490,9 @@ def best_story(
     for order, (candidate, apart) in enumerate(zip(candidates, gaps)):
         if apart > window_seconds or candidate.story_id in conflicts:
             continue
-        needed = threshold + per_day * apart / 86400
+        close_and_dated = known and candidate.profile.time_known and apart <= DATED_HOURS * 3600
+        base = dated_threshold if close_and_dated and dated_threshold is not None else threshold
+        needed = base + per_day * apart / 86400
         min_rare = STRONG_RARE if apart > STRONG_HOURS * 3600 else MIN_RARE_SHARED
         bound, scale, products = _bound(vector, candidate.profile, needed, min_rare=min_rare)
         if products:
