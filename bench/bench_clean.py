@@ -6,7 +6,10 @@
   page (nav, script, share bar, paragraphs, footer), so the HTML → text step is included;
 - clean.workload_articles_per_s (and _per_cpu_s): 200 pages of the realistic workload
   (``bench.workload``: 300-1,500-word articles with navigation, ticker, tags, share labels,
-  related articles and footer) — what the worker's normalize step pays per article.
+  related articles and footer) — what the worker's normalize step pays per article;
+- clean.features_articles_per_s (and _per_cpu_s): dedupe's feature extraction
+  (``streams.dedupe.shingles.extract_features``: tokens, shingles, story terms, figures)
+  on the clean text of the same 200 pages — what the dedupe step pays before its lookup.
 
 Run alone: ``.venv/bin/python -m bench.bench_clean [--quick]``.
 """
@@ -22,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.workload import news_articles  # noqa: E402
 from streams.clean import clean_article  # noqa: E402
+from streams.dedupe.shingles import extract_features  # noqa: E402
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 
@@ -68,6 +72,25 @@ def _rates(items: list[tuple[str, str]], content_type: str, seconds: float) -> t
     return done / wall, done / max(cpu, 1e-9)
 
 
+def _feature_rates(items: list[tuple[str, str]], seconds: float) -> tuple[float, float]:
+    """Feature extractions per wall-clock second and per CPU second (after a warm-up that
+    fills the per-word memos, as a running worker has them)."""
+    for title, text in items:
+        extract_features(title, text, 3)
+    done = 0
+    wall_started, cpu_started = time.perf_counter(), time.process_time()
+    deadline = wall_started + seconds
+    while True:
+        for title, text in items:
+            extract_features(title, text, 3)
+        done += len(items)
+        if time.perf_counter() >= deadline:
+            break
+    wall = time.perf_counter() - wall_started
+    cpu = time.process_time() - cpu_started
+    return done / wall, done / max(cpu, 1e-9)
+
+
 def run(quick: bool = False) -> dict[str, float]:
     items = _seed_items()
     seconds = 0.5 if quick else 3.0
@@ -76,9 +99,13 @@ def run(quick: bool = False) -> dict[str, float]:
     html_wall, html_cpu = _rates(pages, "text/html", seconds)
     workload = [(a.title, a.html) for a in news_articles(200, seed=3)]
     workload_wall, workload_cpu = _rates(workload, "text/html", seconds)
+    cleaned = [clean_article(title=title, content=page, content_type="text/html") for title, page in workload]
+    features_wall, features_cpu = _feature_rates([(item.title, item.text) for item in cleaned], seconds)
     return {
         "clean.workload_articles_per_s": workload_wall,
         "clean.workload_articles_per_cpu_s": workload_cpu,
+        "clean.features_articles_per_s": features_wall,
+        "clean.features_articles_per_cpu_s": features_cpu,
         "clean.articles_per_s": plain_wall,
         "clean.articles_per_cpu_s": plain_cpu,
         "clean.html_articles_per_s": html_wall,

@@ -36,8 +36,9 @@ from streams.clean_chrome import (
     leading_dateline,
 )
 from streams.clean_dates import find_dates, normalize_feed_date
+from streams.clean_keys import comparison_key, comparison_keys
 from streams.language import detect_language
-from streams.textnorm import fold
+from streams.textnorm import fold, fold_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,6 @@ def _html_published(tree: LexborHTMLParser) -> str | None:
 
 # ------------------------------------------------------------------------- cleaning
 
-_KEY_WORD = re.compile(r"\w+")
 # Repeats shorter than this are left alone: "س:" / "ج:" in an interview repeat legitimately.
 MIN_REPEAT_KEY_CHARS = 20
 # Headlines a bare "اقرأ أيضاً" label introduces: up to this many short lines after it.
@@ -110,11 +110,6 @@ LINKED_HEADLINE_MAX_WORDS = 16
 _SENTENCE_END = re.compile(r"[.!?؟…]['\"”»)]*$")
 # The first lines of prose may open with the date ("القاهرة في 7 ديسمبر 2021 -").
 LEAD_DATE_CHARS = 120
-
-
-def _comparison_key(folded: str) -> str:
-    """Folded words only: punctuation, quotes and spacing do not make two lines differ."""
-    return " ".join(_KEY_WORD.findall(folded))
 
 
 def _body_lines(content: str, content_type: str) -> tuple[list[MarkedLine], str | None]:
@@ -175,9 +170,9 @@ def clean_article(
     following_left = 0  # lines a label introduces ("اقرأ أيضاً", "رئيس التحرير") still to take
     following_reason = ""
 
-    for position, marked in enumerate(lines):
+    folded_lines = fold_lines([marked.text for marked in lines])  # folded as one text
+    for position, (marked, folded) in enumerate(zip(lines, folded_lines, strict=True)):
         line = marked.text
-        folded = fold(line)
         if marked.block is not None:
             # The markup already says what this is: streams.clean_blocks decides, unless
             # the line alone is recognisable chrome (its reason is the more telling one).
@@ -277,8 +272,7 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
         removed.extend((item.position, RemovedLine(reason, item.text)) for item in copies)
         copies.clear()
 
-    for item in kept:
-        key = _comparison_key(item.folded)
+    for item, key in zip(kept, comparison_keys([item.folded for item in kept]), strict=True):
         if key in title_keys:
             removed.append((item.position, RemovedLine("repeated-title", item.text)))
             continue
@@ -304,9 +298,9 @@ def _title_keys(title: str) -> frozenset[str]:
     """Comparison keys a body line repeating the title may have."""
     if not title:
         return frozenset()
-    keys = {_comparison_key(fold(title))}
+    keys = {comparison_key(fold(title))}
     for part in _TITLE_SEPARATOR.split(title):
-        key = _comparison_key(fold(part))
+        key = comparison_key(fold(part))
         if key.count(" ") + 1 >= MIN_TITLE_PART_WORDS:
             keys.add(key)
     keys.discard("")

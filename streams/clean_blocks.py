@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from streams.textnorm import normalize
 
@@ -61,6 +62,7 @@ PARAGRAPH_MIN_WORDS = 10
 DATELINE_MIN_REST_WORDS = 6
 
 _SENTENCE_END = re.compile(r"[.!?…:]['\"”»)\]]*$|\.\.\.$")
+_CLOSING_MARKS = "'\"”»)]"  # the quotes and brackets _SENTENCE_END lets follow the end
 _TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)\]]*\s*$")
 _LEADING_BULLET = re.compile(r"^\s*[-–—•·▪●■►*]\s*\S")
 _TAG_SEPARATOR = re.compile(r"\s+[-–—|•·,]\s+|^\s*[-–—•·]\s*|\s*[|•·]\s*")
@@ -69,6 +71,13 @@ MIN_TAGS = 2
 # "— Name (@handle) February 23, 2023": the credit line under an embedded post.
 _POST_CREDIT = re.compile(r"^[—–-]\s*[^\n]{0,80}\(@\w{1,30}\)[^\n]{0,40}$")
 _POST_LINK = re.compile(r"pic\.twitter\.com/\w+|https?://t\.co/\w+|instagram\.com/p/|tiktok\.com/@")
+
+
+def _has_post_link(folded: str) -> bool:
+    # every post link holds ".co": a substring test spares the regex scan of most lines
+    return ".co" in folded and _POST_LINK.search(folded) is not None
+
+
 _ONLY_LINKS = re.compile(r"^(?:\s*(?:https?://|www\.|pic\.twitter\.com/)\S+)+\s*$")
 _HASHTAG = re.compile(r"#\w+")
 MIN_HASHTAGS = 2
@@ -80,23 +89,34 @@ _DATELINE = re.compile(
 )
 
 
+def _ends_sentence(folded: str) -> bool:
+    """Whether ``folded`` ends with a sentence end (``_SENTENCE_END``). Searched from its
+    last characters before the closing marks: a search of the whole line tried every
+    character of it (the longest lines are paragraphs)."""
+    if folded.endswith("\n"):  # "$" also matches before a final line break
+        return _SENTENCE_END.search(folded) is not None
+    return _SENTENCE_END.search(folded, max(0, len(folded.rstrip(_CLOSING_MARKS)) - 3)) is not None
+
+
+@lru_cache(maxsize=1024)
 def _words(folded: str) -> int:
+    # asked several times per line (headline, paragraph, tag tests): split a line once
     return len(folded.split())
 
 
 def is_headline(folded: str) -> bool:
     """A short line with no sentence end: a title, a subheading, a link's text."""
     words = _words(folded)
-    return 2 <= words <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(folded)
+    return 2 <= words <= HEADLINE_MAX_WORDS and not _ends_sentence(folded)
 
 
 def is_paragraph(folded: str) -> bool:
-    return _words(folded) >= PARAGRAPH_MIN_WORDS or (_words(folded) >= 3 and _SENTENCE_END.search(folded) is not None)
+    return _words(folded) >= PARAGRAPH_MIN_WORDS or (_words(folded) >= 3 and _ends_sentence(folded))
 
 
 def _tag_line(folded: str) -> bool:
     """ "- روسيا - أوكرانيا", "روسيا | أوكرانيا | الناتو": short names between separators."""
-    if _SENTENCE_END.search(folded):
+    if _ends_sentence(folded):
         return False
     parts = [part.strip() for part in _TAG_SEPARATOR.split(folded)]
     tags = [part for part in parts if part]
@@ -107,7 +127,7 @@ def _tag_line(folded: str) -> bool:
 
 
 def _hashtag_line(folded: str) -> bool:
-    tags = len(_HASHTAG.findall(folded))
+    tags = len(_HASHTAG.findall(folded)) if "#" in folded else 0
     return tags >= MIN_HASHTAGS and tags >= HASHTAG_SHARE * _words(folded)
 
 
@@ -175,7 +195,7 @@ def _embedded_posts(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None
             verdicts[index] = Verdict(removed="embed-credit")
             if index > 0 and verdicts[index - 1] is KEEP:
                 verdicts[index - 1] = Verdict(aside="embed")
-        elif verdicts[index] is KEEP and _POST_LINK.search(line.folded) and not _ONLY_LINKS.match(line.folded):
+        elif verdicts[index] is KEEP and _has_post_link(line.folded) and not _ONLY_LINKS.match(line.folded):
             verdicts[index] = Verdict(aside="embed")
 
 

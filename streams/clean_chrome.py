@@ -84,6 +84,14 @@ _DATELINE_CREDIT = re.compile(
 )
 
 
+# The words a credit's chunk can be made of: credit words and the words of agency names,
+# a name's first word perhaps with "و" attached. A name is matched only between non-word
+# characters, and every other character stays behind as a leftover that is no credit word,
+# so a chunk holding another word is no credit.
+_NAME_WORDS = frozenset(word for name in AGENCIES for word in name.split())
+_CREDIT_CHUNK_WORDS = _CREDIT_WORDS | _NAME_WORDS | {"و" + word for word in _NAME_WORDS}
+
+
 def agency_key(text: str) -> str:
     """The lookup form of a folded agency name: dots and runs of spaces as one space."""
     return _DOTS.sub(" ", text).strip()
@@ -106,11 +114,12 @@ def credit_agencies(folded: str) -> tuple[str, ...] | None:
                 agencies.append(agency)
             continue
         # Several names in one chunk, or names with attached "و" ("رويترز وا ف ب").
-        named = agencies_in(key)
+        if not _CREDIT_CHUNK_WORDS.issuperset(key.split()):
+            return None  # what the scan below concludes for most lines, without the scan
         leftover = _AGENCY_IN_TEXT.sub(" ", key).split()
         if not all(word in _CREDIT_WORDS for word in leftover):
             return None
-        agencies.extend(agency for agency in named if agency not in agencies)
+        agencies.extend(agency for agency in agencies_in(key) if agency not in agencies)
     if not agencies and not any(word in _CREDIT_WORDS for word in body.split()):
         return None
     return tuple(agencies)
@@ -348,14 +357,16 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     if folded is None:
         folded = fold(line)
     marks = _LEADING_MARKS.match(folded)
-    core = " ".join((folded[marks.end() :] if marks else folded).split())
+    start = marks.end() if marks else 0
+    words_of_line = folded[start:].split()
+    if len(words_of_line) > 40 and _HAS_WORD.search(folded, start):
+        return PROSE  # what the checks below conclude for a long line, without joining it
+    core = " ".join(words_of_line)
     if not core or not _HAS_WORD.search(core):
         return LineClass("chrome:symbols")
     if marks and _EYE_ICONS.intersection(marks.group()) and _COUNT.match(core):
         return LineClass("chrome:view-counter")  # "👁 200": the icon is the label
-    words = core.count(" ") + 1
-    if words > 40:
-        return PROSE
+    words = len(words_of_line)
     read_also = _READ_ALSO.match(core)
     if read_also is not None:
         label_only = _READ_ALSO_LABEL_ONLY.match(core, read_also.end()) is not None

@@ -201,8 +201,15 @@ def _month_key(name: str) -> str:
     return " ".join(name.split())
 
 
+# Every date form read here has a four-digit year: a text without one is not scanned (most
+# lines of an article; five pattern scans cost more than the rest of a line's checks).
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def find_dates(folded: str) -> list[FoundDate]:
     """Every full date (with a year) in ``folded``, in order, without overlaps."""
+    if _FOUR_DIGITS.search(folded) is None:
+        return []
     candidates = sorted(_candidates(folded), key=lambda c: (c[0], -(c[1] - c[0])))
     results: list[FoundDate] = []
     last_end = -1

@@ -48,6 +48,7 @@ _NOT_KINDS = frozenset(
     ).split()
 )
 _ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
+_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _Kind = TypeVar("_Kind", bound=Hashable)
 
@@ -118,7 +119,9 @@ def figure_facts(text: str) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
     or with a magnitude word; years, dates and durations are left out."""
     facts = []
-    for match in _FACT.finditer(text.translate(_ASCII_DIGITS)):
+    # translating costs a pass over the whole text: only when it has Arabic-Indic digits
+    digits = text.translate(_ASCII_DIGITS) if _INDIC_DIGIT.search(text) else text
+    for match in _FACT.finditer(digits):
         number, magnitude, word = match.groups()
         kind = _kind(word)
         if kind in _NOT_KINDS or (not magnitude and _YEAR.match(number)):

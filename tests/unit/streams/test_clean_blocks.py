@@ -310,3 +310,17 @@ def test_pipeline_copies_asides_into_the_article() -> None:
     clean = clean_article(title="", content=raw.content, content_type="text/plain")
     article, _ = dedupe(raw, clean, Deduplicator(InMemoryDedupeStore()))
     assert [(span.start, span.end) for span in article.asides] == [(len(PROSE_1) + 1, len(article.text))]
+
+
+def test_a_headline_is_a_short_line_without_a_sentence_end() -> None:
+    """is_headline tells a sentence end from the line's last characters: it must agree
+    with the sentence-end pattern searched over the whole line, whatever the line ends with."""
+    sentence_end = re.compile(r"[.!?…:]['\"”»)\]]*$|\.\.\.$")
+    alphabet = [".", "!", "…", ":", "'", '"', "”", "»", ")", "]", "ب", " ", "\n"]
+    endings = [""]
+    for _ in range(4):
+        endings = [ending + char for ending in endings for char in alphabet]
+        for ending in endings:
+            line = "قال الوزير" + ending
+            assert is_headline(line) == (sentence_end.search(line) is None), repr(line)
+    assert is_headline("قال الوزير «نعم».»)»)»)»)»)»)»)»)»)»)") is False

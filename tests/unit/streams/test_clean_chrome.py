@@ -209,6 +209,10 @@ def test_bare_read_also_label_introduces_the_next_lines() -> None:
         ("(رويترز وأ ف ب)", ("reuters", "afp")),
         ("المصدر: رويترز", ("reuters",)),
         ("وكالات", ()),
+        # several names in one chunk, one with "و" attached, among credit words
+        ("رويترز وأ ف ب ووكالات", ("reuters", "afp")),
+        ("وكالات ورويترز", ("reuters",)),
+        ("رويترز وكالة فرانس برس", ("reuters", "afp")),
     ],
 )
 def test_credit_line_agencies(credit: str, agencies: tuple[str, ...]) -> None:
@@ -218,7 +222,18 @@ def test_credit_line_agencies(credit: str, agencies: tuple[str, ...]) -> None:
     assert kind.agencies == agencies
 
 
-@pytest.mark.parametrize("text", ["الأناضول تشهد أمطاراً", "رويترز قالت ذلك", "بترا مدينة أثرية", "قنا السويس"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الأناضول تشهد أمطاراً",
+        "رويترز قالت ذلك",
+        "بترا مدينة أثرية",
+        "قنا السويس",
+        "رويترز فرانس",  # a name's word alone is no name
+        "x'رويترز",  # a character left beside a name
+        "رويترزرويترز",
+    ],
+)
 def test_prose_naming_an_agency_is_not_a_credit(text: str) -> None:
     assert credit_agencies(fold(text)) is None
 
@@ -286,3 +301,10 @@ def test_parenthesis_naming_an_agency_only_inside_a_phrase_is_no_dateline() -> N
     assert leading_dateline("(Spa town of Bath) The council met on Monday.") is None
     dateline = leading_dateline("(AP Photo / Reuters) The council met on Monday.")
     assert dateline is not None and dateline.agencies == ("reuters",)
+
+
+def test_a_long_line_of_symbols_is_not_prose() -> None:
+    # more than 40 tokens, none a word: long lines are prose only when they hold words
+    assert classify_line("؟ " * 45).reason == "chrome:symbols"
+    assert classify_line("❶ " + "؟ " * 45).reason == "chrome:symbols"  # ❶ is a word character
+    assert classify_line("❶ " + "قال " * 45).reason is None

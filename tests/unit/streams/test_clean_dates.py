@@ -149,3 +149,8 @@ def test_feed_dates_are_normalized(value: str, iso: str) -> None:
 @pytest.mark.parametrize("value", [None, "", "   ", "yesterday", "not a date"])
 def test_unreadable_feed_dates_are_none(value: str | None) -> None:
     assert normalize_feed_date(value) is None
+
+
+def test_only_texts_with_a_four_digit_year_are_scanned() -> None:
+    assert find_dates(fold("7 ديسمبر 21 و 12/5/21")) == []
+    assert [found.iso for found in find_dates(fold("7 ديسمبر ٢٠٢١"))] == ["2021-12-07"]

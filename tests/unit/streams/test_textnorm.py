@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.textnorm import fold, normalize
+from streams.textnorm import VectorTranslation, fold, fold_char, fold_lines, normalize
 
 FOLD_CASES = [
     # hamza / alef forms
@@ -81,3 +81,48 @@ def test_to_folded_inverts_to_original() -> None:
     fstart, fend = n.to_folded(start, len(n.original))
     assert n.text[fstart:fend] == "جندي"
     assert n.original_text(fstart, fend) == "جنديٍّ"
+
+
+def _fold_by_character(text: str) -> str:
+    return "".join(map(fold_char, text))
+
+
+def test_long_texts_fold_as_character_by_character() -> None:
+    """Texts of VectorTranslation.MIN_CHARS characters or more fold through numpy: the
+    result must be the per-character folding, whatever the characters."""
+    arabic = "قالت وزارة الصحة إن «١٢» شخصاً أُصيبوا في الهجوم على مستشفى الأطلسى " * 3
+    assert len(arabic) >= VectorTranslation.MIN_CHARS
+    texts = [
+        arabic,
+        arabic + "\u0651",  # only one character folds to nothing (a shadda)
+        "\u064e" * 200,  # only diacritics: the folding is empty
+        arabic + "…",  # a character folding to three
+        arabic + "\U0001f600",  # outside the Basic Multilingual Plane (a surrogate pair)
+        arabic + "\ud800",  # a lone surrogate
+        arabic + "ﻻ\ufdfa",  # presentation forms (ligatures of several letters)
+        "Putin SAID " * 20,  # ASCII
+    ]
+    # every character of the Basic Multilingual Plane, in runs long enough for numpy
+    texts += ["".join(map(chr, range(start, start + 512))) for start in range(0, 0x10000, 512)]
+    for text in texts:
+        assert fold(text) == _fold_by_character(text)
+        assert fold(text) == fold(text)  # a second time: with the characters already learnt
+
+
+def test_fold_lines_folds_each_line() -> None:
+    lines = ["أحمد قال", "", "a\rb", "x\u2028y\u2029z", "«الناتو»" * 40, "\u0651"]
+    assert fold_lines(lines) == [_fold_by_character(line) for line in lines]
+    assert fold_lines(lines[:2] + lines[4:]) == [_fold_by_character(line) for line in lines[:2] + lines[4:]]
+    assert fold_lines([]) == []
+
+
+def test_a_translation_to_characters_beyond_one_code_unit_falls_back() -> None:
+    class Table(dict[int, str]):
+        def __missing__(self, code: int) -> str:
+            value = "\U0001f600" if code == ord("x") else "\ud800" if code == ord("y") else chr(code)
+            self[code] = value
+            return value
+
+    translate = VectorTranslation(Table())
+    for text in ["ب" * 200 + "x", "ب" * 200 + "y", "ب" * 200]:
+        assert translate(text) == text.translate(Table())
