@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ssl
 import time
 import urllib.parse
 import urllib.request
@@ -58,7 +59,8 @@ class FetchLimits:
     max_bytes: int = 10 * 1024 * 1024  # decoded body
     max_redirects: int = 5
     per_host: int = 4  # concurrent requests to one host
-    max_connections: int = 256
+    max_connections: int = 256  # of a guarded client (full text of items)
+    keepalive_s: float = 5.0  # an idle connection, and an idle per-origin client, is closed after this long
     user_agent: str = USER_AGENT
 
 
@@ -131,9 +133,13 @@ def read_local(path: Path, limits: FetchLimits) -> bytes:
 class Fetcher:
     """Shared HTTP clients with per-host concurrency limits. Use as an async context.
 
-    One client fetches feeds; each distinct ``TargetPolicy`` gets a guarded client of its
-    own, so that a connection opened under one feed's allowances is never reused under
-    another's. A ``transport`` given (tests) replaces the network for all of them."""
+    Feeds are fetched by one client per origin, all sharing one TLS context: httpcore
+    checks every pooled connection on each request, so one pool holding a few connections
+    to each of hundreds of hosts spent more CPU scanning itself than fetching. A client
+    idle for ``limits.keepalive_s`` is closed with its connections, so the open sockets
+    are those of the hosts polled recently. Each distinct ``TargetPolicy`` gets a guarded
+    client of its own, so that a connection opened under one feed's allowances is never
+    reused under another's. A ``transport`` given (tests) replaces the network for all."""
 
     def __init__(
         self,
@@ -145,7 +151,12 @@ class Fetcher:
         self._transport = transport
         self._resolver = resolver
         self._open = False
-        self._clients: dict[TargetPolicy | None, httpx.AsyncClient] = {}
+        # (policy, origin) → client; the origin is "" for guarded clients and a given transport
+        self._clients: dict[tuple[TargetPolicy | None, str], httpx.AsyncClient] = {}
+        self._in_flight: dict[tuple[TargetPolicy | None, str], int] = {}
+        self._last_used: dict[tuple[TargetPolicy | None, str], float] = {}
+        self._next_sweep = 0.0
+        self._tls: ssl.SSLContext | None = None
         self._host_slots: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -158,16 +169,37 @@ class Fetcher:
         for client in clients:
             await client.aclose()
 
-    def _client(self, policy: TargetPolicy | None) -> httpx.AsyncClient:
-        client = self._clients.get(policy)
+    @property
+    def open_clients(self) -> int:
+        return len(self._clients)
+
+    def _client_key(self, url: str, policy: TargetPolicy | None) -> tuple[TargetPolicy | None, str]:
+        if policy is not None or self._transport is not None:
+            return policy, ""
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError:  # httpx refuses it as InvalidURL, from the shared client
+            return None, ""
+        return None, f"{parts.scheme}://{parts.netloc}".lower()
+
+    def _client(self, key: tuple[TargetPolicy | None, str]) -> httpx.AsyncClient:
+        client = self._clients.get(key)
         if client is not None:
             return client
+        policy = key[0]
         lim = self.limits
-        pool = httpx.Limits(max_connections=lim.max_connections, max_keepalive_connections=lim.max_connections)
+        size = lim.per_host if key[1] else lim.max_connections
+        pool = httpx.Limits(max_connections=size, max_keepalive_connections=size, keepalive_expiry=lim.keepalive_s)
         transport = self._transport
         if transport is None and policy is not None:
             transport = AsyncGuardedTransport(policy, self._resolver, limits=pool)
-        client = self._clients[policy] = httpx.AsyncClient(
+        verify: ssl.SSLContext | bool = True  # a guarded transport verifies with its own
+        if policy is None:
+            if self._tls is None:
+                # What httpx would build for each client (SSL_CERT_FILE honoured), built once.
+                self._tls = httpx.create_ssl_context(trust_env=True)
+            verify = self._tls
+        client = self._clients[key] = httpx.AsyncClient(
             timeout=httpx.Timeout(
                 connect=lim.connect_timeout,
                 read=lim.read_timeout,
@@ -179,10 +211,34 @@ class Fetcher:
             max_redirects=lim.max_redirects,
             headers={"User-Agent": lim.user_agent, "Accept-Encoding": "gzip, deflate"},
             transport=transport,
+            verify=verify,
             # A proxy from the environment would connect on our behalf, unchecked.
             trust_env=policy is None,
         )
         return client
+
+    async def _close_idle_clients(self, now: float) -> None:
+        """Close the per-origin clients unused for ``keepalive_s`` (checked once a second)."""
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + 1.0
+        idle = [
+            key
+            for key, used in self._last_used.items()
+            if key[1] and not self._in_flight.get(key) and now - used > self.limits.keepalive_s
+        ]
+        closing = []
+        for key in idle:
+            self._last_used.pop(key, None)
+            self._in_flight.pop(key, None)
+            client = self._clients.pop(key, None)
+            if client is not None:
+                closing.append(client)
+        for client in closing:
+            try:
+                await client.aclose()
+            except (httpx.HTTPError, OSError):
+                pass  # a socket that fails to close is gone all the same
 
     def _slot(self, url: str) -> asyncio.Semaphore:
         host = (urllib.parse.urlsplit(url).hostname or "").lower()
@@ -211,7 +267,10 @@ class Fetcher:
             return self._classify(url, 200, body, None, validators, validators, started)
         if not self._open:
             raise RuntimeError("Fetcher used outside 'async with'")
-        client = self._client(policy)
+        await self._close_idle_clients(started)
+        key = self._client_key(url, policy)
+        client = self._client(key)
+        self._in_flight[key] = self._in_flight.get(key, 0) + 1
         headers = {"Accept": accept}
         if validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -238,6 +297,9 @@ class Fetcher:
             raise FetchError(
                 "connect", mask_credentials(f"{type(exc).__name__}: {exc or 'connection failed'}")
             ) from None
+        finally:
+            self._in_flight[key] -= 1
+            self._last_used[key] = time.monotonic()
 
     async def _get(
         self, client: httpx.AsyncClient, url: str, headers: dict[str, str], validators: Validators, started: float
@@ -246,6 +308,9 @@ class Fetcher:
             status = response.status_code
             final_url = str(response.url)
             if status == 304:
+                # Read to the end (a 304 has no body) so that the connection goes back to
+                # the pool: one closed unread would cost a new TLS handshake per 304.
+                await self._read_body(response)
                 fresh = replace(
                     validators,
                     etag=response.headers.get("etag") or validators.etag,

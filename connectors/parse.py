@@ -19,11 +19,13 @@ absolute http(s) URL, and so does any item link (``kernel.links``: no ``javascri
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -40,21 +42,53 @@ from kernel.html_text import html_to_text, normalize_space
 from kernel.links import http_link
 from kernel.messages import article_id
 
+# feedparser asks xml.sax for the libxml2 driver first; it is not installed, and the failed
+# import searched sys.path again on every parse (≈ 4 % of the connector's CPU). Expat only.
+feedparser.api.PREFERRED_XML_PARSERS.clear()
+
 MAX_PARSE_BYTES = 10 * 1024 * 1024
 MAX_ITEMS = 5000
 ContentType = Literal["text/html", "text/plain"]
 
 
 @dataclass(frozen=True)
+class ItemBody:
+    """An item's content and summary as an article carries them (HTML sanitized)."""
+
+    content: str
+    summary: str  # the fallback when full text extraction fails
+    summary_type: ContentType
+
+
+@dataclass(frozen=True, eq=False)
 class FeedItem:
+    """One item. Its body is sanitized on first use, not at parse time: a changed feed
+    repeats mostly items already published, and those are never read (nh3 is the larger
+    part of parsing them)."""
+
     key: str  # what identifies the item within its feed: guid, else link, else title
     url: str
     title: str
-    content: str  # sanitized HTML or plain text (see content_type)
-    content_type: ContentType
+    content_type: ContentType  # of ``content``
     published: str | None  # ISO 8601, UTC
-    summary: str = ""  # sanitized summary, the fallback when full text extraction fails
-    summary_type: ContentType = "text/html"
+    make_body: Callable[[], ItemBody] = field(repr=False)
+
+    @functools.cached_property
+    def body(self) -> ItemBody:
+        return self.make_body()
+
+    @property
+    def content(self) -> str:
+        """Sanitized HTML or plain text (see ``content_type``)."""
+        return self.body.content
+
+    @property
+    def summary(self) -> str:
+        return self.body.summary
+
+    @property
+    def summary_type(self) -> ContentType:
+        return self.body.summary_type
 
 
 @dataclass
@@ -168,28 +202,45 @@ def _link_is_guid(entry: Any, link: str) -> bool:
     return not (parts.scheme.lower() in ("http", "https") and parts.netloc)
 
 
+def _entry_body(summary_value: str, summary_type: ContentType, best: Any) -> ItemBody:
+    """The sanitized body of a feedparser entry whose chosen content alternative is ``best``
+    (None: the summary is the content, sanitized once)."""
+    summary = _html(summary_value) if summary_type == "text/html" else summary_value
+    ctype = summary_type
+    if best is not None:
+        content, ctype = str(best["value"]), _detail_type(best)
+        if ctype == "text/html":
+            content = _html(content)
+    else:
+        content = summary
+    return ItemBody(content=content, summary=summary or content, summary_type=summary_type if summary else ctype)
+
+
+def _known_body(body: ItemBody) -> Callable[[], ItemBody]:
+    def known() -> ItemBody:
+        return body
+
+    return known
+
+
 def _entry_item(entry: Any) -> FeedItem | None:
     link = entry.get("link", "") or ""
     if not isinstance(link, str) or _link_is_guid(entry, link):
         link = ""
     title = _title_text(entry)
     contents = [c for c in (entry.get("content") or []) if isinstance(c, dict) and c.get("value")]
-    summary_value = entry.get("summary", "") or ""
+    summary_value = str(entry.get("summary", "") or "")
     summary_type = _detail_type(entry.get("summary_detail"))
-    summary = _html(str(summary_value)) if summary_type == "text/html" else str(summary_value)
-    if contents:
-        # Prefer HTML over plain text, then the longest alternative.
-        best = max(contents, key=lambda c: (_detail_type(c) == "text/html", len(c.get("value", ""))))
-        content, ctype = str(best["value"]), _detail_type(best)
-        if ctype == "text/html":
-            content = _html(content)
-    else:  # the summary is the content: parsed once
-        content, ctype = summary, summary_type
+    # Prefer HTML over plain text, then the longest alternative.
+    best = max(contents, key=lambda c: (_detail_type(c) == "text/html", len(c.get("value", "")))) if contents else None
+    make_body: Callable[[], ItemBody] = functools.partial(_entry_body, summary_value, summary_type, best)
     key = _item_key(entry.get("id"), link, title)
-    if not key:
-        if not content.strip():
+    if not key:  # identified by its content: the one case where the body is needed now
+        body = make_body()
+        if not body.content.strip():
             return None
-        key = "sha1:" + hashlib.sha1(content.encode("utf-8", "replace")).hexdigest()
+        key = "sha1:" + hashlib.sha1(body.content.encode("utf-8", "replace")).hexdigest()
+        make_body = _known_body(body)
     published = None
     for name in ("published_parsed", "updated_parsed", "created_parsed"):
         if entry.get(name):
@@ -200,11 +251,9 @@ def _entry_item(entry: Any) -> FeedItem | None:
         key=key,
         url=link.strip(),
         title=title,
-        content=content,
-        content_type=ctype,
+        content_type=_detail_type(best) if best is not None else summary_type,
         published=published,
-        summary=summary or content,
-        summary_type=summary_type if summary else ctype,
+        make_body=make_body,
     )
 
 
@@ -282,6 +331,13 @@ def _json_str(value: Any) -> str:
     return ""
 
 
+def _json_body(html: str, plain: str, summary: str) -> ItemBody:
+    """A JSON Feed item's body: its HTML sanitized, else its text, else its summary."""
+    ctype: ContentType = "text/html" if html else "text/plain"
+    content = _html(html) if html else plain or summary
+    return ItemBody(content=content, summary=summary or content, summary_type="text/plain" if summary else ctype)
+
+
 def parse_json_feed(
     text: str, base_url: str = "", limits: ParseLimits = ParseLimits(), deadline: float | None = None
 ) -> ParsedFeed:
@@ -317,30 +373,24 @@ def parse_json_feed(
         html = _json_str(raw.get("content_html"))
         plain = _json_str(raw.get("content_text"))
         summary = _json_str(raw.get("summary"))
-        ctype: ContentType
-        if html:
-            content, ctype = _html(html), "text/html"
-        elif plain:
-            content, ctype = plain, "text/plain"
-        else:
-            content, ctype = summary, "text/plain"
         title = normalize_space(_json_str(raw.get("title")))
         key = _item_key(_json_str(raw.get("id")), url, title)
-        if not key:
-            if not content.strip():
+        make_body: Callable[[], ItemBody] = functools.partial(_json_body, html, plain, summary)
+        if not key:  # identified by its content: the one case where the body is needed now
+            body = make_body()
+            if not body.content.strip():
                 continue
-            key = "sha1:" + hashlib.sha1(content.encode("utf-8", "replace")).hexdigest()
+            key = "sha1:" + hashlib.sha1(body.content.encode("utf-8", "replace")).hexdigest()
+            make_body = _known_body(body)
         published = _iso_from_text(raw.get("date_published")) or _iso_from_text(raw.get("date_modified"))
         items.append(
             FeedItem(
                 key=key,
                 url=url,
                 title=title,
-                content=content,
-                content_type=ctype,
+                content_type="text/html" if html else "text/plain",
                 published=published,
-                summary=summary or content,
-                summary_type="text/plain" if summary else ctype,
+                make_body=make_body,
             )
         )
     language = _json_str(data.get("language")) or None

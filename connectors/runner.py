@@ -2,7 +2,7 @@
 
 One poll of one feed, in order:
   load state → conditional GET → (304 or same body: done) → parse → ids of items not yet
-  seen → full text when configured → publish to Kafka and wait for acks → mark seen and
+  seen → sanitize the HTML of those (only) → full text when configured → publish to Kafka and wait for acks → mark seen and
   save validators, body hash and the next poll time.
 Validators and seen ids are saved only after Kafka acknowledged the items, so a failed
 publish is retried on the next poll instead of being skipped as "not modified". A crash
@@ -28,6 +28,7 @@ from connectors.fulltext import fetch_full_text
 from connectors.parse import (
     ContentType,
     FeedItem,
+    ItemBody,
     ParseBudgetExceeded,
     ParsedFeed,
     ParseLimits,
@@ -85,6 +86,30 @@ async def parse_within_budget(result: FetchResult, limits: ParseLimits) -> Parse
         return await asyncio.wait_for(parsing, timeout=limits.time_budget_s)
     except TimeoutError:
         raise ParseBudgetExceeded(f"parsing took longer than {limits.time_budget_s:g}s") from None
+
+
+async def sanitize_within_budget(items: Sequence[FeedItem], limits: ParseLimits) -> None:
+    """Sanitize the bodies of ``items`` (a poll's new items; parsing left them for first
+    use) in a worker thread, within the same time budget as parsing."""
+
+    def sanitize() -> list[ItemBody]:
+        deadline = limits.deadline()
+        bodies = []
+        for item in items:
+            limits.check(deadline)
+            bodies.append(item.body)
+        return bodies
+
+    if not items:
+        return
+    sanitizing = asyncio.to_thread(sanitize)
+    if limits.time_budget_s is None:
+        await sanitizing
+        return
+    try:
+        await asyncio.wait_for(sanitizing, timeout=limits.time_budget_s)
+    except TimeoutError:
+        raise ParseBudgetExceeded(f"sanitizing took longer than {limits.time_budget_s:g}s") from None
 
 
 def build_article(
@@ -187,6 +212,10 @@ class Connector:
         seen_at = self.clock()
         # Feeds list newest first; publish oldest first so that stories unfold in order.
         new_ids.reverse()
+        try:
+            await sanitize_within_budget([by_id[aid] for aid in new_ids], self.parse_limits)
+        except ParseBudgetExceeded as exc:
+            return await self._failed(feed, state, "parse_timeout", str(exc))
         full_texts = await self._full_texts(feed, [by_id[aid] for aid in new_ids])
         articles = [build_article(feed, parsed, by_id[aid], aid, seen_at, full_texts.get(aid)) for aid in new_ids]
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -47,6 +49,38 @@ def test_conditional_get_sends_validators_and_reports_not_modified() -> None:
         assert headers["if-none-match"] == first.validators.etag
         assert headers["if-modified-since"] == "Sat, 21 Nov 2026 08:00:00 GMT"
         assert "if-none-match" not in server.requests[0][1]
+
+
+def test_a_304_leaves_its_connection_open_for_the_next_poll() -> None:
+    ports: list[int] = []
+    answer = etag_route(BODY)
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        ports.append(h.client_address[1])
+        answer(h)
+
+    async def three_polls(url: str) -> list[str]:
+        async with Fetcher() as fetcher:
+            first = await fetcher.fetch(url)
+            return [first.status] + [(await fetcher.fetch(url, first.validators)).status for _ in range(2)]
+
+    with LocalServer({"/feed": route}) as server:
+        assert asyncio.run(three_polls(server.url("/feed"))) == ["ok", "not_modified", "not_modified"]
+    assert len(ports) == 3 and len(set(ports)) == 1  # one connection (one TLS handshake on HTTPS)
+
+
+def test_a_client_per_origin_closed_once_idle() -> None:
+    async def go(one: str, two: str) -> list[int]:
+        async with Fetcher(FetchLimits(keepalive_s=0.2)) as fetcher:
+            await fetcher.fetch(one)
+            await fetcher.fetch(two)
+            both = fetcher.open_clients
+            await asyncio.sleep(1.2)  # idle clients are looked for at most once a second
+            await fetcher.fetch(two)
+            return [both, fetcher.open_clients]
+
+    with LocalServer({"/a": etag_route(BODY)}) as first, LocalServer({"/b": etag_route(BODY)}) as second:
+        assert asyncio.run(go(first.url("/a"), second.url("/b"))) == [2, 1]
 
 
 def test_same_body_without_validators_is_unchanged_and_not_returned() -> None:
@@ -280,3 +314,23 @@ def test_item_urls_are_fetched_over_http_only() -> None:
     with pytest.raises(FetchError) as exc:
         guarded_fetch("file:///etc/passwd", TargetPolicy.parse(["loopback"]))
     assert exc.value.kind == "refused"
+
+
+def test_https_certificates_are_verified_against_the_trusted_authorities(tmp_path, monkeypatch) -> None:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    server = LocalServer({"/feed": etag_route(BODY)})
+    server.httpd.socket = tls.wrap_socket(server.httpd.socket, server_side=True)
+    with server:
+        url = server.url("/feed").replace("http://", "https://")
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch(url)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # as the connector's operator would trust a private CA
+        assert fetch(url).body == BODY

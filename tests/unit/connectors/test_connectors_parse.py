@@ -10,6 +10,7 @@ import time
 import orjson
 import pytest
 
+from connectors import parse as parse_module
 from connectors.encoding import decode_body, guess_legacy_encoding
 from connectors.html_depth import MAX_HTML_DEPTH, bound_depth
 from connectors.parse import (
@@ -448,3 +449,31 @@ def test_html_is_sanitized_against_an_allowlist() -> None:
         '<table><tbody><tr><th>h</th><td colspan="2">c</td></tr></tbody></table>'
         "mdtV"
     )
+
+
+def test_item_bodies_are_sanitized_on_first_use_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def counting(html: str) -> str:
+        calls.append(html)
+        return sanitize_html(html)
+
+    monkeypatch.setattr(parse_module, "sanitize_html", counting)
+    items = "".join(
+        f"<item><guid>g{n}</guid><title>t{n}</title><description>&lt;p&gt;body {n}&lt;script&gt;x&lt;/script&gt;"
+        "&lt;/p&gt;</description></item>"
+        for n in range(5)
+    )
+    json_feed = orjson.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [{"id": "j", "content_html": "<p>j<script>x</script>"}],
+        }
+    )
+    rss_feed = parse_feed(f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode())
+    [json_item] = parse_feed(json_feed).items
+    assert [i.key for i in rss_feed.items] == [f"g{n}" for n in range(5)] and calls == []
+    second = rss_feed.items[1]
+    assert second.content == "<p>body 1</p>" and second.summary == "<p>body 1</p>"
+    assert second.summary_type == "text/html" and len(calls) == 1  # the summary is the content: once
+    assert json_item.content == "<p>j</p>" and len(calls) == 2

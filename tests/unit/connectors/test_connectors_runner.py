@@ -14,11 +14,13 @@ import pytest
 from prometheus_client import REGISTRY
 from pydantic import ValidationError
 
+from connectors import parse as parse_module
 from connectors import runner
 from connectors.config import FeedConfig, PollBounds
 from connectors.fetch import Fetcher, FetchLimits
 from connectors.parse import ParsedFeed, ParseLimits
 from connectors.runner import Connector, PollReport, settings_parse_limits
+from connectors.sanitize import sanitize_html
 from connectors.state import MemoryStateStore
 from kernel.errors import PublishError
 from kernel.messages import RawArticle, article_id
@@ -104,6 +106,42 @@ def test_each_item_is_published_once_and_state_is_kept() -> None:
         [newer] = poll([cfg], store, publish, clock)
         assert (newer.outcome, newer.published) == ("new_items", 1)
         assert [a.title for a in publish.articles] == ["First", "Second", "Third"]
+
+
+def test_only_items_not_seen_before_are_sanitized(monkeypatch: pytest.MonkeyPatch) -> None:
+    sanitized: list[str] = []
+
+    def counting(html: str) -> str:
+        sanitized.append(html)
+        return sanitize_html(html)
+
+    monkeypatch.setattr(parse_module, "sanitize_html", counting)
+    old = [(f"g{n}", f"Old {n}", f"https://n.example/{n}") for n in range(5)]
+    routes = {"/feed": etag_route(rss(*old))}
+    store, publish, clock = MemoryStateStore(), Recorder(), Clock()
+    with LocalServer(routes) as server:
+        cfg = feed(server.url("/feed"))
+        poll([cfg], store, publish, clock)
+        assert len(sanitized) == 5
+        routes["/feed"] = etag_route(
+            rss(("g9", "New", "https://n.example/9"), *old), last_modified="Sun, 22 Nov 2026 09:00:00 GMT"
+        )
+        [report] = poll([cfg], store, publish, clock)
+    assert (report.outcome, report.published, report.items) == ("new_items", 1, 6)
+    assert len(sanitized) == 6 and "Summary of New" in sanitized[-1]
+    assert publish.articles[-1].content == "<p>Summary of New</p>"
+
+
+def test_sanitizing_the_new_items_is_bounded_by_the_parse_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(html: str) -> str:
+        time.sleep(0.6)
+        return sanitize_html(html)
+
+    monkeypatch.setattr(parse_module, "sanitize_html", slow)
+    with LocalServer({"/feed": etag_route(rss(("g1", "One", "https://n.example/1")))}) as server:
+        [report], publish, _ = poll_with([feed(server.url("/feed"))], ParseLimits(time_budget_s=0.3))
+    assert report.error_kind == "parse_timeout" and "sanitizing took longer than 0.3s" in (report.error or "")
+    assert publish.articles == []
 
 
 def test_same_body_is_skipped_without_parsing() -> None:
