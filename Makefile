@@ -51,7 +51,7 @@ $(BENCH_STAMP): $(STAMP)
 	@touch $(BENCH_STAMP)
 
 # Exits non-zero when a goal is missed; writes bench/report.json (docs/performance.md).
-# About 15-20 min on 2 cores; `make bench BENCH_ARGS=--quick` runs the small workloads.
+# About 40-50 min on 2 cores (the dedupe store is filled to 1M real articles); `make bench BENCH_ARGS=--quick` runs the small workloads.
 bench: install $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

@@ -1,38 +1,48 @@
 """Dedupe rate and near-duplicate recall with 1,000, 100,000 and (time-bounded) 1,000,000
 stored articles, in one run.
 
-A lookup reads the same fixed set of Redis hash fields (its cells) however many articles
+A lookup reads the same bounded set of Redis hash fields (its cells) however many articles
 are stored, so the rate should barely move as the store grows (goal: rate_100k / rate_1k
->= 0.8). Uses the real Redis store when MARSAD_REDIS_URL
-points at a reachable Redis, else the in-memory store (the output says which).
+>= 0.8, and at 1M). Uses the real Redis store when MARSAD_REDIS_URL points at a reachable
+Redis, else the in-memory store (the output says which).
+
+**Every stored article is a real one of the workload** (bench/workload.py: Arabic news
+prose with its real word-frequency skew, about 2.5 articles per story, 20 % of the stream
+near-duplicates of a recent article with 3 % of their words changed), stored with the
+features, MinHash signature, story vector and cells the deduplicator computes for it:
+stored articles share vocabulary, story terms and story cells with the measured ones, so
+lookups return real candidates from the whole store and verifying them is measured. The
+stream's copies are left out of the fill (the deduplicator does not store a copy). Every
+``_REFRESH``-th stored article goes through a full decision (lookup and insert), which
+keeps the document frequencies that articles are filed by as the store has them; the
+others are pipelined inserts of the same records.
+
+The measured articles of each store **continue its fill stream**: their near-duplicates
+republish recent stored articles as well as each other, and recall is the share of all of
+them found as copies of their original (one not found is a miss). The large store is
+filled for at most FILL_SECONDS_LARGE: ``dedupe.stored_large`` says how many it reached
+and is itself a goal (1,000,000).
 
 Besides wall-clock rates (which depend on what else the machine runs) it prints the
 client CPU per article ("per core" rate = articles per CPU-second of this process), the
 time Redis spent in the dedupe scripts per article, the Redis memory per stored article
-(at 100,000 and at the large store), the in-memory rate, and the MinHash
-comparison with datasketch that the comment in streams/dedupe/minhash.py relies on.
-
-The measured articles come from bench/workload.py (Arabic news prose with its real
-word-frequency skew, about 2.5 articles per story): 20 % of them near-duplicates of an
-earlier one with 3 % of their words changed; recall is the share of those found as copies
-of their original. The large store is filled through the real insert script (pipelined)
-for at most FILL_SECONDS_LARGE, up to 1,000,000 articles: ``dedupe.stored_large`` says
-how many it reached.
+(at 100,000 and at the large store), the in-memory rate, and the MinHash comparison with
+datasketch that the comment in streams/dedupe/minhash.py relies on.
 
     .venv/bin/python -m bench.bench_dedupe [--quick]
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from bench.workload import news_articles
+from bench.workload import BenchArticle, news_articles
 from streams.dedupe import (
     DedupeConfig,
     DedupeInput,
@@ -42,10 +52,7 @@ from streams.dedupe import (
     RedisDedupeStore,
     StoredArticle,
 )
-from streams.dedupe.core import story_bucket_key
-from streams.dedupe.lsh import band_keys
-from streams.dedupe.store import ANCHOR_TAG
-from streams.dedupe.stories import DF_TERMS, PROMINENT_TERMS, df_key, story_vector
+from streams.dedupe.store import LookupResult
 
 # key → (goal, "min" when higher is better / "max" when lower is better)
 GOALS = {
@@ -53,75 +60,153 @@ GOALS = {
     "dedupe.rate_ratio_large_vs_1k": (0.8, "min"),
     "dedupe.recall_100k": (0.95, "min"),
     "dedupe.recall_large": (0.95, "min"),
+    "dedupe.stored_large": (1_000_000, "min"),
 }
 LARGE = 1_000_000
-FILL_SECONDS_LARGE = 180.0  # ~1,300 inserts/s here: about 240,000 of the 1,000,000 (make bench: ~15 min)
-
-ARTICLE_WORDS = 300
-_DOCS = 100_000  # the store size whose document frequencies stored articles are weighed with
-_SYLLABLES = ["با", "تو", "سي", "مر", "كا", "لو", "دي", "نا", "ري", "شو", "فا", "قي", "zo", "ke", "ta"]
-
-
-def _vocabulary(size: int, rng: np.random.Generator) -> list[str]:
-    words = set()
-    while len(words) < size:
-        words.add("".join(rng.choice(_SYLLABLES, size=int(rng.integers(2, 5)))))
-    return sorted(words)
+FILL_SECONDS_LARGE = 1200.0  # the large fill stops here if 1M is not reached (see stored_large)
+CHUNK = 10_000  # articles generated at a time (a generated stream is held in memory)
+NEAR_DUPLICATE_SHARE = 0.2
+_REFRESH = 50  # every this many stored articles, one full decision (see the docstring)
 
 
-class _Corpus:
-    """Synthetic articles: words drawn from a Zipf-like vocabulary, as in real news."""
+def _inputs(articles: list[BenchArticle], prefix: str) -> list[tuple[DedupeInput, str | None]]:
+    """The stream as the deduplicator gets it (ids unique per store), each with the id of
+    the article it republishes (the first of its chain of copies: a copy may be published
+    before the article it copies), or None."""
+    copied = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
 
-    def __init__(self, seed: int = 5) -> None:
-        self.rng = np.random.default_rng(seed)
-        self.vocab = _vocabulary(20_000, self.rng)
-        ranks = np.arange(1, len(self.vocab) + 1)
-        self.p = (1.0 / ranks) / (1.0 / ranks).sum()
-        self._df_cache: dict[str, int] | None = None
+    def root(article_id: str) -> str:
+        while article_id in copied:
+            article_id = copied[article_id]  # type: ignore[assignment]
+        return article_id
 
-    def words(self, n: int) -> list[str]:
-        return [self.vocab[i] for i in self.rng.choice(len(self.vocab), size=n, p=self.p)]
-
-    def article(self, key: str) -> DedupeInput:
-        # ~300 words: 2.5 KB of text, a typical news article
-        return DedupeInput(
-            id=key,
-            feed=f"feed-{key[-1]}",
-            url=f"https://news.example/{key}",
-            title=" ".join(self.words(8)),
-            text=" ".join(self.words(ARTICLE_WORDS)),
-            seen_at=time.time(),
+    return [
+        (
+            DedupeInput(f"{prefix}-{a.id}", a.outlet, a.url, a.title, a.text, None, time.time()),
+            f"{prefix}-{root(a.id)}" if a.duplicate_of else None,
         )
+        for a in articles
+    ]
 
-    def stored(self, keys: list[str], config: DedupeConfig):
-        """Stored articles without the cost of shingling (fills 100k quickly): random
-        signatures, and story terms drawn from the vocabulary as an article's would be."""
-        signatures = self.rng.integers(0, 2**32, size=(len(keys), config.num_perm), dtype=np.uint64).astype(np.uint32)
-        picks = self.rng.choice(len(self.vocab), size=(len(keys), DF_TERMS * 2), p=self.p)
-        for key, signature, row in zip(keys, signatures, picks):
-            yield self._stored(key, signature, row, config)
 
-    def _stored(self, key: str, signature: np.ndarray, row: np.ndarray, config: DedupeConfig):
-        terms = list(dict.fromkeys(self.vocab[i] for i in row))[:DF_TERMS]
-        counts = {term: 1 + (i < 8) for i, term in enumerate(terms)}
-        links = list(zip(terms[:12], terms[1:12]))
-        # weighed and filed as the deduplicator would, with the document frequencies that
-        # this corpus implies for a store of _DOCS articles
-        vector = story_vector(counts, links, self._df, _DOCS)
-        record = StoredArticle(key, f"feed-{key[-1]}", key, time.time(), 230, signature, vector.profile())
-        filed = [vector.words[h] for h in vector.weights][:PROMINENT_TERMS]
-        # random shingles: anchors (an article's smallest shingle hashes) that nothing shares
-        anchors = [bytes((ANCHOR_TAG, 0)) + self.rng.bytes(8) for _ in range(config.anchors)]
-        buckets = band_keys(signature, config.lsh_bands, b"d") + anchors + [story_bucket_key(t) for t in filed]
-        return record, Lookup(url_key=key, content_key=key, buckets=buckets, terms=[df_key(t) for t in terms])
+class _Filler:
+    """Stores articles of the workload stream as the deduplicator would have stored them."""
 
-    @property
-    def _df(self) -> dict[str, int]:
-        """Expected documents (of _DOCS) holding each word: 1 - (1 - p)^draws."""
-        if self._df_cache is None:
-            held = 1.0 - (1.0 - self.p) ** (DF_TERMS * 2)
-            self._df_cache = dict(zip(self.vocab, (held * _DOCS).astype(int).tolist()))
-        return self._df_cache
+    def __init__(self, store, config: DedupeConfig, writers: int = 1, already: int = 0) -> None:
+        self.store = store
+        self.writers = writers  # processes filling the store at once (they share its counts)
+        self.already = already  # articles the store held before this filler started
+        self.deduplicator = Deduplicator(store, config)
+        self.stored = 0
+        self.docs = 0
+        self.df_docs = config.store_limits().df_docs
+        self.last_ids: list[str] = []  # ids stored by the latest ``add``
+
+    def _record(self, item: DedupeInput) -> tuple[StoredArticle, Lookup]:
+        prepared = self.deduplicator.prepare(item)
+        # the frequencies last read by a full decision; no store round trip here
+        vector = self.deduplicator.story_vector(prepared, LookupResult(None, None, docs=self.docs))
+        record = prepared.record
+        profiled = StoredArticle(
+            record.id,
+            record.feed,
+            record.story_id,
+            record.event_time,
+            record.shingle_count,
+            record.signature,
+            vector.profile(),
+        )
+        return profiled, prepared.query
+
+    def add(self, items: list[tuple[DedupeInput, str | None]]) -> None:
+        pending: list[tuple[StoredArticle, Lookup]] = []
+        self.last_ids = []
+        for item, original in items:
+            if original is not None:
+                continue  # a copy: the deduplicator would not store it
+            if self.stored % _REFRESH == 0:
+                if pending:
+                    self.store.record_many(pending)
+                    pending = []
+                self.deduplicator.process(item)
+            else:
+                pending.append(self._record(item))
+            self.stored += 1
+            # the store counts terms over a bounded window of documents (StoreLimits.df_docs)
+            self.docs = min(self.already + self.stored * self.writers, self.df_docs)
+            self.last_ids.append(item.id)
+        if pending:
+            self.store.record_many(pending)
+
+
+def _stream(seed: int, fill: int, measured: int, prefix: str) -> tuple[list, list]:
+    """One generated stream: its first ``fill`` articles to store, the next ``measured``
+    to measure (they continue it: some republish articles of its end)."""
+    items = _inputs(news_articles(fill + measured, seed=seed, near_duplicate_share=NEAR_DUPLICATE_SHARE), prefix)
+    return items[:fill], items[fill:]
+
+
+def _fill(filler: _Filler, target: int, seed: int, measured: int, prefix: str, seconds: float = float("inf")) -> _Tally:
+    """Store about ``target`` articles (copies left out) in chunks of generated streams,
+    for at most ``seconds``; a tally holding the measured articles that continue the last
+    chunk (and knowing the last chunk's stored articles, which some of them republish)."""
+    began = time.perf_counter()
+    chunk = 0
+    while True:
+        generated = min(CHUNK, max(1, int((target - filler.stored) / (1 - NEAR_DUPLICATE_SHARE))))
+        last = filler.stored + generated * (1 - NEAR_DUPLICATE_SHARE) >= target or (
+            time.perf_counter() - began >= seconds
+        )
+        fill, rest = _stream(seed + chunk, generated, measured if last else 0, f"{prefix}{chunk}")
+        filler.add(fill)
+        chunk += 1
+        if last:
+            return _Tally(stream=rest, root={stored: stored for stored in filler.last_ids})
+
+
+def _fill_part(
+    url: str, prefix: str, config: DedupeConfig, target: int, seed: int, seconds: float, writers: int
+) -> int:
+    """One fill process: stores about ``target`` articles into the Redis store at ``url``
+    under ``prefix`` (as two workers would share one store); the number stored."""
+    import redis
+
+    store = RedisDedupeStore(redis.Redis.from_url(url), prefix, config.store_limits())
+    filler = _Filler(store, config, writers)
+    _fill(filler, target, seed, measured=0, prefix=f"p{seed}-", seconds=seconds)
+    return filler.stored
+
+
+def _parallel_fill(
+    store, config: DedupeConfig, target: int, seed: int, measured: int, prefix: str, seconds: float = float("inf")
+) -> tuple[_Tally, int]:
+    """``_fill`` with the bulk shared out to one process per core when the store is Redis
+    (features are Python, one core each); the last chunk, which the measured articles
+    continue, is stored by this process. The tally and the number stored."""
+    began = time.perf_counter()
+    last_chunk = CHUNK * (1 - NEAR_DUPLICATE_SHARE)
+    bulk = max(0, target - int(last_chunk))
+    stored = 0
+    if bulk and isinstance(store, RedisDedupeStore):
+        url = os.environ["MARSAD_REDIS_URL"]
+        workers = max(1, os.cpu_count() or 1)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parts = [
+                pool.submit(
+                    _fill_part, url, store.prefix, config, bulk // workers, seed + 1000 * (i + 1), seconds, workers
+                )
+                for i in range(workers)
+            ]
+            stored = sum(part.result() for part in parts)
+    elif bulk:
+        filler = _Filler(store, config)
+        _fill(filler, bulk, seed + 1000, measured=0, prefix=f"{prefix}b", seconds=seconds)
+        stored = filler.stored
+    filler = _Filler(store, config, already=stored)
+    left = max(1.0, seconds - (time.perf_counter() - began))
+    tally = _fill(filler, target - stored, seed, measured=measured, prefix=prefix, seconds=left)
+    return tally, stored + filler.stored
 
 
 def _stores(config: DedupeConfig):
@@ -146,10 +231,6 @@ def _stores(config: DedupeConfig):
     return name, [InMemoryDedupeStore(config.store_limits()) for _ in range(2)], None
 
 
-def _fill(store, corpus: _Corpus, config: DedupeConfig, start: int, stop: int) -> None:
-    store.record_many(corpus.stored([f"fill{i:07d}" for i in range(start, stop)], config))
-
-
 def _redis_bytes(store) -> float:
     """Bytes Redis holds for the store's keys (0 for the in-memory store)."""
     if not isinstance(store, RedisDedupeStore):
@@ -171,25 +252,15 @@ class _Tally:
     cpu: float = 0.0
     script_micros: float = 0.0
     stream: list[tuple[DedupeInput, str | None]] = field(default_factory=list)
-    # the stored article each processed one is (a copy of), and the (copy, original) pairs
+    # the stored article each processed (or stored by the fill) one is (a copy of), and
+    # the (copy, original) pairs
     root: dict[str, str] = field(default_factory=dict)
     pairs: list[tuple[str, str]] = field(default_factory=list)
 
-    def batch(self, prefix: str, size: int, seed: int) -> list[tuple[DedupeInput, str | None]]:
-        """The next ``size`` articles of this store's stream (bench/workload.py: Arabic news
-        prose with its word-frequency skew, ~2.5 articles per story, 20 % near-duplicates
-        of an earlier article with 3 % of their words changed), each with the id of the
-        article it republishes (the first of a chain of copies), or None."""
+    def batch(self, size: int) -> list[tuple[DedupeInput, str | None]]:
+        """The next ``size`` articles of this store's measured stream."""
         if len(self.stream) < size:
-            generated = news_articles(max(size, 1000), seed=seed, near_duplicate_share=0.2)
-            ids = {a.id: f"{prefix}-{a.id}" for a in generated}
-            root: dict[str, str] = {}
-            for a in generated:
-                origin = root.get(a.duplicate_of, a.duplicate_of) if a.duplicate_of else None
-                if origin is not None:
-                    root[a.id] = origin
-                item = DedupeInput(ids[a.id], a.outlet, a.url, a.title, a.text, None, time.time())
-                self.stream.append((item, ids[origin] if origin else None))
+            raise RuntimeError(f"the measured stream ran out ({len(self.stream)} left, {size} asked)")
         out, self.stream = self.stream[:size], self.stream[size:]
         return out
 
@@ -216,36 +287,37 @@ class _Tally:
     def cpu_rate(self) -> float:
         return self.articles / self.cpu
 
+    def _measurable(self) -> list[tuple[str, str]]:
+        # a copy whose original the store never saw (published before it, and the stream
+        # ends first) is the first publication: there is nothing to find
+        return [(copy, original) for copy, original in self.pairs if original in self.root]
+
     @property
     def copies(self) -> int:
-        return sum(1 for copy, original in self.pairs if original in self.root)
+        return len(self._measurable())
 
     @property
     def recall(self) -> float:
         """Near-duplicates found: the copy and its original end with one stored article (a
         copy may be published, and so come, before its original: then the original is the
-        one decided a copy)."""
-        measured = [(copy, original) for copy, original in self.pairs if original in self.root]
+        one decided a copy). Originals stored by the fill count: a copy of a stored article
+        that is not found is a miss."""
+        measured = self._measurable()
         found = sum(self.root[copy] == self.root[original] for copy, original in measured)
         return found / len(measured) if measured else 1.0
 
 
-def _interleaved(
-    deduplicators: list[Deduplicator], corpus: _Corpus, n: int, rounds: int = 10, tag: str = "r"
-) -> list[_Tally]:
-    """Each deduplicator gets ``n`` articles, in alternating batches: the machine's
-    load drifts (other processes, CPU frequency), and alternating makes every store see
-    the same conditions, so the ratio compares the stores and not the moments."""
-    tallies = [_Tally() for _ in deduplicators]
+def _interleaved(deduplicators: list[Deduplicator], tallies: list[_Tally], n: int, rounds: int = 10) -> None:
+    """Each deduplicator gets ``n`` articles of its tally's stream, in alternating batches:
+    the machine's load drifts (other processes, CPU frequency), and alternating makes every
+    store see the same conditions, so the ratio compares the stores and not the moments."""
     size = max(1, n // rounds)
     for _ in range(rounds):
-        for which, (deduplicator, tally) in enumerate(zip(deduplicators, tallies)):
-            # ids unique per call: an id stored already is a replay, and would not be stored
-            tally.add(deduplicator, tally.batch(f"{tag}{which}", size, seed=1000 * which + ord(tag[0])))
-    return tallies
+        for deduplicator, tally in zip(deduplicators, tallies):
+            tally.add(deduplicator, tally.batch(size))
 
 
-def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[str, float]:
+def _minhash_comparison(config: DedupeConfig, n: int) -> dict[str, float]:
     """Signatures per second: this project's MinHasher against datasketch on the same
     shingle sets (datasketch given the precomputed 64-bit shingle hashes, so only the
     permutation and minimum are compared; and as usually called, hashing bytes)."""
@@ -254,10 +326,7 @@ def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[s
     from streams.dedupe.minhash import MinHasher
     from streams.dedupe.shingles import extract_features
 
-    sets = [
-        extract_features(a.title, a.text, config.shingle_size).dup_shingles
-        for a in (corpus.article(f"mh{i:05d}") for i in range(n))
-    ]
+    sets = [extract_features(a.title, a.text, config.shingle_size).dup_shingles for a in news_articles(n, seed=77)]
     hasher = MinHasher(config.num_perm)
     started = time.perf_counter()
     for shingles in sets:
@@ -284,21 +353,13 @@ def _minhash_comparison(corpus: _Corpus, config: DedupeConfig, n: int) -> dict[s
     }
 
 
-def _fill_for(store, corpus: _Corpus, config: DedupeConfig, start: int, stop: int, seconds: float) -> int:
-    """Fill ``store`` from ``start`` towards ``stop`` for at most ``seconds``; the count reached."""
-    began, at, step = time.perf_counter(), start, 20_000
-    while at < stop and time.perf_counter() - began < seconds:
-        _fill(store, corpus, config, at, min(stop, at + step))
-        at = min(stop, at + step)
-    return at
-
-
 def run(quick: bool = False) -> dict[str, float]:
     config = DedupeConfig()
-    corpus = _Corpus()
     name, (small, large), cleanup = _stores(config)
     print(f"   dedupe store: {name}")
     measured = 300 if quick else 1000
+    warm_up = 100
+    wanted = measured + warm_up + 50  # a few more: a stream's copies are not all measured
     huge = None
     huge_config = DedupeConfig(max_signatures=LARGE)
     if cleanup and not quick:
@@ -307,23 +368,26 @@ def run(quick: bool = False) -> dict[str, float]:
         huge = RedisDedupeStore(client, prefixes[-1], huge_config.store_limits())
     figures: dict[str, float] = {}
     try:
-        _fill(small, corpus, config, 0, 1_000)
+        tallies = [_fill(_Filler(small, config), 1_000, seed=100, measured=wanted, prefix="s")]
         started = time.perf_counter()
-        _fill(large, corpus, config, 1_000, 100_000)
-        fill_seconds = time.perf_counter() - started
-        _fill(large, corpus, config, 0, 1_000)  # the same first 1,000 as the small store
-        stored_bytes = _redis_bytes(large) / 100_000
+        tally, stored = _parallel_fill(large, config, 10_000 if quick else 100_000, 200, wanted, "m")
+        tallies.append(tally)
+        figures["dedupe.fill_100k_seconds"] = time.perf_counter() - started
+        figures["dedupe.stored_100k"] = float(stored)
+        stored_bytes = _redis_bytes(large) / stored
         deduplicators = [Deduplicator(small, config), Deduplicator(large, config)]
         if huge is not None:
             started = time.perf_counter()
-            stored = _fill_for(huge, corpus, huge_config, 1_000, LARGE, FILL_SECONDS_LARGE)
+            tally, stored = _parallel_fill(huge, huge_config, LARGE, 1000, wanted, "l", FILL_SECONDS_LARGE)
+            tallies.append(tally)
             figures["dedupe.fill_large_seconds"] = time.perf_counter() - started
-            _fill(huge, corpus, huge_config, 0, 1_000)
             figures["dedupe.stored_large"] = float(stored)
             figures["dedupe.redis_bytes_per_article_large"] = _redis_bytes(huge) / stored
             deduplicators.append(Deduplicator(huge, huge_config))
-        _interleaved(deduplicators, corpus, 100, rounds=2, tag="w")  # warm-up: caches, connections
-        tallies = _interleaved(deduplicators, corpus, measured)
+        _interleaved(deduplicators, tallies, warm_up, rounds=2)  # warm-up: caches, connections
+        for tally in tallies:  # the warm-up's articles are stored, not measured
+            tally.articles, tally.wall, tally.cpu, tally.script_micros, tally.pairs = 0, 0.0, 0.0, 0.0, []
+        _interleaved(deduplicators, tallies, measured)
     finally:
         if cleanup:
             client, prefixes = cleanup
@@ -338,7 +402,6 @@ def run(quick: bool = False) -> dict[str, float]:
             "dedupe.rate_ratio_100k_vs_1k": at_100k.rate / at_1k.rate,
             "dedupe.cpu_rate_1k": at_1k.cpu_rate,
             "dedupe.cpu_rate_100k": at_100k.cpu_rate,
-            "dedupe.fill_99k_seconds": fill_seconds,
             "dedupe.recall_1k": at_1k.recall,
             "dedupe.recall_100k": at_100k.recall,
             "dedupe.near_duplicates_measured_100k": float(at_100k.copies),
@@ -350,17 +413,19 @@ def run(quick: bool = False) -> dict[str, float]:
         figures["dedupe.rate_ratio_large_vs_1k"] = at_large.rate / at_1k.rate
         figures["dedupe.cpu_rate_large"] = at_large.cpu_rate
         figures["dedupe.recall_large"] = at_large.recall
+        figures["dedupe.near_duplicates_measured_large"] = float(at_large.copies)
     if isinstance(small, RedisDedupeStore):
         figures["dedupe.redis_script_us_per_article_1k"] = at_1k.script_micros / at_1k.articles
         figures["dedupe.redis_script_us_per_article_100k"] = at_100k.script_micros / at_100k.articles
         figures["dedupe.redis_bytes_per_article_100k"] = stored_bytes
-        memory = Deduplicator(InMemoryDedupeStore(config.store_limits()), config)
-        _fill(memory.store, corpus, config, 0, 1_000)
-        _interleaved([memory], corpus, 100, rounds=1, tag="w")
-        (in_memory,) = _interleaved([memory], corpus, measured)
+        memory = InMemoryDedupeStore(config.store_limits())
+        in_memory = _fill(_Filler(memory, config), 1_000, seed=100, measured=wanted, prefix="s")
+        _interleaved([Deduplicator(memory, config)], [in_memory], warm_up, rounds=1)
+        in_memory.articles, in_memory.wall, in_memory.cpu = 0, 0.0, 0.0
+        _interleaved([Deduplicator(memory, config)], [in_memory], measured)
         figures["dedupe.memory_rate_1k"] = in_memory.rate
         figures["dedupe.memory_cpu_rate_1k"] = in_memory.cpu_rate
-    figures.update(_minhash_comparison(corpus, config, 100 if quick else 300))
+    figures.update(_minhash_comparison(config, 100 if quick else 300))
     return figures
 
 
