@@ -8,7 +8,7 @@ from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
 
-from streams.rules.morphology import ANY_PREFIX, ANY_REMAINDER, WORD, WordSpec
+from streams.rules.morphology import ANY_PREFIX, ANY_REMAINDER, WORD
 from streams.rules.phrases import KeyAutomaton
 from streams.rules.text import CHUNK_CACHE_SIZE
 
@@ -56,9 +56,9 @@ class ChunkCache(dict[str, ChunkVerdict]):
         return verdict
 
 
-def key_word_hits(keys: KeyAutomaton, key_words: list[WordSpec], chunk: str) -> list[tuple[int, int, int]]:
-    """(phrase id, token start, token end) for each phrase whose key word (``key_words``)
-    one of the tokens of ``chunk`` is, in automaton order."""
+def key_word_hits(keys: KeyAutomaton, chunk: str) -> list[tuple[int, int, int]]:
+    """(phrase id, token start, token end) for each phrase whose key word (one of its
+    spellings) one of the tokens of ``chunk`` is, in automaton order."""
     found = keys.automaton.iter(chunk)
     first = next(found, None)
     if first is None:
@@ -69,12 +69,13 @@ def key_word_hits(keys: KeyAutomaton, key_words: list[WordSpec], chunk: str) -> 
     # skipped there, and its hit restored to that place at the end.
     order: list[tuple[int, int]] = []
     met_earlier = False
-    checked: set[tuple[int, int]] = set()
+    found_at: set[tuple[int, int]] = set()  # (phrase, token start) already a hit
+    tried: set[tuple[int, int]] = set()  # (automaton entry, token start) already checked
     # The chunk's tokens; a core is all word characters, so it lies inside one token.
     size = len(chunk)
     tokens = None if chunk.isalnum() else [m.span() for m in WORD.finditer(chunk)]
     ts, te = 0, size
-    core_lengths, offsets, core_pids = keys.lengths, keys.offsets, keys.pids
+    core_lengths, offsets, core_pids, key_specs = keys.lengths, keys.offsets, keys.pids, keys.specs
     for end, core_number in chain((first,), found):
         core_len = core_lengths[core_number]
         if tokens is not None:
@@ -90,17 +91,20 @@ def key_word_hits(keys: KeyAutomaton, key_words: list[WordSpec], chunk: str) -> 
             continue
         core = chunk[start : end + 1]
         first_at = chunk.find(core, ts, te) if start > ts else start
-        for pid in core_pids[offsets[core_number] : offsets[core_number + 1]]:
-            if (pid, ts) in checked:
+        for entry in range(offsets[core_number], offsets[core_number + 1]):
+            pid = core_pids[entry]
+            if (pid, ts) in found_at or (entry, ts) in tried:
                 continue
-            checked.add((pid, ts))
-            spec = key_words[pid]
-            if not (prefix in spec.allowed_prefixes and remainder in spec.allowed_remainders):
+            tried.add((entry, ts))
+            spec = key_specs[entry]
+            shape = spec.shape
+            if not (prefix in shape.allowed_prefixes and remainder in shape.allowed_remainders):
                 # Not this word at this place; ``matches`` tries every place of the core in
                 # the token, so only another place can make it.
                 elsewhere = first_at != start or chunk.find(core, start + 1, te) != -1
                 if not (elsewhere and spec.matches(chunk[ts:te])):
                     continue
+            found_at.add((pid, ts))
             hits.append((pid, ts, te))
             order.append((first_at + core_len, -core_len))
             met_earlier = met_earlier or first_at != start

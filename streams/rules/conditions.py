@@ -13,19 +13,32 @@ from streams.rules.model import AllNode, AnyNode, LeafNode, NearNode, Node, NotN
 Evaluator = Callable[[LeafHits], list[Occurrence] | None]
 
 
-def compile_condition(node: Node, regions: frozenset[str] | None = None) -> Evaluator:
+LeafGetters = dict[tuple[int, frozenset[str] | None], Evaluator]
+
+
+def compile_condition(
+    node: Node, regions: frozenset[str] | None = None, leaf_getters: LeafGetters | None = None
+) -> Evaluator:
     """A condition as a function of an article's leaf hits: the evidence when it holds
     (possibly empty), None when it does not. Built once per rule, so that evaluating a
     candidate rule does not dispatch on the node types again for every article.
 
     With ``regions``, leaves count only their occurrences in those regions of the article
-    (``streams.rules.regions``); without, every occurrence counts."""
+    (``streams.rules.regions``); without, every occurrence counts. ``leaf_getters`` shares
+    the function reading one leaf between the rules that use it."""
+    if leaf_getters is None:
+        leaf_getters = {}
     if isinstance(node, LeafNode):
-        if regions is not None:
-            return methodcaller("within", node.leaf, regions)
-        return methodcaller("get", node.leaf)  # hits.get(leaf), called from C
+        getter = leaf_getters.get((node.leaf, regions))
+        if getter is None:
+            if regions is not None:
+                getter = methodcaller("within", node.leaf, regions)
+            else:
+                getter = methodcaller("get", node.leaf)  # hits.get(leaf), called from C
+            leaf_getters[(node.leaf, regions)] = getter
+        return getter
     if isinstance(node, AllNode):
-        every = tuple(compile_condition(child, regions) for child in node.children)
+        every = tuple(compile_condition(child, regions, leaf_getters) for child in node.children)
 
         def all_of(hits: LeafHits) -> list[Occurrence] | None:
             out: list[Occurrence] = []
@@ -38,7 +51,7 @@ def compile_condition(node: Node, regions: frozenset[str] | None = None) -> Eval
 
         return all_of
     if isinstance(node, AnyNode):
-        some = tuple(compile_condition(child, regions) for child in node.children)
+        some = tuple(compile_condition(child, regions, leaf_getters) for child in node.children)
 
         def any_of(hits: LeafHits) -> list[Occurrence] | None:
             out: list[Occurrence] = []
@@ -52,11 +65,27 @@ def compile_condition(node: Node, regions: frozenset[str] | None = None) -> Eval
 
         return any_of
     if isinstance(node, NotNode):
-        inner = compile_condition(node.child, regions)
+        inner = compile_condition(node.child, regions, leaf_getters)
         return lambda hits: [] if inner(hits) is None else None
     if isinstance(node, NearNode):
         return lambda hits: _near(node, hits, regions)
     raise TypeError(f"unknown condition node {node!r}")
+
+
+class RegionEvaluators(dict[int, Evaluator]):
+    """Rule index → its condition counting only the occurrences in the rule's regions,
+    compiled on first need: only articles with a region some rule leaves out (an aside,
+    mostly) ask for it, and only for their candidate rules."""
+
+    def __init__(self, conditions: list[Node], regions: list[frozenset[str]], leaf_getters: LeafGetters) -> None:
+        super().__init__()
+        self.conditions = conditions
+        self.regions = regions
+        self.leaf_getters = leaf_getters
+
+    def __missing__(self, ri: int) -> Evaluator:
+        evaluator = self[ri] = compile_condition(self.conditions[ri], self.regions[ri], self.leaf_getters)
+        return evaluator
 
 
 def _near(node: NearNode, leaf_occ: LeafHits, regions: frozenset[str] | None) -> list[Occurrence] | None:

@@ -2,12 +2,14 @@
 built from Marsad's own generated news vocabulary) and the common-word guard list.
 
 The matcher keys each phrase on its *rarest* word, so that an everyday word that starts a
-phrase (وزير, قوات, رئيس) does not send every one of its occurrences to a phrase check;
-which leaf of a boolean rule is rarest is learned from the stream itself (``triggers``).
+phrase (وزير, قوات, رئيس) does not send every one of its occurrences to a phrase check.
+The list is the cold-start prior only: phrase keys (``phrase_keys``) and which leaf of a
+boolean rule is rarest (``triggers``) are learned from the stream itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,10 +44,12 @@ def word_share(word: str) -> float:
     return max(shares.get(folded, 0.0), shares.get(bare, 0.0), shares.get(ARTICLE + bare, 0.0))
 
 
-def rarest(words: list[str]) -> int:
-    """Index of the rarest of ``words`` (the last of equals: names come last in Arabic)."""
+def rarest(words: Sequence[Sequence[str]]) -> int:
+    """Index of the rarest of ``words``, each given by its spellings and as common as the
+    most common of them (the last of equals: names come last in Arabic)."""
+    shares = [max(map(word_share, spellings)) for spellings in words]
     best = 0
-    for i, word in enumerate(words):
-        if word_share(word) <= word_share(words[best]):
+    for i, share in enumerate(shares):
+        if share <= shares[best]:
             best = i
     return best

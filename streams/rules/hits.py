@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import compress
 from typing import Protocol
 
 from streams.rules.chunks import ChunkVerdict
 from streams.rules.evidence import FoldedOccurrence, Occurrence
 from streams.rules.model import EntityLeaf, Leaf
-from streams.rules.phrases import EntityInfo, LeafPhrases, Phrase
+from streams.rules.phrases import EntityInfo, LeafPhrases, Phrase, matches_any
 from streams.rules.text import ArticleText
 
 MAX_OCCURRENCES_PER_LEAF = 200
@@ -78,15 +77,15 @@ class LeafHits:
         words = phrase.words
         span: tuple[int, int] | None = None
         first, last = ts, te
-        for spec in words[phrase.key + 1 :]:
+        for spellings in words[phrase.key + 1 :]:
             nxt = article.next_token(last)
-            if nxt is None or not spec.matches(folded[nxt[0] : nxt[1]]):
+            if nxt is None or not matches_any(spellings, folded[nxt[0] : nxt[1]]):
                 break
             last = nxt[1]
         else:
-            for spec in reversed(words[: phrase.key]):
+            for spellings in reversed(words[: phrase.key]):
                 prev = article.prev_token(first)
-                if prev is None or not spec.matches(folded[prev[0] : prev[1]]):
+                if prev is None or not matches_any(spellings, folded[prev[0] : prev[1]]):
                     break
                 first = prev[0]
             else:
@@ -103,15 +102,17 @@ class LeafHits:
 
     def phrase_spans(self, wanted: frozenset[int]) -> dict[int, list[tuple[int, int]]]:
         """Phrase id → folded spans where it occurs, for the phrases in ``wanted``."""
-        # The chunk strings known to hold a wanted phrase; finding them among the article's
-        # chunks runs in C, not per word in Python.
+        # The chunk strings known to hold a wanted phrase, then those of them this article
+        # has (a set intersection, in C: most leaves asked for are absent), then where.
         pid_chunks = self.ruleset.pid_chunks
         known = [pid_chunks[pid] for pid in wanted if pid in pid_chunks]
         if not known:
             return {}
         holders = known[0] if len(known) == 1 else set().union(*known)
-        chunks = self.article.chunks
-        return self._spans(compress(range(len(chunks)), map(holders.__contains__, chunks)), wanted)
+        present = holders.intersection(self.article.chunk_set())
+        if not present:
+            return {}
+        return self._spans(self.article.chunk_indices(present), wanted)
 
     def _spans(self, chunk_indices: Iterable[int], wanted: frozenset[int] | None) -> dict[int, list[tuple[int, int]]]:
         """Phrase id → folded spans of the phrases (those in ``wanted`` unless None) that the
@@ -164,18 +165,28 @@ class LeafHits:
             return None
         leaf = ruleset.leaves[lid]
         occs = []
+        folded = self.article.folded
         for pid, pid_spans in found:
             entity = variant = term = None
+            phrase = ruleset.phrases[pid]
+            # an entity name of several spellings: which one stands there, per occurrence
+            spelled = None
             if isinstance(leaf, EntityLeaf):
                 for eid in leaf.entities:
                     if pid in ruleset.entity_info[eid].phrases:
-                        entity, variant = eid, ruleset.phrases[pid].text
+                        entity = eid
+                        if phrase.one_spelling:
+                            variant = phrase.text
+                        else:
+                            spelled = phrase
                         break
             else:
-                term = ruleset.phrases[pid].text
+                term = phrase.text
             for fstart, fend in pid_spans:
                 if len(occs) >= MAX_OCCURRENCES_PER_LEAF:
                     break
+                if spelled is not None:
+                    variant = spelled.spelling(folded[fstart:fend])
                 occs.append(FoldedOccurrence(leaf.kind, fstart, fend, entity=entity, variant=variant, term=term))
         self.ready[lid] = occs
         return occs

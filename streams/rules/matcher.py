@@ -1,7 +1,7 @@
 """Matching one article against a compiled rule set.
 
 ``CompiledRuleSet.match(text)`` folds the text once and cuts it at spaces into *chunks*
-(a word with its punctuation, mostly). What a chunk holds (which phrases' first words its
+(a word with its punctuation, mostly). What a chunk holds (which phrases' key words its
 tokens are, found with the Aho-Corasick automaton and confirmed against the morphology) does
 not depend on the article, so it is computed once per distinct chunk and cached: news
 repeats the same few thousand words, and at 10,000 rules nearly every everyday word is some
@@ -25,11 +25,12 @@ import re2
 
 from kernel.messages import RuleSetMessage
 from streams.rules.chunks import NO_HITS, ChunkCache, ChunkVerdict, key_word_hits
-from streams.rules.conditions import compile_condition
+from streams.rules.conditions import LeafGetters, RegionEvaluators, compile_condition
 from streams.rules.evidence import FoldedOccurrence, Occurrence, QuantityOccurrence, to_evidence
 from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF, LeafHits
 from streams.rules.model import EntityLeaf, Leaf, Node, QuantityLeaf, RegexLeaf, Rule, RuleMatch, StoryLeaf, TermsLeaf
-from streams.rules.phrases import EntityInfo, LeafPhrases, Phrase, build_automaton, interned
+from streams.rules.phrase_keys import TokenCounts, learned_keys
+from streams.rules.phrases import EntityInfo, LeafPhrases, Phrase, build_automaton, interned, rekeyed
 from streams.rules.quantities import UnitClasses, UnitGate, find_quantities_normalized
 from streams.rules.regexes import regex_options
 from streams.rules.regions import Span
@@ -61,7 +62,6 @@ class CompiledRuleSet:
 
     def __post_init__(self) -> None:
         self.automaton = build_automaton(self.phrases)
-        self.key_words = [phrase.key_word for phrase in self.phrases]
         self.single_word = [len(phrase.words) == 1 for phrase in self.phrases]
         # phrase id → leaves (terms / entity) that contain it
         phrase_leaves: list[list[int]] = [[] for _ in self.phrases]
@@ -97,10 +97,11 @@ class CompiledRuleSet:
             regex_set.Compile()
             self._regex_set = regex_set
         self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
-        self._evaluators = [compile_condition(node) for node in self.conditions]
+        leaf_getters: LeafGetters = {}
+        self._evaluators = [compile_condition(node, None, leaf_getters) for node in self.conditions]
         # the same conditions counting only the occurrences in the rule's regions, for the
         # articles that have a region the rule leaves out
-        self._in_regions = [compile_condition(node, rule.regions) for node, rule in zip(self.conditions, self.rules)]
+        self._in_regions = RegionEvaluators(self.conditions, [rule.regions for rule in self.rules], leaf_getters)
         self._needs_language = any(rule.languages for rule in self.rules)
         self._frequencies = LeafFrequencies(
             counts=[0] * len(self.leaves),
@@ -109,16 +110,33 @@ class CompiledRuleSet:
         # phrase id → chunk strings whose verdict has it (kept in step with the chunk cache)
         self.pid_chunks: dict[int, set[str]] = {}
         self._chunks = ChunkCache(self.chunk_verdict, self.pid_chunks)
+        self._token_counts = TokenCounts()
         self._plan_triggers(self._frequencies.rates())
+
+    def _rekey_phrases(self) -> bool:
+        """Key each phrase on its rarest word by the document frequencies learned so far
+        (``phrase_keys``); True when a key changed (those phrases are re-entered in the
+        automaton)."""
+        keys = learned_keys(self.phrases, self._token_counts)
+        changed = {pid for pid, (key, phrase) in enumerate(zip(keys, self.phrases)) if key != phrase.key}
+        if not changed or self.automaton is None:
+            return False
+        for pid in changed:
+            self.phrases[pid] = Phrase(self.phrases[pid].words, keys[pid])
+        self.automaton = rekeyed(self.automaton, self.phrases, changed)
+        self._chunks.clear()  # chunk verdicts list the phrases keyed in them
+        self.pid_chunks.clear()
+        return True
 
     def _plan_triggers(self, rates: list[float]) -> bool:
         """Pick each rule's trigger leaves by ``rates``; True when the plan changed."""
-        leaf_triggers: list[list[int]] = [[] for _ in self.leaves]
-        costs = trigger_costs(rates, self.leaves)
-        for ri, node in enumerate(self.conditions):
-            for lid in trigger_leaves(node, costs) or ():
-                leaf_triggers[lid].append(ri)
-        plan = [tuple(rules) for rules in leaf_triggers]
+        plan = self._trigger_plan(trigger_costs(rates, self.leaves))
+        if any(plan[lid] for lid in self.quantity_leaf_ids):
+            # Some rule triggers on a quantity: every article's quantities are read anyway,
+            # so a quantity leaf costs the other rules only as often as it fires (a rule
+            # pairing a threshold with a common word is then evaluated when the threshold is
+            # reached, not on every article naming the word).
+            plan = self._trigger_plan(trigger_costs(rates, self.leaves, scan_paid=True))
         if getattr(self, "leaf_triggers", None) == plan:
             return False
         self.leaf_triggers = plan
@@ -133,6 +151,14 @@ class CompiledRuleSet:
         self._chunks.clear()  # chunk verdicts carry the rules they trigger
         self.pid_chunks.clear()
         return True
+
+    def _trigger_plan(self, costs: list[float]) -> list[tuple[int, ...]]:
+        """Leaf id → the rules it triggers, each rule's trigger set chosen by ``costs``."""
+        leaf_triggers: list[list[int]] = [[] for _ in self.leaves]
+        for ri, node in enumerate(self.conditions):
+            for lid in trigger_leaves(node, costs) or ():
+                leaf_triggers[lid].append(ri)
+        return [tuple(rules) for rules in leaf_triggers]
 
     # --- public API -----------------------------------------------------------------------
     def match(
@@ -154,7 +180,10 @@ class CompiledRuleSet:
         present = article.regions.present
         hits = self._fire_leaves(article, story)
         frequencies = self._frequencies
-        replan = frequencies.should_sample() and frequencies.record(hits.all_fired())
+        replan = False
+        if frequencies.should_sample():
+            self._token_counts.record(article.chunks)
+            replan = frequencies.record(hits.all_fired())
         candidates = self._candidates(hits)
         lang = primary_language(language) if language else None
         if lang is None and self._needs_language:
@@ -171,7 +200,9 @@ class CompiledRuleSet:
             if occs is not None:
                 results.append(RuleMatch(rule, to_evidence(occs, article.normalized, article.regions)))
         if replan:
-            # After the article: its chunk verdicts were made under the plan in force.
+            # After the article: its chunk verdicts were made under the keys and the plan
+            # in force.
+            self._rekey_phrases()
             self._plan_triggers(frequencies.rates())
         return results
 
@@ -224,7 +255,7 @@ class CompiledRuleSet:
         automaton = self.automaton
         if automaton is None or not chunk:
             return NO_HITS
-        hits = key_word_hits(automaton, self.key_words, chunk)
+        hits = key_word_hits(automaton, chunk)
         if not hits:
             return NO_HITS
         pid_chunks = self.pid_chunks

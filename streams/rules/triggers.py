@@ -83,11 +83,14 @@ def static_leaf_rates(leaves: list[Leaf], phrases: list[Phrase]) -> list[float]:
     return rates
 
 
-def trigger_costs(rates: list[float], leaves: list[Leaf]) -> list[float]:
+def trigger_costs(rates: list[float], leaves: list[Leaf], *, scan_paid: bool = False) -> list[float]:
     """What choosing each leaf as a trigger costs per article, in the units of ``rates``: its
     rate, plus for a quantity leaf the scan for quantities that a trigger needs on every
-    article (a quantity leaf that triggers nothing is read only when a rule asks)."""
-    return [rate + _QUANTITY_SCAN_COST if isinstance(leaf, QuantityLeaf) else rate for rate, leaf in zip(rates, leaves)]
+    article (a quantity leaf that triggers nothing is read only when a rule asks). With
+    ``scan_paid`` (some rule's trigger is a quantity leaf already, so every article's
+    quantities are read anyway) a quantity leaf costs its rate only."""
+    scan = 0.0 if scan_paid else _QUANTITY_SCAN_COST
+    return [rate + scan if isinstance(leaf, QuantityLeaf) else rate for rate, leaf in zip(rates, leaves)]
 
 
 def trigger_leaves(node: Node, rate: list[float]) -> tuple[int, ...] | None:

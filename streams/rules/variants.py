@@ -62,6 +62,7 @@ class Variant:
 
     words: tuple[str, ...]
     generated: bool
+    name: int = 0  # index of the name (or alias) it is a spelling of
 
     @property
     def text(self) -> str:
@@ -133,13 +134,13 @@ def entity_variants(
     excluded = {words_of(e) for e in exclude or []}
     result = EntityVariants(entity)
     seen: set[tuple[str, ...]] = set()
-    for name in names:
+    for index, name in enumerate(names):
         words = words_of(name)
         if not words:
             continue
         if words not in seen and words not in excluded:
             seen.add(words)
-            result.variants.append(Variant(words, generated=False))
+            result.variants.append(Variant(words, generated=False, name=index))
         per_word = [sorted(word_forms(w, options)) for w in words]
         generated = 0
         for combo in itertools.product(*per_word):
@@ -157,5 +158,34 @@ def entity_variants(
                 result.dropped.append((text, f"more than {MAX_VARIANTS_PER_NAME} variants of one name"))
                 continue
             generated += 1
-            result.variants.append(Variant(combo, generated=True))
+            result.variants.append(Variant(combo, generated=True, name=index))
     return result
+
+
+def spelling_groups(variants: list[Variant]) -> list[tuple[tuple[str, ...], ...]]:
+    """The variants as phrases of per-word spellings: the spellings of one name that are
+    every combination of its words' spellings become ONE group (word i: the spellings its
+    i-th word takes, in order of appearance, the written one first); a name some of whose
+    combinations were dropped (excluded, a common word, over the cap, met under an
+    earlier name) keeps one group per spelling, so that no dropped spelling comes back."""
+    by_name: dict[int, list[Variant]] = {}
+    for variant in variants:
+        by_name.setdefault(variant.name, []).append(variant)
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    for spellings in by_name.values():
+        size = len(spellings[0].words)
+        positions: list[dict[str, None]] = [{} for _ in range(size)]
+        for variant in spellings:
+            if len(variant.words) != size:
+                break
+            for position, word in zip(positions, variant.words):
+                position[word] = None
+        else:
+            combinations = 1
+            for position in positions:
+                combinations *= len(position)
+            if combinations == len(spellings):  # distinct variants: every combination
+                groups.append(tuple(tuple(position) for position in positions))
+                continue
+        groups.extend(tuple((word,) for word in variant.words) for variant in spellings)
+    return groups

@@ -154,6 +154,75 @@ def test_an_everyday_word_stops_triggering_once_seen_everywhere() -> None:
     assert ruleset.match("قال إن الحرب بدأت") == []
 
 
+def test_a_threshold_triggers_once_quantities_are_read_anyway() -> None:
+    """A rule pairing a threshold with a word named on a third of the articles: with no
+    other quantity rule the word is its trigger (reading quantities costs more), but once
+    a rule triggers on a quantity every article's quantities are read anyway, and the
+    threshold (never reached here) is the cheaper trigger."""
+    pair = {"id": "pair", "when": {"all": [{"quantity": {"unit": "troops", "min": 50000}}, {"terms": ["الحدود"]}]}}
+    alone = compile_ruleset([pair], {})
+    paid = compile_ruleset([{"id": "any-troops", "when": {"quantity": {"unit": "troops", "min": 1000}}}, pair], {})
+    for ruleset in (alone, paid):
+        for i in range(16):
+            ruleset.match(f"نشرت 3000 جندي {'على الحدود' if i % 3 == 0 else 'في المدينة'} {i}")
+    for ruleset, trigger in ((alone, "terms"), (paid, "quantity")):
+        ri = ruleset.rule_ids.index("pair")
+        [lid] = [lid for lid, rules in enumerate(ruleset.leaf_triggers) if ri in rules]
+        assert ruleset.leaves[lid].kind == trigger
+        assert [m.rule.id for m in ruleset.match("نشرت 60 ألف جندي على الحدود")][-1] == "pair"
+        assert "pair" not in [m.rule.id for m in ruleset.match("نشرت 60 ألف جندي في المدينة")]
+        assert "pair" not in [m.rule.id for m in ruleset.match("نشرت 3000 جندي على الحدود")]
+
+
+def test_phrase_keys_follow_the_words_seen_in_the_stream() -> None:
+    """Two words the shipped list does not know: the last is the key at first; once the
+    sampled articles show it everywhere and the first nowhere, the phrase is keyed on the
+    first, and it matches the same texts as before."""
+    ruleset = compile_ruleset([{"id": "p", "when": {"terms": ["قرقشة فرفوشة"]}}], {})
+    [phrase] = ruleset.phrases
+    assert phrase.key == 1
+    probes = ["قال وقرقشة فرفوشتها", "قرقشة\nفرفوشة", "فرفوشة قرقشة", "قرقشة، فرفوشة", "القرقشة الفرفوشة"]
+    before = [bool(ruleset.match(text)) for text in probes]
+    assert before == [True, True, False, False, True]
+    for i in range(16):
+        ruleset.match(f"جاءت فرفوشة اليوم {i}")
+    [phrase] = ruleset.phrases
+    assert phrase.key == 0
+    assert [bool(ruleset.match(text)) for text in probes] == before
+    [m] = ruleset.match("قال وقرقشة فرفوشتها")
+    assert [(e.text, e.start) for e in m.evidence] == [("وقرقشة فرفوشتها", 4)]
+
+
+def test_rekeyed_automaton_is_the_one_a_fresh_build_gives() -> None:
+    """Re-keying some phrases in place gives every core the entries (phrase, spelling), in
+    order, that building the automaton anew for the new keys gives."""
+    from streams.rules.phrases import Phrase, build_automaton, rekeyed
+
+    entities = {"p": {"kind": "person", "names": ["ديميتري بيسكوف", "فلاديمير بوتين"]}}
+    terms = ["قوات روسية", "القوات الروسية", "وزير الخارجية", "حرس الحدود الروسي", "قوات"]
+    ruleset = compile_ruleset([{"id": "t", "when": {"terms": terms}}, {"id": "e", "when": {"entity": "p"}}], entities)
+    phrases = list(ruleset.phrases)
+    keys = ruleset.automaton
+    assert keys is not None
+    rng = random.Random(3)
+    for _ in range(20):
+        changed = {pid for pid, p in enumerate(phrases) if len(p.words) > 1 and rng.random() < 0.5}
+        for pid in changed:
+            phrases[pid] = Phrase(phrases[pid].words, rng.randrange(len(phrases[pid].words)))
+        keys = rekeyed(keys, phrases, changed)
+        fresh = build_automaton(phrases)
+        assert fresh is not None
+
+        def entries(automaton, core):
+            number = automaton.automaton.get(core)
+            span = range(automaton.offsets[number], automaton.offsets[number + 1])
+            return [(automaton.pids[j], automaton.specs[j]) for j in span]
+
+        cores = {spec.core for p in phrases for spec in p.words[p.key]}
+        assert all(entries(keys, core) == entries(fresh, core) for core in cores)
+        assert sum(keys.offsets[n + 1] - keys.offsets[n] for n in range(len(keys.lengths))) == len(fresh.pids)
+
+
 def test_words_at_line_breaks_and_phrases_across_one() -> None:
     ruleset = compile_ruleset(MIXED_RULES[:5], {})
     text = "قال\nالغزو بدأ\nرئيس\nالوزراء"
@@ -214,6 +283,23 @@ def test_token_index_counts_tokens_up_to_a_position() -> None:
             assert article.token_index(pos) == expected, (text, pos)
     article = ArticleText("قال الغزو، (قوات)\nx1")
     assert [article.token_index(p) for p in (0, 3, 4, 9, 11, 12, 18)] == [0, 0, 1, 1, 1, 2, 3]
+
+
+def test_chunk_indices_are_the_places_of_whole_chunks() -> None:
+    """Chunks are found by searching the folded text: a chunk string inside a longer chunk
+    (قال in قال. or وقال) is not one of its places."""
+    from streams.rules.text import ArticleText
+
+    rng = random.Random(29)
+    pieces = ["قال", "وقال", "قال.", "قالقال", "", "\n", "ال", "x", "x1"]
+    for _ in range(500):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 15)))
+        article = ArticleText(text)
+        chunks = article.chunks
+        wanted = {c for c in rng.sample(pieces, 3) if c and c in article.chunk_set()}
+        assert article.chunk_indices(wanted) == [i for i, c in enumerate(chunks) if c in wanted], (text, wanted)
+    article = ArticleText("وقال قال قال.\nقال")
+    assert article.chunk_indices({"قال"}) == [1, 3]
 
 
 def test_chunk_start_is_the_offset_of_the_chunk() -> None:

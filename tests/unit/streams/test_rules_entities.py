@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from streams.rules import compile_ruleset
-from streams.rules.variants import VariantOptions, entity_variants
+from streams.rules.variants import Variant, VariantOptions, entity_variants, spelling_groups
 
 ENTITIES = {
     "putin": {"kind": "person", "names": ["فلاديمير بوتين", "بوتين", "Vladimir Putin", "Putin"]},
@@ -117,4 +117,41 @@ def test_entity_list_matches_any_of_them() -> None:
     assert [(e.entity, e.text, e.start, e.end) for e in m.evidence] == [
         ("kirby", "كيربي", 4, 9),
         ("kyiv", "كييف", 14, 18),
+    ]
+
+
+def test_a_name_and_its_spellings_are_one_phrase() -> None:
+    """Every spelling of each word of a name, as one phrase (not one phrase per
+    combination); the evidence still names the spelling that stood in the text."""
+    phrases = [RULESET.phrases[pid] for pid in RULESET.entity_info["peskov"].phrases]
+    # ديميتري بيسكوف: four spellings of each word; بيسكوف: four, less the excluded بسكوف
+    assert [[len(spellings) for spellings in p.words] for p in phrases] == [[4, 4], [3]]
+    [m] = RULESET.match("قال دمتري بسكوف")
+    assert [(e.text, e.variant) for e in m.evidence] == [("دمتري بسكوف", "دمتري بسكوف")]
+
+
+def test_a_dropped_combination_of_a_name_stays_dropped() -> None:
+    """A name some of whose combinations are excluded is kept as its remaining spellings,
+    so that the excluded one does not come back."""
+    entities = {"peskov": {"kind": "person", "names": ["ديميتري بيسكوف"], "exclude": ["دميتري بسكوف"]}}
+    ruleset = compile_ruleset([{"id": "p", "when": {"entity": "peskov"}}], entities)
+    assert ruleset.match("قال ديميتري بسكوف") and ruleset.match("قال دمتري بيسكوف")
+    assert ruleset.match("قال دمتري بسكوف") and not ruleset.match("قال دميتري بسكوف")
+
+
+def test_spelling_groups() -> None:
+    variants = [
+        Variant(("a", "b"), False, 0),
+        Variant(("a", "c"), True, 0),
+        Variant(("d", "b"), True, 0),
+        Variant(("d", "c"), True, 0),
+        Variant(("b",), False, 1),
+        Variant(("x", "y"), False, 2),
+        Variant(("z", "w"), True, 2),  # not every combination of name 2: one group each
+    ]
+    assert spelling_groups(variants) == [
+        (("a", "d"), ("b", "c")),
+        (("b",),),
+        (("x",), ("y",)),
+        (("z",), ("w",)),
     ]
