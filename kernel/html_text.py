@@ -38,7 +38,9 @@ BLOCK_ELEMENTS = (
 # once whitespace is collapsed, and both count as line breaks for str.splitlines().
 _BLOCK_BREAK = "\u2029"
 _LINE_BREAK = "\u2028"
-_HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+# Runs of HTML whitespace other than a lone space (the only ones collapsing changes).
+_HTML_SPACE = re.compile(r" [ \t\n\r\f\v]+|[\t\n\r\f\v][ \t\n\r\f\v]*")
+_HTML_SPACE_SIGNS = ("  ", "\n", "\t", "\r", "\f", "\v")
 _LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*(?:[\s/>]|$)|/[a-zA-Z]|!--|!doctype)", re.I)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 # What ``normalize_space`` folds: spacing a feed uses for layout, not for meaning.
@@ -59,6 +61,15 @@ def drop_control_characters(text: str) -> str:
     if _HAS_CONTROL.search(text) is None:
         return text
     return text.translate(_CONTROLS)
+
+
+def collapse_html_space(text: str) -> str:
+    """``text`` with each run of HTML whitespace made one space, as a browser shows it."""
+    # A page's text is mostly words and single spaces: substring tests find that out
+    # several times faster than the pattern scans the text.
+    if any(sign in text for sign in _HTML_SPACE_SIGNS):
+        return _HTML_SPACE.sub(" ", text)
+    return text
 
 
 def looks_like_html(text: str) -> bool:
@@ -128,11 +139,11 @@ def _is_link_list(node: LexborNode) -> bool:
     return bool(text) and link_text >= LINK_LIST_SHARE * len(text)
 
 
-def _mark_blocks(root: LexborNode) -> None:
-    """Put a start and an end line around every marked block (see ``MarkedLine``)."""
+def _mark_blocks(root: LexborNode, block_nodes: list[LexborNode]) -> None:
+    """Put a start and an end line around every marked block (see ``MarkedLine``) of
+    ``block_nodes`` (the root's block elements) and every embedded post."""
     marked: list[tuple[LexborNode, str]] = [(node, "embed") for node in root.css(EMBEDS)]
-    candidates = root.css(BLOCK_ELEMENTS)[:MAX_MARK_CANDIDATES]
-    for node in candidates:
+    for node in block_nodes[:MAX_MARK_CANDIDATES]:
         kind = _widget_kind(node)
         if kind is None and node.tag in ("ul", "ol"):
             kind = "link-list" if _is_link_list(node) else None
@@ -156,18 +167,22 @@ def marked_tree_lines(tree: LexborHTMLParser) -> list[MarkedLine]:
     articles = root.css("article")
     if articles:
         # The article element holds the story; the rest of the page is navigation.
-        root = max(articles, key=lambda node: len(node.text(deep=True)))
-    _mark_blocks(root)
-    for node in root.css("pre"):
+        root = articles[0] if len(articles) == 1 else max(articles, key=lambda node: len(node.text(deep=True)))
+    block_nodes = root.css(BLOCK_ELEMENTS)
+    _mark_blocks(root, block_nodes)
+    preformatted = root.css("pre")
+    for node in preformatted:
         node.replace_with(_BLOCK_BREAK + node.text(deep=True).replace("\n", _LINE_BREAK) + _BLOCK_BREAK)
+    if preformatted:  # block elements inside a <pre> went with it
+        block_nodes = root.css(BLOCK_ELEMENTS)
     for node in root.css("br"):
         node.replace_with(_LINE_BREAK)
     for node in root.css("td, th"):
         node.insert_after(" ")
-    for node in root.css(BLOCK_ELEMENTS):
+    for node in block_nodes:
         node.insert_before(_BLOCK_BREAK)
         node.insert_after(_BLOCK_BREAK)
-    text = drop_control_characters(_HTML_SPACE.sub(" ", root.text(deep=True, separator="")))
+    text = drop_control_characters(collapse_html_space(root.text(deep=True, separator="")))
     lines: list[MarkedLine] = []
     blocks: list[str] = []  # open marked blocks, outermost first
     for raw in text.splitlines():

@@ -9,6 +9,9 @@ text is too short or mixed to tell.
 from __future__ import annotations
 
 import re
+from functools import cache
+
+import numpy as np
 
 SAMPLE_CHARS = 1500  # the opening of a long article is enough and keeps this O(1)
 MIN_LETTERS = 12  # fewer letters than this: the text cannot tell, the hint decides
@@ -22,16 +25,40 @@ _CYRILLIC_LETTERS = re.compile(r"[\u0400-\u04FF]+")
 _HEBREW_LETTERS = re.compile(r"[\u05D0-\u05EA]+")
 
 
-def _count(pattern: re.Pattern[str], text: str) -> int:
-    return sum(map(len, pattern.findall(text)))
-
-
 # Letters Arabic does not use; Persian and Urdu do.
 _PERSIAN_SIGNS = re.compile(r"[\u067E\u0686\u0698\u06AF\u06A9\u06CC]")  # پ چ ژ گ ک ی
 _URDU_SIGNS = re.compile(r"[\u0679\u0688\u0691\u06BA\u06BE\u06C1\u06D2\u06D4]")  # ٹ ڈ ڑ ں ھ ہ ے ۔
 # Letters Persian/Urdu orthography does not use: Arabic ي/ى and ة.
 _ARABIC_SIGNS = re.compile(r"[\u064A\u0649\u0629]")
 _OTHER_SCRIPT_SHARE = 0.03
+
+# The letters of each script and the signs counted in one numpy pass over the sample
+# (seven pattern scans cost ≈ 70 µs an article): every UTF-16 code of the sample is looked
+# up in a table of the Basic Multilingual Plane holding its script (1-4, 0 for none) plus
+# 5 × its sign (1 Arabic, 2 Urdu, 3 Persian). A character outside the plane is two
+# surrogate codes, in no class, as it is in none of the patterns.
+_SCRIPT_PATTERNS = (_ARABIC_LETTERS, _LATIN_LETTERS, _CYRILLIC_LETTERS, _HEBREW_LETTERS)
+_SIGN_PATTERNS = (_ARABIC_SIGNS, _URDU_SIGNS, _PERSIAN_SIGNS)
+_SCRIPTS = len(_SCRIPT_PATTERNS) + 1
+
+
+@cache
+def _class_table() -> np.ndarray:
+    plane = "".join(map(chr, range(0x10000)))
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for weight, patterns in ((1, _SCRIPT_PATTERNS), (_SCRIPTS, _SIGN_PATTERNS)):
+        for index, pattern in enumerate(patterns, 1):
+            for match in pattern.finditer(plane):
+                table[match.start() : match.end()] += weight * index
+    return table
+
+
+def _class_counts(sample: str) -> list[int]:
+    """How many characters of ``sample`` fall in each class of ``_class_table``."""
+    codes = np.frombuffer(sample.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    counts: list[int] = np.bincount(_class_table()[codes], minlength=_SCRIPTS * (len(_SIGN_PATTERNS) + 1)).tolist()
+    return counts
+
 
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
@@ -64,15 +91,15 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     """ "ar", "en", "fa", "ur", "fr", "es", "de", "ru", "he" … or None when unknown."""
     sample = text[:SAMPLE_CHARS]
     hinted = normalize_hint(hint)
-    arabic = _count(_ARABIC_LETTERS, sample)
-    latin = _count(_LATIN_LETTERS, sample)
-    cyrillic = _count(_CYRILLIC_LETTERS, sample)
-    hebrew = _count(_HEBREW_LETTERS, sample)
+    counts = _class_counts(sample)
+    # by script, whatever the sign; by sign, whatever the script
+    arabic, latin, cyrillic, hebrew = (sum(counts[script::_SCRIPTS]) for script in range(1, _SCRIPTS))
+    signs = [sum(counts[sign * _SCRIPTS : (sign + 1) * _SCRIPTS]) for sign in range(1, len(_SIGN_PATTERNS) + 1)]
     total = arabic + latin + cyrillic + hebrew
     if total < MIN_LETTERS:
         return hinted
     if arabic >= DOMINANT_SHARE * total:
-        return _arabic_script_language(sample, arabic)
+        return _arabic_script_language(arabic, *signs)
     if latin >= DOMINANT_SHARE * total:
         return _latin_script_language(sample) or hinted
     if cyrillic >= DOMINANT_SHARE * total:
@@ -82,10 +109,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     return hinted
 
 
-def _arabic_script_language(sample: str, arabic_letters: int) -> str:
-    arabic_signs = len(_ARABIC_SIGNS.findall(sample))
-    urdu = len(_URDU_SIGNS.findall(sample))
-    persian = len(_PERSIAN_SIGNS.findall(sample))
+def _arabic_script_language(arabic_letters: int, arabic_signs: int, urdu: int, persian: int) -> str:
     threshold = _OTHER_SCRIPT_SHARE * arabic_letters
     if urdu > threshold and urdu > arabic_signs:
         return "ur"

@@ -8,16 +8,19 @@ different events (stories.py); an article that gives none says nothing either wa
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Collection, Hashable, Iterator, Mapping
 from typing import TypeVar
 
 from streams.textnorm import fold
 
 # a number in any digits (thousands grouped by a comma), an optional magnitude word, then
 # the word that says what is counted; a few words may sit between (e.g. "من")
+# (no look-behind in the pattern: a scan that tries a look-behind at every character costs
+# twice one that looks for a digit first; ``_matches`` checks the character before)
 _FACT = re.compile(
-    r"(?<![\d.,\u066b\u066cA-Za-z])(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)\s*"
+    r"(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
     r"(?:من\s+)?(طن(?!\w)|[^\W\d_]{3,})"  # a unit of two letters: طن
 )
@@ -48,7 +51,9 @@ _NOT_KINDS = frozenset(
     ).split()
 )
 _ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
-_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+# what may not stand right before a figure's number (part of a longer number or a code)
+_NOT_BEFORE_NUMBER = re.compile(r"[\d.,\u066b\u066cA-Za-z]")
+_WORD_CHAR = re.compile(r"\w")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _Kind = TypeVar("_Kind", bound=Hashable)
 
@@ -62,6 +67,7 @@ _PEOPLE = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=8192)  # a few hundred unit words recur article after article
 def _kind(word: str) -> str:
     word = fold(word)
     if word in _PEOPLE:
@@ -104,8 +110,12 @@ _WORD_MAGNITUDES = {
     "مليون": 1e6, "مليونا": 1e6, "ملايين": 1e6, "مليونين": 2e6, "مليونان": 2e6, "مليوني": 2e6,
     "مليار": 1e9, "مليارا": 1e9, "مليارات": 1e9, "مليارين": 2e9, "ملياران": 2e9, "ملياري": 2e9,
 }  # fmt: skip
-_WORD_FACT = re.compile(
-    r"(?<!\w)(" + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True)) + r")(?!\w)\s+(?:من\s+)?([^\W\d_]{3,})"
+_WORD_FACT = re.compile(  # tried only where a magnitude word starts: ``_word_facts``
+    r"(" + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True)) + r")(?!\w)\s+(?:من\s+)?([^\W\d_]{3,})"
+)
+# every magnitude word begins with one of these ("ألف" for "ألفين")
+_WORD_MAGNITUDE_STARTS = tuple(
+    word for word in _WORD_MAGNITUDES if not any(word != other and word.startswith(other) for other in _WORD_MAGNITUDES)
 )
 
 
@@ -119,20 +129,21 @@ def figure_facts(text: str) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
     or with a magnitude word; years, dates and durations are left out."""
     facts = []
-    # translating costs a pass over the whole text: only when it has Arabic-Indic digits
-    digits = text.translate(_ASCII_DIGITS) if _INDIC_DIGIT.search(text) else text
-    for match in _FACT.finditer(digits):
+    for match in _matches(_FACT, text, _NOT_BEFORE_NUMBER):
         number, magnitude, word = match.groups()
+        # only the number has digits to translate: the text's other characters, and so the
+        # matches, are the same in either digits
+        number = number.translate(_ASCII_DIGITS)
         kind = _kind(word)
         if kind in _NOT_KINDS or (not magnitude and _YEAR.match(number)):
             continue
-        value = float(re.sub("[,\u066c]", "", number).replace("\u066b", "."))
+        value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))
         if magnitude:
             value *= _MAGNITUDE[magnitude]
         elif value < 10:
             continue
         facts.append((kind, value))
-    for match in _WORD_FACT.finditer(text):
+    for match in _word_facts(text):
         magnitude, word = match.groups()
         words = text[max(0, match.start() - 40) : match.start()].split()[-2:]
         before, previous = ([None, None] + words)[-2:]
@@ -145,6 +156,39 @@ def figure_facts(text: str) -> list[tuple[str, float]]:
         if kind not in _NOT_KINDS and kind not in _MAGNITUDE:
             facts.append((kind, _WORD_MAGNITUDES[magnitude] * (count or 1)))
     return facts
+
+
+def _matches(pattern: re.Pattern[str], text: str, not_after: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` as if the pattern began with a negative look-behind of
+    ``not_after`` (one character)."""
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        start = match.start()
+        if start and not_after.match(text, start - 1):
+            at = start + 1
+            continue
+        yield match
+        at = match.end()
+
+
+def _word_facts(text: str) -> Iterator[re.Match[str]]:
+    """``_WORD_FACT.finditer(text)`` not after a word character, tried only where a
+    magnitude word starts: a few substring searches find those far faster than a pattern
+    scan that tries every letter."""
+    starts = []
+    for word in _WORD_MAGNITUDE_STARTS:
+        at = text.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(word, at + 1)
+    end = 0
+    for start in sorted(starts):
+        if start < end or (start and _WORD_CHAR.match(text, start - 1)):
+            continue
+        match = _WORD_FACT.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
 
 
 def _close(values: set[float], other: set[float]) -> bool:

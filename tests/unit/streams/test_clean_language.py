@@ -69,3 +69,18 @@ def test_latin_without_known_function_words_falls_back_to_the_hint() -> None:
 )
 def test_normalize_hint(hint: str | None, expected: str | None) -> None:
     assert normalize_hint(hint) == expected
+
+
+def test_characters_outside_the_basic_plane_are_no_letters() -> None:
+    """Letters are counted per UTF-16 code: an emoji (a surrogate pair) or a stray
+    surrogate must count for no script."""
+    assert detect_language("\U0001f600" * 40 + " OK") is None
+    assert detect_language("\U0001d400\U0001d401" * 20 + "\ud800" + " اب", "fr") == "fr"
+    assert detect_language("\U0001f600 " * 30 + ARABIC) == "ar"
+
+
+def test_persian_and_urdu_signs_are_weighed_against_arabic_ones() -> None:
+    # one Persian letter in a long Arabic text stays Arabic; enough of them make it Persian
+    assert detect_language(ARABIC * 2 + " پ") == "ar"
+    assert detect_language("ابجد" * 10 + "پچژگ" * 2) == "fa"
+    assert detect_language("ابجد" * 10 + "ٹڈڑں" * 2) == "ur"

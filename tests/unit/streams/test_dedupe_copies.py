@@ -7,6 +7,7 @@ import time
 import tracemalloc
 
 import numpy as np
+import pytest
 
 from kernel.messages import StoryRef
 from streams.dedupe import DedupeConfig, DedupeInput, Deduplicator, InMemoryDedupeStore, Outlet
@@ -124,6 +125,24 @@ def test_figures_with_their_kind() -> None:
     ]
     assert conflicting({1: {8e8}}, {1: {1.3e9}}) and not conflicting({1: {8e8, 1e9}}, {1: {1e9}})
     assert not conflicting({1: {8e8}}, {2: {1e9}})  # different kinds say nothing
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # Arabic-Indic and Persian digits read as ASCII ones, a year in them too
+        ("بقيمة ٨٠٠ مليون دولار و۱۲۰ طنا", [("دولار", 8e8), ("طن", 120.0)]),
+        ("نحو ٢٠٢٢ عاما و١٩٩٩ دولار", []),
+        # a number right after a Latin letter is a code, not a figure; after "و" it is one
+        ("طائرة A320 وحدة و3.5 مليون شخص", [("people", 3.5e6)]),
+        ("رقم 12,500 لاجئ و1٬200 جندي", [("people", 12500.0), ("جندي", 1200.0)]),
+        # a magnitude word inside a word is not read, the next one is
+        ("xمليار دولار ثم مليار دولار", [("دولار", 1e9)]),
+        ("الفلسطينيين ألف لاجئ", [("people", 1000.0)]),
+    ],
+)
+def test_figures_where_they_start(text: str, facts: list[tuple[str, float]]) -> None:
+    assert figure_facts(text) == facts
 
 
 def test_reports_days_apart_join_only_with_strong_shared_identifiers() -> None:
