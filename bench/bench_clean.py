@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,42 +54,36 @@ def _as_page(title: str, raw: str) -> str:
     )
 
 
-def _rates(items: list[tuple[str, str]], content_type: str, seconds: float) -> tuple[float, float]:
-    """Articles per wall-clock second and per CPU second of this process (the second is
-    steadier on a shared machine)."""
-    for title, content in items:  # warm-up: fold tables, regex caches
-        clean_article(title=title, content=content, content_type=content_type)
+def _timed(work: Callable[[str, str], object], items: list[tuple[str, str]], seconds: float) -> tuple[float, float]:
+    """Items per wall-clock second and per CPU second of this process (the second is
+    steadier on a shared machine), after one warm-up pass (fold tables, regex caches,
+    per-word memos, as a running worker has them)."""
+    for title, content in items:
+        work(title, content)
     done = 0
     wall_started, cpu_started = time.perf_counter(), time.process_time()
     deadline = wall_started + seconds
     while True:
         for title, content in items:
-            clean_article(title=title, content=content, content_type=content_type)
+            work(title, content)
         done += len(items)
         if time.perf_counter() >= deadline:
             break
     wall = time.perf_counter() - wall_started
     cpu = time.process_time() - cpu_started
     return done / wall, done / max(cpu, 1e-9)
+
+
+def _rates(items: list[tuple[str, str]], content_type: str, seconds: float) -> tuple[float, float]:
+    """``clean_article`` per wall-clock and per CPU second."""
+    return _timed(
+        lambda title, content: clean_article(title=title, content=content, content_type=content_type), items, seconds
+    )
 
 
 def _feature_rates(items: list[tuple[str, str]], seconds: float) -> tuple[float, float]:
-    """Feature extractions per wall-clock second and per CPU second (after a warm-up that
-    fills the per-word memos, as a running worker has them)."""
-    for title, text in items:
-        extract_features(title, text, 3)
-    done = 0
-    wall_started, cpu_started = time.perf_counter(), time.process_time()
-    deadline = wall_started + seconds
-    while True:
-        for title, text in items:
-            extract_features(title, text, 3)
-        done += len(items)
-        if time.perf_counter() >= deadline:
-            break
-    wall = time.perf_counter() - wall_started
-    cpu = time.process_time() - cpu_started
-    return done / wall, done / max(cpu, 1e-9)
+    """Dedupe feature extractions per wall-clock and per CPU second."""
+    return _timed(lambda title, text: extract_features(title, text, 3), items, seconds)
 
 
 def run(quick: bool = False) -> dict[str, float]:
