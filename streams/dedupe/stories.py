@@ -46,8 +46,8 @@ DF_TERMS = 64  # terms whose document frequency is read and, once stored, counte
 DF_PRIOR = 20.0  # documents assumed not to hold a term, besides those counted
 MIN_SHARED_UNITS = 3
 # Of the shared terms, at least MIN_RARE_SHARED must be rare: in at most RARE_SHARE of the
-# stream's documents (at least one), the other article left out. Cosine is blind to how
-# common the shared words are when all are equally common: texts drawn from one everyday
+# stream's documents (at least one), the stored article compared with included. Cosine is
+# blind to how common the shared words are when all are equally common: texts drawn from one everyday
 # vocabulary would otherwise all be "one story", and their alerts throttled as one.
 MIN_RARE_SHARED = 2
 RARE_SHARE = 0.02
