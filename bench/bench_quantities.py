@@ -1,4 +1,4 @@
-"""Quantity parser throughput (streams/rules/quantities.py).
+"""Quantity parser throughput (streams/rules/quantities/).
 
 - quantities.mentions_per_s: mentions found per second on generated sentences, each holding
   one quantity (Arabic and English, digits and number words, qualifiers, من/of);

@@ -70,9 +70,23 @@ def parse_digits(token: str, before_scale: bool) -> Decimal | None:
 
 def read_number(tokens: Tokens, first: int) -> Phrase | None:
     """The longest well-formed number phrase starting at token ``first``, or None."""
-    head = LEXICON.get(tokens.texts[first])
-    if head is None and not tokens.texts[first][0].isdigit():
-        return None
+    texts = tokens.texts
+    head = LEXICON.get(texts[first])
+    if head is None:
+        token = texts[first]
+        if not token[0].isdigit():
+            return None
+        after = first + 1
+        if (
+            token[0] in ASCII_DIGITS
+            and token.isdigit()
+            and len(token) <= MAX_DIGITS
+            and (after == tokens.n or (texts[after] not in LEXICON and texts[after] not in JOINERS))
+        ):
+            # the most common number, plain digits that nothing extends: what the reader
+            # would find, without setting it up
+            value = Decimal(token)
+            return Phrase(value, False, after, tokens.starts[first]) if value else None
     start_char = tokens.starts[first] + (head.clitic if head is not None else 0)
     return _PhraseReader(tokens, first, start_char).read()
 

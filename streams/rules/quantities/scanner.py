@@ -14,9 +14,9 @@ from decimal import DecimalException
 from streams.rules.quantities.exclusions import is_excluded_start
 from streams.rules.quantities.gate import UnitGate
 from streams.rules.quantities.lexicon import LEXICON
-from streams.rules.quantities.numbers import ASCII_DIGITS, Phrase, read_number
+from streams.rules.quantities.numbers import Phrase, read_number
 from streams.rules.quantities.qualifiers import LOWER, QUALIFIERS_AFTER_TOKENS, QUALIFIERS_BY_LAST
-from streams.rules.quantities.stretches import stretches
+from streams.rules.quantities.stretches import stretches, stretches_around
 from streams.rules.quantities.tokens import ARTICLE, LATIN_WORD_RE, Tokens
 from streams.rules.quantities.units import UnitClasses
 from streams.textnorm import NormalizedText, normalize
@@ -36,6 +36,8 @@ _ENGLISH_STOP = frozenset(
 """.split()
 )
 _MAX_ENGLISH_MODIFIERS = 2
+# the first tokens of the qualifiers written after a unit (each has one)
+_QUALIFIER_AFTER_FIRSTS = frozenset(tokens[0] for tokens, _kind in QUALIFIERS_AFTER_TOKENS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +70,11 @@ def find_quantities_normalized(
         for begin, end in stretches(norm.text):
             _StretchScanner(Tokens(norm, begin, end), units).scan(mentions)
         return mentions
-    unit_starts = gate.unit_starts(norm.text)
+    unit_starts, anchors = gate.scan(norm.text)
     if not unit_starts:
         return mentions
     holds_unit = gate.holds_unit
-    for begin, end in stretches(norm.text):
+    for begin, end in stretches_around(norm.text, anchors):
         if holds_unit(unit_starts, begin, end):
             _StretchScanner(Tokens(norm, begin, end), units).scan(mentions)
     return mentions
@@ -97,24 +99,23 @@ class _StretchScanner:
 
     def scan(self, mentions: list[QuantityMention]) -> None:
         tokens = self.tokens
-        texts, n = tokens.texts, tokens.n
-        i = 0
-        while i < n:
-            token = texts[i]
-            if not (token[0] in ASCII_DIGITS or token in LEXICON):
-                i += 1
+        # the tokens that may begin a number (digits or a number word), picked in one
+        # comprehension; "0" <= token < ":" is token[0] in ASCII_DIGITS without a new string
+        starts = [i for i, token in enumerate(tokens.texts) if "0" <= token < ":" or token in LEXICON]
+        after = 0  # the first token not yet read into a number
+        for i in starts:
+            if i < after:
                 continue
             try:
                 phrase = read_number(tokens, i)
             except DecimalException:  # e.g. scale words multiplied past any real amount
                 phrase = None
             if phrase is None:
-                i += 1
                 continue
             if is_excluded_start(tokens, i):
-                i = phrase.end  # the whole year ("عام ألفين وأربعة عشر"), not just its first word
+                after = phrase.end  # the whole year ("عام ألفين وأربعة عشر"), not just its first word
                 continue
-            mention, i = self._mention(i, phrase)
+            mention, after = self._mention(i, phrase)
             if mention is not None:
                 mentions.append(mention)
 
@@ -234,6 +235,9 @@ class _StretchScanner:
     def _prefix_before(self, first: int) -> tuple[str, int] | None:
         """A currency symbol written before the number ($60 million): (unit, first token)."""
         tokens = self.tokens
+        last_tokens = self.units.prefix_last_tokens
+        if last_tokens is not None and (first == 0 or tokens.texts[first - 1] not in last_tokens):
+            return None
         for phrase_tokens, unit in self.units.prefix_phrases:
             begin = first - len(phrase_tokens)
             if begin >= 0 and tuple(tokens.texts[begin:first]) == phrase_tokens and tokens.same_line(begin, first):
@@ -254,6 +258,8 @@ class _StretchScanner:
     def _qualifier_after(self, index: int) -> tuple[int, str] | None:
         """A qualifier right after the unit ("على الأقل"): (index after it, kind)."""
         tokens = self.tokens
+        if index >= tokens.n or tokens.texts[index] not in _QUALIFIER_AFTER_FIRSTS:
+            return None
         for phrase_tokens, kind in QUALIFIERS_AFTER_TOKENS:
             end = index + len(phrase_tokens)
             if (

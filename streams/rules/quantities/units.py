@@ -67,6 +67,9 @@ class UnitClasses:
     # first folded token of every derived form → candidate entries, longest first
     by_first: Mapping[str, tuple[UnitEntry, ...]] = field(init=False, repr=False, compare=False, hash=False)
     prefix_phrases: tuple[tuple[tuple[str, ...], str], ...] = field(init=False, repr=False, compare=False, hash=False)
+    # the last tokens of the prefix phrases, so that most numbers are not compared with each
+    # phrase; None when a prefix folds to no token (it would stand before any number)
+    prefix_last_tokens: frozenset[str] | None = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         words = MappingProxyType({unit: tuple(ws) for unit, ws in self.words.items()})
@@ -110,6 +113,10 @@ class UnitClasses:
                 )
             ),
         )
+
+        phrases = [tokens for tokens, _unit in self.prefix_phrases]
+        last_tokens = frozenset(tokens[-1] for tokens in phrases) if all(phrases) else None
+        object.__setattr__(self, "prefix_last_tokens", last_tokens)
 
     @property
     def ids(self) -> tuple[str, ...]:
