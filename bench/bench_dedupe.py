@@ -92,14 +92,12 @@ def _inputs(articles: list[BenchArticle], prefix: str) -> list[tuple[DedupeInput
 class _Filler:
     """Stores articles of the workload stream as the deduplicator would have stored them."""
 
-    def __init__(self, store, config: DedupeConfig, writers: int = 1, already: int = 0) -> None:
+    def __init__(self, store, config: DedupeConfig, writers: int = 1) -> None:
         self.store = store
         self.writers = writers  # processes filling the store at once (they share its counts)
-        self.already = already  # articles the store held before this filler started
         self.deduplicator = Deduplicator(store, config)
         self.stored = 0
         self.docs = 0
-        self.df_docs = config.store_limits().df_docs
         self.last_ids: list[str] = []  # ids stored by the latest ``add``
 
     def _record(self, item: DedupeInput) -> tuple[StoredArticle, Lookup]:
@@ -128,12 +126,14 @@ class _Filler:
                 if pending:
                     self.store.record_many(pending)
                     pending = []
+                # the documents the store has counted (over a window of StoreLimits.df_docs
+                # to twice that): the frequencies a decision reads are counted over them
+                self.docs = self.store.lookup(self.deduplicator.prepare(item).query).docs
                 self.deduplicator.process(item)
             else:
                 pending.append(self._record(item))
             self.stored += 1
-            # the store counts terms over a bounded window of documents (StoreLimits.df_docs)
-            self.docs = min(self.already + self.stored * self.writers, self.df_docs)
+            self.docs += self.writers
             self.last_ids.append(item.id)
         if pending:
             self.store.record_many(pending)
@@ -203,7 +203,7 @@ def _parallel_fill(
         filler = _Filler(store, config)
         _fill(filler, bulk, seed + 1000, measured=0, prefix=f"{prefix}b", seconds=seconds)
         stored = filler.stored
-    filler = _Filler(store, config, already=stored)
+    filler = _Filler(store, config)
     left = max(1.0, seconds - (time.perf_counter() - began))
     tally = _fill(filler, target - stored, seed, measured=measured, prefix=prefix, seconds=left)
     return tally, stored + filler.stored

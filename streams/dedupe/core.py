@@ -223,7 +223,9 @@ class Deduplicator:
                 cached[term] = value[0]
             # read again when the store has counted a tenth more documents since (at most
             # 2,000 more): see __post_init__
-            if value is None or docs > value[1] + min(2000, value[1] // 10):
+            # (or fewer: when the store empties its older half, the count drops by half and a
+            # frequency read before would exceed it)
+            if value is None or abs(docs - value[1]) > min(2000, value[1] // 10):
                 read.append(term)
         story_terms = strongest(weigh(story_counts, cached, docs), QUERY_TERMS)
         buckets: list[bytes] = []

@@ -106,8 +106,9 @@ def weigh(counts: Mapping[str, int], df: Mapping[str, int], docs: int) -> dict[s
     weights = {}
     for term, count in counts.items():
         seen = get(term, 0) + 1
-        weights[term] = (1.0 + (table[count] if count < limit else math.log(count))) * (
-            prior - (table[seen] if seen < limit else math.log(seen))
+        # never below 0: a frequency read before the store's count dropped may exceed it
+        weights[term] = (1.0 + (table[count] if count < limit else math.log(count))) * max(
+            0.0, prior - (table[seen] if seen < limit else math.log(seen))
         )
     return weights
 
@@ -327,7 +328,7 @@ def story_vector(
     rare = set()
     for h, term in zip(hashes, top):
         seen = df.get(term, 0)
-        loo[h] = vector[h] if seen < 1 else (1.0 + math.log(counts[term])) * (prior - math.log(seen))
+        loo[h] = vector[h] if seen < 1 else (1.0 + math.log(counts[term])) * max(0.0, prior - math.log(seen))
         if seen <= rare_at_most:
             rare.add(h)
     order = {term: i for i, term in enumerate(counts)}

@@ -363,3 +363,16 @@ def test_stored_profiles_say_whether_their_time_is_a_published_time() -> None:
         assert again.facts == profile.facts
     bare = StoryProfile([7], [255], time_known=False)
     assert StoryProfile.from_bytes(bare.to_bytes())[0].time_known is False
+
+
+def test_a_frequency_above_the_stores_count_weighs_nothing_rather_than_less_than_nothing() -> None:
+    """When the store empties its older half, its document count drops by half, and a
+    frequency read before may exceed it: the term's weight is 0, not negative (a negative
+    weight made the stored profile unencodable: found by the dedupe bench at 1M articles)."""
+    from streams.dedupe.stories import weigh
+
+    weights = weigh({"مشترك": 3, "نادر": 1}, {"مشترك": 150_000, "نادر": 2}, 100_001)
+    assert weights["مشترك"] == 0.0 and weights["نادر"] > 0
+    vector = story_vector({"مشترك": 3, "نادر": 1, "اخر": 1}, [], {"مشترك": 150_000, "نادر": 2}, 100_001)
+    assert min(vector.weights.values()) >= 0 and min(vector.shared_weights.values()) >= 0
+    assert StoryProfile.from_bytes(vector.profile().to_bytes())[0] == vector.profile()
