@@ -34,6 +34,7 @@ datasketch that the comment in streams/dedupe/minhash.py relies on.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import sys
@@ -104,16 +105,7 @@ class _Filler:
         prepared = self.deduplicator.prepare(item)
         # the frequencies last read by a full decision; no store round trip here
         vector = self.deduplicator.story_vector(prepared, LookupResult(None, None, docs=self.docs))
-        record = prepared.record
-        profiled = StoredArticle(
-            record.id,
-            record.feed,
-            record.story_id,
-            record.event_time,
-            record.shingle_count,
-            record.signature,
-            vector.profile(),
-        )
+        profiled = dataclasses.replace(prepared.record, profile=vector.profile())
         return profiled, prepared.query
 
     def add(self, items: list[tuple[DedupeInput, str | None]]) -> None:
