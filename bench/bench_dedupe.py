@@ -64,7 +64,7 @@ GOALS = {
     "dedupe.stored_large": (1_000_000, "min"),
 }
 LARGE = 1_000_000
-FILL_SECONDS_LARGE = 1200.0  # the large fill stops here if 1M is not reached (see stored_large)
+FILL_SECONDS_LARGE = 2400.0  # the large fill stops here if 1M is not reached (see stored_large)
 CHUNK = 10_000  # articles generated at a time (a generated stream is held in memory)
 NEAR_DUPLICATE_SHARE = 0.2
 _REFRESH = 50  # every this many stored articles, one full decision (see the docstring)

@@ -47,6 +47,7 @@ class LeafHits:
         "_in_regions",
         "_phrase_spans",
         "_active_spans",
+        "_spellings",
     )
 
     def __init__(self, ruleset: RuleTables, article: ArticleText, verdicts: list[ChunkVerdict]):
@@ -63,6 +64,7 @@ class LeafHits:
         self._in_regions: dict[tuple[int, frozenset[str]], list[Occurrence] | None] = {}
         self._phrase_spans: dict[tuple[int, int], tuple[int, int] | None] = {}
         self._active_spans: dict[int, list[tuple[int, int]]] | None = None
+        self._spellings: dict[tuple[int, str], str] = {}
 
     def phrase_span(self, pid: int, ts: int, te: int) -> tuple[int, int] | None:
         """The folded span of phrase ``pid`` when its key word is the token [ts, te) of the
@@ -119,7 +121,7 @@ class LeafHits:
         given chunks start, in the order the automaton meets them."""
         spans: dict[int, list[tuple[int, int]]] = {}
         verdicts = self.verdicts
-        chunk_start = self.article.chunk_start
+        chunk_starts = self.article.chunk_starts()
         single_word = self.ruleset.single_word
         base: int | None
         span: tuple[int, int]
@@ -129,7 +131,7 @@ class LeafHits:
                 if wanted is not None and pid not in wanted:
                     continue
                 if base is None:
-                    base = chunk_start(i)
+                    base = chunk_starts[i]
                 if single_word[pid]:
                     span = (base + ts, base + te)
                 else:
@@ -164,6 +166,7 @@ class LeafHits:
             self._absent.add(lid)
             return None
         leaf = ruleset.leaves[lid]
+        kind = leaf.kind
         occs = []
         folded = self.article.folded
         for pid, pid_spans in found:
@@ -182,14 +185,27 @@ class LeafHits:
                         break
             else:
                 term = phrase.text
+            room = MAX_OCCURRENCES_PER_LEAF - len(occs)
+            if len(pid_spans) > room:
+                pid_spans = pid_spans[: max(room, 0)]
+            if spelled is None:
+                occs.extend([FoldedOccurrence(kind, fstart, fend, entity, variant, term) for fstart, fend in pid_spans])
+                continue
             for fstart, fend in pid_spans:
-                if len(occs) >= MAX_OCCURRENCES_PER_LEAF:
-                    break
-                if spelled is not None:
-                    variant = spelled.spelling(folded[fstart:fend])
-                occs.append(FoldedOccurrence(leaf.kind, fstart, fend, entity=entity, variant=variant, term=term))
+                variant = self._spelling(pid, spelled, folded[fstart:fend])
+                occs.append(FoldedOccurrence(kind, fstart, fend, entity, variant, term))
         self.ready[lid] = occs
         return occs
+
+    def _spelling(self, pid: int, phrase: Phrase, found: str) -> str:
+        """``phrase.spelling(found)``, once per distinct (phrase, text) of the article: a name
+        is often repeated, and several leaves may hold it."""
+        key = (pid, found)
+        spellings = self._spellings
+        spelling = spellings.get(key)
+        if spelling is None:
+            spelling = spellings[key] = phrase.spelling(found)
+        return spelling
 
     def within(self, lid: int, regions: frozenset[str]) -> list[Occurrence] | None:
         """The occurrences of leaf ``lid`` in ``regions`` of the article (None: none)."""

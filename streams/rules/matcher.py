@@ -333,14 +333,19 @@ class CompiledRuleSet:
         candidates = set(self.always)
         verdicts = hits.verdicts
         active = hits.active = list(compress(range(len(verdicts)), map(_ACTIVE, verdicts)))
+        single_word = self.single_word
+        phrase_triggers = self.phrase_triggers
+        chunk_starts: list[int] | None = None
         for i in active:
             verdict = verdicts[i]
             candidates.update(verdict.rules)
             if verdict.multi:
-                base = hits.article.chunk_start(i)
+                if chunk_starts is None:
+                    chunk_starts = hits.article.chunk_starts()
+                base = chunk_starts[i]
                 for pid, ts, te in verdict.hits:
-                    if not self.single_word[pid] and hits.phrase_span(pid, base + ts, base + te) is not None:
-                        candidates.update(self.phrase_triggers[pid])
+                    if not single_word[pid] and hits.phrase_span(pid, base + ts, base + te) is not None:
+                        candidates.update(phrase_triggers[pid])
         for lid in hits.fired:
             candidates.update(self.leaf_triggers[lid])
         return candidates

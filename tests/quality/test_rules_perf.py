@@ -317,6 +317,24 @@ def test_chunk_start_is_the_offset_of_the_chunk() -> None:
             assert article.chunk_start(i) == offsets[i], (text, i)
 
 
+def test_chunk_starts_of_long_texts_are_the_running_sums() -> None:
+    """Long texts find their chunk offsets another way (numpy): the same list, the
+    closing entry (one past the text) included, with characters of every width."""
+    from streams.rules.text import ArticleText
+
+    rng = random.Random(17)
+    pieces = ["قال", "الغزو", "x1", "", "\n", "a-b", "قال.", "و", "😀", "\u2028", "  ", "ﻻ"]
+    for size in (900, 1_000, 1_001, 3_000):
+        for _ in range(20):
+            text = " ".join(rng.choice(pieces) for _ in range(size))[:size]
+            article = ArticleText(text)
+            lengths = [len(chunk) + 1 for chunk in article.chunks]
+            expected = [sum(lengths[:i]) for i in range(len(lengths) + 1)]
+            starts = article.chunk_starts()
+            assert starts == expected, text
+            assert all(type(start) is int for start in starts)
+
+
 # --- chunk verdicts ---------------------------------------------------------------------------
 
 # Words whose cores are short, repeat inside a token or are made of clitic letters.

@@ -155,3 +155,14 @@ def test_spelling_groups() -> None:
         (("x",), ("y",)),
         (("z",), ("w",)),
     ]
+
+
+def test_an_entity_leaf_keeps_its_first_occurrences_up_to_the_cap() -> None:
+    """The cap on a leaf's occurrences holds for a name of several spellings too, each
+    occurrence naming the spelling that stood there."""
+    names = ["دمتري بسكوف", "ديميتري بيسكوف"]
+    text = " و ".join(names[i % 2] for i in range(250))
+    [m] = RULESET.match(text)
+    assert len(m.evidence) == 200
+    assert [e.variant for e in m.evidence] == [names[i % 2] for i in range(200)]
+    assert m.evidence[-1].end < len(text) - 100

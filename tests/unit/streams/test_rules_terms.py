@@ -210,3 +210,16 @@ def test_offsets_index_title_and_body() -> None:
     text = document_text("عنوان", "بدأ الغزو")
     [m] = [m for m in RULESET.match(text) if m.rule.id == "ghazw"]
     assert [(e.text, e.start, e.end) for e in m.evidence] == [("الغزو", 11, 16)]
+
+
+def test_a_leaf_keeps_its_first_occurrences_up_to_the_cap() -> None:
+    """A leaf gives at most MAX_OCCURRENCES_PER_LEAF occurrences: its phrases in the order
+    found, the last one cut where the cap falls."""
+    from streams.rules.hits import MAX_OCCURRENCES_PER_LEAF
+
+    ruleset = compile_ruleset([{"id": "invasion", "when": {"terms": ["غزو", "اجتياح"]}}], {})
+    text = "غزو " * 150 + "اجتياح " * 100
+    [m] = ruleset.match(text)
+    expected = [("غزو", 4 * i) for i in range(150)] + [("اجتياح", 600 + 7 * i) for i in range(50)]
+    assert len(expected) == MAX_OCCURRENCES_PER_LEAF
+    assert [(e.text, e.start) for e in m.evidence] == expected
