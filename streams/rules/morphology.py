@@ -149,34 +149,6 @@ class WordSpec:
     core: str
     shape: WordShape
 
-    @property
-    def prefixes(self) -> bool:
-        return self.shape.prefixes
-
-    @property
-    def suffixes(self) -> bool:
-        return self.shape.suffixes
-
-    @property
-    def article_required(self) -> bool:
-        return self.shape.article_required
-
-    @property
-    def taa(self) -> bool:
-        return self.shape.taa
-
-    @property
-    def final_h(self) -> bool:
-        return self.shape.final_h
-
-    @property
-    def allowed_prefixes(self) -> frozenset[str]:
-        return self.shape.allowed_prefixes
-
-    @property
-    def allowed_remainders(self) -> frozenset[str]:
-        return self.shape.allowed_remainders
-
     def matches(self, token: str) -> bool:
         """Whether ``token`` (match-folded, one whole word) is this word."""
         shape = self.shape

@@ -239,10 +239,11 @@ def test_words_at_line_breaks_and_phrases_across_one() -> None:
 
 def _matches_by_prefix_loop(spec, token: str) -> bool:
     """The definition: some allowed prefix, then the core, then an allowed remainder."""
-    if not spec.taa and not spec.prefixes and not spec.suffixes:
+    shape = spec.shape
+    if not shape.taa and not shape.prefixes and not shape.suffixes:
         return token == spec.word
-    for prefix in PREFIXES if spec.prefixes else ("",):
-        if not token.startswith(prefix) or (spec.article_required and not PREFIXES[prefix]):
+    for prefix in PREFIXES if shape.prefixes else ("",):
+        if not token.startswith(prefix) or (shape.article_required and not PREFIXES[prefix]):
             continue
         rest = token[len(prefix) :]
         if rest.startswith(spec.core) and spec.remainder_ok(rest[len(spec.core) :]):
