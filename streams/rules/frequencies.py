@@ -47,9 +47,13 @@ def word_share(word: str) -> float:
 def rarest(words: Sequence[Sequence[str]]) -> int:
     """Index of the rarest of ``words``, each given by its spellings and as common as the
     most common of them (the last of equals: names come last in Arabic)."""
-    shares = [max(map(word_share, spellings)) for spellings in words]
+    return last_lowest([max(map(word_share, spellings)) for spellings in words])
+
+
+def last_lowest(values: Sequence[float]) -> int:
+    """Index of the lowest of ``values``, the last of equals (names come last in Arabic)."""
     best = 0
-    for i, share in enumerate(shares):
-        if share <= shares[best]:
+    for i, value in enumerate(values):
+        if value <= values[best]:
             best = i
     return best

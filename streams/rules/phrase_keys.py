@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from streams.rules.frequencies import word_share
+from streams.rules.frequencies import last_lowest, word_share
 from streams.rules.morphology import ANY_PREFIX, ANY_REMAINDER, MAX_PREFIX, WORD, WordSpec
 from streams.rules.phrases import Phrase
 
@@ -90,10 +90,5 @@ def learned_keys(phrases: Sequence[Phrase], counts: TokenCounts) -> list[int]:
         if len(phrase.words) == 1:
             keys.append(0)
             continue
-        rates = [max(map(estimate, spellings)) for spellings in phrase.words]
-        best = 0
-        for i, rate in enumerate(rates):
-            if rate <= rates[best]:  # the last of equals: names come last in Arabic
-                best = i
-        keys.append(best)
+        keys.append(last_lowest([max(map(estimate, spellings)) for spellings in phrase.words]))
     return keys
