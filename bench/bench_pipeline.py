@@ -335,7 +335,7 @@ class ExpectedAlerts:
         return None if story is None else (rule_id, story)
 
 
-def expected_alerts(rules: RuleFiles, articles: list[RawArticle]) -> ExpectedAlerts:
+def expected_alerts(ruleset: CompiledRuleSet, articles: list[RawArticle]) -> ExpectedAlerts:
     """Every alert the worker should send for ``articles``: the same functions with an
     in-memory dedupe store; a rule is expected once per story. A delivery counts for the
     group of its article's story here, so that a worker that reads the two partitions in
@@ -345,7 +345,6 @@ def expected_alerts(rules: RuleFiles, articles: list[RawArticle]) -> ExpectedAle
     from streams.dedupe import DedupeConfig, Deduplicator, InMemoryDedupeStore
 
     dedup = Deduplicator(InMemoryDedupeStore(), DedupeConfig())
-    ruleset = rules.load()
     first: dict[tuple[str, str], str] = {}
     story_of: dict[str, str] = {}
     for raw in articles:
@@ -379,12 +378,12 @@ def write_desk_channels(directory: Path, desks: int) -> Path:
     return path
 
 
-def busiest_desk_share(rules: RuleFiles, expected: ExpectedAlerts) -> float:
-    """The share of the expected alerts that the busiest channel is asked to deliver."""
+def busiest_desk_share(channel_of: dict[str, str], expected: ExpectedAlerts) -> float:
+    """The share of the expected alerts that the busiest channel is asked to deliver
+    (``channel_of``: rule id → the channels it notifies)."""
     by_channel: dict[str, int] = {}
-    notify = {rule.id: tuple(rule.notify) for rule in rules.load().rules}
     for rule_id, _ in expected.first_article:
-        key = ",".join(notify.get(rule_id, ()))
+        key = channel_of.get(rule_id, "")
         by_channel[key] = by_channel.get(key, 0) + 1
     return max(by_channel.values()) / max(1, len(expected.first_article))
 
@@ -408,9 +407,10 @@ def e2e_latency(
     articles = rate_workload(n + 1, seed=E2E_SEEDS[tag])
     warm, articles = articles[0], articles[1:]
     # what the warm-up article opens is delivered before the measured articles are offered
-    expected = expected_alerts(rules, [warm, *articles]).without_first(warm.id)
+    ruleset = rules.load()
+    expected = expected_alerts(ruleset, [warm, *articles]).without_first(warm.id)
     arrivals: dict[tuple[str, str], float] = {}
-    channel_of = {rule.id: ",".join(rule.notify) for rule in rules.load().rules}
+    channel_of = {rule.id: ",".join(rule.notify) for rule in ruleset.rules}
     deliveries: dict[str, int] = {}  # by channel, every delivery (updates of a group too)
 
     def on_delivery(payload: dict[str, Any]) -> None:
@@ -457,7 +457,9 @@ def e2e_latency(
             f"pipeline.e2e_expected_alerts{suffix}": float(len(latencies)),
             f"pipeline.e2e_alerts_per_article{suffix}": per_article,
             f"pipeline.e2e_offered_per_s{suffix}": rate,
-            f"pipeline.e2e_busiest_desk_alerts_per_s{suffix}": busiest_desk_share(rules, expected) * per_article * rate,
+            f"pipeline.e2e_busiest_desk_alerts_per_s{suffix}": busiest_desk_share(channel_of, expected)
+            * per_article
+            * rate,
             # what the busiest channel was asked to send, updates of a group included
             f"pipeline.e2e_busiest_desk_deliveries_per_article{suffix}": max(deliveries.values(), default=0)
             / len(articles),
