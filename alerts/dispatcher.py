@@ -2,7 +2,8 @@
 
 One alert's path: the main thread reads the AlertEvent, drops it when a silence matches,
 groups it per (rule, story) in Redis (alerts/grouping.py) and, when the group says send,
-hands one delivery per channel to that channel's own thread pool. A delivery skips what
+hands one delivery per channel to that channel's own threads, which take a story's first
+alert before updates of known stories (alerts/lanes.py). A delivery skips what
 its idempotency record says was sent, POSTs, and records the outcome durably: the
 idempotency record on a 2xx, otherwise a DeliveryTask on the retry topic (or a
 DeadLetter on the DLQ topic once attempts and age are both used up). Only then is the
@@ -10,7 +11,7 @@ message's offset marked done, and offsets are committed up to the first message 
 done — at-least-once, with a re-send after a crash only in the instant between a 2xx and
 its record.
 
-Retry tasks wait in memory until due and then go to their channel's pool, so a failing
+Retry tasks wait in memory until due and then go to their channel's threads, so a failing
 channel delays neither other channels nor the partition's later messages.
 """
 
@@ -25,7 +26,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import redis
@@ -36,6 +36,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from pydantic import ValidationError
 
 from alerts.channels import Channel, ChannelSet, RetryPolicy
+from alerts.lanes import PriorityLanes, urgency_of
 from alerts.senders import ChannelSender, SendResult
 from alerts.silences import SilenceStore, first_silence
 from alerts.store import DispatchStore
@@ -167,10 +168,8 @@ class Dispatcher:
         self.store = DispatchStore(self.redis, settings.redis_prefix)
         self.silences = SilenceStore(self.redis, settings.redis_prefix)
         self.senders = senders or {cid: ChannelSender(ch) for cid, ch in channels.channels.items()}
-        self.pools = {
-            cid: ThreadPoolExecutor(max_workers=ch.concurrency, thread_name_prefix=f"send-{cid}")
-            for cid, ch in channels.channels.items()
-        }
+        # a channel's threads take new stories' alerts before updates (alerts/lanes.py)
+        self.lanes = {cid: PriorityLanes(ch.concurrency, f"send-{cid}") for cid, ch in channels.channels.items()}
         self.tracker = OffsetTracker()
         self.max_in_flight, self.commit_interval_s = max_in_flight, commit_interval_s
         self.rng = rng or random.Random()
@@ -326,8 +325,8 @@ class Dispatcher:
                 metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(0, end - offsets[tp]))
 
     def shutdown(self) -> None:
-        for pool in self.pools.values():
-            pool.shutdown(wait=True, cancel_futures=True)
+        for lanes in self.lanes.values():
+            lanes.shutdown()
         if self.consumer is not None:
             try:
                 self.commit()
@@ -402,7 +401,7 @@ class Dispatcher:
                 next_attempt_at=now,
                 first_seen_at=event.first_seen_at,
             )
-            self.pools[cid].submit(self.deliver, task, job)
+            self._submit(task, job)
 
     def _handle_retry(self, tp: TopicPartition, record) -> None:
         try:
@@ -443,9 +442,12 @@ class Dispatcher:
         now = time.time()
         while self.delayed and self.delayed[0][0] <= now:
             _, _, task, job = heapq.heappop(self.delayed)
-            self.pools[task.channel].submit(self.deliver, task, job)
+            self._submit(task, job)
 
     # --- delivery (channel threads) ---------------------------------------------------
+    def _submit(self, task: DeliveryTask, job: Job) -> None:
+        self.lanes[task.channel].submit(urgency_of(task.payload), lambda: self.deliver(task, job))
+
     def deliver(self, task: DeliveryTask, job: Job) -> None:
         """One delivery (on its channel's thread); ``job`` counts down once it is settled."""
         try:
