@@ -171,6 +171,12 @@ class Deduplicator:
         # alone, and reads every term.
         self._df: dict[str, tuple[int, int]] = {}
         self._docs = 0
+        # below this estimated Jaccard is_near_duplicate says None whatever the sizes:
+        # the least of its thresholds (containment's floor is least at the smallest size
+        # ratio it accepts), less a margin for rounding
+        cfg = self.config
+        floor = 0.5 * cfg.containment * cfg.min_size_ratio / (1.0 + cfg.min_size_ratio)
+        self.least_copy_estimate = min(cfg.threshold, cfg.short_threshold, floor) * (1 - 1e-9)
 
     def story_vector(self, prepared: _Prepared, found: LookupResult) -> StoryVector:
         """The article's story vector, with the frequencies its lookup read (and the
@@ -215,17 +221,21 @@ class Deduplicator:
         story_counts = {term: counts[term] for term in ranked_terms(counts, DF_TERMS)}
         # story cells: look up the QUERY_TERMS strongest terms (by the last frequencies
         # read), file under the PROMINENT_TERMS strongest of them
-        known, docs = self._df, self._docs
+        get, docs = self._df.get, self._docs
         cached, read = {}, []
         for term in story_counts:
-            value = known.get(term)
-            if value is not None:
-                cached[term] = value[0]
+            value = get(term)
+            if value is None:
+                read.append(term)
+                continue
+            frequency, counted = value
+            cached[term] = frequency
             # read again when the store has counted a tenth more documents since (at most
             # 2,000 more): see __post_init__
             # (or fewer: when the store empties its older half, the count drops by half and a
             # frequency read before would exceed it)
-            if value is None or abs(docs - value[1]) > min(2000, value[1] // 10):
+            stale = counted // 10
+            if abs(docs - counted) > (stale if stale < 2000 else 2000):
                 read.append(term)
         story_terms = strongest(weigh(story_counts, cached, docs), QUERY_TERMS)
         buckets: list[bytes] = []
@@ -248,8 +258,8 @@ class Deduplicator:
             content_key=digest or None,
             buckets=buckets,
             index=index,
-            terms=[df_key(term) for term in story_counts],
-            read=[df_key(term) for term in read],
+            terms=list(map(df_key, story_counts)),
+            read=list(map(df_key, read)),
         )
         return _Prepared(canonical, digest, features, record, query, story_counts, read, published is not None)
 
@@ -308,9 +318,10 @@ class Deduplicator:
                     computed.append(self._hasher.values(prepared.features.dup_shingles))
                 return computed[0]
 
+            least = self.least_copy_estimate
             for candidate, estimate in zip(found.candidates, estimates):
-                if candidate.id == record.id:
-                    continue
+                if estimate < least or candidate.id == record.id:
+                    continue  # (most candidates share no minimum: no call for those)
                 score = self.is_near_duplicate(record, candidate, estimate, values)
                 if score is not None and (similarity is None or score > similarity):
                     original, kind, similarity = candidate, "near", score

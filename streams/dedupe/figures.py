@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Hashable, Iterator, Mapping
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from streams.textnorm import fold
 
+# Every figure starts a run of digits and separators: the text is scanned for these runs
+# once (``digit_runs``), and both the figures here and the story terms of figures
+# (shingles.number_terms) are read from them (a scan costs as much as the rest together).
+# Digits of any script, "." "," and their Arabic forms (a simple scan: a look-behind made
+# it 5x slower).
+_DIGIT_RUN = re.compile(r"\d[\d.,\u066b\u066c]*")
+
+
+def digit_runs(text: str) -> list[re.Match[str]]:
+    """The runs of digits and separators in ``text``, in order."""
+    return list(_DIGIT_RUN.finditer(text))
+
+
 # a number in any digits (thousands grouped by a comma), an optional magnitude word, then
 # the word that says what is counted; a few words may sit between (e.g. "من")
-# (no look-behind in the pattern: a scan that tries a look-behind at every character costs
-# twice one that looks for a digit first; ``_matches`` checks the character before)
+# (no look-behind in the pattern: ``_number_matches`` checks the character before)
 _FACT = re.compile(
     r"(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
@@ -125,24 +137,15 @@ def _number_word(word: str | None) -> float | None:
     return _NUMBER_WORDS.get(word, _NUMBER_WORDS.get(word[1:]) if word.startswith("و") else None)
 
 
-def figure_facts(text: str) -> list[tuple[str, float]]:
+def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
-    or with a magnitude word; years, dates and durations are left out."""
+    or with a magnitude word; years, dates and durations are left out. ``runs`` are
+    ``digit_runs(text)`` when the caller has them already."""
     facts = []
-    for match in _matches(_FACT, text, _NOT_BEFORE_NUMBER):
-        number, magnitude, word = match.groups()
-        # only the number has digits to translate: the text's other characters, and so the
-        # matches, are the same in either digits
-        number = number.translate(_ASCII_DIGITS)
-        kind = _kind(word)
-        if kind in _NOT_KINDS or (not magnitude and _YEAR.match(number)):
-            continue
-        value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))
-        if magnitude:
-            value *= _MAGNITUDE[magnitude]
-        elif value < 10:
-            continue
-        facts.append((kind, value))
+    for match in _number_matches(text, digit_runs(text) if runs is None else runs):
+        fact = _number_fact(*match.groups())
+        if fact is not None:
+            facts.append(fact)
     for match in _word_facts(text):
         magnitude, word = match.groups()
         words = text[max(0, match.start() - 40) : match.start()].split()[-2:]
@@ -158,17 +161,37 @@ def figure_facts(text: str) -> list[tuple[str, float]]:
     return facts
 
 
-def _matches(pattern: re.Pattern[str], text: str, not_after: re.Pattern[str]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` as if the pattern began with a negative look-behind of
-    ``not_after`` (one character)."""
-    at = 0
-    while (match := pattern.search(text, at)) is not None:
-        start = match.start()
-        if start and not_after.match(text, start - 1):
-            at = start + 1
+@functools.lru_cache(maxsize=8192)  # figures and their units recur from article to article
+def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, float] | None:
+    """The fact of a figure written in digits (a match of _FACT), or None."""
+    # only the number has digits to translate: the text's other characters, and so the
+    # matches, are the same in either digits
+    number = number.translate(_ASCII_DIGITS)
+    kind = _kind(word)
+    if kind in _NOT_KINDS or (not magnitude and _YEAR.match(number)):
+        return None
+    value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))
+    if magnitude:
+        value *= _MAGNITUDE[magnitude]
+    elif value < 10:
+        return None
+    return kind, value
+
+
+def _number_matches(text: str, runs: Sequence[re.Match[str]]) -> Iterator[re.Match[str]]:
+    """``_FACT.finditer(text)`` as if the pattern began with a negative look-behind of
+    ``_NOT_BEFORE_NUMBER``, tried only where a digit run starts: a match starts with a
+    digit, and one not after a digit or a separator starts a run (inside a run the
+    character before is one of those, which the look-behind refuses)."""
+    end = 0
+    for run in runs:
+        start = run.start()
+        if start < end or (start and _NOT_BEFORE_NUMBER.match(text, start - 1)):
             continue
-        yield match
-        at = match.end()
+        match = _FACT.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
 
 
 def _word_facts(text: str) -> Iterator[re.Match[str]]:

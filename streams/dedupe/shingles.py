@@ -16,15 +16,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
-from operator import and_
 from typing import Generic, TypeVar
 
 import numpy as np
 
-from streams.dedupe.figures import figure_facts
+from streams.dedupe.figures import digit_runs, figure_facts
 from streams.textnorm import fold
 
 _WORD = re.compile(r"\w+")
@@ -165,31 +164,41 @@ def content_hash(tokens: list[str]) -> str:
 
 # Figures name events ("27 injured", "6.1 magnitude"): stories compare them as terms.
 # Digits of any script; a comma or Arabic comma before three digits groups thousands.
-_DIGIT_RUN = re.compile(r"\d[\d.,\u066b\u066c]*")  # a simple scan (a look-behind made it 5x slower)
 _FIGURE = re.compile(r"(\d+(?:[,\u066c]\d{3})*)(?:[.\u066b](\d+))?")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
 
 
-def number_terms(text: str) -> list[str]:
+def number_terms(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[str]:
     """Figures of ``text`` as story terms ("#27", "#6.1", "#12000"); years and one-digit
     numbers are left out (every article of a year, or a list, shares them), and so are
-    digits inside a word ("A380", "12th")."""
+    digits inside a word ("A380", "12th"). ``runs`` are ``figures.digit_runs(text)`` when
+    the caller has them already."""
     terms: list[str] = []
-    for match in _DIGIT_RUN.finditer(text):
+    for match in digit_runs(text) if runs is None else runs:
         start, end = match.span()
         if (end < len(text) and text[end].isalnum()) or (
             start and text[start - 1].isascii() and text[start - 1].isalpha()
         ):
             continue  # part of a word or a code; an attached Arabic و or ب is fine
-        figure = _FIGURE.fullmatch(match.group().rstrip(".,\u066b\u066c"))
-        if figure is None:
-            continue
-        whole, fraction = figure.group(1), (figure.group(2) or "").translate(_ASCII_DIGITS).rstrip("0")
-        value = str(int(re.sub("[,\u066c]", "", whole))) + ("." + fraction if fraction else "")
-        if (len(value) > 1 or fraction) and not _YEAR.match(value):
-            terms.append("#" + value)
+        term = _NUMBER_TERM[match.group()]
+        if term is not None:
+            terms.append(term)
     return terms
+
+
+def _number_term(run: str) -> str | None:
+    """The story term of a digit run standing alone ("#27"), or None."""
+    figure = _FIGURE.fullmatch(run.rstrip(".,\u066b\u066c"))
+    if figure is None:
+        return None
+    whole, fraction = figure.group(1), (figure.group(2) or "").translate(_ASCII_DIGITS).rstrip("0")
+    value = str(int(whole.replace(",", "").replace("\u066c", ""))) + ("." + fraction if fraction else "")
+    return "#" + value if (len(value) > 1 or fraction) and not _YEAR.match(value) else None
+
+
+# figures recur from article to article ("24", "2024", "1,200")
+_NUMBER_TERM: BoundedMemo[str, str | None] = BoundedMemo(_number_term, 100_000)
 
 
 # Skipped when pairing neighbours, so that "فيصل بن فرحان" links فيصل to فرحان.
@@ -204,6 +213,7 @@ def _is_kept(token: str) -> bool:
 
 
 _KEPT: BoundedMemo[str, bool] = BoundedMemo(_is_kept, 200_000)
+_BOTH_CHOSEN = b"\x01\x01"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,9 +238,13 @@ class Features:
         multi-word name one unit (stories.py)."""
         links: set[tuple[str, str]] = set()
         for kept in self.linked_words:
-            chosen = list(map(terms.__contains__, kept))
-            # neighbours that are both chosen, picked out without a Python-level loop
-            links.update(compress(zip(kept, kept[1:]), map(and_, chosen, chosen[1:])))
+            # one byte per word, 1 when chosen: neighbours both chosen are found by a byte
+            # search (most words are not chosen, so this loop runs only for the links)
+            chosen = bytes(map(terms.__contains__, kept))
+            at = chosen.find(_BOTH_CHOSEN)
+            while at >= 0:
+                links.add((kept[at], kept[at + 1]))
+                at = chosen.find(_BOTH_CHOSEN, at + 1)
         return links
 
 
@@ -260,13 +274,15 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
     for term in set(title_terms):
         counts[term] += 2
     story_counts = dict(counts)
-    for term in number_terms(title):
+    figure_text = text[:FIGURE_CHARS]
+    title_runs, text_runs = digit_runs(title), digit_runs(figure_text)
+    for term in number_terms(title, title_runs):
         story_counts[term] = story_counts.get(term, 0) + 3
-    for term in number_terms(text[:FIGURE_CHARS]):
+    for term in number_terms(figure_text, text_runs):
         story_counts[term] = story_counts.get(term, 0) + 1
     linked = (
         list(compress(title_tokens, map(_KEPT.__getitem__, title_tokens))),
         list(compress(body_tokens, map(_KEPT.__getitem__, body_tokens))),
     )
-    facts = figure_facts(title) + figure_facts(text[:FIGURE_CHARS])
+    facts = figure_facts(title, title_runs) + figure_facts(figure_text, text_runs)
     return Features(body_tokens, title_tokens, dup, story_counts, linked, shingle_count, tuple(dict.fromkeys(facts)))

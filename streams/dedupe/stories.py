@@ -33,6 +33,7 @@ import struct
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import mul
+from typing import Any
 
 import numpy as np
 
@@ -80,9 +81,13 @@ term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
 _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 
 
-def df_key(term: str) -> bytes:
-    """The field under which the store counts a term's document frequency."""
+def _df_key(term: str) -> bytes:
     return term_hash(term).to_bytes(4, "little")
+
+
+# The field under which the store counts a term's document frequency, remembered for the
+# words seen lately.
+df_key: Callable[[str], bytes] = BoundedMemo(_df_key, 200_000).__getitem__
 
 
 def idf(df: int, docs: int) -> float:
@@ -102,14 +107,14 @@ _LOG = [0.0] + [math.log(n) for n in range(1, 4096)]
 def weigh(counts: Mapping[str, int], df: Mapping[str, int], docs: int) -> dict[str, float]:
     """tf-idf: (1 + log count) x idf, as ``idf`` defines it."""
     prior = math.log(docs + DF_PRIOR)
-    get, table, limit = df.get, _LOG, len(_LOG)
+    get, table, limit, log = df.get, _LOG, len(_LOG), math.log
     weights = {}
     for term, count in counts.items():
         seen = get(term, 0) + 1
+        idf = prior - (table[seen] if seen < limit else log(seen))
         # never below 0: a frequency read before the store's count dropped may exceed it
-        weights[term] = (1.0 + (table[count] if count < limit else math.log(count))) * max(
-            0.0, prior - (table[seen] if seen < limit else math.log(seen))
-        )
+        # (a conditional, not max(0.0, idf): the same value, without a call)
+        weights[term] = (1.0 + (table[count] if count < limit else log(count))) * (idf if idf > 0.0 else 0.0)
     return weights
 
 
@@ -120,6 +125,8 @@ def strongest(weights: Mapping[str, float], limit: int) -> list[str]:
 
 _FLOAT32 = struct.Struct("<f")
 _FACT = struct.Struct("<If")
+# n little-endian 32-bit term hashes for each n (struct reads a few dozen ~6x faster than numpy)
+_term_struct = [struct.Struct(f"<{n}I") for n in range(_COUNT_MASK + 1)].__getitem__
 
 
 class StoryProfile:
@@ -160,7 +167,7 @@ class StoryProfile:
         n, n_links, norm = self._HEAD.unpack_from(raw)
         has_facts, self._time_known, n = n & _FACTS_FLAG, not n & _SEEN_TIME_FLAG, n & _COUNT_MASK
         at = self._HEAD.size
-        self._terms = tuple(np.frombuffer(raw, dtype="<u4", count=n, offset=at).tolist())
+        self._terms = _term_struct(n).unpack_from(raw, at)
         self._weights = raw[at + 4 * n : at + 5 * n]
         self._links = raw[at + 5 * n : at + 5 * n + 2 * n_links]
         self._facts = ()
@@ -212,8 +219,8 @@ class StoryProfile:
     @property
     def time_known(self) -> bool:
         """Whether the article's event time is its published time (not when it was seen)."""
-        if self._raw is not None:
-            self._parse()
+        if self._raw is not None:  # a flag of the first byte: no need to parse the rest yet
+            return not self._raw[0] & _SEEN_TIME_FLAG
         return self._time_known
 
     @property
@@ -318,7 +325,7 @@ def story_vector(
     terms that follow each other (``Features.story_links``), or is those pairs."""
     weights = weigh(counts, df, docs)
     top = strongest(weights, PROFILE_TERMS)
-    hashes = [term_hash(term) for term in top]
+    hashes = list(map(term_hash, top))
     chosen = set(top)
     pairs = links(chosen) if callable(links) else {(a, b) for a, b in links if a in chosen and b in chosen}
     vector = dict(zip(hashes, map(weights.__getitem__, top)))
@@ -331,7 +338,7 @@ def story_vector(
         loo[h] = vector[h] if seen < 1 else (1.0 + math.log(counts[term])) * max(0.0, prior - math.log(seen))
         if seen <= rare_at_most:
             rare.add(h)
-    order = {term: i for i, term in enumerate(counts)}
+    order = dict(zip(counts, range(len(counts))))
     kinds: dict[int, set[float]] = {}
     for kind, value in facts:
         kinds.setdefault(term_hash(kind), set()).add(value)
@@ -380,7 +387,7 @@ def _bound(
         or other.norm == 0
         or len((vector.rare if rare is None else rare) & shared) < min_rare
     ):
-        return 0.0, 0.0, {}  # (most candidates stop here)
+        return 0.0, 0.0, {}  # (most candidates stop here; best_story asks the rare terms first)
     loo = vector.shared_weights
     norm_sq = vector.norm * vector.norm
     products = {}
@@ -479,24 +486,42 @@ def best_story(
     STRONG_HOURS apart must share STRONG_RARE rare terms."""
     if not vector.weights:
         return None
-    candidates = list(candidates)
-    known = vector.time_known
-    gaps = [gap_seconds(event_time, known, c.event_time, c.profile.time_known) for c in candidates]
-    in_window = [c for c, gap in zip(candidates, gaps) if gap <= window_seconds]
-    conflicts = _conflicting_stories(vector, in_window, [gap for gap in gaps if gap <= window_seconds])
+    known, rare, least_rare = vector.time_known, vector.rare, min(MIN_RARE_SHARED, STRONG_RARE)
+    # each story's fetched articles within the window, with how far apart they are, and
+    # the candidates left once what _bound refuses first is asked (most candidates hold
+    # fewer rare terms of this article than any join needs), with their order
+    members: dict[str, list[tuple[Any, float]]] = {}
+    left = []
+    for order, candidate in enumerate(candidates):
+        profile = candidate.profile
+        apart = gap_seconds(event_time, known, candidate.event_time, profile.time_known)
+        if apart > window_seconds:
+            continue
+        members.setdefault(candidate.story_id, []).append((candidate, apart))
+        if not least_rare or len(profile.weight_of.keys() & rare) >= least_rare:
+            left.append((order, candidate, profile, apart))
+    # whether a story's figures conflict is asked only for a story that one of its
+    # articles could join (most candidates fail the bound first)
+    conflicts: dict[str, bool] = {}
     # The plain cosine bounds the score from above: candidates are scored in order of
     # their bound, until no bound left can beat the best score (the same choice as scoring
     # every one, at a fraction of the work when many are close).
     bounded = []
-    for order, (candidate, apart) in enumerate(zip(candidates, gaps)):
-        if apart > window_seconds or candidate.story_id in conflicts:
+    for order, candidate, profile, apart in left:
+        if conflicts.get(candidate.story_id):
             continue
-        close_and_dated = known and candidate.profile.time_known and apart <= DATED_HOURS * 3600
+        close_and_dated = known and profile.time_known and apart <= DATED_HOURS * 3600
         base = dated_threshold if close_and_dated and dated_threshold is not None else threshold
         needed = base + per_day * apart / 86400
         min_rare = STRONG_RARE if apart > STRONG_HOURS * 3600 else MIN_RARE_SHARED
-        bound, scale, products = _bound(vector, candidate.profile, needed, min_rare=min_rare)
-        if products:
+        bound, scale, products = _bound(vector, profile, needed, min_rare=min_rare)
+        if not products:
+            continue
+        story = candidate.story_id
+        conflict = conflicts.get(story)
+        if conflict is None:
+            conflict = conflicts[story] = _conflicting_story(vector, members[story])
+        if not conflict:
             bounded.append((-bound, order, needed, apart, scale, products, candidate))
     bounded.sort(key=lambda item: (item[0], item[1]))
     cohesive: dict[str, bool] = {}
@@ -509,7 +534,7 @@ def best_story(
         if (
             len(units) >= MIN_SHARED_UNITS
             and score >= needed
-            and cohesive.setdefault(story, _cohesive(vector, [c for c in in_window if c.story_id == story], needed))
+            and cohesive.setdefault(story, _cohesive(vector, [c for c, _ in members[story]], needed))
             and (best is None or score > best[0] or (score == best[0] and order < best[6]))
         ):
             best = (score, units, products, needed, apart, candidate, order)
@@ -535,30 +560,25 @@ def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> fl
     return max(0.0, dated - seen)
 
 
-def _conflicting_stories(vector: StoryVector, candidates: list, gaps: list[float]) -> set[str]:
-    """Stories whose fetched articles' figures, taken together, contradict the vector's
-    (figures.py). Tolls (figures.TOLL_KINDS) that differ count only when the story's
-    nearest report is at least TOLL_HOURS away, both dated: within a day a toll is
-    updated from report to report (and an undated report may be of the same hour)."""
-    if not vector.facts:
-        return set()
-    by_story: dict[str, dict[int, set[float]]] = {}
-    nearest: dict[str, float] = {}
-    for candidate, gap in zip(candidates, gaps):
-        story = candidate.story_id
-        if not (vector.time_known and candidate.profile.time_known):
-            gap = 0.0
-        nearest[story] = min(gap, nearest.get(story, gap))
-        facts = candidate.profile.facts
-        if facts:
-            theirs = by_story.setdefault(story, {})
-            for kind, value in facts:
+def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) -> bool:
+    """Whether a story's fetched articles (with how far apart each is), their figures
+    taken together, contradict the vector's (figures.py). Tolls (figures.TOLL_KINDS) that
+    differ count only when the story's nearest report is at least TOLL_HOURS away, both
+    dated: within a day a toll is updated from report to report (and an undated report
+    may be of the same hour)."""
+    mine = vector.facts
+    if not mine:
+        return False
+    theirs: dict[int, set[float]] = {}  # only the kinds this article gives can conflict
+    nearest = math.inf
+    known = vector.time_known
+    for candidate, gap in members:
+        profile = candidate.profile
+        nearest = min(nearest, gap if known and profile.time_known else 0.0)
+        for kind, value in profile.facts:
+            if kind in mine:
                 theirs.setdefault(kind, set()).add(value)
-    return {
-        story
-        for story, theirs in by_story.items()
-        if conflicting(vector.facts, theirs, () if nearest[story] >= TOLL_HOURS * 3600 else _TOLL_HASHES)
-    }
+    return bool(theirs) and conflicting(mine, theirs, () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES)
 
 
 def _cohesive(vector: StoryVector, members: list, needed: float) -> bool:

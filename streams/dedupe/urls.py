@@ -62,6 +62,7 @@ _INDEX_LEAVES = frozenset(
 # RFC 3986 characters that need no escaping in a path (plus "%" of escapes we keep).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _AMP_SUFFIX = re.compile(r"\.amp(?=\.[a-z0-9]+$|$)", re.IGNORECASE)
+_SLASHES = re.compile(r"/{2,}")
 
 
 def _is_tracking(name: str) -> bool:
@@ -81,7 +82,7 @@ def _canonical_host(host: str) -> str:
 def _canonical_path(path: str) -> str:
     # one escaping form: "%D8%A7" and "ا" are the same path
     path = quote(unquote(path), safe=_PATH_SAFE)
-    path = re.sub(r"/{2,}", "/", path)
+    path = _SLASHES.sub("/", path)
     if path and path != "/":
         had_slash = path.endswith("/")
         path = posixpath.normpath(path)
@@ -123,9 +124,13 @@ def canonical_url(url: str) -> str:
         scheme = "https"
     else:
         netloc = host if port is None else f"{host}:{port}"
-    params = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(name)]
-    params.sort()
-    query = urlencode(params, doseq=True, quote_via=quote)
+    query = ""
+    if parts.query:  # (most article URLs have none)
+        params = [
+            (name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(name)
+        ]
+        params.sort()
+        query = urlencode(params, doseq=True, quote_via=quote)
     path = _canonical_path(parts.path)
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
 

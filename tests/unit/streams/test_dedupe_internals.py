@@ -32,12 +32,15 @@ from streams.dedupe.shingles import (
 from streams.dedupe.store import StoreLimits
 from streams.dedupe.stories import (
     MIN_SHARED_UNITS,
+    PROFILE_TERMS,
+    StoryProfile,
     best_story,
     similarity,
     story_vector,
 )
 from streams.event_time import event_time
 from streams.textnorm import fold
+from tests.support.dedupe_seeds import seed
 from tests.support.stack import SEEDS_DIR
 
 
@@ -252,3 +255,52 @@ def test_event_time_of_a_date_without_time_of_day_is_its_noon() -> None:
     assert event_time("2021-12-07T09:21:37", 0.0) == noon - (2 * 3600 + 38 * 60 + 23)
     assert event_time("2021-12-07T00:00:00Z", 0.0) == noon - 12 * 3600  # an explicit midnight stays
     assert event_time(None, 5.0) == 5.0 and event_time("not a date", 5.0) == 5.0
+
+
+# --- the worker's per-article shortcuts (issue 18): each decides as what it skips --------------
+
+
+def test_no_copy_is_found_below_the_estimate_under_which_candidates_are_skipped() -> None:
+    deduplicator = Deduplicator(InMemoryDedupeStore())
+    least = deduplicator.least_copy_estimate
+    signature = np.arange(128, dtype=np.uint32)
+    # values holding every minimum of the stored article: containment at its most likely
+    held_all = signature.reshape(1, -1)
+    accepted = []
+    for size in (5, 11, 12, 40, 400, 4000):
+        for other_size in (5, 12, 100, 800, 8000, 20_000, 80_000):
+            record = StoredArticle("a", "f", "a", 0.0, size, signature)
+            other = StoredArticle("b", "f", "b", 0.0, other_size, signature)
+            for held in range(129):
+                estimate = held / 128
+                if deduplicator.is_near_duplicate(record, other, estimate, lambda: held_all) is not None:
+                    assert estimate >= least, (size, other_size, held)
+                    accepted.append(estimate)
+    assert min(accepted) < 0.02  # a text inside a 20 times longer one: the lowest that counts
+
+
+def test_stored_profiles_read_back_alike_for_every_term_count() -> None:
+    for n in range(PROFILE_TERMS + 1):
+        terms = [(i * 2654435761) % 2**32 for i in range(1, n + 1)]
+        known = n % 2 == 0
+        links = [(i, i + 1) for i in range(n - 1)]
+        profile = StoryProfile(terms, [1 + i * 5 % 255 for i in range(n)], links, [(7, 12.5)], time_known=known)
+        again, end = StoryProfile.from_bytes(b"x" + profile.to_bytes(), 1)
+        assert again.time_known is known  # read from the stored flags before the rest is parsed
+        assert again.terms == tuple(terms) and again.links == tuple(links)
+        assert again == profile and end == 1 + len(profile.to_bytes())
+
+
+def test_story_links_equal_neighbours_both_chosen() -> None:
+    _, text = seed("001")
+    features = extract_features(text.splitlines()[0], text, 3)
+    words = sorted(features.story_counts)
+    for step in (1, 2, 3, 7):
+        chosen = set(words[::step])
+        plain = {
+            (a, b) for kept in features.linked_words for a, b in zip(kept, kept[1:]) if a in chosen and b in chosen
+        }
+        assert features.story_links(chosen) == plain
+    # three chosen in a row give both pairs
+    row = extract_features("", "زلزال بركان حمم", 3)
+    assert row.story_links(set(row.body_tokens)) == {("زلزال", "بركان"), ("بركان", "حمم")}
