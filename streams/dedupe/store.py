@@ -49,7 +49,8 @@ from typing import Protocol
 
 import numpy as np
 
-from streams.dedupe.stories import EMPTY_PROFILE, PROMINENT_TERMS, StoryProfile
+from streams.dedupe.profile import EMPTY_PROFILE, StoryProfile
+from streams.dedupe.stories import PROMINENT_TERMS
 
 # Key tags: the first byte of a KEY_WIDTH-byte key (lsh.py). Band and story keys come from
 # core.py (tag, band number or more hash, 8 hash bytes); the store makes the others.

@@ -29,15 +29,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-import struct
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import mul
 from typing import Any
 
-import numpy as np
-
 from streams.dedupe.figures import TOLL_KINDS, conflicting
+from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
 from streams.dedupe.shingles import BoundedMemo
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
@@ -52,8 +50,6 @@ MIN_SHARED_UNITS = 3
 # vocabulary would otherwise all be "one story", and their alerts throttled as one.
 MIN_RARE_SHARED = 2
 RARE_SHARE = 0.02
-MAX_LINKS = 128  # links kept per stored article
-MAX_FACTS = 8  # figures with their kind (figures.py) kept per stored article
 # Reports more than STRONG_HOURS apart join only when they share at least STRONG_RARE rare
 # terms (the same names and places of one event, not only of its topic): the same two
 # leaders meeting again, or a tally of another day, is another event.
@@ -63,10 +59,6 @@ TOLL_HOURS = 24.0  # tolls of one event are updated within a day (figures.TOLL_K
 STRONG_RARE = 4
 # Two dated reports at most this far apart need only DedupeConfig.story_threshold_dated.
 DATED_HOURS = 12.0
-_FACTS_FLAG = 0x80  # in a stored profile's term count: figures follow the links
-# in a stored profile's term count: the article's time is when it was seen, not published
-_SEEN_TIME_FLAG = 0x40
-_COUNT_MASK = 0x3F  # PROFILE_TERMS fits
 
 
 def _term_hash(term: str) -> int:
@@ -123,164 +115,6 @@ def strongest(weights: Mapping[str, float], limit: int) -> list[str]:
     return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
 
 
-_FLOAT32 = struct.Struct("<f")
-_FACT = struct.Struct("<If")
-# n little-endian 32-bit term hashes for each n (struct reads a few dozen ~6x faster than numpy)
-_term_struct = [struct.Struct(f"<{n}I") for n in range(_COUNT_MASK + 1)].__getitem__
-
-
-class StoryProfile:
-    """A stored article's story vector: its strongest terms (32-bit hashes), their weights
-    scaled to 1..255, and the pairs of them that follow each other in its text.
-
-    Read from the store it stays bytes until first used: a lookup returns up to two dozen
-    candidates, and a duplicate decision, or a candidate outside the story window, never
-    looks at their stories."""
-
-    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links", "_facts", "_time_known")
-
-    _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
-
-    def __init__(
-        self,
-        terms: Iterable[int],
-        weights: Iterable[int],
-        links: Iterable[tuple[int, int]] | bytes = (),
-        facts: Iterable[tuple[int, float]] = (),
-        time_known: bool = True,
-    ) -> None:
-        self._raw: bytes | None = None
-        self._time_known = time_known
-        # (kind hash, value) as stored (float32)
-        self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
-        self._terms = tuple(terms)
-        self._weights: Sequence[int] = tuple(weights)  # or, read from the store, bytes
-        # index pairs into terms, flat (i, j, i, j, ...)
-        self._links = links if isinstance(links, bytes) else bytes(b for link in links for b in link)
-        self._weight_of = dict(zip(self._terms, self._weights))
-        # as stored (float32), so that a profile compares alike in memory and from Redis
-        self._norm = _FLOAT32.unpack(_FLOAT32.pack(math.sqrt(sum(map(mul, self._weights, self._weights)))))[0]
-
-    def _parse(self) -> None:
-        raw = self._raw
-        assert raw is not None, "parsed only while the stored bytes are held"
-        n, n_links, norm = self._HEAD.unpack_from(raw)
-        has_facts, self._time_known, n = n & _FACTS_FLAG, not n & _SEEN_TIME_FLAG, n & _COUNT_MASK
-        at = self._HEAD.size
-        self._terms = _term_struct(n).unpack_from(raw, at)
-        self._weights = raw[at + 4 * n : at + 5 * n]
-        self._links = raw[at + 5 * n : at + 5 * n + 2 * n_links]
-        self._facts = ()
-        if has_facts:
-            at += 5 * n + 2 * n_links
-            count = raw[at]
-            self._facts = tuple(_FACT.iter_unpack(raw[at + 1 : at + 1 + _FACT.size * count]))
-        self._weight_of = dict(zip(self._terms, self._weights))
-        self._norm = norm
-        self._raw = None
-
-    @property
-    def terms(self) -> tuple[int, ...]:
-        if self._raw is not None:
-            self._parse()
-        return self._terms
-
-    @property
-    def weights(self) -> tuple[int, ...]:
-        if self._raw is not None:
-            self._parse()
-        return tuple(self._weights)
-
-    @property
-    def weight_of(self) -> dict[int, int]:
-        if self._raw is not None:
-            self._parse()
-        return self._weight_of
-
-    @property
-    def norm(self) -> float:
-        if self._raw is not None:
-            self._parse()
-        return self._norm
-
-    @property
-    def links(self) -> tuple[tuple[int, int], ...]:
-        if self._raw is not None:
-            self._parse()
-        flat = self._links
-        return tuple(zip(flat[0::2], flat[1::2]))
-
-    @property
-    def facts(self) -> tuple[tuple[int, float], ...]:
-        if self._raw is not None:
-            self._parse()
-        return self._facts
-
-    @property
-    def time_known(self) -> bool:
-        """Whether the article's event time is its published time (not when it was seen)."""
-        if self._raw is not None:  # a flag of the first byte: no need to parse the rest yet
-            return not self._raw[0] & _SEEN_TIME_FLAG
-        return self._time_known
-
-    @property
-    def link_set(self) -> frozenset[tuple[int, int]]:
-        """Its links as term-hash pairs."""
-        terms = self.terms
-        return frozenset(_pair(terms[i], terms[j]) for i, j in self.links)
-
-    def to_bytes(self) -> bytes:
-        if self._raw is not None:
-            return self._raw
-        n = len(self._terms)
-        facts = b""
-        if self._facts:  # an article without figures is stored as before figures were kept
-            n |= _FACTS_FLAG
-            facts = bytes((len(self._facts),)) + b"".join(_FACT.pack(kind, value) for kind, value in self._facts)
-        if not self._time_known:
-            n |= _SEEN_TIME_FLAG
-        return (
-            self._HEAD.pack(n, len(self._links) // 2, self._norm)
-            + np.asarray(self._terms, dtype="<u4").tobytes()
-            + bytes(self._weights)
-            + self._links
-            + facts
-        )
-
-    @classmethod
-    def from_bytes(cls, data: bytes, offset: int = 0) -> tuple[StoryProfile, int]:
-        """The profile starting at ``offset`` (parsed when first used) and the offset after it."""
-        n, n_links, _ = cls._HEAD.unpack_from(data, offset)
-        end = offset + cls._HEAD.size + 5 * (n & _COUNT_MASK) + 2 * n_links
-        if n & _FACTS_FLAG:
-            end += 1 + _FACT.size * data[end]
-        profile = cls.__new__(cls)
-        profile._raw = data[offset:end]
-        return profile, end
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, StoryProfile) and (
-            self.terms,
-            self.weights,
-            self.links,
-            self.facts,
-            self.time_known,
-        ) == (other.terms, other.weights, other.links, other.facts, other.time_known)
-
-    def __hash__(self) -> int:
-        return hash((self.terms, self.weights, self.links, self.facts, self.time_known))
-
-    def __repr__(self) -> str:
-        return f"StoryProfile({len(self.terms)} terms, {len(self.links)} links)"
-
-
-EMPTY_PROFILE = StoryProfile((), (), ())
-
-
-def _pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a <= b else (b, a)
-
-
 @dataclass(frozen=True, slots=True)
 class StoryVector:
     """A new article's story vector, exact, with its words (to name shared units)."""
@@ -307,7 +141,7 @@ class StoryVector:
         terms = list(self.weights)
         scaled = [int(w * scale + 0.5) or 1 for w in self.weights.values()]  # 1..255
         index = {self.words[h]: i for i, h in enumerate(terms)}
-        links = sorted(_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
+        links = sorted(link_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
         facts = [(kind, value) for kind, values in self.facts.items() for value in sorted(values)]
         return StoryProfile(terms, scaled, links, facts[:MAX_FACTS], self.time_known)
 

@@ -13,8 +13,8 @@ from streams.dedupe import (
     StoreLimits,
 )
 from streams.dedupe.minhash import MinHasher, estimate_containment, estimate_jaccard
+from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import content_hash, dedupe_tokens, shingle_hashes
-from streams.dedupe.stories import StoryProfile
 from tests.support.dedupe_corpus import EVENTS, SAME_ENTITIES, edits
 from tests.support.dedupe_seeds import article, seed
 

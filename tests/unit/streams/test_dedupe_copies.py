@@ -13,8 +13,8 @@ from kernel.messages import StoryRef
 from streams.dedupe import DedupeConfig, DedupeInput, Deduplicator, InMemoryDedupeStore, Outlet
 from streams.dedupe.figures import conflicting, figure_facts
 from streams.dedupe.minhash import MinHasher, minima_held
+from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import MAX_SHINGLES, extract_features
-from streams.dedupe.stories import StoryProfile
 from streams.dedupe.urls import outlet_name
 from tests.support.dedupe_corpus import AGENCY, AGENCY_TITLE, TICKER
 

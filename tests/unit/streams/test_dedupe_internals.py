@@ -21,6 +21,7 @@ from streams.dedupe.cells import (
 from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard_many
+from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import (
     BoundedMemo,
     _fold_word,
@@ -33,7 +34,6 @@ from streams.dedupe.store import StoreLimits
 from streams.dedupe.stories import (
     MIN_SHARED_UNITS,
     PROFILE_TERMS,
-    StoryProfile,
     best_story,
     similarity,
     story_vector,

@@ -13,8 +13,9 @@ import pytest
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, StoreLimits
 from streams.dedupe.figures import TALLY_AT, TOLL_KINDS, conflicting, figure_facts
+from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import extract_features
-from streams.dedupe.stories import StoryProfile, gap_seconds, similarity, story_vector
+from streams.dedupe.stories import gap_seconds, similarity, story_vector
 from tests.support.dedupe_corpus import (
     EVENTS,
     SAME_DAY_OTHER_EVENT,
