@@ -11,6 +11,7 @@ from itertools import repeat
 import numpy as np
 
 from kernel.messages import StoryOutlet, StoryRef
+from streams.dedupe.actions import event_actions
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.minhash import (
     MinHasher,
@@ -80,6 +81,10 @@ class DedupeConfig:
     # stories.DATED_HOURS apart: reports of one event come within hours of each other
     # (measured on real pages: docs/dedupe.md)
     story_threshold_dated: float = 0.15
+    # used instead when such reports also tell the same event actions (actions.py: a crash
+    # and a crash, not a crash and a fare rise), with rarity floored (stories.py); None:
+    # actions are not weighed
+    story_threshold_same_actions: float | None = 0.11
     story_per_day: float = 0.08
     window_seconds: float = 7 * 86400
     # reports further apart never join; past stories.STRONG_HOURS only with strong shared
@@ -196,6 +201,7 @@ class Deduplicator:
             docs,
             prepared.features.facts,
             prepared.time_known,
+            event_actions(prepared.features.title_tokens, prepared.features.body_tokens),
         )
 
     # -- preparation (no I/O) -----------------------------------------------------------
@@ -351,6 +357,7 @@ class Deduplicator:
             [c for c in found.candidates if c.id != record.id],
             threshold=self.config.story_threshold,
             dated_threshold=self.config.story_threshold_dated,
+            same_actions_threshold=self.config.story_threshold_same_actions,
             per_day=self.config.story_per_day,
             window_seconds=self.config.story_window_seconds,
         )

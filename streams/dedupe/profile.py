@@ -3,8 +3,11 @@
 Layout (little-endian): a head (term count with two flags, link count, float32 norm of
 the scaled weights), the term hashes (uint32 each), their weights (one byte each, 1..255),
 the links (pairs of term indexes, one byte each) and, when the first flag is set, a count
-byte and the figures (kind hash uint32, value float32 each). Profiles written before a
-field existed read as having none of it.
+byte and the figures (kind hash uint32, value float32 each); the article's event actions
+(actions.py) ride there as one more entry of kind ACTIONS_KIND, their bit mask as the
+value (exact in float32 below 2**24). Profiles written before a field existed read as
+having none of it, and code written before the actions read that entry as a figure of a
+kind no article gives, i.e. never compared.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ _FACTS_FLAG = 0x80  # in a stored profile's term count: figures follow the links
 # in a stored profile's term count: the article's time is when it was seen, not published
 _SEEN_TIME_FLAG = 0x40
 _COUNT_MASK = 0x3F  # stories.PROFILE_TERMS fits
+# the figure kind under which the actions are stored: no hash of a figure's kind (a
+# 32-bit hash of a word, stories.term_hash) is expected to be this one
+ACTIONS_KIND = 0xFFFFFFFF
 
 _FLOAT32 = struct.Struct("<f")
 _FACT = struct.Struct("<If")
@@ -37,7 +43,7 @@ class StoryProfile:
     candidates, and a duplicate decision, or a candidate outside the story window, never
     looks at their stories."""
 
-    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links", "_facts", "_time_known")
+    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links", "_facts", "_time_known", "_actions")
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
 
@@ -48,9 +54,11 @@ class StoryProfile:
         links: Iterable[tuple[int, int]] | bytes = (),
         facts: Iterable[tuple[int, float]] = (),
         time_known: bool = True,
+        actions: int = 0,
     ) -> None:
         self._raw: bytes | None = None
         self._time_known = time_known
+        self._actions = actions
         # (kind hash, value) as stored (float32)
         self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
         self._terms = tuple(terms)
@@ -71,10 +79,14 @@ class StoryProfile:
         self._weights = raw[at + 4 * n : at + 5 * n]
         self._links = raw[at + 5 * n : at + 5 * n + 2 * n_links]
         self._facts = ()
+        self._actions = 0
         if has_facts:
             at += 5 * n + 2 * n_links
             count = raw[at]
-            self._facts = tuple(_FACT.iter_unpack(raw[at + 1 : at + 1 + _FACT.size * count]))
+            facts = tuple(_FACT.iter_unpack(raw[at + 1 : at + 1 + _FACT.size * count]))
+            self._facts = tuple(fact for fact in facts if fact[0] != ACTIONS_KIND)
+            if len(self._facts) < len(facts):
+                self._actions = next(int(value) for kind, value in facts if kind == ACTIONS_KIND)
         self._weight_of = dict(zip(self._terms, self._weights))
         self._norm = norm
         self._raw = None
@@ -117,6 +129,13 @@ class StoryProfile:
         return self._facts
 
     @property
+    def actions(self) -> int:
+        """The article's event actions (actions.py: a bit per family), 0 when none."""
+        if self._raw is not None:
+            self._parse()
+        return self._actions
+
+    @property
     def time_known(self) -> bool:
         """Whether the article's event time is its published time (not when it was seen)."""
         if self._raw is not None:  # a flag of the first byte: no need to parse the rest yet
@@ -134,9 +153,10 @@ class StoryProfile:
             return self._raw
         n = len(self._terms)
         facts = b""
-        if self._facts:  # an article without figures is stored as before figures were kept
+        entries = self._facts + (((ACTIONS_KIND, float(self._actions)),) if self._actions else ())
+        if entries:  # an article without figures or actions is stored as before they were kept
             n |= _FACTS_FLAG
-            facts = bytes((len(self._facts),)) + b"".join(_FACT.pack(kind, value) for kind, value in self._facts)
+            facts = bytes((len(entries),)) + b"".join(_FACT.pack(kind, value) for kind, value in entries)
         if not self._time_known:
             n |= _SEEN_TIME_FLAG
         return (
@@ -165,10 +185,11 @@ class StoryProfile:
             self.links,
             self.facts,
             self.time_known,
-        ) == (other.terms, other.weights, other.links, other.facts, other.time_known)
+            self.actions,
+        ) == (other.terms, other.weights, other.links, other.facts, other.time_known, other.actions)
 
     def __hash__(self) -> int:
-        return hash((self.terms, self.weights, self.links, self.facts, self.time_known))
+        return hash((self.terms, self.weights, self.links, self.facts, self.time_known, self.actions))
 
     def __repr__(self) -> str:
         return f"StoryProfile({len(self.terms)} terms, {len(self.links)} links)"

@@ -59,6 +59,12 @@ TOLL_HOURS = 24.0  # tolls of one event are updated within a day (figures.TOLL_K
 STRONG_RARE = 4
 # Two dated reports at most this far apart need only DedupeConfig.story_threshold_dated.
 DATED_HOURS = 12.0
+# Two such reports that also tell the same event actions (actions.py) need only
+# DedupeConfig.story_threshold_same_actions, and a shared term counts as rare when at most
+# SAME_ACTIONS_RARE_DOCS stored articles hold it (or RARE_SHARE of them, when more): in a
+# young stream RARE_SHARE means "in no other article", stricter than in a running one,
+# and the event's own names are soon in several of its reports (docs/dedupe.md).
+SAME_ACTIONS_RARE_DOCS = 4
 
 
 def _term_hash(term: str) -> int:
@@ -131,6 +137,9 @@ class StoryVector:
     rare: frozenset[int] = frozenset()  # term hashes rare in the stream (see MIN_RARE_SHARED)
     facts: Mapping[int, set[float]] = field(default_factory=dict)  # kind hash -> values (figures.py)
     time_known: bool = True  # its event time is a published time (see gap_seconds)
+    actions: int = 0  # its event actions (actions.py: a bit per family)
+    # term hashes rare by the floor of SAME_ACTIONS_RARE_DOCS documents (a superset of rare)
+    rare_floored: frozenset[int] = frozenset()
 
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
@@ -143,7 +152,7 @@ class StoryVector:
         index = {self.words[h]: i for i, h in enumerate(terms)}
         links = sorted(link_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
         facts = [(kind, value) for kind, values in self.facts.items() for value in sorted(values)]
-        return StoryProfile(terms, scaled, links, facts[:MAX_FACTS], self.time_known)
+        return StoryProfile(terms, scaled, links, facts[:MAX_FACTS], self.time_known, self.actions)
 
 
 def story_vector(
@@ -153,6 +162,7 @@ def story_vector(
     docs: int,
     facts: Iterable[tuple[str, float]] = (),
     time_known: bool = True,
+    actions: int = 0,
 ) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
@@ -166,12 +176,15 @@ def story_vector(
     prior = math.log(docs + DF_PRIOR)
     loo = {}
     rare_at_most = max(1.0, RARE_SHARE * docs)
-    rare = set()
+    floored_at_most = max(rare_at_most, SAME_ACTIONS_RARE_DOCS)
+    rare, floored = set(), set()
     for h, term in zip(hashes, top):
         seen = df.get(term, 0)
         loo[h] = vector[h] if seen < 1 else (1.0 + math.log(counts[term])) * max(0.0, prior - math.log(seen))
         if seen <= rare_at_most:
             rare.add(h)
+        if seen <= floored_at_most:
+            floored.add(h)
     order = dict(zip(counts, range(len(counts))))
     kinds: dict[int, set[float]] = {}
     for kind, value in facts:
@@ -186,6 +199,8 @@ def story_vector(
         frozenset(rare),
         kinds,
         time_known,
+        actions,
+        frozenset(floored),
     )
 
 
@@ -306,13 +321,16 @@ def best_story(
     *,
     threshold: float,
     dated_threshold: float | None = None,
+    same_actions_threshold: float | None = None,
     per_day: float,
     window_seconds: float,
 ) -> StoryLink | None:
     """The story this article belongs to among ``candidates`` (stored articles), or None.
 
     Two reports published at most DATED_HOURS apart, both with a published time, need
-    ``dated_threshold`` rather than ``threshold`` (plus ``per_day`` per day apart).
+    ``dated_threshold`` rather than ``threshold`` (plus ``per_day`` per day apart); when
+    they also tell the same event actions, ``same_actions_threshold`` and rarity by the
+    floor of SAME_ACTIONS_RARE_DOCS documents.
 
     Single link (the closest stored article decides) with two guards against chaining one
     event into another: a story whose fetched articles give a figure of a kind that this
@@ -320,7 +338,8 @@ def best_story(
     STRONG_HOURS apart must share STRONG_RARE rare terms."""
     if not vector.weights:
         return None
-    known, rare, least_rare = vector.time_known, vector.rare, min(MIN_RARE_SHARED, STRONG_RARE)
+    known, least_rare = vector.time_known, min(MIN_RARE_SHARED, STRONG_RARE)
+    relaxes = known and bool(vector.actions) and same_actions_threshold is not None
     # each story's fetched articles within the window, with how far apart they are, and
     # the candidates left once what _bound refuses first is asked (most candidates hold
     # fewer rare terms of this article than any join needs), with their order
@@ -332,8 +351,11 @@ def best_story(
         if apart > window_seconds:
             continue
         members.setdefault(candidate.story_id, []).append((candidate, apart))
+        close_and_dated = known and apart <= DATED_HOURS * 3600 and profile.time_known
+        same_actions = relaxes and close_and_dated and profile.actions == vector.actions
+        rare = vector.rare_floored if same_actions else vector.rare
         if not least_rare or len(profile.weight_of.keys() & rare) >= least_rare:
-            left.append((order, candidate, profile, apart))
+            left.append((order, candidate, profile, apart, close_and_dated, same_actions))
     # whether a story's figures conflict is asked only for a story that one of its
     # articles could join (most candidates fail the bound first)
     conflicts: dict[str, bool] = {}
@@ -341,14 +363,17 @@ def best_story(
     # their bound, until no bound left can beat the best score (the same choice as scoring
     # every one, at a fraction of the work when many are close).
     bounded = []
-    for order, candidate, profile, apart in left:
+    for order, candidate, profile, apart, close_and_dated, same_actions in left:
         if conflicts.get(candidate.story_id):
             continue
-        close_and_dated = known and profile.time_known and apart <= DATED_HOURS * 3600
         base = dated_threshold if close_and_dated and dated_threshold is not None else threshold
+        rare = vector.rare
+        if same_actions:
+            assert same_actions_threshold is not None
+            base, rare = min(base, same_actions_threshold), vector.rare_floored
         needed = base + per_day * apart / 86400
         min_rare = STRONG_RARE if apart > STRONG_HOURS * 3600 else MIN_RARE_SHARED
-        bound, scale, products = _bound(vector, profile, needed, min_rare=min_rare)
+        bound, scale, products = _bound(vector, profile, needed, rare=rare, min_rare=min_rare)
         if not products:
             continue
         story = candidate.story_id
