@@ -62,11 +62,12 @@ _NOT_KINDS = frozenset(
         "hours hour minutes days day weeks months years year and the ونصف وربع"
     ).split()
 )
-_ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
+# Arabic-Indic and Persian digits to ASCII (str.translate), for figures and figure terms
+ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
 # what may not stand right before a figure's number (part of a longer number or a code)
 _NOT_BEFORE_NUMBER = re.compile(r"[\d.,\u066b\u066cA-Za-z]")
 _WORD_CHAR = re.compile(r"\w")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+YEAR = re.compile(r"^(?:19|20)\d\d$")  # a number that reads as a year: not a figure of an event
 _Kind = TypeVar("_Kind", bound=Hashable)
 
 
@@ -166,9 +167,9 @@ def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, fl
     """The fact of a figure written in digits (a match of _FACT), or None."""
     # only the number has digits to translate: the text's other characters, and so the
     # matches, are the same in either digits
-    number = number.translate(_ASCII_DIGITS)
+    number = number.translate(ASCII_DIGITS)
     kind = _kind(word)
-    if kind in _NOT_KINDS or (not magnitude and _YEAR.match(number)):
+    if kind in _NOT_KINDS or (not magnitude and YEAR.match(number)):
         return None
     value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))
     if magnitude:

@@ -23,7 +23,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from streams.dedupe.figures import digit_runs, figure_facts
+from streams.dedupe.figures import ASCII_DIGITS, YEAR, digit_runs, figure_facts
 from streams.textnorm import fold
 
 _WORD = re.compile(r"\w+")
@@ -165,8 +165,6 @@ def content_hash(tokens: list[str]) -> str:
 # Figures name events ("27 injured", "6.1 magnitude"): stories compare them as terms.
 # Digits of any script; a comma or Arabic comma before three digits groups thousands.
 _FIGURE = re.compile(r"(\d+(?:[,\u066c]\d{3})*)(?:[.\u066b](\d+))?")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-_ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
 
 
 def number_terms(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[str]:
@@ -192,9 +190,9 @@ def _number_term(run: str) -> str | None:
     figure = _FIGURE.fullmatch(run.rstrip(".,\u066b\u066c"))
     if figure is None:
         return None
-    whole, fraction = figure.group(1), (figure.group(2) or "").translate(_ASCII_DIGITS).rstrip("0")
+    whole, fraction = figure.group(1), (figure.group(2) or "").translate(ASCII_DIGITS).rstrip("0")
     value = str(int(whole.replace(",", "").replace("\u066c", ""))) + ("." + fraction if fraction else "")
-    return "#" + value if (len(value) > 1 or fraction) and not _YEAR.match(value) else None
+    return "#" + value if (len(value) > 1 or fraction) and not YEAR.match(value) else None
 
 
 # figures recur from article to article ("24", "2024", "1,200")
