@@ -339,10 +339,13 @@ def best_story(
     if not vector.weights:
         return None
     known, least_rare = vector.time_known, min(MIN_RARE_SHARED, STRONG_RARE)
-    relaxes = known and bool(vector.actions) and same_actions_threshold is not None
+    # the threshold for a close, dated report of the same actions (None: this article has
+    # no actions or no published time, or actions are not weighed)
+    relaxed = same_actions_threshold if known and vector.actions else None
     # each story's fetched articles within the window, with how far apart they are, and
     # the candidates left once what _bound refuses first is asked (most candidates hold
-    # fewer rare terms of this article than any join needs), with their order
+    # fewer rare terms of this article than any join needs), with their order, the
+    # similarity they need at no distance and the terms that count as rare for them
     members: dict[str, list[tuple[Any, float]]] = {}
     left = []
     for order, candidate in enumerate(candidates):
@@ -352,10 +355,12 @@ def best_story(
             continue
         members.setdefault(candidate.story_id, []).append((candidate, apart))
         close_and_dated = known and apart <= DATED_HOURS * 3600 and profile.time_known
-        same_actions = relaxes and close_and_dated and profile.actions == vector.actions
-        rare = vector.rare_floored if same_actions else vector.rare
+        base = dated_threshold if close_and_dated and dated_threshold is not None else threshold
+        rare = vector.rare
+        if relaxed is not None and close_and_dated and profile.actions == vector.actions:
+            base, rare = min(base, relaxed), vector.rare_floored
         if not least_rare or len(profile.weight_of.keys() & rare) >= least_rare:
-            left.append((order, candidate, profile, apart, close_and_dated, same_actions))
+            left.append((order, candidate, profile, apart, base, rare))
     # whether a story's figures conflict is asked only for a story that one of its
     # articles could join (most candidates fail the bound first)
     conflicts: dict[str, bool] = {}
@@ -363,14 +368,9 @@ def best_story(
     # their bound, until no bound left can beat the best score (the same choice as scoring
     # every one, at a fraction of the work when many are close).
     bounded = []
-    for order, candidate, profile, apart, close_and_dated, same_actions in left:
+    for order, candidate, profile, apart, base, rare in left:
         if conflicts.get(candidate.story_id):
             continue
-        base = dated_threshold if close_and_dated and dated_threshold is not None else threshold
-        rare = vector.rare
-        if same_actions:
-            assert same_actions_threshold is not None
-            base, rare = min(base, same_actions_threshold), vector.rare_floored
         needed = base + per_day * apart / 86400
         min_rare = STRONG_RARE if apart > STRONG_HOURS * 3600 else MIN_RARE_SHARED
         bound, scale, products = _bound(vector, profile, needed, rare=rare, min_rare=min_rare)
