@@ -63,7 +63,7 @@ CLITICS = (("", 0.67), ("و", 0.13), ("ب", 0.08), ("لل", 0.07), ("ف", 0.05))
 # boost over the general vocabulary.
 STORY_TOKEN_SHARE = 0.06
 TOPIC_BOOST = 4.0
-# Burstiness of the general nouns and places (CORE, PLACES). Drawn independently per token,
+# Burstiness of the content words but verbs (nouns, places, topic words). Drawn independently per token,
 # a word at 0.5 % of the tokens is in 97 % of 700-word articles: a rule on «مجلس» fired on
 # 98 % of the articles, and every story shared every common word. In news, such a word
 # comes in the articles about its matter, a few times each (measured on real pages: the
@@ -179,7 +179,7 @@ def _topic_weights(topic: int) -> np.ndarray:
 
 
 def _article_cumulative(np_rng: np.random.Generator, story: _Story) -> np.ndarray:
-    """The article's word distribution: its topic's, with the general nouns and places it
+    """The article's word distribution: its topic's, with the bursty words (``bursty``) it
     does not use left out and those it uses drawn BURST_BOOST times as often."""
     lexicon = _lexicon()
     draws = np_rng.random(len(lexicon.bursty))
@@ -200,7 +200,7 @@ class _Story:
     keywords: tuple[str, ...]
     quantities: tuple[str, ...]
     headline_words: tuple[str, ...]
-    general_words: np.ndarray  # per content entry: a general noun or place the story uses
+    general_words: np.ndarray  # per content entry: a bursty word the story uses
 
 
 def _quantity(rng: random.Random) -> str:
