@@ -25,8 +25,11 @@ republications) through the real worker, matched against a realistic 1k-rule set
   i.e. +inf, and the percentiles are taken over all expected alerts (goal: p99 ≤ 300 ms at
   50/s); pipeline.e2e_p99_ms_one_channel: the same at 50/s with every rule on the demo's one
   channel (the whole watch list through one 50/s limit). The articles are the realistic mix
-  (stories of several reports, 20 % republished copies): one alert is expected per (rule,
-  story), as grouping sends it, from the story's first article;
+  (stories of several reports, 20 % republished copies), each from its outlet's feed: one
+  alert is expected per (rule, story), as grouping sends it, from the story's first article;
+  a quarter of the rules also alert again as their story reaches 3 and 10 sources
+  (``bench.rulesets``), and pipeline.e2e_updates_per_article counts those deliveries (they
+  share the channels' limits with the first alerts, which go first: ``alerts.lanes``);
 - worker.rss_mb_10k_rules: resident memory of the running worker process (from
   /proc/<pid>/status) with a 10k-rule set loaded, after it matched articles.
 
@@ -397,6 +400,7 @@ def percentile(values: list[float], q: float) -> float:
 def e2e_latency(
     base: Settings, rules: RuleFiles, channels: Path, rate: float, seconds: float, logs: Path, tag: str
 ) -> dict[str, float]:
+    from alerts.lanes import Urgency, urgency_of
     from alerts.receiver import WebhookReceiver
 
     s = _namespace(base)
@@ -412,11 +416,13 @@ def e2e_latency(
     arrivals: dict[tuple[str, str], float] = {}
     channel_of = {rule.id: ",".join(rule.notify) for rule in ruleset.rules}
     deliveries: dict[str, int] = {}  # by channel, every delivery (updates of a group too)
+    updates = [0]  # deliveries that tell a story's spread (escalations), not a first alert
 
     def on_delivery(payload: dict[str, Any]) -> None:
         rule_id = payload["rule"]["id"]
         channel = channel_of.get(rule_id, "")
         deliveries[channel] = deliveries.get(channel, 0) + 1
+        updates[0] += urgency_of(payload) is Urgency.UPDATE
         group = expected.group_of(payload["article"]["id"], rule_id)
         if group is not None:
             arrivals.setdefault(group, time.time())
@@ -436,6 +442,7 @@ def e2e_latency(
         wait_for_group(s, f"{s.namespace}-dispatcher", 120)
         _warm_up(producer, s, warm, lambda: bool(receiver.deliveries))
         deliveries.clear()
+        updates[0] = 0
         sent_at = _offer(producer, s, articles, rate)
         groups = expected.first_article
         deadline = time.monotonic() + E2E_DRAIN_S
@@ -463,6 +470,7 @@ def e2e_latency(
             # what the busiest channel was asked to send, updates of a group included
             f"pipeline.e2e_busiest_desk_deliveries_per_article{suffix}": max(deliveries.values(), default=0)
             / len(articles),
+            f"pipeline.e2e_updates_per_article{suffix}": updates[0] / len(articles),
         }
     finally:
         producer.close()

@@ -32,6 +32,7 @@ import hashlib
 import html
 import random
 import time
+import urllib.parse
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -453,11 +454,18 @@ def _republish(
     return BenchArticle(article_id, original.title, text, page, original.story, published, url, outlet[0], original.id)
 
 
-def raw_article(article: BenchArticle, *, feed: str = "bench", first_seen_at: float | None = None) -> RawArticle:
-    """The article as a connector publishes it: the whole HTML page as content."""
+def outlet_feed(article: BenchArticle) -> str:
+    """The feed id of the article's outlet (its site's name in its URL): one feed per outlet,
+    so that a story reported or republished by several outlets has several sources."""
+    return (urllib.parse.urlsplit(article.url).hostname or "").removesuffix(".example")
+
+
+def raw_article(article: BenchArticle, *, feed: str | None = None, first_seen_at: float | None = None) -> RawArticle:
+    """The article as a connector publishes it: the whole HTML page as content, from its
+    outlet's feed unless ``feed`` is given."""
     return RawArticle(
         id=article.id,
-        feed=feed,
+        feed=outlet_feed(article) if feed is None else feed,
         url=article.url,
         title=article.title,
         content=article.html,
