@@ -30,8 +30,8 @@ def digit_runs(text: str) -> list[re.Match[str]]:
 
 # a number in any digits (thousands grouped by a comma), an optional magnitude word, then
 # the word that says what is counted; a few words may sit between (e.g. "من")
-# (no look-behind in the pattern: ``_number_matches`` checks the character before)
-_FACT = re.compile(
+# (no look-behind in the pattern: ``number_matches`` checks the character before)
+DIGIT_FIGURE = re.compile(
     r"(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
     r"(?:من\s+)?(طن(?!\w)|[^\W\d_]{3,})"  # a unit of two letters: طن
@@ -143,7 +143,7 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
     or with a magnitude word; years, dates and durations are left out. ``runs`` are
     ``digit_runs(text)`` when the caller has them already."""
     facts = []
-    for match in _number_matches(text, digit_runs(text) if runs is None else runs):
+    for match in number_matches(text, digit_runs(text) if runs is None else runs):
         fact = _number_fact(*match.groups())
         if fact is not None:
             facts.append(fact)
@@ -164,7 +164,7 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
 
 @functools.lru_cache(maxsize=8192)  # figures and their units recur from article to article
 def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, float] | None:
-    """The fact of a figure written in digits (a match of _FACT), or None."""
+    """The fact of a figure written in digits (a match of DIGIT_FIGURE), or None."""
     # only the number has digits to translate: the text's other characters, and so the
     # matches, are the same in either digits
     number = number.translate(ASCII_DIGITS)
@@ -179,8 +179,8 @@ def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, fl
     return kind, value
 
 
-def _number_matches(text: str, runs: Sequence[re.Match[str]]) -> Iterator[re.Match[str]]:
-    """``_FACT.finditer(text)`` as if the pattern began with a negative look-behind of
+def number_matches(text: str, runs: Sequence[re.Match[str]]) -> Iterator[re.Match[str]]:
+    """``DIGIT_FIGURE.finditer(text)`` as if the pattern began with a negative look-behind of
     ``_NOT_BEFORE_NUMBER``, tried only where a digit run starts: a match starts with a
     digit, and one not after a digit or a separator starts a run (inside a run the
     character before is one of those, which the look-behind refuses)."""
@@ -189,7 +189,7 @@ def _number_matches(text: str, runs: Sequence[re.Match[str]]) -> Iterator[re.Mat
         start = run.start()
         if start < end or (start and _NOT_BEFORE_NUMBER.match(text, start - 1)):
             continue
-        match = _FACT.match(text, start)
+        match = DIGIT_FIGURE.match(text, start)
         if match is not None:
             yield match
             end = match.end()
