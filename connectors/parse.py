@@ -72,6 +72,10 @@ class FeedItem:
     content_type: ContentType  # of ``content``
     published: str | None  # ISO 8601, UTC
     make_body: Callable[[], ItemBody] = field(repr=False)
+    # False: the item's XML is, byte for byte, one parsed at an earlier poll of the feed,
+    # and only its key was taken from then (``connectors.known_items``); url, title and
+    # body are empty and the item must be parsed again before it is used.
+    parsed: bool = True
 
     @functools.cached_property
     def body(self) -> ItemBody:
@@ -100,6 +104,9 @@ class ParsedFeed:
     items: list[FeedItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # recoverable defects found
     dropped_items: int = 0  # items beyond the item cap, not returned
+    # digest of each item's XML → its key, for the next poll (``connectors.known_items``);
+    # None when the body was parsed whole
+    item_keys: dict[bytes, str] | None = None
 
 
 class ParseBudgetExceeded(FeedParseError):
@@ -122,7 +129,7 @@ class ParseLimits:
             raise ParseBudgetExceeded(f"parsing took longer than {self.time_budget_s:g}s")
 
 
-def _capped(entries: list[Any], limits: ParseLimits, problems: list[str]) -> tuple[list[Any], int]:
+def capped_entries(entries: list[Any], limits: ParseLimits, problems: list[str]) -> tuple[list[Any], int]:
     """The first ``max_items`` entries (feeds list newest first) and how many were dropped."""
     dropped = max(0, len(entries) - limits.max_items)
     if dropped:
@@ -282,32 +289,52 @@ def safe_urljoin(base: str, url: str) -> str:
         return url
 
 
-def _parse_xml(text: str, base_url: str, encoding: str, limits: ParseLimits, deadline: float | None) -> ParsedFeed:
-    problems: list[str] = []
-    hardened, hardening_problems = harden_xml(text)
-    problems.extend(hardening_problems)
-    hardened = _CHARREF.sub(_replace_bad_charref, hardened)
+def prepare_xml(text: str) -> tuple[str, list[str]]:
+    """``text`` as feedparser may read it (DTD gone, bad character references replaced)
+    and the defects found on the way."""
+    hardened, problems = harden_xml(text)
+    return _CHARREF.sub(_replace_bad_charref, hardened), list(problems)
+
+
+def run_feedparser(hardened: str) -> Any:
+    """feedparser's result for a document from ``prepare_xml``."""
     # No Content-Location: feedparser would resolve relative guids against the URL the
     # feed was fetched from, and an item's id must not change when a feed moves. Links
     # are resolved below instead; xml:base inside the document still applies.
     headers = {"content-type": "application/xml; charset=utf-8"}
     try:
-        result = feedparser.parse(io.BytesIO(hardened.encode("utf-8", "replace")), response_headers=headers)
+        return feedparser.parse(io.BytesIO(hardened.encode("utf-8", "replace")), response_headers=headers)
     except Exception as exc:  # feedparser's loose parser trips over some malformed markup (KeyError …)
         raise FeedParseError(f"malformed feed that feedparser cannot read: {type(exc).__name__}: {exc}") from None
-    if result.get("bozo"):
-        bozo = result.get("bozo_exception")
-        problems.append(f"{type(bozo).__name__}: {bozo}" if bozo else "malformed feed")
-    limits.check(deadline)
-    feed = result.get("feed") or {}
-    entries, dropped = _capped(list(result.get("entries") or []), limits, problems)
-    items = []
+
+
+def bozo_problem(result: Any) -> str | None:
+    """What made feedparser's result "bozo" (malformed), None when it is not."""
+    if not result.get("bozo"):
+        return None
+    bozo = result.get("bozo_exception")
+    return f"{type(bozo).__name__}: {bozo}" if bozo else "malformed feed"
+
+
+def entry_items(
+    entries: list[Any], base_url: str, limits: ParseLimits, deadline: float | None
+) -> list[FeedItem | None]:
+    """One item per feedparser entry, its link resolved against ``base_url``; None for an
+    entry with neither an id nor any content."""
+    items: list[FeedItem | None] = []
     for entry in entries:
         limits.check(deadline)
         item = _entry_item(entry)
         if item is not None:
             url = safe_urljoin(base_url, item.url) if base_url and item.url else item.url
-            items.append(replace(item, url=http_link(url)))
+            item = replace(item, url=http_link(url))
+        items.append(item)
+    return items
+
+
+def feed_of(result: Any, items: list[FeedItem], encoding: str, problems: list[str], dropped: int) -> ParsedFeed:
+    """The ParsedFeed of feedparser's ``result`` with ``items`` taken from its entries."""
+    feed = result.get("feed") or {}
     language = feed.get("language") if isinstance(feed.get("language"), str) else None
     return ParsedFeed(
         format=result.get("version") or "unknown",
@@ -318,6 +345,26 @@ def _parse_xml(text: str, base_url: str, encoding: str, limits: ParseLimits, dea
         problems=problems,
         dropped_items=dropped,
     )
+
+
+def parse_xml(text: str, base_url: str, encoding: str, limits: ParseLimits, deadline: float | None) -> ParsedFeed:
+    """An RSS or Atom document (decoded) through feedparser."""
+    hardened, problems = prepare_xml(text)
+    return parse_prepared(hardened, problems, base_url, encoding, limits, deadline)
+
+
+def parse_prepared(
+    hardened: str, problems: list[str], base_url: str, encoding: str, limits: ParseLimits, deadline: float | None
+) -> ParsedFeed:
+    """``parse_xml`` of a document from ``prepare_xml`` (``problems``: those it found)."""
+    result = run_feedparser(hardened)
+    bozo = bozo_problem(result)
+    if bozo:
+        problems.append(bozo)
+    limits.check(deadline)
+    entries, dropped = capped_entries(list(result.get("entries") or []), limits, problems)
+    items = [item for item in entry_items(entries, base_url, limits, deadline) if item is not None]
+    return feed_of(result, items, encoding, problems, dropped)
 
 
 # --- JSON Feed ----------------------------------------------------------------------------
@@ -358,7 +405,7 @@ def parse_json_feed(
     base = _json_str(data.get("feed_url")) or _json_str(data.get("home_page_url")) or base_url
     if base_url and base:
         base = safe_urljoin(base_url, base)
-    entries, dropped = _capped(items_data, limits, problems)
+    entries, dropped = capped_entries(items_data, limits, problems)
     items = []
     for raw in entries:
         limits.check(deadline)
@@ -422,8 +469,17 @@ def primary_language(tag: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
+# (decoded text, base URL, encoding, limits, deadline) → the feed: how an XML body is read
+XmlReader = Callable[[str, str, str, ParseLimits, float | None], ParsedFeed]
+
+
 def parse_feed(
-    body: bytes, *, base_url: str = "", content_type: str | None = None, limits: ParseLimits = ParseLimits()
+    body: bytes,
+    *,
+    base_url: str = "",
+    content_type: str | None = None,
+    limits: ParseLimits = ParseLimits(),
+    read_xml: XmlReader = parse_xml,
 ) -> ParsedFeed:
     """Items of a feed body (RSS, Atom or JSON Feed). Raises FeedParseError only when the
     body is empty, too large, or JSON that is not a feed, and ParseBudgetExceeded when
@@ -441,7 +497,7 @@ def parse_feed(
         feed = parse_json_feed(text, base_url, limits, deadline)
         feed.encoding = encoding
         return feed
-    feed = _parse_xml(text, base_url, encoding, limits, deadline)
+    feed = read_xml(text, base_url, encoding, limits, deadline)
     if time.monotonic() - started > 5:
         feed.problems.append(f"slow parse ({time.monotonic() - started:.1f}s)")
     return feed

@@ -1,9 +1,11 @@
 """The connector: poll feeds, publish each new item once, remember everything in the store.
 
 One poll of one feed, in order:
-  load state → conditional GET → (304 or same body: done) → parse → ids of items not yet
-  seen → sanitize the HTML of those (only) → full text when configured → publish to Kafka and wait for acks → mark seen and
-  save validators, body hash and the next poll time.
+  load state → conditional GET → (304 or same body: done) → parse (the items repeated from
+  the feed's previous body are recognised, not parsed again: ``connectors.known_items``) →
+  ids of items not yet seen → sanitize the HTML of those (only) → full text when configured
+  → publish to Kafka and wait for acks → mark seen and save validators, body hash and the
+  next poll time.
 Validators and seen ids are saved only after Kafka acknowledged the items, so a failed
 publish is retried on the next poll instead of being skipped as "not modified". A crash
 between the ack and the save can re-publish a batch; the key (article id) lets the
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from connectors.config import FeedConfig
 from connectors.fetch import Fetcher, FetchLimits, FetchResult
 from connectors.fulltext import fetch_full_text
+from connectors.known_items import KnownItems, xml_reader
 from connectors.parse import (
     ContentType,
     FeedItem,
@@ -73,12 +76,18 @@ class PollReport:
     next_poll_in: float = 0.0
 
 
-async def parse_within_budget(result: FetchResult, limits: ParseLimits) -> ParsedFeed:
+async def parse_within_budget(result: FetchResult, limits: ParseLimits, known: KnownItems | None = None) -> ParsedFeed:
     """Parse a fetched body in a worker thread, given up on (ParseBudgetExceeded) when it
     outlasts ``limits.time_budget_s``: the poll goes on, and the thread stops itself at the
-    same deadline between items."""
+    same deadline between items. With ``known`` (the feed's previous ``item_keys``, empty
+    at first), items repeated from then are not parsed again (``connectors.known_items``)."""
     parsing = asyncio.to_thread(
-        parse_feed, result.body, base_url=result.url, content_type=result.content_type, limits=limits
+        parse_feed,
+        result.body,
+        base_url=result.url,
+        content_type=result.content_type,
+        limits=limits,
+        read_xml=xml_reader(known),
     )
     if limits.time_budget_s is None:
         return await parsing
@@ -158,6 +167,9 @@ class Connector:
         self.clock = clock
         self.jitter = jitter
         self._full_text_slots = asyncio.Semaphore(FULL_TEXT_CONCURRENCY)
+        # feed id → the item keys of its last body parsed, so that the next changed body
+        # parses only its new items; kept in memory only (a restart parses each feed whole once)
+        self._known_items: dict[str, KnownItems] = {}
 
     # --- one feed -------------------------------------------------------------------------
 
@@ -186,12 +198,13 @@ class Connector:
             FEED_NOT_MODIFIED.labels(feed.id).inc()
             state.etag, state.last_modified = result.validators.etag, result.validators.last_modified
             return await self._succeeded(feed, state, "not_modified", 0, 0)
-        try:
-            parsed = await parse_within_budget(result, self.parse_limits)
-        except ParseBudgetExceeded as exc:
-            return await self._failed(feed, state, "parse_timeout", str(exc))
-        except FeedParseError as exc:
-            return await self._failed(feed, state, "parse", str(exc))
+        parsed = await self._parse(feed, state, result, self._known_items.get(feed.id, {}))
+        if isinstance(parsed, PollReport):
+            return parsed
+        if parsed.item_keys is None:
+            self._known_items.pop(feed.id, None)
+        else:
+            self._known_items[feed.id] = parsed.item_keys
         if parsed.dropped_items:
             FEED_ITEMS_DROPPED.labels(feed.id).inc(parsed.dropped_items)
             log.warning(
@@ -209,6 +222,14 @@ class Connector:
 
         by_id = items_by_id(feed.id, parsed)
         new_ids = await self.store.unseen(feed.id, list(by_id))
+        if any(not by_id[aid].parsed for aid in new_ids):
+            # An item parsed at an earlier poll was not published then (its publish
+            # failed): read the body whole to have it.
+            parsed = await self._parse(feed, state, result, None)
+            if isinstance(parsed, PollReport):
+                return parsed
+            by_id = items_by_id(feed.id, parsed)
+            new_ids = await self.store.unseen(feed.id, list(by_id))
         seen_at = self.clock()
         # Feeds list newest first; publish oldest first so that stories unfold in order.
         new_ids.reverse()
@@ -234,6 +255,17 @@ class Connector:
         return await self._succeeded(
             feed, state, "new_items" if articles else "no_new_items", len(articles), len(parsed.items)
         )
+
+    async def _parse(
+        self, feed: FeedConfig, state: FeedState, result: FetchResult, known: KnownItems | None
+    ) -> ParsedFeed | PollReport:
+        """The parsed body, or the report of the failed poll when it cannot be parsed."""
+        try:
+            return await parse_within_budget(result, self.parse_limits, known)
+        except ParseBudgetExceeded as exc:
+            return await self._failed(feed, state, "parse_timeout", str(exc))
+        except FeedParseError as exc:
+            return await self._failed(feed, state, "parse", str(exc))
 
     async def _full_texts(self, feed: FeedConfig, items: list[FeedItem]) -> dict[str, str]:
         if not feed.full_text or not items:

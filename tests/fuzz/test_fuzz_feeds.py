@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from connectors.parse import content_text, parse_feed
+from connectors.known_items import xml_reader
+from connectors.parse import ParsedFeed, content_text, parse_feed
 from kernel.errors import FeedParseError, MarsadError
 from marsad.cli import app
 from tests.support.strategies import examples, feed_body
@@ -58,6 +59,28 @@ def test_parse_feed_raises_only_feed_parse_error(body: bytes, content_type: str 
         text = content_text(item.content, item.content_type)
         assert "<script" not in item.content.lower()
         assert isinstance(text, str)
+
+
+def _described(feed: ParsedFeed) -> tuple[object, ...]:
+    items = [(i.key, i.url, i.title, i.content_type, i.published, i.content, i.summary) for i in feed.items]
+    return (feed.format, feed.title, feed.language, feed.encoding, feed.problems, feed.dropped_items, items)
+
+
+@given(feed_body())
+@settings(examples(200), deadline=timedelta(seconds=PARSE_BOUND_S))
+def test_reading_known_items_gives_what_parsing_whole_gives(body: bytes) -> None:
+    base = "https://example.org/feed"
+    try:
+        whole = parse_feed(body, base_url=base)
+    except FeedParseError:
+        with pytest.raises(FeedParseError):
+            parse_feed(body, base_url=base, read_xml=xml_reader({}))
+        return
+    first = parse_feed(body, base_url=base, read_xml=xml_reader({}))
+    assert _described(first) == _described(whole)
+    if first.item_keys is not None:
+        again = parse_feed(body, base_url=base, read_xml=xml_reader(first.item_keys))
+        assert [i.key for i in again.items] == [i.key for i in whole.items]
 
 
 @given(feed_body())
