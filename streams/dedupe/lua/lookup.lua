@@ -5,43 +5,51 @@ local oldest = tonumber(ARGV[1]) - tonumber(ARGV[2])
 local limit, nexact, n, cw, blob = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
 local dup_weight = tonumber(ARGV[9])
 local cells, fp0 = {}, n * cw  -- fingerprint i: bytes fp0 + 4i - 3 .. fp0 + 4i
-for i = 1, fp0, cw do cells[#cells + 1] = string.sub(blob, i, i + cw - 1) end
-local exact, hits, order = {}, {}, {}
-if #cells > 0 then
+for i = 1, n do cells[i] = string.sub(blob, i * cw - cw + 1, i * cw) end
+local exact, hits, order, found = {}, {}, {}, 0
+if n > 0 then
   local vals = redis.call('HMGET', CELLS, unpack(cells))
-  for i = 1, #cells do
+  local find, sub = string.find, string.sub
+  for i = 1, n do
     local v = vals[i]
     if v then
-      local fp, from = string.sub(blob, fp0 + 4 * i - 3, fp0 + 4 * i), 1
-      local tag = string.byte(cells[i], 1)
+      local fp, from = sub(blob, fp0 + 4 * i - 3, fp0 + 4 * i), 1
+      local tag = string.byte(blob, i * cw - cw + 1)
       local w = 1  -- a band or anchor key weighs more than a story term (store.DUP_KEY_WEIGHT)
       if tag == 100 or tag == 97 then w = dup_weight end
+      -- find_aligned inlined, and counters instead of the length operator: this loop runs
+      -- for every matching entry, and there are more of them as the store fills
       while true do
-        local j = find_aligned(v, fp, from, 8, 0)
+        local j = find(v, fp, from, true)
         if j == nil then break end
-        local seq = string.sub(v, j + 4, j + 7)
-        if i <= nexact then exact[i] = seq; break end  -- an exact key keeps its newest only
-        local h = hits[seq]
-        if h == nil then order[#order + 1] = seq; hits[seq] = w else hits[seq] = h + w end
-        from = j + 8
+        if (j - 1) % 8 == 0 then
+          local seq = sub(v, j + 4, j + 7)
+          if i <= nexact then exact[i] = seq; break end  -- an exact key keeps its newest only
+          local h = hits[seq]
+          if h == nil then found = found + 1; order[found] = seq; hits[seq] = w else hits[seq] = h + w end
+          from = j + 8
+        else
+          from = j + 1
+        end
       end
     end
   end
 end
 -- most shared keys first (weighted), ties in order of discovery (key order, then newest
 -- first): a counting sort, as hits never exceed dup_weight times the number of keys
-local by_hits, most = {}, 0
-for _, seq in ipairs(order) do
+local by_hits, sizes, most = {}, {}, 0
+for k = 1, found do
+  local seq = order[k]
   local h = hits[seq]
-  local list = by_hits[h]
-  if list == nil then list = {}; by_hits[h] = list end
-  list[#list + 1] = seq
-  if h > most then most = h end
+  local size = sizes[h]
+  if size == nil then by_hits[h] = {seq}; sizes[h] = 1; if h > most then most = h end
+  else size = size + 1; by_hits[h][size] = seq; sizes[h] = size end
 end
 order = {}
+local ranked = 0
 for h = most, 1, -1 do
   local list = by_hits[h]
-  if list then for _, seq in ipairs(list) do order[#order + 1] = seq end end
+  if list then for k = 1, sizes[h] do ranked = ranked + 1; order[ranked] = list[k] end end
 end
 local out = {}
 for i = 1, nexact do out[i] = false end
@@ -53,12 +61,13 @@ while true do
   local batch = {}
   if first then for _, i in ipairs(ex) do batch[#batch + 1] = exact[i] end end
   local nex = #batch
-  while #batch - nex < limit - taken and next_index <= #order do
-    batch[#batch + 1] = order[next_index]; next_index = next_index + 1
+  local size = nex
+  while size - nex < limit - taken and next_index <= ranked do
+    size = size + 1; batch[size] = order[next_index]; next_index = next_index + 1
   end
-  if #batch == 0 then break end
+  if size == 0 then break end
   local recs = redis.call('HMGET', REC, unpack(batch))
-  for b = 1, #batch do
+  for b = 1, size do
     local rec = recs[b]
     if rec and struct.unpack('>d', rec) >= oldest then  -- older ones wait for the sweep
       if b <= nex then
@@ -70,7 +79,7 @@ while true do
     end
   end
   first = false
-  if taken >= limit or next_index > #order then break end
+  if taken >= limit or next_index > ranked then break end
 end
 -- document frequencies of the article's story terms, both halves added up
 local terms, dfs = ARGV[8], {}
