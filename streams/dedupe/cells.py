@@ -12,11 +12,19 @@ from collections.abc import Sequence
 import numpy as np
 
 from streams.dedupe.lsh import KEY_WIDTH
-from streams.dedupe.store import BAND_TAG, CONTENT_TAG, URL_TAG, Lookup, StoreLimits
+from streams.dedupe.store import ANCHOR_TAG, BAND_TAG, CONTENT_TAG, URL_TAG, Lookup, StoreLimits
 
 SLOT_WIDTH = 8
 CELL_WIDTH = 5  # tag, then a 4-byte cell number (band number and hash bits for a band key)
 ENTRY_WIDTH = 8  # 4-byte key fingerprint, 4-byte sequence number
+# An anchor key is one of an article's smallest shingle hashes, so the top bits that choose
+# its cell are mostly zero: filed by them, anchors crowded into the lowest cells (at a full
+# store 67 entries read per anchor cell against 4 per story-term cell, many cells at
+# StoreLimits.max_cell_entries, where the oldest entries are dropped). Their hash is
+# multiplied by this odd constant first (Fibonacci hashing: a bijection of 64-bit values),
+# which spreads them like the other keys.
+ANCHOR_MIX = 0x9E3779B97F4A7C15
+_MASK64 = (1 << 64) - 1
 
 
 def article_slot(article_id: str) -> bytes:
@@ -47,23 +55,29 @@ def bucket_blob(buckets: Sequence[bytes]) -> bytes:
     return blob
 
 
-def cell_sections(keys: Sequence[bytes], limits: StoreLimits) -> tuple[bytes, bytes, bytes]:
+def cell_sections(
+    keys: Sequence[bytes], limits: StoreLimits, *, plain_anchors: bool = False
+) -> tuple[bytes, bytes, bytes]:
     """Each key's cell, fingerprint and entries kept, as three sections of a string: the
     cells (CELL_WIDTH bytes each), then the fingerprints (4 bytes each), then the counts
     kept (1 byte each), so that a script reads each section without cutting the others.
 
-    The cell number is the key's top hash bits (below the band number for a band key);
-    the fingerprint is the next 32 bits, so two keys of one cell are told apart with a
-    false match chance of 2^-32 per entry (and a false match only adds a candidate that
-    the signature comparison then rejects)."""
+    The cell number is the key's top hash bits (below the band number for a band key; an
+    anchor key's hash times ANCHOR_MIX, or as it is with ``plain_anchors``: where versions
+    before the mix filed anchors); the fingerprint is the next 32 bits, so two keys of one
+    cell are told apart with a false match chance of 2^-32 per entry (and a false match
+    only adds a candidate that the signature comparison then rejects)."""
     blob = bucket_blob(keys)
     n = len(keys)
     if n <= 4:  # numpy's fixed cost (~20 us) is more than a few keys cost in Python
-        parts = [_cell_entry(key, limits) for key in keys]
+        parts = [_cell_entry(key, limits, plain_anchors) for key in keys]
         return b"".join(p[0] for p in parts), b"".join(p[1] for p in parts), bytes(p[2] for p in parts)
     raw = np.frombuffer(blob, dtype=np.uint8).reshape(n, KEY_WIDTH)
     tags = raw[:, 0]
     hashes = raw[:, 2:].copy().view(">u8").ravel().astype(np.uint64)
+    if not plain_anchors:
+        anchors = tags == ANCHOR_TAG
+        hashes[anchors] *= np.uint64(ANCHOR_MIX)  # modulo 2^64, as in _cell_entry
     bits_by_tag, keep_by_tag, group_by_tag = _tag_tables(limits)
     bits = bits_by_tag[tags]
     cells = np.empty((n, CELL_WIDTH), dtype=np.uint8)
@@ -75,11 +89,13 @@ def cell_sections(keys: Sequence[bytes], limits: StoreLimits) -> tuple[bytes, by
     return cells.tobytes(), fingerprints.tobytes(), keep_by_tag[tags].tobytes()
 
 
-def _cell_entry(key: bytes, limits: StoreLimits) -> tuple[bytes, bytes, int]:
+def _cell_entry(key: bytes, limits: StoreLimits, plain_anchors: bool = False) -> tuple[bytes, bytes, int]:
     """``cell_sections`` for one key, in plain Python."""
     tag = key[0]
     bits = limits.cell_bits(tag)
     value = int.from_bytes(key[2:], "big")
+    if tag == ANCHOR_TAG and not plain_anchors:
+        value = value * ANCHOR_MIX & _MASK64
     group = key[1] if tag == BAND_TAG else 0
     cell = ((group << bits) | (value >> (64 - bits))).to_bytes(4, "big")
     return bytes((tag,)) + cell, ((value >> (32 - bits)) & 0xFFFFFFFF).to_bytes(4, "big"), limits.keep(tag)

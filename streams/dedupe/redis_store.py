@@ -3,7 +3,9 @@ insert (``lua/lookup.lua``, ``lua/insert.lua``), each reading every hash it need
 command. The structure is described in store.py.
 
 Keys (all under "<prefix>dedupe:", so this targets one Redis server, not a Cluster):
-  meta   hash  head (next sequence number), tail (oldest that may still be stored)
+  meta   hash  head (next sequence number), tail (oldest that may still be stored),
+         plainanchors (until when anchors may still sit where versions before the anchor
+         mix filed them: ``lua/anchor_mix.lua``)
   rec    hash  seq -> inserted-at (8-byte double) + StoredArticle bytes
   keys   hash  seq -> inserted-at + story slot (8) + the article's cells (CELL_WIDTH each)
   cells  hash  cell (CELL_WIDTH) -> entries (ENTRY_WIDTH: fingerprint, seq), newest first
@@ -31,6 +33,7 @@ import redis
 from streams.dedupe.cells import CELL_WIDTH, article_slot, cell_sections, exact_key, exact_keys, feed_hash
 from streams.dedupe.scripts import ScriptCaller, lua_script
 from streams.dedupe.store import (
+    ANCHOR_TAG,
     DUP_KEY_WEIGHT,
     ID_TAG,
     Lookup,
@@ -67,15 +70,36 @@ class RedisDedupeStore:
         self._lookup = client.register_script(lua_script("lookup"))
         self._insert = client.register_script(lua_script("insert"))
         self._join_story = client.register_script(lua_script("join_story"))
+        self._anchor_mix = client.register_script(lua_script("anchor_mix"))
         self._call = ScriptCaller(client)
         # the sections of the last lookup's keys: record() of the same query reuses them
         self._last: tuple[Lookup, tuple[bytes, bytes, bytes]] | None = None
+        self._plain_anchors_until: float | None = None  # read from meta on first use
+
+    def _reads_plain_anchors(self) -> bool:
+        """Whether a lookup must also read anchors where versions before the anchor mix
+        (``cells.ANCHOR_MIX``) filed them: for one window after the first worker of this
+        version met a store that already held articles. Those articles stay findable by
+        their anchors (a copy inside a longer text has no band in common with it) until
+        the window removes them; inserts file only the mixed cells."""
+        until = self._plain_anchors_until
+        if until is None:
+            reply = self._call(self._anchor_mix, [self.keys["meta"]], [self._clock(), self.limits.window_seconds])
+            until = self._plain_anchors_until = float(reply)
+        return self._clock() < until
 
     def _sections(self, query: Lookup) -> tuple[bytes, bytes, bytes]:
+        """The cells of the query's exact keys and buckets, in order, then (while the store
+        may hold them) the cells of its anchors as filed before the anchor mix."""
         last = self._last
         if last is not None and last[0] is query:
             return last[1]
         sections = cell_sections([*exact_keys(query), *query.buckets], self.limits)
+        if self._reads_plain_anchors():
+            anchors = [key for key in query.buckets if key[0] == ANCHOR_TAG]
+            if anchors:
+                plain = cell_sections(anchors, self.limits, plain_anchors=True)
+                sections = (sections[0] + plain[0], sections[1] + plain[1], sections[2] + plain[2])
         self._last = (query, sections)
         return sections
 
@@ -86,6 +110,7 @@ class RedisDedupeStore:
     def lookup(self, query: Lookup) -> LookupResult:
         limits = self.limits
         nexact = bool(query.url_key) + bool(query.content_key)
+        sections = self._sections(query)
         found, df, docs = self._call(
             self._lookup,
             self._lookup_keys,
@@ -94,9 +119,9 @@ class RedisDedupeStore:
                 limits.window_seconds,
                 limits.max_candidates,
                 nexact,
-                nexact + len(query.buckets),
+                len(sections[2]),  # keys looked up: one byte each in the last section
                 CELL_WIDTH,
-                b"".join(self._sections(query)),
+                b"".join(sections),
                 b"".join(query.read),
                 DUP_KEY_WEIGHT,
             ],
@@ -118,7 +143,9 @@ class RedisDedupeStore:
         # it is filed under: its exact keys and the leading ``query.index`` buckets
         own = cell_sections([exact_key(ID_TAG, article.id)], limits)
         cells, fingerprints, keep = self._sections(query)
-        filed = len(keep) if query.index is None else bool(query.url_key) + bool(query.content_key) + query.index
+        # (the pre-mix anchor cells a lookup may add come after every bucket: never filed)
+        exact = bool(query.url_key) + bool(query.content_key)
+        filed = exact + (len(query.buckets) if query.index is None else query.index)
         n = 1 + filed
         blob = b"".join((own[0], cells[: CELL_WIDTH * filed], own[1], fingerprints[: 4 * filed], own[2], keep[:filed]))
         return [

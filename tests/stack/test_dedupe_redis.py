@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 
@@ -15,8 +16,11 @@ from streams.dedupe import (
     InMemoryDedupeStore,
     RedisDedupeStore,
     StoreLimits,
+    cells,
+    redis_store,
 )
 from streams.dedupe.cells import ENTRY_WIDTH
+from streams.dedupe.store import ANCHOR_TAG, Lookup
 from tests.support.dedupe_corpus import AGENCY, AGENCY_TITLE, EVENTS, SAME_ENTITIES, TICKER, edits
 
 pytestmark = pytest.mark.stack
@@ -244,3 +248,45 @@ def test_ticker_wrapped_copies_and_story_outlets_in_redis_decide_like_in_memory(
             ("beta", 1704104400.0),
         ]
         assert decisions[2].story_sources == 3
+
+
+def test_anchors_filed_before_the_anchor_mix_are_still_found_for_one_window(
+    stack, client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store filled by a version that filed anchors by their plain hash: after the
+    upgrade, lookups read those cells too for one window, so a copy inside a longer page
+    still meets the original through its anchors; a store this version started does not."""
+    text = "\n\n".join(AGENCY)
+    wrapped = TICKER + "\n\n" + text + "\n\n" + TICKER
+    original = DedupeInput("a", "alpha", "https://alpha.example/1", AGENCY_TITLE, text, "2024-01-01T10:00:00Z")
+    copy = DedupeInput("b", "beta", "https://beta.example/2", AGENCY_TITLE, wrapped, "2024-01-01T10:05:00Z")
+    anchors = [key for key in Deduplicator(InMemoryDedupeStore()).prepare(copy).query.buckets if key[0] == ANCHOR_TAG]
+    assert anchors
+    found = {}
+    for mark in (None, "0"):
+        prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+        meta = f"{prefix}dedupe:meta"
+        with monkeypatch.context() as old_version:
+            old_version.setattr(
+                redis_store, "cell_sections", functools.partial(cells.cell_sections, plain_anchors=True)
+            )
+            Deduplicator(RedisDedupeStore(client, prefix)).process(original)
+        client.hdel(meta, "plainanchors")  # the old version knew no such mark
+        if mark is not None:
+            client.hset(meta, "plainanchors", mark)  # as if this version had started the store
+        upgraded = RedisDedupeStore(client, prefix)
+        found[mark] = [c.id for c in upgraded.lookup(Lookup(None, None, anchors)).candidates]
+        if mark is None:
+            assert float(client.hget(meta, "plainanchors")) > 1_700_000_000  # a window from now
+            decision = Deduplicator(upgraded).process(copy)
+            assert (decision.duplicate_of, decision.kind) == ("a", "near")
+    assert found == {None: ["a"], "0": []}
+
+
+def test_a_store_this_version_starts_reads_no_pre_mix_anchors(stack, client: redis.Redis) -> None:
+    prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+    text = "\n\n".join(AGENCY)
+    Deduplicator(RedisDedupeStore(client, prefix)).process(
+        DedupeInput("a", "alpha", "https://alpha.example/1", AGENCY_TITLE, text, "2024-01-01T10:00:00Z")
+    )
+    assert client.hget(f"{prefix}dedupe:meta", "plainanchors") == b"0"

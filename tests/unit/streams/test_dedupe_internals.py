@@ -30,7 +30,7 @@ from streams.dedupe.shingles import (
     extract_features,
     number_terms,
 )
-from streams.dedupe.store import StoreLimits
+from streams.dedupe.store import ANCHOR_TAG, StoreLimits
 from streams.dedupe.stories import (
     MIN_SHARED_UNITS,
     PROFILE_TERMS,
@@ -230,6 +230,44 @@ def test_cells_are_fixed_width_stable_and_alike_for_one_key_and_many() -> None:
     # pinned: every worker (and every version sharing a Redis) must file keys alike
     assert (cells[:5] + fingerprints[:4]).hex() == "6400006cb892cdebf8"
     assert limits.cell_bits(ord("d")) == 15 and limits.cell_bits(ord("s")) == 18
+
+
+# an anchor key's cell, fingerprint and count kept, mixed and as filed before the mix
+# (12345 >> 44 = cell 0, (12345 >> 12) & 0xFFFFFFFF = fingerprint 3)
+MIXED_ANCHOR_PIN = "61000a12ce22b4ed9904"
+PLAIN_ANCHOR_PIN = "61000000000000000304"
+
+
+def test_anchor_cells_spread_over_all_cells_and_the_pre_mix_cells_stay_as_they_were() -> None:
+    """Anchors are an article's smallest shingle hashes: filed by their top bits they would
+    all sit in the lowest cells; mixed, they spread like any other key."""
+    limits = StoreLimits()
+    bits = limits.cell_bits(ANCHOR_TAG)
+    rng = np.random.default_rng(3)
+    smallest = np.sort(rng.integers(0, 2**63, 20_000, dtype=np.uint64) * np.uint64(2))[:400]
+    keys = [bytes((ANCHOR_TAG, 0)) + int(h).to_bytes(8, "big") for h in smallest]
+
+    def cell_numbers(cells: bytes) -> list[int]:
+        return [int.from_bytes(cells[i + 1 : i + CELL_WIDTH], "big") for i in range(0, len(cells), CELL_WIDTH)]
+
+    mixed, plain = cell_sections(keys, limits), cell_sections(keys, limits, plain_anchors=True)
+    assert max(cell_numbers(plain[0])) < 2**bits // 32  # crowded into the lowest cells
+    assert max(cell_numbers(mixed[0])) > 2**bits // 2 and min(cell_numbers(mixed[0])) < 2**bits // 8
+    assert len(set(cell_numbers(mixed[0]))) >= 395
+    for sections, plain_anchors in ((mixed, False), (plain, True)):
+        for i, key in enumerate(keys[:6]):  # the numpy path equals the plain one
+            assert cell_sections([key], limits, plain_anchors=plain_anchors) == (
+                sections[0][5 * i : 5 * i + 5],
+                sections[1][4 * i : 4 * i + 4],
+                sections[2][i : i + 1],
+            )
+    # only anchors move: other keys file as before
+    others = band_keys(np.arange(8, dtype=np.uint32), 8, b"d") + [story_bucket_key("غزو")]
+    assert cell_sections(others, limits) == cell_sections(others, limits, plain_anchors=True)
+    # pinned: every worker sharing a Redis must file anchors alike, and find the old ones
+    key = bytes((ANCHOR_TAG, 0)) + (12345).to_bytes(8, "big")
+    assert b"".join(cell_sections([key], limits)).hex() == MIXED_ANCHOR_PIN
+    assert b"".join(cell_sections([key], limits, plain_anchors=True)).hex() == PLAIN_ANCHOR_PIN
 
 
 def test_bucket_keys_of_another_width_are_refused() -> None:
