@@ -70,7 +70,9 @@ class BoundedMemo(dict, Generic[_K, _V]):
         return value
 
 
-def _fold_word(word: str) -> str:
+def dedupe_word(word: str) -> str:
+    """One folded word as dedupe compares it: its letters unified further, a number as
+    "0", the article ال (and a clitic before it) taken off."""
     word = word.translate(_DEDUPE_LETTERS)
     if _DIGITS.match(word):
         return "0"  # an updated figure is still the same article
@@ -89,7 +91,7 @@ def _is_content_word(token: str) -> bool:
     return len(token) >= 3 and token != "0" and token not in _STOPWORDS
 
 
-_DEDUPE_WORD: BoundedMemo[str, str] = BoundedMemo(_fold_word, 200_000)
+_DEDUPE_WORD: BoundedMemo[str, str] = BoundedMemo(dedupe_word, 200_000)
 _TOKEN_HASH: BoundedMemo[str, int] = BoundedMemo(_hash_word, 200_000)
 _CONTENT_WORD: BoundedMemo[str, bool] = BoundedMemo(_is_content_word, 200_000)
 
@@ -201,7 +203,7 @@ _NUMBER_TERM: BoundedMemo[str, str | None] = BoundedMemo(_number_term, 100_000)
 
 # Skipped when pairing neighbours, so that "فيصل بن فرحان" links فيصل to فرحان.
 _NAME_PARTICLES = frozenset(
-    _fold_word(fold(word))
+    dedupe_word(fold(word))
     for word in "بن ابن بنت ابو أبو bin ibn bint abu al el de da du van von der den la le".split()
 )
 

@@ -24,9 +24,9 @@ from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import (
     BoundedMemo,
-    _fold_word,
     content_terms,
     dedupe_tokens,
+    dedupe_word,
     extract_features,
     number_terms,
 )
@@ -46,7 +46,7 @@ from tests.support.stack import SEEDS_DIR
 
 def _tokens_by_definition(text: str) -> list[str]:
     """Fold the whole text, split it into words, fold each word for dedupe."""
-    return [_fold_word(w) for w in re.findall(r"\w+", fold(text))]
+    return [dedupe_word(w) for w in re.findall(r"\w+", fold(text))]
 
 
 # --- tokens: memoized chunks equal folding the whole text --------------------------------------
