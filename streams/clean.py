@@ -1,10 +1,12 @@
 """The normalize stage's text cleaning: HTML → lines (``kernel.html_text``) → chrome
-removed line by line (``streams.clean_chrome``) → repeats collapsed → blocks judged in
-context (``streams.clean_blocks``: headline lists and tickers, embedded posts, tag lines,
-labels above the first paragraph, the dateline).
+removed line by line (``streams.clean_chrome``; a read-also label right after the
+article's source or tag lines removes the rest of the page: other stories' headlines and
+teasers) → repeats collapsed → blocks judged in context (``streams.clean_blocks``: headline
+lists and tickers, embedded posts, tag lines, labels above the first paragraph, the dateline).
 
 The clean text is what rules see and what evidence offsets index, so kept lines keep
-their original wording exactly (only outer whitespace is trimmed) and are joined with
+their original wording exactly (only outer whitespace is trimmed, and a dateline opening
+a line or an agency's subscription notice closing it cut off) and are joined with
 "\\n"; comparisons (title repeated in the body, repeated paragraphs) use the folded form
 (``streams.textnorm.fold``) so that spelling variants of the same line still collapse.
 
@@ -34,18 +36,20 @@ from streams.clean_chrome import (
     classify_line,
     inline_credit_agencies,
     leading_dateline,
+    subscription_footer,
 )
 from streams.clean_dates import find_dates, normalize_feed_date
 from streams.clean_keys import comparison_key, comparison_keys
 from streams.language import detect_language
-from streams.textnorm import fold, fold_lines
+from streams.textnorm import fold, fold_lines, normalize
 
 
 @dataclass(frozen=True, slots=True)
 class RemovedLine:
     """A line (or a line's dateline prefix) left out of the clean text, and why:
     "chrome:<kind>", "read-also", "repeated-title", "repeated-line", "repeated-body",
-    "continuation-marker", "footer", "agency-credit", "dateline"."""
+    "continuation-marker", "footer", "agency-credit", "dateline", "subscription-footer"
+    (an agency's notice closing the text, or the last sentences of a line)."""
 
     reason: str
     text: str
@@ -110,6 +114,10 @@ LINKED_HEADLINE_MAX_WORDS = 16
 _SENTENCE_END = re.compile(r"[.!?؟…]['\"”»)]*$")
 # The first lines of prose may open with the date ("القاهرة في 7 ديسمبر 2021 -").
 LEAD_DATE_CHARS = 120
+# Lines that close an article where republishing sites end it: its source, its tags. A bare
+# read-also label right after them opens the page's tail (other stories: headlines and
+# teaser paragraphs), removed to the end of the text.
+_ARTICLE_END_REASONS = frozenset({"chrome:source", "chrome:tags"})
 
 
 def _body_lines(content: str, content_type: str) -> tuple[list[MarkedLine], str | None]:
@@ -169,10 +177,15 @@ def clean_article(
     prose_agencies: list[str] = []
     following_left = 0  # lines a label introduces ("اقرأ أيضاً", "رئيس التحرير") still to take
     following_reason = ""
+    article_ended = False  # only source/tag lines since the last kept line
+    in_tail = False  # past a read-also label that follows the article's end
 
     folded_lines = fold_lines([marked.text for marked in lines])  # folded as one text
     for position, (marked, folded) in enumerate(zip(lines, folded_lines, strict=True)):
         line = marked.text
+        if in_tail:
+            removed.append((position, RemovedLine("read-also", line)))
+            continue
         if marked.block is not None:
             # The markup already says what this is: streams.clean_blocks decides, unless
             # the line alone is recognisable chrome (its reason is the more telling one).
@@ -181,6 +194,7 @@ def clean_article(
             if reason is not None:
                 removed.append((position, RemovedLine(reason, line)))
             else:
+                article_ended = False
                 kept.append(_Kept(position, line, folded, marked.block))
             continue
         if following_left:
@@ -195,7 +209,10 @@ def clean_article(
             if kind.published is not None and meta_published is None:
                 meta_published = kind.published.iso
             credit_line_agencies.extend(kind.agencies)
-            if kind.introduces_links:
+            article_ended = article_ended or (bool(kept) and kind.reason in _ARTICLE_END_REASONS)
+            if kind.introduces_links and article_ended:
+                in_tail = True
+            elif kind.introduces_links:
                 following_left, following_reason = MAX_LINKED_HEADLINES, kind.reason
             elif kind.introduces_name:
                 following_left, following_reason = 1, kind.reason
@@ -208,7 +225,16 @@ def clean_article(
                 meta_published = dateline.published.iso
             line = line[dateline.end :].strip()
             folded = fold(line)
+        footer = subscription_footer(folded)
+        if footer is not None:
+            cut = normalize(line).to_original(footer, footer)[0]
+            removed.append((position, RemovedLine("subscription-footer", line[cut:].strip())))
+            if cut == 0 or not line[:cut].strip():
+                continue
+            line = line[:cut].rstrip()
+            folded = fold(line)
         prose_agencies.extend(inline_credit_agencies(folded))
+        article_ended = False
         kept.append(_Kept(position, line, folded, marked.block))
 
     kept = _collapse_repeats(kept, clean_title, removed)

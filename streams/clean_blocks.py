@@ -44,7 +44,7 @@ KEEP = Verdict()
 # Labels that head a list of other articles (folded spelling).
 _LIST_LABEL = re.compile(
     r"^(?:اخر\s+الاخبار|احدث\s+الاخبار|اخبار\s+عاجله|الاكثر\s+(?:قراءه|مشاهده|تداولا|تعليقا|شعبيه)|"
-    r"الاخبار\s+الاكثر\s+قراءه|الاكثر\s+قراءه\s+اليوم|قد\s+(?:يعجبك|يهمك)(?:\s+ايضا)?|اخترنا\s+لك|"
+    r"الاخبار\s+الاكثر\s+قراءه|الاكثر\s+قراءه\s+اليوم|و?قد\s+(?:يعجبك|يهمك)(?:\s+ايضا)?|اخترنا\s+لك|"
     r"ننصحك\s+بقراءه|المزيد\s+حول\s+هذا\s+الموضوع|المزيد\s+من\s+\S+|في\s+نفس\s+السياق|"
     r"اخبار\s+متعلقه|موضوعات\s+متعلقه|تغطيه\s+(?:خاصه|مستمره)|التغطيه\s+الحيه|عاجل|"
     r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
@@ -188,15 +188,46 @@ def _listed_headlines(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> No
 
 
 def _embedded_posts(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
-    """A post's credit line goes; the post's text (the line above, or any line holding a
-    post link) stays as an aside."""
+    """A post's credit line and the post's text above it go (``_post_text_above``); a line
+    holding a post link without a credit under it stays as an aside."""
+    for index, line in enumerate(lines):
+        if verdicts[index] is KEEP and _has_post_link(line.folded) and not _ONLY_LINKS.match(line.folded):
+            verdicts[index] = Verdict(aside="embed")
     for index, line in enumerate(lines):
         if _POST_CREDIT.match(line.folded):
             verdicts[index] = Verdict(removed="embed-credit")
-            if index > 0 and verdicts[index - 1] is KEEP:
-                verdicts[index - 1] = Verdict(aside="embed")
-        elif verdicts[index] is KEEP and _has_post_link(line.folded) and not _ONLY_LINKS.match(line.folded):
-            verdicts[index] = Verdict(aside="embed")
+            _post_text_above(lines, verdicts, index)
+
+
+# A post's text fits in a post: 280 characters, links left out, with some slack.
+POST_MAX_CHARS = 320
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+
+
+def _post_text_above(lines: Sequence[BlockLine], verdicts: list[Verdict], credit: int) -> None:
+    """The text of the post whose credit line is at ``credit``: the line just above, and
+    the lines above it that read like a post (a hashtag, an emoji, a post link, a short
+    line with no sentence end), while they fit in a post. An article's sentence (no such
+    mark, ending with a full stop) stops the walk; a line above too long to be a post
+    stays as an aside."""
+    chars = 0
+    for index in range(credit - 1, -1, -1):
+        verdict, folded = verdicts[index], lines[index].folded
+        if verdict is not KEEP and verdict.aside != "embed":
+            return
+        chars += len(_POST_LINK.sub("", folded).strip())
+        if chars > POST_MAX_CHARS:
+            if index == credit - 1 and verdict is KEEP:
+                verdicts[index] = Verdict(aside="embed")
+            return
+        if index < credit - 1 and not _reads_like_post(lines[index], verdict):
+            return
+        verdicts[index] = Verdict(removed="embed")
+
+
+def _reads_like_post(line: BlockLine, verdict: Verdict) -> bool:
+    folded = line.folded
+    return verdict.aside == "embed" or "#" in folded or _EMOJI.search(folded) is not None or is_headline(folded)
 
 
 def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:

@@ -91,13 +91,16 @@ def test_tag_line_and_hashtag_line_are_asides() -> None:
     assert _clean(PROSE_1, "بوريس يلتسين – جورج بوش الأب", PROSE_2).asides == ()
 
 
-def test_embedded_post_text_is_an_aside_and_its_credit_line_goes() -> None:
+def test_embedded_post_text_and_its_credit_line_go() -> None:
     post = "القوات تتقدم نحو المدينة #روسيا #أوكرانيا pic.twitter.com/AbC123xyz"
     credit = "— حساب إخباري (@news_account) February 24, 2022"
     article = _clean(PROSE_1, post, credit, PROSE_2, "https://t.co/AbC123xyz")
-    assert article.text.split("\n") == [PROSE_1, post, PROSE_2]
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _aside_texts(article) == []
+    assert _removed(article) == [("embed", post), ("embed-credit", credit), ("link", "https://t.co/AbC123xyz")]
+    # a post link with no credit line under it: the line stays, as an aside
+    article = _clean(PROSE_1, post, PROSE_2)
     assert _aside_texts(article) == [("embed", post)]
-    assert _removed(article) == [("embed-credit", credit), ("link", "https://t.co/AbC123xyz")]
     # an English post quoted in an Arabic article, without its credit line
     quote = "Our troops will defend every street of the city, the minister wrote."
     article = _clean(PROSE_1, quote, PROSE_2)
@@ -256,18 +259,18 @@ def test_markup_marks_widgets_link_lists_and_embedded_posts() -> None:
     assert tree_lines(LexborHTMLParser(PAGE)) == [line.text for line in lines]
 
 
-def test_cleaner_removes_marked_widgets_and_keeps_posts_as_asides() -> None:
+def test_cleaner_removes_marked_widgets_and_credited_posts() -> None:
     article = clean_article(title="", content=PAGE)
     assert article.text.split("\n") == [
         PROSE_1,
-        "الجنود على الحدود الآن #روسيا",
         PROSE_2,
         "البند الأول من الخطة يخص الضرائب",
         "البند الثاني يخص الإنفاق",
     ]
-    assert _aside_texts(article) == [("embed", "الجنود على الحدود الآن #روسيا")]
+    assert _aside_texts(article) == []
     assert [reason for reason, _ in _removed(article)] == [
         "chrome:share",  # the line alone says it: its own reason wins over the markup's
+        "embed",  # the post's text: its credit line follows
         "embed-credit",
         "html:link-list",
         "html:link-list",

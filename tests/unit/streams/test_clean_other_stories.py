@@ -1,0 +1,151 @@
+"""Text of other stories and of the publisher that real pages leave inside an article:
+teaser paragraphs after a read-also label at the article's end, "وقد يهمك أيضا" lists, an
+agency's subscription notice, and the text of an embedded post. Each test reproduces one
+phenomenon seen on real pages, with text written for these tests, next to an article
+sentence that looks like it and is kept."""
+
+from __future__ import annotations
+
+from streams.clean import CleanArticle, clean_article
+
+PROSE_1 = "أعلنت وزارة الدفاع في بيان صباح اليوم أن وحداتها أنهت مناورات واسعة قرب الحدود الشمالية."
+PROSE_2 = "وقال المتحدث باسم الوزارة إن المناورات شملت تدريبات على الدفاع الجوي ونقل الإمدادات."
+PROSE_3 = "وأضاف أن الوحدات ستعود إلى ثكناتها خلال الأيام المقبلة بعد انتهاء التقييم."
+
+TEASER_HEADLINE = "حريق يلتهم مستودعا للأخشاب في الميناء التجاري"
+TEASER_1 = "اندلع حريق كبير مساء أمس في مستودع للأخشاب بالميناء التجاري، وهرعت فرق الإطفاء إلى المكان."
+TEASER_2 = "وقال مسؤول في الدفاع المدني إن النيران لم تمتد إلى المباني المجاورة، وإن التحقيق جار"
+
+NOTICE = (
+    "ما تنشره الوكالة على موقعها العام من أخبار هو ملخص لجزء من الخدمة التي تصل إلى المشتركين. "
+    "للاشتراك في خدمة الوكالة يرجى التواصل عبر الرابط أدناه."
+)
+
+
+def _clean(*lines: str) -> CleanArticle:
+    return clean_article(title="", content="\n".join(lines), content_type="text/plain")
+
+
+def _removed(article: CleanArticle) -> list[tuple[str, str]]:
+    return [(line.reason, line.text) for line in article.removed]
+
+
+# ---------------------------------------------------------------- read-also teasers
+
+
+def test_teaser_paragraphs_after_the_articles_source_and_tags_go() -> None:
+    article = _clean(
+        PROSE_1,
+        PROSE_2,
+        "المصدر: صحيفة الوادي",
+        "كلمات دلالية: مناورات الحدود",
+        "إقرأ أيضاً:",
+        TEASER_HEADLINE,
+        TEASER_1,
+        TEASER_2,
+    )
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _removed(article)[-3:] == [("read-also", TEASER_HEADLINE), ("read-also", TEASER_1), ("read-also", TEASER_2)]
+
+
+def test_a_long_labelled_tag_list_ends_the_article_too() -> None:
+    tags = "كلمات دلالية: مناورات الحدود الشمالية وزارة الدفاع الدفاع الجوي الإمدادات العسكرية تقييم الوحدات"
+    article = _clean(PROSE_1, PROSE_2, tags, "إقرأ أيضاً:", TEASER_HEADLINE, TEASER_1)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _removed(article)[0] == ("chrome:tags", tags)
+    # the same words in a sentence, without the label's colon, are prose
+    sentence = "الكلمات المفتاحية في خطاب الوزير كانت الأمن والتنمية والعمل المشترك بين الوزارات والجيش"
+    assert _clean(PROSE_1, sentence, PROSE_2).text.split("\n") == [PROSE_1, sentence, PROSE_2]
+
+
+def test_the_article_resuming_after_a_read_also_link_in_its_middle_is_kept() -> None:
+    article = _clean(PROSE_1, "اقرأ أيضاً:", TEASER_HEADLINE, PROSE_2, PROSE_3)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2, PROSE_3]
+    # a source line above the article is not its end
+    article = _clean("المصدر: وكالات", "اقرأ أيضاً:", TEASER_HEADLINE, PROSE_2, PROSE_3)
+    assert article.text.split("\n") == [PROSE_2, PROSE_3]
+
+
+# ------------------------------------------------------------------ "وقد يهمك" lists
+
+
+def test_may_interest_you_label_and_its_headlines_go_in_plain_text() -> None:
+    article = _clean(
+        PROSE_1,
+        PROSE_2,
+        "وقد يهمك أيضــًا :",
+        "افتتاح جسر جديد فوق النهر بعد عامين من العمل",
+        "المنتخب الوطني يستعد لمباراة ودية الأسبوع المقبل",
+    )
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 3
+
+
+def test_a_sentence_opening_with_may_interest_you_is_kept() -> None:
+    sentence = "وقد يهمك أيضا أن المعرض يفتح أبوابه مجانا يوم الجمعة المقبل."
+    assert _clean(PROSE_1, sentence, PROSE_2).text.split("\n") == [PROSE_1, sentence, PROSE_2]
+
+
+# -------------------------------------------------------- agency subscription notice
+
+
+def test_subscription_notice_goes_on_its_own_line_and_at_the_end_of_the_last_paragraph() -> None:
+    article = _clean(PROSE_1, PROSE_2, NOTICE)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _removed(article) == [("subscription-footer", NOTICE)]
+    # a dispatch run as one paragraph: the notice is cut off its last line, the rest kept
+    article = _clean(f"{PROSE_1} {PROSE_2} {NOTICE}")
+    assert article.text == f"{PROSE_1} {PROSE_2}"
+    assert _removed(article) == [("subscription-footer", NOTICE)]
+    # an invitation with the link to follow
+    invitation = "للاشتراك في نشرة الوكالة الإخبارية. يمكنكم الضغط على الرابط التالي"
+    assert _clean(PROSE_1, PROSE_2, invitation).text.split("\n") == [PROSE_1, PROSE_2]
+
+
+def test_sentences_about_subscribers_are_kept() -> None:
+    count = "وقالت الوكالة إن عدد المشتركين في خدمتها الإخبارية ارتفع إلى مليون مشترك."
+    price = "وللاشتراك في الخدمة الجديدة يدفع العميل عشرة دولارات شهريا."
+    article = _clean(PROSE_1, count, f"{PROSE_2} {price}")
+    assert article.text.split("\n") == [PROSE_1, count, f"{PROSE_2} {price}"]
+    assert article.removed == ()
+
+
+# ------------------------------------------------------------------ embedded posts
+
+
+def test_the_text_of_an_embedded_post_goes_with_its_credit() -> None:
+    post = [
+        "المشهد من الشرفة هذا الصباح 🙏",
+        "طوابير طويلة أمام المخابز",
+        "الناس تنتظر منذ الفجر #الخبز #المدينة pic.twitter.com/Qw3rTy12",
+    ]
+    credit = "— مراسل المدينة (@city_reporter) March 3, 2024"
+    article = _clean(PROSE_1, *post, credit, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _removed(article) == [*(("embed", line) for line in post), ("embed-credit", credit)]
+    assert article.asides == ()
+
+
+def test_article_sentences_above_an_embedded_post_are_kept() -> None:
+    credit = "— مراسل المدينة (@city_reporter) March 3, 2024"
+    introduction = "وكتب مراسل على حسابه في منصة إكس:"
+    post = "الطوابير أمام المخابز منذ الفجر #الخبز"
+    article = _clean(PROSE_1, introduction, post, credit, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, introduction, PROSE_2]
+    # a paragraph too long to be a post stays (as an aside): the post's own text was lost
+    paragraph = " ".join((PROSE_1, PROSE_2, PROSE_3, PROSE_1))
+    article = _clean(PROSE_3, paragraph, credit, PROSE_2)
+    assert article.text.split("\n") == [PROSE_3, paragraph, PROSE_2]
+    assert [(aside.reason, article.text[aside.start : aside.end]) for aside in article.asides] == [("embed", paragraph)]
+
+
+def test_the_same_text_in_feed_html() -> None:
+    page = f"""<article><p>{PROSE_1}</p>
+<blockquote class="twitter-tweet"><p>الطوابير أمام المخابز منذ الفجر #الخبز</p>&mdash; مراسل (@city_reporter)
+<a href="#">March 3, 2024</a></blockquote>
+<p>{PROSE_2} {NOTICE}</p>
+<p>قد يهمك أيضا:</p><p>افتتاح جسر جديد فوق النهر بعد عامين من العمل</p>
+<p>المصدر: صحيفة الوادي</p><p>إقرأ أيضاً:</p><p><a href="/1">{TEASER_HEADLINE}</a></p><p>{TEASER_1}</p></article>"""
+    article = clean_article(title="", content=page)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert article.asides == ()
