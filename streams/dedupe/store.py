@@ -189,7 +189,7 @@ class StoreLimits:
     max_candidates: int = 24  # fetched per lookup, most shared buckets first
     cell_load: int = 8  # entries per cell (Redis hash field) when the window is full
     sweep: int = 8  # expired articles an insert removes at most (besides the count bound)
-    max_cell_entries: int = 128  # a safety bound on one cell; never reached in practice
+    max_cell_entries: int = 128  # a safety bound on one cell (reached by anchors before they were mixed: cells.py)
     max_story_feeds: int = 1000  # distinct sources counted per story (the count saturates)
     max_story_outlets: int = 64  # outlets listed per story (the first to report it)
     # document frequencies are counted in two halves of this many stored articles each; when
