@@ -12,7 +12,8 @@ near-duplicates of a recent article with 3 % of their words changed), stored wit
 features, MinHash signature, story vector and cells the deduplicator computes for it:
 stored articles share vocabulary, story terms and story cells with the measured ones, so
 lookups return real candidates from the whole store and verifying them is measured. The
-stream's copies are left out of the fill (the deduplicator does not store a copy). Every
+stream's near copies are stored too, as the deduplicator files them (in their original's
+story, naming it, not counted as documents for the frequencies). Every
 ``_REFRESH``-th stored article goes through a full decision (lookup and insert), which
 keeps the document frequencies that articles are filed by as the store has them; the
 others are pipelined inserts of the same records.
@@ -99,7 +100,7 @@ class _Filler:
         self.deduplicator = Deduplicator(store, config)
         self.stored = 0
         self.docs = 0
-        self.last_ids: list[str] = []  # ids stored by the latest ``add``
+        self.last_ids: dict[str, str] = {}  # ids stored by the latest ``add`` → the first version
 
     def _record(self, item: DedupeInput) -> tuple[StoredArticle, Lookup]:
         prepared = self.deduplicator.prepare(item)
@@ -110,10 +111,16 @@ class _Filler:
 
     def add(self, items: list[tuple[DedupeInput, str | None]]) -> None:
         pending: list[tuple[StoredArticle, Lookup]] = []
-        self.last_ids = []
+        self.last_ids = {}
         for item, original in items:
             if original is not None:
-                continue  # a copy: the deduplicator would not store it
+                # a near copy, filed as Deduplicator.process files one
+                record, query = self._record(item)
+                copy = dataclasses.replace(record, story_id=original, copy_of=original)
+                pending.append((copy, dataclasses.replace(query, terms=())))
+                self.stored += 1
+                self.last_ids[item.id] = original
+                continue
             if self.stored % _REFRESH == 0:
                 if pending:
                     self.store.record_many(pending)
@@ -126,7 +133,7 @@ class _Filler:
                 pending.append(self._record(item))
             self.stored += 1
             self.docs += self.writers
-            self.last_ids.append(item.id)
+            self.last_ids[item.id] = item.id
         if pending:
             self.store.record_many(pending)
 
@@ -139,21 +146,20 @@ def _stream(seed: int, fill: int, measured: int, prefix: str) -> tuple[list, lis
 
 
 def _fill(filler: _Filler, target: int, seed: int, measured: int, prefix: str, seconds: float = float("inf")) -> _Tally:
-    """Store about ``target`` articles (copies left out) in chunks of generated streams,
-    for at most ``seconds``; a tally holding the measured articles that continue the last
-    chunk (and knowing the last chunk's stored articles, which some of them republish)."""
+    """Store about ``target`` articles (near copies included) in chunks of generated
+    streams, for at most ``seconds``; a tally holding the measured articles that continue
+    the last chunk (and knowing the last chunk's stored articles, which some of them
+    republish, with the first version of each)."""
     began = time.perf_counter()
     chunk = 0
     while True:
-        generated = min(CHUNK, max(1, int((target - filler.stored) / (1 - NEAR_DUPLICATE_SHARE))))
-        last = filler.stored + generated * (1 - NEAR_DUPLICATE_SHARE) >= target or (
-            time.perf_counter() - began >= seconds
-        )
+        generated = min(CHUNK, max(1, target - filler.stored))
+        last = filler.stored + generated >= target or (time.perf_counter() - began >= seconds)
         fill, rest = _stream(seed + chunk, generated, measured if last else 0, f"{prefix}{chunk}")
         filler.add(fill)
         chunk += 1
         if last:
-            return _Tally(stream=rest, root={stored: stored for stored in filler.last_ids})
+            return _Tally(stream=rest, root=dict(filler.last_ids))
 
 
 def _fill_part(
@@ -176,7 +182,7 @@ def _parallel_fill(
     (features are Python, one core each); the last chunk, which the measured articles
     continue, is stored by this process. The tally and the number stored."""
     began = time.perf_counter()
-    last_chunk = CHUNK * (1 - NEAR_DUPLICATE_SHARE)
+    last_chunk = CHUNK
     bulk = max(0, target - int(last_chunk))
     stored = 0
     if bulk and isinstance(store, RedisDedupeStore):

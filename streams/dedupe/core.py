@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable
@@ -309,11 +310,17 @@ class Deduplicator:
         record = prepared.record
         found = self.store.lookup(prepared.query)
 
+        def earlier(match: StoredArticle | None) -> bool:
+            # not the article itself, nor a copy of it: both are found when it is processed
+            # again after a crash (stored, its decision not kept yet), and must not make it
+            # a duplicate of itself
+            return match is not None and match.id != record.id and match.copy_of != record.id
+
         original, kind, similarity = None, None, None
-        if found.url_match is not None and found.url_match.id != record.id:
+        if found.url_match is not None and earlier(found.url_match):
             original, kind = found.url_match, "exact-url"
             similarity = estimate_jaccard(record.signature, original.signature)
-        elif found.content_match is not None and found.content_match.id != record.id:
+        elif found.content_match is not None and earlier(found.content_match):
             original, kind, similarity = found.content_match, "exact-content", 1.0
         else:
             estimates = estimate_jaccard_many(record.signature, [c.signature for c in found.candidates])
@@ -326,15 +333,19 @@ class Deduplicator:
 
             least = self.least_copy_estimate
             for candidate, estimate in zip(found.candidates, estimates):
-                if estimate < least or candidate.id == record.id:
+                if estimate < least or not earlier(candidate):
                     continue  # (most candidates share no minimum: no call for those)
                 score = self.is_near_duplicate(record, candidate, estimate, values)
                 if score is not None and (similarity is None or score > similarity):
                     original, kind, similarity = candidate, "near", score
 
+        # a copy names the first version, even when it matched a later copy of it: the one
+        # article of the chain that was published and matched by every rule
+        first = None if original is None else original.copy_of or original.id
+
         def decision(story_id: str, story: StoryState, reason: str | None) -> DedupeDecision:
             return DedupeDecision(
-                duplicate_of=original.id if original else None,
+                duplicate_of=first,
                 kind=kind,
                 similarity=round(similarity, 4) if similarity is not None else None,
                 story_id=story_id,
@@ -347,14 +358,37 @@ class Deduplicator:
 
         outlet = Outlet(outlet_name(article.url, article.feed), record.event_time)
         if original is not None:
-            joined = self.store.join(original.story_id, article.feed, outlet)
-            return decision(original.story_id, joined, f"{kind} duplicate of {original.id}")
+            reason = f"{kind} duplicate of {original.id}"
+            if original.id != first:
+                reason += f" (a copy of {first})"
+            if kind != "near":  # an exact copy adds nothing to find: its story counts it
+                joined = self.store.join(original.story_id, article.feed, outlet)
+                return decision(original.story_id, joined, reason)
+            # A near copy is filed in the original's story too, so that a later copy meets
+            # the closest version seen, not only the first (whose chrome or cuts may hide
+            # the text they share). The store adds its feed and outlet to the story once,
+            # as joining would.
+            copy = StoredArticle(
+                record.id,
+                record.feed,
+                original.story_id,
+                record.event_time,
+                record.shingle_count,
+                record.signature,
+                self.story_vector(prepared, found).profile(),
+                first,
+            )
+            # not a document for the frequencies (with no terms, the store does not count
+            # it): its words are its original's, and counting them again would make the
+            # story's own words look common
+            filed = self.store.insert(copy, dataclasses.replace(prepared.query, terms=()), outlet)
+            return decision(original.story_id, filed, reason)
 
         vector = self.story_vector(prepared, found)
         link = best_story(
             vector,
             record.event_time,
-            [c for c in found.candidates if c.id != record.id],
+            [c for c in found.candidates if earlier(c)],
             threshold=self.config.story_threshold,
             dated_threshold=self.config.story_threshold_dated,
             same_actions_threshold=self.config.story_threshold_same_actions,

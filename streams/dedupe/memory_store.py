@@ -137,6 +137,8 @@ class InMemoryDedupeStore:
         return len(feeds)
 
     def _count_terms(self, terms: Sequence[bytes]) -> None:
+        if not terms:  # not a document of its own (a near copy: core.py), as in lua/insert.lua
+            return
         if self._df_docs[self._df_half] >= self.limits.df_docs:
             self._df_half = 1 - self._df_half
             self._df[self._df_half].clear()

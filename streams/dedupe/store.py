@@ -23,13 +23,14 @@ fixed set of fields however many articles are stored:
 * A story's sources are kept while any of its articles is stored: once none is, no
   later article can join it anyway (joining goes through a stored article).
 * Document frequencies of story terms (stories.py) are counted for every stored article
-  in two halves of ``df_docs`` articles; when the current half is full the older one is
-  emptied and counting moves there. A lookup reads the frequencies it is asked for.
+  but near copies (their words are their original's), in two halves of ``df_docs``
+  articles; when the current half is full the older one is emptied and counting moves
+  there. A lookup reads the frequencies it is asked for.
 
-How many entries one key keeps: a band keeps every article (a duplicate is never
-stored, so bands rarely repeat), a story term keeps its ``bucket_size`` newest articles
-(common words would otherwise fill their cells), and an exact key (URL, content, id)
-keeps its newest.
+How many entries one key keeps: a band keeps every article (an exact duplicate is
+never stored, so only near copies of one text repeat its bands), a story term keeps its
+``bucket_size`` newest articles (common words would otherwise fill their cells), and an
+exact key (URL, content, id) keeps its newest.
 
 The store protocol and value types are here; ``cells.py`` files keys into cells,
 ``memory_store.py`` and ``redis_store.py`` (with its Lua scripts in ``lua/``) keep them:
@@ -83,7 +84,9 @@ class StoryState:
 
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
-    """What is kept of an article that was not a duplicate."""
+    """What is kept of an article that was not an exact duplicate: an original, or a near
+    copy (``copy_of`` names the first version it goes back to), filed so that a later
+    copy meets the closest version seen, not only the first."""
 
     id: str
     feed: str
@@ -92,23 +95,34 @@ class StoredArticle:
     shingle_count: int
     signature: np.ndarray  # uint32 MinHash signature of the dedupe shingles
     profile: StoryProfile = EMPTY_PROFILE  # its story vector (stories.py)
+    copy_of: str | None = None  # for a near copy: the original (itself never a copy)
 
     # event time, shingle count, then the UTF-8 lengths of id, feed and story id (a story
-    # id equal to the id, as for every article that starts a story, is not repeated)
+    # id equal to the id, as for every article that starts a story, is not repeated); a
+    # near copy sets _COPY in the feed's length and its copy_of follows the story id
+    # (length-prefixed), so records written before copies were filed read as before
     _HEADER = struct.Struct("<dIIII")
     _SAME = 0xFFFFFFFF
+    _COPY = 0x80000000
+    _LENGTH = struct.Struct("<I")
 
     def to_bytes(self) -> bytes:
         id_, feed = self.id.encode(), self.feed.encode()
         story = b"" if self.story_id == self.id else self.story_id.encode()
+        copy = b""
+        if self.copy_of is not None:
+            encoded = self.copy_of.encode()
+            copy = self._LENGTH.pack(len(encoded)) + encoded
         header = self._HEADER.pack(
             self.event_time,
             self.shingle_count,
             len(id_),
-            len(feed),
+            len(feed) | (self._COPY if self.copy_of is not None else 0),
             self._SAME if self.story_id == self.id else len(story),
         )
-        return b"".join((header, id_, feed, story, self.profile.to_bytes(), self.signature.astype("<u4").tobytes()))
+        return b"".join(
+            (header, id_, feed, story, copy, self.profile.to_bytes(), self.signature.astype("<u4").tobytes())
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes) -> StoredArticle:
@@ -116,16 +130,22 @@ class StoredArticle:
         at = cls._HEADER.size
         id_ = data[at : at + n_id].decode()
         at += n_id
-        feed = data[at : at + n_feed].decode()
-        at += n_feed
+        feed = data[at : at + (n_feed & ~cls._COPY)].decode()
+        at += n_feed & ~cls._COPY
         if n_story == cls._SAME:
             story = id_
         else:
             story = data[at : at + n_story].decode()
             at += n_story
+        copy_of = None
+        if n_feed & cls._COPY:
+            (n_copy,) = cls._LENGTH.unpack_from(data, at)
+            at += cls._LENGTH.size
+            copy_of = data[at : at + n_copy].decode()
+            at += n_copy
         profile, at = StoryProfile.from_bytes(data, at)
         signature = np.frombuffer(data, dtype="<u4", offset=at).astype(np.uint32)
-        return cls(id_, feed, story, event_time, shingles, signature, profile)
+        return cls(id_, feed, story, event_time, shingles, signature, profile, copy_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +178,11 @@ class DedupeStore(Protocol):
     def lookup(self, query: Lookup) -> LookupResult: ...
 
     def record(self, article: StoredArticle, query: Lookup) -> int:
-        """Store a non-duplicate under its exact keys and ``query.filed``, count its
-        ``query.terms`` for document frequencies, and add its feed to its story; the
-        story's source count. Recording an article id that is stored already changes
-        nothing (a replay)."""
+        """Store an article (not an exact duplicate) under its exact keys and
+        ``query.filed``, count its ``query.terms`` for document frequencies (an article
+        without terms, such as a near copy, is not counted as a document), and add its
+        feed to its story; the story's source count. Recording an article id that is
+        stored already changes nothing (a replay)."""
         ...
 
     def insert(self, article: StoredArticle, query: Lookup, outlet: Outlet | None = None) -> StoryState:

@@ -21,6 +21,7 @@ from streams.dedupe import (
 )
 from streams.dedupe.cells import ENTRY_WIDTH
 from streams.dedupe.store import ANCHOR_TAG, Lookup
+from tests.support import copy_chain
 from tests.support.dedupe_corpus import AGENCY, AGENCY_TITLE, EVENTS, SAME_ENTITIES, TICKER, edits
 
 pytestmark = pytest.mark.stack
@@ -248,6 +249,41 @@ def test_ticker_wrapped_copies_and_story_outlets_in_redis_decide_like_in_memory(
             ("beta", 1704104400.0),
         ]
         assert decisions[2].story_sources == 3
+
+
+def test_a_copy_of_a_filed_copy_in_redis_decides_like_in_memory_and_again_after_a_crash(
+    stack, client: redis.Redis
+) -> None:
+    """A near copy is filed by insert.lua too (its feed and outlet counted once, not counted
+    as a document): a copy of a site's copy is found through it, and the chain processed
+    again (stored, decisions not kept: kill -9) gets the same decisions and files nothing."""
+    store = RedisDedupeStore(client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:")
+    in_redis = Deduplicator(store)
+    in_memory = Deduplicator(InMemoryDedupeStore())
+    items = [
+        DedupeInput(key, key, url, copy_chain.TITLE, text, "2024-03-03T08:00:00Z", 1_709_452_800.0)
+        for key, url, text in [
+            ("a", "https://agency.example/desal", copy_chain.AGENCY_TEXT),
+            ("b", "https://site-b.example/1234", copy_chain.SITE_COPY),
+            ("c", "https://site-c.example/?p=99", copy_chain.COPY_OF_SITE_COPY),
+        ]
+    ]
+    decisions = []
+    for item in items:
+        decision = in_redis.process(item)
+        assert decision == in_memory.process(item), item.id
+        decisions.append(decision)
+    assert [(d.duplicate_of, d.kind, d.story_id) for d in decisions] == [
+        (None, None, "a"),
+        ("a", "near", "a"),
+        ("a", "near", "a"),
+    ]
+    assert decisions[2].story_sources == 3 and len(decisions[2].story_outlets) == 3
+    for item in items:
+        assert in_redis.process(item) == in_memory.process(item), item.id
+    assert client.hlen(store.keys["rec"]) == 3
+    assert store.lookup(Lookup(None, None, [])).docs == 1
+    _assert_consistent(client, store)
 
 
 def test_anchors_filed_before_the_anchor_mix_are_still_found_for_one_window(

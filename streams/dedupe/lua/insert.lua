@@ -127,15 +127,16 @@ if sv then members = struct.unpack('>I4', sv); feeds = string.sub(sv, 5) end
 if find_aligned(feeds, feed, 1, 4, 0) == nil and #feeds < max_feeds * 4 then feeds = feeds .. feed end
 redis.call('HSET', STORIES, story, struct.pack('>I4', members + 1) .. feeds)
 -- document frequencies: the article's terms are counted in the current half; when it has
--- counted df_docs articles, the other half is emptied and counting moves there
+-- counted df_docs articles, the other half is emptied and counting moves there. An article
+-- without terms (a near copy: its words are its original's) is not a document.
 local terms, df_docs = ARGV[14], tonumber(ARGV[15])
 local half = tonumber(meta[3] or '0')
 local counted = tonumber(meta[4 + half] or '0')
-if counted >= df_docs then
-  half, counted = 1 - half, 0
-  redis.call('UNLINK', KEYS[6 + half])
-end
 if #terms > 0 then
+  if counted >= df_docs then
+    half, counted = 1 - half, 0
+    redis.call('UNLINK', KEYS[6 + half])
+  end
   local fields = {}
   for i = 1, #terms, 4 do fields[#fields + 1] = string.sub(terms, i, i + 3) end
   local key = KEYS[6 + half]
@@ -143,8 +144,9 @@ if #terms > 0 then
   local sets = {}
   for i, f in ipairs(fields) do sets[2 * i - 1], sets[2 * i] = f, tonumber(counts[i] or '0') + 1 end
   redis.call('HSET', key, unpack(sets))
+  counted = counted + 1
 end
-redis.call('HSET', META, 'head', head + 1, 'tail', tail, 'dfhalf', half, 'dfn' .. half, counted + 1)
+redis.call('HSET', META, 'head', head + 1, 'tail', tail, 'dfhalf', half, 'dfn' .. half, counted)
 local outlets = add_outlet(OUTLETS, NAMES, story, ohash, ostamp, oname, max_outlets)
 for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end
 return {#feeds / 4, outlets[1], outlets[2]}
