@@ -54,6 +54,7 @@ from streams.dedupe import (
     RedisDedupeStore,
     StoredArticle,
 )
+from streams.dedupe.core import filed_copy
 from streams.dedupe.store import LookupResult
 
 # key → (goal, "min" when higher is better / "max" when lower is better)
@@ -115,9 +116,7 @@ class _Filler:
         for item, original in items:
             if original is not None:
                 # a near copy, filed as Deduplicator.process files one
-                record, query = self._record(item)
-                copy = dataclasses.replace(record, story_id=original, copy_of=original)
-                pending.append((copy, dataclasses.replace(query, terms=())))
+                pending.append(filed_copy(*self._record(item), story_id=original, first=original))
                 self.stored += 1
                 self.last_ids[item.id] = original
                 continue

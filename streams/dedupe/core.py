@@ -69,6 +69,14 @@ def _anchor_keys(hashes: np.ndarray) -> list[bytes]:
     return [prefix + raw[i : i + 8] for i in range(0, len(raw), 8)]
 
 
+def filed_copy(record: StoredArticle, query: Lookup, *, story_id: str, first: str) -> tuple[StoredArticle, Lookup]:
+    """A near copy as the store files it: in its original's story, naming the first
+    version, and without terms, so that it is not counted as a document for the
+    frequencies (its words are its original's: counting them again would make the story's
+    own words look common)."""
+    return dataclasses.replace(record, story_id=story_id, copy_of=first), dataclasses.replace(query, terms=())
+
+
 @dataclass(frozen=True)
 class DedupeConfig:
     num_perm: int = 128
@@ -341,7 +349,7 @@ class Deduplicator:
 
         # a copy names the first version, even when it matched a later copy of it: the one
         # article of the chain that was published and matched by every rule
-        first = None if original is None else original.copy_of or original.id
+        first = None if original is None else original.first_version
 
         def decision(story_id: str, story: StoryState, reason: str | None) -> DedupeDecision:
             return DedupeDecision(
@@ -364,24 +372,12 @@ class Deduplicator:
             if kind != "near":  # an exact copy adds nothing to find: its story counts it
                 joined = self.store.join(original.story_id, article.feed, outlet)
                 return decision(original.story_id, joined, reason)
-            # A near copy is filed in the original's story too, so that a later copy meets
-            # the closest version seen, not only the first (whose chrome or cuts may hide
-            # the text they share). The store adds its feed and outlet to the story once,
-            # as joining would.
-            copy = StoredArticle(
-                record.id,
-                record.feed,
-                original.story_id,
-                record.event_time,
-                record.shingle_count,
-                record.signature,
-                self.story_vector(prepared, found).profile(),
-                first,
-            )
-            # not a document for the frequencies (with no terms, the store does not count
-            # it): its words are its original's, and counting them again would make the
-            # story's own words look common
-            filed = self.store.insert(copy, dataclasses.replace(prepared.query, terms=()), outlet)
+            # A near copy is filed too, so that a later copy meets the closest version
+            # seen, not only the first (whose chrome or cuts may hide the text they
+            # share). The store adds its feed and outlet to the story once, as joining would.
+            profiled = dataclasses.replace(record, profile=self.story_vector(prepared, found).profile())
+            copy, query = filed_copy(profiled, prepared.query, story_id=original.story_id, first=original.first_version)
+            filed = self.store.insert(copy, query, outlet)
             return decision(original.story_id, filed, reason)
 
         vector = self.story_vector(prepared, found)

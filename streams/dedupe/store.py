@@ -97,6 +97,11 @@ class StoredArticle:
     profile: StoryProfile = EMPTY_PROFILE  # its story vector (stories.py)
     copy_of: str | None = None  # for a near copy: the original (itself never a copy)
 
+    @property
+    def first_version(self) -> str:
+        """The article a copy of this one is a copy of: its original, or itself."""
+        return self.copy_of or self.id
+
     # event time, shingle count, then the UTF-8 lengths of id, feed and story id (a story
     # id equal to the id, as for every article that starts a story, is not repeated); a
     # near copy sets _COPY in the feed's length and its copy_of follows the story id
