@@ -92,7 +92,8 @@ class RedisDedupeStore:
         """The cells of the query's exact keys and buckets, in order, then (while the store
         may hold them) the cells of its anchors as filed before the anchor mix."""
         last = self._last
-        if last is not None and last[0] is query:
+        # the lookup's query, or the same keys filed (a near copy's insert: core.filed_copy)
+        if last is not None and _same_keys(last[0], query):
             return last[1]
         sections = cell_sections([*exact_keys(query), *query.buckets], self.limits)
         if self._reads_plain_anchors():
@@ -203,6 +204,11 @@ class RedisDedupeStore:
             ],
         )
         return _story_state(reply, outlet)
+
+
+def _same_keys(a: Lookup, b: Lookup) -> bool:
+    """Whether two queries have the same exact keys and buckets (whatever their terms)."""
+    return a is b or (a.buckets is b.buckets and a.url_key == b.url_key and a.content_key == b.content_key)
 
 
 def _outlet_args(outlet: Outlet | None) -> list[bytes]:
