@@ -275,23 +275,27 @@ async def _bench(
         f"CPU s per round {[round(c, 2) for c in round_cpu]}",
         flush=True,
     )
-    per_round_cores = [c / n_feeds * 10_000 / 60.0 for c in round_cpu]
     return {
         "connectors.feeds": float(n_feeds),
         "connectors.hosts": float(HOSTS),
         "connectors.requests_per_s": polls / wall,
         "connectors.cpu_seconds_per_10k_polls": cpu_per_10k,
         "connectors.cpu_seconds_per_min": cpu_per_10k,  # 10,000 feeds at a 60 s cadence
-        "connectors.cpu_cores_for_10k_feeds_per_min": cpu_per_10k / 60.0,
-        "connectors.cpu_cores_round_min": min(per_round_cores),
-        "connectors.cpu_cores_round_max": max(per_round_cores),
-        "connectors.warmup_cpu_cores_for_10k_feeds": warm_cpu / n_feeds * 10_000 / 60.0,
+        "connectors.cpu_cores_for_10k_feeds_per_min": _cores_for_10k(cpu, polls),
+        "connectors.cpu_cores_round_min": _cores_for_10k(min(round_cpu), n_feeds),
+        "connectors.cpu_cores_round_max": _cores_for_10k(max(round_cpu), n_feeds),
+        "connectors.warmup_cpu_cores_for_10k_feeds": _cores_for_10k(warm_cpu, n_feeds),
         "connectors.items_published_per_min": items / rounds * 10_000 / n_feeds,
         "connectors.items_per_s": items / wall,
         "connectors.changed_feeds_share": outcomes.get("new_items", 0) / polls,
         "connectors.tls_connections_per_min": handshakes / rounds * 10_000 / n_feeds,
         "connectors.warmup_items_per_s": warm_items / warm_wall,
     }
+
+
+def _cores_for_10k(cpu_s: float, polls: int) -> float:
+    """Cores that ``cpu_s`` of CPU for ``polls`` polls comes to at 10,000 polls a minute."""
+    return cpu_s / polls * 10_000 / 60.0
 
 
 def run(quick: bool = False) -> dict[str, float]:
