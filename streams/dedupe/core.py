@@ -49,6 +49,7 @@ from streams.dedupe.stories import (
     weigh,
 )
 from streams.dedupe.urls import canonical_url, outlet_name
+from streams.dedupe.years import name_other_years
 from streams.event_time import published_time
 
 _DUP_TAG, _STORY_TAG = b"d", b"s"
@@ -80,7 +81,9 @@ def filed_copy(record: StoredArticle, query: Lookup, *, story_id: str, first: st
 @dataclass(frozen=True)
 class DedupeConfig:
     num_perm: int = 128
-    shingle_size: int = 3  # word 3-grams of the folded text
+    # word pairs of the folded text: a copy with small edits in every sentence keeps more
+    # of its pairs than of its 3-grams (real agency copies: docs/dedupe.md)
+    shingle_size: int = 2
     threshold: float = 0.45  # estimated Jaccard at or above which an article is a copy
     # an article joins a story when its tf-idf cosine with one of the story's articles
     # (shared names counted once: stories.py) reaches story_threshold, plus
@@ -106,7 +109,7 @@ class DedupeConfig:
     # story with a changed first or last paragraph. Containment is measured, not derived
     # from Jaccard: the share of the stored article's MinHash minima found among the new
     # article's shingles (minhash.minima_held), with at least min_minima of them held.
-    containment: float = 0.6
+    containment: float = 0.55
     min_size_ratio: float = 0.05  # the longer may be up to 20 times the shorter
     min_minima: int = 8
     # Candidates for containment: LSH bands find sets of similar size only, so every
@@ -211,6 +214,7 @@ class Deduplicator:
             prepared.features.facts,
             prepared.time_known,
             event_actions(prepared.features.title_tokens, prepared.features.body_tokens),
+            prepared.features.years,
         )
 
     # -- preparation (no I/O) -----------------------------------------------------------
@@ -344,7 +348,9 @@ class Deduplicator:
                 if estimate < least or not earlier(candidate):
                     continue  # (most candidates share no minimum: no call for those)
                 score = self.is_near_duplicate(record, candidate, estimate, values)
-                if score is not None and (similarity is None or score > similarity):
+                if score is None or name_other_years(prepared.features.years, candidate.profile.years):
+                    continue  # not a copy, or a template filled in for another event (years.py)
+                if similarity is None or score > similarity:
                     original, kind, similarity = candidate, "near", score
 
         # a copy names the first version, even when it matched a later copy of it: the one

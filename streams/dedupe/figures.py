@@ -81,7 +81,9 @@ _PEOPLE = frozenset(
 
 
 @functools.lru_cache(maxsize=8192)  # a few hundred unit words recur article after article
-def _kind(word: str) -> str:
+def unit_kind(word: str) -> str:
+    """What the word after a number counts: one kind for every way of naming people,
+    otherwise the word folded, less its article and accusative ending."""
     word = fold(word)
     if word in _PEOPLE:
         return "people"
@@ -101,7 +103,7 @@ def _kind(word: str) -> str:
 # hundreds of thousands or millions are running tallies (refugees): those differ from
 # one event to the next.
 TOLL_KINDS = frozenset(
-    _kind(word)
+    unit_kind(word)
     for word in "شخص قتيل قتيلا قتلى مصاب مصابا مصابين جريح جرحى ضحية ضحايا جندي جنديا جنود آخرين آخرون "
     "وفاة حالة dead killed injured wounded".split()
 )
@@ -156,7 +158,7 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
         count = _number_word(previous)
         if count is not None and _number_word(before) is not None:
             continue  # a compound number ("خمسة وعشرين مليون"): not read, rather than misread
-        kind = _kind(word)
+        kind = unit_kind(word)
         if kind not in _NOT_KINDS and kind not in _MAGNITUDE:
             facts.append((kind, _WORD_MAGNITUDES[magnitude] * (count or 1)))
     return facts
@@ -168,7 +170,7 @@ def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, fl
     # only the number has digits to translate: the text's other characters, and so the
     # matches, are the same in either digits
     number = number.translate(ASCII_DIGITS)
-    kind = _kind(word)
+    kind = unit_kind(word)
     if kind in _NOT_KINDS or (not magnitude and YEAR.match(number)):
         return None
     value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))

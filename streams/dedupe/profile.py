@@ -5,7 +5,8 @@ the scaled weights), the term hashes (uint32 each), their weights (one byte each
 the links (pairs of term indexes, one byte each) and, when the first flag is set, a count
 byte and the figures (kind hash uint32, value float32 each); the article's event actions
 (actions.py) ride there as one more entry of kind ACTIONS_KIND, their bit mask as the
-value (exact in float32 below 2**24). Profiles written before a field existed read as
+value (exact in float32 below 2**24), and the years it names (years.py) as entries of
+kind YEARS_KIND, one a year. Profiles written before a field existed read as
 having none of it, and code written before the actions read that entry as a figure of a
 kind no article gives, i.e. never compared.
 """
@@ -28,6 +29,8 @@ _COUNT_MASK = 0x3F  # stories.PROFILE_TERMS fits
 # the figure kind under which the actions are stored: no hash of a figure's kind (a
 # 32-bit hash of a word, stories.term_hash) is expected to be this one
 ACTIONS_KIND = 0xFFFFFFFF
+YEARS_KIND = 0xFFFFFFFE  # likewise, for the years
+_NOT_FIGURES = (ACTIONS_KIND, YEARS_KIND)
 
 _FLOAT32 = struct.Struct("<f")
 _FACT = struct.Struct("<If")
@@ -43,7 +46,18 @@ class StoryProfile:
     candidates, and a duplicate decision, or a candidate outside the story window, never
     looks at their stories."""
 
-    __slots__ = ("_raw", "_terms", "_weights", "_weight_of", "_norm", "_links", "_facts", "_time_known", "_actions")
+    __slots__ = (
+        "_raw",
+        "_terms",
+        "_weights",
+        "_weight_of",
+        "_norm",
+        "_links",
+        "_facts",
+        "_time_known",
+        "_actions",
+        "_years",
+    )
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
 
@@ -55,10 +69,12 @@ class StoryProfile:
         facts: Iterable[tuple[int, float]] = (),
         time_known: bool = True,
         actions: int = 0,
+        years: Iterable[int] = (),
     ) -> None:
         self._raw: bytes | None = None
         self._time_known = time_known
         self._actions = actions
+        self._years = frozenset(years)
         # (kind hash, value) as stored (float32)
         self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
         self._terms = tuple(terms)
@@ -80,13 +96,15 @@ class StoryProfile:
         self._links = raw[at + 5 * n : at + 5 * n + 2 * n_links]
         self._facts = ()
         self._actions = 0
+        self._years = frozenset()
         if has_facts:
             at += 5 * n + 2 * n_links
             count = raw[at]
             facts = tuple(_FACT.iter_unpack(raw[at + 1 : at + 1 + _FACT.size * count]))
-            self._facts = tuple(fact for fact in facts if fact[0] != ACTIONS_KIND)
+            self._facts = tuple(fact for fact in facts if fact[0] not in _NOT_FIGURES)
             if len(self._facts) < len(facts):
-                self._actions = next(int(value) for kind, value in facts if kind == ACTIONS_KIND)
+                self._actions = next((int(value) for kind, value in facts if kind == ACTIONS_KIND), 0)
+                self._years = frozenset(int(value) for kind, value in facts if kind == YEARS_KIND)
         self._weight_of = dict(zip(self._terms, self._weights))
         self._norm = norm
         self._raw = None
@@ -136,6 +154,13 @@ class StoryProfile:
         return self._actions
 
     @property
+    def years(self) -> frozenset[int]:
+        """The years the article names (years.py), empty when none or too many."""
+        if self._raw is not None:
+            self._parse()
+        return self._years
+
+    @property
     def time_known(self) -> bool:
         """Whether the article's event time is its published time (not when it was seen)."""
         if self._raw is not None:  # a flag of the first byte: no need to parse the rest yet
@@ -154,7 +179,8 @@ class StoryProfile:
         n = len(self._terms)
         facts = b""
         entries = self._facts + (((ACTIONS_KIND, float(self._actions)),) if self._actions else ())
-        if entries:  # an article without figures or actions is stored as before they were kept
+        entries += tuple((YEARS_KIND, float(year)) for year in sorted(self._years))
+        if entries:  # an article without figures, actions or years is stored as before they were kept
             n |= _FACTS_FLAG
             facts = bytes((len(entries),)) + b"".join(_FACT.pack(kind, value) for kind, value in entries)
         if not self._time_known:
@@ -186,10 +212,11 @@ class StoryProfile:
             self.facts,
             self.time_known,
             self.actions,
-        ) == (other.terms, other.weights, other.links, other.facts, other.time_known, other.actions)
+            self.years,
+        ) == (other.terms, other.weights, other.links, other.facts, other.time_known, other.actions, other.years)
 
     def __hash__(self) -> int:
-        return hash((self.terms, self.weights, self.links, self.facts, self.time_known, self.actions))
+        return hash((self.terms, self.weights, self.links, self.facts, self.time_known, self.actions, self.years))
 
     def __repr__(self) -> str:
         return f"StoryProfile({len(self.terms)} terms, {len(self.links)} links)"

@@ -24,6 +24,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from streams.dedupe.figures import ASCII_DIGITS, YEAR, digit_runs, figure_facts
+from streams.dedupe.years import named_years
 from streams.textnorm import fold
 
 _WORD = re.compile(r"\w+")
@@ -230,6 +231,7 @@ class Features:
     linked_words: tuple[list[str], list[str]]
     shingle_count: int = 0  # distinct shingles before the MAX_SHINGLES cap
     facts: tuple[tuple[str, float], ...] = ()  # (kind, value) of the figures: figure_facts()
+    years: frozenset[int] = frozenset()  # the years it names: years.named_years()
 
     def story_links(self, terms: Collection[str]) -> set[tuple[str, str]]:
         """Pairs of ``terms`` that follow each other somewhere in the title or the body,
@@ -285,4 +287,13 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         list(compress(body_tokens, map(_KEPT.__getitem__, body_tokens))),
     )
     facts = figure_facts(title, title_runs) + figure_facts(figure_text, text_runs)
-    return Features(body_tokens, title_tokens, dup, story_counts, linked, shingle_count, tuple(dict.fromkeys(facts)))
+    return Features(
+        body_tokens,
+        title_tokens,
+        dup,
+        story_counts,
+        linked,
+        shingle_count,
+        tuple(dict.fromkeys(facts)),
+        named_years(title, figure_text, text_runs),
+    )

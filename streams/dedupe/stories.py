@@ -140,11 +140,14 @@ class StoryVector:
     actions: int = 0  # its event actions (actions.py: a bit per family)
     # term hashes rare by the floor of SAME_ACTIONS_RARE_DOCS documents (a superset of rare)
     rare_floored: frozenset[int] = frozenset()
+    years: frozenset[int] = frozenset()  # the years it names (years.py), kept for copy checks
 
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
         if not self.weights:
-            return EMPTY_PROFILE if self.time_known else StoryProfile((), (), (), (), time_known=False)
+            if self.time_known and not self.years:
+                return EMPTY_PROFILE
+            return StoryProfile((), (), (), (), self.time_known, years=self.years)
         top = max(self.weights.values())
         scale = 255 / top if top > 0 else 0.0
         terms = list(self.weights)
@@ -152,7 +155,7 @@ class StoryVector:
         index = {self.words[h]: i for i, h in enumerate(terms)}
         links = sorted(link_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
         facts = [(kind, value) for kind, values in self.facts.items() for value in sorted(values)]
-        return StoryProfile(terms, scaled, links, facts[:MAX_FACTS], self.time_known, self.actions)
+        return StoryProfile(terms, scaled, links, facts[:MAX_FACTS], self.time_known, self.actions, self.years)
 
 
 def story_vector(
@@ -163,6 +166,7 @@ def story_vector(
     facts: Iterable[tuple[str, float]] = (),
     time_known: bool = True,
     actions: int = 0,
+    years: frozenset[int] = frozenset(),
 ) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
@@ -201,6 +205,7 @@ def story_vector(
         time_known,
         actions,
         frozenset(floored),
+        years,
     )
 
 

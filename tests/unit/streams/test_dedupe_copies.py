@@ -55,6 +55,43 @@ def test_an_agency_copy_with_edits_reordered_paragraphs_and_a_new_last_paragraph
     assert decision.duplicate_of == "agency"
 
 
+# The agency text of AGENCY with a small edit in every sentence (a synonym, a word added or
+# dropped, a figure in digits): how one outlet runs another's dispatch.
+AGENCY_EDITED = [
+    "أعلنت وزارة الزراعة في تيهامة الأربعاء عن إطلاق برنامج وطني لإعادة تأهيل قنوات الري بسهل وادي الرمان إثر موسمين من الجفاف الشديد أضرا بمحاصيل القمح والشعير.",
+    "وقال الوزير سالم بن راشد الهاشمي خلال مؤتمر صحفي إن البرنامج يتضمن تبطين 300 كيلومتر من القنوات الترابية وتركيب بوابات تحكم آلية تخفض الفاقد من المياه إلى النصف.",
+    "وأوضح الوزير أن المرحلة الأولى ستنطلق في قرى الضفة الشرقية للوادي خلال فصل الربيع المقبل، على أن يشارك المزارعون في لجان محلية تتابع التنفيذ وتوزع الحصص المائية بين الحقول.",
+    "ويعاني سهل وادي الرمان منذ أعوام من انخفاض منسوب المياه الجوفية جراء الحفر العشوائي للآبار، ما دفع مئات الأسر إلى ترك الزراعة والانتقال للمدن القريبة بحثا عن عمل.",
+    "ورحب اتحاد المزارعين في بيان بهذه الخطوة، لكنه طالب بتعويض الأسر المتضررة من الجفاف وتأجيل أقساط القروض الزراعية المستحقة إلى نهاية الموسم المقبل.",
+]
+
+
+@pytest.mark.parametrize(
+    ("original", "copy"),
+    [
+        (AGENCY, AGENCY_EDITED),
+        (AGENCY_EDITED, AGENCY),
+        (AGENCY[:4], AGENCY_EDITED),  # the copy adds a last paragraph
+        (AGENCY, AGENCY_EDITED[1:]),  # the copy drops the first
+    ],
+)
+def test_an_agency_copy_with_a_small_edit_in_every_sentence_is_a_duplicate(
+    original: list[str], copy: list[str]
+) -> None:
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(item("agency", AGENCY_TITLE, "\n\n".join(original), "agency"))
+    decision = dedup.process(item("copy", "تيهامة تبدأ برنامجا لتأهيل قنوات الري بوادي الرمان", "\n\n".join(copy)))
+    assert (decision.duplicate_of, decision.kind) == ("agency", "near")
+
+
+def test_word_3_grams_miss_the_copy_edited_in_every_sentence() -> None:
+    """Why the shingles are word pairs: an edit every few words breaks most 3-grams."""
+    triples = DedupeConfig(shingle_size=3, containment=0.6)
+    dedup = Deduplicator(InMemoryDedupeStore(triples.store_limits()), triples)
+    dedup.process(item("agency", AGENCY_TITLE, "\n\n".join(AGENCY), "agency"))
+    assert dedup.process(item("copy", AGENCY_TITLE, "\n\n".join(AGENCY_EDITED))).duplicate_of is None
+
+
 def test_another_article_of_the_same_story_is_not_a_duplicate() -> None:
     """Same event, same names, other sentences: a story-mate, never a copy."""
     other = (
