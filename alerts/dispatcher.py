@@ -36,7 +36,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from pydantic import ValidationError
 
 from alerts.channels import Channel, ChannelSet, RetryPolicy
-from alerts.lanes import PriorityLanes, urgency_of
+from alerts.lanes import PriorityLanes, group_of, urgency_of
 from alerts.senders import ChannelSender, SendResult
 from alerts.silences import SilenceStore, first_silence
 from alerts.store import DispatchStore
@@ -446,7 +446,9 @@ class Dispatcher:
 
     # --- delivery (channel threads) ---------------------------------------------------
     def _submit(self, task: DeliveryTask, job: Job) -> None:
-        self.lanes[task.channel].submit(urgency_of(task.payload), lambda: self.deliver(task, job))
+        self.lanes[task.channel].submit(
+            urgency_of(task.payload), lambda: self.deliver(task, job), group_of(task.rule_id, task.payload)
+        )
 
     def deliver(self, task: DeliveryTask, job: Job) -> None:
         """One delivery (on its channel's thread); ``job`` counts down once it is settled."""

@@ -7,15 +7,23 @@ sources" updates of stories the duty officer already knows about. Here each deli
 priority: the threads take the most urgent one queued (first alerts, then escalations),
 in arrival order within a priority. Updates are only delayed, never dropped: they go out
 as soon as the channel has room.
+
+One (rule, story) group's deliveries go out one at a time, in order: while a thread sends a
+group's first alert, another thread that takes the group's escalation holds it, and the
+first thread sends it next. Without this, a first alert and its escalation decided a second
+apart could reach the receiver in either order. (A delivery that failed and comes back from
+the retry topic is a new submission: it is not ordered before what the group sent
+meanwhile; the payload's ``group.escalation_step`` orders them.)
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from enum import IntEnum
 from typing import Any
 
@@ -37,16 +45,30 @@ def urgency_of(payload: dict[str, Any]) -> Urgency:
     return Urgency.UPDATE if isinstance(step, int) and step > 0 else Urgency.FIRST_ALERT
 
 
+def group_of(rule_id: str, payload: dict[str, Any]) -> tuple[str, str] | None:
+    """The (rule, story) group a v1 payload notifies of, or None without a story id."""
+    story = payload.get("story")
+    story_id = story.get("id") if isinstance(story, dict) else None
+    return (rule_id, story_id) if isinstance(story_id, str) else None
+
+
+_Entry = tuple[int, int, Callable[[], None] | None, Hashable | None]  # priority, order, call, group
+
+
 class PriorityLanes:
     """``workers`` threads that run submitted calls, the lowest priority value first and in
-    submission order within one. ``shutdown`` lets running calls finish and drops the queued
-    ones (the caller leaves those uncommitted), like ``ThreadPoolExecutor.shutdown(wait=True,
-    cancel_futures=True)``."""
+    submission order within one, and the calls of one ``group`` one at a time in that order.
+    ``shutdown`` lets running calls finish and drops the queued ones (the caller leaves
+    those uncommitted), like ``ThreadPoolExecutor.shutdown(wait=True, cancel_futures=True)``."""
 
     _STOP = -1  # sorts before every priority: wakes idle threads at shutdown
 
     def __init__(self, workers: int, name: str) -> None:
-        self._queue: queue.PriorityQueue[tuple[int, int, Callable[[], None] | None]] = queue.PriorityQueue()
+        self._queue: queue.PriorityQueue[_Entry] = queue.PriorityQueue()
+        # group -> its calls taken while a thread runs one of the group's (a heap): that
+        # thread runs them next
+        self._held: dict[Hashable, list[_Entry]] = {}
+        self._held_lock = threading.Lock()
         self._order = itertools.count()
         self._stopping = threading.Event()
         self._threads = [
@@ -55,10 +77,10 @@ class PriorityLanes:
         self._started = False
         self._start_lock = threading.Lock()
 
-    def submit(self, priority: int, call: Callable[[], None]) -> None:
+    def submit(self, priority: int, call: Callable[[], None], group: Hashable | None = None) -> None:
         if self._stopping.is_set():
             raise RuntimeError("submit after shutdown")
-        self._queue.put((priority, next(self._order), call))
+        self._queue.put((priority, next(self._order), call, group))
         if not self._started:
             self._start()
 
@@ -71,7 +93,9 @@ class PriorityLanes:
                 self._started = True
 
     def queued(self) -> int:
-        return self._queue.qsize()
+        with self._held_lock:
+            held = sum(map(len, self._held.values()))
+        return self._queue.qsize() + held
 
     def shutdown(self) -> None:
         self._stopping.set()
@@ -79,16 +103,37 @@ class PriorityLanes:
             if not self._started:
                 return
         for _ in self._threads:
-            self._queue.put((self._STOP, next(self._order), None))
+            self._queue.put((self._STOP, next(self._order), None, None))
         for thread in self._threads:
             thread.join()
 
     def _work(self) -> None:
         while True:
-            _priority, _order, call = self._queue.get()
+            entry = self._queue.get()
+            _priority, _order, call, group = entry
             if call is None or self._stopping.is_set():
                 return
-            try:
-                call()
-            except Exception:  # noqa: BLE001 — one failed call must not stop the lane
-                log.exception("a delivery call failed unexpectedly")
+            if group is not None:
+                with self._held_lock:
+                    held = self._held.get(group)
+                    if held is not None:  # another thread runs this group: it runs this next
+                        heapq.heappush(held, entry)
+                        continue
+                    self._held[group] = []
+            self._run(call)
+            while group is not None:
+                with self._held_lock:
+                    held = self._held[group]
+                    if not held or self._stopping.is_set():
+                        del self._held[group]  # (at shutdown, what is held is dropped)
+                        break
+                    call = heapq.heappop(held)[2]
+                self._run(call)
+
+    @staticmethod
+    def _run(call: Callable[[], None] | None) -> None:
+        assert call is not None
+        try:
+            call()
+        except Exception:  # noqa: BLE001 — one failed call must not stop the lane
+            log.exception("a delivery call failed unexpectedly")
