@@ -213,6 +213,22 @@ _COMMENT_COUNTER = re.compile(
     r"|^[(\[]?\d+[)\]]?\s*(?:تعليق|تعليقات|comments?|responses?|replies)$"
     r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments(?:\s+yet)?|التعليقات|comments)\.?$"
 )
+# A comment form's notices (the form of a common publishing system, in its Arabic wording
+# and its English one), and a closed comment section.
+_COMMENT_FORM = re.compile(
+    r"^(?:لن\s+يتم\s+نشر\s+(?:عنوان\s+)?بريدك|الحقول\s+(?:الالزاميه|المطلوبه)\s+(?:مشار|مميزه)|"
+    r"your\s+email\s+(?:address\s+)?will\s+not\s+be\s+published|required\s+fields\s+are\s+marked|"
+    r"(?:ال)?تعليقات\s+مغلقه|(?:تم\s+)?اغلاق\s+(?:باب\s+)?التعليقات|comments\s+are\s+closed)\b"
+)
+# A cookie notice: one or two sentences and its buttons, often longer than a chrome line.
+_COOKIES = re.compile(
+    r"^(?:(?:يستخدم|يستعمل)\s+(?:هذا\s+)?(?:ال)?موقع(?:نا)?|(?:نحن\s+)?(?:نستخدم|نستعمل))\s+"
+    r"(?:ملفات\s+)?(?:تعريف\s+الارتباط|(?:ال)?كوكيز|(?:ال)?كعكات)"
+    r"|^(?:this\s+(?:web)?site|we)\s+uses?\s+cookies\b"
+)
+COOKIE_NOTICE_MAX_WORDS = 40
+# "هل أعجبك الموضوع؟ شاركه مع أصدقائك!": the prompt above a share bar.
+_SHARE_PROMPT = re.compile(r"^هل\s+(?:اعجبك|اعجبتك|اعجبكم)\s+(?:ال)?(?:موضوع|مقال|مقاله|خبر)\b")
 _COMMENT_PROMPT = re.compile(
     r"^(?:افكارك\s+وتعليقاتك|اترك\s+(?:تعليقا|تعليقك|ردا)|اضف\s+(?:تعليقا|تعليقك|تعليق)|"
     r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
@@ -241,6 +257,7 @@ _CONTINUATION = re.compile(
     r"-+\s*(?:more|end|انتهي)\s*-+|(?:more|end|انتهي)\s*-+)$"
 )
 _FOOTER = re.compile(
+    r"^تم\s+طباعه\s+(?:هذا|هذه)\s+(?:ال)?(?:خبر|مقال|مقاله|موضوع)\b|"  # a printed page's footer
     r"©|\(c\)\s*\d{4}|^copyright\b|جميع\s+الحقوق\s+محفوظه|الحقوق\s+محفوظه|حقوق\s+(?:النشر|الطبع)"
     r"(?:\s+والتوزيع)?\s+محفوظه|all\s+rights\s+reserved|حقوق\s+النشر\s+\d{4}"
 )
@@ -380,6 +397,8 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         # "اقرأ أيضاً" / "Related" head a list of links; "اقرأ المزيد" / "Read more" is a button.
         heads_links = label_only and _LINK_LIST_LABEL.search(read_also.group()) is not None
         return LineClass("read-also", introduces_links=heads_links)
+    if _COOKIES.match(core) and words <= COOKIE_NOTICE_MAX_WORDS:
+        return LineClass("chrome:cookies")
     if words > 25:
         return PROSE
     if _FOOTER.search(core):
@@ -412,8 +431,10 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:copied")
     if _SLIDE.match(core):
         return LineClass("chrome:slide")
-    if _COMMENT_PROMPT.match(core):
+    if _COMMENT_PROMPT.match(core) or _COMMENT_FORM.match(core):
         return LineClass("chrome:comment-prompt")
+    if _SHARE_PROMPT.match(core):
+        return LineClass("chrome:share")
     if _SUBSCRIBE.match(core):
         return LineClass("chrome:subscribe")
     if _FOLLOW.match(core):

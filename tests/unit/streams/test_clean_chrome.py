@@ -64,6 +64,20 @@ CHROME = [
     ("اترك تعليقاً", "chrome:comment-prompt"),
     ("أضف تعليقك", "chrome:comment-prompt"),
     ("Leave a Reply", "chrome:comment-prompt"),
+    # a comment form's notices, a closed comment section
+    ("لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *", "chrome:comment-prompt"),
+    ("لن يتم نشر بريدك الالكتروني", "chrome:comment-prompt"),
+    ("Your email address will not be published. Required fields are marked *", "chrome:comment-prompt"),
+    ("التعليقات مغلقة.", "chrome:comment-prompt"),
+    ("Comments are closed.", "chrome:comment-prompt"),
+    ("هل أعجبك الموضوع؟ شاركه مع أصدقائك!", "chrome:share"),
+    # a cookie notice, longer than a chrome line
+    (
+        "يستخدم هذا الموقع ملفات تعريف الارتباط لتحسين تجربتك، وسنفترض أنك توافق على ذلك ما لم "
+        "تغير إعدادات متصفحك في أي وقت تشاء من صفحة الخصوصية الخاصة بنا. موافق المزيد عن الخصوصية",
+        "chrome:cookies",
+    ),
+    ("We use cookies to improve your experience. Accept", "chrome:cookies"),
     # read also
     ("اقرأ أيضاً: الحكومة تقر موازنة العام المقبل", "read-also"),
     ("اقرأ أيضًا - ارتفاع أسعار الذهب", "read-also"),
@@ -89,6 +103,7 @@ CHROME = [
     ("جميع الحقوق محفوظة لموقع الأخبار اليومية", "footer"),
     ("Copyright 2021 Example Media. All rights reserved.", "footer"),
     ("حقوق النشر محفوظة", "footer"),
+    ("تم طباعة هذا الخبر من موقع الساحل اليوم - رابط الخبر: https://example.org/news/1", "footer"),
     # newsletter, follow prompts
     ("اشترك في النشرة البريدية", "chrome:subscribe"),
     ("Subscribe to our newsletter", "chrome:subscribe"),
@@ -135,6 +150,11 @@ TRAPS = [
     "شاهد العيان قال إن الانفجار وقع قرب السوق",
     "اقرأ المقال كاملاً في العدد المقبل من المجلة الذي يصدر الأحد المقبل عن دار النشر",
     "التعليقات التي أدلى بها الوزير أثارت جدلاً واسعاً",
+    "لن يتم نشر القوات قبل موافقة البرلمان",
+    "تعليقات الوزير مغلقة أمام الصحفيين منذ أسبوع بحسب مكتبه",
+    "يستخدم الموقع العسكري ملفات سرية لتخزين البيانات",
+    "هل أعجبك قرار الحكومة؟ سؤال طرحناه على المارة في السوق",
+    "تم طباعة مليون نسخة من الكتاب المدرسي الجديد",
     "اشترك الجيش في المناورات المشتركة",
     "تابعنا الحدث عن كثب طوال الليل",
     "ستُعقد القمة يوم 7 كانون الأول/ديسمبر 2021 عبر اتصال مرئي آمن.",
