@@ -18,8 +18,10 @@ fixed set of fields however many articles are stored:
   ~70 bytes of Redis bookkeeping for each of an article's ~43 keys; a shared cell costs
   that once for ~8 entries (measured: ~2.3 KB per stored article in all, against ~4.2 KB
   for the former generations of per-key fields).
-* An article is removed exactly: its record, its entry in each of its cells (it keeps
-  the list of its cells for that) and its membership of its story.
+* An article is evicted by its record and its membership of its story at once; in Redis
+  its cell entries are left dead (their seq is below the store's tail, so lookups skip
+  them) and dropped when their cell is next written or swept (redis_store.py). The
+  in-memory store removes them at once; both decide alike.
 * A story's sources are kept while any of its articles is stored: once none is, no
   later article can join it anyway (joining goes through a stored article).
 * Document frequencies of story terms (stories.py) are counted for every stored article

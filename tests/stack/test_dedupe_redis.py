@@ -6,6 +6,7 @@ import functools
 import random
 import uuid
 
+import numpy as np
 import pytest
 import redis
 
@@ -20,7 +21,7 @@ from streams.dedupe import (
     redis_store,
 )
 from streams.dedupe.cells import ENTRY_WIDTH
-from streams.dedupe.store import ANCHOR_TAG, Lookup
+from streams.dedupe.store import ANCHOR_TAG, BAND_TAG, Lookup, StoredArticle
 from tests.support import copy_chain
 from tests.support.dedupe_corpus import AGENCY, AGENCY_TITLE, EVENTS, SAME_ENTITIES, TICKER, edits
 
@@ -86,17 +87,30 @@ def _cell_entries(client: redis.Redis, store: RedisDedupeStore) -> list[bytes]:
     return [v for v in client.hvals(store.keys["cells"])]
 
 
+def _cell_seqs(value: bytes) -> list[int]:
+    assert 0 < len(value) and len(value) % ENTRY_WIDTH == 0
+    return [int.from_bytes(value[i + 4 : i + 8], "big") for i in range(0, len(value), ENTRY_WIDTH)]
+
+
+def _dead_entries(client: redis.Redis, store: RedisDedupeStore) -> int:
+    """Cell entries of evicted articles (a seq below tail), left for lazy removal."""
+    tail = int(client.hget(store.keys["meta"], "tail") or 0)
+    return sum(seq < tail for value in _cell_entries(client, store) for seq in _cell_seqs(value))
+
+
 def _assert_consistent(client: redis.Redis, store: RedisDedupeStore) -> None:
-    """Every cell entry points at a stored article, and every stored article is in its cells."""
+    """Every live cell entry (seq from tail on) points at a stored article, a cell's entries
+    are newest first (so an evicted article's, left for lazy removal, are its last), and the
+    story counts add up to the stored articles."""
     records = set(client.hkeys(store.keys["rec"]))
     assert records == set(client.hkeys(store.keys["keys"]))
-    referenced: dict[bytes, int] = {}
+    tail = int(client.hget(store.keys["meta"], "tail") or 0)
+    referenced: set[bytes] = set()
     for value in _cell_entries(client, store):
-        assert 0 < len(value) and len(value) % ENTRY_WIDTH == 0
-        for i in range(0, len(value), ENTRY_WIDTH):
-            seq = value[i + 4 : i + 8]
-            referenced[seq] = referenced.get(seq, 0) + 1
-    assert set(referenced) <= records
+        seqs = _cell_seqs(value)
+        assert seqs == sorted(seqs, reverse=True)
+        referenced |= {seq.to_bytes(4, "big") for seq in seqs if seq >= tail}
+    assert referenced <= records
     stories = client.hgetall(store.keys["story"])
     assert sum(int.from_bytes(v[:4], "big") for v in stories.values()) == len(records)
     assert set(client.hkeys(store.keys["outlets"])) <= set(stories)  # outlets leave with their story
@@ -326,3 +340,102 @@ def test_a_store_this_version_starts_reads_no_pre_mix_anchors(stack, client: red
         DedupeInput("a", "alpha", "https://alpha.example/1", AGENCY_TITLE, text, "2024-01-01T10:00:00Z")
     )
     assert client.hget(f"{prefix}dedupe:meta", "plainanchors") == b"0"
+
+
+def _band(group: int, value: int) -> bytes:
+    return bytes((BAND_TAG, group)) + value.to_bytes(8, "big")
+
+
+def _article(id_: str) -> StoredArticle:
+    return StoredArticle(id_, "f", id_, 1_700_000_000.0, 10, np.arange(8, dtype=np.uint32))
+
+
+def test_a_full_store_evicting_lazily_finds_a_live_copy_behind_dead_entries(
+    stack, client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Evicted articles' entries stay in their cells, ranked above a live article sharing
+    fewer keys: the lookup skips them (without spending its candidate limit on them) and
+    still returns the live one; the next write of the cell drops them."""
+    monkeypatch.setattr(redis_store, "SWEEP_CELLS", 0)  # keep them in place
+    store = RedisDedupeStore(
+        client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:", StoreLimits(max_signatures=5, max_candidates=1)
+    )
+    shared, more = _band(1, 7 << 56), _band(2, 9 << 56)
+    shared_cell, more_cell = (cells.cell_sections([key], store.limits)[0] for key in (shared, more))
+    for k in range(3):  # seqs 0-2, sharing two keys with the query
+        store.record(_article(f"old{k}"), Lookup(None, None, [shared, more]))
+    store.record(_article("pad"), Lookup(None, None, [_band(9, 1 << 56)]))  # seq 3
+    store.record(_article("live"), Lookup(None, None, [shared]))  # seq 4, sharing one
+    for k in range(3):  # seqs 5-7: 0-2 are evicted
+        store.record(_article(f"other{k}"), Lookup(None, None, [_band(3 + k, 5 << 56)]))
+    assert client.hget(store.keys["meta"], "tail") == b"3"
+    assert _cell_seqs(client.hget(store.keys["cells"], shared_cell)) == [4, 2, 1, 0]
+    assert _cell_seqs(client.hget(store.keys["cells"], more_cell)) == [2, 1, 0]
+    found = store.lookup(Lookup(None, None, [shared, more]))
+    assert [c.id for c in found.candidates] == ["live"]
+    _assert_consistent(client, store)
+    store.record(_article("new"), Lookup(None, None, [shared]))  # seq 8, evicting "pad"
+    assert _cell_seqs(client.hget(store.keys["cells"], shared_cell)) == [8, 4]  # the dead ones dropped
+    found = store.lookup(Lookup(None, None, [shared, more]))
+    assert [c.id for c in found.candidates] == ["new"]  # newest first among equals
+
+
+@pytest.mark.parametrize("sweep_cells", [redis_store.SWEEP_CELLS, 0])
+def test_dead_entries_of_cells_never_written_again_are_swept(
+    stack, client: redis.Redis, monkeypatch: pytest.MonkeyPatch, sweep_cells: int
+) -> None:
+    """Articles filed under many cells are evicted by articles filed under none of them:
+    the sweep (SWEEP_CELLS cells per eviction) reclaims every dead entry within a bounded
+    number of inserts; without it (0) they stay."""
+    per_eviction = redis_store.SWEEP_CELLS
+    monkeypatch.setattr(redis_store, "SWEEP_CELLS", sweep_cells)
+    store = RedisDedupeStore(client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:", StoreLimits(max_signatures=20))
+    rng = random.Random(3)
+    for k in range(40):
+        keys = [_band(rng.randrange(256), rng.getrandbits(64)) for _ in range(8)]
+        store.record(_article(f"banded{k}"), Lookup(None, None, keys))
+    assert client.object("encoding", store.keys["cells"]) == b"hashtable"  # HSCAN by cursor, not at once
+    filled = client.hlen(store.keys["cells"])
+    assert _band_entries(client, store) > 8 * 20  # the live ones, and dead ones
+    # filed under their id only; two HSCAN cycles (the first may start mid-way)
+    for k in range(2 * filled // per_eviction + 20):
+        store.record(_article(f"plain{k}"), Lookup(None, None, []))
+    _assert_consistent(client, store)  # no banded article is stored any more
+    left = _band_entries(client, store)
+    if sweep_cells:
+        assert left == 0  # every band cell emptied and deleted
+    else:
+        assert left > 100
+
+
+def _band_entries(client: redis.Redis, store: RedisDedupeStore) -> int:
+    return sum(len(v) // ENTRY_WIDTH for c, v in client.hgetall(store.keys["cells"]).items() if c[0] == BAND_TAG)
+
+
+def test_an_article_replayed_after_evictions_changes_nothing_and_an_evicted_one_is_stored_again(
+    stack, client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kill -9 after an insert, with evicted articles' entries still in the cells: the
+    replay is a no-op; an evicted article processed again is stored anew (its dead id entry
+    is not taken for a replay), deciding as the in-memory store does."""
+    monkeypatch.setattr(redis_store, "SWEEP_CELLS", 0)  # evicted entries stay in their cells
+    limits = StoreLimits(max_signatures=3)
+    config = DedupeConfig(max_signatures=3)
+    store = RedisDedupeStore(client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:", limits)
+    in_redis = Deduplicator(store, config)
+    in_memory = Deduplicator(InMemoryDedupeStore(limits), config)
+    reports = [r for pair in EVENTS for r in pair]
+    items = [
+        DedupeInput(id=r.key, feed="f", url="", title=r.title, text=r.text, seen_at=1_700_000_000.0) for r in reports
+    ]
+    for item in items[:5]:
+        assert in_redis.process(item) == in_memory.process(item)
+    assert _dead_entries(client, store) > 0
+    state = {name: client.dump(key) for name, key in store.keys.items()}
+    prepared = in_redis.prepare(items[4])
+    store.record(prepared.record, prepared.query)  # the last one again
+    assert {name: client.dump(key) for name, key in store.keys.items()} == state
+    again = in_redis.process(items[0])  # evicted: stored again
+    assert again == in_memory.process(items[0]) and again.duplicate_of is None
+    assert client.hlen(store.keys["rec"]) == 3
+    _assert_consistent(client, store)

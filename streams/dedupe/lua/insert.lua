@@ -8,29 +8,15 @@ local max_entries, max_feeds = tonumber(ARGV[12]), tonumber(ARGV[13])
 
 local OUTLETS, NAMES = KEYS[8], KEYS[9]
 local ohash, ostamp, oname, max_outlets = ARGV[16], ARGV[17], ARGV[18], tonumber(ARGV[19])
+local sweep_cells = tonumber(ARGV[20])
 local cells, fp0, keep0 = {}, n * cw, n * cw + 4 * n
 for i = 1, fp0, cw do cells[#cells + 1] = string.sub(blob, i, i + cw - 1) end
 local function pack_seq(seq) return struct.pack('>I4', seq % 4294967296) end
 
--- cells are read into `current` (one HMGET for the article's, one per evicted article
--- for the rest), so that evictions and the insert see each other's changes
-local current, dirty, changed = {}, {}, {}
+-- the article's cells, read with one HMGET
+local current = {}
 local vals = redis.call('HMGET', CELLS, unpack(cells))
 for i = 1, n do current[cells[i]] = vals[i] or '' end
-local function load(list)
-  local want = {}
-  for _, c in ipairs(list) do
-    if current[c] == nil then current[c] = false; want[#want + 1] = c end
-  end
-  if #want > 0 then
-    local vals = redis.call('HMGET', CELLS, unpack(want))
-    for i, c in ipairs(want) do current[c] = vals[i] or '' end
-  end
-end
-local function put(c, v)
-  current[c] = v
-  if not dirty[c] then dirty[c] = true; changed[#changed + 1] = c end
-end
 
 -- a replay (the first key is the article's id): stored already, nothing changes
 local idv = current[cells[1]]
@@ -42,16 +28,12 @@ if j and redis.call('HEXISTS', REC, string.sub(idv, j + 4, j + 7)) == 1 then
   return {1, outlets[1], outlets[2]}
 end
 
+-- An evicted article's record, info and story membership go at once; its cell entries
+-- stay where they are, dead (a seq below tail): lookups skip them, and they are dropped
+-- when their cell is next written (below) or swept. Reading its ~44 cold cells to cut them
+-- out cost more than the rest of an insert at a full store.
 local gone = {}
 local function evict(s32, info)
-  local listed = {}
-  for i = 17, #info, cw do listed[#listed + 1] = string.sub(info, i, i + cw - 1) end
-  load(listed)
-  for _, c in ipairs(listed) do
-    local v = current[c]
-    local at = find_aligned(v, s32, 1, 8, 4)
-    if at then put(c, string.sub(v, 1, at - 5) .. string.sub(v, at + 4)) end
-  end
   local slot = string.sub(info, 9, 16)
   local sv = redis.call('HGET', STORIES, slot)
   if sv then
@@ -62,8 +44,9 @@ local function evict(s32, info)
   gone[#gone + 1] = s32
 end
 
-local meta = redis.call('HMGET', META, 'head', 'tail', 'dfhalf', 'dfn0', 'dfn1')
+local meta = redis.call('HMGET', META, 'head', 'tail', 'dfhalf', 'dfn0', 'dfn1', 'sweepcur')
 local head, tail = tonumber(meta[1] or '0'), tonumber(meta[2] or '0')
+local tail0 = tail
 -- the count bound (one eviction per insert once full; a lowered max_signatures is caught
 -- up with a few per insert), then a bounded sweep of expired articles from the oldest end
 local evicted = 0
@@ -86,13 +69,22 @@ end
 if #gone > 0 then
   redis.call('HDEL', REC, unpack(gone))
   redis.call('HDEL', INFO, unpack(gone))
-  local sets, dels = {}, {}
-  for _, c in ipairs(changed) do
-    local v = current[c]
-    if v == '' then dels[#dels + 1] = c else sets[#sets + 1] = c; sets[#sets + 1] = v end
+end
+-- seqs tail .. head (this article's) are live; a cell's entries are newest first, so its
+-- dead ones are its last (there are none before the first eviction: tail 0)
+local live_span, byte = head - tail + 1, string.byte
+local function live_bytes(v)
+  local count = #v / 8
+  if count == 0 then return 0 end
+  local b1, b2, b3, b4 = byte(v, -4, -1)
+  if ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) - tail) % 4294967296 < live_span then return #v end
+  local lo, hi = 0, count - 1  -- the first dead entry is in lo .. hi (0-based)
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    b1, b2, b3, b4 = byte(v, 8 * mid + 5, 8 * mid + 8)
+    if ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) - tail) % 4294967296 < live_span then lo = mid + 1 else hi = mid end
   end
-  if #dels > 0 then redis.call('HDEL', CELLS, unpack(dels)) end
-  if #sets > 0 then redis.call('HSET', CELLS, unpack(sets)) end
+  return 8 * lo
 end
 
 local s32, stamp = pack_seq(head), struct.pack('>d', now)
@@ -101,6 +93,10 @@ for i = 1, n do
   local c = cells[i]
   local v, keep = current[c], string.byte(blob, keep0 + i)
   local fp = string.sub(blob, fp0 + 4 * i - 3, fp0 + 4 * i)
+  if tail > 0 then
+    local live = live_bytes(v)
+    if live < #v then v = string.sub(v, 1, live) end
+  end
   if keep > 0 and #v > 0 then
     -- this key keeps its newest `keep` entries: drop its older ones beyond keep - 1
     local seen, parts, from, last = 0, {}, 1, 1
@@ -119,8 +115,24 @@ for i = 1, n do
   sets[2 * i - 1], sets[2 * i] = c, v  -- a cell listed twice: its last value is the final one
 end
 redis.call('HSET', CELLS, unpack(sets))
+-- cells never written again would keep their dead entries: each seq leaving the window
+-- also sweeps a few cells (HSCAN, its cursor in meta), so every cell is visited in turn
+local sweepcur = meta[6]
+if tail > tail0 and sweep_cells > 0 then
+  local reply = redis.call('HSCAN', CELLS, sweepcur or '0', 'COUNT', sweep_cells * math.min(tail - tail0, 16))
+  sweepcur = reply[1]
+  local found, trims, dels = reply[2], {}, {}
+  for k = 1, #found, 2 do
+    local v = found[k + 1]
+    local live = live_bytes(v)
+    if live == 0 then dels[#dels + 1] = found[k]
+    elseif live < #v then trims[#trims + 1] = found[k]; trims[#trims + 1] = string.sub(v, 1, live) end
+  end
+  if #dels > 0 then redis.call('HDEL', CELLS, unpack(dels)) end
+  if #trims > 0 then redis.call('HSET', CELLS, unpack(trims)) end
+end
 redis.call('HSET', REC, s32, stamp .. payload)
-redis.call('HSET', INFO, s32, stamp .. story .. string.sub(blob, 1, fp0))
+redis.call('HSET', INFO, s32, stamp .. story)
 local sv = redis.call('HGET', STORIES, story)
 local members, feeds = 0, ''
 if sv then members = struct.unpack('>I4', sv); feeds = string.sub(sv, 5) end
@@ -146,7 +158,7 @@ if #terms > 0 then
   redis.call('HSET', key, unpack(sets))
   counted = counted + 1
 end
-redis.call('HSET', META, 'head', head + 1, 'tail', tail, 'dfhalf', half, 'dfn' .. half, counted)
+redis.call('HSET', META, 'head', head + 1, 'tail', tail, 'dfhalf', half, 'dfn' .. half, counted, 'sweepcur', sweepcur or '0')
 local outlets = add_outlet(OUTLETS, NAMES, story, ohash, ostamp, oname, max_outlets)
 for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end
 return {#feeds / 4, outlets[1], outlets[2]}

@@ -4,6 +4,11 @@ local REC, CELLS, META, DF0, DF1 = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local oldest = tonumber(ARGV[1]) - tonumber(ARGV[2])
 local limit, nexact, n, cw, blob = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
 local dup_weight = tonumber(ARGV[9])
+local meta = redis.call('HMGET', META, 'dfn0', 'dfn1', 'head', 'tail')
+-- live articles are seqs tail .. head - 1; an evicted one's entries stay in their cells
+-- until the cell is written or swept (insert.lua), and are skipped before reading records
+local tail = tonumber(meta[4] or '0')
+local live_span = tonumber(meta[3] or '0') - tail
 local cells, fp0 = {}, n * cw  -- fingerprint i: bytes fp0 + 4i - 3 .. fp0 + 4i
 for i = 1, n do cells[i] = string.sub(blob, i * cw - cw + 1, i * cw) end
 local exact, hits, order, found = {}, {}, {}, 0
@@ -55,7 +60,7 @@ local out = {}
 for i = 1, nexact do out[i] = false end
 local ex = {}
 for i = 1, nexact do if exact[i] then ex[#ex + 1] = i end end
-local taken, next_index, first = 0, 1, true
+local taken, next_index, first, byte = 0, 1, true, string.byte
 while true do
   -- the exact matches and the next candidates in rank order, read with one HMGET
   local batch = {}
@@ -63,7 +68,13 @@ while true do
   local nex = #batch
   local size = nex
   while size - nex < limit - taken and next_index <= ranked do
-    size = size + 1; batch[size] = order[next_index]; next_index = next_index + 1
+    local seq = order[next_index]
+    next_index = next_index + 1
+    if tail > 0 then  -- none is dead before the first eviction
+      local b1, b2, b3, b4 = byte(seq, 1, 4)
+      if ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) - tail) % 4294967296 >= live_span then seq = nil end
+    end
+    if seq then size = size + 1; batch[size] = seq end
   end
   if size == 0 then break end
   local recs = redis.call('HMGET', REC, unpack(batch))
@@ -90,5 +101,4 @@ if #terms > 0 then
   local b = redis.call('HMGET', DF1, unpack(fields))
   for i = 1, #fields do dfs[i] = tonumber(a[i] or '0') + tonumber(b[i] or '0') end
 end
-local docs = redis.call('HMGET', META, 'dfn0', 'dfn1')
-return {out, dfs, tonumber(docs[1] or '0') + tonumber(docs[2] or '0')}
+return {out, dfs, tonumber(meta[1] or '0') + tonumber(meta[2] or '0')}
