@@ -7,6 +7,13 @@ local function find_aligned(v, needle, from, width, phase)
     from = j + 1
   end
 end
+-- Whether the 4-byte big-endian seq at byte `at` of `v` is live: one of the `live_span`
+-- seqs from `tail` on (seqs wrap at 2^32). An evicted article's entries stay in their
+-- cells, dead, until the cell is next written or swept (insert.lua).
+local function seq_live(v, at, tail, live_span)
+  local b1, b2, b3, b4 = string.byte(v, at, at + 3)
+  return ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) - tail) % 4294967296 < live_span
+end
 -- A story's outlets: 12-byte entries (4-byte outlet hash, first seen as a big-endian
 -- double), names kept once per outlet in their own hash. Adds the outlet (or moves its
 -- first report earlier) unless the list is full; returns the entries and their names.

@@ -72,17 +72,15 @@ if #gone > 0 then
 end
 -- seqs tail .. head (this article's) are live; a cell's entries are newest first, so its
 -- dead ones are its last (there are none before the first eviction: tail 0)
-local live_span, byte = head - tail + 1, string.byte
+local live_span = head - tail + 1
 local function live_bytes(v)
   local count = #v / 8
   if count == 0 then return 0 end
-  local b1, b2, b3, b4 = byte(v, -4, -1)
-  if ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) - tail) % 4294967296 < live_span then return #v end
+  if seq_live(v, #v - 3, tail, live_span) then return #v end
   local lo, hi = 0, count - 1  -- the first dead entry is in lo .. hi (0-based)
   while lo < hi do
     local mid = math.floor((lo + hi) / 2)
-    b1, b2, b3, b4 = byte(v, 8 * mid + 5, 8 * mid + 8)
-    if ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) - tail) % 4294967296 < live_span then lo = mid + 1 else hi = mid end
+    if seq_live(v, 8 * mid + 5, tail, live_span) then lo = mid + 1 else hi = mid end
   end
   return 8 * lo
 end

@@ -60,7 +60,7 @@ local out = {}
 for i = 1, nexact do out[i] = false end
 local ex = {}
 for i = 1, nexact do if exact[i] then ex[#ex + 1] = i end end
-local taken, next_index, first, byte = 0, 1, true, string.byte
+local taken, next_index, first = 0, 1, true
 while true do
   -- the exact matches and the next candidates in rank order, read with one HMGET
   local batch = {}
@@ -70,10 +70,8 @@ while true do
   while size - nex < limit - taken and next_index <= ranked do
     local seq = order[next_index]
     next_index = next_index + 1
-    if tail > 0 then  -- none is dead before the first eviction
-      local b1, b2, b3, b4 = byte(seq, 1, 4)
-      if ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) - tail) % 4294967296 >= live_span then seq = nil end
-    end
+    -- (none is dead before the first eviction)
+    if tail > 0 and not seq_live(seq, 1, tail, live_span) then seq = nil end
     if seq then size = size + 1; batch[size] = seq end
   end
   if size == 0 then break end
