@@ -213,13 +213,6 @@ _COMMENT_COUNTER = re.compile(
     r"|^[(\[]?\d+[)\]]?\s*(?:تعليق|تعليقات|comments?|responses?|replies)$"
     r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments(?:\s+yet)?|التعليقات|comments)\.?$"
 )
-# A comment form's notices (the form of a common publishing system, in its Arabic wording
-# and its English one), and a closed comment section.
-_COMMENT_FORM = re.compile(
-    r"^(?:لن\s+يتم\s+نشر\s+(?:عنوان\s+)?بريدك|الحقول\s+(?:الالزاميه|المطلوبه)\s+(?:مشار|مميزه)|"
-    r"your\s+email\s+(?:address\s+)?will\s+not\s+be\s+published|required\s+fields\s+are\s+marked|"
-    r"(?:ال)?تعليقات\s+مغلقه|(?:تم\s+)?اغلاق\s+(?:باب\s+)?التعليقات|comments\s+are\s+closed)\b"
-)
 # A cookie notice: one or two sentences and its buttons, often longer than a chrome line.
 _COOKIES = re.compile(
     r"^(?:(?:يستخدم|يستعمل)\s+(?:هذا\s+)?(?:ال)?موقع(?:نا)?|(?:نحن\s+)?(?:نستخدم|نستعمل))\s+"
@@ -234,7 +227,12 @@ _COMMENT_PROMPT = re.compile(
     r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
     r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"
     r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment|"
-    r"تم\s+اضافه\s+تعليقك|سيظهر\s+تعليقك|your\s+comment\s+(?:will|is\s+awaiting))\b"
+    r"تم\s+اضافه\s+تعليقك|سيظهر\s+تعليقك|your\s+comment\s+(?:will|is\s+awaiting)|"
+    # a comment form's notices (a common publishing system's, in Arabic and in English), and
+    # a closed comment section
+    r"لن\s+يتم\s+نشر\s+(?:عنوان\s+)?بريدك|الحقول\s+(?:الالزاميه|المطلوبه)\s+(?:مشار|مميزه)|"
+    r"your\s+email\s+(?:address\s+)?will\s+not\s+be\s+published|required\s+fields\s+are\s+marked|"
+    r"(?:ال)?تعليقات\s+مغلقه|(?:تم\s+)?اغلاق\s+(?:باب\s+)?التعليقات|comments\s+are\s+closed)\b"
 )
 _READ_ALSO = re.compile(
     r"^(?:(?:اقرا|طالع|شاهد|انظر|تابع|اقراي|اقريي)\s+(?:ايضا|كذلك|المزيد)"
@@ -431,7 +429,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:copied")
     if _SLIDE.match(core):
         return LineClass("chrome:slide")
-    if _COMMENT_PROMPT.match(core) or _COMMENT_FORM.match(core):
+    if _COMMENT_PROMPT.match(core):
         return LineClass("chrome:comment-prompt")
     if _SHARE_PROMPT.match(core):
         return LineClass("chrome:share")
