@@ -295,5 +295,5 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         linked,
         shingle_count,
         tuple(dict.fromkeys(facts)),
-        named_years(title, figure_text, text_runs),
+        named_years(title, figure_text, title_runs, text_runs),
     )

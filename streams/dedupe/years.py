@@ -29,14 +29,19 @@ MAX_YEARS = 4
 _COUNTED_PEOPLE = TOLL_KINDS | {"people"}
 
 
-def named_years(title: str, text: str, runs: Sequence[re.Match[str]] | None = None) -> frozenset[int]:
+def named_years(
+    title: str,
+    text: str,
+    title_runs: Sequence[re.Match[str]] | None = None,
+    text_runs: Sequence[re.Match[str]] | None = None,
+) -> frozenset[int]:
     """The Gregorian and Hijri years ``title`` and ``text`` name; empty when they name more
     than MAX_YEARS. A number of the Gregorian range that counts people ("2000 قتيل", "1950
-    نازحا") is a count, not a year: a republished copy may update it. ``runs`` are
-    ``digit_runs(text)`` when the caller has them; the caller bounds the text (shingles.py
-    reads years where it reads figures: in the first FIGURE_CHARS characters)."""
+    نازحا") is a count, not a year: a republished copy may update it. ``title_runs`` and
+    ``text_runs`` are their ``digit_runs`` when the caller has them; the caller bounds the
+    text (shingles.py reads years where it reads figures: its first FIGURE_CHARS characters)."""
     years: set[int] = set()
-    for part, part_runs in ((title, None), (text, runs)):
+    for part, part_runs in ((title, title_runs), (text, text_runs)):
         for run in digit_runs(part) if part_runs is None else part_runs:
             year = _year(part, run)
             if year is not None:
