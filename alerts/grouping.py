@@ -7,6 +7,11 @@ escalation thresholds of distinct sources (outlets, for a rule with a ``story`` 
 that sends once more, once per threshold.
 A match after the window has closed opens a new group.
 
+A match on a near copy (``AlertEvent.from_copy``: the worker matches a copy that may say
+more than its original) opens a group only for a rule that never fired on the story:
+when the story had a group of the rule, open or closed, the match folds into it, so that
+a republished copy does not alert again once the window of its original has closed.
+
 Windows are measured on ``AlertEvent.matched_at``, not on the dispatcher's clock, so a
 dispatcher that restarts or catches up after an outage takes the same decisions as one
 that never stopped.
@@ -75,10 +80,10 @@ class GroupState:
 @dataclass(frozen=True)
 class Decision:
     action: Literal["send", "throttle"]
-    reason: Literal["new", "escalation", "throttled"]
-    alert_id: str
+    reason: Literal["new", "escalation", "throttled", "copy"]
+    alert_id: str  # "" when nothing was sent for the group, ever (reason "copy")
     step: int
-    group: GroupState
+    group: GroupState | None  # None: a copy's match that neither opens nor keeps a group
 
     @property
     def sends(self) -> bool:
@@ -98,16 +103,17 @@ def story_reach(event: AlertEvent, feeds: tuple[str, ...]) -> int:
     return max(event.story.sources, len(feeds))
 
 
-def decide(state: GroupState | None, event: AlertEvent) -> Decision:
-    """What to do with ``event`` given the group state of its (rule, story)."""
+def decide(state: GroupState | None, event: AlertEvent, opened_before: bool = False) -> Decision:
+    """What to do with ``event`` given the group state of its (rule, story), and whether
+    the story ever had a group of the rule (``opened_before``: its state may be gone)."""
     now = event.matched_at
     thresholds = sorted({t for t in event.escalate_at_sources if t > 0})
-    window_over = (
-        state is None
-        or event.throttle_seconds <= 0
-        or now >= state.expires_at
-        or state.rule_id != event.rule.id
-        or state.story_id != event.story.id
+    same_group = state is not None and state.rule_id == event.rule.id and state.story_id == event.story.id
+    if event.from_copy and not same_group and opened_before:
+        return Decision("throttle", "copy", "", 0, None)
+    window_over = not same_group or (
+        not event.from_copy  # a copy's match folds into its original's group (see above)
+        and (event.throttle_seconds <= 0 or state is None or now >= state.expires_at)
     )
     if window_over:
         feeds: tuple[str, ...] = (event.article.feed,) if event.article.feed else ()

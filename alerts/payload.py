@@ -23,19 +23,21 @@ def build_payload(event: AlertEvent, decision: Decision, fired_at: float) -> dic
     with the group's distinct sources, and the group summary as an optional extension.
     The article's link is sent only when it is http(s) (the connector already checks: this
     is the second line, for whatever reached the topic another way)."""
+    group = decision.group
+    assert group is not None, "a decision to send always has its group"
     article = event.article.model_copy(update={"url": http_link(event.article.url)})
     model = WebhookPayload(
         alert_id=decision.alert_id,
         rule=event.rule,
         article=article,
-        story=alert_story(event.story, max(decision.group.sources, event.story.sources)),
+        story=alert_story(event.story, max(group.sources, event.story.sources)),
         evidence=event.evidence,
         fired_at=iso_utc(fired_at),
     )
     payload = model.model_dump(mode="json")
     # Optional evidence keys are left out rather than sent as null.
     payload["evidence"] = [{k: v for k, v in ev.items() if v is not None} for ev in payload["evidence"]]
-    payload["group"] = decision.group.summary()
+    payload["group"] = group.summary()
     return payload
 
 

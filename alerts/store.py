@@ -1,6 +1,7 @@
 """The dispatcher's durable state in Redis (every key under ``settings.redis_prefix``):
 
   <p>group:<rule>:<story>       current group of a (rule, story)       JSON GroupState
+  <p>opened:<rule>:<story>      the story once had a group of the rule  "1", kept OPENED_TTL_S
   <p>decision:<rule>:<article>  what was decided for one match          JSON, see below
   <p>delivered:<alert>:<chan>   idempotency record of a delivery        JSON {at, status}
   <p>dlq:replayed               dead letters already replayed           hash "p:offset" → time
@@ -24,6 +25,10 @@ from kernel.messages import AlertEvent
 
 DAY_S = 86400.0
 DELIVERED_TTL_S = 30 * DAY_S
+# A near copy is found up to dedupe's window (7 days) after its original; its match must
+# not alert again for a rule that fired on the story then, whose group is long gone
+# (alerts/grouping.py). A marker of a few bytes outlives the group for that long.
+OPENED_TTL_S = 8 * DAY_S
 
 
 @dataclass(frozen=True)
@@ -57,18 +62,21 @@ class DispatchStore:
         """Group ``event`` atomically (WATCH/MULTI) and record the decision, or return the
         decision recorded when this match was seen before."""
         decision_key, group_key = self._decision_key(event), self._group_key(event)
+        opened_key = f"{self.prefix}opened:{event.rule.id}:{event.story.id}"
         ttl = int(max(event.throttle_seconds, 0) + DAY_S)
         with self.client.pipeline() as pipe:
             while True:
                 try:
-                    pipe.watch(decision_key, group_key)
+                    pipe.watch(decision_key, group_key, opened_key)
                     recorded = pipe.get(decision_key)
                     if recorded is not None:
                         pipe.unwatch()
                         return StoredDecision(**orjson.loads(recorded), reused=True)
                     raw_group = pipe.get(group_key)
                     state = GroupState.from_dict(orjson.loads(raw_group)) if raw_group else None
-                    decision = decide(state, event)
+                    # (only a copy's match without a group asks whether there was one)
+                    opened_before = event.from_copy and state is None and bool(pipe.exists(opened_key))
+                    decision = decide(state, event, opened_before)
                     payload = (
                         build_payload(event, decision, time.time() if fired_at is None else fired_at)
                         if decision.sends
@@ -82,7 +90,10 @@ class DispatchStore:
                         "payload": payload,
                     }
                     pipe.multi()
-                    pipe.set(group_key, orjson.dumps(decision.group.to_dict()), ex=ttl)
+                    if decision.group is not None:
+                        pipe.set(group_key, orjson.dumps(decision.group.to_dict()), ex=ttl)
+                    if decision.reason == "new":
+                        pipe.set(opened_key, b"1", ex=int(OPENED_TTL_S))
                     pipe.set(decision_key, orjson.dumps(record), ex=int(ttl + 6 * DAY_S))
                     pipe.execute()
                     return StoredDecision(**record)

@@ -163,6 +163,11 @@ class AlertEvent(Message):
     # the thresholds count the story's outlets (sites) rather than its feeds: a rule with
     # a `story` condition, for which two feeds of one site are one source
     escalate_on_outlets: bool = False
+    # the article is a near copy of one its story already has, with text of its own (a
+    # changed lead, a paragraph added): the match may be of that text, and opens a group
+    # only for a rule that never fired on the story; otherwise it folds into the group
+    # the original opened, even one whose window has closed (alerts/grouping.py)
+    from_copy: bool = False
     article: AlertArticle
     story: StoryRef
     evidence: list[Evidence] = Field(default_factory=list)

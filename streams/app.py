@@ -126,7 +126,7 @@ def create_app(settings: Settings) -> faust.App:
         # A copy is not published; only story rules see it (its outlet counts for the story).
         refused = None if copy else await send_or_reject(articles_topic, article.id.encode(), article.to_bytes())
         if refused is None:
-            for alert in stages.match(article, copy=copy):
+            for alert in stages.match(article, copy=copy, near=decision.kind == "near"):
                 refused = await send_or_reject(alerts_topic, pipeline.alert_key(alert), alert.to_bytes())
                 if refused is not None:
                     break

@@ -109,10 +109,19 @@ def normalized_article(raw: RawArticle, clean: CleanArticle, decision: DedupeDec
     )
 
 
-def match_copy(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
-    """Alert events of the story rules a copy fires. A copy is not published, but its outlet
-    counts for its story: a story spread by agency copies is breaking news too. Other rules
-    saw the original already."""
+def match_copy(article: Article, ruleset: CompiledRuleSet, *, near: bool = False) -> list[AlertEvent]:
+    """Alert events of a copy. A copy is not published, but its outlet counts for its
+    story: a story spread by agency copies is breaking news too, so the story rules see
+    every copy. An exact copy says nothing its original did not: other rules saw the
+    original already. A ``near`` copy may say more (a new lead over an agency text, a
+    paragraph added: on real pages a follow-up that reuses the first report's paragraphs
+    is found as a copy of it), so every rule sees it, and its events are ``from_copy``:
+    they alert only for a rule that never fired on the story (alerts/grouping.py)."""
+    if near:
+        return [
+            event if event.escalate_on_outlets else event.model_copy(update={"from_copy": True})
+            for event in match(article, ruleset)
+        ]
     if not ruleset.uses_story:
         return []
     return [event for event in match(article, ruleset) if event.escalate_on_outlets]

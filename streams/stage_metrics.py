@@ -161,13 +161,16 @@ class MeasuredStages:
         elif decision.story_id == raw.id:
             metrics.STORIES.inc()
 
-    def match(self, article: Article, *, copy: bool = False) -> list[AlertEvent]:
-        """Alert events of the rules the article fires with the current rule set (of its
-        story rules only for a ``copy``, see ``pipeline.match_copy``); none (counted, logged)
+    def match(self, article: Article, *, copy: bool = False, near: bool = False) -> list[AlertEvent]:
+        """Alert events of the rules the article fires with the current rule set (for a
+        ``copy``, exact or ``near``, see ``pipeline.match_copy``); none (counted, logged)
         when matching fails."""
         started = time.perf_counter()
         try:
-            events = (pipeline.match_copy if copy else pipeline.match)(article, self.rules.current)
+            if copy:
+                events = pipeline.match_copy(article, self.rules.current, near=near)
+            else:
+                events = pipeline.match(article, self.rules.current)
         except Exception:
             self.match_metrics.failed.inc()
             log.exception("could not match article %s", article.id)

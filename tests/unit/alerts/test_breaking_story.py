@@ -29,9 +29,13 @@ def _run_burst(reverse: bool = False) -> tuple[list[tuple[AlertEvent, Decision]]
     for raw in reversed(articles) if reverse else articles:
         article, decision = pipeline.dedupe(raw, pipeline.normalize(raw), deduplicator)
         stories[raw.id] = decision.story_id
-        # as the worker does: a copy is matched by the story rules only
-        matcher = pipeline.match_copy if decision.duplicate_of is not None else pipeline.match
-        for alert in matcher(article, rules):
+        # as the worker does: an exact copy is matched by the story rules only, a near copy
+        # by every rule (its matches fold into the groups its original opened)
+        if decision.duplicate_of is None:
+            alerts = pipeline.match(article, rules)
+        else:
+            alerts = pipeline.match_copy(article, rules, near=decision.kind == "near")
+        for alert in alerts:
             key = (alert.rule.id, alert.story.id)
             outcome = decide(groups.get(key), alert)
             groups[key] = outcome.group
