@@ -242,7 +242,8 @@ _READ_ALSO = re.compile(
     r"(?=\s*[:\-–|»]|$)"
     r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+صله|متعلقه|مرتبطه|مشابهه)"
     r"|ذات\s+صله(?=\s*[:\-–|»]|$)|المزيد\s+من\s+الاخبار"
-    r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading)"
+    r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading"
+    r"|read\s+(?:the\s+)?full\s+(?:story|article|text))"
     r"(?=$|[\s:\-–|»\"'])"
 )
 # A read-also line that is only its label; the linked headline is on the next line(s).
@@ -254,6 +255,10 @@ _CONTINUATION = re.compile(
     r"|^(?:يتبع|تستمر|يتبع\s*\.{2,3}|to\s+be\s+continued|continued\s+on\s+(?:the\s+)?next\s+page|"
     r"-+\s*(?:more|end|انتهي)\s*-+|(?:more|end|انتهي)\s*-+)$"
 )
+# "The post <headline> appeared first on <site>.": what a common publishing system appends
+# to every item of its feeds (the headline makes it as long as a sentence).
+_FEED_FOOTER = re.compile(r"^the\s+post\s+.+\s+appeared\s+first\s+on\s+[^.,!?]{1,60}\.?$")
+FEED_FOOTER_MAX_WORDS = 60
 _FOOTER = re.compile(
     r"^تم\s+طباعه\s+(?:هذا|هذه)\s+(?:ال)?(?:خبر|مقال|مقاله|موضوع)\b|"  # a printed page's footer
     r"©|\(c\)\s*\d{4}|^copyright\b|جميع\s+الحقوق\s+محفوظه|الحقوق\s+محفوظه|حقوق\s+(?:النشر|الطبع)"
@@ -274,6 +279,13 @@ _SOCIAL = (
 _FOLLOW = re.compile(
     rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
     rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
+)
+# "للاطلاع على النص الكامل يرجى زيارة الموقع بالضغط على الرابط التالي: هنا": a prompt to
+# follow a link, which on a page is the link's text. Only with a word of clicking (or "the
+# following link") and ending on "هنا": "للمزيد من التفاصيل حول الاتفاق" is a sentence.
+_LINK_OUT = re.compile(
+    r"^و?(?:للاطلاع|لمزيد|للمزيد|لقراءه|لمشاهده|لمتابعه)\b"
+    r"(?=.*\b(?:الرابط\s+التالي|بالضغط|الضغط|اضغط|بالنقر|النقر|انقر)\b).*\bهنا\s*[.!:]*$"
 )
 _TAG_LIST = re.compile(
     r"^(?:الوسوم|وسوم|الكلمات\s+المفتاحيه|كلمات\s+مفتاحيه|الكلمات\s+الداله|كلمات\s+داله|"
@@ -305,8 +317,8 @@ _MASTHEAD = re.compile(
 _SOURCE = re.compile(r"^(?:المصدر|مصدر\s+الخبر|source)\s*:\s*[^.!?]{2,40}$")
 _BREADCRUMB = re.compile(r"^(?:الرييسيه|home)\s*[-–—»>/|›]\s*\S")
 _RELATIVE_TIME = re.compile(
-    r"^(?:منذ|قبل)\s+(?:\d+\s*)?(?:دقيقه|دقيقتين|دقايق|ساعه|ساعتين|ساعات|يوم|يومين|ايام|اسبوع|"
-    r"اسبوعين|اسابيع|شهر|شهرين|اشهر)$"
+    r"^(?:منذ|قبل)\s+(?:\d+\s*)?(?:ثانيه|ثواني|دقيقه|دقيقتين|دقايق|ساعه|ساعتين|ساعات|يوم|يومين|ايام|"
+    r"اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|شهور|سنه|سنتين|سنوات|عام|عامين|اعوام)$"
     r"|^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago$"
     r"|^(?:\d+\s*(?:min|mins|minutes?|دقيقه|دقايق)\s*(?:read|قراءه|للقراءه))$"
     r"|^(?:وقت|مده)\s+القراءه\s*:?\s*\d+.*$|^reading\s+time\s*:?\s*\d+.*$"
@@ -397,10 +409,14 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("read-also", introduces_links=heads_links)
     if _COOKIES.match(core) and words <= COOKIE_NOTICE_MAX_WORDS:
         return LineClass("chrome:cookies")
+    if words <= FEED_FOOTER_MAX_WORDS and _FEED_FOOTER.match(core):
+        return LineClass("footer")
     if words > 25:
         return PROSE
     if _FOOTER.search(core):
         return LineClass("footer")
+    if _LINK_OUT.match(core):
+        return LineClass("chrome:follow")
     if _BREADCRUMB.match(core):
         return LineClass("chrome:breadcrumb")
     found = _date_line(core, words)

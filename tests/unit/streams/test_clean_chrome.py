@@ -122,6 +122,16 @@ CHROME = [
     ("منذ ساعتين", "chrome:relative-time"),
     ("5 minutes ago", "chrome:relative-time"),
     ("4 دقائق قراءة", "chrome:relative-time"),
+    ("منذ 4 شهور", "chrome:relative-time"),
+    ("منذ سنة", "chrome:relative-time"),
+    ("قبل عامين", "chrome:relative-time"),
+    # a feed item's footer, a read-more button, a prompt to follow a link (held-out pages)
+    ("The post اتفاق على تمديد الهدنة يومين إضافيين appeared first on أخبار الساحل.", "footer"),
+    ("The post Talks resume in Doha, sources say appeared first on Sahil News", "footer"),
+    ("Read full story", "read-also"),
+    ("read the full article", "read-also"),
+    ("للاطلاع على نص البيان كاملاً يرجى زيارة موقع الوزارة بالضغط على الرابط التالي: هنا.", "chrome:follow"),
+    ("ولمزيد من التفاصيل اضغط هنا", "chrome:follow"),
     # lone bullets and separators
     ("•", "chrome:symbols"),
     ("* * *", "chrome:symbols"),
@@ -174,6 +184,10 @@ TRAPS = [
     "Photo shows the damaged bridge",
     "إعلان الحكومة حالة الطوارئ في البلاد",
     "استمع القاضي إلى أقوال الشهود",
+    "the post office in Gaza appeared first on the list of damaged buildings, officials said",
+    "للمزيد من التفاصيل حول الاتفاق الذي وُقّع هنا في العاصمة",
+    "للاطلاع على الرابط بين القضيتين عقدت اللجنة جلسة هنا",
+    "منذ سنة الحرب الأولى لم تعد المدينة كما كانت",
 ]
 
 
