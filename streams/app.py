@@ -123,7 +123,8 @@ def create_app(settings: Settings) -> faust.App:
 
     async def publish(event: faust.EventT[bytes], source: Source, article: Article, decision: DedupeDecision) -> None:
         copy = decision.duplicate_of is not None
-        # A copy is not published; only story rules see it (its outlet counts for the story).
+        # A copy is not published. Story rules see it (its outlet counts for the story); a
+        # near copy, which may say more than its original, every rule (pipeline.match_copy).
         refused = None if copy else await send_or_reject(articles_topic, article.id.encode(), article.to_bytes())
         if refused is None:
             for alert in stages.match(article, copy=copy, near=decision.kind == "near"):
