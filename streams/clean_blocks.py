@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from streams.textnorm import normalize
+from streams.textnorm import fold, normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +111,42 @@ def is_headline(folded: str) -> bool:
     return 2 <= words <= HEADLINE_MAX_WORDS and not _ends_sentence(folded)
 
 
+# A ticker flattened into one line: its headlines joined by runs of spaces (inline items
+# of a ticker or a menu whose markup the text lost). Prose may hold a stray run of spaces,
+# but not four pieces that are each a short headline with no sentence inside it.
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{3,}")
+FLATTENED_MIN_ITEMS = 4
+FLATTENED_LIST = "flattened-list"  # the block (and the removal reason) of such a list's items
+FLATTENED_ITEM_MAX_WORDS = 24  # most items must be headlines (HEADLINE_MAX_WORDS) all the same
+# a sentence end inside an item; not a decimal point ("1.6 مليون"), nor the two dots an
+# Arabic headline joins its parts with ("مصر تصنع مستقبل القارة.. القاهرة تقود …")
+_SENTENCE_INSIDE = re.compile(r"[!?]|(?<!\.)\.(?![.\d])")  # (folded: "؟" is "?")
+
+
+def flattened_list(line: str) -> list[str] | None:
+    """The items of a list flattened into ``line`` (FLATTENED_MIN_ITEMS+ short headlines
+    joined by runs of three or more spaces), each as it is written, else None."""
+    if _SPACE_RUN.search(line) is None:
+        return None  # (most lines)
+    items = [item.strip() for item in _SPACE_RUN.split(line)]
+    items = [item for item in items if item]
+    if len(items) < FLATTENED_MIN_ITEMS:
+        return None
+    headlines = ended = 0
+    for item in items:
+        folded = fold(item)
+        if _words(folded) > FLATTENED_ITEM_MAX_WORDS or _SENTENCE_INSIDE.search(
+            folded.rstrip(_CLOSING_MARKS + ".!?… ")
+        ):
+            return None
+        headlines += is_headline(folded)
+        ended += _ends_sentence(folded)
+    if _ends_sentence(fold(items[-1])) and (ended - 1) * 2 <= len(items) - 1:
+        return None  # one sentence cut by stray spaces: only (or hardly more than) its end ends
+    # a headline may end with a full stop, or be one word: most items must be headlines
+    return items if headlines * 4 >= len(items) * 3 else None
+
+
 def is_paragraph(folded: str) -> bool:
     return _words(folded) >= PARAGRAPH_MIN_WORDS or (_words(folded) >= 3 and _ends_sentence(folded))
 
@@ -168,6 +204,8 @@ def _markup_verdict(line: BlockLine) -> Verdict:
         return KEEP
     if line.block == "embed":
         return Verdict(aside="embed")
+    if line.block == FLATTENED_LIST:
+        return Verdict(removed=FLATTENED_LIST)
     return Verdict(removed=f"html:{line.block}")
 
 

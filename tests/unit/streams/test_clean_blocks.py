@@ -10,7 +10,7 @@ import pytest
 from kernel.html_text import MarkedLine, drop_control_characters, html_to_text, marked_tree_lines, tree_lines
 from kernel.messages import RawArticle
 from streams.clean import Aside, CleanArticle, clean_article
-from streams.clean_blocks import BlockLine, dateline_end, is_headline, judge_blocks
+from streams.clean_blocks import BlockLine, dateline_end, flattened_list, is_headline, judge_blocks
 from streams.dedupe import Deduplicator, InMemoryDedupeStore
 from streams.pipeline import dedupe
 from streams.textnorm import fold
@@ -62,6 +62,42 @@ def test_unlabelled_ticker_at_the_top_is_removed_and_between_paragraphs_is_an_as
     article = _clean(PROSE_1, *ticker, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, *ticker, PROSE_2]  # kept: it may be the article's own list
     assert _aside_texts(article) == [("headline-run", "\n".join(ticker))]
+
+
+# A ticker whose markup the text lost: its headlines on one line, joined by runs of spaces
+# (two held-out real pages opened with one such line of 15-17 headlines). Headlines with
+# the two dots that join their parts, a decimal figure, and one long enough to pass for a
+# paragraph on its own.
+FLATTENED = [
+    "وزير المالية يعلن موازنة جديدة للعام المقبل",
+    "مهرجان المسرح العربي.. عروض من عشر دول في الافتتاح",
+    "1.6 مليون مسافر عبر مطار العاصمة خلال الصيف",
+    "بعد فوزه على فريق الساحل في مباراة مثيرة.. النادي الأهلي يتأهل إلى الدور النهائي من البطولة",
+    "أمطار غزيرة على المناطق الساحلية",
+]
+
+
+def test_a_ticker_flattened_into_one_line_is_removed_item_by_item() -> None:
+    article = _clean("    ".join(FLATTENED), PROSE_1, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert _removed(article) == [("flattened-list", item) for item in FLATTENED]
+    assert flattened_list("\u00a0\u00a0\u00a0".join(FLATTENED)) == FLATTENED  # no-break spaces too
+
+
+def test_stray_spaces_in_prose_do_not_make_a_list() -> None:
+    cut = "قال الوزير   إن الحكومة ستعمل على خطة جديدة   لتحسين الخدمات في المدن   والقرى خلال العام المقبل."
+    assert flattened_list(cut) is None  # one sentence: only its last piece ends
+    assert _clean(cut, PROSE_1).text.split("\n") == [cut, PROSE_1]
+    two_sentences = "انتهت الجولة الأولى.   وبدأت الثانية   مساء اليوم   في العاصمة."
+    assert flattened_list(two_sentences) is None  # ends a sentence, as hardly any piece does
+    assert flattened_list("بدأت الجولة   في العاصمة اليوم. وانتهت مساء   في القاعة   الكبرى") is None
+    assert flattened_list("الرئيسية   أخبار   رياضة") is None  # fewer than four items
+
+
+def test_a_text_that_is_only_a_flattened_ticker_is_not_emptied() -> None:
+    article = _clean("    ".join(FLATTENED))
+    assert article.text.split("\n") == FLATTENED  # nothing to tell the article from
+    assert article.removed == ()
 
 
 def test_the_articles_own_subheading_and_short_paragraph_survive() -> None:
