@@ -51,12 +51,15 @@ _MAGNITUDE = {
     "billion": 1e9,
 }
 # words after a number that name a time, a rank or a measure of the text itself, not what
-# an event counts: a date ("24 فبراير"), a duration, a percentage is kept (a rate is a fact)
+# an event counts: a date ("24 فبراير", "15 شتنبر"), a time of day ("12 ظهرا"), a duration;
+# a percentage is kept (a rate is a fact: the shares of one election's result are its own)
 _NOT_KINDS = frozenset(
     fold(word)
     for word in (
         "يناير فبراير مارس ابريل أبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر "
         "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين فيفري جانفي جويلية أوت "
+        "ماي يوليوز غشت شتنبر نونبر دجنبر جوان أفريل افريل "
+        "صباحا صباح ظهرا ظهر عصرا مساء مساءا ليلا فجرا بتوقيت توقيت "
         "ساعة ساعات دقيقة دقائق يوما أيام ايام يوم أسبوع أسابيع شهر أشهر شهرا عاما أعوام سنة سنوات عام "
         "january february march april may june july august september october november december "
         "hours hour minutes days day weeks months years year and the ونصف وربع"
@@ -75,8 +78,9 @@ _Kind = TypeVar("_Kind", bound=Hashable)
 # report and "refugees" in the next)
 _PEOPLE = frozenset(
     fold(word)
+    # (a crash's count of passengers is updated through its day, like a toll)
     for word in "شخص أشخاص اشخاص لاجئ لاجئا لاجئين لاجي نازح نازحا نازحين مواطن مواطنا مواطنين مدني مدنيا مدنيين "
-    "people persons refugees civilians".split()
+    "راكب راكبا ركاب ركابا ركابها people persons refugees civilians passengers".split()
 )
 
 
@@ -134,6 +138,12 @@ _WORD_MAGNITUDE_STARTS = tuple(
 )
 
 
+# A number that continues a compound ("مليونين و777 ألف 931 صوتا", "2 مليون و 438 ألف و 954"):
+# the magnitude word of the part before it, perhaps with "و", right before the number.
+_COMPOUND_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True)) + r")\s*و?\s*$")
+_MAGNITUDE_KINDS = frozenset(map(unit_kind, _WORD_MAGNITUDES))
+
+
 def _number_word(word: str | None) -> float | None:
     if not word:
         return None
@@ -142,10 +152,19 @@ def _number_word(word: str | None) -> float | None:
 
 def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
-    or with a magnitude word; years, dates and durations are left out. ``runs`` are
-    ``digit_runs(text)`` when the caller has them already."""
+    or with a magnitude word; years, dates, times of day and durations are left out, and
+    so are compound numbers (not read, rather than misread: "مليونان و777 ألف صوت"
+    is no count of 777,000 votes). ``runs`` are ``digit_runs(text)`` when the caller has
+    them already."""
     facts = []
     for match in number_matches(text, digit_runs(text) if runs is None else runs):
+        start = match.start()
+        if match.group(2) is None and match.start(3) == match.end(1):
+            continue  # a word glued to the digits ("موقع 24كشفت"): a name, not a count
+        if start > 1 and text[start - 1] == ":" and text[start - 2].isdigit():
+            continue  # the minutes of a clock time ("1:30 بعد منتصف الليل")
+        if start and _COMPOUND_BEFORE.search(text, max(0, start - 16), start):
+            continue  # the next part of a compound number (see _COMPOUND_BEFORE)
         fact = _number_fact(*match.groups())
         if fact is not None:
             facts.append(fact)
@@ -171,8 +190,8 @@ def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, fl
     # matches, are the same in either digits
     number = number.translate(ASCII_DIGITS)
     kind = unit_kind(word)
-    if kind in _NOT_KINDS or (not magnitude and YEAR.match(number)):
-        return None
+    if kind in _NOT_KINDS or kind in _MAGNITUDE_KINDS or (not magnitude and YEAR.match(number)):
+        return None  # (a magnitude word as the unit: a compound number, "438 ألف و 954")
     value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))
     if magnitude:
         value *= _MAGNITUDE[magnitude]
