@@ -52,7 +52,7 @@ _MAGNITUDE = {
 }
 # words after a number that name a time, a rank or a measure of the text itself, not what
 # an event counts: a date ("24 فبراير", "15 شتنبر"), a time of day ("12 ظهرا"), a duration;
-# a percentage is kept (a rate is a fact: the shares of one election's result are its own)
+# a percentage is read apart, however it is written (``_percent_facts``)
 _NOT_KINDS = frozenset(
     fold(word)
     for word in (
@@ -60,6 +60,7 @@ _NOT_KINDS = frozenset(
         "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين فيفري جانفي جويلية أوت "
         "ماي يوليوز غشت شتنبر نونبر دجنبر جوان أفريل افريل "
         "صباحا صباح ظهرا ظهر عصرا مساء مساءا ليلا فجرا بتوقيت توقيت "
+        "مائة مئة بالمائة بالمئة بالمية المائة المئة percent "
         "ساعة ساعات دقيقة دقائق يوما أيام ايام يوم أسبوع أسابيع شهر أشهر شهرا عاما أعوام سنة سنوات عام "
         "january february march april may june july august september october november december "
         "hours hour minutes days day weeks months years year and the ونصف وربع"
@@ -150,15 +151,53 @@ def _number_word(word: str | None) -> float | None:
     return _NUMBER_WORDS.get(word, _NUMBER_WORDS.get(word[1:]) if word.startswith("و") else None)
 
 
+# A share in percent, one kind however it is written: "52.87%", "52,14 بالمئة", "49.4 في المئة".
+# The shares a result gives (a winner's, a turnout) are the event's own; partial counts of
+# one night move them by less than SHARE_POINTS (``conflicting``).
+PERCENT = "percent"
+SHARE_POINTS = 1.0
+_PERCENT_AFTER = re.compile(r"\s*(?:%|٪|بالمائة|بالمئة|بالمية|في\s+المائة|في\s+المئة|percent\b)")
+
+
+def _percent_facts(text: str, runs: Sequence[re.Match[str]]) -> tuple[list[tuple[str, float]], set[int]]:
+    """The shares in percent of ``text``, and where their digit runs start (no other
+    figure is read from those)."""
+    facts, starts = [], set()
+    for run in runs:
+        start = run.start()
+        if start and _NOT_BEFORE_NUMBER.match(text, start - 1):
+            continue
+        # the sign after the digits, or before them as right-to-left text may put it ("٪55")
+        if _PERCENT_AFTER.match(text, run.end()) is None and text[max(0, start - 2) : start].rstrip()[-1:] not in (
+            "%",
+            "٪",
+        ):
+            continue
+        digits = run.group().translate(ASCII_DIGITS).rstrip(".,\u066b\u066c").replace("\u066b", ".")
+        # a comma before one or two digits is a decimal comma ("72,71 بالمائة")
+        digits = re.sub(r",(\d{1,2})$", r".\1", digits.replace("\u066c", ",")).replace(",", "")
+        try:
+            value = float(digits)
+        except ValueError:
+            continue
+        if 0 < value <= 100:
+            facts.append((PERCENT, value))
+            starts.add(start)
+    return facts, starts
+
+
 def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
     or with a magnitude word; years, dates, times of day and durations are left out, and
     so are compound numbers (not read, rather than misread: "مليونان و777 ألف صوت"
     is no count of 777,000 votes). ``runs`` are ``digit_runs(text)`` when the caller has
     them already."""
-    facts = []
-    for match in number_matches(text, digit_runs(text) if runs is None else runs):
+    runs = digit_runs(text) if runs is None else runs
+    facts, shares = _percent_facts(text, runs)
+    for match in number_matches(text, runs):
         start = match.start()
+        if start in shares:
+            continue  # "٪55 من الأصوات": the share, read above
         if match.group(2) is None and match.start(3) == match.end(1):
             continue  # a word glued to the digits ("موقع 24كشفت"): a name, not a count
         if start > 1 and text[start - 1] == ":" and text[start - 2].isdigit():
@@ -236,7 +275,9 @@ def _word_facts(text: str) -> Iterator[re.Match[str]]:
             end = match.end()
 
 
-def _close(values: set[float], other: set[float]) -> bool:
+def _close(values: set[float], other: set[float], points: float | None = None) -> bool:
+    if points is not None:
+        return any(abs(a - b) <= points for a in values for b in other)
     return any(abs(a - b) <= 0.01 * max(a, b) for a in values for b in other)
 
 
@@ -244,6 +285,7 @@ def conflicting(
     mine: Mapping[_Kind, set[float]],
     theirs: Mapping[_Kind, set[float]],
     tolls: Collection[_Kind] = (),
+    shares: Collection[_Kind] = (),
 ) -> bool:
     """Whether both give figures of some kinds without a value in common (within 1 %),
     and agree on fewer kinds than they differ on: a kind they agree on ("2750 tonnes")
@@ -254,7 +296,7 @@ def conflicting(
     for kind, values in mine.items():
         other = theirs.get(kind)
         if other:
-            if _close(values, other):
+            if _close(values, other, SHARE_POINTS if kind in shares else None):
                 agree += 1
             elif not (kind in tolls and max(values) < TALLY_AT and max(other) < TALLY_AT):
                 differ += 1

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from operator import mul
 from typing import Any
 
-from streams.dedupe.figures import TOLL_KINDS, conflicting
+from streams.dedupe.figures import PERCENT, TOLL_KINDS, conflicting
 from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
 from streams.dedupe.shingles import BoundedMemo
 
@@ -77,6 +77,7 @@ term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
 
 
 _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
+_SHARE_HASHES = frozenset((term_hash(PERCENT),))
 
 
 def _df_key(term: str) -> bytes:
@@ -442,7 +443,8 @@ def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) ->
         for kind, value in profile.facts:
             if kind in mine:
                 theirs.setdefault(kind, set()).add(value)
-    return bool(theirs) and conflicting(mine, theirs, () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES)
+    tolls = () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES
+    return bool(theirs) and conflicting(mine, theirs, tolls, _SHARE_HASHES)
 
 
 def _cohesive(vector: StoryVector, members: list, needed: float) -> bool:

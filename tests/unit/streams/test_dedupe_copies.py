@@ -154,6 +154,41 @@ def test_without_different_figures_the_same_two_reports_are_one_story() -> None:
     assert second.duplicate_of is None and second.story_id == "p1"
 
 
+# An election result told by another outlet, in other words; and the next election's.
+RESULT = (
+    "أعلنت الهيئة العليا للانتخابات في جمهورية أرجان فوز المرشح فارس الدباغ بالرئاسة بعد حصوله على "
+    "{share} من أصوات الناخبين في الجولة الثانية، مقابل {other} لمنافسه يوسف القرمزي، وبلغت نسبة "
+    "المشاركة {turnout} بحسب رئيس الهيئة."
+)
+RESULT_OTHER = (
+    "فاز فارس الدباغ برئاسة أرجان في الجولة الثانية من الانتخابات إذ نال {share} من الأصوات وفق "
+    "النتائج التي أعلنتها الهيئة العليا للانتخابات، فيما حصل يوسف القرمزي على {other} وقالت الهيئة "
+    "إن نسبة المشاركة بلغت {turnout}."
+)
+
+
+def test_shares_of_another_election_make_another_event_and_partial_counts_do_not() -> None:
+    """Without times: reports of one result night give shares that move as ballots are
+    counted (52.87 and 52.18 %: within SHARE_POINTS), the next election's are other shares,
+    whichever way a share is written ("%", "بالمئة", "في المائة")."""
+    night = Deduplicator(InMemoryDedupeStore())
+    night.process(item("r1", "فوز الدباغ برئاسة أرجان", RESULT.format(share="52.87%", other="47.13%", turnout="84%")))
+    same = night.process(
+        item(
+            "r2",
+            "الدباغ رئيسا لأرجان",
+            RESULT_OTHER.format(share="52,18 بالمئة", other="47,82 بالمئة", turnout="84 في المائة"),
+        )
+    )
+    assert same.duplicate_of is None and same.story_id == "r1"
+    years = Deduplicator(InMemoryDedupeStore())
+    years.process(item("r1", "فوز الدباغ برئاسة أرجان", RESULT.format(share="52.87%", other="47.13%", turnout="84%")))
+    later = years.process(
+        item("r2", "الدباغ رئيسا لأرجان", RESULT_OTHER.format(share="90.7 بالمئة", other="9.3 بالمئة", turnout="28%"))
+    )
+    assert later.duplicate_of is None and later.story_id == "r2"
+
+
 def test_figures_with_their_kind() -> None:
     assert figure_facts("مساعدات بقيمة 800 مليون دولار وفرار 5.5 مليون شخص ومقتل 57 جنديا في 24 فبراير 2022") == [
         ("دولار", 8e8),
@@ -188,6 +223,11 @@ def test_figures_with_their_kind() -> None:
         ("نقلا عن موقع 24كشفت أن", []),
         # passengers are people, a count updated through a crash's day like a toll
         ("كان على متنها 181 راكبا و28 من ركابها", [("people", 181.0), ("people", 28.0)]),
+        # a share is one kind however it is written, the sign before or after the digits
+        (
+            "بنسبة 52.87% و72,71 بالمائة و49.4 في المئة و٪55 من الأصوات",
+            [("percent", 52.87), ("percent", 72.71), ("percent", 49.4), ("percent", 55.0)],
+        ),
     ],
 )
 def test_figures_where_they_start(text: str, facts: list[tuple[str, float]]) -> None:
