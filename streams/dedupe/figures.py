@@ -143,6 +143,16 @@ _WORD_MAGNITUDE_STARTS = tuple(
 # the magnitude word of the part before it, perhaps with "و", right before the number.
 _COMPOUND_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True)) + r")\s*و?\s*$")
 _MAGNITUDE_KINDS = frozenset(map(unit_kind, _WORD_MAGNITUDES))
+_MAGNITUDE_WORDS = tuple(_WORD_MAGNITUDES)
+
+
+def _compound_part(text: str, start: int) -> bool:
+    """Whether the number at ``start`` continues a compound: a magnitude word (and "و")
+    right before it. (A suffix test first: the pattern is searched only after one.)"""
+    before = text[max(0, start - 16) : start].rstrip()
+    if before.endswith("و"):
+        before = before[:-1].rstrip()
+    return before.endswith(_MAGNITUDE_WORDS) and _COMPOUND_BEFORE.search(text, max(0, start - 16), start) is not None
 
 
 def _number_word(word: str | None) -> float | None:
@@ -156,26 +166,55 @@ def _number_word(word: str | None) -> float | None:
 # one night move them by less than SHARE_POINTS (``conflicting``).
 PERCENT = "percent"
 SHARE_POINTS = 1.0
-_PERCENT_AFTER = re.compile(r"\s*(?:%|٪|بالمائة|بالمئة|بالمية|في\s+المائة|في\s+المئة|percent\b)")
+# The signs and words that mark a share: found with substring searches (a regex scan of the
+# whole text cost more than the rest of the figures), a word only after "ب" or "في".
+_PERCENT_SIGNS = ("%", "٪")
+_PERCENT_WORDS = ("المائة", "المئة", "المية", "percent")
+_PERCENT_WORD_BEFORE = re.compile(r"(?:ب|في\s+|)$")
+_DECIMAL_COMMA = re.compile(r",(\d{1,2})$")  # "72,71 بالمائة": a comma before one or two digits
+
+
+def _percent_marks(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is a sign) of each mark of a share in ``text``."""
+    marks = []
+    for sign in _PERCENT_SIGNS:
+        at = text.find(sign)
+        while at >= 0:
+            marks.append((at, at + 1, True))
+            at = text.find(sign, at + 1)
+    for word in _PERCENT_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            before = _PERCENT_WORD_BEFORE.search(text, max(0, at - 6), at)
+            if before is not None and (before.group() or word == "percent"):
+                marks.append((before.start(), at + len(word), False))
+            at = text.find(word, at + 1)
+    marks.sort()
+    return marks
 
 
 def _percent_facts(text: str, runs: Sequence[re.Match[str]]) -> tuple[list[tuple[str, float]], set[int]]:
     """The shares in percent of ``text``, and where their digit runs start (no other
-    figure is read from those)."""
-    facts, starts = [], set()
-    for run in runs:
-        start = run.start()
-        if start and _NOT_BEFORE_NUMBER.match(text, start - 1):
+    figure is read from those): digits right before a mark, or right after a sign (as
+    right-to-left text may put it: "٪55")."""
+    facts: list[tuple[str, float]] = []
+    starts: set[int] = set()
+    marks = _percent_marks(text)
+    if not marks:
+        return facts, starts  # (most texts: no share to look for)
+    by_end = {run.end(): run for run in runs}
+    by_start = {run.start(): run for run in runs}
+    for at, end, sign in marks:
+        run = by_end.get(at) or by_end.get(at - 1)  # "52.87%", "52.87 %"
+        if run is None and sign:
+            run = by_start.get(end) or by_start.get(end + 1)  # "٪55", "% 55"
+        if run is None:
             continue
-        # the sign after the digits, or before them as right-to-left text may put it ("٪55")
-        if _PERCENT_AFTER.match(text, run.end()) is None and text[max(0, start - 2) : start].rstrip()[-1:] not in (
-            "%",
-            "٪",
-        ):
+        start = run.start()
+        if start in starts or (start and _NOT_BEFORE_NUMBER.match(text, start - 1)):
             continue
         digits = run.group().translate(ASCII_DIGITS).rstrip(".,\u066b\u066c").replace("\u066b", ".")
-        # a comma before one or two digits is a decimal comma ("72,71 بالمائة")
-        digits = re.sub(r",(\d{1,2})$", r".\1", digits.replace("\u066c", ",")).replace(",", "")
+        digits = _DECIMAL_COMMA.sub(r".\1", digits.replace("\u066c", ",")).replace(",", "")
         try:
             value = float(digits)
         except ValueError:
@@ -202,7 +241,7 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
             continue  # a word glued to the digits ("موقع 24كشفت"): a name, not a count
         if start > 1 and text[start - 1] == ":" and text[start - 2].isdigit():
             continue  # the minutes of a clock time ("1:30 بعد منتصف الليل")
-        if start and _COMPOUND_BEFORE.search(text, max(0, start - 16), start):
+        if start and _compound_part(text, start):
             continue  # the next part of a compound number (see _COMPOUND_BEFORE)
         fact = _number_fact(*match.groups())
         if fact is not None:
