@@ -79,9 +79,11 @@ _Kind = TypeVar("_Kind", bound=Hashable)
 # report and "refugees" in the next)
 _PEOPLE = frozenset(
     fold(word)
-    # (a crash's count of passengers is updated through its day, like a toll)
+    # (a crash's count of passengers, an attack's of foreigners among the dead: updated
+    # through the day, like a toll)
     for word in "شخص أشخاص اشخاص لاجئ لاجئا لاجئين لاجي نازح نازحا نازحين مواطن مواطنا مواطنين مدني مدنيا مدنيين "
-    "راكب راكبا ركاب ركابا ركابها people persons refugees civilians passengers".split()
+    "راكب راكبا ركاب ركابا ركابها أجنبي أجنبيا أجانب افراد أفراد فردا "
+    "people persons refugees civilians passengers foreigners".split()
 )
 
 

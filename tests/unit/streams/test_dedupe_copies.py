@@ -223,6 +223,7 @@ def test_figures_with_their_kind() -> None:
         ("نقلا عن موقع 24كشفت أن", []),
         # passengers are people, a count updated through a crash's day like a toll
         ("كان على متنها 181 راكبا و28 من ركابها", [("people", 181.0), ("people", 28.0)]),
+        ("بينهم 15 أجنبيا و20 فردا من عائلة واحدة", [("people", 15.0), ("people", 20.0)]),
         # a share is one kind however it is written, the sign before or after the digits
         (
             "بنسبة 52.87% و72,71 بالمائة و49.4 في المئة و٪55 من الأصوات",
