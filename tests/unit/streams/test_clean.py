@@ -65,6 +65,20 @@ def test_arabic_page_is_cleaned_line_by_line() -> None:
     )
 
 
+def test_a_title_repeated_behind_a_source_label_is_a_repeated_title() -> None:
+    title = "الأمم المتحدة تطلق صندوق الخسائر والأضرار في قمة المناخ"
+    prose = "أعلنت الأمم المتحدة في ختام قمة المناخ اليوم إطلاق صندوق لتعويض الدول المتضررة من الكوارث."
+    article = clean_article(title=title, content=f"وكالات : {title}\n{prose}\nسبأ", content_type="text/plain")
+    assert article.text == prose
+    assert _reasons(article) == ["repeated-title", "agency-credit"]
+    assert article.agency == "saba"
+    # a line that only begins like the title stays
+    longer = f"وكالات : {title} بعد مفاوضات استمرت أسبوعين"
+    assert (
+        clean_article(title=title, content=f"{longer}\n{prose}", content_type="text/plain").text == f"{longer}\n{prose}"
+    )
+
+
 def test_date_in_a_read_also_line_is_never_the_published_date() -> None:
     content = "اقرأ أيضاً: قمة الرياض في 4 أيار 2023\nأعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة."
     article = clean_article(title="خطة", content=content, content_type="text/plain")

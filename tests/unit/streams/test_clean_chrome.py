@@ -144,6 +144,8 @@ CHROME = [
     # credits
     ("(د ب أ)", "agency-credit"),
     ("رويترز", "agency-credit"),
+    ("سبأ", "agency-credit"),
+    ("وكالات - اناضول", "agency-credit"),
     ("المصدر: وكالات", "agency-credit"),
     ("(أ ف ب / رويترز)", "agency-credit"),
 ]
