@@ -43,6 +43,8 @@ from streams.dedupe.stories import (
     StoryVector,
     best_story,
     df_key,
+    facts_by_kind,
+    other_figures,
     ranked_terms,
     story_vector,
     strongest,
@@ -344,12 +346,17 @@ class Deduplicator:
                 return computed[0]
 
             least = self.least_copy_estimate
+            kinds = facts_by_kind(prepared.features.facts)
             for candidate, estimate in zip(found.candidates, estimates):
                 if estimate < least or not earlier(candidate):
                     continue  # (most candidates share no minimum: no call for those)
                 score = self.is_near_duplicate(record, candidate, estimate, values)
-                if score is None or name_other_years(prepared.features.years, candidate.profile.years):
-                    continue  # not a copy, or a template filled in for another event (years.py)
+                if (
+                    score is None
+                    or name_other_years(prepared.features.years, candidate.profile.years)
+                    or other_figures(kinds, candidate.profile)
+                ):
+                    continue  # not a copy, or a template filled in for another event
                 if similarity is None or score > similarity:
                     original, kind, similarity = candidate, "near", score
 

@@ -317,8 +317,8 @@ def _word_facts(text: str) -> Iterator[re.Match[str]]:
 
 
 def _close(values: set[float], other: set[float], points: float | None = None) -> bool:
-    if points is not None:
-        return any(abs(a - b) <= points for a in values for b in other)
+    if points is not None:  # shares: within ``points``, and within 5 % of the larger
+        return any(abs(a - b) <= min(points, 0.05 * max(a, b)) for a in values for b in other)
     return any(abs(a - b) <= 0.01 * max(a, b) for a in values for b in other)
 
 

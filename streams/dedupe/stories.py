@@ -191,9 +191,7 @@ def story_vector(
         if seen <= floored_at_most:
             floored.add(h)
     order = dict(zip(counts, range(len(counts))))
-    kinds: dict[int, set[float]] = {}
-    for kind, value in facts:
-        kinds.setdefault(term_hash(kind), set()).add(value)
+    kinds = facts_by_kind(facts)
     return StoryVector(
         vector,
         loo,
@@ -411,6 +409,27 @@ def best_story(
         for unit in _ranked(units, products)[:8]
     )
     return StoryLink(candidate.story_id, score, needed, apart / 3600, named, candidate.id)
+
+
+def facts_by_kind(facts: Iterable[tuple[str, float]]) -> dict[int, set[float]]:
+    """An article's figures (figures.py) as stored profiles key them: kind hash → values."""
+    kinds: dict[int, set[float]] = {}
+    for kind, value in facts:
+        kinds.setdefault(term_hash(kind), set()).add(value)
+    return kinds
+
+
+def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile) -> bool:
+    """Whether a stored article's figures contradict these (``facts_by_kind``), tolls
+    aside: one text filled in with other amounts or shares (a central bank's statement of
+    another meeting) tells another event, while a republished copy keeps its figures or
+    updates a toll. The copy check (core.py) asks it, as it asks years.py."""
+    if not kinds or not profile.facts:
+        return False
+    theirs: dict[int, set[float]] = {}
+    for kind, value in profile.facts:
+        theirs.setdefault(kind, set()).add(value)
+    return conflicting(kinds, theirs, _TOLL_HASHES, _SHARE_HASHES)
 
 
 def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:

@@ -189,6 +189,41 @@ def test_shares_of_another_election_make_another_event_and_partial_counts_do_not
     assert later.duplicate_of is None and later.story_id == "r2"
 
 
+# One statement filled in for two meetings: every sentence the same but the figures.
+RATES = (
+    "قرر البنك المركزي في جمهورية أرجان رفع معدل اتفاقية إعادة الشراء بمقدار {step} نقطة أساس "
+    "ليصل إلى {repo} في المائة، ورفع معدل اتفاقية إعادة الشراء المعاكس بمقدار {step} نقطة أساس ليصل "
+    "إلى {reverse} في المائة. ويأتي القرار انسجاما مع أهداف البنك في المحافظة على الاستقرار النقدي "
+    "ودعم استقرار القطاع المالي في ظل التطورات الاقتصادية العالمية وتوقعات التضخم، وأكد البنك أنه "
+    "سيواصل متابعة التطورات المحلية والدولية واتخاذ ما يلزم من إجراءات.{closing}"
+)
+
+
+def test_a_statement_filled_in_with_other_figures_is_no_copy() -> None:
+    dedup = Deduplicator(InMemoryDedupeStore())
+    first = RATES.format(step="75", repo="3.75", reverse="3.25", closing="")
+    # (another meeting's statement also differs in a word or two, as real ones do: the same
+    # words with other digits are one text to dedupe, an updated copy)
+    later = RATES.format(step="25", repo="5.25", reverse="4.75", closing=" وهذه الزيادة الرابعة هذا العام.")
+    dedup.process(item("m1", "المركزي يرفع أسعار الفائدة", first))
+    other = dedup.process(item("m2", "المركزي يرفع أسعار الفائدة", later))
+    assert other.duplicate_of is None
+    # the same statement republished with its figures, a word changed, is a copy
+    again = dedup.process(item("m3", "البنك المركزي يرفع الفائدة", later.replace("انسجاما", "تماشيا"), feed="other"))
+    assert (again.duplicate_of, again.kind) == ("m2", "near")
+    # and the figures decide: with the first meeting's figures the later text is a copy
+    same_figures = RATES.format(step="75", repo="3.75", reverse="3.25", closing=" وهذه الزيادة الرابعة هذا العام.")
+    control = Deduplicator(InMemoryDedupeStore())
+    control.process(item("m1", "المركزي يرفع أسعار الفائدة", first))
+    assert control.process(item("m2", "المركزي يرفع أسعار الفائدة", same_figures)).duplicate_of == "m1"
+
+
+def test_shares_agree_within_a_point_and_five_percent() -> None:
+    assert not conflicting({1: {52.87}}, {1: {52.18}}, shares=(1,))  # one night's partial counts
+    assert conflicting({1: {4.25}}, {1: {3.75}}, shares=(1,))  # two rates half a point apart
+    assert conflicting({1: {90.7}}, {1: {72.7}}, shares=(1,))
+
+
 def test_figures_with_their_kind() -> None:
     assert figure_facts("مساعدات بقيمة 800 مليون دولار وفرار 5.5 مليون شخص ومقتل 57 جنديا في 24 فبراير 2022") == [
         ("دولار", 8e8),
