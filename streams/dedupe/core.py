@@ -331,17 +331,10 @@ class Deduplicator:
             return match is not None and match.id != record.id and match.copy_of != record.id
 
         original, kind, similarity = None, None, None
-        kinds = facts_by_kind(prepared.features.facts)
         if found.url_match is not None and earlier(found.url_match):
             original, kind = found.url_match, "exact-url"
             similarity = estimate_jaccard(record.signature, original.signature)
-        elif (
-            found.content_match is not None
-            and earlier(found.content_match)
-            # the same words with other figures (digits fold to "0"): a daily bulletin of
-            # rates or prices is another day's news, unless only a toll was updated
-            and not other_figures(kinds, found.content_match.profile)
-        ):
+        elif found.content_match is not None and earlier(found.content_match):
             original, kind, similarity = found.content_match, "exact-content", 1.0
         else:
             estimates = estimate_jaccard_many(record.signature, [c.signature for c in found.candidates])
@@ -353,6 +346,7 @@ class Deduplicator:
                 return computed[0]
 
             least = self.least_copy_estimate
+            kinds = facts_by_kind(prepared.features.facts)
             for candidate, estimate in zip(found.candidates, estimates):
                 if estimate < least or not earlier(candidate):
                     continue  # (most candidates share no minimum: no call for those)

@@ -218,33 +218,6 @@ def test_a_statement_filled_in_with_other_figures_is_no_copy() -> None:
     assert control.process(item("m2", "المركزي يرفع أسعار الفائدة", same_figures)).duplicate_of == "m1"
 
 
-BULLETIN = (
-    "حدد البنك المركزي في جمهورية أرجان سعر صرف الدولار الأمريكي عند {buy} دينار للشراء و {sell} "
-    "دينار للبيع، وسعر اليورو عند {euro} دينار، وفق النشرة التي تصدر كل صباح وتعتمدها المصارف "
-    "وشركات الصرافة في تعاملاتها."
-)
-
-
-def test_a_bulletin_with_other_figures_is_not_an_exact_copy_of_the_last() -> None:
-    """The same words, other figures (a devaluation): digits fold to "0" in the content hash,
-    so the text is the same to it; the figures tell another bulletin. Values within 1 % agree
-    (a day's small move keeps a bulletin a copy), and an updated toll still is a copy."""
-    dedup = Deduplicator(InMemoryDedupeStore())
-    dedup.process(item("d1", "أسعار العملات اليوم", BULLETIN.format(buy="1310", sell="1325", euro="1420")))
-    today = dedup.process(item("d2", "أسعار العملات اليوم", BULLETIN.format(buy="1480", sell="1500", euro="1610")))
-    assert today.duplicate_of is None and today.story_id == "d2"
-    again = dedup.process(
-        item("d3", "أسعار العملات اليوم", BULLETIN.format(buy="1480", sell="1500", euro="1610"), feed="other")
-    )
-    assert (again.duplicate_of, again.kind) == ("d2", "exact-content")
-    toll = (
-        "قتل {n} شخصا في انهيار مبنى سكني في مدينة زهران بجمهورية أرجان، وفق ما أعلنه الدفاع المدني في بيان صباح اليوم."
-    )
-    updated = Deduplicator(InMemoryDedupeStore())
-    updated.process(item("t1", "انهيار مبنى في زهران", toll.format(n="12")))
-    assert updated.process(item("t2", "انهيار مبنى في زهران", toll.format(n="19"))).kind == "exact-content"
-
-
 def test_shares_agree_within_a_point_and_five_percent() -> None:
     assert not conflicting({1: {52.87}}, {1: {52.18}}, shares=(1,))  # one night's partial counts
     assert conflicting({1: {4.25}}, {1: {3.75}}, shares=(1,))  # two rates half a point apart
