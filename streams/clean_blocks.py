@@ -83,10 +83,13 @@ _ONLY_LINKS = re.compile(r"^(?:\s*(?:https?://|www\.|pic\.twitter\.com/)\S+)+\s*
 _HASHTAG = re.compile(r"#\w+")
 MIN_HASHTAGS = 2
 HASHTAG_SHARE = 0.3
-# "موسكو - رويترز -", "عمان - ", "أوكرانيا اليوم / كييف/ ", "الأمة| ", "LONDON (Reuters) - ".
+# "موسكو - رويترز -", "عمان - ", "أوكرانيا اليوم / كييف/ ", "الأمة| ", "LONDON (Reuters) - ",
+# and a second part closed by a colon: "كييف - سبوتنيك:" (a colon alone closes no dateline:
+# "بوتين: …" is a quote)
+_DATELINE_SECOND = r"[^\s.!?,:;\-–—/|]{1,25}(?:\s[^\s.!?,:;\-–—/|]{1,25}){0,2}\s*"
 _DATELINE = re.compile(
     r"^[^\s.!?,:;\"«(]{1,25}(?:\s[^\s.!?,:;\"«(]{1,25}){0,3}\s*(?:\([^()]{1,30}\)\s*)?"
-    r"(?:[-–—/|]\s*[^\s.!?,:;\-–—/|]{1,25}(?:\s[^\s.!?,:;\-–—/|]{1,25}){0,2}\s*)?[-–—/|]+\s*(?=\S)"
+    rf"(?:[-–—/|]\s*{_DATELINE_SECOND}:|(?:[-–—/|]\s*{_DATELINE_SECOND})?[-–—/|]+)\s*(?=\S)"
 )
 
 

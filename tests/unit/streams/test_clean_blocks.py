@@ -155,6 +155,8 @@ def test_labels_above_the_first_paragraph_are_asides_and_the_dateline_prefix_too
         ("موسكو - رويترز - " + PROSE_2, "موسكو - رويترز - "),
         ("أخبار اليوم / كييف/ " + PROSE_2, "أخبار اليوم / كييف/ "),
         ("الأمة| " + PROSE_2, "الأمة| "),
+        ("كييف - سبوتنيك: " + PROSE_2, "كييف - سبوتنيك: "),  # held-out real pages
+        ("القاهرة – أ ش أ: " + PROSE_2, "القاهرة – أ ش أ: "),
         ("عمّان - " + PROSE_2, "عمّان - "),  # a diacritic: folding changes the length
         ("LONDON (Reuters) - Ministers agreed on a plan to cut the deficit over three years.", "LONDON (Reuters) - "),
     ],
@@ -164,7 +166,12 @@ def test_dateline_prefixes(line: str, prefix: str) -> None:
 
 
 def test_no_dateline_in_ordinary_prose() -> None:
-    for line in (PROSE_1, "بوتين: لا نية لدينا لمهاجمة أي دولة مجاورة وفق ما قال اليوم.", "موسكو - قصير"):
+    for line in (
+        PROSE_1,
+        "بوتين: لا نية لدينا لمهاجمة أي دولة مجاورة وفق ما قال اليوم.",
+        "موسكو - قصير",
+        "قال الوزير: إن الحكومة - بعد نقاش طويل - أقرت الخطة الجديدة اليوم.",
+    ):
         assert dateline_end(line, fold(line)) is None
 
 
