@@ -257,10 +257,7 @@ def loop_rate(base: Settings, rules: RuleFiles, articles: list[RawArticle]) -> t
     for raw in articles:
         clean = pipeline.normalize(raw)
         article, decision = pipeline.dedupe(raw, clean, dedup)
-        if decision.duplicate_of is None:
-            pipeline.match(article, ruleset)
-        elif decision.kind == "near":  # as the worker: a near copy may say more
-            pipeline.match_copy(article, ruleset, near=True)
+        pipeline.match_decided(article, decision, ruleset)  # as the worker: a copy too
     cpu_ms = (time.process_time() - cpu_started) * 1000 / len(articles)
     return len(articles) / (time.perf_counter() - started), cpu_ms
 
@@ -362,16 +359,10 @@ def expected_alerts(ruleset: CompiledRuleSet, articles: list[RawArticle]) -> Exp
     story_of: dict[str, str] = {}
     for raw in articles:
         article, decision = pipeline.dedupe(raw, pipeline.normalize(raw), dedup)
-        if decision.duplicate_of is None:
-            events = pipeline.match(article, ruleset)
-        elif decision.kind == "near":
-            # a near copy alerts for a rule that never fired on its story (the same
-            # first-wins rule as setdefault below)
-            events = pipeline.match_copy(article, ruleset, near=True)
-        else:
-            continue
         story_of[article.id] = article.story.id
-        for event in events:
+        # a copy's match alerts only for a rule that never fired on its story: the same
+        # first-wins rule as setdefault
+        for event in pipeline.match_decided(article, decision, ruleset):
             first.setdefault((event.rule.id, article.story.id), article.id)
     return ExpectedAlerts(first, story_of)
 

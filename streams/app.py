@@ -127,7 +127,7 @@ def create_app(settings: Settings) -> faust.App:
         # near copy, which may say more than its original, every rule (pipeline.match_copy).
         refused = None if copy else await send_or_reject(articles_topic, article.id.encode(), article.to_bytes())
         if refused is None:
-            for alert in stages.match(article, copy=copy, near=decision.kind == "near"):
+            for alert in stages.match(article, decision):
                 refused = await send_or_reject(alerts_topic, pipeline.alert_key(alert), alert.to_bytes())
                 if refused is not None:
                     break

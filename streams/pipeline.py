@@ -127,6 +127,14 @@ def match_copy(article: Article, ruleset: CompiledRuleSet, *, near: bool = False
     return [event for event in match(article, ruleset) if event.escalate_on_outlets]
 
 
+def match_decided(article: Article, decision: DedupeDecision | None, ruleset: CompiledRuleSet) -> list[AlertEvent]:
+    """Alert events of an article as dedupe decided it: every rule for an article of its
+    own (or without a decision), ``match_copy`` for a copy, near or exact."""
+    if decision is None or decision.duplicate_of is None:
+        return match(article, ruleset)
+    return match_copy(article, ruleset, near=decision.kind == "near")
+
+
 def match(article: Article, ruleset: CompiledRuleSet) -> list[AlertEvent]:
     """Alert events for every rule the article fires."""
     title_end, asides = document_spans(article.title, ((a.start, a.end) for a in article.asides))

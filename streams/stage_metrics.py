@@ -161,16 +161,13 @@ class MeasuredStages:
         elif decision.story_id == raw.id:
             metrics.STORIES.inc()
 
-    def match(self, article: Article, *, copy: bool = False, near: bool = False) -> list[AlertEvent]:
-        """Alert events of the rules the article fires with the current rule set (for a
-        ``copy``, exact or ``near``, see ``pipeline.match_copy``); none (counted, logged)
-        when matching fails."""
+    def match(self, article: Article, decision: DedupeDecision | None = None) -> list[AlertEvent]:
+        """Alert events of the rules the article fires with the current rule set, as dedupe
+        ``decision`` says it is (``pipeline.match_decided``); none (counted, logged) when
+        matching fails."""
         started = time.perf_counter()
         try:
-            if copy:
-                events = pipeline.match_copy(article, self.rules.current, near=near)
-            else:
-                events = pipeline.match(article, self.rules.current)
+            events = pipeline.match_decided(article, decision, self.rules.current)
         except Exception:
             self.match_metrics.failed.inc()
             log.exception("could not match article %s", article.id)

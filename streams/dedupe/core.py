@@ -346,7 +346,6 @@ class Deduplicator:
                 return computed[0]
 
             least = self.least_copy_estimate
-            kinds = facts_by_kind(prepared.features.facts)
             for candidate, estimate in zip(found.candidates, estimates):
                 if estimate < least or not earlier(candidate):
                     continue  # (most candidates share no minimum: no call for those)
@@ -354,7 +353,8 @@ class Deduplicator:
                 if (
                     score is None
                     or name_other_years(prepared.features.years, candidate.profile.years)
-                    or other_figures(kinds, candidate.profile)
+                    # (asked of the few candidates that pass the copy rule)
+                    or other_figures(facts_by_kind(prepared.features.facts), candidate.profile)
                 ):
                     continue  # not a copy, or a template filled in for another event
                 if similarity is None or score > similarity:

@@ -31,11 +31,7 @@ def _run_burst(reverse: bool = False) -> tuple[list[tuple[AlertEvent, Decision]]
         stories[raw.id] = decision.story_id
         # as the worker does: an exact copy is matched by the story rules only, a near copy
         # by every rule (its matches fold into the groups its original opened)
-        if decision.duplicate_of is None:
-            alerts = pipeline.match(article, rules)
-        else:
-            alerts = pipeline.match_copy(article, rules, near=decision.kind == "near")
-        for alert in alerts:
+        for alert in pipeline.match_decided(article, decision, rules):
             key = (alert.rule.id, alert.story.id)
             outcome = decide(groups.get(key), alert)
             groups[key] = outcome.group
