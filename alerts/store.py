@@ -52,6 +52,9 @@ class DispatchStore:
     def _group_key(self, event: AlertEvent) -> str:
         return f"{self.prefix}group:{event.rule.id}:{event.story.id}"
 
+    def _opened_key(self, event: AlertEvent) -> str:
+        return f"{self.prefix}opened:{event.rule.id}:{event.story.id}"
+
     def _decision_key(self, event: AlertEvent) -> str:
         return f"{self.prefix}decision:{event.rule.id}:{event.article.id}"
 
@@ -62,7 +65,7 @@ class DispatchStore:
         """Group ``event`` atomically (WATCH/MULTI) and record the decision, or return the
         decision recorded when this match was seen before."""
         decision_key, group_key = self._decision_key(event), self._group_key(event)
-        opened_key = f"{self.prefix}opened:{event.rule.id}:{event.story.id}"
+        opened_key = self._opened_key(event)
         ttl = int(max(event.throttle_seconds, 0) + DAY_S)
         with self.client.pipeline() as pipe:
             while True:

@@ -318,7 +318,7 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
         copies.clear()
 
     for item, key in zip(kept, comparison_keys([item.folded for item in kept]), strict=True):
-        if key in title_keys or (key.startswith(_CREDIT_LABELS) and _without_credit_label(key) in title_keys):
+        if key in title_keys or (key.startswith(_CREDIT_LABELS) and key.partition(" ")[2] in title_keys):
             removed.append((item.position, RemovedLine("repeated-title", item.text)))
             continue
         if len(key) >= MIN_REPEAT_KEY_CHARS:
@@ -335,12 +335,8 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
 
 
 # "وكالات : <title>": a source label before the repeated title (comparison keys are words
-# joined by single spaces, so the colon is gone)
+# joined by single spaces, so the colon is gone and the label is the first word)
 _CREDIT_LABELS = ("وكالات ", "متابعات ", "خاص ", "المصدر ", "عاجل ")
-
-
-def _without_credit_label(key: str) -> str:
-    return key.split(" ", 1)[1] if " " in key else key
 
 
 # "Title - Outlet", "Outlet | Title": the body may repeat the title without the outlet.
