@@ -68,9 +68,15 @@ _AGENCY_NAMES: dict[str, tuple[str, ...]] = {
 AGENCIES: dict[str, str] = {
     " ".join(fold(name).split()): agency for agency, names in _AGENCY_NAMES.items() for name in names
 }
+# Photo agencies: a credit naming one ("غيتي - أناضول" under a picture) is a photo credit,
+# which names no author of the text (the article's agency stays the one its text credits).
+_PHOTO_CREDIT_WORDS = _folded_words("غيتي جيتي ايميجز إيميجز getty images epa".split())
 # Words that may surround agency names in a credit without being one.
-_CREDIT_WORDS = _folded_words(
-    "وكالات ووكالات وكالة المصدر المصادر للأنباء مع و agencies agency source sources with and news".split()
+_CREDIT_WORDS = (
+    _folded_words(
+        "وكالات ووكالات وكالة المصدر المصادر للأنباء مع و agencies agency source sources with and news".split()
+    )
+    | _PHOTO_CREDIT_WORDS
 )
 _CREDIT_SPLIT = re.compile(r"\s*(?:[/,;|+\-–—:]|\s(?:و|and|&)\s)\s*")
 _CREDIT_STRIP = re.compile(r"^[\s(\[{«\"'\-–—]+|[\s)\]}»\"'.\-–—]+$")
@@ -431,7 +437,14 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("continuation-marker")
     credit = credit_agencies(core)
     if credit is not None:
+        if not _PHOTO_CREDIT_WORDS.isdisjoint(_WORD.findall(core)):
+            return LineClass("chrome:photo-credit")
         return LineClass("agency-credit", agencies=credit)
+    dateline = _DATELINE_CREDIT.match(core)
+    if dateline is not None and not _HAS_WORD.search(core, dateline.end()):
+        # "الشارقة 24 – وام:" on a line of its own: the dateline of the next paragraph
+        credited = AGENCIES.get(agency_key(dateline["name"]))
+        return LineClass("agency-credit", agencies=(credited,) if credited else ())
     if _VIEW_COUNTER.match(core):
         return LineClass("chrome:view-counter")
     if _COMMENT_COUNTER.match(core):

@@ -133,6 +133,24 @@ def test_credit_line_beats_dateline_and_prose_credits() -> None:
     assert clean_article(title="", content=content, content_type="text/plain").agency is None
 
 
+def test_a_dateline_line_and_a_photo_credit_leave_the_text() -> None:
+    content = "\n".join(
+        [
+            "الشارقة 24 – وام:",
+            "أعلنت وزارة الصحة اليوم تسجيل حالة إصابة جديدة لدى مسافر قادم من الخارج، وحالته مستقرة.",
+            "غيتي - أناضول",
+            "وأضافت الوزارة أنها تتبعت المخالطين وفق البروتوكولات المعتمدة.",
+        ]
+    )
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.text.split("\n") == content.split("\n")[1::2]
+    assert _reasons(article) == ["agency-credit", "chrome:photo-credit"]
+    assert article.agency == "wam"
+    # a photo credit does not displace the agency a dateline credits
+    content = "موسكو - رويترز - قال الكرملين إن القمة ستعقد الثلاثاء في موعدها المحدد سلفاً.\nغيتي - أناضول"
+    assert clean_article(title="", content=content, content_type="text/plain").agency == "reuters"
+
+
 def test_repeated_paragraphs_compare_folded_text() -> None:
     content = "\n".join(
         [

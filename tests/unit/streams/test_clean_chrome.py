@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from streams.clean_chrome import (
+    LineClass,
     agencies_in,
     classify_line,
     credit_agencies,
@@ -258,6 +259,28 @@ def test_credit_line_agencies(credit: str, agencies: tuple[str, ...]) -> None:
     assert kind.agencies == agencies
 
 
+@pytest.mark.parametrize("line", ["غيتي - أناضول", "Getty Images", "EPA / رويترز", "(جيتي إيميجز)"])
+def test_a_photo_credit_names_no_agency_of_the_text(line: str) -> None:
+    assert credit_agencies(fold(line)) is not None  # made of credit words and agency names
+    assert classify_line(line) == LineClass("chrome:photo-credit")
+
+
+@pytest.mark.parametrize(
+    ("line", "agencies"),
+    [
+        ("الشارقة 24 – وام:", ("wam",)),
+        ("الخرطوم-سبأ:", ("saba",)),
+        ("موسكو - رويترز -", ("reuters",)),
+    ],
+)
+def test_a_dateline_on_a_line_of_its_own_is_a_credit(line: str, agencies: tuple[str, ...]) -> None:
+    assert credit_agencies(fold(line)) is None  # a place is no credit word
+    kind = classify_line(line)
+    assert (kind.reason, kind.agencies) == ("agency-credit", agencies)
+    # the same dateline opening a paragraph is no line of its own
+    assert classify_line(line + " أعلنت الوزارة اليوم تسجيل حالة جديدة.").reason is None
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -268,6 +291,7 @@ def test_credit_line_agencies(credit: str, agencies: tuple[str, ...]) -> None:
         "رويترز فرانس",  # a name's word alone is no name
         "x'رويترز",  # a character left beside a name
         "رويترزرويترز",
+        "غيتي قالت ذلك",
     ],
 )
 def test_prose_naming_an_agency_is_not_a_credit(text: str) -> None:
