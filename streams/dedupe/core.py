@@ -388,7 +388,13 @@ class Deduplicator:
             # A near copy is filed too, so that a later copy meets the closest version
             # seen, not only the first (whose chrome or cuts may hide the text they
             # share). The store adds its feed and outlet to the story once, as joining would.
-            profiled = dataclasses.replace(record, profile=self.story_vector(prepared, found).profile())
+            vector = self.story_vector(prepared, found)
+            if not vector.years and original.profile.years:
+                # it is filed as a version of its original, so it carries the years the
+                # original names: a bulletin of another year must not reach the first
+                # version through a copy that names none
+                vector = dataclasses.replace(vector, years=original.profile.years)
+            profiled = dataclasses.replace(record, profile=vector.profile())
             copy, query = filed_copy(profiled, prepared.query, story_id=original.story_id, first=original.first_version)
             filed = self.store.insert(copy, query, outlet)
             return decision(original.story_id, filed, reason)

@@ -322,23 +322,39 @@ def _close(values: set[float], other: set[float], points: float | None = None) -
     return any(abs(a - b) <= 0.01 * max(a, b) for a in values for b in other)
 
 
+def _within(values: set[float], other: set[float], points: float | None = None) -> bool:
+    """Whether every value of the smaller set is close to one of the other's."""
+    fewer, more = (values, other) if len(values) <= len(other) else (other, values)
+    return all(_close({value}, more, points) for value in fewer)
+
+
 def conflicting(
     mine: Mapping[_Kind, set[float]],
     theirs: Mapping[_Kind, set[float]],
     tolls: Collection[_Kind] = (),
     shares: Collection[_Kind] = (),
+    *,
+    every_value: bool = False,
 ) -> bool:
     """Whether both give figures of some kinds without a value in common (within 1 %),
     and agree on fewer kinds than they differ on: a kind they agree on ("2750 tonnes")
     outweighs one they differ on. Of the ``tolls`` kinds (TOLL_KINDS, hashed as the
     caller keys them), counts below TALLY_AT that differ are left out: the caller passes
-    them when the two reports are close enough in time for a toll to have been updated."""
+    them when the two reports are close enough in time for a toll to have been updated.
+
+    With ``every_value`` a kind agrees only when all the values of the one that gives
+    fewer are among the other's: a copy repeats its figures (a paragraph dropped drops
+    some), while a bulletin filled in for the next meeting shares only the rate that the
+    last one set ("from 4.40 % to 4.15 %", then "from 4.15 % to 3.90 %")."""
+    agrees = _within if every_value else _close
     differ = agree = 0
     for kind, values in mine.items():
         other = theirs.get(kind)
         if other:
-            if _close(values, other, SHARE_POINTS if kind in shares else None):
+            if agrees(values, other, SHARE_POINTS if kind in shares else None):
                 agree += 1
             elif not (kind in tolls and max(values) < TALLY_AT and max(other) < TALLY_AT):
+                if every_value and len(values) > 1 and len(other) > 1:
+                    return True  # another filling: an update changes a figure, not a set of them
                 differ += 1
     return differ > agree

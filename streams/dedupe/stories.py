@@ -422,14 +422,15 @@ def facts_by_kind(facts: Iterable[tuple[str, float]]) -> dict[int, set[float]]:
 def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile) -> bool:
     """Whether a stored article's figures contradict these (``facts_by_kind``), tolls
     aside: one text filled in with other amounts or shares (a central bank's statement of
-    another meeting) tells another event, while a republished copy keeps its figures or
-    updates a toll. The copy check (core.py) asks it, as it asks years.py."""
+    another meeting) tells another event, while a republished copy keeps its figures (all
+    of them, or those of the paragraphs it kept) or updates a toll. The copy check
+    (core.py) asks it, as it asks years.py."""
     if not kinds or not profile.facts:
         return False
     theirs: dict[int, set[float]] = {}
     for kind, value in profile.facts:
         theirs.setdefault(kind, set()).add(value)
-    return conflicting(kinds, theirs, _TOLL_HASHES, _SHARE_HASHES)
+    return conflicting(kinds, theirs, _TOLL_HASHES, _SHARE_HASHES, every_value=True)
 
 
 def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:

@@ -47,6 +47,20 @@ def test_without_the_years_the_two_fillings_would_be_copies() -> None:
     assert dedup.process(item("2024", undated[1])).duplicate_of == "2023"
 
 
+def test_a_copy_that_names_no_year_carries_its_originals_years() -> None:
+    """The decision names the first version: another year's filling must not reach it
+    through a copy that dropped the date."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(item("2023", YEAR_ONE))
+    yearless = dedup.process(item("2023-copy", YEAR_ONE.replace(" 2023", "")))
+    assert yearless.duplicate_of == "2023"
+    assert dedup.process(item("2024", YEAR_TWO)).duplicate_of is None
+    # without that year on the copy, the other year's filling is its copy, and so the first's
+    control = Deduplicator(InMemoryDedupeStore())
+    control.process(item("2023", YEAR_ONE.replace(" 2023", "")))
+    assert control.process(item("2024", YEAR_TWO)).duplicate_of == "2023"
+
+
 def test_a_republished_bulletin_that_adds_a_dateline_and_background_is_still_a_copy() -> None:
     republished = "الرباط في 4 نونبر 2024 - " + YEAR_TWO + "\nوكان الاستقلال قد أعلن في 5 نونبر 1991 بعد مفاوضات طويلة."
     dedup = Deduplicator(InMemoryDedupeStore())
