@@ -71,6 +71,8 @@ AGENCIES: dict[str, str] = {
 # Photo agencies: a credit naming one ("غيتي - أناضول" under a picture) is a photo credit,
 # which names no author of the text (the article's agency stays the one its text credits).
 _PHOTO_CREDIT_WORDS = _folded_words("غيتي جيتي ايميجز إيميجز getty images epa".split())
+# "<photographer> | عبر رويترز": a picture's credit under it, via an agency.
+_PHOTO_VIA = re.compile(r"^[^|\d]{3,40}\|\s*(?:عبر|via)\s+(?P<agency>[^|]{2,30})$")
 # Words that may surround agency names in a credit without being one.
 _CREDIT_WORDS = (
     _folded_words(
@@ -285,6 +287,8 @@ _SOCIAL = (
 )
 _FOLLOW = re.compile(
     rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
+    # "تابع <outlet> على <brand> News": the outlet's channel on a news aggregator
+    rf"|تابع\s+(?:\S+\s+){{1,3}}(?:علي|عبر)\s+(?:{_SOCIAL}|[a-z0-9]+\s+news)"
     rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
 )
 # "للاطلاع على النص الكامل يرجى زيارة الموقع بالضغط على الرابط التالي: هنا": a prompt to
@@ -440,6 +444,9 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         if not _PHOTO_CREDIT_WORDS.isdisjoint(_WORD.findall(core)):
             return LineClass("chrome:photo-credit")
         return LineClass("agency-credit", agencies=credit)
+    via = _PHOTO_VIA.match(core) if "|" in core else None
+    if via is not None and credit_agencies(via["agency"]):
+        return LineClass("chrome:photo-credit")
     dateline = _DATELINE_CREDIT.match(core)
     if dateline is not None and not _HAS_WORD.search(core, dateline.end()):
         # "الشارقة 24 – وام:" on a line of its own: the dateline of the next paragraph
