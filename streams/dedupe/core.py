@@ -51,6 +51,7 @@ from streams.dedupe.stories import (
     weigh,
 )
 from streams.dedupe.urls import canonical_url, outlet_name
+from streams.dedupe.weekdays import WEEKDAY, lead_weekday
 from streams.dedupe.years import name_other_years
 from streams.event_time import published_time
 
@@ -224,12 +225,15 @@ class Deduplicator:
         cfg = self.config
         canonical = canonical_url(article.url)
         features = extract_features(article.title, article.text, cfg.shingle_size)
+        published = published_time(article.published)
+        weekday = lead_weekday(article.text) if published is None else None
+        if weekday is not None:  # (first: a stored profile keeps MAX_FACTS figures)
+            features = dataclasses.replace(features, facts=((WEEKDAY, float(weekday)), *features.facts))
         # the body decides exact identity; a title-only item is identified by its title
         hashed_tokens = features.body_tokens or features.title_tokens
         digest = content_hash(hashed_tokens) if hashed_tokens else ""
         signature = self._hasher.signature(features.dup_shingles)
         seen_at = article.seen_at or time.time()
-        published = published_time(article.published)
         record = StoredArticle(
             id=article.id,
             feed=article.feed,
