@@ -47,7 +47,7 @@ log = logging.getLogger("marsad.worker")
 BATCH_MAX = 64
 BATCH_WAIT_S = 0.005
 # The cyclic garbage collector's thresholds (Python's default is 700, 10, 10). An article
-# allocates thousands of short-lived containers, so by default the collector ran ~75 young
+# allocates thousands of short-lived containers, so by default the collector ran ~250 young
 # and ~2 full collections per 1,000 articles; the full ones walk the rule set, the clients
 # and the stages' tables. Measured with gc callbacks on the worker: 4-5 % of its CPU,
 # 0.4-0.5 s per 10 s, against under 1 % with these (docs/performance.md). Cycles are rare in

@@ -18,11 +18,11 @@ from streams.textnorm import fold
 
 WEEKDAY = "weekday"  # the figure kind (figures.py) the lead's weekday is given as
 LEAD_CHARS = 300  # the lead: where a report names its event's day
+# (folded: "الإثنين" is "الاثنين")
 _DAYS = {
     fold(day): number for number, day in enumerate("الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت".split(), 1)
 }
-_DAYS[fold("الإثنين")] = 2
-_DAY = re.compile(r"(?<!\w)(?:ال)?(" + "|".join(sorted(_DAYS, key=len, reverse=True)) + r")(?!\w)")
+_DAY = re.compile(r"(?<!\w)(" + "|".join(sorted(_DAYS, key=len, reverse=True)) + r")(?!\w)")
 
 
 def lead_weekday(text: str) -> int | None:
