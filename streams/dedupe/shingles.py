@@ -97,8 +97,27 @@ _TOKEN_HASH: BoundedMemo[str, int] = BoundedMemo(_hash_word, 200_000)
 _CONTENT_WORD: BoundedMemo[str, bool] = BoundedMemo(_is_content_word, 200_000)
 
 
+def _name_parts(word: str) -> tuple[str, ...]:
+    """A compound name written as one word cut as it is written in two: "عبدالله" as
+    "عبد الله", "أبوظبي" as "أبو ظبي", "وأبوظبي" as "وأبو ظبي" (outlets write either;
+    copies and reports of one event then share its words). ("أبواب", doors, is no name.)"""
+    conjunction = "و" if word.startswith(("وعبدال", "وابو")) else ""
+    name = word[len(conjunction) :]
+    if name.startswith("عبدال") and len(name) >= 7:
+        return conjunction + "عبد", name[3:]
+    if name.startswith("ابو") and len(name) >= 6 and not name.startswith("ابواب"):
+        return conjunction + "ابو", name[3:]
+    return (word,)
+
+
+_NAME_STARTS = ("عبدال", "ابو", "وعبدال", "وابو")
+
+
 def _chunk_tokens(chunk: str) -> tuple[str, ...]:
-    return tuple(map(_DEDUPE_WORD.__getitem__, _WORD.findall(fold(chunk))))
+    words = _WORD.findall(fold(chunk))
+    if any(word.startswith(_NAME_STARTS) for word in words):
+        words = [part for word in words for part in _name_parts(word)]
+    return tuple(map(_DEDUPE_WORD.__getitem__, words))
 
 
 # Whitespace-separated chunks ("الأحد،", "(رويترز)") repeat across articles like words do.

@@ -138,6 +138,24 @@ def test_dedupe_folding_erases_regional_spellings() -> None:
     assert dedupe_tokens("Reuters 2024 ٢٠٢٥") == ["reuters", "0", "0"]
 
 
+def test_a_compound_name_is_one_folding_written_in_one_word_or_two() -> None:
+    assert dedupe_tokens("عبدالعزيز") == dedupe_tokens("عبد العزيز") == ["عبد", "عزيز"]
+    assert dedupe_tokens("أبوظبي") == dedupe_tokens("أبو ظبي") == ["ابو", "ظبي"]
+    assert dedupe_tokens("وأبوظبي") == dedupe_tokens("وأبو ظبي")
+    assert dedupe_tokens("كنيسة أبوسيفين") == dedupe_tokens("كنيسة أبو سيفين")
+    # no compound: doors, parents, a short word
+    assert dedupe_tokens("أبواب وأبوابها أبوين أبوه") == ["ابواب", "وابوابها", "ابوين", "ابوه"]
+
+
+def test_a_copy_that_writes_the_names_in_one_word_is_exact() -> None:
+    """Same words, the compound names joined: the one folded text (an exact copy)."""
+    text = "استقبل الأمير عبد العزيز بن سلمان في أبو ظبي وفدا برئاسة عبد الرحمن الحسيني لبحث التعاون."
+    joined = text.replace("عبد العزيز", "عبدالعزيز").replace("أبو ظبي", "أبوظبي").replace("عبد الرحمن", "عبدالرحمن")
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(article("a", "", text))
+    assert dedup.process(article("b", "", joined)).kind == "exact-content"
+
+
 def test_shingles_are_ordered_word_ngrams() -> None:
     assert shingle_hashes(["a", "b", "c"], 3).size == 1
     assert shingle_hashes(["a", "b", "c", "d"], 3).size == 2
