@@ -176,21 +176,22 @@ _PERCENT_WORD_BEFORE = re.compile(r"(?:ب|في\s+|)$")
 _DECIMAL_COMMA = re.compile(r",(\d{1,2})$")  # "72,71 بالمائة": a comma before one or two digits
 
 
+def _positions(text: str, needle: str) -> Iterator[int]:
+    """Where ``needle`` occurs in ``text`` (overlaps included), by substring search."""
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
+
+
 def _percent_marks(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is a sign) of each mark of a share in ``text``."""
-    marks = []
-    for sign in _PERCENT_SIGNS:
-        at = text.find(sign)
-        while at >= 0:
-            marks.append((at, at + 1, True))
-            at = text.find(sign, at + 1)
+    marks = [(at, at + 1, True) for sign in _PERCENT_SIGNS for at in _positions(text, sign)]
     for word in _PERCENT_WORDS:
-        at = text.find(word)
-        while at >= 0:
+        for at in _positions(text, word):
             before = _PERCENT_WORD_BEFORE.search(text, max(0, at - 6), at)
             if before is not None and (before.group() or word == "percent"):
                 marks.append((before.start(), at + len(word), False))
-            at = text.find(word, at + 1)
     marks.sort()
     return marks
 
@@ -300,14 +301,9 @@ def _word_facts(text: str) -> Iterator[re.Match[str]]:
     """``_WORD_FACT.finditer(text)`` not after a word character, tried only where a
     magnitude word starts: a few substring searches find those far faster than a pattern
     scan that tries every letter."""
-    starts = []
-    for word in _WORD_MAGNITUDE_STARTS:
-        at = text.find(word)
-        while at >= 0:
-            starts.append(at)
-            at = text.find(word, at + 1)
+    starts = sorted(at for word in _WORD_MAGNITUDE_STARTS for at in _positions(text, word))
     end = 0
-    for start in sorted(starts):
+    for start in starts:
         if start < end or (start and _WORD_CHAR.match(text, start - 1)):
             continue
         match = _WORD_FACT.match(text, start)

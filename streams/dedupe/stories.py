@@ -411,12 +411,17 @@ def best_story(
     return StoryLink(candidate.story_id, score, needed, apart / 3600, named, candidate.id)
 
 
-def facts_by_kind(facts: Iterable[tuple[str, float]]) -> dict[int, set[float]]:
-    """An article's figures (figures.py) as stored profiles key them: kind hash → values."""
+def _by_kind(facts: Iterable[tuple[int, float]]) -> dict[int, set[float]]:
+    """(kind hash, value) pairs grouped: kind hash → values."""
     kinds: dict[int, set[float]] = {}
     for kind, value in facts:
-        kinds.setdefault(term_hash(kind), set()).add(value)
+        kinds.setdefault(kind, set()).add(value)
     return kinds
+
+
+def facts_by_kind(facts: Iterable[tuple[str, float]]) -> dict[int, set[float]]:
+    """An article's figures (figures.py) as stored profiles key them: kind hash → values."""
+    return _by_kind((term_hash(kind), value) for kind, value in facts)
 
 
 def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile) -> bool:
@@ -427,10 +432,7 @@ def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile) -> boo
     (core.py) asks it, as it asks years.py."""
     if not kinds or not profile.facts:
         return False
-    theirs: dict[int, set[float]] = {}
-    for kind, value in profile.facts:
-        theirs.setdefault(kind, set()).add(value)
-    return conflicting(kinds, theirs, _TOLL_HASHES, _SHARE_HASHES, every_value=True)
+    return conflicting(kinds, _by_kind(profile.facts), _TOLL_HASHES, _SHARE_HASHES, every_value=True)
 
 
 def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:
