@@ -115,6 +115,14 @@ class DedupeConfig:
     # article's shingles (minhash.minima_held), with at least min_minima of them held.
     containment: float = 0.55
     min_size_ratio: float = 0.05  # the longer may be up to 20 times the shorter
+    # A text a fifth to two fifths of the other's length must be more of it inside: a flash,
+    # or an official text quoted, inside a longer report of its own wording shares most of
+    # itself without being a copy (0.58-0.62 on real pages), while a republished excerpt
+    # is nearly whole. Shorter still, the longer is chrome more than a report (a ticker the
+    # cleaner missed), and the estimate too coarse to ask more (docs/dedupe.md, "A fifth
+    # held-out copy set").
+    short_in_long_ratios: tuple[float, float] = (0.2, 0.4)
+    short_in_long_containment: float = 0.7
     min_minima: int = 8
     # Candidates for containment: LSH bands find sets of similar size only, so every
     # article is also filed under its `anchors` smallest shingle hashes and looks up its
@@ -328,7 +336,9 @@ class Deduplicator:
             # one: one lost a fifth of the short copies sharing 0.65; docs/dedupe.md)
             spread = math.sqrt(share * (1.0 - share) / other.signature.size)
             contained = share / ratio - 0.5 * spread * (1.0 / ratio - 1.0)
-        if held >= cfg.min_minima and contained >= cfg.containment:
+        low, high = cfg.short_in_long_ratios
+        needed = cfg.short_in_long_containment if low <= ratio < high else cfg.containment
+        if held >= cfg.min_minima and contained >= needed:
             return min(1.0, contained)
         return None
 

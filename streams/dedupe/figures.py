@@ -176,6 +176,31 @@ _PERCENT_WORD_BEFORE = re.compile(r"(?:ب|في\s+|)$")
 _DECIMAL_COMMA = re.compile(r",(\d{1,2})$")  # "72,71 بالمائة": a comma before one or two digits
 
 
+# The age at which the one a report is about died ("توفي عن عمر يناهز 88 عاما", "عن 95
+# عاما"): two death notices of one template differ in the name and the age, and the age is
+# no duration (``_NOT_KINDS``). Compared within SHARE_POINTS (a year: one report counts
+# the birthday, another not). Other ages (a suspect's, a victim's) are not read: reports
+# of one event may give several.
+AGE = "age"
+_AGE_BEFORE = re.compile(r"(?<!\w)عن\s+(?:عمر\s+)?(?:(?:ي?ناهز|ي?قارب)\s+)?$")
+_AGE_AFTER = re.compile(r"\s*(?:عام[\u064bا]{0,2}|سنة|years)(?!\w)")
+
+
+def _age_facts(text: str, runs: Sequence[re.Match[str]]) -> list[tuple[str, float]]:
+    """The ages at death of ``text`` (see AGE): a number of years right after "عن"."""
+    facts: list[tuple[str, float]] = []
+    for run in runs:
+        start, end = run.start(), run.end()
+        if text.find("عن", max(0, start - 20), start) < 0 or not _AGE_AFTER.match(text, end):
+            continue  # (a substring test first: most numbers are no age)
+        if _AGE_BEFORE.search(text, max(0, start - 20), start) is None:
+            continue
+        digits = run.group().translate(ASCII_DIGITS)
+        if digits.isdigit() and 0 < int(digits) < 130:
+            facts.append((AGE, float(digits)))
+    return facts
+
+
 def _positions(text: str, needle: str) -> Iterator[int]:
     """Where ``needle`` occurs in ``text`` (overlaps included), by substring search."""
     at = text.find(needle)
@@ -235,7 +260,8 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
     is no count of 777,000 votes). ``runs`` are ``digit_runs(text)`` when the caller has
     them already."""
     runs = digit_runs(text) if runs is None else runs
-    facts, shares = _percent_facts(text, runs)
+    percents, shares = _percent_facts(text, runs)
+    facts = _age_facts(text, runs) + percents  # (an age first: a stored profile keeps a few)
     for match in number_matches(text, runs):
         start = match.start()
         if start in shares:
@@ -328,7 +354,7 @@ def conflicting(
     mine: Mapping[_Kind, set[float]],
     theirs: Mapping[_Kind, set[float]],
     tolls: Collection[_Kind] = (),
-    shares: Collection[_Kind] = (),
+    by_points: Collection[_Kind] = (),
     *,
     every_value: bool = False,
 ) -> bool:
@@ -337,6 +363,7 @@ def conflicting(
     outweighs one they differ on. Of the ``tolls`` kinds (TOLL_KINDS, hashed as the
     caller keys them), counts below TALLY_AT that differ are left out: the caller passes
     them when the two reports are close enough in time for a toll to have been updated.
+    The ``by_points`` kinds (shares in percent, ages) agree within SHARE_POINTS.
 
     With ``every_value`` a kind agrees only when all the values of the one that gives
     fewer are among the other's: a copy repeats its figures (a paragraph dropped drops
@@ -347,7 +374,7 @@ def conflicting(
     for kind, values in mine.items():
         other = theirs.get(kind)
         if other:
-            if agrees(values, other, SHARE_POINTS if kind in shares else None):
+            if agrees(values, other, SHARE_POINTS if kind in by_points else None):
                 agree += 1
             elif not (kind in tolls and max(values) < TALLY_AT and max(other) < TALLY_AT):
                 if every_value and len(values) > 1 and len(other) > 1:
