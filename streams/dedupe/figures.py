@@ -83,6 +83,8 @@ _PEOPLE = frozenset(
     # through the day, like a toll)
     for word in "شخص أشخاص اشخاص لاجئ لاجئا لاجئين لاجي نازح نازحا نازحين مواطن مواطنا مواطنين مدني مدنيا مدنيين "
     "راكب راكبا ركاب ركابا ركابها أجنبي أجنبيا أجانب افراد أفراد فردا "
+    # (protesters killed and protesters injured: one word after the number, two tolls)
+    "متظاهر متظاهرا متظاهرين محتج محتجا محتجين "
     "people persons refugees civilians passengers foreigners".split()
 )
 
@@ -272,6 +274,8 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
             continue  # the minutes of a clock time ("1:30 بعد منتصف الليل")
         if start and _compound_part(text, start):
             continue  # the next part of a compound number (see _COMPOUND_BEFORE)
+        if text[max(0, start - 12) : start].rstrip().endswith("دقيقة"):
+            continue  # a match's minute ("في الدقيقة 87 من عمر المباراة"), no count
         fact = _number_fact(*match.groups())
         if fact is not None:
             facts.append(fact)

@@ -374,6 +374,11 @@ def test_figures_with_their_kind() -> None:
         # passengers are people, a count updated through a crash's day like a toll
         ("كان على متنها 181 راكبا و28 من ركابها", [("people", 181.0), ("people", 28.0)]),
         ("بينهم 15 أجنبيا و20 فردا من عائلة واحدة", [("people", 15.0), ("people", 20.0)]),
+        # protesters killed and protesters injured: tolls of people, not two counts of a kind
+        ("مقتل 12 متظاهرا وإصابة 350 محتجا", [("people", 12.0), ("people", 350.0)]),
+        # a match's minute is no count; an age at death is one of its own
+        ("سجل في الدقيقة 87 من عمر المباراة أمام 60 ألف متفرج", [("متفرج", 60000.0)]),
+        ("توفي عن عمر يناهز 88 عاما بعد 30 عاما في الحكم", [("age", 88.0)]),
         # a share is one kind however it is written, the sign before or after the digits
         (
             "بنسبة 52.87% و72,71 بالمائة و49.4 في المئة و٪55 من الأصوات",
