@@ -119,8 +119,8 @@ class DedupeConfig:
     # or an official text quoted, inside a longer report of its own wording shares most of
     # itself without being a copy (0.58-0.62 on real pages), while a republished excerpt
     # is nearly whole. Shorter still, the longer is chrome more than a report (a ticker the
-    # cleaner missed), and the estimate too coarse to ask more (docs/dedupe.md, "A fifth
-    # held-out copy set").
+    # cleaner missed), and the estimate too coarse to ask more (docs/dedupe.md, "Fifth
+    # held-out sets").
     short_in_long_ratios: tuple[float, float] = (0.2, 0.4)
     short_in_long_containment: float = 0.7
     min_minima: int = 8
