@@ -159,7 +159,16 @@ TEASER_MAX_WORDS = 40
 
 
 def _is_linked_headline(line: str) -> bool:
-    """A linked headline, or the teaser under it (cut short with "…")."""
+    """A linked headline, or the teaser under it (cut short with "…"), or several headlines
+    on one line between " | " (where one asking a question is a headline too)."""
+    parts = [part.strip() for part in line.split(" | ")]
+    if len(parts) > 1:
+        return all(
+            len(part.split()) <= LINKED_HEADLINE_MAX_WORDS
+            and (not _SENTENCE_END.search(part) or part.endswith(("?", "؟")) or _TEASER_END.search(part) is not None)
+            for part in parts
+            if part
+        )
     words = len(line.split())
     if words <= TEASER_MAX_WORDS and _TEASER_END.search(line):
         return True

@@ -289,6 +289,8 @@ _FOLLOW = re.compile(
     rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
     # "تابع <outlet> على <brand> News": the outlet's channel on a news aggregator
     rf"|تابع\s+(?:\S+\s+){{1,3}}(?:علي|عبر)\s+(?:{_SOCIAL}|[a-z0-9]+\s+news)"
+    # "متابعة أخبار <outlet> على تلغرام <link>": an agency's channel under its dispatches
+    rf"|متابعه\s+(?:\S+\s+){{1,4}}(?:علي|عبر)\s+(?:{_SOCIAL})\b.*"
     rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
 )
 # "للاطلاع على النص الكامل يرجى زيارة الموقع بالضغط على الرابط التالي: هنا": a prompt to
@@ -314,6 +316,11 @@ _BACK_TO_TOP = re.compile(
     r"^(?:زر\s+)?(?:الذهاب|العوده|الرجوع|انتقل)?\s*(?:الي|ل)\s*(?:ال)?اعلي(?:\s+الصفحه)?$"
     r"|^(?:back\s+to|scroll\s+to|go\s+to)\s+(?:the\s+)?top$|^top$|^↑$"
 )
+# A skip link for screen readers, first on the page: "التخطي إلى المحتوى", "Skip to content".
+_SKIP_LINK = re.compile(
+    r"^(?:التخطي|تخطي|انتقل|الانتقال|اذهب)\s+(?:الي|ل)\s*(?:ال)?محتوي(?:\s+الرييسي)?$"
+    r"|^skip\s+to\s+(?:the\s+)?(?:main\s+)?content$"
+)
 # "كتب: فلان", "بقلم - فلان", "By Jane Doe": a byline names a person and says nothing else.
 _BYLINE = re.compile(
     r"^(?:كتب|كتبت|كتبه|بقلم|اعداد|اعدته|اعده|تقرير|تحرير|متابعه|ترجمه|حوار|مراسل\w*|"
@@ -325,7 +332,11 @@ _MASTHEAD = re.compile(
     r"^(?:رييس\s+التحرير(?:\s+التنفيذي)?|رييس\s+مجلس\s+الاداره|رييس\s+مجلسي\s+الاداره\s+والتحرير|"
     r"الاشراف\s+العام|المشرف\s+العام|مدير\s+التحرير|editor[-\s]in[-\s]chief)\s*(?::\s*(?P<name>.*))?$"
 )
-_SOURCE = re.compile(r"^(?:المصدر|مصدر\s+الخبر|source)\s*:\s*[^.!?]{2,40}$")
+_SOURCE = re.compile(
+    r"^(?:المصدر|مصدر\s+الخبر|source)\s*:\s*[^.!?]{2,40}$"
+    # the label of a link to the original, alone on its line
+    r"|^(?:مصدر\s+الخبر|اقرا\s+الخبر\s+من\s+مصدره)\s*:?$"
+)
 _BREADCRUMB = re.compile(r"^(?:الرييسيه|home)\s*[-–—»>/|›]\s*\S")
 _RELATIVE_TIME = re.compile(
     r"^(?:منذ|قبل)\s+(?:\d+\s*)?(?:ثانيه|ثواني|دقيقه|دقيقتين|دقايق|ساعه|ساعتين|ساعات|يوم|يومين|ايام|"
@@ -482,6 +493,8 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:share")
     if _BACK_TO_TOP.match(core):
         return LineClass("chrome:back-to-top")
+    if _SKIP_LINK.match(core):
+        return LineClass("chrome:skip-link")
     masthead = _MASTHEAD.match(core)
     if masthead is not None:
         return LineClass("chrome:masthead", introduces_name=not masthead["name"])

@@ -115,6 +115,13 @@ CHROME = [
     ("لمتابعة آخر الأخبار اضغط هنا", "chrome:follow"),
     ("تابع الخبر 24 على Khabar24 News", "chrome:follow"),
     ("تابع صحيفة المدينة عبر أخبار جوجل", "chrome:follow"),
+    ("متابعة أخبار وكالة سيلان على تلغرام https://t.me/SeelanNews", "chrome:follow"),
+    # a skip link, a link to the original under its label (sixth held-out copy set)
+    ("التخطي إلى المحتوى", "chrome:skip-link"),
+    ("تخطى إلى المحتوى الرئيسي", "chrome:skip-link"),
+    ("Skip to main content", "chrome:skip-link"),
+    ("مصدر الخبر", "chrome:source"),
+    ("اقرأ الخبر من مصدره", "chrome:source"),
     # a picture's credit: a photographer, via an agency
     ("سامر خليل | عبر رويترز", "chrome:photo-credit"),
     ("Sam Lee | via AFP", "chrome:photo-credit"),
@@ -198,6 +205,9 @@ TRAPS = [
     "the post office in Gaza appeared first on the list of damaged buildings, officials said",
     "للمزيد من التفاصيل حول الاتفاق الذي وُقّع هنا في العاصمة",
     "للاطلاع على الرابط بين القضيتين عقدت اللجنة جلسة هنا",
+    "متابعة أخبار الحرب على تلغرام صارت عادة يومية لدى الشباب في المدينة وفق الاستطلاع الأخير",
+    "انتقل إلى المحتوى الجديد للمنهج الدراسي أكثر من مليون طالب هذا العام",
+    "مصدر الخبر مسؤول في الوزارة طلب عدم ذكر اسمه",
     "منذ سنة الحرب الأولى لم تعد المدينة كما كانت",
 ]
 

@@ -66,6 +66,18 @@ def test_the_article_resuming_after_a_read_also_link_in_its_middle_is_kept() -> 
     assert article.text.split("\n") == [PROSE_2, PROSE_3]
 
 
+def test_headlines_joined_on_one_line_after_a_related_label_go() -> None:
+    """ "مواضيع ذات صلة :" over its headlines on one line, between " | " (a question among
+    them): the list goes, the article going on after it stays (sixth held-out copy set)."""
+    joined = f"هل تعود الحمى إلى الشمال في الشتاء؟ | {TEASER_HEADLINE} | المنتخب الوطني يستعد لمباراة ودية"
+    article = _clean(PROSE_1, "مواضيع ذات صلة :", joined, PROSE_2, PROSE_3)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2, PROSE_3]
+    assert ("read-also", joined) in _removed(article)
+    # sentences after the label are the article going on, " | " or not
+    paragraph = f"{PROSE_2} | {PROSE_3}"
+    assert _clean(PROSE_1, "مواضيع ذات صلة :", paragraph).text.split("\n") == [PROSE_1, paragraph]
+
+
 # ------------------------------------------------------------------ "وقد يهمك" lists
 
 
