@@ -154,6 +154,7 @@ def _clean_title(title: str, content_type: str) -> str:
     return " ".join(drop_control_characters(title).split())
 
 
+_WORD_CHARACTER = re.compile(r"\w")
 _TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)]*$")
 TEASER_MAX_WORDS = 40
 
@@ -205,6 +206,7 @@ def clean_article(
     prose_agencies: list[str] = []
     following_left = 0  # lines a label introduces ("اقرأ أيضاً", "رئيس التحرير") still to take
     following_reason = ""
+    separated = separator_next = False  # the headlines have lines of symbols between them
     article_ended = False  # only source/tag lines since the last kept line
     in_tail = False  # past a read-also label that follows the article's end
 
@@ -217,7 +219,7 @@ def clean_article(
         if marked.block is not None:
             # The markup already says what this is: streams.clean_blocks decides, unless
             # the line alone is recognisable chrome (its reason is the more telling one).
-            following_left = 0
+            following_left, separated, separator_next = 0, False, False
             reason = classify_line(line, folded).reason if marked.block != "embed" else None
             if reason is not None:
                 removed.append((position, RemovedLine(reason, line)))
@@ -225,12 +227,19 @@ def clean_article(
                 article_ended = False
                 kept.append(_Kept(position, line, folded, marked.block))
             continue
-        if following_left:
-            if _is_linked_headline(line):
+        if following_left or separator_next:
+            if not _WORD_CHARACTER.search(line):
+                # a separator between the headlines ("-" on its own line): not one of them,
+                # and it announces one more, past the label's count
+                removed.append((position, RemovedLine("chrome:symbols", line)))
+                following_left, separated, separator_next = max(following_left, 1), True, False
+                continue
+            if following_left and _is_linked_headline(line):
                 removed.append((position, RemovedLine(following_reason, line)))
                 following_left -= 1
+                separator_next = separated
                 continue
-            following_left = 0
+            following_left, separated, separator_next = 0, False, False
         kind = classify_line(line, folded)
         if kind.reason is not None:
             removed.append((position, RemovedLine(kind.reason, line)))
@@ -242,6 +251,7 @@ def clean_article(
                 in_tail = True
             elif kind.introduces_links:
                 following_left, following_reason = MAX_LINKED_HEADLINES, kind.reason
+                separated = separator_next = False
             elif kind.introduces_name:
                 following_left, following_reason = 1, kind.reason
             continue

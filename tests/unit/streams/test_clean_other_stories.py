@@ -78,6 +78,25 @@ def test_headlines_joined_on_one_line_after_a_related_label_go() -> None:
     assert _clean(PROSE_1, "مواضيع ذات صلة :", paragraph).text.split("\n") == [PROSE_1, paragraph]
 
 
+def test_related_headlines_between_separator_lines_go_however_many() -> None:
+    """ "أخبار متعلقة" with a line of "-" between its headlines: a label takes up to three
+    headlines, but each separator announces one more (before, "-", a headline and "-" used
+    up the three, and the rest stayed in the body); the article going on after them stays."""
+    headlines = [
+        TEASER_HEADLINE,
+        "الموفدة الأممية تبدأ زيارة إلى العاصمة",
+        "حملة لترحيل آلاف المهاجرين",
+        "الحكومة ترد على الانتقادات الموجهة لسياساتها",
+        "أمام التطبيق 75 يوما فقط لإيجاد مشتر محلي",
+    ]
+    lines = [PROSE_1, "-", "أخبار متعلقة"]
+    for headline in headlines:
+        lines += ["-", headline]
+    article = _clean(*lines, PROSE_2, PROSE_3)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2, PROSE_3]
+    assert [text for reason, text in _removed(article) if reason == "read-also"] == ["أخبار متعلقة", *headlines]
+
+
 # ------------------------------------------------------------------ "وقد يهمك" lists
 
 
