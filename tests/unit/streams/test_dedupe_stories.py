@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore, StoreLimits
+from streams.dedupe import DedupeConfig, DedupeInput, Deduplicator, InMemoryDedupeStore, StoreLimits
 from streams.dedupe.figures import TALLY_AT, TOLL_KINDS, conflicting, figure_facts
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import extract_features
@@ -371,6 +371,29 @@ def test_death_notices_of_one_template_stay_apart_by_the_age(name: str, age: str
     second = dedup.process(DedupeInput("n2", "b", "", *_death_notice(name, age, 1), None, 1_700_000_000.0))
     assert first.story_id == "n1" and second.duplicate_of is None
     assert (second.story_id == "n1") is same_story
+
+
+def test_a_running_store_asks_more_similarity_than_a_young_one() -> None:
+    """The bar rises from story_threshold to story_threshold_warm with the logarithm of the
+    articles the store has counted: flat weights in a young store, sharp ones in a running
+    store, where two reports of one topic score higher (docs/dedupe.md, "A warm store")."""
+    config = DedupeConfig()
+    assert config.story_bar(0) == config.story_bar(200) == config.story_threshold == 0.17
+    assert config.story_bar(400) == pytest.approx(0.17 + 0.05 / 2)
+    assert config.story_bar(800) == config.story_bar(100_000) == config.story_threshold_warm == 0.22
+    with pytest.raises(ValueError, match="story_warm_docs"):
+        DedupeConfig(story_warm_docs=(800.0, 200.0))
+
+    # the same two notices of one death (similarity 0.32) join under a store's young bar,
+    # and not under a bar of 0.5 reached at its first article
+    def joined(config: DedupeConfig) -> bool:
+        dedup = Deduplicator(InMemoryDedupeStore(config.store_limits()), config)
+        dedup.process(DedupeInput("n1", "a", "", *_death_notice("يوحنا الثالث", "88", 0), None, 1_700_000_000.0))
+        second = dedup.process(DedupeInput("n2", "b", "", *_death_notice("يوحنا الثالث", "87", 1), None, 1.7e9))
+        return second.story_id == "n1"
+
+    assert joined(DedupeConfig())
+    assert not joined(DedupeConfig(story_threshold_warm=0.5, story_warm_docs=(0.5, 1.0)))
 
 
 def test_an_undated_report_is_as_old_as_the_dated_story_it_may_belong_to() -> None:
