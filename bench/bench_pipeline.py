@@ -257,13 +257,15 @@ def loop_rate(base: Settings, rules: RuleFiles, articles: list[RawArticle]) -> t
     ruleset = rules.load()
     thresholds = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)  # as the worker runs
-    started, cpu_started = time.perf_counter(), time.process_time()
-    for raw in articles:
-        clean = pipeline.normalize(raw)
-        article, decision = pipeline.dedupe(raw, clean, dedup)
-        pipeline.match_decided(article, decision, ruleset)  # as the worker: a copy too
-    cpu_ms = (time.process_time() - cpu_started) * 1000 / len(articles)
-    gc.set_threshold(*thresholds)
+    try:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for raw in articles:
+            clean = pipeline.normalize(raw)
+            article, decision = pipeline.dedupe(raw, clean, dedup)
+            pipeline.match_decided(article, decision, ruleset)  # as the worker: a copy too
+        cpu_ms = (time.process_time() - cpu_started) * 1000 / len(articles)
+    finally:
+        gc.set_threshold(*thresholds)
     return len(articles) / (time.perf_counter() - started), cpu_ms
 
 

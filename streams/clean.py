@@ -154,7 +154,6 @@ def _clean_title(title: str, content_type: str) -> str:
     return " ".join(drop_control_characters(title).split())
 
 
-_WORD_CHARACTER = re.compile(r"\w")
 _TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)]*$")
 TEASER_MAX_WORDS = 40
 
@@ -227,11 +226,12 @@ def clean_article(
                 article_ended = False
                 kept.append(_Kept(position, line, folded, marked.block))
             continue
+        kind = classify_line(line, folded)
         if following_left or separator_next:
-            if not _WORD_CHARACTER.search(line):
+            if kind.reason == "chrome:symbols":
                 # a separator between the headlines ("-" on its own line): not one of them,
                 # and it announces one more, past the label's count
-                removed.append((position, RemovedLine("chrome:symbols", line)))
+                removed.append((position, RemovedLine(kind.reason, line)))
                 following_left, separated, separator_next = max(following_left, 1), True, False
                 continue
             if following_left and _is_linked_headline(line):
@@ -240,7 +240,6 @@ def clean_article(
                 separator_next = separated
                 continue
             following_left, separated, separator_next = 0, False, False
-        kind = classify_line(line, folded)
         if kind.reason is not None:
             removed.append((position, RemovedLine(kind.reason, line)))
             if kind.published is not None and meta_published is None:

@@ -144,6 +144,8 @@ class DedupeConfig:
     short_threshold: float = 0.75
 
     def __post_init__(self) -> None:
+        if self.num_perm % self.lsh_bands:
+            raise ValueError("num_perm must be a multiple of lsh_bands")
         young, warm = self.story_warm_docs
         if not 0 < young < warm:
             raise ValueError(
@@ -216,8 +218,6 @@ class Deduplicator:
     config: DedupeConfig = field(default_factory=DedupeConfig)
 
     def __post_init__(self) -> None:
-        if self.config.num_perm % self.config.lsh_bands:
-            raise ValueError("num_perm must be a multiple of lsh_bands")
         self._hasher = MinHasher(self.config.num_perm)
         # Document frequencies last read from the store: term -> (frequency, documents
         # counted then). They choose an article's story cells before its lookup, and a

@@ -383,6 +383,8 @@ def test_a_running_store_asks_more_similarity_than_a_young_one() -> None:
     assert config.story_bar(800) == config.story_bar(100_000) == config.story_threshold_warm == 0.22
     with pytest.raises(ValueError, match="story_warm_docs"):
         DedupeConfig(story_warm_docs=(800.0, 200.0))
+    with pytest.raises(ValueError, match="num_perm"):  # (the config checks itself whole)
+        DedupeConfig(num_perm=100)
 
     # the same two notices of one death (similarity 0.32) join under a store's young bar,
     # and not under a bar of 0.5 reached at its first article
