@@ -39,6 +39,7 @@ from streams.clean_chrome import (
     subscription_footer,
 )
 from streams.clean_dates import find_dates, normalize_feed_date
+from streams.clean_headline import headline_index
 from streams.clean_keys import comparison_key, comparison_keys
 from streams.language import detect_language
 from streams.textnorm import fold, fold_lines, normalize
@@ -277,6 +278,8 @@ def clean_article(
     kept = _collapse_repeats(kept, clean_title, removed)
     kept = _judge_blocks(kept, removed)
     text = "\n".join(item.text for item in kept)
+    if not clean_title and kept:
+        clean_title = _headline_from_body(kept[0].position, fold(text), removed)
 
     return CleanArticle(
         title=clean_title,
@@ -287,6 +290,17 @@ def clean_article(
         removed=tuple(line for _, line in sorted(removed, key=lambda item: item[0])),
         asides=_asides(kept),
     )
+
+
+def _headline_from_body(first_kept: int, folded_text: str, removed: list[tuple[int, RemovedLine]]) -> str:
+    """For an article without a title: its headline, taken out of the lines removed above
+    its first kept line (``streams.clean_headline``), or ""."""
+    above = sorted((item for item in removed if item[0] < first_kept), key=lambda item: item[0])
+    index = headline_index([(line.reason, fold(line.text)) for _, line in above], folded_text)
+    if index is None:
+        return ""
+    removed.remove(above[index])
+    return " ".join(above[index][1].text.split())
 
 
 def _judge_blocks(kept: list[_Kept], removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
