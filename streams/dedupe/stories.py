@@ -65,6 +65,14 @@ DATED_HOURS = 12.0
 # young stream RARE_SHARE means "in no other article", stricter than in a running one,
 # and the event's own names are soon in several of its reports (docs/dedupe.md).
 SAME_ACTIONS_RARE_DOCS = 4
+# Rarity against one story leaves the story's own articles out of the count (those
+# best_story fetched): the names of an event told by five outlets are in five stored
+# articles, too many to be rare in a young stream, yet held by no other story, so the sixth
+# report could join only through details shared with one report. Reports within
+# STRONG_HOURS only (the same names days apart stay the strong guard's), and only for a
+# story holding at most this share of the stream's documents: in a stream of one everyday
+# vocabulary, the first story would otherwise make every word "rare" and take everything.
+STORY_OWN_SHARE = 0.1
 
 
 def _term_hash(term: str) -> int:
@@ -142,6 +150,10 @@ class StoryVector:
     # term hashes rare by the floor of SAME_ACTIONS_RARE_DOCS documents (a superset of rare)
     rare_floored: frozenset[int] = frozenset()
     years: frozenset[int] = frozenset()  # the years it names (years.py), kept for copy checks
+    # term hash -> stored articles holding it beyond what rare allows, for the terms not
+    # rare (see STORY_OWN_SHARE)
+    excess: Mapping[int, float] = field(default_factory=dict)
+    docs: int = 0  # the stream's documents counted when it was weighed
 
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
@@ -183,11 +195,14 @@ def story_vector(
     rare_at_most = max(1.0, RARE_SHARE * docs)
     floored_at_most = max(rare_at_most, SAME_ACTIONS_RARE_DOCS)
     rare, floored = set(), set()
+    excess = {}
     for h, term in zip(hashes, top):
         seen = df.get(term, 0)
         loo[h] = vector[h] if seen < 1 else (1.0 + math.log(counts[term])) * max(0.0, prior - math.log(seen))
         if seen <= rare_at_most:
             rare.add(h)
+        else:
+            excess[h] = seen - rare_at_most
         if seen <= floored_at_most:
             floored.add(h)
     order = dict(zip(counts, range(len(counts))))
@@ -205,6 +220,8 @@ def story_vector(
         actions,
         frozenset(floored),
         years,
+        excess,
+        docs,
     )
 
 
@@ -334,7 +351,9 @@ def best_story(
     Two reports published at most DATED_HOURS apart, both with a published time, need
     ``dated_threshold`` rather than ``threshold`` (plus ``per_day`` per day apart); when
     they also tell the same event actions, ``same_actions_threshold`` and rarity by the
-    floor of SAME_ACTIONS_RARE_DOCS documents.
+    floor of SAME_ACTIONS_RARE_DOCS documents. Within STRONG_HOURS, a term also counts as
+    rare against a story when it would be without the story's own fetched articles
+    (STORY_OWN_SHARE).
 
     Single link (the closest stored article decides) with two guards against chaining one
     event into another: a story whose fetched articles give a figure of a kind that this
@@ -351,6 +370,7 @@ def best_story(
     # fewer rare terms of this article than any join needs), with their order, the
     # similarity they need at no distance and the terms that count as rare for them
     members: dict[str, list[tuple[Any, float]]] = {}
+    fetched: dict[str, list[StoryProfile]] | None = None  # each story's fetched profiles, on need
     left = []
     for order, candidate in enumerate(candidates):
         profile = candidate.profile
@@ -363,6 +383,17 @@ def best_story(
         rare = vector.rare
         if relaxed is not None and close_and_dated and profile.actions == vector.actions:
             base, rare = min(base, relaxed), vector.rare_floored
+        shared_rare = len(profile.weight_of.keys() & rare) if least_rare else 0
+        if shared_rare < least_rare and apart <= STRONG_HOURS * 3600 and vector.excess:
+            near = profile.weight_of.keys() & vector.excess.keys()  # shared, too common to be rare
+            if shared_rare + len(near) >= least_rare:
+                if fetched is None:
+                    fetched = {}
+                    for each in candidates:
+                        fetched.setdefault(each.story_id, []).append(each.profile)
+                own = _rare_but_for(vector, near, fetched[candidate.story_id])
+                if own:
+                    rare = rare | own
         if not least_rare or len(profile.weight_of.keys() & rare) >= least_rare:
             left.append((order, candidate, profile, apart, base, rare))
     # whether a story's figures conflict is asked only for a story that one of its
@@ -409,6 +440,19 @@ def best_story(
         for unit in _ranked(units, products)[:8]
     )
     return StoryLink(candidate.story_id, score, needed, apart / 3600, named, candidate.id)
+
+
+def _rare_but_for(vector: StoryVector, terms: Iterable[int], profiles: list[StoryProfile]) -> frozenset[int]:
+    """Those of ``terms`` (not rare) that would be rare if these stored articles (one
+    story's, as fetched) were not counted; none when the story holds more than
+    STORY_OWN_SHARE of the stream."""
+    most = len(profiles)
+    if most > STORY_OWN_SHARE * vector.docs:
+        return frozenset()
+    excess = vector.excess
+    return frozenset(
+        h for h in terms if excess[h] <= most and sum(h in profile.weight_of for profile in profiles) >= excess[h]
+    )
 
 
 def _by_kind(facts: Iterable[tuple[int, float]]) -> dict[int, set[float]]:

@@ -220,6 +220,24 @@ def test_stories_and_frequencies_in_redis_decide_like_in_memory(stack, client: r
     assert client.hmget(store.keys["meta"], "dfn0", "dfn1") in ([b"20", b"6"], [b"6", b"20"])
 
 
+def test_late_reports_joining_by_rarity_against_their_story_decide_like_in_memory(stack, client: redis.Redis) -> None:
+    from tests.support.bridge_reports import BRIDGE_REPORTS
+    from tests.support.dedupe_corpus import corpus_stream
+
+    store = RedisDedupeStore(client, f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:")
+    in_redis, in_memory = Deduplicator(store), Deduplicator(InMemoryDedupeStore())
+    items = [
+        DedupeInput(r.key, f"outlet-{i % 7}", "", r.title, r.text, None, 1.7e9) for i, r in enumerate(corpus_stream())
+    ]
+    items += [
+        DedupeInput(f"bridge-{i}", f"bridge-outlet-{i}", "", title, text, None, 1.7e9)
+        for i, (title, text) in enumerate(BRIDGE_REPORTS)
+    ]
+    decisions = [(in_redis.process(item), in_memory.process(item)) for item in items]
+    assert all(a == b for a, b in decisions)
+    assert len({a.story_id for a, _ in decisions[-len(BRIDGE_REPORTS) :]}) == 1
+
+
 def test_redis_store_recovers_from_flushed_scripts_and_a_dropped_connection(stack, client: redis.Redis) -> None:
     prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
     name = f"dedupe-test-{uuid.uuid4().hex[:8]}"
