@@ -43,10 +43,11 @@ _KIND_BITS = 3
 _KIND_MASK = (1 << _KIND_BITS) - 1
 # What may stand between the end of a number's last anchor and a unit word it attaches to
 # (see the module docstring): whitespace and the characters no token holds (_ and non-ASCII
-# digits), the letters of من and of English words, and the article ال glued to the unit
-# word. Wider than the scanner's rule on purpose: it must never drop a unit word the
-# scanner would attach.
-_BRIDGE_RE = re.compile(r"[\s\d_a-zمن]*(?:ال)?")
+# digits), the letters of من and of English words, the closing bracket of a bracketed
+# number ("(1,500) جندي": tokens.Tokens reads it as a space), and the article ال glued to
+# the unit word. Wider than the scanner's rule on purpose: it must never drop a unit word
+# the scanner would attach.
+_BRIDGE_RE = re.compile(r"[\s\d_a-zمن)\]]*(?:ال)?")
 # pyahocorasick looks a node's child up by a linear search, in the order the keys were
 # added. A space starts no key, so each space of the text (nearly one character in five)
 # was compared with every first character of a key at the root (~40). This key, added first,

@@ -11,6 +11,9 @@ from streams.textnorm import NormalizedText, fold
 TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+|[^\w\s]")
 LATIN_WORD_RE = re.compile(r"[a-z]+")
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+# A number in brackets, as Gulf agencies write it ("أكثر من (100) ألف جندي", "(15) مليون
+# دولار"): read as if the brackets were spaces (same length, so offsets do not move).
+_BRACKETED_DIGITS = re.compile(r"[(\[]([0-9]+(?:[.,][0-9]+)*)[)\]]")
 
 # Single-letter proclitics that may stick to the first word of a number or qualifier
 # ("وخمسين", "بنحو", "لأكثر"). و/ف also join the parts of a compound number.
@@ -34,12 +37,19 @@ class Tokens:
         self.folded = folded = norm.text
         # tokens and the gaps between them, in C; offsets are the running sum of their
         # lengths (cheaper than a match object per token)
-        parts = _SPLIT_RE.split(folded[begin:end])
+        stretch = folded[begin:end]
+        if "(" in stretch or "[" in stretch:
+            stretch = _BRACKETED_DIGITS.sub(r" \1 ", stretch)
+        parts = _SPLIT_RE.split(stretch)
         bounds = list(accumulate(map(len, parts), initial=begin))
         self.texts: list[str] = parts[1::2]
         self.starts: list[int] = bounds[1:-1:2]
         self.ends: list[int] = bounds[2::2]
         self.n = len(self.texts)
+
+    def bracketed(self, start: int) -> bool:
+        """Whether the digits starting at folded offset ``start`` are in brackets."""
+        return _BRACKETED_DIGITS.match(self.folded, start - 1) is not None
 
     def adjacent(self, left: int, right: int) -> bool:
         """Token ``right`` follows token ``left`` with no gap at all."""

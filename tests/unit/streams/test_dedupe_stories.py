@@ -303,6 +303,13 @@ def test_tolls_count_as_figures_only_when_the_caller_says_and_tallies_always() -
     assert figure_facts("انفجار 2750 طنا من نترات الأمونيوم") == [("طن", 2750.0)]
 
 
+def test_a_bracketed_figure_reads_as_written() -> None:
+    """Gulf agencies bracket the number: "(15) مليون دولار" is 15 million dollars, not one
+    million (which made an agency's copy conflict with the same text in plain digits)."""
+    assert figure_facts("بلغت نحو (15) مليون دولار") == [("دولار", 15e6)]
+    assert figure_facts("نشر (250) جنديا") == figure_facts("نشر 250 جنديا") == [("جندي", 250.0)]
+
+
 def test_refugee_tallies_of_other_days_stay_apart_without_times() -> None:
     """Without published times (all seen at once) two tallies of one agency, in millions,
     are kept apart by their figures; the same reports with one tally join (so it can fail)."""

@@ -51,6 +51,16 @@ CASES = [
     case("usd-not-troops", "تبرع بمبلغ 100 ألف دولار للجيش", M("usd", 100_000, 11, 24, "100 ألف دولار")),
     case("arabic-indic", "نشرت روسيا ١٠٠ ألف جندي", M("troops", 100_000, 11, 23, "١٠٠ ألف جندي")),
     case("persian-digits", "نشرت ۱۰۰ ألف جندي", M("troops", 100_000, 5, 17, "۱۰۰ ألف جندي")),
+    # Gulf agencies bracket the number; the evidence quotes the brackets
+    case(
+        "bracketed-after-qualifier",
+        "حشد أكثر من (100) ألف جندي",
+        M("troops", 100_000, 4, 26, "أكثر من (100) ألف جندي", lower=True, qualifier="أكثر من"),
+    ),
+    case("bracketed-with-scale", "بلغت (15) مليون دولار", M("usd", 15_000_000, 5, 21, "(15) مليون دولار")),
+    case("bracketed-plain", "نشر (1,500) جندي", M("troops", 1_500, 4, 16, "(1,500) جندي")),
+    case("square-bracketed", "نشر [250] جنديا", M("troops", 250, 4, 15, "[250] جنديا")),
+    case("bracketed-article-number", "المادة (5) من الاتفاقية"),
     case(
         "arabic-thousands-sep",
         "ما يزيد على ١٠٠٬٠٠٠ جندي",
