@@ -253,7 +253,7 @@ _READ_ALSO = re.compile(
     r"|ذات\s+صله(?=\s*[:\-–|»]|$)|المزيد\s+من\s+الاخبار"
     r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading"
     r"|read\s+(?:the\s+)?full\s+(?:story|article|text))"
-    r"(?=$|[\s:\-–|»\"'])"
+    r"(?=$|[\s:\-–|»\"'.…])"  # also "اقرأ أيضا.. <headline>"
 )
 # A read-also line that is only its label; the linked headline is on the next line(s).
 _READ_ALSO_LABEL_ONLY = re.compile(r"\s*[:\-–|»]?\s*$")
