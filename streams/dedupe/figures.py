@@ -33,7 +33,7 @@ def digit_runs(text: str) -> list[re.Match[str]]:
 # such as SPA bracket the number: "(15) مليون دولار" is 15 million, not one.
 # (no look-behind in the pattern: ``number_matches`` checks the character before)
 DIGIT_FIGURE = re.compile(
-    r"(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)\)?\s*"
+    r"(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)[)\]]?\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
     r"(?:من\s+)?(طن(?!\w)|[^\W\d_]{3,})"  # a unit of two letters: طن
 )
@@ -284,7 +284,7 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
         magnitude, word = match.groups()
         words = text[max(0, match.start() - 40) : match.start()].split()[-2:]
         before, previous = ([None, None] + words)[-2:]
-        if previous and (previous.rstrip(")")[-1:].isdigit() or previous.startswith(("و", "ون"))):
+        if previous and (previous.rstrip(")]")[-1:].isdigit() or previous.startswith(("و", "ون"))):
             continue  # "5.5 مليون" is read with its digits above; "ونصف مليار" ends a compound
         count = _number_word(previous)
         if count is not None and _number_word(before) is not None:

@@ -308,6 +308,7 @@ def test_a_bracketed_figure_reads_as_written() -> None:
     million (which made an agency's copy conflict with the same text in plain digits)."""
     assert figure_facts("بلغت نحو (15) مليون دولار") == [("دولار", 15e6)]
     assert figure_facts("نشر (250) جنديا") == figure_facts("نشر 250 جنديا") == [("جندي", 250.0)]
+    assert figure_facts("بلغت [3] مليارات دولار") == [("دولار", 3e9)]
 
 
 def test_refugee_tallies_of_other_days_stay_apart_without_times() -> None:
