@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import mul
 from typing import Any
@@ -338,7 +338,7 @@ class StoryLink:
 def best_story(
     vector: StoryVector,
     event_time: float,
-    candidates: Iterable,
+    candidates: Sequence[Any],
     *,
     threshold: float,
     dated_threshold: float | None = None,
@@ -371,6 +371,7 @@ def best_story(
     # similarity they need at no distance and the terms that count as rare for them
     members: dict[str, list[tuple[Any, float]]] = {}
     fetched: dict[str, list[StoryProfile]] | None = None  # each story's fetched profiles, on need
+    relievable: dict[int, frozenset[int]] = {}  # story size -> terms it could make rare
     left = []
     for order, candidate in enumerate(candidates):
         profile = candidate.profile
@@ -385,13 +386,16 @@ def best_story(
             base, rare = min(base, relaxed), vector.rare_floored
         shared_rare = len(profile.weight_of.keys() & rare) if least_rare else 0
         if shared_rare < least_rare and apart <= STRONG_HOURS * 3600 and vector.excess:
-            near = profile.weight_of.keys() & vector.excess.keys()  # shared, too common to be rare
-            if shared_rare + len(near) >= least_rare:
-                if fetched is None:
-                    fetched = {}
-                    for each in candidates:
-                        fetched.setdefault(each.story_id, []).append(each.profile)
-                own = _rare_but_for(vector, near, fetched[candidate.story_id])
+            if fetched is None:
+                fetched = {}
+                for each in candidates:
+                    fetched.setdefault(each.story_id, []).append(each.profile)
+            profiles = fetched[candidate.story_id]
+            # the shared terms this story's fetched articles could make rare (most
+            # candidates have none: their story is one or two articles)
+            near = profile.weight_of.keys() & _relievable(vector, len(profiles), relievable)
+            if near and shared_rare + len(near) >= least_rare:
+                own = _rare_but_for(vector, near, profiles)
                 if own:
                     rare = rare | own
         if not least_rare or len(profile.weight_of.keys() & rare) >= least_rare:
@@ -442,17 +446,25 @@ def best_story(
     return StoryLink(candidate.story_id, score, needed, apart / 3600, named, candidate.id)
 
 
+def _relievable(vector: StoryVector, size: int, known: dict[int, frozenset[int]]) -> frozenset[int]:
+    """The vector's terms that a story of ``size`` fetched articles could make rare (their
+    excess is at most ``size``); none for a story holding more than STORY_OWN_SHARE of the
+    stream. Remembered in ``known`` by size."""
+    terms = known.get(size)
+    if terms is None:
+        if size > STORY_OWN_SHARE * vector.docs:
+            terms = frozenset()
+        else:
+            terms = frozenset(h for h, excess in vector.excess.items() if excess <= size)
+        known[size] = terms
+    return terms
+
+
 def _rare_but_for(vector: StoryVector, terms: Iterable[int], profiles: list[StoryProfile]) -> frozenset[int]:
     """Those of ``terms`` (not rare) that would be rare if these stored articles (one
-    story's, as fetched) were not counted; none when the story holds more than
-    STORY_OWN_SHARE of the stream."""
-    most = len(profiles)
-    if most > STORY_OWN_SHARE * vector.docs:
-        return frozenset()
+    story's, as fetched) were not counted."""
     excess = vector.excess
-    return frozenset(
-        h for h in terms if excess[h] <= most and sum(h in profile.weight_of for profile in profiles) >= excess[h]
-    )
+    return frozenset(h for h in terms if sum(h in profile.weight_of for profile in profiles) >= excess[h])
 
 
 def _by_kind(facts: Iterable[tuple[int, float]]) -> dict[int, set[float]]:
