@@ -6,8 +6,8 @@ opens with a date, the headline, a photo caption and a time: a run of short line
 cleaner removes as a ticker. Without a title the headline would then be nowhere, although
 rules read the title, alerts show it and dedupe compares it. Such a line is the headline
 only when the lead paragraph tells the same thing: most of its words come back in the
-first lines of the article. Another story's headline on top of the page (a ticker) shares
-a word or two at most, so it is never taken.
+first lines of the article. Another story's headline on top of the page (a ticker) seldom
+shares that much with this lead.
 """
 
 from __future__ import annotations
