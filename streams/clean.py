@@ -279,7 +279,7 @@ def clean_article(
     kept = _judge_blocks(kept, removed)
     text = "\n".join(item.text for item in kept)
     if not clean_title and kept:
-        clean_title = _headline_from_body(kept[0].position, fold(text), removed)
+        clean_title = _headline_from_body(kept[0].position, "\n".join(item.folded for item in kept), removed)
 
     return CleanArticle(
         title=clean_title,

@@ -398,7 +398,8 @@ def best_story(
                 own = _rare_but_for(vector, near, profiles)
                 if own:
                     rare = rare | own
-        if not least_rare or len(profile.weight_of.keys() & rare) >= least_rare:
+                    shared_rare = len(profile.weight_of.keys() & rare)
+        if not least_rare or shared_rare >= least_rare:
             left.append((order, candidate, profile, apart, base, rare))
     # whether a story's figures conflict is asked only for a story that one of its
     # articles could join (most candidates fail the bound first)

@@ -133,7 +133,7 @@ class _StretchScanner:
             start, kind = qualifier
             qualifier_text = tokens.original_text(start, tokens.ends[begin_token - 1])
             lower_bound = lower_bound or kind == LOWER
-        elif start and tokens.folded[start - 1] in "([" and tokens.bracketed(start):
+        elif tokens.bracketed(start):
             start -= 1  # the evidence quotes "(1,500) جندي", not "1,500) جندي"
         end_token = unit_end
         after = self._qualifier_after(unit_end)

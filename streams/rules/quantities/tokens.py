@@ -49,7 +49,8 @@ class Tokens:
 
     def bracketed(self, start: int) -> bool:
         """Whether the digits starting at folded offset ``start`` are in brackets."""
-        return _BRACKETED_DIGITS.match(self.folded, start - 1) is not None
+        folded = self.folded
+        return start > 0 and folded[start - 1] in "([" and _BRACKETED_DIGITS.match(folded, start - 1) is not None
 
     def adjacent(self, left: int, right: int) -> bool:
         """Token ``right`` follows token ``left`` with no gap at all."""
