@@ -16,8 +16,11 @@ topic, and a word goes in only when its usual news sense is that event.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
+from itertools import chain
+from operator import or_
 
-from streams.dedupe.shingles import dedupe_tokens
+from streams.dedupe.shingles import BoundedMemo, dedupe_tokens
 
 # Family order is part of the stored profile (bit i of a stored mask is the i-th family):
 # append new families, never reorder or remove.
@@ -76,13 +79,14 @@ def _bits_of(token: str) -> int:
     return bits
 
 
+# per distinct token, as shingles.py memoizes its word tables (~50 lead tokens an article)
+_BITS_OF: BoundedMemo[str, int] = BoundedMemo(_bits_of, 200_000)
+
+
 def event_actions(title_tokens: Sequence[str], text_tokens: Sequence[str]) -> int:
     """The actions of an article (a bit per family of FAMILIES) from its title's and its
     text's tokens (``dedupe_tokens``); only the first LEAD_WORDS of the text count."""
-    bits = 0
-    for token in (*title_tokens, *text_tokens[:LEAD_WORDS]):
-        bits |= _bits_of(token)
-    return bits
+    return reduce(or_, map(_BITS_OF.__getitem__, chain(title_tokens, text_tokens[:LEAD_WORDS])), 0)
 
 
 def action_names(bits: int) -> list[str]:
