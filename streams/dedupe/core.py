@@ -53,7 +53,6 @@ from streams.dedupe.stories import (
 )
 from streams.dedupe.urls import canonical_url, outlet_name
 from streams.dedupe.weekdays import WEEKDAY, lead_weekday
-from streams.dedupe.word_sketch import sketch, words_contained
 from streams.dedupe.years import name_other_years
 from streams.event_time import published_time
 
@@ -134,15 +133,6 @@ class DedupeConfig:
     # held-out sets").
     short_in_long_ratios: tuple[float, float] = (0.2, 0.4)
     short_in_long_containment: float = 0.7
-    # Or, for texts of more alike lengths (above short_in_long_ratios), at least
-    # words_pairs_containment of the word pairs and words_containment of the content words
-    # (word_sketch.py): an agency text with a small edit in nearly every sentence. Only
-    # when the shorter has words_min_count distinct content words: two short reports of
-    # one event share most of their few words by their topic alone. None: word pairs
-    # alone decide.
-    words_containment: float | None = 0.64
-    words_pairs_containment: float = 0.4
-    words_min_count: int = 50
     min_minima: int = 8
     # Candidates for containment: LSH bands find sets of similar size only, so every
     # article is also filed under its `anchors` smallest shingle hashes and looks up its
@@ -288,8 +278,6 @@ class Deduplicator:
             event_time=seen_at if published is None else published,
             shingle_count=features.shingle_count,
             signature=signature,
-            word_count=int(features.content_keys.size),
-            word_sketch=sketch(features.content_keys),
         )
         counts = features.story_counts
         story_counts = {term: counts[term] for term in ranked_terms(counts, DF_TERMS)}
@@ -343,14 +331,11 @@ class Deduplicator:
         other: StoredArticle,
         similarity: float | None = None,
         values: Callable[[], np.ndarray] | None = None,
-        words: np.ndarray | None = None,
     ) -> float | None:
         """The estimated similarity when ``record`` is a copy of ``other``, else None.
         ``similarity``, when given, is their estimated Jaccard (computed in bulk);
         ``values`` gives ``record``'s shingles under every MinHash function
-        (``MinHasher.values``), to measure containment when Jaccard is not enough;
-        ``words`` are ``record``'s content-word keys (``word_sketch.word_keys``), for the
-        word rule (``DedupeConfig.words_containment``)."""
+        (``MinHasher.values``), to measure containment when Jaccard is not enough."""
         cfg = self.config
         if record.shingle_count == 0 or other.shingle_count == 0:
             return None
@@ -362,17 +347,11 @@ class Deduplicator:
         if similarity >= cfg.threshold:
             return similarity
         ratio = smaller / max(record.shingle_count, other.shingle_count)
-        if values is None or ratio < cfg.min_size_ratio:
-            return None
-        low, high = cfg.short_in_long_ratios
         # containment of the shorter in the longer needs Jaccard of at least about
         # containment x ratio / (1 + ratio); far below that (most candidates) it cannot be
-        floor = 0.5 * ratio / (1.0 + ratio)
-        if similarity < floor * cfg.containment:
-            # only the word rule can pass: its cheap test first (computing ``values`` is
-            # not, and story-mates of a big story come here often)
-            if similarity < floor * cfg.words_pairs_containment or not self._shares_words(record, other, words):
-                return None
+        floor = 0.5 * cfg.containment * ratio / (1.0 + ratio)
+        if values is None or ratio < cfg.min_size_ratio or similarity < floor:
+            return None
         held = minima_held(values(), other.signature)  # other's minima among record's shingles
         share = held / other.signature.size  # of other's shingles, found in record
         if other.shingle_count <= record.shingle_count:
@@ -385,27 +364,11 @@ class Deduplicator:
             # one: one lost a fifth of the short copies sharing 0.65; docs/dedupe.md)
             spread = math.sqrt(share * (1.0 - share) / other.signature.size)
             contained = share / ratio - 0.5 * spread * (1.0 / ratio - 1.0)
-        if held < cfg.min_minima:
-            return None
+        low, high = cfg.short_in_long_ratios
         needed = cfg.short_in_long_containment if low <= ratio < high else cfg.containment
-        if contained >= needed or (
-            contained >= cfg.words_pairs_containment and self._shares_words(record, other, words)
-        ):
+        if held >= cfg.min_minima and contained >= needed:
             return min(1.0, contained)
         return None
-
-    def _shares_words(self, record: StoredArticle, other: StoredArticle, words: np.ndarray | None) -> bool:
-        """The word rule's own test (``DedupeConfig.words_containment``): texts of alike
-        lengths, the shorter with enough content words, most of them in the longer."""
-        cfg = self.config
-        if cfg.words_containment is None or words is None:
-            return False
-        ratio = min(record.shingle_count, other.shingle_count) / max(record.shingle_count, other.shingle_count)
-        return (
-            ratio >= cfg.short_in_long_ratios[1]
-            and min(other.word_count, words.size) >= cfg.words_min_count
-            and words_contained(other.word_sketch, other.word_count, words) >= cfg.words_containment
-        )
 
     # -- decision (one lookup, one write) --------------------------------------------------
     def process(self, article: DedupeInput) -> DedupeDecision:
@@ -438,7 +401,7 @@ class Deduplicator:
             for candidate, estimate in zip(found.candidates, estimates):
                 if estimate < least or not earlier(candidate):
                     continue  # (most candidates share no minimum: no call for those)
-                score = self.is_near_duplicate(record, candidate, estimate, values, prepared.features.content_keys)
+                score = self.is_near_duplicate(record, candidate, estimate, values)
                 if (
                     score is None
                     or name_other_years(prepared.features.years, candidate.profile.years)
@@ -499,8 +462,14 @@ class Deduplicator:
             per_day=self.config.story_per_day,
             window_seconds=self.config.story_window_seconds,
         )
-        record = dataclasses.replace(
-            record, story_id=link.story_id if link else record.story_id, profile=vector.profile()
+        record = StoredArticle(
+            record.id,
+            record.feed,
+            link.story_id if link else record.story_id,
+            record.event_time,
+            record.shingle_count,
+            record.signature,
+            vector.profile(),
         )
         stored = self.store.insert(record, prepared.query, outlet)
         self._docs += 1  # counted by the store, as the next lookup will say

@@ -17,14 +17,13 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Generic, TypeVar
 
 import numpy as np
 
 from streams.dedupe.figures import ASCII_DIGITS, YEAR, digit_runs, figure_facts
-from streams.dedupe.word_sketch import no_words, word_keys
 from streams.dedupe.years import named_years
 from streams.textnorm import fold
 
@@ -252,8 +251,6 @@ class Features:
     shingle_count: int = 0  # distinct shingles before the MAX_SHINGLES cap
     facts: tuple[tuple[str, float], ...] = ()  # (kind, value) of the figures: figure_facts()
     years: frozenset[int] = frozenset()  # the years it names: years.named_years()
-    # sorted distinct hashes of its content words, title and body (word_sketch.word_keys)
-    content_keys: np.ndarray = field(default_factory=no_words)
 
     def story_links(self, terms: Collection[str]) -> set[tuple[str, str]]:
         """Pairs of ``terms`` that follow each other somewhere in the title or the body,
@@ -292,9 +289,8 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
     shingle_count = int(dup.size)
     dup = dup[:MAX_SHINGLES]  # sorted: the smallest hashes
     title_terms = content_terms(title_tokens)
-    body_terms = content_terms(body_tokens)
     counts = Counter(title_terms)
-    counts.update(body_terms)
+    counts.update(content_terms(body_tokens))
     # title words count double: headlines name the event
     for term in set(title_terms):
         counts[term] += 2
@@ -319,5 +315,4 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         shingle_count,
         tuple(dict.fromkeys(facts)),
         named_years(title, figure_text, title_runs, text_runs),
-        word_keys(_sorted_set(_token_hashes(title_terms + body_terms))),
     )

@@ -54,7 +54,6 @@ import numpy as np
 
 from streams.dedupe.profile import EMPTY_PROFILE, StoryProfile
 from streams.dedupe.stories import PROMINENT_TERMS
-from streams.dedupe.word_sketch import NO_WORDS, no_words
 
 # Key tags: the first byte of a KEY_WIDTH-byte key (lsh.py). Band and story keys come from
 # core.py (tag, band number or more hash, 8 hash bytes); the store makes the others.
@@ -99,9 +98,6 @@ class StoredArticle:
     signature: np.ndarray  # uint32 MinHash signature of the dedupe shingles
     profile: StoryProfile = EMPTY_PROFILE  # its story vector (stories.py)
     copy_of: str | None = None  # for a near copy: the original (itself never a copy)
-    # its distinct content words, and a sketch of them (word_sketch.py)
-    word_count: int = 0
-    word_sketch: np.ndarray = field(default_factory=no_words)
 
     @property
     def first_version(self) -> str:
@@ -111,15 +107,11 @@ class StoredArticle:
     # event time, shingle count, then the UTF-8 lengths of id, feed and story id (a story
     # id equal to the id, as for every article that starts a story, is not repeated); a
     # near copy sets _COPY in the feed's length and its copy_of follows the story id
-    # (length-prefixed), so records written before copies were filed read as before.
-    # _WORDS in the shingle count: the word count and sketch follow the profile (records
-    # written before read as having no sketch, and the word rule passes them by).
+    # (length-prefixed), so records written before copies were filed read as before
     _HEADER = struct.Struct("<dIIII")
     _SAME = 0xFFFFFFFF
     _COPY = 0x80000000
-    _WORDS = 0x80000000
     _LENGTH = struct.Struct("<I")
-    _SKETCH_HEAD = struct.Struct("<IB")  # word count, sketch size
 
     def to_bytes(self) -> bytes:
         id_, feed = self.id.encode(), self.feed.encode()
@@ -128,21 +120,15 @@ class StoredArticle:
         if self.copy_of is not None:
             encoded = self.copy_of.encode()
             copy = self._LENGTH.pack(len(encoded)) + encoded
-        words = b""
-        if self.word_sketch.size:
-            words = (
-                self._SKETCH_HEAD.pack(self.word_count, self.word_sketch.size)
-                + self.word_sketch.astype("<u4").tobytes()
-            )
         header = self._HEADER.pack(
             self.event_time,
-            self.shingle_count | (self._WORDS if words else 0),
+            self.shingle_count,
             len(id_),
             len(feed) | (self._COPY if self.copy_of is not None else 0),
             self._SAME if self.story_id == self.id else len(story),
         )
         return b"".join(
-            (header, id_, feed, story, copy, self.profile.to_bytes(), words, self.signature.astype("<u4").tobytes())
+            (header, id_, feed, story, copy, self.profile.to_bytes(), self.signature.astype("<u4").tobytes())
         )
 
     @classmethod
@@ -165,15 +151,8 @@ class StoredArticle:
             copy_of = data[at : at + n_copy].decode()
             at += n_copy
         profile, at = StoryProfile.from_bytes(data, at)
-        word_count, word_sketch = 0, NO_WORDS
-        if shingles & cls._WORDS:
-            shingles &= ~cls._WORDS
-            word_count, size = cls._SKETCH_HEAD.unpack_from(data, at)
-            at += cls._SKETCH_HEAD.size
-            word_sketch = np.frombuffer(data, dtype="<u4", count=size, offset=at).astype(np.uint32)
-            at += 4 * size
         signature = np.frombuffer(data, dtype="<u4", offset=at).astype(np.uint32)
-        return cls(id_, feed, story, event_time, shingles, signature, profile, copy_of, word_count, word_sketch)
+        return cls(id_, feed, story, event_time, shingles, signature, profile, copy_of)
 
 
 @dataclass(frozen=True, slots=True)

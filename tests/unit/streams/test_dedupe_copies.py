@@ -39,7 +39,7 @@ def test_without_the_containment_check_the_ticker_copy_is_missed() -> None:
     """The measured containment is what finds it: Jaccard alone is far below threshold."""
     text = "\n\n".join(AGENCY)
     wrapped = TICKER + "\n\n" + text + "\n\n" + TICKER
-    strict = DedupeConfig(containment=1.01, words_containment=None)
+    strict = DedupeConfig(containment=1.01)
     dedup = Deduplicator(InMemoryDedupeStore(strict.store_limits()), strict)
     dedup.process(item("a", AGENCY_TITLE, text, "site-a"))
     assert dedup.process(item("b", AGENCY_TITLE, wrapped, "site-b")).duplicate_of is None
@@ -87,7 +87,7 @@ def test_an_agency_copy_with_a_small_edit_in_every_sentence_is_a_duplicate(
 
 def test_word_3_grams_miss_the_copy_edited_in_every_sentence() -> None:
     """Why the shingles are word pairs: an edit every few words breaks most 3-grams."""
-    triples = DedupeConfig(shingle_size=3, containment=0.6, words_containment=None)
+    triples = DedupeConfig(shingle_size=3, containment=0.6)
     dedup = Deduplicator(InMemoryDedupeStore(triples.store_limits()), triples)
     dedup.process(item("agency", AGENCY_TITLE, "\n\n".join(AGENCY), "agency"))
     assert dedup.process(item("copy", AGENCY_TITLE, "\n\n".join(AGENCY_EDITED))).duplicate_of is None
