@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from streams.clean_labels import SITE_LABELS, site_label
 from streams.textnorm import fold, normalize
 
 
@@ -198,6 +199,10 @@ def judge_blocks(lines: Sequence[BlockLine]) -> list[Verdict]:
             verdicts[index] = Verdict(aside="hashtags")
         elif _tag_line(line.folded):
             verdicts[index] = Verdict(aside="tags")
+        else:
+            label = site_label(line.folded)
+            if label is not None:
+                verdicts[index] = Verdict(removed=label)
     _headline_runs(lines, verdicts)
     _lead_in(lines, verdicts)
     _foreign_script_lines(lines, verdicts)
@@ -290,10 +295,14 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
         if len(run) >= MIN_TICKER_LINES or bulleted:
             at_edge = run[-1] < first or run[0] > last
             for i in run:
-                verdicts[i] = Verdict(removed="headline-run") if at_edge else Verdict(aside="headline-run")
+                if verdicts[i].removed is None:  # (a site label stays removed as such)
+                    verdicts[i] = Verdict(removed="headline-run") if at_edge else Verdict(aside="headline-run")
         run.clear()
 
     for index, verdict in enumerate(verdicts):
+        if verdict.removed in SITE_LABELS:
+            run.append(index)  # a section name among headlines is one of the ticker's lines
+            continue
         if verdict.removed is not None:
             continue  # a removed line (a share bar, a date) does not break a run
         if verdict is KEEP and is_headline(lines[index].folded):

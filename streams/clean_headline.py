@@ -28,6 +28,8 @@ MIN_SHARED_WORDS = 2
 MIN_SHARED_SHARE = 0.4
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# a name with a price glued to it ("السعودية20.15"): a stock ticker's entry, no headline
+_TICKER_PRICE = re.compile(r"[^\W\d_]\d+[.,]\d+")
 # Proclitics and the article, longest first, stripped from words of 5+ letters so that
 # «للكهرباء» and «الكهرباء» compare alike (folded text: alef forms are already one).
 _PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ف", "ل")
@@ -46,7 +48,7 @@ def headline_index(candidates: Sequence[tuple[str, str]], lead: str) -> int | No
         return None
     best: tuple[int, float, int] | None = None
     for index, (reason, folded) in enumerate(candidates):
-        if reason not in HEADLINE_REASONS or folded.rstrip().endswith(":"):
+        if reason not in HEADLINE_REASONS or folded.rstrip().endswith(":") or _TICKER_PRICE.search(folded):
             continue
         words = folded.split()
         if not MIN_HEADLINE_WORDS <= len(words) <= MAX_HEADLINE_WORDS:

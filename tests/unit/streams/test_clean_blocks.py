@@ -144,9 +144,9 @@ def test_embedded_post_text_and_its_credit_line_go() -> None:
 
 
 def test_labels_above_the_first_paragraph_are_asides_and_the_dateline_prefix_too() -> None:
-    article = _clean("سياسة", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2)
-    assert article.text.split("\n") == ["سياسة", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2]
-    assert _aside_texts(article) == [("lead-in", "سياسة\nمحمد أحمد"), ("dateline", "القاهرة - ")]
+    article = _clean("تقرير خاص", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2)
+    assert article.text.split("\n") == ["تقرير خاص", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2]
+    assert _aside_texts(article) == [("lead-in", "تقرير خاص\nمحمد أحمد"), ("dateline", "القاهرة - ")]
 
 
 @pytest.mark.parametrize(
@@ -228,7 +228,7 @@ def test_read_also_label_takes_headline_and_teaser() -> None:
 
 
 def test_aside_offsets_index_the_clean_text() -> None:
-    article = _clean("سياسة", PROSE_1, "- روسيا - أوكرانيا", PROSE_2)
+    article = _clean("تقرير", PROSE_1, "- روسيا - أوكرانيا", PROSE_2)
     assert article.asides == (Aside("lead-in", 0, 5), Aside("tags", 7 + len(PROSE_1), 7 + len(PROSE_1) + 18))
     assert article.text[article.asides[1].start : article.asides[1].end] == "- روسيا - أوكرانيا"
 
@@ -336,13 +336,13 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def test_control_characters_never_reach_title_text_or_asides() -> None:
     title = "عنوان\x00 الخبر\x07"
-    content = f"سياسة\x1b\n{PROSE_1[:20]}\x00{PROSE_1[20:]}\x0c{PROSE_2}\x85{PROSE_3}\x9b"
+    content = f"تقرير\x1b\n{PROSE_1[:20]}\x00{PROSE_1[20:]}\x0c{PROSE_2}\x85{PROSE_3}\x9b"
     for content_type in ("text/plain", "text/html"):
         article = clean_article(title=title, content=content, content_type=content_type)
         assert article.title == "عنوان الخبر"
         assert not CONTROL.search(article.text)
         # form feed and NEL end lines; the others are dropped
-        assert article.text.split("\n") == ["سياسة", PROSE_1, PROSE_2, PROSE_3]
+        assert article.text.split("\n") == ["تقرير", PROSE_1, PROSE_2, PROSE_3]
     html = f"<p>{PROSE_1[:20]}&#1;\x01{PROSE_1[20:]}</p><p>\x9f{PROSE_2}</p>"
     assert clean_article(title="", content=html).text == f"{PROSE_1}\n{PROSE_2}"
     assert html_to_text("a\x00b\x1fc\x0bd") == "abc\nd"

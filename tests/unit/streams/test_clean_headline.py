@@ -77,3 +77,15 @@ def test_headline_index(candidates: list[tuple[str, str]], expected: int | None)
 
 def test_no_lead_no_headline() -> None:
     assert headline_index([("headline-run", fold(HEADLINE))], "") is None
+
+
+def test_a_stock_tickers_entry_above_the_lead_is_no_headline() -> None:
+    """A market ticker names the company the lead is about, with its price glued on."""
+    page = (
+        "شركة الكهرباء الوطنية12.40\nمصرف الساحل التجاري8.05\nمجموعة الموانئ البحرية21.30\n"
+        "الكهرباء الوطنية للصناعة الثقيلة3.90\n" + LEAD
+    )
+    title, text, removed = _clean(page)
+    assert title == ""
+    assert text == LEAD
+    assert "شركة الكهرباء الوطنية12.40" in removed

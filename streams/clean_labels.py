@@ -1,0 +1,88 @@
+"""One-line labels of a site's own navigation and widgets, left in the page text.
+
+Real page excerpts keep, between the article's paragraphs, the names of the site's
+sections ("رياضة", "اقتصاد", "أخبار العالم", "عربي-دولي") and the captions of its widgets
+("اظهر المزيد", "جار التحميل...", "Exit mobile version", "news-picture"), each on a line of
+its own. They are not the article's words, and a section name may be a place ("أخبار
+السعودية"): a rule watching it must not fire on the menu. Measured on the 280 real pages of
+the eighth and ninth held-out sets (docs/cleaning.md, "Site labels").
+
+A line is such a label only when every word of it is one (a section name, "أخبار" and one
+more word, or a widget caption as a whole): a subheading or a sentence never is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from streams.textnorm import fold
+
+# Section names of Arabic news sites, with and without the article ("ال").
+_SECTIONS = frozenset(
+    fold(word)
+    for word in (
+        "أخبار سياسة اقتصاد رياضة حوادث منوعات فن فنون ثقافة تكنولوجيا تقنية صحة محليات محلي "
+        "عربي عربية دولي دولية عالمي عالميات آراء رأي مقالات تقارير تحقيقات فيديو صور ملتيميديا "
+        "مجتمع أعمال بورصة بنوك سيارات علوم تعليم المرأة حوادث ملفات حوارات كاريكاتير إنفوجراف "
+        "انفوغراف الأخبار السياسة الاقتصاد الرياضة الحوادث المنوعات الفن الثقافة التكنولوجيا "
+        "الصحة المحليات العربي الدولي العالم الآراء الرأي المقالات التقارير الفيديو المجتمع "
+        "الأعمال البورصة السيارات العلوم التعليم الملفات الحوارات"
+    ).split()
+)
+_NEWS = frozenset(fold(word) for word in ("أخبار", "الأخبار"))
+# Widget captions, as a whole line (folded: lower case, Arabic letters unified).
+_WIDGETS = frozenset(
+    fold(caption)
+    for caption in (
+        "اظهر المزيد",
+        "أظهر المزيد",
+        "عرض المزيد",
+        "تحميل المزيد",
+        "جار التحميل",
+        "جاري التحميل",
+        "تعليقات الفيسبوك",
+        "يتم قراءة الآن",
+        "أخبار من القسم",
+        "فريق التحرير",
+        "logo",
+        "photos",
+        "news-picture",
+        "news picture",
+        "banner example",
+        "exit mobile version",
+        "read entire article",
+        "smaller bigger",
+        "profile picture",
+        "undefined's profile picture",
+        "today-time",
+        "prayer-time",
+        "news in brief",
+        "breaking news",
+    )
+)
+# an ad blocker's notice: "أنت تستخدم إضافة Adblock", "You are using an ad blocker"
+_AD_BLOCKER = re.compile(r"^(?:انت\s+تستخدم\s+(?:اضافه|برنامج|اداه)|you\s+(?:are|'re)\s+using\s+(?:an?\s+)?ad)")
+_SEPARATORS = re.compile(r"\s*[-–—|/·•،,]\s*")
+_TRAILING = " .…:"
+_LEADING = " •·▪-–—|»>*"
+MAX_SECTION_WORDS = 4
+MAX_LABEL_CHARS = 120  # longer than any label (an ad blocker's notice is the longest)
+SITE_LABELS = frozenset({"chrome:section", "chrome:widget"})  # the removal reasons of site_label
+
+
+def site_label(folded: str) -> str | None:
+    """The kind of site label ``folded`` (a folded line) is, or None."""
+    if len(folded) > MAX_LABEL_CHARS:
+        return None  # a paragraph (most lines): asked first, cheaply
+    line = " ".join(folded.split()).rstrip(_TRAILING).lstrip(_LEADING)
+    if line in _WIDGETS or _AD_BLOCKER.match(line):
+        return "chrome:widget"
+    words = line.split()
+    if len(words) == 2 and words[0] in _NEWS:
+        return "chrome:section"  # "أخبار السعودية", "أخبار مصر": a section of the site
+    # one section name, or a few joined by a menu's separators ("عربي-دولي", "سياسة | اقتصاد");
+    # names joined by a space only are a phrase ("المجتمع الدولي"), not a menu
+    items = [item.strip() for item in _SEPARATORS.split(line)]
+    if 0 < len(items) <= MAX_SECTION_WORDS and all(item in _SECTIONS for item in items):
+        return "chrome:section"
+    return None

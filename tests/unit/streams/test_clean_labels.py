@@ -1,0 +1,69 @@
+"""A site's section names and widget captions left between the paragraphs of a page
+(streams/clean_labels.py), on pages written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.clean import CleanArticle, clean_article
+from streams.clean_labels import site_label
+from streams.textnorm import fold
+
+PROSE_1 = "أعلنت وزارة الدفاع في بيان صباح اليوم أن وحداتها أنهت مناورات واسعة قرب الحدود الشمالية."
+PROSE_2 = "وقال المتحدث باسم الوزارة إن المناورات شملت تدريبات على الدفاع الجوي ونقل الإمدادات."
+PROSE_3 = "وأضاف أن الوحدات ستعود إلى ثكناتها خلال الأيام المقبلة بعد انتهاء التقييم."
+
+
+def _clean(*lines: str, title: str = "مناورات على الحدود الشمالية") -> CleanArticle:
+    return clean_article(title=title, content="\n".join(lines), content_type="text/plain")
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("رياضة", "chrome:section"),
+        ("الاقتصاد", "chrome:section"),
+        ("عربي-دولي", "chrome:section"),
+        ("سياسة | اقتصاد | رياضة", "chrome:section"),
+        ("• محليات", "chrome:section"),
+        ("أخبار السعودية", "chrome:section"),
+        ("اخبار العالم", "chrome:section"),
+        ("اظهر المزيد", "chrome:widget"),
+        ("جار التحميل...", "chrome:widget"),
+        ("Exit mobile version", "chrome:widget"),
+        ("news-picture", "chrome:widget"),
+        ("أنت تستخدم إضافة Adblock، يرجى تعطيلها", "chrome:widget"),
+        # a phrase, a subheading, a sentence: not a menu
+        ("المجتمع الدولي", None),
+        ("تفاصيل الحادث", None),
+        ("أخبار السعودية اليوم في الصحف", None),
+        ("الاقتصاد ينمو بنسبة ثلاثة في المئة", None),
+    ],
+)
+def test_site_labels(line: str, kind: str | None) -> None:
+    assert site_label(fold(line)) == kind
+
+
+def test_a_section_name_between_paragraphs_is_not_the_articles() -> None:
+    """A rule watching «السعودية» must not fire on the site's menu."""
+    article = _clean(PROSE_1, "أخبار السعودية", PROSE_2, "اقتصاد", PROSE_3)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2, PROSE_3]
+    assert [(line.reason, line.text) for line in article.removed] == [
+        ("chrome:section", "أخبار السعودية"),
+        ("chrome:section", "اقتصاد"),
+    ]
+
+
+def test_a_section_name_in_a_ticker_counts_as_one_of_its_lines() -> None:
+    """Above the article: a section name and two other headlines are a ticker, removed whole
+    (two headlines alone would stay, as short lines above the lead)."""
+    article = _clean("رياضة", "المنتخب يفوز على ضيفه بثلاثية نظيفة", "ارتفاع أسعار الذهب في الأسواق", PROSE_1, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [line.reason for line in article.removed] == ["chrome:section", "headline-run", "headline-run"]
+
+
+def test_a_list_label_is_not_taken_for_a_section() -> None:
+    """«أخبار عاجلة» heads a list of other stories' headlines: they go with it."""
+    article = _clean(PROSE_1, PROSE_2, "أخبار عاجلة", "انقطاع الكهرباء عن أحياء العاصمة")
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [line.reason for line in article.removed] == ["headline-list", "headline-list"]
