@@ -323,8 +323,9 @@ _SKIP_LINK = re.compile(
 )
 # "كتب: فلان", "بقلم - فلان", "By Jane Doe": a byline names a person and says nothing else.
 _BYLINE = re.compile(
-    r"^(?:كتب|كتبت|كتبه|بقلم|اعداد|اعدته|اعده|تقرير|تحرير|متابعه|ترجمه|حوار|مراسل\w*|"
-    r"by|written\s+by|reporting\s+by|report(?:ed)?\s+by|author)\s*[:\-–—]\s*[^\d:.!?]{2,60}$"
+    r"^(?:كتب|كتبت|كتبه|بقلم|اعداد|اعدته|اعده|تقرير|تحرير|متابعه|ترجمه|حوار|مراسل\w*|الكاتب|الكاتبه|"
+    # (the name may end with dots or a colon: "كتبت – فلانة..", "كتب-فلان:")
+    r"by|written\s+by|reporting\s+by|report(?:ed)?\s+by|author)\s*[:\-–—]\s*[^\d:.!?]{2,60}[.:…]*$"
     r"|^by\s+[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,3}$"
 )
 # A staff box: "رئيس التحرير" with the name on the same line or the next.

@@ -186,6 +186,9 @@ def test_no_dateline_in_ordinary_prose() -> None:
         ("كتب: محمد أحمد", "chrome:byline"),
         ("بقلم - سارة علي", "chrome:byline"),
         ("By Jane Doe", "chrome:byline"),
+        ("كتبت – سلمى الراشد..", "chrome:byline"),  # the name ends with dots, or a colon
+        ("كتب-خالد منصور:", "chrome:byline"),
+        ("الكاتب : عمر الحسيني", "chrome:byline"),
         ("Share.", "chrome:share"),
         ("طباعة", "chrome:share"),
         ("المصدر: صحيفة المساء", "chrome:source"),
