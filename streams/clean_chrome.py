@@ -255,6 +255,9 @@ _READ_ALSO = re.compile(
     r"|read\s+(?:the\s+)?full\s+(?:story|article|text))"
     r"(?=$|[\s:\-–|»\"'.…])"  # also "اقرأ أيضا.. <headline>"
 )
+# "اقرأ أيضاخبير …": the label glued to the headline when its link was inline ("ايضاح",
+# a clarification, is a word: not after ح)
+_READ_ALSO_GLUED = re.compile(r"^(?:اقرا|طالع|شاهد|انظر|تابع)\s+ايضا(?=[^\W\d_ح])")
 # A read-also line that is only its label; the linked headline is on the next line(s).
 _READ_ALSO_LABEL_ONLY = re.compile(r"\s*[:\-–|»]?\s*$")
 _LINK_LIST_LABEL = re.compile(r"ايضا|كذلك|also|related|صله|متعلقه|مرتبطه|مشابهه|روابط")
@@ -424,7 +427,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     if marks and _EYE_ICONS.intersection(marks.group()) and _COUNT.match(core):
         return LineClass("chrome:view-counter")  # "👁 200": the icon is the label
     words = len(words_of_line)
-    read_also = _READ_ALSO.match(core)
+    read_also = _READ_ALSO.match(core) or _READ_ALSO_GLUED.match(core)
     if read_also is not None:
         label_only = _READ_ALSO_LABEL_ONLY.match(core, read_also.end()) is not None
         # "اقرأ أيضاً" / "Related" head a list of links; "اقرأ المزيد" / "Read more" is a button.

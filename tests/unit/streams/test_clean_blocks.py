@@ -183,6 +183,7 @@ def test_no_dateline_in_ordinary_prose() -> None:
         ("Back to top", "chrome:back-to-top"),
         ("اقرأ المزيد", "read-also"),
         ("أكمل القراءة »", "read-also"),
+        ("اقرأ أيضاارتفاع أسعار القمح في الأسواق المحلية", "read-also"),  # glued to its headline
         ("كتب: محمد أحمد", "chrome:byline"),
         ("بقلم - سارة علي", "chrome:byline"),
         ("By Jane Doe", "chrome:byline"),
@@ -209,6 +210,7 @@ def test_single_line_chrome_around_the_article(line: str, reason: str) -> None:
 def test_prose_that_shares_chrome_words_stays() -> None:
     for line in (
         "كتب الرئيس رسالة إلى البرلمان يطلب فيها تمديد المهلة.",
+        "اقرأ إيضاح الوزارة كاملا قبل أن تحكم على القرار الجديد",
         "قمة الرياض في 4 أيار 2023",  # a dated headline inside the text is not a date header
         "وقال رئيس التحرير إن الصحيفة ستواصل التغطية.",
         "المصدر الذي طلب عدم ذكر اسمه قال إن الاجتماع تأجل.",
