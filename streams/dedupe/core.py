@@ -21,6 +21,7 @@ from streams.dedupe.minhash import (
     estimate_jaccard_many,
     minima_held,
 )
+from streams.dedupe.months import name_other_months
 from streams.dedupe.shingles import (
     BoundedMemo,
     Features,
@@ -255,6 +256,7 @@ class Deduplicator:
             prepared.time_known,
             event_actions(prepared.features.title_tokens, prepared.features.body_tokens),
             prepared.features.years,
+            prepared.features.months,
         )
 
     # -- preparation (no I/O) -----------------------------------------------------------
@@ -405,6 +407,7 @@ class Deduplicator:
                 if (
                     score is None
                     or name_other_years(prepared.features.years, candidate.profile.years)
+                    or name_other_months(prepared.features.months, candidate.profile.months)
                     # (asked of the few candidates that pass the copy rule)
                     or other_figures(facts_by_kind(prepared.features.facts), candidate.profile)
                 ):
@@ -444,8 +447,10 @@ class Deduplicator:
             if not vector.years and original.profile.years:
                 # it is filed as a version of its original, so it carries the years the
                 # original names: a bulletin of another year must not reach the first
-                # version through a copy that names none
+                # version through a copy that names none (and likewise its months)
                 vector = dataclasses.replace(vector, years=original.profile.years)
+            if not vector.months and original.profile.months:
+                vector = dataclasses.replace(vector, months=original.profile.months)
             profiled = dataclasses.replace(record, profile=vector.profile())
             copy, query = filed_copy(profiled, prepared.query, story_id=original.story_id, first=original.first_version)
             filed = self.store.insert(copy, query, outlet)

@@ -6,7 +6,8 @@ the links (pairs of term indexes, one byte each) and, when the first flag is set
 byte and the figures (kind hash uint32, value float32 each); the article's event actions
 (actions.py) ride there as one more entry of kind ACTIONS_KIND, their bit mask as the
 value (exact in float32 below 2**24), and the years it names (years.py) as entries of
-kind YEARS_KIND, one a year. Profiles written before a field existed read as
+kind YEARS_KIND, one a year, and the months it dates by (months.py) as entries of kind
+MONTHS_KIND, one a month. Profiles written before a field existed read as
 having none of it, and code written before the actions read that entry as a figure of a
 kind no article gives, i.e. never compared.
 """
@@ -30,7 +31,8 @@ _COUNT_MASK = 0x3F  # stories.PROFILE_TERMS fits
 # 32-bit hash of a word, stories.term_hash) is expected to be this one
 ACTIONS_KIND = 0xFFFFFFFF
 YEARS_KIND = 0xFFFFFFFE  # likewise, for the years
-_NOT_FIGURES = (ACTIONS_KIND, YEARS_KIND)
+MONTHS_KIND = 0xFFFFFFFD  # likewise, for the months
+_NOT_FIGURES = (ACTIONS_KIND, YEARS_KIND, MONTHS_KIND)
 
 _FLOAT32 = struct.Struct("<f")
 _FACT = struct.Struct("<If")
@@ -57,6 +59,7 @@ class StoryProfile:
         "_time_known",
         "_actions",
         "_years",
+        "_months",
     )
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
@@ -70,11 +73,13 @@ class StoryProfile:
         time_known: bool = True,
         actions: int = 0,
         years: Iterable[int] = (),
+        months: Iterable[int] = (),
     ) -> None:
         self._raw: bytes | None = None
         self._time_known = time_known
         self._actions = actions
         self._years = frozenset(years)
+        self._months = frozenset(months)
         # (kind hash, value) as stored (float32)
         self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
         self._terms = tuple(terms)
@@ -97,6 +102,7 @@ class StoryProfile:
         self._facts = ()
         self._actions = 0
         self._years = frozenset()
+        self._months = frozenset()
         if has_facts:
             at += 5 * n + 2 * n_links
             count = raw[at]
@@ -105,6 +111,7 @@ class StoryProfile:
             if len(self._facts) < len(facts):
                 self._actions = next((int(value) for kind, value in facts if kind == ACTIONS_KIND), 0)
                 self._years = frozenset(int(value) for kind, value in facts if kind == YEARS_KIND)
+                self._months = frozenset(int(value) for kind, value in facts if kind == MONTHS_KIND)
         self._weight_of = dict(zip(self._terms, self._weights))
         self._norm = norm
         self._raw = None
@@ -161,6 +168,13 @@ class StoryProfile:
         return self._years
 
     @property
+    def months(self) -> frozenset[int]:
+        """The months (1-12) the article dates things by (months.py), empty when none."""
+        if self._raw is not None:
+            self._parse()
+        return self._months
+
+    @property
     def time_known(self) -> bool:
         """Whether the article's event time is its published time (not when it was seen)."""
         if self._raw is not None:  # a flag of the first byte: no need to parse the rest yet
@@ -180,7 +194,8 @@ class StoryProfile:
         facts = b""
         entries = self._facts + (((ACTIONS_KIND, float(self._actions)),) if self._actions else ())
         entries += tuple((YEARS_KIND, float(year)) for year in sorted(self._years))
-        if entries:  # an article without figures, actions or years is stored as before they were kept
+        entries += tuple((MONTHS_KIND, float(month)) for month in sorted(self._months))
+        if entries:  # an article without figures, actions, years or months is stored as before they were kept
             n |= _FACTS_FLAG
             facts = bytes((len(entries),)) + b"".join(_FACT.pack(kind, value) for kind, value in entries)
         if not self._time_known:
@@ -213,7 +228,17 @@ class StoryProfile:
             self.time_known,
             self.actions,
             self.years,
-        ) == (other.terms, other.weights, other.links, other.facts, other.time_known, other.actions, other.years)
+            self.months,
+        ) == (
+            other.terms,
+            other.weights,
+            other.links,
+            other.facts,
+            other.time_known,
+            other.actions,
+            other.years,
+            other.months,
+        )
 
     def __hash__(self) -> int:
         return hash((self.terms, self.weights, self.links, self.facts, self.time_known, self.actions, self.years))

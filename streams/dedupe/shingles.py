@@ -24,6 +24,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from streams.dedupe.figures import ASCII_DIGITS, YEAR, digit_runs, figure_facts
+from streams.dedupe.months import named_months
 from streams.dedupe.years import named_years
 from streams.textnorm import fold
 
@@ -251,6 +252,7 @@ class Features:
     shingle_count: int = 0  # distinct shingles before the MAX_SHINGLES cap
     facts: tuple[tuple[str, float], ...] = ()  # (kind, value) of the figures: figure_facts()
     years: frozenset[int] = frozenset()  # the years it names: years.named_years()
+    months: frozenset[int] = frozenset()  # the months it dates by: months.named_months()
 
     def story_links(self, terms: Collection[str]) -> set[tuple[str, str]]:
         """Pairs of ``terms`` that follow each other somewhere in the title or the body,
@@ -315,4 +317,5 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         shingle_count,
         tuple(dict.fromkeys(facts)),
         named_years(title, figure_text, title_runs, text_runs),
+        named_months(title, figure_text),
     )

@@ -150,6 +150,7 @@ class StoryVector:
     # term hashes rare by the floor of SAME_ACTIONS_RARE_DOCS documents (a superset of rare)
     rare_floored: frozenset[int] = frozenset()
     years: frozenset[int] = frozenset()  # the years it names (years.py), kept for copy checks
+    months: frozenset[int] = frozenset()  # the months it dates by (months.py), likewise
     # term hash -> stored articles holding it beyond what rare allows, for the terms not
     # rare (see STORY_OWN_SHARE)
     excess: Mapping[int, float] = field(default_factory=dict)
@@ -158,9 +159,9 @@ class StoryVector:
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
         if not self.weights:
-            if self.time_known and not self.years:
+            if self.time_known and not self.years and not self.months:
                 return EMPTY_PROFILE
-            return StoryProfile((), (), (), (), self.time_known, years=self.years)
+            return StoryProfile((), (), (), (), self.time_known, years=self.years, months=self.months)
         top = max(self.weights.values())
         scale = 255 / top if top > 0 else 0.0
         terms = list(self.weights)
@@ -168,7 +169,9 @@ class StoryVector:
         index = {self.words[h]: i for i, h in enumerate(terms)}
         links = sorted(link_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
         facts = [(kind, value) for kind, values in self.facts.items() for value in sorted(values)]
-        return StoryProfile(terms, scaled, links, facts[:MAX_FACTS], self.time_known, self.actions, self.years)
+        return StoryProfile(
+            terms, scaled, links, facts[:MAX_FACTS], self.time_known, self.actions, self.years, self.months
+        )
 
 
 def story_vector(
@@ -180,6 +183,7 @@ def story_vector(
     time_known: bool = True,
     actions: int = 0,
     years: frozenset[int] = frozenset(),
+    months: frozenset[int] = frozenset(),
 ) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
@@ -220,6 +224,7 @@ def story_vector(
         actions,
         frozenset(floored),
         years,
+        months,
         excess,
         docs,
     )
