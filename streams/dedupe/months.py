@@ -7,7 +7,7 @@ and give rates close enough to agree (figures.py compares shares within a few po
 they report different months and say so ("لشهر يوليو 2025" against "لشهر سبتمبر 2025"). A
 republished copy keeps its original's months, or adds one beside them (a date line): two
 texts that both date something by a month, none of the months in common, are never copies
-of each other (``name_other_months``; docs/dedupe.md, "Months").
+of each other (``name_other_months``; docs/dedupe.md, "Duplicates").
 
 Only the title and the lead are read (LEAD_CHARS): a template names its month up front,
 while further down a copy cut at another length may keep a background date the other

@@ -241,7 +241,9 @@ class StoryProfile:
         )
 
     def __hash__(self) -> int:
-        return hash((self.terms, self.weights, self.links, self.facts, self.time_known, self.actions, self.years))
+        return hash(
+            (self.terms, self.weights, self.links, self.facts, self.time_known, self.actions, self.years, self.months)
+        )
 
     def __repr__(self) -> str:
         return f"StoryProfile({len(self.terms)} terms, {len(self.links)} links)"
