@@ -20,7 +20,8 @@ from functools import reduce
 from itertools import chain
 from operator import or_
 
-from streams.dedupe.shingles import BoundedMemo, dedupe_tokens
+from streams.dedupe.memo import BoundedMemo
+from streams.dedupe.shingles import dedupe_tokens
 
 # Family order is part of the stored profile (bit i of a stored mask is the i-th family):
 # append new families, never reorder or remove.

@@ -15,6 +15,7 @@ import numpy as np
 from kernel.messages import StoryOutlet, StoryRef
 from streams.dedupe.actions import event_actions
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
+from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.minhash import (
     MinHasher,
     estimate_jaccard,
@@ -23,7 +24,6 @@ from streams.dedupe.minhash import (
 )
 from streams.dedupe.months import name_other_months
 from streams.dedupe.shingles import (
-    BoundedMemo,
     Features,
     content_hash,
     extract_features,

@@ -22,45 +22,27 @@ from __future__ import annotations
 
 import re
 
+from streams.dedupe.memo import BoundedMemo
 from streams.textnorm import fold
 
-# Gregorian month names as written in the Arab east, the Levant and the Maghreb (folded).
+# Gregorian month names as written in the Arab east, the Levant and the Maghreb.
 _NAMES = {
-    1: "يناير كانون الثاني جانفي",
-    2: "فبراير شباط فيفري",
-    3: "مارس آذار",
-    4: "أبريل إبريل ابريل نيسان أفريل",
-    5: "مايو أيار",
-    6: "يونيو يونيه حزيران جوان",
-    7: "يوليو يوليه تموز جويلية",
-    8: "أغسطس آب أوت",
-    9: "سبتمبر أيلول",
-    10: "أكتوبر تشرين الأول",
-    11: "نوفمبر تشرين الثاني",
-    12: "ديسمبر كانون الأول",
+    1: ("يناير", "كانون الثاني", "جانفي"),
+    2: ("فبراير", "شباط", "فيفري"),
+    3: ("مارس", "آذار"),
+    4: ("أبريل", "إبريل", "ابريل", "نيسان", "أفريل"),
+    5: ("مايو", "أيار"),
+    6: ("يونيو", "يونيه", "حزيران", "جوان"),
+    7: ("يوليو", "يوليه", "تموز", "جويلية"),
+    8: ("أغسطس", "آب", "أوت"),
+    9: ("سبتمبر", "أيلول"),
+    10: ("أكتوبر", "تشرين الأول"),
+    11: ("نوفمبر", "تشرين الثاني"),
+    12: ("ديسمبر", "كانون الأول"),
 }
-_TWO_WORDS = ("كانون", "تشرين")  # their names are two words: كانون الثاني, تشرين الأول ...
-
-
-def _month_names() -> dict[str, int]:
-    names: dict[str, int] = {}
-    for month, listed in _NAMES.items():
-        words = listed.split()
-        at = 0
-        while at < len(words):
-            if words[at] in _TWO_WORDS:
-                names[fold(f"{words[at]} {words[at + 1]}")] = month
-                at += 2
-            else:
-                names[fold(words[at])] = month
-                at += 1
-    return names
-
-
-MONTH_NAMES = _month_names()
-# the one-word names, and the two-word ones by their two words
-_ONE_WORD = {name: month for name, month in MONTH_NAMES.items() if " " not in name}
-_TWO_WORD = {tuple(name.split()): month for name, month in MONTH_NAMES.items() if " " in name}
+# folded: the one-word names, and the two-word ones (كانون الثاني ...) by their two words
+_ONE_WORD = {fold(name): month for month, names in _NAMES.items() for name in names if " " not in name}
+_TWO_WORD = {tuple(fold(name).split()): month for month, names in _NAMES.items() for name in names if " " in name}
 _FIRST_OF_TWO = frozenset(first for first, _second in _TWO_WORD)
 _MONTH_WORD = fold("شهر")
 _BEFORE_MONTH = frozenset(
@@ -68,6 +50,7 @@ _BEFORE_MONTH = frozenset(
 )
 _FROM, _YEAR_WORDS = fold("من"), frozenset(fold(word) for word in ("من", "عام", "سنة"))
 _CLITICS = ("و", "ب", "ل", "ف")
+_YEAR_MARKS = ("", fold("م"), fold("ه"))  # "2025", "2025م", "1447ه"
 _TOKEN = re.compile(r"\w+")
 _GLUED = re.compile(r"(?P<day>\d{1,2})?(?P<name>[^\W\d_]+)(?:(?P<year>\d{4})[مه]?)?")
 # Above this many months a text is a chronicle or a calendar: it names none for this purpose.
@@ -97,20 +80,6 @@ def named_months(title: str, text: str) -> frozenset[int]:
     return frozenset(months) if len(months) <= MAX_MONTHS else frozenset()
 
 
-class _ChunkMemo(dict[str, bool]):
-    """Whether a whitespace-separated chunk ("وسبتمبر،", "(كانون") holds a word that may
-    begin a month's name; emptied at a bound (chunks repeat from article to article)."""
-
-    def __missing__(self, chunk: str) -> bool:
-        if len(self) >= 100_000:
-            self.clear()
-        words = _TOKEN.findall(fold(chunk))
-        found = self[chunk] = any(
-            _month_at(words, at, word)[0] or _starts_two(word) or _glued_month(word) for at, word in enumerate(words)
-        )
-        return found
-
-
 def _glued_month(word: str) -> int:
     """The month of a name with its day glued before it or its year after it, else 0."""
     glued = _GLUED.fullmatch(word)
@@ -123,7 +92,17 @@ def _starts_two(word: str) -> bool:
     return word in _FIRST_OF_TWO or (word.startswith(_CLITICS) and word[1:] in _FIRST_OF_TWO)
 
 
-_MAY_NAME_MONTH = _ChunkMemo()
+def _may_name_month(chunk: str) -> bool:
+    """Whether a whitespace-separated chunk ("وسبتمبر،", "(كانون") holds a word that may
+    begin a month's name."""
+    words = _TOKEN.findall(fold(chunk))
+    return any(
+        _month_at(words, at, word)[0] or _starts_two(word) or _glued_month(word) for at, word in enumerate(words)
+    )
+
+
+# chunks repeat from article to article
+_MAY_NAME_MONTH: BoundedMemo[str, bool] = BoundedMemo(_may_name_month, 100_000)
 
 
 def _month_at(words: list[str], at: int, word: str) -> tuple[int, int]:
@@ -160,7 +139,7 @@ def _year_after(words: list[str], at: int) -> bool:
         if word in _YEAR_WORDS:
             continue
         digits = word[:4]
-        return len(word) <= 5 and len(digits) == 4 and digits.isdigit() and word[4:] in ("", fold("م"), fold("ه"))
+        return len(word) <= 5 and len(digits) == 4 and digits.isdigit() and word[4:] in _YEAR_MARKS
     return False
 
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
-from typing import Generic, TypeVar
 
 import numpy as np
 
 from streams.dedupe.figures import ASCII_DIGITS, YEAR, digit_runs, figure_facts
+from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.months import named_months
 from streams.dedupe.years import named_years
 from streams.textnorm import fold
@@ -51,25 +51,6 @@ _STOPWORDS = frozenset(
         "years monday tuesday wednesday thursday friday saturday sunday last week told"
     ).split()
 )
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-class BoundedMemo(dict, Generic[_K, _V]):
-    """A dict that computes missing values; emptied when it reaches ``limit`` entries, so
-    memory stays bounded however large the vocabulary grows (refilling is cheap)."""
-
-    def __init__(self, compute: Callable[[_K], _V], limit: int) -> None:
-        super().__init__()
-        self._compute = compute
-        self._limit = limit
-
-    def __missing__(self, key: _K) -> _V:
-        if len(self) >= self._limit:
-            self.clear()
-        value = self[key] = self._compute(key)
-        return value
 
 
 def dedupe_word(word: str) -> str:

@@ -35,8 +35,8 @@ from operator import mul
 from typing import Any
 
 from streams.dedupe.figures import AGE, PERCENT, TOLL_KINDS, conflicting
+from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
-from streams.dedupe.shingles import BoundedMemo
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
 QUERY_TERMS = 24  # and looks up this many

@@ -20,10 +20,10 @@ from streams.dedupe.cells import (
 )
 from streams.dedupe.core import story_bucket_key
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
+from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.minhash import MinHasher, estimate_jaccard, estimate_jaccard_many
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import (
-    BoundedMemo,
     content_terms,
     dedupe_tokens,
     dedupe_word,
