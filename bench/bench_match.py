@@ -15,11 +15,11 @@ Baselines, both written to be as fast as they can be and warmed up like the matc
 
 The speed-up is reported against the better of the two. The industrial anchor, Apache Lucene
 Monitor on the same rules and articles (``bench.lucene_anchor``), runs in the same run:
-``rate_vs_lucene_10k`` is Marsad's rate at 10k rules over the faster of its two translations. Steady state: each rule set is
-compiled (timed apart), warmed up on articles of its own, then timed on the same measured
-articles for every rule count, in slices taken in turn (median), CPU time of this process.
-Memory is the growth of a fresh process's RSS while it compiles the 10k rules and matches
-articles.
+``rate_vs_lucene_10k`` is Marsad's rate at 10k rules over the faster of its two
+translations. Steady state: each rule set is compiled (timed apart), warmed up on articles
+of its own, then timed on the same measured articles for every rule count, in slices taken
+in turn (median), CPU time of this process. Memory is the growth of a fresh process's RSS
+while it compiles the 10k rules and matches articles.
 
 Phrase keys and trigger leaves are learned on the warm-up articles (another seed), as the
 worker learns them on its stream. The shipped word list (their cold-start prior) is
@@ -58,7 +58,7 @@ from bench.rulesets import ruleset  # noqa: E402
 from bench.workload import news_articles  # noqa: E402
 from kernel.messages import Article, StoryOutlet, StoryRef, document_text  # noqa: E402
 from streams import pipeline  # noqa: E402
-from streams.rules import compile_ruleset, frequencies  # noqa: E402
+from streams.rules import CompiledRuleSet, compile_ruleset, frequencies  # noqa: E402
 from streams.rules.morphology import words_of  # noqa: E402
 from streams.rules.quantities import default_unit_classes, find_quantities_normalized  # noqa: E402
 from streams.rules.regexes import fold_regex, regex_options  # noqa: E402
@@ -385,7 +385,7 @@ def run(quick: bool = False) -> dict[str, float]:
     sizes = ((10, "10_rules"), (1000, "1k_rules"), (10000, "10k_rules"))
     figures: dict[str, float] = {}
     matchers: dict[str, Callable[[str, int], int]] = {}
-    anchored = {}
+    anchored: dict[str, tuple[list[dict[str, Any]], dict[str, dict[str, Any]], CompiledRuleSet]] = {}
     for n, key in sizes:
         rules, entities = ruleset(n)
         started = time.process_time()

@@ -37,6 +37,7 @@ do the same work. ``bench.bench_match`` runs it (``anchor_figures``).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -74,6 +75,7 @@ REGEXES: dict[str, tuple[list[str], int]] = {
     r"كورنيت|جافلين": ([".*(كورنيت|جافلين).*"], 0),
 }
 MODES = ("light", "exact")
+_WORD = re.compile(r"\w+")
 
 
 def word_keys(spec: WordSpec) -> list[str]:
@@ -109,10 +111,10 @@ def folding_table(texts: Iterable[str]) -> dict[str, str]:
 
 
 class Translator:
-    """Marsad rule conditions → the query tree MonitorBench.java reads. ``light``: the words
-    as written, analyzed by Lucene's Arabic analyzer; ``exact``: each word as the key of the
-    spec Marsad's compiler gives it (``morphology.term_word``), names with the spellings
-    its variant generator gives them."""
+    """Marsad rule conditions → the query tree MonitorBench.java reads. ``light``: a term's
+    words as written, analyzed by Lucene's Arabic analyzer; ``exact``: each word as the keys
+    of the spec Marsad's compiler gives it (``morphology.term_word``). Names, in both, with
+    the spellings Marsad's variant generator gives them (folded words)."""
 
     def __init__(self, entities: dict[str, dict[str, Any]], mode: str) -> None:
         if mode not in MODES:
@@ -127,6 +129,8 @@ class Translator:
         return word_keys(term_word(word, exact=False, first=first, entity=entity))
 
     def _terms(self, terms: Sequence[str]) -> dict[str, Any]:
+        if not self.exact:  # Lucene's analyzer normalizes the words as it does the text's
+            return {"or": [{"seq": [[w] for w in _WORD.findall(t)]} for t in terms if _WORD.search(t)]}
         # every word of a term takes clitics (the compiler's one_spelling(w, exact, True, False))
         return {"or": [{"seq": [self._word(w, True, False) for w in words_of(t)]} for t in terms if words_of(t)]}
 

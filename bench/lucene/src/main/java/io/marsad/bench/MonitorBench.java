@@ -82,8 +82,8 @@ public final class MonitorBench {
 
   /** Marsad's own reading of a word, done by Lucene at index time: the text folded with
    * Marsad's character table, words as \w+ runs, and each word indexed under every
-   * (prefix, core, remainder) it splits into, the core tagged with the classes of prefix
-   * and remainder a rule word may allow (MorphologyFilter). A rule word is then one term. */
+   * (prefix, core, remainder) it splits into, the core tagged with the classes of its prefix
+   * and remainder (MorphologyFilter); a rule word is any of the keys its spec allows. */
   static final class ExactAnalyzer extends Analyzer {
     private final NormalizeCharMap folding;
     private final Morphology morphology;
@@ -109,14 +109,9 @@ public final class MonitorBench {
 
   /** Marsad's clitic prefixes and remainders (streams/rules/morphology.py, sent by Python). */
   static final class Morphology {
-    final List<String> prefixes = new ArrayList<>();
+    final Set<String> prefixes = new HashSet<>();
     final Set<String> articlePrefixes = new HashSet<>();
-    final List<String> remainders = new ArrayList<>();
-    final Set<String> suffixes = new HashSet<>();
-    final Set<String> taaRemainders = new HashSet<>();
-    final Set<String> taaOnly = new HashSet<>();
-
-    final Set<String> prefixSet = new HashSet<>();
+    // remainder -> the classes it belongs to (see keys)
     final Map<String, String> remainderClasses = new HashMap<>();
     int maxPrefix;
     int maxRemainder;
@@ -124,20 +119,15 @@ public final class MonitorBench {
     Morphology(JsonNode node) {
       node.get("prefixes").fields().forEachRemaining(e -> {
         prefixes.add(e.getKey());
+        maxPrefix = Math.max(maxPrefix, e.getKey().length());
         if (e.getValue().asBoolean()) {
           articlePrefixes.add(e.getKey());
         }
       });
-      node.get("remainders").forEach(r -> remainders.add(r.asText()));
-      node.get("suffixes").forEach(r -> suffixes.add(r.asText()));
-      node.get("taa_remainders").forEach(r -> taaRemainders.add(r.asText()));
-      node.get("taa_only").forEach(r -> taaOnly.add(r.asText()));
-      prefixSet.addAll(prefixes);
-      for (String prefix : prefixes) {
-        maxPrefix = Math.max(maxPrefix, prefix.length());
-      }
-      // the classes each remainder belongs to
-      for (String remainder : remainders) {
+      Set<String> suffixes = texts(node.get("suffixes"));
+      Set<String> taaRemainders = texts(node.get("taa_remainders"));
+      Set<String> taaOnly = texts(node.get("taa_only"));
+      for (String remainder : texts(node.get("remainders"))) {
         StringBuilder classes = new StringBuilder(4);
         if (remainder.isEmpty()) {
           classes.append('0');
@@ -159,6 +149,12 @@ public final class MonitorBench {
           maxRemainder = Math.max(maxRemainder, remainder.length());
         }
       }
+    }
+
+    private static Set<String> texts(JsonNode array) {
+      Set<String> out = new HashSet<>();
+      array.forEach(item -> out.add(item.asText()));
+      return out;
     }
 
     static boolean arabic(String word) {
@@ -184,7 +180,7 @@ public final class MonitorBench {
       int length = word.length();
       for (int p = 0; p <= Math.min(maxPrefix, length - 1); p++) {
         String prefix = word.substring(0, p);
-        if (!prefixSet.contains(prefix)) {
+        if (!prefixes.contains(prefix)) {
           continue;
         }
         char prefixClass = p == 0 ? '0' : (articlePrefixes.contains(prefix) ? 'A' : 'P');
