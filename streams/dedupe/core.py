@@ -14,6 +14,7 @@ import numpy as np
 
 from kernel.messages import StoryOutlet, StoryRef
 from streams.dedupe.actions import event_actions
+from streams.dedupe.countries import name_other_countries, named_countries
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.minhash import (
@@ -218,6 +219,7 @@ class _Prepared:
     story_counts: dict[str, int]  # the DF_TERMS most used story terms, as query.terms
     read: list[str]  # those whose frequency the lookup reads, as query.read
     time_known: bool  # record.event_time is a published time, not when it was seen
+    countries: frozenset[int]  # the countries its title and lead name (countries.py)
 
 
 @dataclass
@@ -264,6 +266,7 @@ class Deduplicator:
             event_actions(prepared.features.title_tokens, prepared.features.body_tokens),
             prepared.features.years,
             prepared.features.months,
+            prepared.countries,
         )
 
     # -- preparation (no I/O) -----------------------------------------------------------
@@ -332,7 +335,10 @@ class Deduplicator:
             terms=list(map(df_key, story_counts)),
             read=list(map(df_key, read)),
         )
-        return _Prepared(canonical, digest, features, record, query, story_counts, read, published is not None)
+        countries = named_countries(article.title, article.text)
+        return _Prepared(
+            canonical, digest, features, record, query, story_counts, read, published is not None, countries
+        )
 
     def is_near_duplicate(
         self,
@@ -421,6 +427,7 @@ class Deduplicator:
                     score is None
                     or name_other_years(prepared.features.years, candidate.profile.years)
                     or name_other_months(prepared.features.months, candidate.profile.months)
+                    or name_other_countries(prepared.countries, candidate.profile.countries)
                     # (asked of the few candidates that pass the copy rule)
                     or other_figures(facts_by_kind(prepared.features.facts), candidate.profile)
                 ):
@@ -460,10 +467,12 @@ class Deduplicator:
             if not vector.years and original.profile.years:
                 # it is filed as a version of its original, so it carries the years the
                 # original names: a bulletin of another year must not reach the first
-                # version through a copy that names none (and likewise its months)
+                # version through a copy that names none (and likewise its months and countries)
                 vector = dataclasses.replace(vector, years=original.profile.years)
             if not vector.months and original.profile.months:
                 vector = dataclasses.replace(vector, months=original.profile.months)
+            if not vector.countries and original.profile.countries:
+                vector = dataclasses.replace(vector, countries=original.profile.countries)
             profiled = dataclasses.replace(record, profile=vector.profile())
             copy, query = filed_copy(profiled, prepared.query, story_id=original.story_id, first=original.first_version)
             filed = self.store.insert(copy, query, outlet)

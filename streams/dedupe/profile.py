@@ -6,8 +6,9 @@ the links (pairs of term indexes, one byte each) and, when the first flag is set
 byte and the figures (kind hash uint32, value float32 each); the article's event actions
 (actions.py) ride there as one more entry of kind ACTIONS_KIND, their bit mask as the
 value (exact in float32 below 2**24), and the years it names (years.py) as entries of
-kind YEARS_KIND, one a year, and the months it dates by (months.py) as entries of kind
-MONTHS_KIND, one a month. Profiles written before a field existed read as
+kind YEARS_KIND, one a year, the months it dates by (months.py) as entries of kind
+MONTHS_KIND, one a month, and the countries its lead names (countries.py) as entries of
+kind COUNTRIES_KIND, one a country. Profiles written before a field existed read as
 having none of it, and code written before the actions read that entry as a figure of a
 kind no article gives, i.e. never compared.
 """
@@ -32,7 +33,8 @@ _COUNT_MASK = 0x3F  # stories.PROFILE_TERMS fits
 ACTIONS_KIND = 0xFFFFFFFF
 YEARS_KIND = 0xFFFFFFFE  # likewise, for the years
 MONTHS_KIND = 0xFFFFFFFD  # likewise, for the months
-_NOT_FIGURES = (ACTIONS_KIND, YEARS_KIND, MONTHS_KIND)
+COUNTRIES_KIND = 0xFFFFFFFC  # likewise, for the countries
+_NOT_FIGURES = (ACTIONS_KIND, YEARS_KIND, MONTHS_KIND, COUNTRIES_KIND)
 
 _FLOAT32 = struct.Struct("<f")
 _FACT = struct.Struct("<If")
@@ -60,6 +62,7 @@ class StoryProfile:
         "_actions",
         "_years",
         "_months",
+        "_countries",
     )
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
@@ -74,12 +77,14 @@ class StoryProfile:
         actions: int = 0,
         years: Iterable[int] = (),
         months: Iterable[int] = (),
+        countries: Iterable[int] = (),
     ) -> None:
         self._raw: bytes | None = None
         self._time_known = time_known
         self._actions = actions
         self._years = frozenset(years)
         self._months = frozenset(months)
+        self._countries = frozenset(countries)
         # (kind hash, value) as stored (float32)
         self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
         self._terms = tuple(terms)
@@ -103,6 +108,7 @@ class StoryProfile:
         self._actions = 0
         self._years = frozenset()
         self._months = frozenset()
+        self._countries = frozenset()
         if has_facts:
             at += 5 * n + 2 * n_links
             count = raw[at]
@@ -112,6 +118,7 @@ class StoryProfile:
                 self._actions = next((int(value) for kind, value in facts if kind == ACTIONS_KIND), 0)
                 self._years = frozenset(int(value) for kind, value in facts if kind == YEARS_KIND)
                 self._months = frozenset(int(value) for kind, value in facts if kind == MONTHS_KIND)
+                self._countries = frozenset(int(value) for kind, value in facts if kind == COUNTRIES_KIND)
         self._weight_of = dict(zip(self._terms, self._weights))
         self._norm = norm
         self._raw = None
@@ -175,6 +182,13 @@ class StoryProfile:
         return self._months
 
     @property
+    def countries(self) -> frozenset[int]:
+        """The countries the article's title and lead name (countries.py), empty when none."""
+        if self._raw is not None:
+            self._parse()
+        return self._countries
+
+    @property
     def time_known(self) -> bool:
         """Whether the article's event time is its published time (not when it was seen)."""
         if self._raw is not None:  # a flag of the first byte: no need to parse the rest yet
@@ -195,7 +209,8 @@ class StoryProfile:
         entries = self._facts + (((ACTIONS_KIND, float(self._actions)),) if self._actions else ())
         entries += tuple((YEARS_KIND, float(year)) for year in sorted(self._years))
         entries += tuple((MONTHS_KIND, float(month)) for month in sorted(self._months))
-        if entries:  # an article without figures, actions, years or months is stored as before they were kept
+        entries += tuple((COUNTRIES_KIND, float(country)) for country in sorted(self._countries))
+        if entries:  # an article without any of these is stored as before they were kept
             n |= _FACTS_FLAG
             facts = bytes((len(entries),)) + b"".join(_FACT.pack(kind, value) for kind, value in entries)
         if not self._time_known:
@@ -229,6 +244,7 @@ class StoryProfile:
             self.actions,
             self.years,
             self.months,
+            self.countries,
         ) == (
             other.terms,
             other.weights,
@@ -238,11 +254,22 @@ class StoryProfile:
             other.actions,
             other.years,
             other.months,
+            other.countries,
         )
 
     def __hash__(self) -> int:
         return hash(
-            (self.terms, self.weights, self.links, self.facts, self.time_known, self.actions, self.years, self.months)
+            (
+                self.terms,
+                self.weights,
+                self.links,
+                self.facts,
+                self.time_known,
+                self.actions,
+                self.years,
+                self.months,
+                self.countries,
+            )
         )
 
     def __repr__(self) -> str:

@@ -151,6 +151,7 @@ class StoryVector:
     rare_floored: frozenset[int] = frozenset()
     years: frozenset[int] = frozenset()  # the years it names (years.py), kept for copy checks
     months: frozenset[int] = frozenset()  # the months it dates by (months.py), likewise
+    countries: frozenset[int] = frozenset()  # the countries its lead names (countries.py), likewise
     # term hash -> stored articles holding it beyond what rare allows, for the terms not
     # rare (see STORY_OWN_SHARE)
     excess: Mapping[int, float] = field(default_factory=dict)
@@ -159,9 +160,11 @@ class StoryVector:
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
         if not self.weights:
-            if self.time_known and not self.years and not self.months:
+            if self.time_known and not self.years and not self.months and not self.countries:
                 return EMPTY_PROFILE
-            return StoryProfile((), (), (), (), self.time_known, years=self.years, months=self.months)
+            return StoryProfile(
+                (), (), (), (), self.time_known, years=self.years, months=self.months, countries=self.countries
+            )
         top = max(self.weights.values())
         scale = 255 / top if top > 0 else 0.0
         terms = list(self.weights)
@@ -170,7 +173,15 @@ class StoryVector:
         links = sorted(link_pair(index[a], index[b]) for a, b in self.links)[:MAX_LINKS]
         facts = [(kind, value) for kind, values in self.facts.items() for value in sorted(values)]
         return StoryProfile(
-            terms, scaled, links, facts[:MAX_FACTS], self.time_known, self.actions, self.years, self.months
+            terms,
+            scaled,
+            links,
+            facts[:MAX_FACTS],
+            self.time_known,
+            self.actions,
+            self.years,
+            self.months,
+            self.countries,
         )
 
 
@@ -184,6 +195,7 @@ def story_vector(
     actions: int = 0,
     years: frozenset[int] = frozenset(),
     months: frozenset[int] = frozenset(),
+    countries: frozenset[int] = frozenset(),
 ) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
@@ -225,6 +237,7 @@ def story_vector(
         frozenset(floored),
         years,
         months,
+        countries,
         excess,
         docs,
     )
