@@ -118,10 +118,10 @@ class DedupeConfig:
     window_seconds: float = 7 * 86400
     # A copy is republished within days (on the held-out sets of real pages still on hand,
     # 155 labelled copy pairs, every one was at most 2 days apart); a text near another but
-    # published further apart
-    # is one template filled in again (a ministry's condemnation for the next attack, a
-    # bulletin for the next month: 19 to 1,160 days apart on the eleventh set), never a
-    # copy of it. Exact copies (same URL, same text) are copies whenever they come.
+    # published further apart is one template filled in again (a ministry's condemnation
+    # for the next attack, a bulletin for the next month: 19 to 1,160 days apart on the
+    # eleventh set), never a copy of it. Exact copies (same URL, same text) are copies
+    # whenever they come.
     copy_window_seconds: float = 7 * 86400
     # reports further apart never join; past stories.STRONG_HOURS only with strong shared
     # identifiers (issue 15: 36-48 h)
