@@ -234,8 +234,9 @@ class StoryProfile:
         profile._raw = data[offset:end]
         return profile, end
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, StoryProfile) and (
+    def _compared(self) -> tuple[object, ...]:
+        """What two profiles must share to be equal (and what their hash is of)."""
+        return (
             self.terms,
             self.weights,
             self.links,
@@ -245,32 +246,13 @@ class StoryProfile:
             self.years,
             self.months,
             self.countries,
-        ) == (
-            other.terms,
-            other.weights,
-            other.links,
-            other.facts,
-            other.time_known,
-            other.actions,
-            other.years,
-            other.months,
-            other.countries,
         )
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StoryProfile) and self._compared() == other._compared()
+
     def __hash__(self) -> int:
-        return hash(
-            (
-                self.terms,
-                self.weights,
-                self.links,
-                self.facts,
-                self.time_known,
-                self.actions,
-                self.years,
-                self.months,
-                self.countries,
-            )
-        )
+        return hash(self._compared())
 
     def __repr__(self) -> str:
         return f"StoryProfile({len(self.terms)} terms, {len(self.links)} links)"
