@@ -14,7 +14,7 @@ import numpy as np
 
 from kernel.messages import StoryOutlet, StoryRef
 from streams.dedupe.actions import event_actions
-from streams.dedupe.countries import name_other_countries, named_countries
+from streams.dedupe.countries import name_other_countries
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.minhash import (
@@ -220,7 +220,6 @@ class _Prepared:
     story_counts: dict[str, int]  # the DF_TERMS most used story terms, as query.terms
     read: list[str]  # those whose frequency the lookup reads, as query.read
     time_known: bool  # record.event_time is a published time, not when it was seen
-    countries: frozenset[int]  # the countries its title and lead name (countries.py)
 
 
 @dataclass
@@ -267,7 +266,7 @@ class Deduplicator:
             event_actions(prepared.features.title_tokens, prepared.features.body_tokens),
             prepared.features.years,
             prepared.features.months,
-            prepared.countries,
+            prepared.features.countries,
         )
 
     # -- preparation (no I/O) -----------------------------------------------------------
@@ -336,10 +335,7 @@ class Deduplicator:
             terms=list(map(df_key, story_counts)),
             read=list(map(df_key, read)),
         )
-        countries = named_countries(article.title, article.text)
-        return _Prepared(
-            canonical, digest, features, record, query, story_counts, read, published is not None, countries
-        )
+        return _Prepared(canonical, digest, features, record, query, story_counts, read, published is not None)
 
     def is_near_duplicate(
         self,
@@ -428,7 +424,7 @@ class Deduplicator:
                     score is None
                     or name_other_years(prepared.features.years, candidate.profile.years)
                     or name_other_months(prepared.features.months, candidate.profile.months)
-                    or name_other_countries(prepared.countries, candidate.profile.countries)
+                    or name_other_countries(prepared.features.countries, candidate.profile.countries)
                     # (asked of the few candidates that pass the copy rule)
                     or other_figures(facts_by_kind(prepared.features.facts), candidate.profile)
                 ):

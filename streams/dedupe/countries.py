@@ -138,7 +138,6 @@ _NAMES = (
     "فنزويلا",
 )
 # What may stand before a name: a conjunction, a preposition, the article, or several
-# What may stand before a name: a conjunction, a preposition, the article, or several
 # («وبالسودان», «للسودان»).
 _PREFIXES = tuple(
     sorted(

@@ -22,6 +22,7 @@ from itertools import chain, compress
 
 import numpy as np
 
+from streams.dedupe.countries import named_countries
 from streams.dedupe.figures import ASCII_DIGITS, YEAR, digit_runs, figure_facts
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.months import named_months
@@ -234,6 +235,7 @@ class Features:
     facts: tuple[tuple[str, float], ...] = ()  # (kind, value) of the figures: figure_facts()
     years: frozenset[int] = frozenset()  # the years it names: years.named_years()
     months: frozenset[int] = frozenset()  # the months it dates by: months.named_months()
+    countries: frozenset[int] = frozenset()  # the countries its lead names: countries.named_countries()
 
     def story_links(self, terms: Collection[str]) -> set[tuple[str, str]]:
         """Pairs of ``terms`` that follow each other somewhere in the title or the body,
@@ -299,4 +301,5 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         tuple(dict.fromkeys(facts)),
         named_years(title, figure_text, title_runs, text_runs),
         named_months(title, figure_text),
+        named_countries(title, figure_text),
     )
