@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from streams.dedupe import DedupeConfig, DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
+from streams.dedupe import DedupeConfig, DedupeDecision
+from tests.support.dedupe_pair import SEEN_AT, second_decision
 
 DAY = 86400.0
 STATEMENT = (
@@ -31,11 +32,9 @@ def _iso(seconds: float) -> str:
 def _second(first: str, second: str, days_apart: float | None, config: DedupeConfig | None = None) -> DedupeDecision:
     """The decision on ``second`` after ``first``; published ``days_apart`` later, or both
     without a published time (seen at the same moment) when None."""
-    dedup = Deduplicator(InMemoryDedupeStore(), config or DedupeConfig())
-    start = 1.75e9
+    start = SEEN_AT
     published = (None, None) if days_apart is None else (_iso(start), _iso(start + days_apart * DAY))
-    dedup.process(DedupeInput("first", "ministry", "", TITLE, first, published[0], start))
-    return dedup.process(DedupeInput("second", "paper", "", TITLE, second, published[1], start + 1.0))
+    return second_decision(first, second, TITLE, published, (start, start + 1.0), config)
 
 
 def test_without_times_the_texts_alone_take_the_next_filling_for_a_copy() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
+from streams.dedupe import DedupeDecision
 from streams.dedupe.countries import _NAMES, MAX_COUNTRIES, name_other_countries, named_countries
 from streams.dedupe.months import LEAD_CHARS
 from streams.dedupe.profile import StoryProfile
+from tests.support.dedupe_pair import second_decision
 
 
 def _names(title: str, text: str) -> set[str]:
@@ -62,9 +63,7 @@ STATEMENT = (
 
 
 def _second(first: str, second: str) -> DedupeDecision:
-    dedup = Deduplicator(InMemoryDedupeStore())
-    dedup.process(DedupeInput("first", "wam", "", "الإمارات تدين الهجوم", first, None, 1.75e9))
-    return dedup.process(DedupeInput("second", "paper", "", "الإمارات تدين الهجوم", second, None, 1.75e9))
+    return second_decision(first, second, "الإمارات تدين الهجوم")
 
 
 def test_the_statement_filled_in_for_another_country_is_no_copy() -> None:

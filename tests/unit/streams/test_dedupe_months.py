@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
+from streams.dedupe import DedupeDecision
 from streams.dedupe.months import LEAD_CHARS, name_other_months, named_months
 from streams.dedupe.profile import StoryProfile
+from tests.support.dedupe_pair import second_decision
 
 
 @pytest.mark.parametrize(
@@ -60,9 +61,7 @@ BULLETIN = (
 
 
 def _second(first: str, second: str) -> DedupeDecision:
-    dedup = Deduplicator(InMemoryDedupeStore())
-    dedup.process(DedupeInput("first", "agency", "", "التضخم في الساحل", first, None, 1.7e9))
-    return dedup.process(DedupeInput("second", "paper", "", "التضخم في الساحل", second, None, 1.7e9))
+    return second_decision(first, second, "التضخم في الساحل")
 
 
 def test_a_monthly_bulletin_of_another_month_is_no_copy() -> None:
