@@ -37,7 +37,6 @@ do the same work. ``bench.bench_match`` runs it (``anchor_figures``).
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -52,6 +51,7 @@ from streams.rules.morphology import (
     SUFFIXES,
     TAA,
     TAA_REMAINDERS,
+    WORD,
     WordSpec,
     match_fold,
     term_word,
@@ -75,7 +75,6 @@ REGEXES: dict[str, tuple[list[str], int]] = {
     r"كورنيت|جافلين": ([".*(كورنيت|جافلين).*"], 0),
 }
 MODES = ("light", "exact")
-_WORD = re.compile(r"\w+")
 
 
 def word_keys(spec: WordSpec) -> list[str]:
@@ -130,7 +129,7 @@ class Translator:
 
     def _terms(self, terms: Sequence[str]) -> dict[str, Any]:
         if not self.exact:  # Lucene's analyzer normalizes the words as it does the text's
-            return {"or": [{"seq": [[w] for w in _WORD.findall(t)]} for t in terms if _WORD.search(t)]}
+            return {"or": [{"seq": [[w] for w in WORD.findall(t)]} for t in terms if WORD.search(t)]}
         # every word of a term takes clitics (the compiler's one_spelling(w, exact, True, False))
         return {"or": [{"seq": [self._word(w, True, False) for w in words_of(t)]} for t in terms if words_of(t)]}
 
