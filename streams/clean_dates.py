@@ -25,27 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from streams.month_names import MONTH_OF
 from streams.textnorm import fold
 
-# Folded month names → month number. Multi-word names accept the article ال optionally
-# (كانون الأول / كانون أول).
-_MONTH_NAMES: dict[int, tuple[str, ...]] = {
-    1: ("يناير", "كانون الثاني", "كانون ثاني", "جانفي", "january", "jan"),
-    2: ("فبراير", "شباط", "فيفري", "february", "feb"),
-    3: ("مارس", "اذار", "march", "mar"),
-    4: ("ابريل", "نيسان", "افريل", "april", "apr"),
-    5: ("مايو", "ايار", "ماي", "may"),
-    6: ("يونيو", "يونيه", "حزيران", "جوان", "june", "jun"),
-    7: ("يوليو", "يوليه", "يوليوز", "تموز", "جويليه", "july", "jul"),
-    8: ("اغسطس", "اغسطوس", "اب", "اوت", "غشت", "august", "aug"),
-    9: ("سبتمبر", "ايلول", "شتنبر", "september", "sept", "sep"),
-    10: ("اكتوبر", "تشرين الاول", "تشرين اول", "october", "oct"),
-    11: ("نوفمبر", "تشرين الثاني", "تشرين ثاني", "نونبر", "november", "nov"),
-    12: ("ديسمبر", "كانون الاول", "كانون اول", "دجنبر", "december", "dec"),
-}
-MONTHS: dict[str, int] = {name: number for number, names in _MONTH_NAMES.items() for name in names}
-
-_MONTH_ALT = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(MONTHS, key=len, reverse=True))
+_MONTH_ALT = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(MONTH_OF, key=len, reverse=True))
 # A month expression: one name, optionally followed by its name in the other system
 # ("كانون الأول/ديسمبر", "ديسمبر (كانون الأول)").
 _MONTH = (
@@ -178,11 +161,11 @@ def _candidates(folded: str) -> list[tuple[int, int, date]]:
     for match in _DAY_FIRST.finditer(folded):
         if match["year"] is None:
             continue
-        day = _valid_date(int(match["year"]), MONTHS[_month_key(match["month"])], int(match["day"]))
+        day = _valid_date(int(match["year"]), MONTH_OF[_month_key(match["month"])], int(match["day"]))
         if day:
             found.append((match.start(), match.end(), day))
     for match in _MONTH_FIRST.finditer(folded):
-        day = _valid_date(int(match["year"]), MONTHS[_month_key(match["month"])], int(match["day"]))
+        day = _valid_date(int(match["year"]), MONTH_OF[_month_key(match["month"])], int(match["day"]))
         if day:
             found.append((match.start(), match.end(), day))
     for match in _YMD.finditer(folded):

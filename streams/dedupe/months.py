@@ -14,8 +14,8 @@ while further down a copy cut at another length may keep a background date the o
 copy lost ("... في 25 سبتمبر الماضي" under a report of 21 October). A month name counts
 only where it dates: after a day's number ("5 سبتمبر"), before a year
 ("سبتمبر 2025") or after «شهر» ("لشهر سبتمبر"), so that «مارس» (he practised), «آب»
-(August, or a father), «نيسان» or «أيار» used otherwise are not read as months. Hijri
-months are left out («رمضان» names the month of fasting more than a date).
+(August, or a father), «نيسان», «أيار» or "may" used otherwise are not read as months. The
+names are streams/month_names.py's (every region's, and English ones).
 """
 
 from __future__ import annotations
@@ -23,26 +23,12 @@ from __future__ import annotations
 import re
 
 from streams.dedupe.memo import BoundedMemo
+from streams.month_names import MONTH_NAMES
 from streams.textnorm import fold
 
-# Gregorian month names as written in the Arab east, the Levant and the Maghreb.
-_NAMES = {
-    1: ("يناير", "كانون الثاني", "جانفي"),
-    2: ("فبراير", "شباط", "فيفري"),
-    3: ("مارس", "آذار"),
-    4: ("أبريل", "إبريل", "ابريل", "نيسان", "أفريل"),
-    5: ("مايو", "أيار"),
-    6: ("يونيو", "يونيه", "حزيران", "جوان"),
-    7: ("يوليو", "يوليه", "تموز", "جويلية"),
-    8: ("أغسطس", "آب", "أوت"),
-    9: ("سبتمبر", "أيلول"),
-    10: ("أكتوبر", "تشرين الأول"),
-    11: ("نوفمبر", "تشرين الثاني"),
-    12: ("ديسمبر", "كانون الأول"),
-}
 # folded: the one-word names, and the two-word ones (كانون الثاني ...) by their two words
-_ONE_WORD = {fold(name): month for month, names in _NAMES.items() for name in names if " " not in name}
-_TWO_WORD = {tuple(fold(name).split()): month for month, names in _NAMES.items() for name in names if " " in name}
+_ONE_WORD = {name: month for month, names in MONTH_NAMES.items() for name in names if " " not in name}
+_TWO_WORD = {tuple(name.split()): month for month, names in MONTH_NAMES.items() for name in names if " " in name}
 _FIRST_OF_TWO = frozenset(first for first, _second in _TWO_WORD)
 _MONTH_WORD = fold("شهر")
 _BEFORE_MONTH = frozenset(

@@ -3,6 +3,7 @@ numbers (المادة 5), times and dates (15:00, 7/12), ordinals (30th) and mod
 
 from __future__ import annotations
 
+from streams.month_names import MONTH_NAMES
 from streams.rules.quantities.tokens import LATIN_WORD_RE, Tokens
 from streams.textnorm import fold
 
@@ -25,66 +26,9 @@ _YEAR_MARKERS = frozenset(
         "fy",
     )
 )
-_MONTHS = frozenset(
-    fold(w)
-    for w in (
-        "يناير",
-        "فبراير",
-        "مارس",
-        "أبريل",
-        "إبريل",
-        "ابريل",
-        "مايو",
-        "يونيو",
-        "يوليو",
-        "أغسطس",
-        "سبتمبر",
-        "أكتوبر",
-        "نوفمبر",
-        "ديسمبر",
-        "كانون",
-        "شباط",
-        "آذار",
-        "نيسان",
-        "أيار",
-        "حزيران",
-        "تموز",
-        "آب",
-        "أيلول",
-        "تشرين",
-        "جانفي",
-        "فيفري",
-        "أفريل",
-        "ماي",
-        "جوان",
-        "جويلية",
-        "أوت",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    )
-)
+# A four-digit number right after a month's name (or the first word of a two-word one,
+# «كانون» of «كانون الأول») is its year: "ديسمبر 2021".
+_MONTHS = frozenset(name.split()[0] for names in MONTH_NAMES.values() for name in names)
 # Before a year-like number (1900-2100) these make it a year: "in 2014 troops crossed".
 _YEAR_PREPOSITIONS = frozenset(
     fold(w)

@@ -250,6 +250,7 @@ CASES = [
     case("trap-article", "بموجب المادة 5، فهذا التزام"),
     case("trap-ordinal", "للدول الثلاثين الأعضاء"),
     case("trap-date", "7 ديسمبر 2021"),
+    case("trap-date-maghreb", "وصل دجنبر 2021 جندي إلى الحدود"),
     case("trap-year-en", "In 2014 troops crossed the border"),
     case("trap-percent", "50% من الجنود"),
     case("trap-percent-words", "50 في المئة من الجنود"),
