@@ -137,6 +137,16 @@ class _Filler:
             self.store.record_many(pending)
 
 
+def prefill(store, count: int, *, seed: int, prefix: str, config: DedupeConfig | None = None) -> None:
+    """Store ``count`` articles of the workload stream (20 % near copies) as the deduplicator
+    would have stored them: a running worker's store is not empty (the pipeline bench)."""
+    filler = _Filler(store, config or DedupeConfig())
+    for at in range(0, count, CHUNK):
+        size = min(CHUNK, count - at)
+        articles = news_articles(size, seed=seed + at, near_duplicate_share=NEAR_DUPLICATE_SHARE)
+        filler.add(_inputs(articles, f"{prefix}{at}"))
+
+
 def _stream(seed: int, fill: int, measured: int, prefix: str) -> tuple[list, list]:
     """One generated stream: its first ``fill`` articles to store, the next ``measured``
     to measure (they continue it: some republish articles of its end)."""

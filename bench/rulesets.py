@@ -38,6 +38,13 @@ KINDS = (
 # Rules on a bare common word: one per 500 rules, at most three (a list that grows adds
 # names and phrases, not more rules on everyday words).
 COMMON_EVERY, MAX_COMMON = 500, 3
+# Rules on what the articles really write: a share of the boolean and near rules' terms are
+# words of a topic's tail or phrases of the workload, and a share of the phrase rules are
+# its phrases (the rest watch for names and phrases no article holds yet, as most of a long
+# list does on any day). So every kind of rule fires now and then, and the firing rate stays
+# about 1-3 alerts per article at 1,000 rules.
+LIVE_SHARE = 0.015
+LIVE_PHRASE_SHARE = 0.01
 # Letters of made-up transliterated names (the people and places no article mentions yet).
 _NAME_LETTERS = "بتجدرزسشفكلمنهغقطخ"
 _NAME_VOWELS = "اوي"
@@ -79,10 +86,29 @@ class _Draw:
         self.frequent = topic_words[: len(topic_words) // 3] + [_words(w) for w in CORE]
         self.tail = [w for words in TOPICS.values() for w in words[len(words) // 2 :]]
         self.places = [_words(p) for p in PLACES]
+        self.phrases = sorted(
+            {_words(w) for words in (*TOPICS.values(), PLACES) for w in words if "_" in w}
+            | {_words(name) for spellings in ENTITIES for name in spellings if "_" in name}
+        )
 
     def rare_word(self) -> str:
         """A word no article holds yet (a made-up name)."""
         return _made_up_name(self.rng)
+
+    def live_word(self) -> str:
+        """A word of a topic's tail (in the articles about that topic, now and then)."""
+        return _words(self.rng.choice(self.tail))
+
+    def live_phrase(self) -> str:
+        """A phrase the articles write (a multi-word place or term: «وقف إطلاق النار»)."""
+        return self.rng.choice(self.phrases)
+
+    def watched(self) -> str:
+        """A term of a boolean or near rule: a word or phrase the articles hold, for a share
+        LIVE_SHARE of them; else one no article holds yet."""
+        if self.rng.random() < LIVE_SHARE:
+            return self.live_phrase() if self.rng.random() < 0.2 else self.live_word()
+        return self.rare_word() if self.rng.random() < 0.7 else self.phrase()
 
     def phrase(self) -> str:
         rng = self.rng
@@ -95,7 +121,7 @@ class _Draw:
         return " ".join(words)
 
     def terms(self) -> list[str]:
-        return [self.rare_word() if self.rng.random() < 0.7 else self.phrase() for _ in range(self.rng.randint(1, 4))]
+        return [self.watched() for _ in range(self.rng.randint(1, 4))]
 
 
 def ruleset(n: int, seed: int = 0) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -122,7 +148,12 @@ def ruleset(n: int, seed: int = 0) -> tuple[list[dict[str, Any]], dict[str, dict
         elif kind == "topic":
             when = {"terms": [_words(rng.choice(draw.tail))]}
         elif kind == "phrase":
-            when = {"terms": [draw.phrase() for _ in range(rng.randint(1, 3))]}
+            when = {
+                "terms": [
+                    draw.live_phrase() if rng.random() < LIVE_PHRASE_SHARE else draw.phrase()
+                    for _ in range(rng.randint(1, 3))
+                ]
+            }
         elif kind == "entity":
             if rng.random() < 0.01:
                 eid = rng.choice(known)
