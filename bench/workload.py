@@ -21,8 +21,9 @@ an earlier article by another outlet as copy desks make them (``_edited``: words
 every paragraph, the lead often rewritten, paragraphs moved, dropped or added, the headline
 reworded). Each article has 300-1,500
 words in sentences of 8-30 words, quantity phrases ("12 قتيلا"), entities in any of their
-spellings, and an HTML page with chrome around it: navigation, a breaking-news ticker, a
-tag line, share labels, a related-articles list and a footer.
+spellings, and an HTML page with chrome around it (``bench.pages``): the outlet's furniture
+(inline style and scripts, mega-menu, ad slots, footer columns), a breaking-news ticker, a
+tag line, share labels, related, most-read and latest lists.
 
 ``news_articles(10_000)`` takes a few seconds; the same ``(n, seed)`` gives the same list.
 """
@@ -332,8 +333,9 @@ _REWORDING = (*FUNCTION_WORDS, *VERBS)
 
 @cache
 def _edit_words() -> tuple[str, ...]:
-    """The words a copy desk swaps in: the 400 most frequent surface forms but places (an
-    edit rewords a sentence; it does not move the event to another country)."""
+    """The words a copy desk swaps in: the lexicon's first 400 surface forms (the function
+    words, then the most frequent content words) but places (an edit rewords a sentence; it
+    does not move the event to another country)."""
     lexicon = _lexicon()
     places = {_surface(p) for p in PLACES}
     return tuple(
