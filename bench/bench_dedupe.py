@@ -140,11 +140,7 @@ class _Filler:
 def prefill(store, count: int, *, seed: int, prefix: str, config: DedupeConfig | None = None) -> None:
     """Store ``count`` articles of the workload stream (20 % near copies) as the deduplicator
     would have stored them: a running worker's store is not empty (the pipeline bench)."""
-    filler = _Filler(store, config or DedupeConfig())
-    for at in range(0, count, CHUNK):
-        size = min(CHUNK, count - at)
-        articles = news_articles(size, seed=seed + at, near_duplicate_share=NEAR_DUPLICATE_SHARE)
-        filler.add(_inputs(articles, f"{prefix}{at}"))
+    _fill(_Filler(store, config or DedupeConfig()), count, seed, measured=0, prefix=prefix)
 
 
 def _stream(seed: int, fill: int, measured: int, prefix: str) -> tuple[list, list]:
