@@ -25,8 +25,8 @@ republications) through the real worker, matched against a realistic 1k-rule set
   same articles) is expected; an alert not delivered within the wait counts as a miss,
   i.e. +inf, and the percentiles are taken over all expected alerts (goal: p99 ≤ 300 ms at
   50/s), after the stream's first E2E_WARM_UP_S seconds (reported as
-  pipeline.e2e_p99_ms_warm_up*); pipeline.e2e_p99_ms_one_channel: the same at 50/s with every rule on the demo's one
-  channel (the whole watch list through one 50/s limit). The articles are the realistic mix
+  pipeline.e2e_p99_ms_warm_up*); pipeline.e2e_p99_ms_one_channel: the same at 50/s with
+  every rule on the demo's one channel (the whole watch list through one 50/s limit). The articles are the realistic mix
   (stories of several reports, 20 % republished copies), each from its outlet's feed: one
   alert is expected per (rule, story), as grouping sends it, from the story's first article;
   a quarter of the rules also alert again as their story reaches 3 and 10 sources

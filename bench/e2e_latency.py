@@ -164,7 +164,7 @@ def e2e_latency(
     try:
         wait_for_group(s, f"{s.namespace}-worker", 120)
         wait_for_group(s, f"{s.namespace}-dispatcher", 120)
-        _warm_up(producer, s, first_article, lambda: bool(receiver.deliveries))
+        _open_path(producer, s, first_article, lambda: bool(receiver.deliveries))
         deliveries.clear()
         updates[0] = 0
         # The receiver stamps arrivals in this process: a collection of this process's heap
@@ -216,9 +216,10 @@ def e2e_latency(
         receiver.stop()
 
 
-def _warm_up(producer: KafkaProducer, s: Settings, article: RawArticle, arrived: Callable[[], bool]) -> None:
-    """Until one alert went all the way through (the warm-up article is the first of the
-    list; when the rules leave it silent, the wait just ends after 30 s)."""
+def _open_path(producer: KafkaProducer, s: Settings, article: RawArticle, arrived: Callable[[], bool]) -> None:
+    """Send ``article`` alone and wait until one alert went all the way through (the
+    groups joined, the channels connected); when the rules leave it silent, the wait just
+    ends after 30 s. The warm-up stream (E2E_WARM_UP_S) comes after it."""
     producer.send(s.topic_raw, key=article.id.encode(), value=article.to_bytes()).get(30)
     deadline = time.monotonic() + 30
     while not arrived() and time.monotonic() < deadline:

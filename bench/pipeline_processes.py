@@ -19,7 +19,7 @@ import redis
 import yaml
 from kafka import KafkaProducer
 
-from bench.bench_dedupe import prefill
+from bench.bench_dedupe import NEAR_DUPLICATE_SHARE, prefill
 from bench.workload import news_articles, raw_article
 from kernel.kafka import ensure_topics
 from kernel.messages import RawArticle
@@ -29,8 +29,6 @@ from marsad import stack
 
 if TYPE_CHECKING:
     from streams.rules import CompiledRuleSet
-
-NEAR_DUPLICATE_SHARE = 0.2
 
 # One client for every poll: httpx.get() builds a client (and its TLS context) per call,
 # ≈ 14 ms of CPU each — at 10 polls a second that took a sixth of a core from the worker

@@ -74,7 +74,7 @@ class Occurrence:
         """Its Evidence (one object for every rule quoting it)."""
         evidence = self._evidence
         if evidence is None:
-            evidence = self._evidence = _validated(self._fields or self.evidence_fields(normalized, regions))
+            evidence = self._evidence = _validated(self.evidence_fields(normalized, regions))
         return evidence
 
 
