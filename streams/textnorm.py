@@ -177,7 +177,9 @@ class VectorTranslation:
         self._lengths[0xD800:0xE000] = self._SEVERAL  # surrogate halves: translate instead
 
     def _learn(self, codes: np.ndarray) -> None:
-        for code in np.unique(codes).tolist():
+        # a set, not np.unique: np.unique imports numpy.ma on its first call (≈ 85 ms, paid
+        # by a worker's first article)
+        for code in set(codes.tolist()):
             output = self._table[code]
             if len(output) == 1 and (ord(output) < 0xD800 or 0xE000 <= ord(output) < 0x10000):
                 self._codes[code] = ord(output)

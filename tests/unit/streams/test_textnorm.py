@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from streams.textnorm import VectorTranslation, fold, fold_char, fold_lines, normalize
@@ -126,3 +130,23 @@ def test_a_translation_to_characters_beyond_one_code_unit_falls_back() -> None:
     translate = VectorTranslation(Table())
     for text in ["ب" * 200 + "x", "ب" * 200 + "y", "ب" * 200]:
         assert translate(text) == text.translate(Table())
+
+
+def test_learning_new_characters_does_not_import_numpy_masked_arrays() -> None:
+    """np.unique imports numpy.ma on its first call (≈ 85 ms): a worker's first article
+    would pay it. Checked in a fresh interpreter, where nothing imported it before."""
+    code = (
+        "import sys\n"
+        "from streams.textnorm import fold\n"
+        "folded = fold('قالت الوكالة إن القوات عبرت الحدود فجر اليوم ' * 8)\n"
+        "assert folded.startswith('قالت الوكاله')\n"
+        "print('numpy.ma' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    assert out.stdout.strip() == "False"
