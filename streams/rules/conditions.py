@@ -91,13 +91,17 @@ class RegionEvaluators(dict[int, Evaluator]):
 def _near(node: NearNode, leaf_occ: LeafHits, regions: frozenset[str] | None) -> list[Occurrence] | None:
     """One occurrence of every leaf, all within ``node.within`` tokens of each other: the
     largest first-token minus the smallest last-token is at most ``within``."""
-    article = leaf_occ.article
-    groups: list[list[tuple[int, int, Occurrence]]] = []
+    found: list[list[Occurrence]] = []
     for lid in node.leaves:
         occs = leaf_occ.get(lid) if regions is None else leaf_occ.within(lid, regions)
         if not occs:
             return None
-        groups.append([(*o.token_span(article), o) for o in occs])
+        found.append(occs)
+    # Token places only once every leaf is there: a near rule's trigger leaf is usually
+    # found alone (at 10k rules 2 evaluations in 100 find every leaf), and placing its
+    # occurrences first built the article's token table for nothing (~5 % of matching).
+    article = leaf_occ.article
+    groups = [[(*o.token_span(article), o) for o in occs] for occs in found]
     # Try each occurrence as the one that ends first; every other leaf then needs an
     # occurrence ending no earlier and starting within reach.
     anchors = sorted((span for group in groups for span in group), key=lambda s: (s[1], s[0]))
