@@ -159,7 +159,13 @@ class LeafHits:
             # phrase) or waits for the words around its key (a longer one): it is active. The few
             # active chunks then hold every occurrence, and the article need not be scanned.
             in_active = self.active_spans()
-            found = [(pid, in_active[pid]) for pid in in_active if pid in wanted]
+            # The leaf's few phrases looked up in the article's ~30, rather than the ~30
+            # tested against the leaf's (~1.5 % of matching at 10k rules); several found
+            # are taken in the automaton's order, as the evidence lists them.
+            hit = [pid for pid in wanted if pid in in_active] if len(wanted) < len(in_active) else None
+            if hit is None or len(hit) > 1:
+                hit = [pid for pid in in_active if pid in wanted]
+            found = [(pid, in_active[pid]) for pid in hit]
         else:
             found = self.phrase_spans(wanted).items()
         if not found:
