@@ -285,13 +285,15 @@ _SUBSCRIBE = re.compile(
 )
 _SOCIAL = (
     r"فيسبوك|فيس\s*بوك|تويتر|انستغرام|انستجرام|انستقرام|يوتيوب|تلغرام|تيليجرام|تليجرام|"
-    r"واتساب|واتس\s*اب|تيك\s*توك|لينكد\s*ان|سناب\s*شات|اخبار\s+جوجل|google\s+news|facebook|"
+    r"واتساب|واتس\s*اب|تيك\s*توك|لينكد\s*ان|سناب\s*شات|اخبار\s+(?:جوجل|غوغل)|(?:جوجل|غوغل)\s+نيوز|"
+    r"google\s+news|facebook|"
     r"twitter|instagram|youtube|telegram|whatsapp|tiktok|linkedin|snapchat"
 )
 _FOLLOW = re.compile(
     rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
-    # "تابع <outlet> على <brand> News": the outlet's channel on a news aggregator
-    rf"|تابع\s+(?:\S+\s+){{1,3}}(?:علي|عبر)\s+(?:{_SOCIAL}|[a-z0-9]+\s+news)"
+    # "تابع <outlet> على <brand> News": the outlet's channel on a news aggregator, or "تابع
+    # أحدث الأخبار عبر تطبيق google news" (the app named: a held-out copy set's page)
+    rf"|تابع\s+(?:\S+\s+){{1,3}}(?:علي|عبر)\s+(?:تطبيق\s+|منصه\s+)?(?:{_SOCIAL}|[a-z0-9]+\s+news)"
     # "متابعة أخبار <outlet> على تلغرام <link>": an agency's channel under its dispatches
     rf"|متابعه\s+(?:\S+\s+){{1,4}}(?:علي|عبر)\s+(?:{_SOCIAL})\b.*"
     rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
