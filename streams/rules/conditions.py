@@ -99,7 +99,8 @@ def _near(node: NearNode, leaf_occ: LeafHits, regions: frozenset[str] | None) ->
         found.append(occs)
     # Token places only once every leaf is there: a near rule's trigger leaf is usually
     # found alone (at 10k rules 2 evaluations in 100 find every leaf), and placing its
-    # occurrences first built the article's token table for nothing (~5 % of matching).
+    # occurrences first built the article's token table for nothing (1.8 % of matching's
+    # instructions at 10k rules, callgrind).
     article = leaf_occ.article
     groups = [[(*o.token_span(article), o) for o in occs] for occs in found]
     # Try each occurrence as the one that ends first; every other leaf then needs an

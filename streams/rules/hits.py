@@ -160,7 +160,7 @@ class LeafHits:
             # active chunks then hold every occurrence, and the article need not be scanned.
             in_active = self.active_spans()
             # The leaf's few phrases looked up in the article's ~30, rather than the ~30
-            # tested against the leaf's (~1.5 % of matching at 10k rules); several found
+            # tested against the leaf's (1 % of matching's instructions at 10k rules); several found
             # are taken in the automaton's order, as the evidence lists them.
             hit = [pid for pid in wanted if pid in in_active] if len(wanted) < len(in_active) else None
             if hit is None or len(hit) > 1:
