@@ -1,4 +1,4 @@
-"""ArticleText's look at the token before and after a place, as phrases are checked."""
+"""ArticleText.prev_token: the token just before a place, as phrases are checked."""
 
 from __future__ import annotations
 
