@@ -150,7 +150,7 @@ def to_evidence(
     if len(occurrences) == 1:
         # Most alerts quote one occurrence (a rare term, found once): nothing to order or drop.
         return [occurrences[0].evidence(normalized, regions)]
-    items = [(occ._fields or occ.evidence_fields(normalized, regions), occ) for occ in occurrences]
+    items = [(occ.evidence_fields(normalized, regions), occ) for occ in occurrences]
     # by start, the longer span first (a stable sort: equal spans keep their order)
     items.sort(key=_text_order)
     kept: list[Evidence] = []

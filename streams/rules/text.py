@@ -187,11 +187,8 @@ class ArticleText:
             backwards = self._reversed = self.folded[::-1]
         size = len(backwards)
         found = _NEXT_TOKEN.match(backwards, size - pos)
-        if found is None:
-            span = before[pos] = None
-            return span
-        start, end = found.span(1)
-        span = before[pos] = (size - end, size - start)
+        span = None if found is None else (size - found.end(1), size - found.start(1))
+        before[pos] = span
         return span
 
     def token_index(self, fpos: int) -> int:
