@@ -28,6 +28,7 @@ window after the last insert, so an idle store empties itself.
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 import time
@@ -58,6 +59,15 @@ _STAMP = struct.Struct(">d")
 # dead entries at about 18 % of the live ones; a faster sweep would cost what eager
 # eviction cost.
 SWEEP_CELLS = 4
+# Stored records read back, the most recently used kept by their bytes (inserted-at +
+# record: a record rewritten reads as a new key, so nothing kept goes stale). A lookup
+# returns ~24 candidates and consecutive articles meet mostly the same ones; see
+# docs/performance.md for what this saves and costs.
+RECORD_MEMO = 1024
+
+
+def _read_record(stamped: bytes) -> StoredArticle:
+    return StoredArticle.from_bytes(stamped[8:])  # after inserted-at
 
 
 class RedisDedupeStore:
@@ -88,6 +98,7 @@ class RedisDedupeStore:
         # the sections of the last lookup's keys: record() of the same query reuses them
         self._last: tuple[Lookup, tuple[bytes, bytes, bytes]] | None = None
         self._plain_anchors_until: float | None = None  # read from meta on first use
+        self._read_record = functools.lru_cache(maxsize=RECORD_MEMO)(_read_record)
 
     def _reads_plain_anchors(self) -> bool:
         """Whether a lookup must also read anchors where versions before the anchor mix
@@ -140,7 +151,7 @@ class RedisDedupeStore:
                 DUP_KEY_WEIGHT,
             ],
         )
-        records = [StoredArticle.from_bytes(r[8:]) if r else None for r in found]  # after inserted-at
+        records = [self._read_record(r) if r else None for r in found]
         url_match = content_match = None
         position = 0
         if query.url_key:

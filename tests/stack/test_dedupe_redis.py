@@ -83,6 +83,19 @@ def test_redis_store_decides_like_the_in_memory_store(stack, client: redis.Redis
     assert in_redis.process(_stream()[-1]).kind == "exact-url"
 
 
+def test_records_kept_in_the_read_memo_decide_like_fresh_reads(stack, client: redis.Redis, monkeypatch) -> None:
+    """Stored records a lookup returns are kept parsed (RECORD_MEMO); with a memo of three
+    records, always full and evicting, every decision is still the in-memory store's."""
+    monkeypatch.setattr(redis_store, "RECORD_MEMO", 3)
+    prefix = f"{stack.redis_prefix}{uuid.uuid4().hex[:6]}:"
+    store = RedisDedupeStore(client, prefix)
+    in_redis, in_memory = Deduplicator(store), Deduplicator(InMemoryDedupeStore())
+    for item in _stream():
+        assert in_redis.process(item) == in_memory.process(item), item.id
+    kept = store._read_record.cache_info()
+    assert kept.currsize == 3 and kept.hits > 0 and kept.misses > 3
+
+
 def _cell_entries(client: redis.Redis, store: RedisDedupeStore) -> list[bytes]:
     return [v for v in client.hvals(store.keys["cells"])]
 
