@@ -222,3 +222,41 @@ def test_regions_must_be_known_and_not_empty() -> None:
         with pytest.raises(RuleSetError) as caught:
             compile_ruleset([{"id": "r", "regions": regions, "when": {"terms": ["x"]}}], {})
         assert [issue.reason for issue in caught.value.issues] == [reason]
+
+
+# --- compiled from a copy of the values ------------------------------------------------------
+
+
+def test_a_loaded_rule_set_equals_the_one_compiled_with_lines() -> None:
+    """``load_ruleset`` compiles a copy of the values made once the parse tree is gone (for
+    memory: docs/performance.md); it is the rule set compiled from the located values."""
+    from streams.rules.loader import load_entities_document, load_rule_documents
+
+    rules, entities = REPO / "deploy/demo/rules", REPO / "deploy/demo/entities.yaml"
+    ruleset = load_ruleset(rules, entities)
+    loaded = load_rule_documents(rules)
+    entity_values, entities_located = load_entities_document(entities)
+    located = compile_ruleset(
+        loaded.rules, entity_values, locations=loaded.locations, entities_located=entities_located, validated=True
+    )
+    assert ruleset.version == located.version
+    assert ruleset.raw_rules == located.raw_rules and ruleset.entities == located.entities
+    assert [rule.id for rule in ruleset.rules] == [rule.id for rule in located.rules]
+
+
+def test_rules_that_pass_the_schema_but_do_not_compile_are_reported_at_their_lines(tmp_path: Path) -> None:
+    """Read again with lines after the copy fails to compile: every problem of every file."""
+    (tmp_path / "a.yaml").write_text("- id: a\n  when:\n    terms: [غزو]\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(
+        "- id: b\n  when:\n    regex: '(unclosed'\n- id: a\n  when: {terms: [x]}\n- id: c\n  when:\n    entity: [ghost]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleSetError) as info:
+        load_ruleset(tmp_path)
+    b = str(tmp_path / "b.yaml")
+    assert [(i.path, i.line) for i in info.value.issues] == [(b, 3), (b, 4), (b, 8)]
+    assert [i.reason.split(" (")[0].split(":")[0] for i in info.value.issues] == [
+        "invalid regex",
+        "duplicate rule id 'a'",
+        "unknown entity 'ghost'",
+    ]
