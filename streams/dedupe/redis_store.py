@@ -59,10 +59,11 @@ _STAMP = struct.Struct(">d")
 # dead entries at about 18 % of the live ones; a faster sweep would cost what eager
 # eviction cost.
 SWEEP_CELLS = 4
-# Stored records read back, the most recently used kept by their bytes (inserted-at +
-# record: a record rewritten reads as a new key, so nothing kept goes stale). A lookup
-# returns ~24 candidates and consecutive articles meet mostly the same ones; see
-# docs/performance.md for what this saves and costs.
+# Stored records read back, the most recently used kept parsed, keyed by their bytes
+# (inserted-at + record): a record is written once and never changed, and what is kept is
+# what those bytes say, so it cannot go stale. A lookup returns ~24 candidates and
+# consecutive articles meet mostly the same ones; docs/performance.md says what this saves
+# and costs.
 RECORD_MEMO = 1024
 
 
