@@ -470,6 +470,12 @@ class Deduplicator:
                 vector = dataclasses.replace(vector, months=original.profile.months)
             if not vector.countries and original.profile.countries:
                 vector = dataclasses.replace(vector, countries=original.profile.countries)
+            if not vector.time_known and original.profile.time_known:
+                # and, undated, its original's published time: when it was only seen, it
+                # counts as close to every dated report, so a template filled in again
+                # months later reached the first filling through it (docs/dedupe.md)
+                vector = dataclasses.replace(vector, time_known=True)
+                record = dataclasses.replace(record, event_time=original.event_time)
             profiled = dataclasses.replace(record, profile=vector.profile())
             copy, query = filed_copy(profiled, prepared.query, story_id=original.story_id, first=original.first_version)
             filed = self.store.insert(copy, query, outlet)

@@ -1,12 +1,16 @@
 """A copy is republished within days (DedupeConfig.copy_window_seconds): a ministry's
 statement template filled in again for the next attack, months later, shares nearly every
-sentence with the first filling, and is not a copy of it."""
+sentence with the first filling, and is not a copy of it. An undated copy, filed as a version
+of its original, takes the original's published time, so that such a filling cannot reach the
+first one through it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from streams.dedupe import DedupeConfig, DedupeDecision
+from streams.dedupe import DedupeConfig, DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
+from tests.support.copy_chain import AGENCY_TEXT, COPY_OF_SITE_COPY, SITE_COPY
+from tests.support.copy_chain import TITLE as CHAIN_TITLE
 from tests.support.dedupe_pair import SEEN_AT, second_decision
 
 DAY = 86400.0
@@ -62,3 +66,49 @@ def test_past_the_window_even_a_republication_is_written_anew() -> None:
 def test_the_same_text_is_a_copy_whenever_it_comes() -> None:
     decision = _second(FIRST, FIRST, 200)
     assert (decision.duplicate_of, decision.kind) == ("first", "exact-content")
+
+
+THIRD_ATTACK = STATEMENT.format(target="حافلة ركاب", place="السهل الغربي", country="بلاد الجزر")
+
+
+def _fillings(second_published: str | None) -> list[DedupeDecision]:
+    """Three fillings of the statement replayed long after they were published: the first
+    and the third 112 days apart, the second at ``second_published`` (None: a page whose
+    date line cleaning cannot read)."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    replayed_at = SEEN_AT + 400 * DAY
+    fillings = (
+        ("first", FIRST, _iso(SEEN_AT)),
+        ("second", NEXT_ATTACK, second_published),
+        ("third", THIRD_ATTACK, _iso(SEEN_AT + 112 * DAY)),
+    )
+    return [
+        dedup.process(DedupeInput(key, key, "", TITLE, text, published, replayed_at + n))
+        for n, (key, text, published) in enumerate(fillings)
+    ]
+
+
+def test_an_undated_copy_takes_its_originals_time_so_a_later_filling_does_not_chain_through_it() -> None:
+    first, second, third = _fillings(None)
+    # undated, the second filling cannot be told from a copy of the first (as above)
+    assert (first.duplicate_of, second.duplicate_of) == (None, "first")
+    # filed as a copy of the first, it was published when the first was (as far as the
+    # store knows): the third, 112 days later, is a copy of neither
+    assert (third.duplicate_of, third.kind) == (None, None)
+
+
+def test_a_copy_of_the_undated_copy_dated_within_the_window_still_meets_it() -> None:
+    """The time taken is the original's: a copy found only through the undated one
+    (tests/support/copy_chain.py) and published two days after the original is found."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    replayed_at = SEEN_AT + 400 * DAY
+    chain = (
+        ("a", AGENCY_TEXT, _iso(SEEN_AT)),
+        ("b", SITE_COPY, None),
+        ("c", COPY_OF_SITE_COPY, _iso(SEEN_AT + 2 * DAY)),
+    )
+    *_, last = [
+        dedup.process(DedupeInput(key, key, "", CHAIN_TITLE, text, published, replayed_at + n))
+        for n, (key, text, published) in enumerate(chain)
+    ]
+    assert (last.duplicate_of, last.story_reason) == ("a", "near duplicate of b (a copy of a)")
