@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from ruamel.yaml import YAML
 
-from kernel.config_files import checked_id, locate, parse_yaml, read_text, validate_model
+from kernel.config_files import checked_id, locate, parse_yaml, plain_values, read_text, validate_plain
 from kernel.durations import parse_duration
 from kernel.errors import ConfigError
 from kernel.net_guard import TargetPolicy
@@ -125,15 +125,17 @@ def parse_feeds_yaml(
     text: str, *, path: str = "feeds.yaml", base_dir: Path | None = None, resolve_paths: bool = True
 ) -> list[FeedConfig]:
     """The feeds of a feeds.yaml document; ``ConfigError`` (file:line: reason) when invalid."""
-    located = locate(parse_yaml(text, path), path)
-    if located.data is None:
+    data = plain_values(text, path)
+    if data is None:
         return []
-    if not isinstance(located.data, dict):
+    if not isinstance(data, dict):
         raise ConfigError("expected a mapping with a 'feeds' list", path=path, line=1)
-    parsed = validate_model(FeedsFile, located)
+    parsed = validate_plain(FeedsFile, data, text, path)
+    del data
     seen: dict[str, int] = {}
     for index, feed in enumerate(parsed.feeds):
         if feed.id in seen:
+            located = locate(parse_yaml(text, path), path)  # read again for the line
             raise ConfigError(
                 f"duplicate feed id {feed.id!r} (first defined as feed #{seen[feed.id] + 1})",
                 path=path,

@@ -13,8 +13,10 @@ from kernel.config_files import (
     distinct_nodes,
     load_document,
     parse_yaml,
+    plain_values,
     to_plain,
     validate_model,
+    validate_plain,
 )
 from kernel.errors import ConfigError
 
@@ -87,6 +89,22 @@ def test_validate_model_reports_an_unknown_key_at_its_own_line(tmp_path: Path) -
     with pytest.raises(ConfigError) as error:
         validate_model(Feed, load_document(path))
     assert error.value.line == 4 and "unknown key 'colour'" in error.value.reason
+
+
+def test_plain_values_are_the_documents_values_as_builtin_types() -> None:
+    text = "id: أخبار\npoll:\n  every: 5\n"
+    data = plain_values(text, "feed.yaml")
+    assert data == to_plain(parse_yaml(text, "feed.yaml"))
+    assert type(data) is dict and type(data["poll"]) is dict and type(data["id"]) is str
+    assert validate_plain(Feed, data, text, "feed.yaml") == Feed(id="أخبار", poll=Poll(every=5))
+
+
+def test_validate_plain_reads_the_text_again_to_name_the_line() -> None:
+    text = "id: x\npoll:\n  every: often\n"
+    with pytest.raises(ConfigError) as error:
+        validate_plain(Feed, plain_values(text, "feed.yaml"), text, "feed.yaml")
+    assert (error.value.path, error.value.line) == ("feed.yaml", 3)
+    assert error.value.reason.startswith("poll.every:")
 
 
 def test_unreadable_files_are_config_errors(tmp_path: Path) -> None:
