@@ -131,7 +131,6 @@ def parse_feeds_yaml(
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping with a 'feeds' list", path=path, line=1)
     parsed = validate_plain(FeedsFile, data, text, path)
-    del data
     seen: dict[str, int] = {}
     for index, feed in enumerate(parsed.feeds):
         if feed.id in seen:

@@ -71,15 +71,15 @@ def test_the_same_text_is_a_copy_whenever_it_comes() -> None:
 THIRD_ATTACK = STATEMENT.format(target="حافلة ركاب", place="السهل الغربي", country="بلاد الجزر")
 
 
-def _fillings(second_published: str | None) -> list[DedupeDecision]:
+def _three_fillings() -> list[DedupeDecision]:
     """Three fillings of the statement replayed long after they were published: the first
-    and the third 112 days apart, the second at ``second_published`` (None: a page whose
-    date line cleaning cannot read)."""
+    and the third 112 days apart, the second undated (a page whose date line cleaning
+    cannot read)."""
     dedup = Deduplicator(InMemoryDedupeStore())
     replayed_at = SEEN_AT + 400 * DAY
     fillings = (
         ("first", FIRST, _iso(SEEN_AT)),
-        ("second", NEXT_ATTACK, second_published),
+        ("second", NEXT_ATTACK, None),
         ("third", THIRD_ATTACK, _iso(SEEN_AT + 112 * DAY)),
     )
     return [
@@ -89,7 +89,7 @@ def _fillings(second_published: str | None) -> list[DedupeDecision]:
 
 
 def test_an_undated_copy_takes_its_originals_time_so_a_later_filling_does_not_chain_through_it() -> None:
-    first, second, third = _fillings(None)
+    first, second, third = _three_fillings()
     # undated, the second filling cannot be told from a copy of the first (as above)
     assert (first.duplicate_of, second.duplicate_of) == (None, "first")
     # filed as a copy of the first, it was published when the first was (as far as the
