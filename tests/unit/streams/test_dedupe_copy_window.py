@@ -71,25 +71,28 @@ def test_the_same_text_is_a_copy_whenever_it_comes() -> None:
 THIRD_ATTACK = STATEMENT.format(target="حافلة ركاب", place="السهل الغربي", country="بلاد الجزر")
 
 
-def _three_fillings() -> list[DedupeDecision]:
-    """Three fillings of the statement replayed long after they were published: the first
-    and the third 112 days apart, the second undated (a page whose date line cleaning
-    cannot read)."""
+def _replayed(title: str, articles: tuple[tuple[str, str, str | None], ...]) -> list[DedupeDecision]:
+    """The decisions on ``articles`` (id, text, published or None), one store, all seen 400
+    days after SEEN_AT, long after they were published (as an archive is replayed)."""
     dedup = Deduplicator(InMemoryDedupeStore())
     replayed_at = SEEN_AT + 400 * DAY
-    fillings = (
-        ("first", FIRST, _iso(SEEN_AT)),
-        ("second", NEXT_ATTACK, None),
-        ("third", THIRD_ATTACK, _iso(SEEN_AT + 112 * DAY)),
-    )
     return [
-        dedup.process(DedupeInput(key, key, "", TITLE, text, published, replayed_at + n))
-        for n, (key, text, published) in enumerate(fillings)
+        dedup.process(DedupeInput(key, key, "", title, text, published, replayed_at + n))
+        for n, (key, text, published) in enumerate(articles)
     ]
 
 
 def test_an_undated_copy_takes_its_originals_time_so_a_later_filling_does_not_chain_through_it() -> None:
-    first, second, third = _three_fillings()
+    # the first and the third published 112 days apart, the second undated (a page whose
+    # date line cleaning cannot read)
+    first, second, third = _replayed(
+        TITLE,
+        (
+            ("first", FIRST, _iso(SEEN_AT)),
+            ("second", NEXT_ATTACK, None),
+            ("third", THIRD_ATTACK, _iso(SEEN_AT + 112 * DAY)),
+        ),
+    )
     # undated, the second filling cannot be told from a copy of the first (as above)
     assert (first.duplicate_of, second.duplicate_of) == (None, "first")
     # filed as a copy of the first, it was published when the first was (as far as the
@@ -100,15 +103,12 @@ def test_an_undated_copy_takes_its_originals_time_so_a_later_filling_does_not_ch
 def test_a_copy_of_the_undated_copy_dated_within_the_window_still_meets_it() -> None:
     """The time taken is the original's: a copy found only through the undated one
     (tests/support/copy_chain.py) and published two days after the original is found."""
-    dedup = Deduplicator(InMemoryDedupeStore())
-    replayed_at = SEEN_AT + 400 * DAY
-    chain = (
-        ("a", AGENCY_TEXT, _iso(SEEN_AT)),
-        ("b", SITE_COPY, None),
-        ("c", COPY_OF_SITE_COPY, _iso(SEEN_AT + 2 * DAY)),
+    *_, last = _replayed(
+        CHAIN_TITLE,
+        (
+            ("a", AGENCY_TEXT, _iso(SEEN_AT)),
+            ("b", SITE_COPY, None),
+            ("c", COPY_OF_SITE_COPY, _iso(SEEN_AT + 2 * DAY)),
+        ),
     )
-    *_, last = [
-        dedup.process(DedupeInput(key, key, "", CHAIN_TITLE, text, published, replayed_at + n))
-        for n, (key, text, published) in enumerate(chain)
-    ]
     assert (last.duplicate_of, last.story_reason) == ("a", "near duplicate of b (a copy of a)")
