@@ -55,7 +55,7 @@ from streams.dedupe.stories import (
     weigh,
 )
 from streams.dedupe.urls import canonical_url, outlet_name
-from streams.dedupe.weekdays import WEEKDAY, lead_weekday
+from streams.dedupe.weekdays import WEEKDAY, lead_weekday, report_other_days
 from streams.dedupe.years import name_other_years
 from streams.event_time import published_time
 
@@ -267,6 +267,7 @@ class Deduplicator:
             prepared.features.years,
             prepared.features.months,
             prepared.features.countries,
+            prepared.features.report_day,
         )
 
     # -- preparation (no I/O) -----------------------------------------------------------
@@ -425,6 +426,7 @@ class Deduplicator:
                     or name_other_years(prepared.features.years, candidate.profile.years)
                     or name_other_months(prepared.features.months, candidate.profile.months)
                     or name_other_countries(prepared.features.countries, candidate.profile.countries)
+                    or report_other_days(prepared.features.report_day, candidate.profile.report_day)
                     # (asked of the few candidates that pass the copy rule)
                     or other_figures(facts_by_kind(prepared.features.facts), candidate.profile)
                 ):
@@ -461,15 +463,18 @@ class Deduplicator:
             # seen, not only the first (whose chrome or cuts may hide the text they
             # share). The store adds its feed and outlet to the story once, as joining would.
             vector = self.story_vector(prepared, found)
-            if not vector.years and original.profile.years:
-                # it is filed as a version of its original, so it carries the years the
-                # original names: a bulletin of another year must not reach the first
-                # version through a copy that names none (and likewise its months and countries)
-                vector = dataclasses.replace(vector, years=original.profile.years)
-            if not vector.months and original.profile.months:
-                vector = dataclasses.replace(vector, months=original.profile.months)
-            if not vector.countries and original.profile.countries:
-                vector = dataclasses.replace(vector, countries=original.profile.countries)
+            # it is filed as a version of its original, so it carries what the original
+            # names and it does not (years, months, countries, the day its lead reports): a
+            # bulletin of another year must not reach the first version through a copy that
+            # names none
+            vector = dataclasses.replace(
+                vector,
+                **{
+                    name: getattr(original.profile, name)
+                    for name in ("years", "months", "countries", "report_day")
+                    if not getattr(vector, name) and getattr(original.profile, name)
+                },
+            )
             if not vector.time_known and original.profile.time_known:
                 # and, undated, its original's published time: when it was only seen, it
                 # counts as close to every dated report, so a template filled in again

@@ -8,7 +8,8 @@ byte and the figures (kind hash uint32, value float32 each); the article's event
 value (exact in float32 below 2**24), and the years it names (years.py) as entries of
 kind YEARS_KIND, one a year, the months it dates by (months.py) as entries of kind
 MONTHS_KIND, one a month, and the countries its lead names (countries.py) as entries of
-kind COUNTRIES_KIND, one a country. Profiles written before a field existed read as
+kind COUNTRIES_KIND, one a country, and the weekday its lead reports (weekdays.py) as one
+entry of kind REPORT_DAY_KIND. Profiles written before a field existed read as
 having none of it, and code written before the actions read that entry as a figure of a
 kind no article gives, i.e. never compared.
 """
@@ -34,7 +35,8 @@ ACTIONS_KIND = 0xFFFFFFFF
 YEARS_KIND = 0xFFFFFFFE  # likewise, for the years
 MONTHS_KIND = 0xFFFFFFFD  # likewise, for the months
 COUNTRIES_KIND = 0xFFFFFFFC  # likewise, for the countries
-_NOT_FIGURES = (ACTIONS_KIND, YEARS_KIND, MONTHS_KIND, COUNTRIES_KIND)
+REPORT_DAY_KIND = 0xFFFFFFFB  # likewise, for the weekday the lead reports
+_NOT_FIGURES = (ACTIONS_KIND, YEARS_KIND, MONTHS_KIND, COUNTRIES_KIND, REPORT_DAY_KIND)
 
 _FLOAT32 = struct.Struct("<f")
 _FACT = struct.Struct("<If")
@@ -63,6 +65,7 @@ class StoryProfile:
         "_years",
         "_months",
         "_countries",
+        "_report_day",
     )
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
@@ -78,6 +81,7 @@ class StoryProfile:
         years: Iterable[int] = (),
         months: Iterable[int] = (),
         countries: Iterable[int] = (),
+        report_day: int = 0,
     ) -> None:
         self._raw: bytes | None = None
         self._time_known = time_known
@@ -85,6 +89,7 @@ class StoryProfile:
         self._years = frozenset(years)
         self._months = frozenset(months)
         self._countries = frozenset(countries)
+        self._report_day = report_day
         # (kind hash, value) as stored (float32)
         self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
         self._terms = tuple(terms)
@@ -109,6 +114,7 @@ class StoryProfile:
         self._years = frozenset()
         self._months = frozenset()
         self._countries = frozenset()
+        self._report_day = 0
         if has_facts:
             at += 5 * n + 2 * n_links
             count = raw[at]
@@ -119,6 +125,7 @@ class StoryProfile:
                 self._years = frozenset(int(value) for kind, value in facts if kind == YEARS_KIND)
                 self._months = frozenset(int(value) for kind, value in facts if kind == MONTHS_KIND)
                 self._countries = frozenset(int(value) for kind, value in facts if kind == COUNTRIES_KIND)
+                self._report_day = next((int(value) for kind, value in facts if kind == REPORT_DAY_KIND), 0)
         self._weight_of = dict(zip(self._terms, self._weights))
         self._norm = norm
         self._raw = None
@@ -189,6 +196,13 @@ class StoryProfile:
         return self._countries
 
     @property
+    def report_day(self) -> int:
+        """The weekday the article's lead reports (weekdays.report_weekday), 0 when none."""
+        if self._raw is not None:
+            self._parse()
+        return self._report_day
+
+    @property
     def time_known(self) -> bool:
         """Whether the article's event time is its published time (not when it was seen)."""
         if self._raw is not None:  # a flag of the first byte: no need to parse the rest yet
@@ -210,6 +224,7 @@ class StoryProfile:
         entries += tuple((YEARS_KIND, float(year)) for year in sorted(self._years))
         entries += tuple((MONTHS_KIND, float(month)) for month in sorted(self._months))
         entries += tuple((COUNTRIES_KIND, float(country)) for country in sorted(self._countries))
+        entries += ((REPORT_DAY_KIND, float(self._report_day)),) if self._report_day else ()
         if entries:  # an article without any of these is stored as before they were kept
             n |= _FACTS_FLAG
             facts = bytes((len(entries),)) + b"".join(_FACT.pack(kind, value) for kind, value in entries)
@@ -246,6 +261,7 @@ class StoryProfile:
             self.years,
             self.months,
             self.countries,
+            self.report_day,
         )
 
     def __eq__(self, other: object) -> bool:

@@ -152,6 +152,7 @@ class StoryVector:
     years: frozenset[int] = frozenset()  # the years it names (years.py), kept for copy checks
     months: frozenset[int] = frozenset()  # the months it dates by (months.py), likewise
     countries: frozenset[int] = frozenset()  # the countries its lead names (countries.py), likewise
+    report_day: int = 0  # the weekday its lead reports (weekdays.report_weekday), likewise
     # term hash -> stored articles holding it beyond what rare allows, for the terms not
     # rare (see STORY_OWN_SHARE)
     excess: Mapping[int, float] = field(default_factory=dict)
@@ -160,10 +161,18 @@ class StoryVector:
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
         if not self.weights:
-            if self.time_known and not self.years and not self.months and not self.countries:
+            if self.time_known and not (self.years or self.months or self.countries or self.report_day):
                 return EMPTY_PROFILE
             return StoryProfile(
-                (), (), (), (), self.time_known, years=self.years, months=self.months, countries=self.countries
+                (),
+                (),
+                (),
+                (),
+                self.time_known,
+                years=self.years,
+                months=self.months,
+                countries=self.countries,
+                report_day=self.report_day,
             )
         top = max(self.weights.values())
         scale = 255 / top if top > 0 else 0.0
@@ -182,6 +191,7 @@ class StoryVector:
             self.years,
             self.months,
             self.countries,
+            self.report_day,
         )
 
 
@@ -196,6 +206,7 @@ def story_vector(
     years: frozenset[int] = frozenset(),
     months: frozenset[int] = frozenset(),
     countries: frozenset[int] = frozenset(),
+    report_day: int = 0,
 ) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
@@ -238,6 +249,7 @@ def story_vector(
         years,
         months,
         countries,
+        report_day,
         excess,
         docs,
     )

@@ -8,12 +8,21 @@ city's storms of two years. With published times the gap between them says more,
 weekday is read only when an article has none (core.py). Measured on three held-out sets
 of real pages (docs/dedupe.md): undated story precision up by 3-13 points, recall within a
 few points.
+
+The day a report is *of* (``report_weekday``) is read more narrowly, for copies, dated or
+not: a weekday the lead gives as today, yesterday or a time of day («اليوم السبت», «أمس
+الأحد», «فجر الثلاثاء») or sets off with commas («أعلنت الإمارات، السبت، …»). A notice issued
+again three days later in the same words («… اليوم الثلاثاء …» for «… اليوم السبت …») is a new
+notice, while a copy keeps its original's day. Any weekday was tried first and cost real
+copies: a date line names the day a page went online, and a lead may name a coming day
+(«يوم الأربعاء المقبل»).
 """
 
 from __future__ import annotations
 
 import re
 
+from streams.dedupe.months import LEAD_CHARS as REPORT_LEAD_CHARS
 from streams.textnorm import fold
 
 WEEKDAY = "weekday"  # the figure kind (figures.py) the lead's weekday is given as
@@ -22,7 +31,15 @@ LEAD_CHARS = 300  # the lead: where a report names its event's day
 _DAYS = {
     fold(day): number for number, day in enumerate("الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت".split(), 1)
 }
-_DAY = re.compile(r"(?<!\w)(" + "|".join(sorted(_DAYS, key=len, reverse=True)) + r")(?!\w)")
+_ALTERNATIVES = "|".join(sorted(_DAYS, key=len, reverse=True))
+_DAY = re.compile(r"(?<!\w)(" + _ALTERNATIVES + r")(?!\w)")
+# (folded: «ليلة» is «ليله», «أمس» is «امس», the Arabic comma a comma) a weekday after
+# today, yesterday or a time of day, or after a comma or slash; never one followed by a date
+# («الأحد 1 مارس»: a date line)
+_REPORT_DAY = re.compile(
+    r"(?:(?<!\w)(?:اليوم|امس|صباح|مساء|فجر|ظهر|عصر|ليله|ليل)\s+(?:(?:اليوم|امس)\s+)?|[,/]\s*)"
+    r"(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)"
+)
 
 
 def lead_weekday(text: str) -> int | None:
@@ -30,3 +47,15 @@ def lead_weekday(text: str) -> int | None:
     Sunday … 7 for Saturday), else None."""
     match = _DAY.search(fold(text[:LEAD_CHARS]))
     return _DAYS[match.group(1)] if match is not None else None
+
+
+def report_weekday(text: str) -> int:
+    """The weekday ``text``'s lead (its first REPORT_LEAD_CHARS characters) reports as the
+    day of its news (see above; 1 for Sunday … 7 for Saturday), else 0."""
+    match = _REPORT_DAY.search(fold(text[:REPORT_LEAD_CHARS]))
+    return _DAYS[match.group(1)] if match is not None else 0
+
+
+def report_other_days(mine: int, theirs: int) -> bool:
+    """Whether two reports are of different days by their leads (both name one)."""
+    return bool(mine and theirs and mine != theirs)

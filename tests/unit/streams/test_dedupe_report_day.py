@@ -1,0 +1,92 @@
+"""A notice issued again days later in the same words is not a copy of the first: only the
+day its lead reports differs (streams/dedupe/weekdays.report_weekday). Texts written for this
+project reproduce what real airspace notices and their republications do."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
+from streams.dedupe.profile import StoryProfile
+from streams.dedupe.weekdays import report_other_days, report_weekday
+
+SUNDAY, MONDAY, TUESDAY, WEDNESDAY, SATURDAY = 1, 2, 3, 4, 7
+TITLE = "إغلاق مؤقت وجزئي للمجال الجوي في جمهورية الساحل"
+NOTICE = (
+    "أعلنت الهيئة العامة للطيران المدني في جمهورية الساحل{day} إغلاقا مؤقتا وجزئيا للمجال الجوي "
+    "كإجراء احترازي يهدف إلى تأمين سلامة الرحلات والطواقم في ظل تطورات الأوضاع في المنطقة.\n"
+    "وأكدت الهيئة في بيانها أن القرار جاء بناء على تقييم شامل للمخاطر الأمنية والتشغيلية، "
+    "وبالتنسيق مع الجهات المعنية محليا ودوليا، وأن سلامة الأجواء تبقى أولوية قصوى.\n"
+    "ودعت الهيئة المسافرين إلى التواصل مع شركات الطيران للتأكد من مواعيد رحلاتهم قبل التوجه "
+    "إلى المطارات، مشيرة إلى أن القرار يخضع للمراجعة المستمرة وفق تطورات الموقف."
+)
+
+
+@pytest.mark.parametrize(
+    ("lead", "day"),
+    [
+        ("أعلنت الهيئة اليوم السبت إغلاق المجال الجوي", SATURDAY),
+        ("أعلنت الهيئة، السبت، إغلاق المجال الجوي", SATURDAY),
+        ("قالت الهيئة في بيان أمس الأحد إن القرار مؤقت", SUNDAY),
+        ("أعلنت الهيئة فجر اليوم الثلاثاء إغلاق المجال الجوي", TUESDAY),
+        ("وقع الحادث صباح الإثنين على الطريق السريع", MONDAY),
+        ('نقلت الوكالة "وام"/ الأربعاء/ أن القرار مؤقت', WEDNESDAY),
+        # a coming day, a date line, a weekday in running text: none is the report's day
+        ("تعطل الدوائر الرسمية يوم الأربعاء المقبل احتفاء بالعيد", 0),
+        ("الإثنين 17 نوفمبر 2025\nأعلنت الهيئة إغلاق المجال الجوي", 0),
+        ("أعلنت الهيئة، الأحد ١٧ نوفمبر، إغلاق المجال الجوي", 0),
+        ("أعلنت الهيئة إغلاق المجال الجوي حتى إشعار آخر", 0),
+    ],
+)
+def test_the_day_a_lead_reports(lead: str, day: int) -> None:
+    assert report_weekday(lead) == day
+
+
+def test_only_two_named_days_that_differ_are_other_days() -> None:
+    assert report_other_days(SATURDAY, TUESDAY)
+    assert not report_other_days(SATURDAY, SATURDAY)
+    assert not report_other_days(SATURDAY, 0) and not report_other_days(0, TUESDAY)
+
+
+def _decisions(*notices: tuple[str, str, str]) -> list[DedupeDecision]:
+    """The decisions on ``notices`` (id, text, published day of March 2026), one store."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    return [
+        dedup.process(DedupeInput(key, key, "", TITLE, text, f"2026-03-{day}T09:00:00Z", 1.8e9 + n))
+        for n, (key, text, day) in enumerate(notices)
+    ]
+
+
+def test_the_same_notice_issued_again_on_another_day_is_no_copy() -> None:
+    first, again = _decisions(
+        ("saturday", NOTICE.format(day="، اليوم السبت،"), "07"),
+        ("tuesday", NOTICE.format(day="، فجر اليوم الثلاثاء،"), "10"),
+    )
+    assert (first.duplicate_of, again.duplicate_of) == (None, None)
+
+
+def test_a_republication_the_next_day_keeps_its_originals_day_and_is_a_copy() -> None:
+    _, copy = _decisions(
+        ("saturday", NOTICE.format(day="، اليوم السبت،"), "07"),
+        ("site", NOTICE.format(day="، أمس السبت،"), "08"),
+    )
+    assert (copy.duplicate_of, copy.kind) == ("saturday", "near")
+
+
+def test_a_copy_naming_no_day_carries_its_originals_so_the_reissue_does_not_chain_through_it() -> None:
+    *_, again = _decisions(
+        ("saturday", NOTICE.format(day="، اليوم السبت،"), "07"),
+        ("no-day", NOTICE.format(day=""), "07"),
+        ("tuesday", NOTICE.format(day="، فجر اليوم الثلاثاء،"), "10"),
+    )
+    assert again.duplicate_of is None
+
+
+def test_a_profile_keeps_the_day_its_lead_reports() -> None:
+    profile = StoryProfile([1, 2], [200, 100], (), [(99, 5.0)], countries=(4,), report_day=TUESDAY)
+    read, _ = StoryProfile.from_bytes(profile.to_bytes())
+    assert (read.report_day, read.countries, read.facts) == (TUESDAY, frozenset({4}), ((99, 5.0),))
+    assert read == profile
+    # a profile stored before the day was kept reads as naming none
+    older, _ = StoryProfile.from_bytes(StoryProfile([1, 2], [200, 100], ()).to_bytes())
+    assert older.report_day == 0
