@@ -1,4 +1,5 @@
-"""The weekday a report's lead names, for reports that carry no published time.
+"""The weekday a report's lead names: for the stories of reports that carry no published
+time, and (read more narrowly, below) for copies.
 
 A report says on which day its event happened: "أعلن ... اليوم الخميس", "قُتل ... أمس
 السبت" (a next-day report names the same day). Two undated reports whose leads name
