@@ -12,7 +12,7 @@ few points.
 
 The day a report is *of* (``report_weekday``) is read more narrowly, for copies, dated or
 not: a weekday the lead gives as today, yesterday or a time of day («اليوم السبت», «أمس
-الأحد», «فجر الثلاثاء») or sets off with commas («أعلنت الإمارات، السبت، …»). A notice issued
+الأحد», «فجر الثلاثاء») or after a comma or a slash («أعلنت الإمارات، السبت، …»). A notice issued
 again three days later in the same words («… اليوم الثلاثاء …» for «… اليوم السبت …») is a new
 notice, while a copy keeps its original's day. Any weekday was tried first and cost real
 copies: a date line names the day a page went online, and a lead may name a coming day
