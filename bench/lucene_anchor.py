@@ -1,7 +1,7 @@
 """The industrial anchor of the matching figures: Apache Lucene Monitor (the stored-query
 engine behind Elasticsearch's percolator) on the same rule sets and the same articles as
 ``bench.bench_match``, one thread, CPU time of that thread, warmed up, timed in slices
-(median), in the same run as Marsad's matcher.
+(median), in the same run as Marsad's matcher and slice for slice between its timings.
 
 The rules are translated into Lucene queries (``Translator``); the Java side
 (``bench/lucene/src/main/java/io/marsad/bench/MonitorBench.java``) registers them in a
@@ -31,7 +31,8 @@ unordered span query; where the translation gives Lucene less work than Marsad d
 
 ``agreement`` compares, article by article, the rules the two fire among the rules with no
 quantity and no regex (where the translation is meant to be exact); it says how far the two
-do the same work. ``bench.bench_match`` runs it (``anchor_figures``).
+do the same work. ``bench.bench_match`` runs it (``MonitorServer``, ``anchor_figures``), its
+slices alternating with Marsad's.
 """
 
 from __future__ import annotations
@@ -223,6 +224,103 @@ def _classpath() -> str:
     return f"{classes}:{libs}/*"
 
 
+class MonitorServer:
+    """Lucene Monitor in its own process, with the named rule sets (rules, entities, mode)
+    registered and warmed up, timing one slice of the measured articles when asked. The
+    caller alternates these slices with its own timings of Marsad on the same slices, so that
+    whatever else loads the machine loads both engines alike (timed one after the other,
+    the two rates had moved apart by up to 2x between runs: docs/performance.md)."""
+
+    def __init__(
+        self,
+        sets: dict[str, tuple[list[dict[str, Any]], dict[str, dict[str, Any]], str]],
+        warm_up: list[str],
+        documents: list[str],
+        slices: int,
+        warm_up_passes: int = 3,
+    ) -> None:
+        payload = {
+            "warm_up": warm_up,
+            "documents": documents,
+            "slices": slices,
+            "warm_up_passes": warm_up_passes,
+            "folding": folding_table([*warm_up, *documents]),
+            "morphology": morphology_tables(),
+            "sets": [
+                {
+                    "name": name,
+                    "mode": mode,
+                    "queries": [
+                        {"id": rule["id"], "q": Translator(entities, mode).node(rule["when"])} for rule in rules
+                    ],
+                }
+                for name, (rules, entities, mode) in sets.items()
+            ],
+        }
+        self.names = list(sets)
+        self.slices = slices
+        classpath = _classpath()
+        self._folder = tempfile.TemporaryDirectory()
+        given = Path(self._folder.name) / "in.json"
+        self._taken = Path(self._folder.name) / "out.json"
+        given.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        # the heap large enough that the 10k set never waits for the collector
+        self._process = subprocess.Popen(
+            ["java", "-Xms1g", "-Xmx4g", "-cp", classpath, MAIN_CLASS, str(given), str(self._taken)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self._expect("ready")
+
+    def _answer(self) -> str:
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"Lucene Monitor's process ended (exit code {self._process.wait()}); its error is above")
+        return line.strip()
+
+    def _expect(self, word: str) -> None:
+        answer = self._answer()
+        if answer != word:
+            raise RuntimeError(f"Lucene Monitor's process said {answer!r}, not {word!r}")
+
+    def _say(self, line: str) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.write(line + "\n")
+        self._process.stdin.flush()
+
+    def slice_seconds(self, name: str, k: int) -> float:
+        """CPU seconds of Lucene's matching thread on slice ``k`` of set ``name``."""
+        self._say(f"slice {name} {k}")
+        return float(self._answer())
+
+    def finish(self) -> dict[str, Any]:
+        """Every set's rate (articles a CPU second, median slice), compile seconds, heap MB and
+        the rule ids fired on each measured article; every slice must have been timed."""
+        self._say("done")
+        self._expect("written")
+        self._process.wait()
+        result: dict[str, Any] = json.loads(self._taken.read_text(encoding="utf-8"))
+        return result
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+        self._folder.cleanup()
+
+    def __enter__(self) -> MonitorServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def run_monitor(
     sets: dict[str, tuple[list[dict[str, Any]], dict[str, dict[str, Any]], str]],
     warm_up: list[str],
@@ -230,33 +328,13 @@ def run_monitor(
     slices: int,
     warm_up_passes: int = 3,
 ) -> dict[str, Any]:
-    """Lucene Monitor's figures for each named rule set (rules, entities, mode): rate (articles a
-    CPU second of the matching thread), compile seconds, heap MB, and the rule ids fired on
-    each measured article."""
-    payload = {
-        "warm_up": warm_up,
-        "documents": documents,
-        "slices": slices,
-        "warm_up_passes": warm_up_passes,
-        "folding": folding_table([*warm_up, *documents]),
-        "morphology": morphology_tables(),
-        "sets": [
-            {
-                "name": name,
-                "mode": mode,
-                "queries": [{"id": rule["id"], "q": Translator(entities, mode).node(rule["when"])} for rule in rules],
-            }
-            for name, (rules, entities, mode) in sets.items()
-        ],
-    }
-    classpath = _classpath()
-    with tempfile.TemporaryDirectory() as tmp:
-        given, taken = Path(tmp) / "in.json", Path(tmp) / "out.json"
-        given.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        # the heap large enough that the 10k set never waits for the collector
-        subprocess.run(["java", "-Xms1g", "-Xmx4g", "-cp", classpath, MAIN_CLASS, str(given), str(taken)], check=True)
-        result: dict[str, Any] = json.loads(taken.read_text(encoding="utf-8"))
-    return result
+    """Lucene Monitor's figures for each named rule set, its slices timed one after another
+    (``MonitorServer.finish``)."""
+    with MonitorServer(sets, warm_up, documents, slices, warm_up_passes) as server:
+        for k in range(slices):
+            for name in server.names:
+                server.slice_seconds(name, k)
+        return server.finish()
 
 
 def agreement(rules: list[dict[str, Any]], marsad: list[set[str]], lucene: list[list[str]]) -> tuple[float, int, int]:
@@ -272,17 +350,22 @@ def agreement(rules: list[dict[str, Any]], marsad: list[set[str]], lucene: list[
     return same / max(1, len(marsad)), only_marsad, only_lucene
 
 
+def anchor_jobs(
+    sets: dict[str, tuple[list[dict[str, Any]], dict[str, dict[str, Any]], CompiledRuleSet]],
+) -> dict[str, tuple[list[dict[str, Any]], dict[str, dict[str, Any]], str]]:
+    """The Monitor's rule sets for Marsad's named sets: each in both translations."""
+    return {f"{key}|{mode}": (rules, entities, mode) for key, (rules, entities, _) in sets.items() for mode in MODES}
+
+
 def anchor_figures(
     sets: dict[str, tuple[list[dict[str, Any]], dict[str, dict[str, Any]], CompiledRuleSet]],
-    warm_up: list[tuple[str, int]],
     documents: list[tuple[str, int]],
-    slices: int,
+    out: dict[str, Any],
 ) -> dict[str, float]:
     """``match.lucene_*`` figures for the named rule sets (rules, entities, Marsad's compiled
-    set, already warmed up), both translations; the comparison with Marsad's rates is the
-    caller's. Agreement is with what Marsad fires on the same measured articles."""
-    jobs = {f"{key}|{mode}": (rules, entities, mode) for key, (rules, entities, _) in sets.items() for mode in MODES}
-    out = run_monitor(jobs, [text for text, _ in warm_up], [text for text, _ in documents], slices)
+    set) from the Monitor's results ``out`` (``MonitorServer.finish`` on ``anchor_jobs``),
+    both translations; the comparison with Marsad's rates is the caller's. Agreement is with
+    what Marsad fires on the same measured articles."""
     figures: dict[str, float] = {"match.lucene_version_major": float(out["lucene_version"].split(".")[0])}
     for key, (rules, _entities, compiled) in sets.items():
         fired = [{m.rule.id for m in compiled.match(text, title_end=end)} for text, end in documents]

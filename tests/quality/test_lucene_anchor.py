@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from bench.lucene_anchor import REGEXES, Translator, agreement, comparable, run_monitor, word_keys
+from bench.lucene_anchor import (
+    REGEXES,
+    MonitorServer,
+    Translator,
+    agreement,
+    comparable,
+    run_monitor,
+    word_keys,
+)
 from streams.rules import compile_ruleset
 from streams.rules.morphology import term_word
 
@@ -113,3 +121,24 @@ def test_exact_translation_fires_what_marsad_fires_and_light_stems_more() -> Non
     assert "borders" in light[2] and "prisoners" in light[4]
     share, only_marsad, only_lucene = agreement(RULES, marsad, out["sets"]["light"]["matches"])
     assert share < 1.0 and only_lucene >= 2
+
+
+def test_slices_timed_in_any_order_give_each_article_its_own_matches() -> None:
+    # bench_match asks for Lucene's slices between its own timings, Lucene first in odd
+    # slices: the matches must still come back in the articles' order
+    sets = {"exact": (RULES, ENTITIES, "exact")}
+    documents = DOCUMENTS[:14]
+    with MonitorServer(sets, DOCUMENTS[:3], documents, slices=2, warm_up_passes=1) as server:
+        seconds = [server.slice_seconds("exact", k) for k in (1, 0)]
+        out = server.finish()
+    assert all(s >= 0 for s in seconds)
+    assert out["sets"]["exact"]["slice_seconds"] == [seconds[1], seconds[0]]
+    assert [set(ids) for ids in out["sets"]["exact"]["matches"]] == _marsad_fired()[:14]
+
+
+def test_a_slice_never_timed_is_an_error_not_a_rate() -> None:
+    sets = {"exact": (RULES, ENTITIES, "exact")}
+    with MonitorServer(sets, DOCUMENTS[:3], DOCUMENTS[:14], slices=2, warm_up_passes=1) as server:
+        server.slice_seconds("exact", 0)
+        with pytest.raises(RuntimeError, match="process ended"):
+            server.finish()

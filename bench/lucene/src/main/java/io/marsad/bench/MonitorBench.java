@@ -4,17 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +64,11 @@ import org.apache.lucene.search.TermQuery;
 /**
  * Apache Lucene Monitor on the rule sets and articles of bench/bench_match.py, translated by
  * bench/lucene_anchor.py: one thread, CPU time of that thread, warmed up, the measured
- * articles in slices (median), as the Python side measures Marsad's matcher.
+ * articles in slices (median), each slice timed when the Python side asks, between its own
+ * timings of Marsad's matcher on the same slice.
  *
- * <p>Usage: java -cp 'target/lib/*:target/classes' io.marsad.bench.MonitorBench IN.json OUT.json
+ * <p>Usage: java -cp 'target/lib/*:target/classes' io.marsad.bench.MonitorBench IN.json OUT.json,
+ * then `slice NAME K` lines on stdin (each answered with that slice's CPU seconds) and `done`.
  */
 public final class MonitorBench {
   private static final String FIELD = "text";
@@ -390,60 +399,93 @@ public final class MonitorBench {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  ObjectNode measure(JsonNode set, List<Document> warmUp, List<Document> documents, int slices, int passes)
-      throws IOException {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    ObjectMapper mapper = new ObjectMapper();
-    ObjectNode out = mapper.createObjectNode();
-    double heapBefore = usedHeapMb();
-    long started = threads.getCurrentThreadCpuTime();
-    List<MonitorQuery> queries = new ArrayList<>();
-    for (JsonNode rule : set.get("queries")) {
-      queries.add(new MonitorQuery(rule.get("id").asText(), query(rule.get("q"))));
-    }
-    try (Monitor monitor = new Monitor(analyzer)) {
+  /** One rule set registered in its own Monitor, warmed up, then timed slice by slice as the
+   * Python side asks: its slices and Marsad's alternate, so that the load of anything else on
+   * the machine falls on both engines alike. */
+  final class ServedSet {
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final Monitor monitor;
+    private final double compileSeconds;
+    private final double heapMb;
+    private final List<Document> documents;
+    private final int perSlice;
+    private final double[] seconds;
+    private final List<List<String>> matches;
+    private long alerts;
+
+    ServedSet(JsonNode set, List<Document> warmUp, List<Document> documents, int slices, int passes)
+        throws IOException {
+      double heapBefore = usedHeapMb();
+      long started = threads.getCurrentThreadCpuTime();
+      List<MonitorQuery> queries = new ArrayList<>();
+      for (JsonNode rule : set.get("queries")) {
+        queries.add(new MonitorQuery(rule.get("id").asText(), query(rule.get("q"))));
+      }
+      monitor = new Monitor(analyzer);
       monitor.register(queries);
-      out.put("compile_seconds", (threads.getCurrentThreadCpuTime() - started) / 1e9);
+      compileSeconds = (threads.getCurrentThreadCpuTime() - started) / 1e9;
       queries.clear();
-      out.put("heap_mb", usedHeapMb() - heapBefore);
+      heapMb = usedHeapMb() - heapBefore;
       for (int pass = 0; pass < passes; pass++) {
         for (Document doc : warmUp) {
           monitor.match(doc, QueryMatch.SIMPLE_MATCHER);
         }
       }
-      int perSlice = documents.size() / slices;
-      double[] seconds = new double[slices];
-      ArrayNode matches = out.putArray("matches");
-      long alerts = 0;
-      for (int k = 0; k < slices; k++) {
-        List<MatchingQueries<QueryMatch>> found = new ArrayList<>(perSlice);
-        long sliceStart = threads.getCurrentThreadCpuTime();
-        for (Document doc : documents.subList(k * perSlice, (k + 1) * perSlice)) {
-          found.add(monitor.match(doc, QueryMatch.SIMPLE_MATCHER));
+      this.documents = documents;
+      perSlice = documents.size() / slices;
+      seconds = new double[slices];
+      matches = new ArrayList<>(Collections.nCopies(perSlice * slices, null));
+    }
+
+    /** CPU seconds of this thread to match slice k, one article at a time. */
+    double slice(int k) throws IOException {
+      List<MatchingQueries<QueryMatch>> found = new ArrayList<>(perSlice);
+      long sliceStart = threads.getCurrentThreadCpuTime();
+      for (Document doc : documents.subList(k * perSlice, (k + 1) * perSlice)) {
+        found.add(monitor.match(doc, QueryMatch.SIMPLE_MATCHER));
+      }
+      seconds[k] = (threads.getCurrentThreadCpuTime() - sliceStart) / 1e9;
+      for (int i = 0; i < perSlice; i++) {
+        List<String> ids = new ArrayList<>();
+        for (QueryMatch match : found.get(i).getMatches()) {
+          ids.add(match.getQueryId());
         }
-        seconds[k] = (threads.getCurrentThreadCpuTime() - sliceStart) / 1e9;
-        for (MatchingQueries<QueryMatch> result : found) {
-          ArrayNode ids = matches.addArray();
-          for (QueryMatch match : result.getMatches()) {
-            ids.add(match.getQueryId());
-            alerts++;
-          }
+        alerts += ids.size();
+        matches.set(k * perSlice + i, ids);
+      }
+      return seconds[k];
+    }
+
+    ObjectNode result(ObjectMapper mapper) throws IOException {
+      monitor.close();
+      for (int k = 0; k < seconds.length; k++) {
+        if (matches.get(k * perSlice) == null) {
+          throw new IllegalStateException("slice " + k + " was never timed");
         }
       }
-      double perSliceSeconds = median(seconds);
-      out.put("rate", perSlice / perSliceSeconds);
-      out.put("alerts_per_article", alerts / (double) (perSlice * slices));
+      ObjectNode out = mapper.createObjectNode();
+      out.put("compile_seconds", compileSeconds);
+      out.put("heap_mb", heapMb);
+      out.put("rate", perSlice / median(seconds));
+      out.put("alerts_per_article", alerts / (double) matches.size());
+      ArrayNode matchesOut = out.putArray("matches");
+      for (List<String> ids : matches) {
+        ArrayNode idsOut = matchesOut.addArray();
+        ids.forEach(idsOut::add);
+      }
       ArrayNode secondsOut = out.putArray("slice_seconds");
       for (double s : seconds) {
         secondsOut.add(s);
       }
+      return out;
     }
-    return out;
   }
 
+  /** Registers and warms up every set of IN.json, says "ready", then answers "slice NAME K"
+   * with the CPU seconds of that slice, until "done": then writes the figures to OUT.json. */
   public static void main(String[] args) throws IOException {
     if (args.length != 2) {
-      System.err.println("usage: MonitorBench IN.json OUT.json");
+      System.err.println("usage: MonitorBench IN.json OUT.json  (then slice NAME K ... done on stdin)");
       System.exit(2);
     }
     ObjectMapper mapper = new ObjectMapper();
@@ -456,9 +498,7 @@ public final class MonitorBench {
     for (JsonNode text : in.get("documents")) {
       documents.add(document(text.asText()));
     }
-    ObjectNode out = mapper.createObjectNode();
-    out.put("lucene_version", org.apache.lucene.util.Version.LATEST.toString());
-    ObjectNode sets = out.putObject("sets");
+    Map<String, ServedSet> served = new LinkedHashMap<>();
     for (JsonNode set : in.get("sets")) {
       MonitorBench bench;
       if (set.get("mode").asText().equals("exact")) {
@@ -468,10 +508,31 @@ public final class MonitorBench {
       } else {
         bench = new MonitorBench(new LightAnalyzer(), true);
       }
-      sets.set(
+      served.put(
           set.get("name").asText(),
-          bench.measure(set, warmUp, documents, in.get("slices").asInt(), in.get("warm_up_passes").asInt()));
+          bench.new ServedSet(set, warmUp, documents, in.get("slices").asInt(), in.get("warm_up_passes").asInt()));
     }
-    mapper.writeValue(new File(args[1]), out);
+    BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    PrintStream answers = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    answers.println("ready");
+    for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+      String[] words = line.trim().split(" ");
+      if (words[0].equals("done")) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("lucene_version", org.apache.lucene.util.Version.LATEST.toString());
+        ObjectNode sets = out.putObject("sets");
+        for (Map.Entry<String, ServedSet> entry : served.entrySet()) {
+          sets.set(entry.getKey(), entry.getValue().result(mapper));
+        }
+        mapper.writeValue(new File(args[1]), out);
+        answers.println("written");
+        return;
+      }
+      if (!words[0].equals("slice") || words.length != 3 || !served.containsKey(words[1])) {
+        throw new IllegalArgumentException("expected `slice NAME K` or `done`, got: " + line);
+      }
+      answers.println(served.get(words[1]).slice(Integer.parseInt(words[2])));
+    }
+    throw new IllegalStateException("stdin closed before `done`");
   }
 }
