@@ -272,7 +272,11 @@ class MonitorServer:
             text=True,
             encoding="utf-8",
         )
-        self._expect("ready")
+        try:
+            self._expect("ready")
+        except BaseException:
+            self.close()  # no `with` holds it yet
+            raise
 
     def _answer(self) -> str:
         assert self._process.stdout is not None
