@@ -139,15 +139,39 @@ def namespace(base: Settings) -> Settings:
 PREFILLED = 20_000
 
 
+# The prefilled store is computed once per Redis server and copied, server side, into each
+# run's namespace: computing it took ≈ 50 s of this process's CPU for every run, so the two
+# runs a ratio pairs (a plain loop and a drain) were timed a minute or more apart on a
+# machine whose speed moves by tens of per cent within minutes (docs/performance.md).
+_PREFILL_TEMPLATES: dict[str, str] = {}
+
+
 def prefilled(base: Settings) -> Settings:
-    """A namespace of its own whose dedupe store already holds PREFILLED articles."""
+    """A namespace of its own whose dedupe store already holds PREFILLED articles (the same
+    ones every time: one fill, copied)."""
     from streams.dedupe import RedisDedupeStore
 
     s = namespace(base)
-    prefill(
-        RedisDedupeStore(redis.Redis.from_url(s.redis_url), prefix=s.redis_prefix), PREFILLED, seed=500, prefix="pre"
-    )
+    client = redis.Redis.from_url(s.redis_url)
+    template = _PREFILL_TEMPLATES.get(s.redis_url)
+    if template is None:
+        template = f"prefill-{uuid.uuid4().hex[:6]}:"
+        prefill(RedisDedupeStore(client, prefix=template), PREFILLED, seed=500, prefix="pre")
+        _PREFILL_TEMPLATES[s.redis_url] = template
+    copied = copy_keys(client, template, s.redis_prefix)
+    if not copied:
+        raise RuntimeError(f"the prefilled store under {template!r} is gone (expired or flushed)")
     return s
+
+
+def copy_keys(client: redis.Redis, source_prefix: str, target_prefix: str) -> int:
+    """Copy every key under ``source_prefix`` to the same name under ``target_prefix`` (with
+    its time to live), on the server; how many were copied."""
+    names = [name.decode() for name in client.scan_iter(match=f"{source_prefix}*", count=1000)]
+    pipe = client.pipeline(transaction=False)
+    for name in names:
+        pipe.copy(name, target_prefix + name[len(source_prefix) :], replace=True)
+    return sum(bool(done) for done in pipe.execute())
 
 
 def cpu_s(pid: int) -> float:
