@@ -84,7 +84,7 @@ GOALS = {
     "pipeline.e2e_p99_ms": (300.0, "max"),
     "worker.rss_mb_10k_rules": (300.0, "max"),
 }
-# Loop and drain runs timed one right after the other, for kafka_vs_loop (see run()).
+# Loop and drain runs timed one right after the other, for kafka_vs_loop (paired_rates).
 PAIRS = 3
 
 
@@ -185,12 +185,11 @@ def drain_rate(
 def paired_rates(base: Settings, rules: RuleFiles, articles: list[RawArticle], logs: Path) -> dict[str, float]:
     """The plain loop's and one worker's rates on ``articles``, timed in PAIRS, their
     ratio, and the CPU per article of the worker's best drain."""
-    # The loop and the worker are timed in PAIRS, one right after the other, in
-    # turn first (loop-drain, drain-loop, …); kafka_vs_loop is the median of the
-    # pairs' ratios, since on this shared two-core machine a slow spell of minutes
-    # moved one code's CPU per article by up to 60 % (docs/performance.md) and
-    # should fall on both runs of a pair, not on one engine. Each rate is its
-    # engine's better run: a slow spell only ever slows a run down.
+    # Each pair's two runs follow each other (loop first, then drain first, …) and
+    # kafka_vs_loop is the median of the pairs' ratios: on this shared two-core machine a
+    # slow spell of minutes moved one code's CPU per article by up to 70 %
+    # (docs/performance.md), and it should fall on both runs of a pair, not on one
+    # engine. Each rate is its engine's best run: a slow spell only ever slows a run down.
     loops: list[tuple[float, float]] = []
     drains: list[Drain] = []
     for pair in range(PAIRS):
