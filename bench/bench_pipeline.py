@@ -205,7 +205,7 @@ def paired_rates(base: Settings, rules: RuleFiles, articles: list[RawArticle], l
     out = {
         "pipeline.rules": float(rules.count),
         "pipeline.rate_loop": rate_loop,
-        "pipeline.rate_loop_runs_spread": max(loops)[0] / min(loops)[0],
+        "pipeline.rate_loop_runs_spread": rate_loop / min(rate for rate, _ in loops),
         "pipeline.loop_cpu_ms_per_article": loop_cpu_ms,
     }
     out["pipeline.rate_kafka"] = one.rate
