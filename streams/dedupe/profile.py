@@ -48,9 +48,10 @@ class StoryProfile:
     """A stored article's story vector: its strongest terms (32-bit hashes), their weights
     scaled to 1..255, and the pairs of them that follow each other in its text.
 
-    Read from the store it stays bytes until first used: a lookup returns up to two dozen
-    candidates, and a duplicate decision, or a candidate outside the story window, never
-    looks at their stories."""
+    Read from the store it stays bytes until first used, and is then read in parts: a
+    lookup returns up to two dozen candidates, a duplicate decision or a candidate outside
+    the story window never looks at their stories, and most candidates inside it are
+    refused on their terms alone (docs/performance.md, "Reading stored records")."""
 
     __slots__ = (
         "_raw",
@@ -91,121 +92,152 @@ class StoryProfile:
         self._countries = frozenset(countries)
         self._report_day = report_day
         # (kind hash, value) as stored (float32)
-        self._facts = tuple((kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts)[:MAX_FACTS]
-        self._terms = tuple(terms)
+        # (kind hash, value) as stored (float32); None until read from the stored bytes
+        self._facts: tuple[tuple[int, float], ...] | None = tuple(
+            (kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts
+        )[:MAX_FACTS]
+        self._terms: tuple[int, ...] | None = tuple(terms)  # likewise
         self._weights: Sequence[int] = tuple(weights)  # or, read from the store, bytes
         # index pairs into terms, flat (i, j, i, j, ...)
         self._links = links if isinstance(links, bytes) else bytes(b for link in links for b in link)
-        self._weight_of = dict(zip(self._terms, self._weights))
+        self._weight_of: dict[int, int] | None = dict(zip(self._terms, self._weights))  # likewise
         # as stored (float32), so that a profile compares alike in memory and from Redis
         self._norm = _FLOAT32.unpack(_FLOAT32.pack(math.sqrt(sum(map(mul, self._weights, self._weights)))))[0]
 
-    def _parse(self) -> None:
+    def _parse(self) -> tuple[int, ...]:
+        """The vector itself (terms, weights, links, norm): what every candidate in the
+        story window is asked. The figures and the rest after them, and the term -> weight
+        table, wait until asked (``_parse_entries``, ``weight_of``): most candidates are
+        refused on their terms alone, and those two are most of a full parse's cost."""
         raw = self._raw
         assert raw is not None, "parsed only while the stored bytes are held"
-        n, n_links, norm = self._HEAD.unpack_from(raw)
-        has_facts, self._time_known, n = n & _FACTS_FLAG, not n & _SEEN_TIME_FLAG, n & _COUNT_MASK
+        n, n_links, self._norm = self._HEAD.unpack_from(raw)
+        n &= _COUNT_MASK
         at = self._HEAD.size
-        self._terms = _term_struct(n).unpack_from(raw, at)
+        terms = self._terms = _term_struct(n).unpack_from(raw, at)
         self._weights = raw[at + 4 * n : at + 5 * n]
         self._links = raw[at + 5 * n : at + 5 * n + 2 * n_links]
-        self._facts = ()
-        self._actions = 0
-        self._years = frozenset()
-        self._months = frozenset()
-        self._countries = frozenset()
-        self._report_day = 0
-        if has_facts:
-            at += 5 * n + 2 * n_links
-            count = raw[at]
-            facts = tuple(_FACT.iter_unpack(raw[at + 1 : at + 1 + _FACT.size * count]))
-            self._facts = tuple(fact for fact in facts if fact[0] not in _NOT_FIGURES)
-            if len(self._facts) < len(facts):
-                self._actions = next((int(value) for kind, value in facts if kind == ACTIONS_KIND), 0)
-                self._years = frozenset(int(value) for kind, value in facts if kind == YEARS_KIND)
-                self._months = frozenset(int(value) for kind, value in facts if kind == MONTHS_KIND)
-                self._countries = frozenset(int(value) for kind, value in facts if kind == COUNTRIES_KIND)
-                self._report_day = next((int(value) for kind, value in facts if kind == REPORT_DAY_KIND), 0)
-        self._weight_of = dict(zip(self._terms, self._weights))
-        self._norm = norm
-        self._raw = None
+        return terms
+
+    def _parse_entries(self) -> tuple[tuple[int, float], ...]:
+        """The entries after the links: figures, actions, years, months, countries and the
+        report day, in one pass."""
+        raw = self._raw
+        assert raw is not None, "parsed only while the stored bytes are held"
+        n, n_links, _ = self._HEAD.unpack_from(raw)
+        facts: list[tuple[int, float]] = []
+        years: list[int] = []
+        months: list[int] = []
+        countries: list[int] = []
+        actions: int | None = None  # the first entry of each of these counts (one is written)
+        report_day: int | None = None
+        if n & _FACTS_FLAG:
+            at = self._HEAD.size + 5 * (n & _COUNT_MASK) + 2 * n_links
+            for kind, value in _FACT.iter_unpack(raw[at + 1 : at + 1 + _FACT.size * raw[at]]):
+                if kind == YEARS_KIND:
+                    years.append(int(value))
+                elif kind == MONTHS_KIND:
+                    months.append(int(value))
+                elif kind == COUNTRIES_KIND:
+                    countries.append(int(value))
+                elif kind == ACTIONS_KIND:
+                    actions = int(value) if actions is None else actions
+                elif kind == REPORT_DAY_KIND:
+                    report_day = int(value) if report_day is None else report_day
+                else:
+                    facts.append((kind, value))
+        self._actions = actions or 0
+        self._years = frozenset(years)
+        self._months = frozenset(months)
+        self._countries = frozenset(countries)
+        self._report_day = report_day or 0
+        figures = self._facts = tuple(facts)  # set last: it tells that the entries are read
+        return figures
 
     @property
     def terms(self) -> tuple[int, ...]:
-        if self._raw is not None:
-            self._parse()
-        return self._terms
+        terms = self._terms
+        return terms if terms is not None else self._parse()
 
     @property
     def weights(self) -> tuple[int, ...]:
-        if self._raw is not None:
+        if self._terms is None:
             self._parse()
         return tuple(self._weights)
 
     @property
     def weight_of(self) -> dict[int, int]:
-        if self._raw is not None:
-            self._parse()
-        return self._weight_of
+        """Term hash -> scaled weight (built when first asked: a candidate's terms alone
+        decide most refusals)."""
+        weight_of = self._weight_of
+        if weight_of is None:
+            weight_of = self._weight_of = dict(zip(self.terms, self._weights))  # (terms reads the weights too)
+        return weight_of
 
     @property
     def norm(self) -> float:
-        if self._raw is not None:
+        if self._terms is None:
             self._parse()
         return self._norm
 
     @property
     def links(self) -> tuple[tuple[int, int], ...]:
-        if self._raw is not None:
+        if self._terms is None:
             self._parse()
         flat = self._links
         return tuple(zip(flat[0::2], flat[1::2]))
 
     @property
-    def facts(self) -> tuple[tuple[int, float], ...]:
-        if self._raw is not None:
+    def flat_links(self) -> bytes:
+        """The links as stored: term indexes, two bytes a link (i, j, i, j, ...)."""
+        if self._terms is None:
             self._parse()
-        return self._facts
+        return self._links
+
+    @property
+    def facts(self) -> tuple[tuple[int, float], ...]:
+        facts = self._facts
+        return facts if facts is not None else self._parse_entries()
 
     @property
     def actions(self) -> int:
         """The article's event actions (actions.py: a bit per family), 0 when none."""
-        if self._raw is not None:
-            self._parse()
+        if self._facts is None:
+            self._parse_entries()
         return self._actions
 
     @property
     def years(self) -> frozenset[int]:
         """The years the article names (years.py), empty when none or too many."""
-        if self._raw is not None:
-            self._parse()
+        if self._facts is None:
+            self._parse_entries()
         return self._years
 
     @property
     def months(self) -> frozenset[int]:
         """The months (1-12) the article dates things by (months.py), empty when none."""
-        if self._raw is not None:
-            self._parse()
+        if self._facts is None:
+            self._parse_entries()
         return self._months
 
     @property
     def countries(self) -> frozenset[int]:
         """The countries the article's title and lead name (countries.py), empty when none."""
-        if self._raw is not None:
-            self._parse()
+        if self._facts is None:
+            self._parse_entries()
         return self._countries
 
     @property
     def report_day(self) -> int:
         """The weekday the article's lead reports (weekdays.report_weekday), 0 when none."""
-        if self._raw is not None:
-            self._parse()
+        if self._facts is None:
+            self._parse_entries()
         return self._report_day
 
     @property
     def time_known(self) -> bool:
         """Whether the article's event time is its published time (not when it was seen)."""
-        if self._raw is not None:  # a flag of the first byte: no need to parse the rest yet
+        if self._raw is not None:  # a flag of the first byte: nothing else need be read
             return not self._raw[0] & _SEEN_TIME_FLAG
         return self._time_known
 
@@ -218,9 +250,10 @@ class StoryProfile:
     def to_bytes(self) -> bytes:
         if self._raw is not None:
             return self._raw
-        n = len(self._terms)
+        # (built in memory: every field is set)
+        n = len(self.terms)
         facts = b""
-        entries = self._facts + (((ACTIONS_KIND, float(self._actions)),) if self._actions else ())
+        entries = self.facts + (((ACTIONS_KIND, float(self._actions)),) if self._actions else ())
         entries += tuple((YEARS_KIND, float(year)) for year in sorted(self._years))
         entries += tuple((MONTHS_KIND, float(month)) for month in sorted(self._months))
         entries += tuple((COUNTRIES_KIND, float(country)) for country in sorted(self._countries))
@@ -232,7 +265,7 @@ class StoryProfile:
             n |= _SEEN_TIME_FLAG
         return (
             self._HEAD.pack(n, len(self._links) // 2, self._norm)
-            + np.asarray(self._terms, dtype="<u4").tobytes()
+            + np.asarray(self.terms, dtype="<u4").tobytes()
             + bytes(self._weights)
             + self._links
             + facts
@@ -247,6 +280,7 @@ class StoryProfile:
             end += 1 + _FACT.size * data[end]
         profile = cls.__new__(cls)
         profile._raw = data[offset:end]
+        profile._terms = profile._weight_of = profile._facts = None  # read when first asked
         return profile, end
 
     def _compared(self) -> tuple[object, ...]:

@@ -325,7 +325,7 @@ def _units_score(
         return h
 
     words, own_links, terms = vector.words, vector.links, other.terms
-    flat = other._links
+    flat = other.flat_links
     for a, b in zip(map(terms.__getitem__, flat[0::2]), map(terms.__getitem__, flat[1::2])):
         if a in products and b in products:
             wa, wb = words[a], words[b]
@@ -414,7 +414,9 @@ def best_story(
         rare = vector.rare
         if relaxed is not None and close_and_dated and profile.actions == vector.actions:
             base, rare = min(base, relaxed), vector.rare_floored
-        shared_rare = len(profile.weight_of.keys() & rare) if least_rare else 0
+        # (its terms, not its weight table: most candidates are refused here, and their
+        # profiles need not be read further: profile.py)
+        shared_rare = len(rare.intersection(profile.terms)) if least_rare else 0
         if shared_rare < least_rare and apart <= STRONG_HOURS * 3600 and vector.excess:
             if fetched is None:
                 fetched = {}
@@ -423,12 +425,12 @@ def best_story(
             profiles = fetched[candidate.story_id]
             # the shared terms this story's fetched articles could make rare (most
             # candidates have none: their story is one or two articles)
-            near = profile.weight_of.keys() & _relievable(vector, len(profiles), relievable)
+            near = _relievable(vector, len(profiles), relievable).intersection(profile.terms)
             if near and shared_rare + len(near) >= least_rare:
                 own = _rare_but_for(vector, near, profiles)
                 if own:
                     rare = rare | own
-                    shared_rare = len(profile.weight_of.keys() & rare)
+                    shared_rare = len(rare.intersection(profile.terms))
         if not least_rare or shared_rare >= least_rare:
             left.append((order, candidate, profile, apart, base, rare))
     # whether a story's figures conflict is asked only for a story that one of its

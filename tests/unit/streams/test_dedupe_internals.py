@@ -329,6 +329,54 @@ def test_stored_profiles_read_back_alike_for_every_term_count() -> None:
         assert again == profile and end == 1 + len(profile.to_bytes())
 
 
+_STORED_FIELDS = (
+    "terms",
+    "weights",
+    "weight_of",
+    "norm",
+    "links",
+    "facts",
+    "actions",
+    "years",
+    "months",
+    "countries",
+    "report_day",
+    "time_known",
+)
+
+
+@pytest.mark.parametrize("first", _STORED_FIELDS)
+def test_a_stored_profile_read_in_parts_reads_alike_whichever_part_is_asked_first(first: str) -> None:
+    """A stored profile is read in parts (its vector, its weight table, the entries after
+    its links), each when first asked: whatever is asked first, every field reads as
+    written, and the bytes written again are those read."""
+    profile = StoryProfile(
+        [11, 2**32 - 2, 305, 4096],
+        [255, 3, 40, 128],
+        [(0, 1), (2, 3)],
+        [(9, 1.5), (9, 250.0), (77, 3.0)],
+        time_known=False,
+        actions=0b101,
+        years=(2022, 2024),
+        months=(2, 11),
+        countries=(5, 17),
+        report_day=4,
+    )
+    stored = profile.to_bytes()
+    again, end = StoryProfile.from_bytes(b"xy" + stored, 2)
+    assert end == 2 + len(stored)
+    asked_first = getattr(again, first)
+    for name in _STORED_FIELDS:
+        assert getattr(again, name) == getattr(profile, name), name
+    assert asked_first == getattr(profile, first)
+    assert again == profile and again.to_bytes() == stored
+    assert (again.facts, again.actions, again.years) == (
+        ((9, 1.5), (9, 250.0), (77, 3.0)),
+        0b101,
+        frozenset({2022, 2024}),
+    )
+
+
 def test_story_links_equal_neighbours_both_chosen() -> None:
     _, text = seed("001")
     features = extract_features(text.splitlines()[0], text, 3)
