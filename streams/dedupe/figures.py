@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
+from streams.dedupe.ordinals import ordinal_facts
 from streams.textnorm import fold
 
 # Every figure starts a run of digits and separators: the text is scanned for these runs
@@ -258,13 +259,15 @@ def _percent_facts(text: str, runs: Sequence[re.Match[str]]) -> tuple[list[tuple
 
 def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
-    or with a magnitude word; years, dates, times of day and durations are left out, and
-    so are compound numbers (not read, rather than misread: "مليونان و777 ألف صوت"
-    is no count of 777,000 votes). ``runs`` are ``digit_runs(text)`` when the caller has
+    or with a magnitude word, and the edition or occurrence it names (ordinals.py); years,
+    dates, times of day and durations are left out, and so are compound numbers (not read,
+    rather than misread: "مليونان و777 ألف صوت" is no count of 777,000 votes). ``runs`` are ``digit_runs(text)`` when the caller has
     them already."""
     runs = digit_runs(text) if runs is None else runs
     percents, shares = _percent_facts(text, runs)
-    facts = _age_facts(text, runs) + percents  # (an age first: a stored profile keeps a few)
+    # (an age and the edition or occurrence first: a stored profile keeps a few figures,
+    # and these tell one event of a kind from the next)
+    facts = _age_facts(text, runs) + ordinal_facts(text) + percents
     for match in number_matches(text, runs):
         start = match.start()
         if start in shares:

@@ -1,0 +1,107 @@
+"""Which edition of a recurring event a report tells: "النسخة الـ112", "الدورة الثامنة
+والسبعين", "في دورتها العادية الـ79".
+
+A recurring event (a race, a festival, a book fair, a session of an assembly, a vote's
+round) is told every time with the same names, places and words; what tells one year's
+from the next is its number. Reports of one edition agree on it, and reports of two
+editions differ: read as a figure (figures.py) of the kind EDITION, two reports that both
+give one and share no value of it tell different events (stories.py), and a text filled
+in for the next edition is not a copy of the last (core.py). Measured on real pages:
+docs/dedupe.md, "Editions of recurring events".
+
+How many times someone did something ("للمرة الرابعة في مسيرته") is not read: on real
+pages a third of those counts were of something else (the host country's hosting, the
+captain's own titles, a country's cups), which split reports of one event. An ordinal
+that is not read whole (a compound other than "الحادية عشرة" or "الثامنة والسبعين") is
+left out rather than misread: a misread edition would split its own reports.
+"""
+
+from __future__ import annotations
+
+import re
+
+EDITION = "edition"  # the number of an edition or session of a recurring event
+
+_UNITS = {
+    "اول": 1, "أول": 1, "اولى": 1, "أولى": 1, "اولي": 1, "أولي": 1, "حادي": 1, "حادية": 1, "حاديه": 1,
+    "ثاني": 2, "ثانية": 2, "ثانيه": 2, "ثالث": 3, "ثالثة": 3, "ثالثه": 3, "رابع": 4, "رابعة": 4, "رابعه": 4,
+    "خامس": 5, "خامسة": 5, "خامسه": 5, "سادس": 6, "سادسة": 6, "سادسه": 6, "سابع": 7, "سابعة": 7, "سابعه": 7,
+    "ثامن": 8, "ثامنة": 8, "ثامنه": 8, "تاسع": 9, "تاسعة": 9, "تاسعه": 9, "عاشر": 10, "عاشرة": 10, "عاشره": 10,
+}  # fmt: skip
+_TENS = {
+    "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون": 30, "أربعين": 40, "اربعين": 40, "أربعون": 40,
+    "اربعون": 40, "خمسين": 50, "خمسون": 50, "ستين": 60, "ستون": 60, "سبعين": 70, "سبعون": 70,
+    "ثمانين": 80, "ثمانون": 80, "تسعين": 90, "تسعون": 90,
+}  # fmt: skip
+_WORD = r"[^\W\d_]+"
+# the nouns whose ordinal is read, with their article, a preposition and a possessive
+# ("دوره" without its article is "his role", not a session)
+_EDITION_NOUN = re.compile(
+    r"[وف]?(?:لل|[بلك]?(?:ال)?)(?:نسخ[ةه]|دورة)|[وف]?[بلك]?الدوره|[وف]?[بلك]?(?:نسخت|دورت)(?:ه|ها)"
+)
+# where the nouns are looked for: every one holds one of these (str.find is far faster
+# than a pattern tried at every position of a long text)
+_STEMS = ("نسخ", "دورة", "دوره", "دورت")
+_LETTER = re.compile(r"[^\W\d_]")
+# what follows the noun: digits ("الـ112", "112") or a definite ordinal ("الرابعة", "الحادية
+# عشرة", "الثامنة والسبعين"); an indefinite one ("نسخة ثالثة") is "another", not a number
+# (an edition may be called the ordinary one first: "الدورة العادية الثانية والثلاثين",
+# "دورتها الاعتيادية الـ79")
+_ORDINARY = re.compile(r"\s+ال(?:ا?عتيادي|عادي)(?:ة|ه)?(?!\w)")
+_DIGITS = re.compile(r"\s+(?:الـ?\s*|ـ\s*)?(\d{1,4})(?![\d.,٫٬])")
+_ORDINAL = re.compile(rf"\s+الـ?({_WORD})(?:\s+(و\s*)?(?:ال)?({_WORD}))?")
+_ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
+_YEARS = range(1900, 2100)  # "دورة 2024": the edition named by its year, read by years.py
+
+
+def _ordinal(text: str, at: int) -> int | None:
+    """The ordinal written at ``at`` (after its noun), or None when none is there or it is
+    not read whole."""
+    ordinary = _ORDINARY.match(text, at)
+    if ordinary is not None:
+        at = ordinary.end()
+    digits = _DIGITS.match(text, at)
+    if digits is not None:
+        number = int(digits.group(1).translate(_ASCII_DIGITS))
+        return None if number in _YEARS else number
+    match = _ORDINAL.match(text, at)
+    if match is None:
+        return None
+    first, conjunction, second = match.groups()
+    unit = _UNITS.get(first)
+    if unit is None:
+        # "العشرين" alone: the twentieth
+        return _TENS.get(first) if second is None else None
+    if second in ("عشر", "عشرة", "عشره") and not conjunction:
+        return unit + 10
+    if second in _TENS and conjunction:
+        return unit + _TENS[second]
+    if first in ("حادي", "حادية", "حاديه"):
+        return None  # "the eleventh" or "the twenty-first" written in a way not read
+    return unit
+
+
+def _nouns(text: str) -> list[int]:
+    """Where each noun whose ordinal is read ends, in text order."""
+    found = set()
+    for stem in _STEMS:
+        at = text.find(stem)
+        while at >= 0:
+            start = at
+            while start > 0 and start > at - 4 and _LETTER.match(text, start - 1):
+                start -= 1  # (its prefixes: "وللدورة", "وبنسختها")
+            end = at + len(stem)
+            while end < len(text) and end < at + len(stem) + 3 and _LETTER.match(text, end):
+                end += 1  # (its possessives: "دورته", "نسختها")
+            word_before = start > 0 and _LETTER.match(text, start - 1)
+            word_after = end < len(text) and _LETTER.match(text, end)
+            if not word_before and not word_after and _EDITION_NOUN.fullmatch(text, start, end):
+                found.add(end)
+            at = text.find(stem, at + 1)
+    return sorted(found)
+
+
+def ordinal_facts(text: str) -> list[tuple[str, float]]:
+    """(EDITION, number) for each edition of a recurring event that ``text`` names."""
+    numbers = (_ordinal(text, end) for end in _nouns(text))
+    return [(EDITION, float(number)) for number in numbers if number is not None]

@@ -1,0 +1,106 @@
+"""Editions as figures (ordinals.py): which edition of a recurring event a report tells,
+and what is left out because it is no edition or is not read whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
+from streams.dedupe.figures import figure_facts
+from streams.dedupe.ordinals import EDITION, ordinal_facts
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("انطلقت أمس النسخة الـ112 من السباق", 112),
+        ("في النسخة 111 من الطواف", 111),
+        ("تُفتتح الدورة الثامنة والسبعين للجمعية", 78),
+        ("تختتم الدورة الحادية عشرة للمعرض", 11),
+        ("اختتام الدوره الثانية عشر للملتقى", 12),
+        ("القمة في دورتها العادية الثانية والثلاثين", 32),
+        ("المجلس في دورته العادية ال 29 بحضور القادة", 29),
+        ("الأفلام المشاركة للدورة ٤٥ من المهرجان", 45),
+        ("ينظم المعرض في نسخته العشرين", 20),
+        ("وبنسختها الخامسة يتوسع الملتقى", 5),
+        ("تنطلق النسخة الأولى من البطولة", 1),
+        ("الجمعية العامة في دورتها الاعتيادية الـ79", 79),
+    ],
+)
+def test_an_edition_is_read_in_digits_or_in_words(text: str, number: int) -> None:
+    assert ordinal_facts(text) == [(EDITION, float(number))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "توج باللقب للمرة الرابعة في مسيرته",  # how many times: often of something else
+        "اللقب الـ22 في تاريخ النادي",
+        "صدرت نسخة ثالثة من التقرير",  # indefinite: "another version"
+        "أشاد بدوره الأول في الفيلم",  # "his role"
+        "ستقام دورة 2026 في الرياض",  # an edition by its year (years.py reads it)
+        "اختتمت النسخة الحادي من الملتقى",  # a compound not read whole
+        "افتتاح الدورة التدريبية الثانية",  # the word after the noun is no ordinal
+    ],
+)
+def test_what_is_no_edition_or_not_read_whole_is_left_out(text: str) -> None:
+    assert ordinal_facts(text) == []
+
+
+def test_editions_come_first_among_an_articles_figures() -> None:
+    """A stored profile keeps a few figures: the edition is kept before amounts."""
+    facts = figure_facts("رصد 500 ألف دولار للجوائز في الدورة السادسة والأربعين للمهرجان")
+    assert facts[0] == (EDITION, 46.0) and ("دولار", 5e5) in facts
+
+
+def _festival(edition: str, wording: int) -> tuple[str, str]:
+    """(title, text) of a film festival's opening night, in one of two outlets' wordings."""
+    if wording == 0:
+        return (
+            f"افتتاح {edition} من مهرجان الواحة السينمائي بفيلم عن الصيادين",
+            f"افتتح مهرجان الواحة السينمائي الدولي مساء أمس {edition} بعرض فيلم عن صيادي البحيرة للمخرجة "
+            "سلمى الراوي، بحضور وزير الثقافة ورئيس المهرجان كمال الدباغ وعدد من نجوم السينما العربية على "
+            "السجادة الحمراء أمام دار الأوبرا، وتتنافس في المسابقة الرسمية أفلام من ثلاثين بلدا.",
+        )
+    return (
+        f"مهرجان الواحة السينمائي يفتتح {edition} بفيلم الصيادين",
+        f"انطلقت {edition} من مهرجان الواحة السينمائي الدولي بعرض فيلم المخرجة سلمى الراوي عن صيادي "
+        "البحيرة، وحضر الافتتاح وزير الثقافة ورئيس المهرجان كمال الدباغ ونجوم السينما العربية على السجادة "
+        "الحمراء لدار الأوبرا، فيما تضم المسابقة الرسمية أفلاما من ثلاثين بلدا.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("edition", "same_story"),
+    [
+        ("الدورة الخامسة والأربعين", True),
+        ("الدورة الـ45", True),
+        ("الدورة الجديدة", True),
+        ("الدورة الـ45 بعد نجاح الدورة الـ44", True),  # the last edition named beside its own
+        ("الدورة الـ46", False),
+    ],
+)
+def test_openings_of_a_festival_stay_apart_by_the_edition(edition: str, same_story: bool) -> None:
+    """Two outlets' reports of one opening night join, undated, whether the edition is
+    written in words or digits, or not named by one of them; the opening of the next
+    edition, told in the same words but for its number, is another event (a festival
+    shows the same names and places every year). A report that names the last edition
+    beside its own shares its own with the other. Without the edition as a figure the last
+    one joins (similarity 0.42: the same words but for the number)."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    first = dedup.process(DedupeInput("f1", "a", "", *_festival("الدورة الخامسة والأربعين", 0), None, 1_700_000_000.0))
+    second = dedup.process(DedupeInput("f2", "b", "", *_festival(edition, 1), None, 1_700_000_000.0))
+    assert first.story_id == "f1" and second.duplicate_of is None
+    assert (second.story_id == "f1") is same_story
+
+
+def test_a_text_filled_in_for_the_next_edition_is_no_copy() -> None:
+    """One outlet's text of the 46th opening, word for word its text of the 45th but for
+    the number, is neither a copy of it nor its story; a republished copy of the 45th is.
+    Without the edition as a figure the 46th is a near copy of the 45th (0.97)."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(DedupeInput("f45", "a", "", *_festival("الدورة الخامسة والأربعين", 0), None, 1_700_000_000.0))
+    copy = dedup.process(DedupeInput("c45", "b", "", *_festival("الدورة الخامسة والأربعين", 0), None, 1_700_000_000.0))
+    later = dedup.process(DedupeInput("f46", "a", "", *_festival("الدورة السادسة والأربعين", 0), None, 1_700_000_000.0))
+    assert copy.duplicate_of == "f45"
+    assert later.duplicate_of is None and later.story_id == "f46"
