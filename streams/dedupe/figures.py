@@ -259,14 +259,14 @@ def _percent_facts(text: str, runs: Sequence[re.Match[str]]) -> tuple[list[tuple
 
 def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
-    or with a magnitude word, and the edition or occurrence it names (ordinals.py); years,
-    dates, times of day and durations are left out, and so are compound numbers (not read,
-    rather than misread: "مليونان و777 ألف صوت" is no count of 777,000 votes). ``runs`` are ``digit_runs(text)`` when the caller has
-    them already."""
+    or with a magnitude word, and the edition it names (ordinals.py); years, dates, times
+    of day and durations are left out, and so are compound numbers (not read, rather than
+    misread: "مليونان و777 ألف صوت" is no count of 777,000 votes). ``runs`` are
+    ``digit_runs(text)`` when the caller has them already."""
     runs = digit_runs(text) if runs is None else runs
     percents, shares = _percent_facts(text, runs)
-    # (an age and the edition or occurrence first: a stored profile keeps a few figures,
-    # and these tell one event of a kind from the next)
+    # (an age and the edition first: a stored profile keeps a few figures, and these tell
+    # one event of a kind from the next)
     facts = _age_facts(text, runs) + ordinal_facts(text) + percents
     for match in number_matches(text, runs):
         start = match.start()

@@ -36,7 +36,6 @@ YEARS_KIND = 0xFFFFFFFE  # likewise, for the years
 MONTHS_KIND = 0xFFFFFFFD  # likewise, for the months
 COUNTRIES_KIND = 0xFFFFFFFC  # likewise, for the countries
 REPORT_DAY_KIND = 0xFFFFFFFB  # likewise, for the weekday the lead reports
-_NOT_FIGURES = (ACTIONS_KIND, YEARS_KIND, MONTHS_KIND, COUNTRIES_KIND, REPORT_DAY_KIND)
 
 _FLOAT32 = struct.Struct("<f")
 _FACT = struct.Struct("<If")
@@ -91,7 +90,6 @@ class StoryProfile:
         self._months = frozenset(months)
         self._countries = frozenset(countries)
         self._report_day = report_day
-        # (kind hash, value) as stored (float32)
         # (kind hash, value) as stored (float32); None until read from the stored bytes
         self._facts: tuple[tuple[int, float], ...] | None = tuple(
             (kind, _FLOAT32.unpack(_FLOAT32.pack(value))[0]) for kind, value in facts

