@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
-from streams.dedupe.ordinals import ordinal_facts
+from streams.dedupe.ordinals import edition_facts
 from streams.textnorm import fold
 
 # Every figure starts a run of digits and separators: the text is scanned for these runs
@@ -265,13 +265,14 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
     ``digit_runs(text)`` when the caller has them already."""
     runs = digit_runs(text) if runs is None else runs
     percents, shares = _percent_facts(text, runs)
+    editions, edition_digits = edition_facts(text)
     # (an age and the edition first: a stored profile keeps a few figures, and these tell
     # one event of a kind from the next)
-    facts = _age_facts(text, runs) + ordinal_facts(text) + percents
+    facts = _age_facts(text, runs) + editions + percents
     for match in number_matches(text, runs):
         start = match.start()
-        if start in shares:
-            continue  # "٪55 من الأصوات": the share, read above
+        if start in shares or start in edition_digits:
+            continue  # "٪55 من الأصوات", "النسخة 111 من الطواف": the share, the edition, read above
         if match.group(2) is None and match.start(3) == match.end(1):
             continue  # a word glued to the digits ("موقع 24كشفت"): a name, not a count
         if start > 1 and text[start - 1] == ":" and text[start - 2].isdigit():
@@ -365,13 +366,15 @@ def conflicting(
     by_points: Collection[_Kind] = (),
     *,
     every_value: bool = False,
+    exact: Collection[_Kind] = (),
 ) -> bool:
     """Whether both give figures of some kinds without a value in common (within 1 %),
     and agree on fewer kinds than they differ on: a kind they agree on ("2750 tonnes")
     outweighs one they differ on. Of the ``tolls`` kinds (TOLL_KINDS, hashed as the
     caller keys them), counts below TALLY_AT that differ are left out: the caller passes
     them when the two reports are close enough in time for a toll to have been updated.
-    The ``by_points`` kinds (shares in percent, ages) agree within SHARE_POINTS.
+    The ``by_points`` kinds (shares in percent, ages) agree within SHARE_POINTS, and the
+    ``exact`` kinds (editions: the 111th and the 112th are 0.9 % apart) only when equal.
 
     With ``every_value`` a kind agrees only when all the values of the one that gives
     fewer are among the other's: a copy repeats its figures (a paragraph dropped drops
@@ -382,7 +385,8 @@ def conflicting(
     for kind, values in mine.items():
         other = theirs.get(kind)
         if other:
-            if agrees(values, other, SHARE_POINTS if kind in by_points else None):
+            points = SHARE_POINTS if kind in by_points else 0.0 if kind in exact else None
+            if agrees(values, other, points):
                 agree += 1
             elif not (kind in tolls and max(values) < TALLY_AT and max(other) < TALLY_AT):
                 if every_value and len(values) > 1 and len(other) > 1:

@@ -4,9 +4,10 @@
 A recurring event (a race, a festival, a book fair, a session of an assembly, a vote's
 round) is told every time with the same names, places and words; what tells one year's
 from the next is its number. Reports of one edition agree on it, and reports of two
-editions differ: read as a figure (figures.py) of the kind EDITION, two reports that both
-give one and share no value of it tell different events (stories.py), and a text filled
-in for the next edition is not a copy of the last (core.py). Measured on real pages:
+editions differ: read as a figure (figures.py) of the kind EDITION, compared exactly (the
+111th and the 112th are 0.9 % apart), two reports that both give one and share no value of
+it tell different events (stories.py), and a text filled in for the next edition is not a
+copy of the last (core.py). Measured on real pages:
 docs/dedupe.md, "Editions of recurring events".
 
 How many times someone did something ("للمرة الرابعة في مسيرته") is not read: on real
@@ -54,16 +55,16 @@ _ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in
 _YEARS = range(1900, 2100)  # "دورة 2024": the edition named by its year, read by years.py
 
 
-def _ordinal(text: str, at: int) -> int | None:
-    """The ordinal written at ``at`` (after its noun), or None when none is there or it is
-    not read whole."""
+def _ordinal(text: str, at: int) -> tuple[int, int | None] | None:
+    """The ordinal written at ``at`` (after its noun) and where its digits start (None for
+    words), or None when none is there or it is not read whole."""
     ordinary = _ORDINARY.match(text, at)
     if ordinary is not None:
         at = ordinary.end()
     digits = _DIGITS.match(text, at)
     if digits is not None:
         number = int(digits.group(1).translate(_ASCII_DIGITS))
-        return None if number in _YEARS else number
+        return None if number in _YEARS else (number, digits.start(1))
     match = _ORDINAL.match(text, at)
     if match is None:
         return None
@@ -71,14 +72,15 @@ def _ordinal(text: str, at: int) -> int | None:
     unit = _UNITS.get(first)
     if unit is None:
         # "العشرين" alone: the twentieth
-        return _TENS.get(first) if second is None else None
+        tens = _TENS.get(first) if second is None else None
+        return None if tens is None else (tens, None)
     if second in ("عشر", "عشرة", "عشره") and not conjunction:
-        return unit + 10
+        return unit + 10, None
     if second in _TENS and conjunction:
-        return unit + _TENS[second]
+        return unit + _TENS[second], None
     if first in ("حادي", "حادية", "حاديه"):
         return None  # "the eleventh" or "the twenty-first" written in a way not read
-    return unit
+    return unit, None
 
 
 def _nouns(text: str) -> list[int]:
@@ -101,7 +103,17 @@ def _nouns(text: str) -> list[int]:
     return sorted(found)
 
 
-def ordinal_facts(text: str) -> list[tuple[str, float]]:
-    """(EDITION, number) for each edition of a recurring event that ``text`` names."""
-    numbers = (_ordinal(text, end) for end in _nouns(text))
-    return [(EDITION, float(number)) for number in numbers if number is not None]
+def edition_facts(text: str) -> tuple[list[tuple[str, float]], set[int]]:
+    """(EDITION, number) for each edition of a recurring event that ``text`` names, and
+    where the digits of those written in digits start (figures.py reads no count from
+    them: "النسخة 111 من الطواف" is no count of 111 of anything)."""
+    facts: list[tuple[str, float]] = []
+    starts: set[int] = set()
+    for end in _nouns(text):
+        read = _ordinal(text, end)
+        if read is not None:
+            number, start = read
+            facts.append((EDITION, float(number)))
+            if start is not None:
+                starts.add(start)
+    return facts, starts

@@ -36,6 +36,7 @@ from typing import Any
 
 from streams.dedupe.figures import AGE, PERCENT, TOLL_KINDS, conflicting
 from streams.dedupe.memo import BoundedMemo
+from streams.dedupe.ordinals import EDITION
 from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
@@ -86,6 +87,7 @@ term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
 
 _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
+_EXACT_HASHES = frozenset((term_hash(EDITION),))  # likewise
 
 
 def _df_key(term: str) -> bytes:
@@ -521,7 +523,9 @@ def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile) -> boo
     (core.py) asks it, as it asks years.py."""
     if not kinds or not profile.facts:
         return False
-    return conflicting(kinds, _by_kind(profile.facts), _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True)
+    return conflicting(
+        kinds, _by_kind(profile.facts), _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True, exact=_EXACT_HASHES
+    )
 
 
 def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:
@@ -555,7 +559,7 @@ def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) ->
             if kind in mine:
                 theirs.setdefault(kind, set()).add(value)
     tolls = () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES
-    return bool(theirs) and conflicting(mine, theirs, tolls, _BY_POINTS_HASHES)
+    return bool(theirs) and conflicting(mine, theirs, tolls, _BY_POINTS_HASHES, exact=_EXACT_HASHES)
 
 
 def _cohesive(vector: StoryVector, members: list, needed: float) -> bool:

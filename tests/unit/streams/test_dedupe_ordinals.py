@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
-from streams.dedupe.figures import figure_facts
-from streams.dedupe.ordinals import EDITION, ordinal_facts
+from streams.dedupe.figures import conflicting, figure_facts
+from streams.dedupe.ordinals import EDITION, edition_facts
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ from streams.dedupe.ordinals import EDITION, ordinal_facts
     ],
 )
 def test_an_edition_is_read_in_digits_or_in_words(text: str, number: int) -> None:
-    assert ordinal_facts(text) == [(EDITION, float(number))]
+    assert edition_facts(text)[0] == [(EDITION, float(number))]
 
 
 @pytest.mark.parametrize(
@@ -44,13 +44,15 @@ def test_an_edition_is_read_in_digits_or_in_words(text: str, number: int) -> Non
     ],
 )
 def test_what_is_no_edition_or_not_read_whole_is_left_out(text: str) -> None:
-    assert ordinal_facts(text) == []
+    assert edition_facts(text)[0] == []
 
 
-def test_editions_come_first_among_an_articles_figures() -> None:
-    """A stored profile keeps a few figures: the edition is kept before amounts."""
+def test_editions_come_first_among_an_articles_figures_and_their_digits_count_nothing() -> None:
+    """A stored profile keeps a few figures: the edition is kept before amounts. An
+    edition's digits are no count of the word after them ("111 من الطواف")."""
     facts = figure_facts("رصد 500 ألف دولار للجوائز في الدورة السادسة والأربعين للمهرجان")
     assert facts[0] == (EDITION, 46.0) and ("دولار", 5e5) in facts
+    assert figure_facts("أنهى النسخة 111 من الطواف وفاز بـ 50 ألف يورو") == [(EDITION, 111.0), ("يورو", 5e4)]
 
 
 def _festival(edition: str, wording: int) -> tuple[str, str]:
@@ -71,16 +73,18 @@ def _festival(edition: str, wording: int) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("edition", "same_story"),
+    ("first", "edition", "same_story"),
     [
-        ("الدورة الخامسة والأربعين", True),
-        ("الدورة الـ45", True),
-        ("الدورة الجديدة", True),
-        ("الدورة الـ45 بعد نجاح الدورة الـ44", True),  # the last edition named beside its own
-        ("الدورة الـ46", False),
+        ("الدورة الخامسة والأربعين", "الدورة الخامسة والأربعين", True),
+        ("الدورة الخامسة والأربعين", "الدورة الـ45", True),
+        ("الدورة الخامسة والأربعين", "الدورة الجديدة", True),
+        ("الدورة الخامسة والأربعين", "الدورة الـ45 بعد نجاح الدورة الـ44", True),  # the last one named too
+        ("الدورة الخامسة والأربعين", "الدورة الـ46", False),
+        ("الدورة الـ111", "الدورة 111", True),
+        ("الدورة الـ111", "الدورة الـ112", False),  # 0.9 % apart: editions compare exactly
     ],
 )
-def test_openings_of_a_festival_stay_apart_by_the_edition(edition: str, same_story: bool) -> None:
+def test_openings_of_a_festival_stay_apart_by_the_edition(first: str, edition: str, same_story: bool) -> None:
     """Two outlets' reports of one opening night join, undated, whether the edition is
     written in words or digits, or not named by one of them; the opening of the next
     edition, told in the same words but for its number, is another event (a festival
@@ -88,10 +92,16 @@ def test_openings_of_a_festival_stay_apart_by_the_edition(edition: str, same_sto
     beside its own shares its own with the other. Without the edition as a figure the last
     one joins (similarity 0.42: the same words but for the number)."""
     dedup = Deduplicator(InMemoryDedupeStore())
-    first = dedup.process(DedupeInput("f1", "a", "", *_festival("الدورة الخامسة والأربعين", 0), None, 1_700_000_000.0))
+    opened = dedup.process(DedupeInput("f1", "a", "", *_festival(first, 0), None, 1_700_000_000.0))
     second = dedup.process(DedupeInput("f2", "b", "", *_festival(edition, 1), None, 1_700_000_000.0))
-    assert first.story_id == "f1" and second.duplicate_of is None
+    assert opened.story_id == "f1" and second.duplicate_of is None
     assert (second.story_id == "f1") is same_story
+
+
+def test_editions_compare_exactly_other_figures_within_one_percent() -> None:
+    assert conflicting({EDITION: {111.0}}, {EDITION: {112.0}}, exact={EDITION})
+    assert not conflicting({EDITION: {111.0}}, {EDITION: {111.0, 110.0}}, exact={EDITION})
+    assert not conflicting({"دولار": {111.0}}, {"دولار": {112.0}}, exact={EDITION})
 
 
 def test_a_text_filled_in_for_the_next_edition_is_no_copy() -> None:
