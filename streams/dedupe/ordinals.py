@@ -51,8 +51,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 _ORDINARY = re.compile(r"\s+ال(?:ا?عتيادي|عادي)(?:ة|ه)?(?!\w)")
 _DIGITS = re.compile(r"\s+(?:الـ?\s*|ـ\s*)?(\d{1,4})(?![\d.,٫٬])")
 _ORDINAL = re.compile(rf"\s+الـ?({_WORD})(?:\s+(و\s*)?(?:ال)?({_WORD}))?")
-_ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in range(base, base + 10)}
-_YEARS = range(1900, 2100)  # "دورة 2024": the edition named by its year, read by years.py
+# "دورة 2024": the edition named by its year, which years.py reads (its _GREGORIAN; not
+# imported: years.py imports figures.py, which imports this module)
+_YEARS = range(1900, 2100)
 
 
 def _ordinal(text: str, at: int) -> tuple[int, int | None] | None:
@@ -63,7 +64,7 @@ def _ordinal(text: str, at: int) -> tuple[int, int | None] | None:
         at = ordinary.end()
     digits = _DIGITS.match(text, at)
     if digits is not None:
-        number = int(digits.group(1).translate(_ASCII_DIGITS))
+        number = int(digits.group(1))  # (int reads Arabic-Indic and Persian digits too)
         return None if number in _YEARS else (number, digits.start(1))
     match = _ORDINAL.match(text, at)
     if match is None:
