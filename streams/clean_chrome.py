@@ -249,7 +249,7 @@ _READ_ALSO = re.compile(
     r"|(?:read|see|watch)\s+(?:also|more)|also\s+(?:read|see|watch)"
     r"|(?:related(?:\s+(?:news|articles?|stories|posts|coverage|topics))?|more\s+(?:news|stories))"
     r"(?=\s*[:\-–|»]|$)"
-    r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+صله|متعلقه|مرتبطه|مشابهه)"
+    r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+(?:صله|علاقه)|متعلقه|مرتبطه|مشابهه)"
     r"|ذات\s+صله(?=\s*[:\-–|»]|$)|المزيد\s+من\s+الاخبار"
     r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading"
     r"|read\s+(?:the\s+)?full\s+(?:story|article|text))"
@@ -260,7 +260,7 @@ _READ_ALSO = re.compile(
 _READ_ALSO_GLUED = re.compile(r"^(?:اقرا|طالع|شاهد|انظر|تابع)\s+ايضا(?=[^\W\d_ح])")
 # A read-also line that is only its label; the linked headline is on the next line(s).
 _READ_ALSO_LABEL_ONLY = re.compile(r"\s*[:\-–|»]?\s*$")
-_LINK_LIST_LABEL = re.compile(r"ايضا|كذلك|also|related|صله|متعلقه|مرتبطه|مشابهه|روابط")
+_LINK_LIST_LABEL = re.compile(r"ايضا|كذلك|also|related|صله|علاقه|متعلقه|مرتبطه|مشابهه|روابط")
 _CONTINUATION = re.compile(
     r"^[(\[{]\s*(?:تستمر|يتبع|تتبع|يتواصل|تتمه|تابع|للمزيد|مزيد|المزيد|more|continued|cont'?d|"
     r"to\s+be\s+continued|انتهي|end|نهايه)\s*(?:\.{1,3})?\s*[)\]}]$"

@@ -93,6 +93,9 @@ CHROME = [
     ("Related: Storm hits the coast", "read-also"),
     ("More stories", "read-also"),
     ("أخبار ذات صلة", "read-also"),
+    # the label and its linked headline on one line, inside the article (copy set 18)
+    ("أخبار ذات علاقة الحكومة تطلب سحب التقرير عن الجفاف فورا", "read-also"),
+    ("مواضيع ذات علاقة", "read-also"),
     ("اقرأ: وزير المالية يستقيل", "read-also"),
     # continuation markers
     ("(تستمر)", "continuation-marker"),
@@ -378,6 +381,7 @@ def test_read_more_button_does_not_swallow_the_next_lines() -> None:
     assert classify_line("Read more").introduces_links is False
     assert classify_line("Related").introduces_links is True
     assert classify_line("أخبار ذات صلة").introduces_links is True
+    assert classify_line("أخبار ذات علاقة").introduces_links is True
 
 
 def test_parenthesis_naming_an_agency_only_inside_a_phrase_is_no_dateline() -> None:
