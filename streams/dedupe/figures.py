@@ -376,10 +376,15 @@ def conflicting(
     The ``by_points`` kinds (shares in percent, ages) agree within SHARE_POINTS, and the
     ``exact`` kinds (editions: the 111th and the 112th are 0.9 % apart) only when equal.
 
-    With ``every_value`` a kind agrees only when all the values of the one that gives
-    fewer are among the other's: a copy repeats its figures (a paragraph dropped drops
-    some), while a bulletin filled in for the next meeting shares only the rate that the
-    last one set ("from 4.40 % to 4.15 %", then "from 4.15 % to 3.90 %")."""
+    With ``every_value`` (the copy check) a kind agrees only when all the values of the
+    one that gives fewer are among the other's: a copy repeats its figures (a paragraph
+    dropped drops some), while a bulletin filled in for the next meeting shares only the
+    rate that the last one set ("from 4.40 % to 4.15 %", then "from 4.15 % to 3.90 %").
+    Two sets of values of one kind, each of several, none of them in common, are another
+    filling even of a toll: an update changes a figure, not all of them (a health
+    ministry's daily bulletins: cases, recoveries and deaths, all «حالة»). And a kind
+    they differ on is not outweighed by one they agree on: a template's fixed figure
+    (the "50 basis points" of every rate statement) is in every filling."""
     agrees = _within if every_value else _close
     differ = agree = 0
     for kind, values in mine.items():
@@ -388,8 +393,13 @@ def conflicting(
             points = SHARE_POINTS if kind in by_points else 0.0 if kind in exact else None
             if agrees(values, other, points):
                 agree += 1
+            elif (
+                every_value
+                and len(values) > 1
+                and len(other) > 1
+                and (kind not in tolls or not _close(values, other, points))
+            ):
+                return True  # another filling
             elif not (kind in tolls and max(values) < TALLY_AT and max(other) < TALLY_AT):
-                if every_value and len(values) > 1 and len(other) > 1:
-                    return True  # another filling: an update changes a figure, not a set of them
                 differ += 1
-    return differ > agree
+    return differ >= agree if every_value and differ else differ > agree
