@@ -250,8 +250,11 @@ def _entry_item(entry: Any) -> FeedItem | None:
         make_body = _known_body(body)
     published = None
     for name in ("published_parsed", "updated_parsed", "created_parsed"):
-        if entry.get(name):
-            published = _iso_from_struct(entry.get(name))
+        # read as a plain dict: feedparser's own lookup answers a missing "updated_parsed"
+        # with "published_parsed" (already tried) and a deprecation warning for each entry
+        parsed = dict.get(entry, name)
+        if parsed:
+            published = _iso_from_struct(parsed)
             if published:
                 break
     return FeedItem(
