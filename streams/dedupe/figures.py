@@ -31,10 +31,11 @@ def digit_runs(text: str) -> list[re.Match[str]]:
 
 # a number in any digits (thousands grouped by a comma), an optional magnitude word, then
 # the word that says what is counted; a few words may sit between (e.g. "من"). Agencies
-# such as SPA bracket the number: "(15) مليون دولار" is 15 million, not one.
+# such as SPA bracket the number: "(15) مليون دولار" is 15 million, not one; WAM sets it
+# between slashes: "الكشف عن/ 873 / حالة".
 # (no look-behind in the pattern: ``number_matches`` checks the character before)
 DIGIT_FIGURE = re.compile(
-    r"(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)[)\]]?\s*"
+    r"(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)(?:[)\]]|\s*/(?!\s*\d))?\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
     r"(?:من\s+)?(طن(?!\w)|[^\W\d_]{3,})"  # a unit of two letters: طن
 )

@@ -379,6 +379,9 @@ def test_figures_with_their_kind() -> None:
         # a match's minute is no count; an age at death is one of its own
         ("سجل في الدقيقة 87 من عمر المباراة أمام 60 ألف متفرج", [("متفرج", 60000.0)]),
         ("توفي عن عمر يناهز 88 عاما بعد 30 عاما في الحكم", [("age", 88.0)]),
+        # a number set between slashes, as one agency writes it; a date's slashes are no such thing
+        ("أجرت أكثر من / 38,000 / فحص وكشفت عن/ 873 / حالة", [("فحص", 38000.0), ("حاله", 873.0)]),
+        ("في 18/9/2025 صدر القرار", []),
         # a share is one kind however it is written, the sign before or after the digits
         (
             "بنسبة 52.87% و72,71 بالمائة و49.4 في المئة و٪55 من الأصوات",
