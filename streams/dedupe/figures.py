@@ -370,8 +370,8 @@ def conflicting(
     exact: Collection[_Kind] = (),
 ) -> bool:
     """Whether both give figures of some kinds without a value in common (within 1 %),
-    and agree on fewer kinds than they differ on: a kind they agree on ("2750 tonnes")
-    outweighs one they differ on. Of the ``tolls`` kinds (TOLL_KINDS, hashed as the
+    and agree on fewer kinds than they differ on: a kind two reports of one event agree
+    on ("2750 tonnes") outweighs one they differ on (but see ``every_value``). Of the ``tolls`` kinds (TOLL_KINDS, hashed as the
     caller keys them), counts below TALLY_AT that differ are left out: the caller passes
     them when the two reports are close enough in time for a toll to have been updated.
     The ``by_points`` kinds (shares in percent, ages) agree within SHARE_POINTS, and the
