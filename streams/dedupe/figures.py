@@ -14,6 +14,7 @@ from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from streams.dedupe.ordinals import edition_facts
+from streams.dedupe.year_numbers import YEAR_DIGITS
 from streams.textnorm import fold
 
 # Every figure starts a run of digits and separators: the text is scanned for these runs
@@ -74,7 +75,6 @@ ASCII_DIGITS = {code: str(code - base) for base in (0x0660, 0x06F0) for code in 
 # what may not stand right before a figure's number (part of a longer number or a code)
 _NOT_BEFORE_NUMBER = re.compile(r"[\d.,\u066b\u066cA-Za-z]")
 _WORD_CHAR = re.compile(r"\w")
-YEAR = re.compile(r"^(?:19|20)\d\d$")  # a number that reads as a year: not a figure of an event
 _Kind = TypeVar("_Kind", bound=Hashable)
 
 
@@ -307,7 +307,7 @@ def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, fl
     # matches, are the same in either digits
     number = number.translate(ASCII_DIGITS)
     kind = unit_kind(word)
-    if kind in _NOT_KINDS or kind in _MAGNITUDE_KINDS or (not magnitude and YEAR.match(number)):
+    if kind in _NOT_KINDS or kind in _MAGNITUDE_KINDS or (not magnitude and YEAR_DIGITS.match(number)):
         return None  # (a magnitude word as the unit: a compound number, "438 ألف و 954")
     value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))
     if magnitude:

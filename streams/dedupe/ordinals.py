@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from streams.dedupe.year_numbers import GREGORIAN_YEARS
+
 EDITION = "edition"  # the number of an edition or session of a recurring event
 
 _UNITS = {
@@ -51,9 +53,6 @@ _LETTER = re.compile(r"[^\W\d_]")
 _ORDINARY = re.compile(r"\s+ال(?:ا?عتيادي|عادي)(?:ة|ه)?(?!\w)")
 _DIGITS = re.compile(r"\s+(?:الـ?\s*|ـ\s*)?(\d{1,4})(?![\d.,٫٬])")
 _ORDINAL = re.compile(rf"\s+الـ?({_WORD})(?:\s+(و\s*)?(?:ال)?({_WORD}))?")
-# "دورة 2024": the edition named by its year, which years.py reads (its _GREGORIAN; not
-# imported: years.py imports figures.py, which imports this module)
-_YEARS = range(1900, 2100)
 
 
 def _ordinal(text: str, at: int) -> tuple[int, int | None] | None:
@@ -65,7 +64,8 @@ def _ordinal(text: str, at: int) -> tuple[int, int | None] | None:
     digits = _DIGITS.match(text, at)
     if digits is not None:
         number = int(digits.group(1))  # (int reads Arabic-Indic and Persian digits too)
-        return None if number in _YEARS else (number, digits.start(1))
+        # "دورة 2024": the edition named by its year, which years.py reads
+        return None if number in GREGORIAN_YEARS else (number, digits.start(1))
     match = _ORDINAL.match(text, at)
     if match is None:
         return None

@@ -23,10 +23,11 @@ from itertools import chain, compress
 import numpy as np
 
 from streams.dedupe.countries import named_countries
-from streams.dedupe.figures import ASCII_DIGITS, YEAR, digit_runs, figure_facts
+from streams.dedupe.figures import ASCII_DIGITS, digit_runs, figure_facts
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.months import named_months
 from streams.dedupe.weekdays import report_weekday
+from streams.dedupe.year_numbers import YEAR_DIGITS
 from streams.dedupe.years import named_years
 from streams.textnorm import fold
 
@@ -198,7 +199,7 @@ def _number_term(run: str) -> str | None:
         return None
     whole, fraction = figure.group(1), (figure.group(2) or "").translate(ASCII_DIGITS).rstrip("0")
     value = str(int(whole.replace(",", "").replace("\u066c", ""))) + ("." + fraction if fraction else "")
-    return "#" + value if (len(value) > 1 or fraction) and not YEAR.match(value) else None
+    return "#" + value if (len(value) > 1 or fraction) and not YEAR_DIGITS.match(value) else None
 
 
 # figures recur from article to article ("24", "2024", "1,200")

@@ -18,10 +18,10 @@ import re
 from collections.abc import Collection, Sequence
 
 from streams.dedupe.figures import ASCII_DIGITS, TOLL_KINDS, digit_runs, unit_kind
+from streams.dedupe.year_numbers import GREGORIAN_YEARS
 
 # what may follow a year's digits: its Hijri mark, and the word after it
 _AFTER = re.compile(r"\s*(?:(ه)ـ?(?!\w)|([^\W\d_]+))")
-_GREGORIAN = range(1900, 2100)
 _HIJRI = range(1300, 1500)  # written with its mark: "1440هـ", "1434 ه"
 # Above this many years a text is a chronicle, and a stored sample of them could miss the
 # one another text shares with it: such a text names no years for this purpose.
@@ -62,7 +62,7 @@ def _year(text: str, run: re.Match[str]) -> int | None:
     hijri_mark, word = (after.group(1), after.group(2)) if after else (None, None)
     if hijri_mark:
         return value if value in _HIJRI else None
-    if value in _GREGORIAN and (word is None or unit_kind(word) not in _COUNTED_PEOPLE):
+    if value in GREGORIAN_YEARS and (word is None or unit_kind(word) not in _COUNTED_PEOPLE):
         return value
     return None
 
