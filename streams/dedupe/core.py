@@ -268,6 +268,7 @@ class Deduplicator:
             prepared.features.months,
             prepared.features.countries,
             prepared.features.report_day,
+            prepared.features.preview,
         )
 
     # -- preparation (no I/O) -----------------------------------------------------------
@@ -464,14 +465,14 @@ class Deduplicator:
             # share). The store adds its feed and outlet to the story once, as joining would.
             vector = self.story_vector(prepared, found)
             # it is filed as a version of its original, so it carries what the original
-            # names and it does not (years, months, countries, the day its lead reports): a
-            # bulletin of another year must not reach the first version through a copy that
-            # names none
+            # names and it does not (years, months, countries, the day its lead reports, being
+            # a preview): a bulletin of another year must not reach the first version through
+            # a copy that names none, nor an outcome a preview through a copy under a new title
             vector = dataclasses.replace(
                 vector,
                 **{
                     name: getattr(original.profile, name)
-                    for name in ("years", "months", "countries", "report_day")
+                    for name in ("years", "months", "countries", "report_day", "preview")
                     if not getattr(vector, name) and getattr(original.profile, name)
                 },
             )

@@ -36,6 +36,7 @@ YEARS_KIND = 0xFFFFFFFE  # likewise, for the years
 MONTHS_KIND = 0xFFFFFFFD  # likewise, for the months
 COUNTRIES_KIND = 0xFFFFFFFC  # likewise, for the countries
 REPORT_DAY_KIND = 0xFFFFFFFB  # likewise, for the weekday the lead reports
+PREVIEW_KIND = 0xFFFFFFFA  # likewise, present (1.0) when the article is a preview (previews.py)
 
 _FLOAT32 = struct.Struct("<f")
 _FACT = struct.Struct("<If")
@@ -66,6 +67,7 @@ class StoryProfile:
         "_months",
         "_countries",
         "_report_day",
+        "_preview",
     )
 
     _HEAD = struct.Struct("<BBf")  # terms, links, norm of the scaled weights
@@ -82,8 +84,10 @@ class StoryProfile:
         months: Iterable[int] = (),
         countries: Iterable[int] = (),
         report_day: int = 0,
+        preview: bool = False,
     ) -> None:
         self._raw: bytes | None = None
+        self._preview = preview
         self._time_known = time_known
         self._actions = actions
         self._years = frozenset(years)
@@ -129,6 +133,7 @@ class StoryProfile:
         countries: list[int] = []
         actions: int | None = None  # the first entry of each of these counts (one is written)
         report_day: int | None = None
+        preview = False
         if n & _FACTS_FLAG:
             at = self._HEAD.size + 5 * (n & _COUNT_MASK) + 2 * n_links
             for kind, value in _FACT.iter_unpack(raw[at + 1 : at + 1 + _FACT.size * raw[at]]):
@@ -142,6 +147,8 @@ class StoryProfile:
                     actions = int(value) if actions is None else actions
                 elif kind == REPORT_DAY_KIND:
                     report_day = int(value) if report_day is None else report_day
+                elif kind == PREVIEW_KIND:
+                    preview = True
                 else:
                     facts.append((kind, value))
         self._actions = actions or 0
@@ -149,6 +156,7 @@ class StoryProfile:
         self._months = frozenset(months)
         self._countries = frozenset(countries)
         self._report_day = report_day or 0
+        self._preview = preview
         figures = self._facts = tuple(facts)  # set last: it tells that the entries are read
         return figures
 
@@ -233,6 +241,13 @@ class StoryProfile:
         return self._report_day
 
     @property
+    def preview(self) -> bool:
+        """Whether the article was written ahead of the event it tells (previews.py)."""
+        if self._facts is None:
+            self._parse_entries()
+        return self._preview
+
+    @property
     def time_known(self) -> bool:
         """Whether the article's event time is its published time (not when it was seen)."""
         if self._raw is not None:  # a flag of the first byte: nothing else need be read
@@ -256,6 +271,7 @@ class StoryProfile:
         entries += tuple((MONTHS_KIND, float(month)) for month in sorted(self._months))
         entries += tuple((COUNTRIES_KIND, float(country)) for country in sorted(self._countries))
         entries += ((REPORT_DAY_KIND, float(self._report_day)),) if self._report_day else ()
+        entries += ((PREVIEW_KIND, 1.0),) if self._preview else ()
         if entries:  # an article without any of these is stored as before they were kept
             n |= _FACTS_FLAG
             facts = bytes((len(entries),)) + b"".join(_FACT.pack(kind, value) for kind, value in entries)
@@ -294,6 +310,7 @@ class StoryProfile:
             self.months,
             self.countries,
             self.report_day,
+            self.preview,
         )
 
     def __eq__(self, other: object) -> bool:

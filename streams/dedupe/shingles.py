@@ -26,6 +26,7 @@ from streams.dedupe.countries import named_countries
 from streams.dedupe.figures import ASCII_DIGITS, digit_runs, figure_facts
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.months import named_months
+from streams.dedupe.previews import is_preview
 from streams.dedupe.weekdays import report_weekday
 from streams.dedupe.year_numbers import YEAR_DIGITS
 from streams.dedupe.years import named_years
@@ -239,6 +240,7 @@ class Features:
     months: frozenset[int] = frozenset()  # the months it dates by: months.named_months()
     countries: frozenset[int] = frozenset()  # the countries its lead names: countries.named_countries()
     report_day: int = 0  # the weekday its lead reports as its news's day: weekdays.report_weekday()
+    preview: bool = False  # written ahead of the event it tells: previews.is_preview()
 
     def story_links(self, terms: Collection[str]) -> set[tuple[str, str]]:
         """Pairs of ``terms`` that follow each other somewhere in the title or the body,
@@ -306,4 +308,5 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         named_months(title, figure_text),
         named_countries(title, figure_text),
         report_weekday(figure_text),
+        is_preview(title, text),
     )

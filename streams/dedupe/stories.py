@@ -159,11 +159,12 @@ class StoryVector:
     # rare (see STORY_OWN_SHARE)
     excess: Mapping[int, float] = field(default_factory=dict)
     docs: int = 0  # the stream's documents counted when it was weighed
+    preview: bool = False  # written ahead of the event it tells (previews.py)
 
     def profile(self) -> StoryProfile:
         """What the store keeps: weights scaled to 1..255 (the cosine ignores the scale)."""
         if not self.weights:
-            if self.time_known and not (self.years or self.months or self.countries or self.report_day):
+            if self.time_known and not (self.years or self.months or self.countries or self.report_day or self.preview):
                 return EMPTY_PROFILE
             return StoryProfile(
                 (),
@@ -175,6 +176,7 @@ class StoryVector:
                 months=self.months,
                 countries=self.countries,
                 report_day=self.report_day,
+                preview=self.preview,
             )
         top = max(self.weights.values())
         scale = 255 / top if top > 0 else 0.0
@@ -194,6 +196,7 @@ class StoryVector:
             self.months,
             self.countries,
             self.report_day,
+            self.preview,
         )
 
 
@@ -209,6 +212,7 @@ def story_vector(
     months: frozenset[int] = frozenset(),
     countries: frozenset[int] = frozenset(),
     report_day: int = 0,
+    preview: bool = False,
 ) -> StoryVector:
     """The vector of an article whose story terms occur ``counts`` times (only the terms
     whose document frequency was read: see DF_TERMS). ``links`` gives the pairs of chosen
@@ -254,6 +258,7 @@ def story_vector(
         report_day,
         excess,
         docs,
+        preview,
     )
 
 
@@ -390,7 +395,8 @@ def best_story(
     Single link (the closest stored article decides) with two guards against chaining one
     event into another: a story whose fetched articles give a figure of a kind that this
     article gives other values of is not joined (figures.py), and articles more than
-    STRONG_HOURS apart must share STRONG_RARE rare terms."""
+    STRONG_HOURS apart must share STRONG_RARE rare terms. A preview and a report that is
+    not one never link (previews.py): the outcome is news the preview's story must not hide."""
     if not vector.weights:
         return None
     known, least_rare = vector.time_known, min(MIN_RARE_SHARED, STRONG_RARE)
@@ -408,7 +414,7 @@ def best_story(
     for order, candidate in enumerate(candidates):
         profile = candidate.profile
         apart = gap_seconds(event_time, known, candidate.event_time, profile.time_known)
-        if apart > window_seconds:
+        if apart > window_seconds or profile.preview != vector.preview:
             continue
         members.setdefault(candidate.story_id, []).append((candidate, apart))
         close_and_dated = known and apart <= DATED_HOURS * 3600 and profile.time_known
