@@ -8,8 +8,9 @@ byte and the figures (kind hash uint32, value float32 each); the article's event
 value (exact in float32 below 2**24), and the years it names (years.py) as entries of
 kind YEARS_KIND, one a year, the months it dates by (months.py) as entries of kind
 MONTHS_KIND, one a month, and the countries its lead names (countries.py) as entries of
-kind COUNTRIES_KIND, one a country, and the weekday its lead reports (weekdays.py) as one
-entry of kind REPORT_DAY_KIND. Profiles written before a field existed read as
+kind COUNTRIES_KIND, one a country, the weekday its lead reports (weekdays.py) as one
+entry of kind REPORT_DAY_KIND, and being a preview (previews.py) as one entry of kind
+PREVIEW_KIND. Profiles written before a field existed read as
 having none of it, and code written before the actions read that entry as a figure of a
 kind no article gives, i.e. never compared.
 """

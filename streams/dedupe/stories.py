@@ -414,7 +414,7 @@ def best_story(
     for order, candidate in enumerate(candidates):
         profile = candidate.profile
         apart = gap_seconds(event_time, known, candidate.event_time, profile.time_known)
-        if apart > window_seconds or profile.preview != vector.preview:
+        if apart > window_seconds:
             continue
         members.setdefault(candidate.story_id, []).append((candidate, apart))
         close_and_dated = known and apart <= DATED_HOURS * 3600 and profile.time_known
@@ -439,7 +439,9 @@ def best_story(
                 if own:
                     rare = rare | own
                     shared_rare = len(rare.intersection(profile.terms))
-        if not least_rare or shared_rare >= least_rare:
+        # (a preview and a report that is not one never link: asked of the few left, as the
+        # flag is read with the profile's entries)
+        if (not least_rare or shared_rare >= least_rare) and profile.preview == vector.preview:
             left.append((order, candidate, profile, apart, base, rare))
     # whether a story's figures conflict is asked only for a story that one of its
     # articles could join (most candidates fail the bound first)
