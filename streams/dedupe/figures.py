@@ -371,9 +371,10 @@ def conflicting(
 ) -> bool:
     """Whether both give figures of some kinds without a value in common (within 1 %),
     and agree on fewer kinds than they differ on: a kind two reports of one event agree
-    on ("2750 tonnes") outweighs one they differ on (but see ``every_value``). Of the ``tolls`` kinds (TOLL_KINDS, hashed as the
-    caller keys them), counts below TALLY_AT that differ are left out: the caller passes
-    them when the two reports are close enough in time for a toll to have been updated.
+    on ("2750 tonnes") outweighs one they differ on (but see ``every_value``). Of the
+    ``tolls`` kinds (TOLL_KINDS, hashed as the caller keys them), counts below TALLY_AT
+    that differ are left out: the caller passes them when the two reports are close
+    enough in time for a toll to have been updated.
     The ``by_points`` kinds (shares in percent, ages) agree within SHARE_POINTS, and the
     ``exact`` kinds (editions: the 111th and the 112th are 0.9 % apart) only when equal.
 
@@ -403,4 +404,6 @@ def conflicting(
                 return True  # another filling
             elif not (kind in tolls and max(values) < TALLY_AT and max(other) < TALLY_AT):
                 differ += 1
-    return differ >= agree if every_value and differ else differ > agree
+    if every_value:  # the copy check: a tie is another filling
+        return differ > 0 and differ >= agree
+    return differ > agree
