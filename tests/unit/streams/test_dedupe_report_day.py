@@ -10,7 +10,7 @@ from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDe
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.weekdays import report_other_days, report_weekday
 
-SUNDAY, MONDAY, TUESDAY, WEDNESDAY, SATURDAY = 1, 2, 3, 4, 7
+SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, SATURDAY = 1, 2, 3, 4, 5, 7
 TITLE = "إغلاق مؤقت وجزئي للمجال الجوي في جمهورية الساحل"
 NOTICE = (
     "أعلنت الهيئة العامة للطيران المدني في جمهورية الساحل{day} إغلاقا مؤقتا وجزئيا للمجال الجوي "
@@ -31,6 +31,8 @@ NOTICE = (
         ("أعلنت الهيئة فجر اليوم الثلاثاء إغلاق المجال الجوي", TUESDAY),
         ("وقع الحادث صباح الإثنين على الطريق السريع", MONDAY),
         ('نقلت الوكالة "وام"/ الأربعاء/ أن القرار مؤقت', WEDNESDAY),
+        ("تمكنت الدفاعات مساء اليوم (الخميس) من اعتراض الطائرة", THURSDAY),
+        ("أعلنت الهيئة اليوم «الأحد» إغلاق المجال الجوي", SUNDAY),
         # a coming day, a date line, a weekday in running text: none is the report's day
         ("تعطل الدوائر الرسمية يوم الأربعاء المقبل احتفاء بالعيد", 0),
         ("الإثنين 17 نوفمبر 2025\nأعلنت الهيئة إغلاق المجال الجوي", 0),
@@ -61,6 +63,14 @@ def test_the_same_notice_issued_again_on_another_day_is_no_copy() -> None:
     first, again = _decisions(
         ("saturday", NOTICE.format(day="، اليوم السبت،"), "07"),
         ("tuesday", NOTICE.format(day="، فجر اليوم الثلاثاء،"), "10"),
+    )
+    assert (first.duplicate_of, again.duplicate_of) == (None, None)
+
+
+def test_a_notice_naming_its_day_in_brackets_issued_again_is_no_copy() -> None:
+    first, again = _decisions(
+        ("thursday", NOTICE.format(day=" مساء اليوم (الخميس)"), "05"),
+        ("saturday", NOTICE.format(day=" مساء اليوم (السبت)"), "07"),
     )
     assert (first.duplicate_of, again.duplicate_of) == (None, None)
 
