@@ -277,9 +277,15 @@ class Deduplicator:
         canonical = canonical_url(article.url)
         features = extract_features(article.title, article.text, cfg.shingle_size)
         published = published_time(article.published)
-        weekday = lead_weekday(article.text) if published is None else None
-        if weekday is not None:  # (first: a stored profile keeps MAX_FACTS figures)
-            features = dataclasses.replace(features, facts=((WEEKDAY, float(weekday)), *features.facts))
+        # the weekday the lead names, read dated or not: a published time may come from a
+        # date in the text, and is then compared with undated reports' weekdays (stories.py)
+        weekday = lead_weekday(article.text)
+        if weekday is not None:
+            # (a stored profile keeps MAX_FACTS figures: an undated report's weekday first, as
+            # it tells most; a dated one's last, kept when there is room)
+            day = (WEEKDAY, float(weekday))
+            facts = (day, *features.facts) if published is None else (*features.facts, day)
+            features = dataclasses.replace(features, facts=facts)
         # the body decides exact identity; a title-only item is identified by its title
         hashed_tokens = features.body_tokens or features.title_tokens
         digest = content_hash(hashed_tokens) if hashed_tokens else ""
@@ -429,7 +435,9 @@ class Deduplicator:
                     or name_other_countries(prepared.features.countries, candidate.profile.countries)
                     or report_other_days(prepared.features.report_day, candidate.profile.report_day)
                     # (asked of the few candidates that pass the copy rule)
-                    or other_figures(facts_by_kind(prepared.features.facts), candidate.profile)
+                    or other_figures(
+                        facts_by_kind(prepared.features.facts), candidate.profile, dated=prepared.time_known
+                    )
                 ):
                     continue  # not a copy, or a template filled in for another event
                 if similarity is None or score > similarity:

@@ -38,6 +38,7 @@ from streams.dedupe.figures import AGE, PERCENT, TOLL_KINDS, conflicting
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.ordinals import EDITION
 from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
+from streams.dedupe.weekdays import WEEKDAY
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
 QUERY_TERMS = 24  # and looks up this many
@@ -88,6 +89,9 @@ term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
 _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
 _EXACT_HASHES = frozenset((term_hash(EDITION),))  # likewise
+# The weekday a lead names (weekdays.py) is compared only when at least one of two articles
+# has no published time: between two dated ones the gap says more.
+_WEEKDAY_HASH = term_hash(WEEKDAY)
 
 
 def _df_key(term: str) -> bytes:
@@ -523,17 +527,21 @@ def facts_by_kind(facts: Iterable[tuple[str, float]]) -> dict[int, set[float]]:
     return _by_kind((term_hash(kind), value) for kind, value in facts)
 
 
-def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile) -> bool:
+def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile, *, dated: bool = False) -> bool:
     """Whether a stored article's figures contradict these (``facts_by_kind``), tolls
     aside: one text filled in with other amounts or shares (a central bank's statement of
     another meeting) tells another event, while a republished copy keeps its figures (all
     of them, or those of the paragraphs it kept) or updates a toll. The copy check
-    (core.py) asks it, as it asks years.py."""
+    (core.py) asks it, as it asks years.py. ``dated``: these figures' article has a
+    published time (the lead's weekday is then compared only with an undated one's)."""
     if not kinds or not profile.facts:
         return False
-    return conflicting(
-        kinds, _by_kind(profile.facts), _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True, exact=_EXACT_HASHES
+    theirs = _by_kind(
+        profile.facts
+        if not (dated and profile.time_known)
+        else (fact for fact in profile.facts if fact[0] != _WEEKDAY_HASH)
     )
+    return conflicting(kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True, exact=_EXACT_HASHES)
 
 
 def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:
@@ -550,7 +558,8 @@ def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> fl
 
 def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) -> bool:
     """Whether a story's fetched articles (with how far apart each is), their figures
-    taken together, contradict the vector's (figures.py). Tolls (figures.TOLL_KINDS) that
+    taken together, contradict the vector's (figures.py); the weekday a lead names only
+    where one of the two has no published time. Tolls (figures.TOLL_KINDS) that
     differ count only when the story's nearest report is at least TOLL_HOURS away, both
     dated: within a day a toll is updated from report to report (and an undated report
     may be of the same hour)."""
@@ -562,9 +571,10 @@ def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) ->
     known = vector.time_known
     for candidate, gap in members:
         profile = candidate.profile
-        nearest = min(nearest, gap if known and profile.time_known else 0.0)
+        dated = known and profile.time_known
+        nearest = min(nearest, gap if dated else 0.0)
         for kind, value in profile.facts:
-            if kind in mine:
+            if kind in mine and not (dated and kind == _WEEKDAY_HASH):
                 theirs.setdefault(kind, set()).add(value)
     tolls = () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES
     return bool(theirs) and conflicting(mine, theirs, tolls, _BY_POINTS_HASHES, exact=_EXACT_HASHES)

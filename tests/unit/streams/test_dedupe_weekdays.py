@@ -55,6 +55,19 @@ def test_with_published_times_the_weekday_is_not_read() -> None:
     assert other.story_id == "first"
 
 
+def test_a_dated_report_is_held_apart_from_an_undated_one_of_another_weekday() -> None:
+    """A published time may come from a date in the text alone; such a report's weekday
+    is still compared with those of reports that have none (they may be of any year)."""
+    stories = []
+    # (published before the undated one was seen: it may be of the same hour)
+    for when, published in (("اليوم الاثنين", "2023-01-09T12:00:00Z"), ("أمس الخميس", "2023-01-06T08:00:00Z")):
+        dedup = Deduplicator(InMemoryDedupeStore())
+        dedup.process(item("undated", ELECTION.format(when="اليوم الخميس", name="سامي الحداد")))
+        dated = dedup.process(item("dated", OTHER_WORDS.format(when=when, name="سامي الحداد"), published))
+        stories.append((dated.duplicate_of, dated.story_id))
+    assert stories == [(None, "dated"), (None, "undated")]
+
+
 @pytest.mark.parametrize(
     ("text", "day"),
     [
