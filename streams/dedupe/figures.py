@@ -14,6 +14,7 @@ from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from streams.dedupe.ordinals import edition_facts
+from streams.dedupe.quakes import quake_facts
 from streams.dedupe.year_numbers import YEAR_DIGITS
 from streams.textnorm import fold
 
@@ -260,16 +261,17 @@ def _percent_facts(text: str, runs: Sequence[re.Match[str]]) -> tuple[list[tuple
 
 def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
-    or with a magnitude word, and the edition it names (ordinals.py); years, dates, times
+    or with a magnitude word, the edition it names (ordinals.py) and a quake's magnitude
+    (quakes.py); years, dates, times
     of day and durations are left out, and so are compound numbers (not read, rather than
     misread: "مليونان و777 ألف صوت" is no count of 777,000 votes). ``runs`` are
     ``digit_runs(text)`` when the caller has them already."""
     runs = digit_runs(text) if runs is None else runs
     percents, shares = _percent_facts(text, runs)
     editions, edition_digits = edition_facts(text)
-    # (an age and the edition first: a stored profile keeps a few figures, and these tell
-    # one event of a kind from the next)
-    facts = _age_facts(text, runs) + editions + percents
+    # (an age, the edition and a quake's magnitude first: a stored profile keeps a few
+    # figures, and these tell one event of a kind from the next)
+    facts = _age_facts(text, runs) + editions + quake_facts(text) + percents
     for match in number_matches(text, runs):
         start = match.start()
         if start in shares or start in edition_digits:
@@ -348,16 +350,18 @@ def _word_facts(text: str) -> Iterator[re.Match[str]]:
             end = match.end()
 
 
-def _close(values: set[float], other: set[float], points: float | None = None) -> bool:
+def _close(values: set[float], other: set[float], points: float | None = None, apart: float | None = None) -> bool:
+    if apart is not None:  # within ``apart``, however large the values
+        return any(abs(a - b) <= apart for a in values for b in other)
     if points is not None:  # shares: within ``points``, and within 5 % of the larger
         return any(abs(a - b) <= min(points, 0.05 * max(a, b)) for a in values for b in other)
     return any(abs(a - b) <= 0.01 * max(a, b) for a in values for b in other)
 
 
-def _within(values: set[float], other: set[float], points: float | None = None) -> bool:
+def _within(values: set[float], other: set[float], points: float | None = None, apart: float | None = None) -> bool:
     """Whether every value of the smaller set is close to one of the other's."""
     fewer, more = (values, other) if len(values) <= len(other) else (other, values)
-    return all(_close({value}, more, points) for value in fewer)
+    return all(_close({value}, more, points, apart) for value in fewer)
 
 
 def conflicting(
@@ -368,6 +372,7 @@ def conflicting(
     *,
     every_value: bool = False,
     exact: Collection[_Kind] = (),
+    apart: Mapping[_Kind, float] | None = None,
 ) -> bool:
     """Whether both give figures of some kinds without a value in common (within 1 %),
     and agree on fewer kinds than they differ on: a kind two reports of one event agree
@@ -376,7 +381,9 @@ def conflicting(
     that differ are left out: the caller passes them when the two reports are close
     enough in time for a toll to have been updated.
     The ``by_points`` kinds (shares in percent, ages) agree within SHARE_POINTS, and the
-    ``exact`` kinds (editions: the 111th and the 112th are 0.9 % apart) only when equal.
+    ``exact`` kinds (editions: the 111th and the 112th are 0.9 % apart) only when equal,
+    and the kinds ``apart`` maps within that difference (a quake's magnitude: quakes.py),
+    whose agreement outweighs nothing: a report recalls an earlier quake's magnitude.
 
     With ``every_value`` (the copy check) a kind agrees only when all the values of the
     one that gives fewer are among the other's: a copy repeats its figures (a paragraph
@@ -393,8 +400,9 @@ def conflicting(
         other = theirs.get(kind)
         if other:
             points = SHARE_POINTS if kind in by_points else 0.0 if kind in exact else None
-            if agrees(values, other, points):
-                agree += 1
+            tolerance = apart.get(kind) if apart else None
+            if agrees(values, other, points, tolerance):
+                agree += tolerance is None  # (a magnitude agreed on may be an earlier quake's)
             elif (
                 every_value
                 and len(values) > 1

@@ -38,6 +38,7 @@ from streams.dedupe.figures import AGE, PERCENT, TOLL_KINDS, conflicting
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.ordinals import EDITION
 from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
+from streams.dedupe.quakes import QUAKE, QUAKE_POINTS
 from streams.dedupe.weekdays import WEEKDAY
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
@@ -89,6 +90,7 @@ term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
 _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
 _EXACT_HASHES = frozenset((term_hash(EDITION),))  # likewise
+_APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
 # The weekday a lead names (weekdays.py) is compared only when at least one of two articles
 # has no published time: between two dated ones the gap says more.
 _WEEKDAY_HASH = term_hash(WEEKDAY)
@@ -541,7 +543,9 @@ def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile, *, dat
         if not (dated and profile.time_known)
         else (fact for fact in profile.facts if fact[0] != _WEEKDAY_HASH)
     )
-    return conflicting(kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True, exact=_EXACT_HASHES)
+    return conflicting(
+        kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True, exact=_EXACT_HASHES, apart=_APART
+    )
 
 
 def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:
@@ -577,7 +581,7 @@ def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) ->
             if kind in mine and not (dated and kind == _WEEKDAY_HASH):
                 theirs.setdefault(kind, set()).add(value)
     tolls = () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES
-    return bool(theirs) and conflicting(mine, theirs, tolls, _BY_POINTS_HASHES, exact=_EXACT_HASHES)
+    return bool(theirs) and conflicting(mine, theirs, tolls, _BY_POINTS_HASHES, exact=_EXACT_HASHES, apart=_APART)
 
 
 def _cohesive(vector: StoryVector, members: list, needed: float) -> bool:
