@@ -402,11 +402,27 @@ class Deduplicator:
             # a duplicate of itself
             return match is not None and match.id != record.id and match.copy_of != record.id
 
+        def another_filling(match: StoredArticle) -> bool:
+            # a template filled in for another event: the same words, other years, months,
+            # countries, day or figures (the content hash leaves figures out)
+            features = prepared.features
+            return (
+                name_other_years(features.years, match.profile.years)
+                or name_other_months(features.months, match.profile.months)
+                or name_other_countries(features.countries, match.profile.countries)
+                or report_other_days(features.report_day, match.profile.report_day)
+                or other_figures(facts_by_kind(features.facts), match.profile, dated=prepared.time_known)
+            )
+
         original, kind, similarity = None, None, None
         if found.url_match is not None and earlier(found.url_match):
             original, kind = found.url_match, "exact-url"
             similarity = estimate_jaccard(record.signature, original.signature)
-        elif found.content_match is not None and earlier(found.content_match):
+        elif (
+            found.content_match is not None
+            and earlier(found.content_match)
+            and not another_filling(found.content_match)
+        ):
             original, kind, similarity = found.content_match, "exact-content", 1.0
         else:
             estimates = estimate_jaccard_many(record.signature, [c.signature for c in found.candidates])
@@ -428,17 +444,8 @@ class Deduplicator:
                 if apart > window:
                     continue  # not republished but written again (copy_window_seconds)
                 score = self.is_near_duplicate(record, candidate, estimate, values)
-                if (
-                    score is None
-                    or name_other_years(prepared.features.years, candidate.profile.years)
-                    or name_other_months(prepared.features.months, candidate.profile.months)
-                    or name_other_countries(prepared.features.countries, candidate.profile.countries)
-                    or report_other_days(prepared.features.report_day, candidate.profile.report_day)
-                    # (asked of the few candidates that pass the copy rule)
-                    or other_figures(
-                        facts_by_kind(prepared.features.facts), candidate.profile, dated=prepared.time_known
-                    )
-                ):
+                # (another_filling is asked of the few candidates that pass the copy rule)
+                if score is None or another_filling(candidate):
                     continue  # not a copy, or a template filled in for another event
                 if similarity is None or score > similarity:
                     original, kind, similarity = candidate, "near", score

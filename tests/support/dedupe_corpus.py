@@ -4,7 +4,7 @@ Each EVENT has an original report and a rewrite of the same event by another out
 (different wording: must not be a duplicate, should share a story). SAME_ENTITIES holds
 reports that name the same people and places as an event but describe another event
 (must stay apart: no duplicate, no shared story). ``edits`` makes the copies that ARE
-duplicates: other chrome, an edited title, a dropped paragraph, an updated figure, a
+duplicates: other chrome, an edited title, a dropped paragraph, an updated toll, a
 regional respelling, and combinations.
 """
 
@@ -338,8 +338,14 @@ def respell(text: str) -> str:
     return text
 
 
-def update_figures(text: str) -> str:
-    return re.sub(r"\d+", lambda m: str(int(m.group()) + 3), text)
+# a toll: a count of the dead, injured or affected, which a copy updates as it comes in
+_TOLL = re.compile(r"(\d+)(\s*(?:شخصا|قتيلا|جريحا|مصابا|dead|injured|people))")
+
+
+def update_tolls(text: str) -> str:
+    """``text`` with each toll raised by 3 (other figures, a year, an amount or a share,
+    are kept: a text with another one is the template filled in for another event)."""
+    return _TOLL.sub(lambda m: str(int(m.group(1)) + 3) + m.group(2), text)
 
 
 def with_chrome(report: Report, rng: random.Random) -> tuple[str, str]:
@@ -362,16 +368,19 @@ def edits(report: Report, rng: random.Random) -> dict[str, tuple[str, str]]:
     dropped_middle = paragraphs[:1] + paragraphs[2:]
     dropped_last = paragraphs[:-1]
     chrome_title, chrome_text = with_chrome(report, rng)
-    return {
+    copies = {
         "chrome": (chrome_title, chrome_text),
         "title": (edited_title(report.title), report.text),
         "drop-middle": (report.title, "\n\n".join(dropped_middle)),
         "drop-last": (report.title, "\n\n".join(dropped_last)),
-        "figure": (update_figures(report.title), update_figures(report.text)),
         "respell": (respell(report.title), respell(report.text)),
         "combo": (edited_title(respell(report.title)), respell(with_chrome(report, rng)[1])),
         "doubled": (report.title, report.text + "\n\n" + report.text),
     }
+    tolls = (update_tolls(report.title), update_tolls(report.text))
+    if tolls != (report.title, report.text):  # (a report that gives a toll)
+        copies["toll"] = tolls
+    return copies
 
 
 # --- stories ---------------------------------------------------------------------------------
