@@ -10,6 +10,12 @@ it tell different events (stories.py), and a text filled in for the next edition
 copy of the last (core.py). Measured on real pages:
 docs/dedupe.md, "Editions of recurring events".
 
+Which anniversary of a past event a report marks is read the same way, as ANNIVERSARY:
+"الذكرى السنوية الأولى", "في ذكراها الخامسة", "الذكرى الـ13 للثورة". A revolution, a coup, a
+disaster is remembered every year with the same names, places and words; the first
+anniversary's marches and the second's are two events. Digits count only after "الـ" here:
+"ذكرى 15 تموز" is the anniversary of a date, not the fifteenth.
+
 How many times someone did something ("للمرة الرابعة في مسيرته") is not read: on real
 pages a third of those counts were of something else (the host country's hosting, the
 captain's own titles, a country's cups), which split reports of one event. An ordinal
@@ -24,6 +30,7 @@ import re
 from streams.dedupe.year_numbers import GREGORIAN_YEARS
 
 EDITION = "edition"  # the number of an edition or session of a recurring event
+ANNIVERSARY = "anniversary"  # the number of an anniversary of a past event
 
 _UNITS = {
     "اول": 1, "أول": 1, "اولى": 1, "أولى": 1, "اولي": 1, "أولي": 1, "حادي": 1, "حادية": 1, "حاديه": 1,
@@ -53,15 +60,25 @@ _LETTER = re.compile(r"[^\W\d_]")
 _ORDINARY = re.compile(r"\s+ال(?:ا?عتيادي|عادي)(?:ة|ه)?(?!\w)")
 _DIGITS = re.compile(r"\s+(?:الـ?\s*|ـ\s*)?(\d{1,4})(?![\d.,٫٬])")
 _ORDINAL = re.compile(rf"\s+الـ?({_WORD})(?:\s+(و\s*)?(?:ال)?({_WORD}))?")
+# an anniversary: the noun with its article, a preposition or a possessive ("ذكرى" alone
+# opens a phrase: "إحياء ذكرى الضحايا"), maybe called the yearly one first ("الذكرى السنوية
+# الأولى"), its digits only after "الـ"
+_ANNIVERSARY_NOUN = re.compile(r"[وف]?(?:لل|[بلك]?ال)ذكر[ىي]|[وف]?[بلك]?ذكرا(?:ه|ها)")
+_ANNIVERSARY_STEMS = ("ذكرى", "ذكري", "ذكرا")
+_YEARLY = re.compile(r"\s+السنوي(?:ة|ه)(?!\w)")
+_MARKED_DIGITS = re.compile(r"\s+(?:الـ?\s*|ـ\s*)(\d{1,3})(?![\d.,٫٬])")
 
 
-def _ordinal(text: str, at: int) -> tuple[int, int | None] | None:
-    """The ordinal written at ``at`` (after its noun) and where its digits start (None for
-    words), or None when none is there or it is not read whole."""
-    ordinary = _ORDINARY.match(text, at)
+def _ordinal(
+    text: str, at: int, first: re.Pattern[str] = _ORDINARY, digit_form: re.Pattern[str] = _DIGITS
+) -> tuple[int, int | None] | None:
+    """The ordinal written at ``at`` (after its noun, and ``first`` if that is there: the
+    ordinary session, the yearly anniversary) and where its digits start (None for words),
+    or None when none is there or it is not read whole."""
+    ordinary = first.match(text, at)
     if ordinary is not None:
         at = ordinary.end()
-    digits = _DIGITS.match(text, at)
+    digits = digit_form.match(text, at)
     if digits is not None:
         number = int(digits.group(1))  # (int reads Arabic-Indic and Persian digits too)
         # "دورة 2024": the edition named by its year, which years.py reads
@@ -84,10 +101,10 @@ def _ordinal(text: str, at: int) -> tuple[int, int | None] | None:
     return unit, None
 
 
-def _nouns(text: str) -> list[int]:
+def _nouns(text: str, stems: tuple[str, ...] = _STEMS, noun: re.Pattern[str] = _EDITION_NOUN) -> list[int]:
     """Where each noun whose ordinal is read ends, in text order."""
     found = set()
-    for stem in _STEMS:
+    for stem in stems:
         at = text.find(stem)
         while at >= 0:
             start = at
@@ -98,14 +115,15 @@ def _nouns(text: str) -> list[int]:
                 end += 1  # (its possessives: "دورته", "نسختها")
             word_before = start > 0 and _LETTER.match(text, start - 1)
             word_after = end < len(text) and _LETTER.match(text, end)
-            if not word_before and not word_after and _EDITION_NOUN.fullmatch(text, start, end):
+            if not word_before and not word_after and noun.fullmatch(text, start, end):
                 found.add(end)
             at = text.find(stem, at + 1)
     return sorted(found)
 
 
 def edition_facts(text: str) -> tuple[list[tuple[str, float]], set[int]]:
-    """(EDITION, number) for each edition of a recurring event that ``text`` names, and
+    """(EDITION, number) for each edition of a recurring event that ``text`` names,
+    (ANNIVERSARY, number) for each anniversary of a past event, and
     where the digits of those written in digits start (figures.py reads no count from
     them: "النسخة 111 من الطواف" is no count of 111 of anything)."""
     facts: list[tuple[str, float]] = []
@@ -115,6 +133,13 @@ def edition_facts(text: str) -> tuple[list[tuple[str, float]], set[int]]:
         if read is not None:
             number, start = read
             facts.append((EDITION, float(number)))
+            if start is not None:
+                starts.add(start)
+    for end in _nouns(text, _ANNIVERSARY_STEMS, _ANNIVERSARY_NOUN):
+        read = _ordinal(text, end, _YEARLY, _MARKED_DIGITS)
+        if read is not None:
+            number, start = read
+            facts.append((ANNIVERSARY, float(number)))
             if start is not None:
                 starts.add(start)
     return facts, starts

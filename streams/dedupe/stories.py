@@ -36,7 +36,7 @@ from typing import Any
 
 from streams.dedupe.figures import AGE, PERCENT, TOLL_KINDS, conflicting
 from streams.dedupe.memo import BoundedMemo
-from streams.dedupe.ordinals import EDITION
+from streams.dedupe.ordinals import ANNIVERSARY, EDITION
 from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
 from streams.dedupe.quakes import QUAKE, QUAKE_POINTS
 from streams.dedupe.weekdays import WEEKDAY
@@ -89,7 +89,7 @@ term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
 
 _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
-_EXACT_HASHES = frozenset((term_hash(EDITION),))  # likewise
+_EXACT_HASHES = frozenset((term_hash(EDITION), term_hash(ANNIVERSARY)))  # likewise
 _APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
 # The weekday a lead names (weekdays.py) is compared only when at least one of two articles
 # has no published time: between two dated ones the gap says more.

@@ -7,7 +7,7 @@ import pytest
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe.figures import conflicting, figure_facts
-from streams.dedupe.ordinals import EDITION, edition_facts
+from streams.dedupe.ordinals import ANNIVERSARY, EDITION, edition_facts
 
 
 @pytest.mark.parametrize(
@@ -114,3 +114,63 @@ def test_a_text_filled_in_for_the_next_edition_is_no_copy() -> None:
     later = dedup.process(DedupeInput("f46", "a", "", *_festival("الدورة السادسة والأربعين", 0), None, 1_700_000_000.0))
     assert copy.duplicate_of == "f45"
     assert later.duplicate_of is None and later.story_id == "f46"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("أحيا الآلاف الذكرى السنوية الأولى لإفشال المحاولة", 1),
+        ("في الذكرى السنوية الثانية للانقلاب الفاشل", 2),
+        ("تحيي المدينة في ذكراها الخامسة ضحايا الفيضان", 5),
+        ("بمناسبة الذكرى الـ13 للثورة", 13),
+        ("احتفالا بالذكرى العاشرة لتأسيس الاتحاد", 10),
+        ("تحيي البلاد الذكرى الخامسة والعشرين للاستقلال", 25),
+    ],
+)
+def test_an_anniversary_is_read_in_words_or_in_digits_after_its_article(text: str, number: int) -> None:
+    assert edition_facts(text)[0] == [(ANNIVERSARY, float(number))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أحيا المتظاهرون ذكرى 15 تموز في الساحة",  # the anniversary of a date
+        "وذكر المتحدث الأول باسم الوزارة أن",  # the verb "mentioned"
+        "إحياء ذكرى الضحايا في العاصمة",  # remembering, no number
+        "في الذكرى 20 من الشهر",  # digits without the article: a date's day, maybe
+    ],
+)
+def test_what_is_no_anniversary_is_left_out(text: str) -> None:
+    assert edition_facts(text)[0] == []
+
+
+def _march(anniversary: str, wording: int) -> tuple[str, str]:
+    """(title, text) of a march marking an anniversary of a failed coup, in one of two
+    outlets' wordings: the same words every year but for the number."""
+    if wording == 0:
+        return (
+            f"مسيرة حاشدة في العاصمة بمناسبة {anniversary} لإفشال الانقلاب",
+            f"شارك عشرات الآلاف في مسيرة حاشدة وسط العاصمة ليلة أمس إحياء {anniversary} لإفشال محاولة "
+            "الانقلاب في جمهورية أرجان، وألقى الرئيس كلمة أمام الحشود عند جسر الشهداء تعهد فيها بملاحقة "
+            "المتورطين، فيما رفع المشاركون الأعلام وصور ضحايا تلك الليلة.",
+        )
+    return (
+        f"الآلاف يحيون {anniversary} لفشل الانقلاب في أرجان",
+        f"أحيا عشرات الآلاف من مواطني جمهورية أرجان {anniversary} لإفشال محاولة الانقلاب بمسيرة حاشدة "
+        "وسط العاصمة، حيث ألقى الرئيس كلمة عند جسر الشهداء تعهد فيها بملاحقة المتورطين، ورفع المشاركون "
+        "الأعلام وصور ضحايا ليلة المحاولة.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "same_story"),
+    [("الذكرى السنوية الأولى", True), ("الذكرى الأولى", True), ("الذكرى السنوية الثانية", False)],
+)
+def test_marches_of_two_anniversaries_are_two_events(second: str, same_story: bool) -> None:
+    """Undated, two outlets' reports of the first anniversary's march join; the next
+    year's march, told in the same words but for the number, is another event."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    first = dedup.process(DedupeInput("m1", "a", "", *_march("الذكرى السنوية الأولى", 0), None, 1_700_000_000.0))
+    other = dedup.process(DedupeInput("m2", "b", "", *_march(second, 1), None, 1_700_000_000.0))
+    assert first.story_id == "m1" and other.duplicate_of is None
+    assert (other.story_id == "m1") is same_story

@@ -26,8 +26,9 @@ def bulletin(ordinal: str, weekday: str, date: str) -> str:
 
 TITLE = "جلالة الملك يوجه غدا خطابا إلى الشعب بمناسبة عيد الاستقلال"
 YEAR_ONE = bulletin("الثانية والثلاثين", "الاثنين", "5 نونبر 2023")
-# (the same weekday in both, so that only the years tell them apart: weekdays.py)
-YEAR_TWO = bulletin("الثالثة والثلاثين", "الاثنين", "5 نونبر 2024")
+# (the same weekday and anniversary in both, so that only the years tell them apart:
+# weekdays.py, ordinals.py)
+YEAR_TWO = bulletin("الثانية والثلاثين", "الاثنين", "5 نونبر 2024")
 
 
 def item(key: str, text: str, published: str | None = None) -> DedupeInput:
