@@ -70,12 +70,12 @@ _MARKED_DIGITS = re.compile(r"\s+(?:الـ?\s*|ـ\s*)(\d{1,3})(?![\d.,٫٬])")
 
 
 def _ordinal(
-    text: str, at: int, first: re.Pattern[str] = _ORDINARY, digit_form: re.Pattern[str] = _DIGITS
+    text: str, at: int, qualifier: re.Pattern[str] = _ORDINARY, digit_form: re.Pattern[str] = _DIGITS
 ) -> tuple[int, int | None] | None:
-    """The ordinal written at ``at`` (after its noun, and ``first`` if that is there: the
-    ordinary session, the yearly anniversary) and where its digits start (None for words),
-    or None when none is there or it is not read whole."""
-    ordinary = first.match(text, at)
+    """The ordinal written at ``at`` (after its noun, and after ``qualifier`` if that is
+    there: the ordinary session, the yearly anniversary) and where its digits start (None
+    for words), or None when none is there or it is not read whole."""
+    ordinary = qualifier.match(text, at)
     if ordinary is not None:
         at = ordinary.end()
     digits = digit_form.match(text, at)
