@@ -29,8 +29,11 @@ QUAKE_POINTS = 0.45  # the most two reports of one quake differ on its magnitude
 # pattern is tried (most texts hold none)
 _QUAKE_WORDS = ("زلزا", "زلازل", "هزة", "هزه", "ريختر", "ريشتر")
 # a magnitude: one digit, a decimal in any of the separators pages use («7.5», «6,4»,
-# «7،9», «7٫8»), then its unit or the scale
-_MAGNITUDE = re.compile(r"(?<![\d.,،٫])(\d)(?:[.,،٫](\d))?(?![\d.,،٫]\d)\s*(?:درج[ةه]|درجات|على\s+مقياس)")
+# «7،9», «7٫8»), then its unit or the scale. Some agencies write the decimal with «ر»,
+# typed in display order: «2ر5» shows as 5.2 in a right-to-left line, and means it.
+_MAGNITUDE = re.compile(
+    r"(?<![\d.,،٫ر])(\d)(?:[.,،٫](\d)|ر(\d))?(?![\d.,،٫ر]\d)\s*(?:درج[ةه]|درجات|على\s+(?:مقياس|سلم))"
+)
 _BEFORE = 80  # how far before a magnitude its quake is named ("زلزال بلغت قوته 7.8 درجة")
 _AFTER = 40  # or how far after it its scale is ("7 درجات على مقياس ريختر")
 _NEAR_BEFORE = re.compile(r"زلز|هز[ةه]")
@@ -48,7 +51,9 @@ def quake_facts(text: str) -> list[tuple[str, float]]:
             _NEAR_AFTER.search(text, end, end + _AFTER) is None
         ):
             continue  # degrees of something else (a temperature, a latitude)
-        units, tenths = match.groups()
+        units, tenths, shown_first = match.groups()
+        if shown_first:  # «2ر5»: the tenths typed first
+            units, tenths = shown_first, units
         value = int(units) + (int(tenths) / 10 if tenths else 0.0)
         if value >= 2:
             return [(QUAKE, value)]

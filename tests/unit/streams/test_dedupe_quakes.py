@@ -20,6 +20,9 @@ from streams.dedupe.quakes import QUAKE, QUAKE_POINTS, quake_facts
         ("بلغت قوة الزلزال 7،9 درجة على مقياس ريختر", 7.9),
         ("سجلت هزة أرضية بقوة 7 درجات على مقياس ريشتر", 7.0),
         ("ضرب زلزال بقوة ٦٫٢ درجة الإقليم الجبلي", 6.2),
+        # an agency's «ر» decimal, typed as it shows right to left (5.2)
+        ("بلغت قوة الزلزال 2ر5 درجة على مقياس ريختر", 5.2),
+        ("وقع زلزال بلغت قوته 8ر8 درجات على سلم ريشتر", 8.8),
         # the quake the report is about is named first; an earlier one recalled later is not read
         ("ضرب زلزال جديد بقوة 6.1 درجة المنطقة بعد أسبوعين من زلزال بلغت قوته 7.7 درجة", 6.1),
     ],
