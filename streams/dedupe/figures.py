@@ -261,11 +261,11 @@ def _percent_facts(text: str, runs: Sequence[re.Match[str]]) -> tuple[list[tuple
 
 def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[tuple[str, float]]:
     """(kind, value) for each figure of ``text`` that counts something: at least 10 of it,
-    or with a magnitude word, the edition it names (ordinals.py) and a quake's magnitude
-    (quakes.py); years, dates, times
-    of day and durations are left out, and so are compound numbers (not read, rather than
-    misread: "مليونان و777 ألف صوت" is no count of 777,000 votes). ``runs`` are
-    ``digit_runs(text)`` when the caller has them already."""
+    or with a magnitude word, the edition or anniversary it names (ordinals.py) and a
+    quake's magnitude (quakes.py); years, dates, times of day and durations are left out,
+    and so are compound numbers (not read, rather than misread: "مليونان و777 ألف صوت" is
+    no count of 777,000 votes). ``runs`` are ``digit_runs(text)`` when the caller has them
+    already."""
     runs = digit_runs(text) if runs is None else runs
     percents, shares = _percent_facts(text, runs)
     editions, edition_digits = edition_facts(text)

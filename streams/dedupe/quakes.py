@@ -9,14 +9,16 @@ give it within a few tenths (a national agency's 7.4 and the American survey's 7
 while another quake of the same region (a strong aftershock weeks later, a second quake)
 is most often another magnitude. It is read as a figure of the kind QUAKE (figures.py)
 and compared within QUAKE_POINTS: two reports that both give one and share none tell
-different quakes. A report that recalls an earlier quake gives its magnitude too and
-then agrees with both: held apart only by what else it says.
+different quakes. Only the first magnitude a text gives is read, and agreeing on it
+outweighs no other figure (``figures.conflicting``'s ``apart``): a report names its own
+quake first and may recall an earlier one further down, whose magnitude another report of
+that earlier quake gives.
 
-On the stored real pages of the held-out sets (docs/dedupe.md, "Quake magnitudes"),
-reports of one quake differed by at most 0.4 (7.5 and 7.9 for Nepal's first reports and
-the revision), and the quakes that were joined to another differed by 0.5 or more.
-Magnitudes are below 10, so figures.py, which reads counts of at least 10, does not read
-them otherwise.
+On the stored real pages of the held-out sets (docs/dedupe.md, "Twenty-second copy set,
+twenty-third story set"), reports of one quake differed by at most 0.4 (7.5 and 7.9 for
+Nepal's first reports and the revision), and the quakes that were joined to another
+differed by 0.5 or more. Magnitudes are below 10, so figures.py, which reads counts of at
+least 10, does not read them otherwise.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ _NEAR_AFTER = re.compile(r"ريختر|ريشتر")
 
 
 def quake_facts(text: str) -> list[tuple[str, float]]:
-    """(QUAKE, magnitude) for each quake magnitude ``text`` gives: a number below 10 with
-    its unit, a quake named just before it or its scale just after."""
+    """[(QUAKE, magnitude)] for the first quake magnitude ``text`` gives (a number below
+    10 with its unit, a quake named just before it or its scale just after), else []."""
     if not any(word in text for word in _QUAKE_WORDS):
         return []
     for match in _MAGNITUDE.finditer(text):
