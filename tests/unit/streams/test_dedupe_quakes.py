@@ -48,7 +48,7 @@ def test_magnitudes_agree_within_a_few_tenths_and_their_agreement_outweighs_noth
     apart = {QUAKE: QUAKE_POINTS}
     assert not conflicting({QUAKE: {7.4}}, {QUAKE: {7.8}}, apart=apart)  # two agencies, one quake
     assert conflicting({QUAKE: {6.4}}, {QUAKE: {7.8}}, apart=apart)
-    # a toll that differs is not outweighed by a magnitude both give
+    # a count that differs (buildings destroyed) is not outweighed by a magnitude both give
     assert conflicting({QUAKE: {7.8}, "مبنى": {120.0}}, {QUAKE: {7.8}, "مبنى": {45.0}}, apart=apart)
 
 
