@@ -70,7 +70,7 @@ _MARKED_DIGITS = re.compile(r"\s+(?:الـ?\s*|ـ\s*)(\d{1,3})(?![\d.,٫٬])")
 
 
 def _ordinal(
-    text: str, at: int, qualifier: re.Pattern[str] = _ORDINARY, digit_form: re.Pattern[str] = _DIGITS
+    text: str, at: int, qualifier: re.Pattern[str], digit_form: re.Pattern[str]
 ) -> tuple[int, int | None] | None:
     """The ordinal written at ``at`` (after its noun, and after ``qualifier`` if that is
     there: the ordinary session, the yearly anniversary) and where its digits start (None
@@ -101,8 +101,8 @@ def _ordinal(
     return unit, None
 
 
-def _nouns(text: str, stems: tuple[str, ...] = _STEMS, noun: re.Pattern[str] = _EDITION_NOUN) -> list[int]:
-    """Where each noun whose ordinal is read ends, in text order."""
+def _nouns(text: str, stems: tuple[str, ...], noun: re.Pattern[str]) -> list[int]:
+    """Where each ``noun`` (found by its ``stems``) ends, in text order."""
     found = set()
     for stem in stems:
         at = text.find(stem)
@@ -121,6 +121,14 @@ def _nouns(text: str, stems: tuple[str, ...] = _STEMS, noun: re.Pattern[str] = _
     return sorted(found)
 
 
+# what is read: (kind, the nouns' stems, the noun, what may stand between it and its
+# ordinal, the ordinal's digits)
+_READINGS = (
+    (EDITION, _STEMS, _EDITION_NOUN, _ORDINARY, _DIGITS),
+    (ANNIVERSARY, _ANNIVERSARY_STEMS, _ANNIVERSARY_NOUN, _YEARLY, _MARKED_DIGITS),
+)
+
+
 def edition_facts(text: str) -> tuple[list[tuple[str, float]], set[int]]:
     """(EDITION, number) for each edition of a recurring event that ``text`` names,
     (ANNIVERSARY, number) for each anniversary of a past event, and
@@ -128,18 +136,12 @@ def edition_facts(text: str) -> tuple[list[tuple[str, float]], set[int]]:
     them: "النسخة 111 من الطواف" is no count of 111 of anything)."""
     facts: list[tuple[str, float]] = []
     starts: set[int] = set()
-    for end in _nouns(text):
-        read = _ordinal(text, end)
-        if read is not None:
-            number, start = read
-            facts.append((EDITION, float(number)))
-            if start is not None:
-                starts.add(start)
-    for end in _nouns(text, _ANNIVERSARY_STEMS, _ANNIVERSARY_NOUN):
-        read = _ordinal(text, end, _YEARLY, _MARKED_DIGITS)
-        if read is not None:
-            number, start = read
-            facts.append((ANNIVERSARY, float(number)))
-            if start is not None:
-                starts.add(start)
+    for kind, stems, noun, qualifier, digit_form in _READINGS:
+        for end in _nouns(text, stems, noun):
+            read = _ordinal(text, end, qualifier, digit_form)
+            if read is not None:
+                number, start = read
+                facts.append((kind, float(number)))
+                if start is not None:
+                    starts.add(start)
     return facts, starts
