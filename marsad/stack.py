@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+import random
 import shutil
 import signal
 import socket
@@ -410,19 +411,44 @@ def render_prometheus_config(s: Settings) -> str:
 _HANDED_OUT: set[int] = set()
 
 
-def free_port() -> int:
-    """A port free now and not handed out before by this process.
+# Below the kernel's range of source ports for outgoing connections (Linux's default starts
+# at 32768), a port is only ever taken by a listener.
+_LISTENING_PORTS = range(20_000, 32_768)
 
-    The kernel may give the same port to two bind(0) calls in a row once the first socket
-    is closed; remembering ours keeps the console, the worker's /metrics and the rest of
-    one stack from being told the same port (a worker once crashed on it in CI)."""
-    while True:
+
+def _source_ports() -> range:
+    """The ports the kernel gives outgoing connections (ip_local_port_range)."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return range(32_768, 61_000)
+    return range(low, high + 1)
+
+
+def free_port() -> int:
+    """A port free now, not among the source ports of outgoing connections, and not handed
+    out before by this process.
+
+    A port from bind(0) is one the kernel also gives outgoing connections as their source:
+    between being chosen and being listened on, a client's connection (to Kafka, to Redis)
+    may take it (`marsad run` once found its console port in use in CI), so a port is
+    drawn from _LISTENING_PORTS where those are not. The kernel may also give the same
+    port to two bind(0) calls in a row once the first socket is closed; remembering ours
+    keeps the console, the worker's /metrics and the rest of one stack from being told the
+    same port (a worker once crashed on it in CI)."""
+    source = _source_ports()
+    draws = [random.randrange(_LISTENING_PORTS.start, _LISTENING_PORTS.stop) for _ in range(64)]
+    for port in [p for p in draws if p not in source and p not in _HANDED_OUT] + [0]:  # 0: bind(0)
         with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # (taken)
             port = int(sock.getsockname()[1])
         if port not in _HANDED_OUT:
             _HANDED_OUT.add(port)
             return port
+    return free_port()  # (bind(0) gave a port handed out before: draw again)
 
 
 def isolated_settings(home: Path, namespace: str, **overrides: Any) -> Settings:

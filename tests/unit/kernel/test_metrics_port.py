@@ -8,7 +8,7 @@ import pytest
 
 from kernel.errors import ConfigError
 from kernel.metrics import serve_metrics
-from marsad.stack import free_port
+from marsad.stack import _source_ports, free_port
 
 
 def test_a_taken_metrics_port_names_the_setting_that_moves_it() -> None:
@@ -34,3 +34,15 @@ def test_the_supervisor_names_its_option() -> None:
 def test_free_ports_are_never_handed_out_twice() -> None:
     ports = [free_port() for _ in range(200)]
     assert len(set(ports)) == len(ports)
+
+
+def test_free_ports_are_not_among_the_source_ports_of_outgoing_connections() -> None:
+    """A client's connection may take a port of the kernel's source range between its
+    choice and its use; on this machine that range starts above the ports drawn from."""
+    source = _source_ports()
+    assert source.start > 20_000, "the kernel's source ports start low on this machine"
+    ports = [free_port() for _ in range(100)]
+    assert not [port for port in ports if port in source]
+    # each was free when handed out: it can be listened on
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", ports[-1]))
