@@ -55,7 +55,7 @@ from streams.dedupe.stories import (
     weigh,
 )
 from streams.dedupe.urls import canonical_url, outlet_name
-from streams.dedupe.weekdays import WEEKDAY, lead_weekday, report_other_days
+from streams.dedupe.weekdays import WEEKDAY, report_other_days
 from streams.dedupe.years import name_other_years
 from streams.event_time import published_time
 
@@ -279,11 +279,10 @@ class Deduplicator:
         published = published_time(article.published)
         # the weekday the lead names, read dated or not: a published time may come from a
         # date in the text, and is then compared with undated reports' weekdays (stories.py)
-        weekday = lead_weekday(article.text)
-        if weekday is not None:
+        if features.lead_day:
             # (a stored profile keeps MAX_FACTS figures: an undated report's weekday first, as
             # it tells most; a dated one's last, kept when there is room)
-            day = (WEEKDAY, float(weekday))
+            day = (WEEKDAY, float(features.lead_day))
             facts = (day, *features.facts) if published is None else (*features.facts, day)
             features = dataclasses.replace(features, facts=facts)
         # the body decides exact identity; a title-only item is identified by its title

@@ -27,7 +27,7 @@ from streams.dedupe.figures import ASCII_DIGITS, digit_runs, figure_facts
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.months import named_months
 from streams.dedupe.previews import is_preview
-from streams.dedupe.weekdays import report_weekday
+from streams.dedupe.weekdays import lead_days
 from streams.dedupe.year_numbers import YEAR_DIGITS
 from streams.dedupe.years import named_years
 from streams.textnorm import fold
@@ -241,6 +241,7 @@ class Features:
     countries: frozenset[int] = frozenset()  # the countries its lead names: countries.named_countries()
     report_day: int = 0  # the weekday its lead reports as its news's day: weekdays.report_weekday()
     preview: bool = False  # written ahead of the event it tells: previews.is_preview()
+    lead_day: int = 0  # the first weekday its lead names: weekdays.lead_weekday() (0: none)
 
     def story_links(self, terms: Collection[str]) -> set[tuple[str, str]]:
         """Pairs of ``terms`` that follow each other somewhere in the title or the body,
@@ -296,6 +297,7 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         list(compress(body_tokens, map(_KEPT.__getitem__, body_tokens))),
     )
     facts = figure_facts(title, title_runs) + figure_facts(figure_text, text_runs)
+    lead_day, report_day = lead_days(figure_text)
     return Features(
         body_tokens,
         title_tokens,
@@ -307,6 +309,7 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         named_years(title, figure_text, title_runs, text_runs),
         named_months(title, figure_text),
         named_countries(title, figure_text),
-        report_weekday(figure_text),
+        report_day,
         is_preview(title, text),
+        lead_day,
     )

@@ -30,6 +30,7 @@ from streams.textnorm import fold
 
 WEEKDAY = "weekday"  # the figure kind (figures.py) the lead's weekday is given as
 LEAD_CHARS = 300  # the lead: where a report names its event's day
+assert LEAD_CHARS <= REPORT_LEAD_CHARS  # (lead_days extends the one lead into the other)
 # (folded: "الإثنين" is "الاثنين")
 _DAYS = {
     fold(day): number for number, day in enumerate("الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت".split(), 1)
@@ -46,18 +47,29 @@ _REPORT_DAY = re.compile(
 )
 
 
+def lead_days(text: str) -> tuple[int, int]:
+    """(``lead_weekday``, ``report_weekday``) of ``text``, 0 for none, from one folding of
+    its lead (folding works character by character: the longer lead's folding extends the
+    shorter one's)."""
+    lead = fold(text[:LEAD_CHARS])
+    named = _DAY.search(lead)
+    reported = _REPORT_DAY.search(lead + fold(text[LEAD_CHARS:REPORT_LEAD_CHARS]))
+    return (
+        _DAYS[named.group(1)] if named is not None else 0,
+        _DAYS[reported.group(1)] if reported is not None else 0,
+    )
+
+
 def lead_weekday(text: str) -> int | None:
     """The first weekday named in the first LEAD_CHARS characters of ``text`` (1 for
     Sunday … 7 for Saturday), else None."""
-    match = _DAY.search(fold(text[:LEAD_CHARS]))
-    return _DAYS[match.group(1)] if match is not None else None
+    return lead_days(text)[0] or None
 
 
 def report_weekday(text: str) -> int:
     """The weekday ``text``'s lead (its first REPORT_LEAD_CHARS characters) reports as the
     day of its news (see above; 1 for Sunday … 7 for Saturday), else 0."""
-    match = _REPORT_DAY.search(fold(text[:REPORT_LEAD_CHARS]))
-    return _DAYS[match.group(1)] if match is not None else 0
+    return lead_days(text)[1]
 
 
 def report_other_days(mine: int, theirs: int) -> bool:
