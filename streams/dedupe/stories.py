@@ -92,7 +92,7 @@ _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.c
 _EXACT_HASHES = frozenset((term_hash(EDITION), term_hash(ANNIVERSARY)))  # likewise
 _APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
 # The weekday a lead names (weekdays.py) is compared only when at least one of two articles
-# has no published time: between two dated ones the gap says more.
+# has no published time: between two dated ones the gap says more (_compared_facts).
 _WEEKDAY_HASH = term_hash(WEEKDAY)
 
 
@@ -538,14 +538,17 @@ def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile, *, dat
     published time (the lead's weekday is then compared only with an undated one's)."""
     if not kinds or not profile.facts:
         return False
-    theirs = _by_kind(
-        profile.facts
-        if not (dated and profile.time_known)
-        else (fact for fact in profile.facts if fact[0] != _WEEKDAY_HASH)
-    )
+    theirs = _by_kind(_compared_facts(profile, dated and profile.time_known))
     return conflicting(
         kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True, exact=_EXACT_HASHES, apart=_APART
     )
+
+
+def _compared_facts(profile: StoryProfile, both_dated: bool) -> Iterable[tuple[int, float]]:
+    """A stored article's figures to compare with another article's: all of them, less the
+    lead's weekday when both have a published time."""
+    facts = profile.facts
+    return [fact for fact in facts if fact[0] != _WEEKDAY_HASH] if both_dated else facts
 
 
 def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:
@@ -577,8 +580,8 @@ def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) ->
         profile = candidate.profile
         dated = known and profile.time_known
         nearest = min(nearest, gap if dated else 0.0)
-        for kind, value in profile.facts:
-            if kind in mine and not (dated and kind == _WEEKDAY_HASH):
+        for kind, value in _compared_facts(profile, dated):
+            if kind in mine:
                 theirs.setdefault(kind, set()).add(value)
     tolls = () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES
     return bool(theirs) and conflicting(mine, theirs, tolls, _BY_POINTS_HASHES, exact=_EXACT_HASHES, apart=_APART)
