@@ -31,7 +31,7 @@ from kernel.html_text import (
     marked_tree_lines,
     plain_lines,
 )
-from streams.clean_blocks import FLATTENED_LIST, KEEP, BlockLine, flattened_list, judge_blocks
+from streams.clean_blocks import FLATTENED_LIST, KEEP, BlockLine, flattened_list, inline_posts, judge_blocks
 from streams.clean_chrome import (
     classify_line,
     inline_credit_agencies,
@@ -126,26 +126,32 @@ def _body_lines(content: str, content_type: str) -> tuple[list[MarkedLine], str 
     if content_type != "text/plain" and looks_like_html(content):
         tree = LexborHTMLParser(content)
         published = _html_published(tree)  # read first: the lines consume the tree
-        return _unflattened(marked_tree_lines(tree)), published
+        return _split_lines(marked_tree_lines(tree)), published
     lines = [MarkedLine(line) for line in plain_lines(content, references=content_type != "text/plain")]
-    return _unflattened(lines), None
+    return _split_lines(lines), None
 
 
-def _unflattened(lines: list[MarkedLine]) -> list[MarkedLine]:
+def _split_lines(lines: list[MarkedLine]) -> list[MarkedLine]:
     """Each list flattened into one line (a ticker's headlines joined by runs of spaces) as
     one line per item, marked as such: other articles' headlines, removed like a list the
-    markup marks (an item may be a long headline, which alone would pass for a paragraph)."""
+    markup marks (an item may be a long headline, which alone would pass for a paragraph).
+    And each embedded post inside a line of prose as a line of its own, marked as an embed
+    (``clean_blocks.inline_posts``): the whole line was an aside, the prose around it too."""
     split = [(marked, flattened_list(marked.text)) for marked in lines]
     # a text that is nothing but such lists is left to be judged as short lines (nothing to
     # tell the article from: a digest of headlines may be the item itself)
     alone = all(items is not None for _, items in split)
     out: list[MarkedLine] = []
     for marked, items in split:
-        if items is None:
-            out.append(marked)
-        else:
+        if items is not None:
             block = marked.block if alone else marked.block or FLATTENED_LIST
             out.extend(MarkedLine(item, block) for item in items)
+            continue
+        parts = inline_posts(marked.text) if marked.block is None else None
+        if parts is None:
+            out.append(marked)
+        else:
+            out.extend(MarkedLine(text, "embed" if post else None) for text, post in parts)
     return out
 
 

@@ -70,8 +70,10 @@ _LEADING_BULLET = re.compile(r"^\s*[-–—•·▪●■►*]\s*\S")
 _TAG_SEPARATOR = re.compile(r"\s+[-–—|•·,]\s+|^\s*[-–—•·]\s*|\s*[|•·]\s*")
 MAX_TAG_WORDS = 3
 MIN_TAGS = 2
-# "— Name (@handle) February 23, 2023": the credit line under an embedded post.
+# "— Name (@handle) February 23, 2023": the credit line under an embedded post, or the end
+# of the post's own line (its text, its link, then the credit)
 _POST_CREDIT = re.compile(r"^[—–-]\s*[^\n]{0,80}\(@\w{1,30}\)[^\n]{0,40}$")
+_POST_CREDIT_AT_END = re.compile(r"[—–-]\s*[^\n—–]{0,80}\(@\w{1,30}\)[^\n]{0,40}$")
 _POST_LINK = re.compile(r"pic\.twitter\.com/\w+|https?://t\.co/\w+|instagram\.com/p/|tiktok\.com/@")
 
 
@@ -92,6 +94,29 @@ _DATELINE = re.compile(
     r"^[^\s.!?,:;\"«(]{1,25}(?:\s[^\s.!?,:;\"«(]{1,25}){0,3}\s*(?:\([^()]{1,30}\)\s*)?"
     rf"(?:[-–—/|]\s*{_DATELINE_SECOND}:|(?:[-–—/|]\s*{_DATELINE_SECOND})?[-–—/|]+)\s*(?=\S)"
 )
+
+
+# The last words of a line whose sentence goes on in the next line (folded): a preposition,
+# a conjunction, a relative pronoun, or a comma. A first sentence wrapped over short lines
+# ("لقي 59 شخصا مصرعهم، جراء" / "غرق قارب …" / "اليونان.") is prose, not a label or a
+# ticker; no headline or label ends on one of these ("على" and "أمام" are left out: folded,
+# they are the names "علي" and "إمام", which end bylines).
+_CONTINUING_WORDS = frozenset(
+    fold(word)
+    for word in (
+        "في من إلى عن بعد قبل إثر جراء بسبب حيث التي الذي الذين أن بأن لأن إن و أو ثم مع منذ "
+        "خلال حول نحو ضد عند لدى بين حتى كما لكن ضمن عبر وسط تجاه دون عقب وفق"
+    ).split()
+)
+
+
+def _continues(folded: str) -> bool:
+    """Whether the line's sentence goes on in the next line (``_CONTINUING_WORDS``)."""
+    stripped = folded.rstrip()
+    if stripped.endswith(","):
+        return True
+    last = stripped.rsplit(None, 1)[-1] if stripped else ""
+    return last in _CONTINUING_WORDS
 
 
 def _ends_sentence(folded: str) -> bool:
@@ -242,6 +267,8 @@ def _embedded_posts(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None
     for index, line in enumerate(lines):
         if verdicts[index] is KEEP and _has_post_link(line.folded) and not _ONLY_LINKS.match(line.folded):
             verdicts[index] = Verdict(aside="embed")
+            if _POST_CREDIT_AT_END.search(line.folded):  # the post's last line: more of it may be above
+                _post_text_above(lines, verdicts, index, next_is_credit=False)
     for index, line in enumerate(lines):
         if _POST_CREDIT.match(line.folded):
             verdicts[index] = Verdict(removed="embed-credit")
@@ -253,25 +280,70 @@ POST_MAX_CHARS = 320
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
 
-def _post_text_above(lines: Sequence[BlockLine], verdicts: list[Verdict], credit: int) -> None:
-    """The text of the post whose credit line is at ``credit``: the line just above, and
-    the lines above it that read like a post (a hashtag, an emoji, a post link, a short
-    line with no sentence end), while they fit in a post. An article's sentence (no such
-    mark, ending with a full stop) stops the walk; a line above too long to be a post
-    stays as an aside."""
-    chars = 0
+def _post_text_above(
+    lines: Sequence[BlockLine], verdicts: list[Verdict], credit: int, *, next_is_credit: bool = True
+) -> None:
+    """The text of the post whose credit is at ``credit``: the line just above a credit
+    line, and the lines above it that read like a post (a hashtag, an emoji, a post link,
+    a short line with no sentence end), while they fit in a post. An article's sentence (no
+    such mark, ending with a full stop) stops the walk; a line above too long to be a post
+    stays as an aside. Without ``next_is_credit`` the credit ends the post's own line (kept
+    as an aside, and so are the lines above taken with it), which counts towards the post's
+    length, and every line above must read like a post ("وكتب على حسابه:" above it is the
+    article's)."""
+    chars = 0 if next_is_credit else len(_POST_LINK.sub("", lines[credit].folded).strip())
     for index in range(credit - 1, -1, -1):
         verdict, folded = verdicts[index], lines[index].folded
         if verdict is not KEEP and verdict.aside != "embed":
             return
         chars += len(_POST_LINK.sub("", folded).strip())
         if chars > POST_MAX_CHARS:
-            if index == credit - 1 and verdict is KEEP:
+            if index == credit - 1 and verdict is KEEP and next_is_credit:
                 verdicts[index] = Verdict(aside="embed")
             return
-        if index < credit - 1 and not _reads_like_post(lines[index], verdict):
+        if (index < credit - 1 or not next_is_credit) and not _reads_like_post(lines[index], verdict):
             return
-        verdicts[index] = Verdict(removed="embed")
+        # (as the post's own line: removed with its credit line, an aside with it)
+        verdicts[index] = Verdict(removed="embed") if next_is_credit else Verdict(aside="embed")
+
+
+# An embedded post inside a line of prose (a page whose text lost its line breaks): its
+# link, the credit after it, and its text back to the last sentence end before the link.
+_POST_LINK_ANY_CASE = re.compile(_POST_LINK.pattern, re.IGNORECASE)
+_INLINE_CREDIT = re.compile(
+    r"\s*[—–-]\s*[^\n—–]{0,80}?\(@\w{1,30}\)"
+    r"(?:\s*(?:[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+[^\W\d_]+\s+\d{4}))?"
+)
+# (read in the line as written, not folded: the Arabic question mark is "\u061f" there)
+_SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?\u061f…](?!\d)['\"”»)\]]*\s+")  # not a decimal point
+
+
+def inline_posts(line: str) -> list[tuple[str, bool]] | None:
+    """The parts of a line of prose that holds embedded posts, in order, each with whether
+    it is a post; None when it holds none, or when what is not a post is too short to be
+    a paragraph (the post's line alone: ``_embedded_posts`` judges it whole). A post's
+    text is taken back to the last sentence end before its link within POST_MAX_CHARS,
+    else from its link only: the article's prose is never taken for a post's."""
+    if ".co" not in line.lower():  # every post link holds ".co" (``_has_post_link``)
+        return None
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for link in _POST_LINK_ANY_CASE.finditer(line):
+        if link.start() < at:
+            continue
+        window = max(at, link.start() - POST_MAX_CHARS)
+        start = at if window == at else link.start()
+        for sentence_end in _SENTENCE_BREAK.finditer(line, window, link.start()):
+            if sentence_end.end() < link.start():  # (a post's own text may end on "!" before its link)
+                start = sentence_end.end()
+        credit = _INLINE_CREDIT.match(line, link.end())
+        end = credit.end() if credit is not None else link.end()
+        parts += [(line[at:start].strip(), False), (line[start:end].strip(), True)]
+        at = end
+    parts.append((line[at:].strip(), False))
+    parts = [(text, post) for text, post in parts if text]
+    prose_words = sum(len(text.split()) for text, post in parts if not post)
+    return parts if any(post for _, post in parts) and prose_words >= PARAGRAPH_MIN_WORDS else None
 
 
 def _reads_like_post(line: BlockLine, verdict: Verdict) -> bool:
@@ -299,13 +371,16 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
                     verdicts[i] = Verdict(removed="headline-run") if at_edge else Verdict(aside="headline-run")
         run.clear()
 
+    wrapped = False  # the line above goes on in this one: both are one sentence's
     for index, verdict in enumerate(verdicts):
         if verdict.removed in SITE_LABELS:
             run.append(index)  # a section name among headlines is one of the ticker's lines
             continue
         if verdict.removed is not None:
             continue  # a removed line (a share bar, a date) does not break a run
-        if verdict is KEEP and is_headline(lines[index].folded):
+        folded = lines[index].folded
+        was_wrapped, wrapped = wrapped, verdict is KEEP and _continues(folded)
+        if verdict is KEEP and is_headline(folded) and not wrapped and not was_wrapped:
             run.append(index)
         else:
             close()
@@ -325,6 +400,8 @@ def _lead_in(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
             if end is not None:
                 verdicts[index] = Verdict(aside="dateline", aside_end=end)
             return
+        if _continues(line.folded) and index + 1 < len(lines):
+            return  # the first paragraph, its sentence wrapped over short lines
         if _words(line.folded) <= LEAD_IN_MAX_WORDS:
             verdicts[index] = Verdict(aside="lead-in")
 

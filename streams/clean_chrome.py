@@ -220,7 +220,7 @@ _COMMENT_COUNTER = re.compile(
     r"^(?:التعليقات|تعليقات|التعليق|تعليق|عدد التعليقات|comments?|responses?|replies)"
     r"\s*:?\s*[(\[]?\s*\d+\s*[)\]]?$"
     r"|^[(\[]?\d+[)\]]?\s*(?:تعليق|تعليقات|comments?|responses?|replies)$"
-    r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments(?:\s+yet)?|التعليقات|comments)\.?$"
+    r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments(?:\s+yet)?|(?:ال)?تعليقات|comments)\.?$"
 )
 # A cookie notice: one or two sentences and its buttons, often longer than a chrome line.
 _COOKIES = re.compile(
@@ -307,7 +307,7 @@ _LINK_OUT = re.compile(
 )
 _TAG_LIST = re.compile(
     r"^(?:الوسوم|وسوم|الكلمات\s+المفتاحيه|كلمات\s+مفتاحيه|الكلمات\s+الداله|كلمات\s+داله|"
-    r"كلمات\s+دلاليه|الكلمات\s+الدلاليه|"
+    r"كلمات\s+دلاليه|الكلمات\s+الدلاليه|ذكر\s+في\s+هذا\s+(?:الخبر|المقال|الموضوع)|"
     r"tags|tagged(?:\s+with)?|topics|keywords|هاشتاغ|الموضوعات|التصنيفات|تصنيف|categories)"
     r"\s*(?::.*|$)"
     r"|^(?:#\w+[\s,]*)+$"

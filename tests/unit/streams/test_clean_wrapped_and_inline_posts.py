@@ -1,0 +1,87 @@
+"""Lines that are one sentence's, and posts that are inside a line (streams.clean_blocks), on
+pages written for these tests; each reproduces what a held-out set of real pages showed
+(docs/cleaning.md, "A fourth held-out set")."""
+
+from __future__ import annotations
+
+from streams.clean import CleanArticle, clean_article
+from streams.clean_blocks import inline_posts
+
+PROSE_1 = "وقال المتحدث باسم خفر السواحل إن فرق الإنقاذ انتشلت عشرات الناجين ونقلتهم إلى الميناء."
+PROSE_2 = "وأضاف أن عمليات البحث عن المفقودين ستتواصل طوال الليل بمساعدة سفن تجارية قريبة."
+POST = "الزلزال كان قويا جدا 6.8 درجات وشعرنا به في كل المدينة #زلزال pic.twitter.com/Qw3rTy7"
+CREDIT = "— مرصد الزلازل (@quake_watch) September 9, 2023"
+
+
+def _clean(*lines: str, title: str = "") -> CleanArticle:
+    return clean_article(title=title, content="\n".join(lines), content_type="text/plain")
+
+
+def _asides(article: CleanArticle) -> list[tuple[str, str]]:
+    return [(aside.reason, article.text[aside.start : aside.end]) for aside in article.asides]
+
+
+def test_a_first_sentence_wrapped_over_short_lines_is_prose() -> None:
+    wrapped = ["لقي 41 شخصا مصرعهم، جراء", "انقلاب قارب صيد قبالة الساحل الجنوبي", "للجزيرة."]
+    article = _clean(*wrapped, PROSE_1, PROSE_2)
+    assert article.text.split("\n") == [*wrapped, PROSE_1, PROSE_2]
+    assert article.asides == ()  # before: its first and last lines were labels above the article
+
+
+def test_a_byline_above_the_article_is_still_a_label() -> None:
+    # "إمام" and "علي" fold as "أمام" (in front of) and "على" (on) do: names, not sentences going on
+    for byline in ("فاطمة إمام", "محمد علي"):
+        article = _clean(byline, PROSE_1, PROSE_2)
+        assert _asides(article) == [("lead-in", byline)]
+
+
+def test_a_sentence_wrapped_over_three_short_lines_between_paragraphs_is_no_ticker() -> None:
+    wrapped = [
+        "وأوضح أن السلطات نسقت مع سفارة البلاد في",
+        "العاصمة ومع أسر الضحايا على أن تبدأ مراسم التشييع",
+        "بعد صلاة الظهر من المسجد الكبير",
+    ]
+    article = _clean(PROSE_1, *wrapped, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, *wrapped, PROSE_2]
+    assert article.asides == ()
+    # three headlines in a row between paragraphs are still one
+    ticker = ["ارتفاع أسعار القمح في الأسواق", "المنتخب يفوز في مباراة ودية", "الحكومة تناقش قانون الاستثمار"]
+    article = _clean(PROSE_1, *ticker, PROSE_2)
+    assert _asides(article) == [("headline-run", "\n".join(ticker))]
+
+
+def test_a_post_inside_a_line_of_prose_is_the_only_aside() -> None:
+    before = "ضرب زلزال قوي المنطقة الجبلية فجر اليوم وأوقع عشرات الضحايا بحسب الدفاع المدني."
+    after = "وفي العاصمة أعلنت الحكومة الحداد ثلاثة أيام وفتحت مراكز لإيواء المتضررين."
+    line = f"{before} {POST} {CREDIT} {after}"
+    assert inline_posts(line) == [(before, False), (f"{POST} {CREDIT}", True), (after, False)]
+    article = _clean(line, PROSE_1)
+    assert article.text.split("\n") == [before, f"{POST} {CREDIT}", after, PROSE_1]
+    assert _asides(article) == [("embed", f"{POST} {CREDIT}")]  # before: the whole line, prose and all
+
+
+def test_a_post_alone_on_its_line_is_judged_whole() -> None:
+    # its own text ends on "!" before its link: still the post's, and nothing is left to split
+    post = "نحن مع أهلنا في كل القرى المتضررة وسنبقى معهم حتى النهاية بإذن الله! pic.twitter.com/Zx9"
+    assert inline_posts(f"{post} {CREDIT}") is None
+    assert inline_posts(PROSE_1) is None
+    article = _clean(PROSE_1, f"{post} {CREDIT}", PROSE_2)
+    assert _asides(article) == [("embed", f"{post} {CREDIT}")]
+
+
+def test_a_post_line_ending_with_its_credit_takes_the_post_line_above() -> None:
+    first = "لحظة لن ننساها 🌍"
+    glued = "ينضم رسميا إلى #الفريق 🤩 pic.twitter.com/Ab12Cd — النادي الرياضي (@the_club) December 30, 2022"
+    article = _clean(PROSE_1, first, glued, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, first, glued, PROSE_2]
+    assert _asides(article) == [("embed", f"{first}\n{glued}")]
+    # the article's sentence introducing the post is not the post's
+    intro = "وكتب النادي على حسابه الرسمي:"
+    article = _clean(PROSE_1, intro, glued, PROSE_2)
+    assert _asides(article) == [("embed", glued)]
+
+
+def test_a_tag_label_and_a_comments_label_are_removed() -> None:
+    article = _clean(PROSE_1, PROSE_2, "ذكر فى هذا الخبر", "شارك الخبر على", "تعليقات")
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [line.text for line in article.removed] == ["ذكر فى هذا الخبر", "شارك الخبر على", "تعليقات"]
