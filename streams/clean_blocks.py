@@ -322,8 +322,9 @@ def inline_posts(line: str) -> list[tuple[str, bool]] | None:
     """The parts of a line of prose that holds embedded posts, in order, each with whether
     it is a post; None when it holds none, or when what is not a post is too short to be
     a paragraph (the post's line alone: ``_embedded_posts`` judges it whole). A post's
-    text is taken back to the last sentence end before its link within POST_MAX_CHARS,
-    else from its link only: the article's prose is never taken for a post's."""
+    text is taken back to the last sentence end before its link, or to the line's start
+    (or the last post's end), within POST_MAX_CHARS; else from its link only, rather than
+    take a long stretch of the article's prose for a post's."""
     if ".co" not in line.lower():  # every post link holds ".co" (``_has_post_link``)
         return None
     parts: list[tuple[str, bool]] = []
