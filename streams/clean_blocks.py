@@ -44,13 +44,14 @@ KEEP = Verdict()
 
 # Labels that head a list of other articles (folded spelling).
 _LIST_LABEL = re.compile(
-    r"^(?:اخر\s+الاخبار|احدث\s+الاخبار|اخبار\s+عاجله|"
-    r"(?:(?:ال)?(?:اخبار|مقالات|مواضيع|موضوعات)\s+)?الاكثر\s+(?:قراءه|مشاهده|تداولا|تعليقا|شعبيه)(?:\s+اليوم)?|"
+    r"^(?:اخر\s+الاخبار|احدث\s+الاخبار|اهم\s+الاخبار|اخبار\s+عاجله|(?:مقالات|اخبار|مواضيع)\s+اخري|"
+    r"(?:(?:ال)?(?:اخبار|مقالات|مواضيع|موضوعات)\s+)?الاكثر\s+(?:قراءه|مشاهده|تداولا|تعليقا|شعبيه|مشاركه)(?:\s+اليوم)?|"
     r"و?قد\s+(?:يعجبك|يهمك)(?:\s+ايضا)?|اخترنا\s+لك|"
     r"ننصحك\s+بقراءه|المزيد\s+حول\s+هذا\s+الموضوع|المزيد\s+من\s+\S+|في\s+نفس\s+السياق|"
     r"اخبار\s+متعلقه|موضوعات\s+متعلقه|تغطيه\s+(?:خاصه|مستمره)|التغطيه\s+الحيه|عاجل|"
     r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
-    r"you\s+may\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?)"
+    r"you\s+may\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?|"
+    r"more\s+related(?:\s+news)?)"
     r"\s*[:\-–|»]?$"
 )
 MAX_LISTED_HEADLINES = 12
@@ -352,9 +353,16 @@ def _reads_like_post(line: BlockLine, verdict: Verdict) -> bool:
     return verdict.aside == "embed" or "#" in folded or _EMOJI.search(folded) is not None or is_headline(folded)
 
 
+# "1. مومياء الملك …", "2- قصر الدخول …": a line the article numbers, one of its own lists
+_ENUMERATED = re.compile(r"^\s*\d{1,2}\s*[.)\-–]\s*[^\W\d_]")
+
+
 def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
     """Runs of MIN_TICKER_LINES+ headline lines (or bulleted lines): removed before the first
-    paragraph or after the last one, an aside between paragraphs."""
+    paragraph or after the last one, an aside between paragraphs. Not a ticker: the lines
+    of a sentence wrapped over them (``_continues``), numbered lines (``_ENUMERATED``), and
+    a run right under a kept line that ends with a colon ("الرئيس المنتخب:" over the points
+    of his speech): the article introduces its own list."""
     paragraphs = [
         index for index, verdict in enumerate(verdicts) if verdict is KEEP and is_paragraph(lines[index].folded)
     ]
@@ -365,7 +373,9 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
 
     def close() -> None:
         bulleted = len(run) >= 2 and all(_LEADING_BULLET.match(lines[i].folded) for i in run)
-        if len(run) >= MIN_TICKER_LINES or bulleted:
+        above = run[0] - 1 if run else -1
+        introduced = above >= 0 and verdicts[above] is KEEP and lines[above].folded.rstrip().endswith(":")
+        if (len(run) >= MIN_TICKER_LINES or bulleted) and not introduced:
             at_edge = run[-1] < first or run[0] > last
             for i in run:
                 if verdicts[i].removed is None:  # (a site label stays removed as such)
@@ -381,7 +391,13 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
             continue  # a removed line (a share bar, a date) does not break a run
         folded = lines[index].folded
         was_wrapped, wrapped = wrapped, verdict is KEEP and _continues(folded)
-        if verdict is KEEP and is_headline(folded) and not wrapped and not was_wrapped:
+        if (
+            verdict is KEEP
+            and is_headline(folded)
+            and not wrapped
+            and not was_wrapped
+            and not _ENUMERATED.match(folded)
+        ):
             run.append(index)
         else:
             close()

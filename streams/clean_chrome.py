@@ -196,10 +196,13 @@ _VIEW_COUNTER = re.compile(
 )
 _ICON_LABEL = re.compile(
     r"^(?:profile|user|author|avatar|person|account|clock|calendar|time|date|eye|comment|"
-    r"comments|bookmark|icon|tags?|menu|search|close|home)$"
+    r"comments|bookmark|icon|tags?|menu|search|close|home|بحث)$"
+    # an icon font's ligature name, its text when the font is missing ("bar_chart_4_bars")
+    r"|^[a-z]+(?:_[a-z0-9]+)+$"
 )
 _PAGE_TOOL = re.compile(
-    r"^(?:حجم\s+الخط|تكبير\s+الخط|تصغير\s+الخط|a\s*\+\s*a\s*-|a\s*-\s*a\s*\+|a\+|a-|"
+    r"^(?:اكتب\s+(?:ال)?(?:كلمات\s+(?:ال)?(?:رييسيه|مفتاحيه)|كلمه\s+(?:ال)?بحث)(?:\s+(?:في|لل)\s*(?:ال)?بحث)?|"
+    r"حجم\s+الخط|تكبير\s+الخط|تصغير\s+الخط|a\s*\+\s*a\s*-|a\s*-\s*a\s*\+|a\+|a-|"
     r"\+\s*a|-\s*a|a\s*\+|a|"
     r"استمع(?:\s+(?:الي\s+|ل)?(?:ال)?(?:خبر|مقال|مقاله))?|listen(?:\s+to\s+(?:this\s+)?(?:article|story))?|"
     r"حفظ|save|bookmark|تصغير|تكبير)$"
@@ -242,6 +245,8 @@ _COMMENT_PROMPT = re.compile(
     r"لن\s+يتم\s+نشر\s+(?:عنوان\s+)?بريدك|الحقول\s+(?:الالزاميه|المطلوبه)\s+(?:مشار|مميزه)|"
     r"your\s+email\s+(?:address\s+)?will\s+not\s+be\s+published|required\s+fields\s+are\s+marked|"
     r"(?:ال)?تعليقات\s+مغلقه|(?:تم\s+)?اغلاق\s+(?:باب\s+)?التعليقات|comments\s+are\s+closed)\b"
+    # "التعليقات على <the article's headline> مغلقة"
+    r"|^التعليقات\s+علي\s+.+\s+مغلقه$"
 )
 _READ_ALSO = re.compile(
     r"^(?:(?:اقرا|طالع|شاهد|انظر|تابع|اقراي|اقريي)\s+(?:ايضا|كذلك|المزيد)"
@@ -290,7 +295,8 @@ _SOCIAL = (
     r"twitter|instagram|youtube|telegram|whatsapp|tiktok|linkedin|snapchat"
 )
 _FOLLOW = re.compile(
-    rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
+    rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|تابعنا|تابع\s+(?:كل|جميع|اخر)\s+(?:ال)?اخبار\.?|"
+    rf"follow\s*:.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
     # "تابع <outlet> على <brand> News": the outlet's channel on a news aggregator, or "تابع
     # أحدث الأخبار عبر تطبيق google news" (the app named: a held-out copy set's page)
     rf"|تابع\s+(?:\S+\s+){{1,3}}(?:علي|عبر)\s+(?:تطبيق\s+|منصه\s+)?(?:{_SOCIAL}|[a-z0-9]+\s+news)"
@@ -339,7 +345,7 @@ _MASTHEAD = re.compile(
     r"الاشراف\s+العام|المشرف\s+العام|مدير\s+التحرير|editor[-\s]in[-\s]chief)\s*(?::\s*(?P<name>.*))?$"
 )
 _SOURCE = re.compile(
-    r"^(?:المصدر|مصدر\s+الخبر|source)\s*:\s*[^.!?]{2,40}$"
+    r"^(?:المصدر|مصدر\s+الخبر|source)\s*[:\-–—]\s*[^.!?]{2,40}$"
     # the label of a link to the original, alone on its line
     r"|^(?:مصدر\s+الخبر|اقرا\s+الخبر\s+من\s+مصدره)\s*:?$"
 )
@@ -373,7 +379,7 @@ _SHARE_CORE = _folded_words(
 _SHARE_FILLER = _folded_words(
     "علي عبر via on to this the article post story page link المقال الخبر الموضوع الصفحه "
     "هذا هذه with your friends اصدقائك مع in في and و or او بوك اب ان تيك توك سناب شات "
-    "الرابط رابط الالكتروني البريد url by".split()
+    "الرابط رابط الالكتروني البريد url by it".split()
 )
 _SHARE_TOKEN = re.compile(r"[^\s|,/·•:;()\[\]{}]+")
 

@@ -168,6 +168,16 @@ CHROME = [
     ("وكالات - اناضول", "agency-credit"),
     ("المصدر: وكالات", "agency-credit"),
     ("(أ ف ب / رويترز)", "agency-credit"),
+    # labels a fifth held-out set of real pages showed (docs/cleaning.md)
+    ("بحث", "chrome:icon-label"),
+    ("bar_chart_4_ba", "chrome:icon-label"),  # an icon font's ligature, cut
+    ("اكتب الكلمات الرئيسية في البحث", "chrome:page-tool"),
+    ("التعليقات على فوز المنتخب في المباراة النهائية مغلقة", "chrome:comment-prompt"),
+    ("تابعنا", "chrome:follow"),
+    ("تــابــــع كــل الأخــبـــــار.", "chrome:follow"),
+    ("Follow: Example Daily News", "chrome:follow"),
+    ("المصدر - موقع الأخبار", "chrome:source"),
+    ("Share it on", "chrome:share"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -217,6 +227,9 @@ TRAPS = [
     "انتقل إلى المحتوى الجديد للمنهج الدراسي أكثر من مليون طالب هذا العام",
     "مصدر الخبر مسؤول في الوزارة طلب عدم ذكر اسمه",
     "منذ سنة الحرب الأولى لم تعد المدينة كما كانت",
+    "بحث الوزير مع نظيره سبل التعاون",
+    "تابعنا التطورات حتى ساعات الفجر",
+    "التعليقات على القرار جاءت متباينة بين مؤيد ومعارض",
 ]
 
 

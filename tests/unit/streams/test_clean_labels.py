@@ -33,6 +33,12 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("Exit mobile version", "chrome:widget"),
         ("news-picture", "chrome:widget"),
         ("أنت تستخدم إضافة Adblock، يرجى تعطيلها", "chrome:widget"),
+        ("دوليات", "chrome:section"),
+        # a photo's caption (a fifth held-out set of real pages)
+        ("جانب من الدمار", "chrome:caption"),
+        ("جانب من اجتماع مجلس الوزراء", "chrome:caption"),
+        ("جانب من المشاركين أكدوا أن الاجتماع كان مثمرا.", None),
+        ("جانب من الخلاف: من يدفع ثمن الإعمار", None),
         # a phrase, a subheading, a sentence: not a menu
         ("المجتمع الدولي", None),
         ("تفاصيل الحادث", None),

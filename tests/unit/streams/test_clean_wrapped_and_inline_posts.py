@@ -1,6 +1,6 @@
-"""Lines that are one sentence's, and posts that are inside a line (streams.clean_blocks), on
-pages written for these tests; each reproduces what a held-out set of real pages showed
-(docs/cleaning.md, "A fourth held-out set")."""
+"""Lines that are one sentence's, lists that are the article's own, and posts that are
+inside a line (streams.clean_blocks), on pages written for these tests; each reproduces what
+a held-out set of real pages showed (docs/cleaning.md, "A fourth held-out set", "A fifth")."""
 
 from __future__ import annotations
 
@@ -85,3 +85,29 @@ def test_a_tag_label_and_a_comments_label_are_removed() -> None:
     article = _clean(PROSE_1, PROSE_2, "ذكر فى هذا الخبر", "شارك الخبر على", "تعليقات")
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert [line.text for line in article.removed] == ["ذكر فى هذا الخبر", "شارك الخبر على", "تعليقات"]
+
+
+def test_a_numbered_list_of_the_article_is_kept() -> None:
+    items = ["1. مومياء الملك الأول", "2. مومياء الملكة الثانية", "3. مومياء الملك الثالث", "4. مومياء الملك الرابع"]
+    article = _clean(PROSE_1, PROSE_2, *items)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2, *items]  # before: removed as a ticker
+    assert article.asides == ()
+
+
+def test_a_list_under_a_line_that_ends_with_a_colon_is_the_articles() -> None:
+    intro = "وأبرز ما جاء في كلمة الرئيس المنتخب:"
+    points = ["- لا تفريط في سيادة البلاد", "- حان وقت الحوار بين الجميع", "- عهدي حماية حرية التعبير"]
+    article = _clean(PROSE_1, intro, *points, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, intro, *points, PROSE_2]
+    assert article.asides == ()  # before: an aside, as a bulleted ticker
+    # the same lines with no introduction are still a ticker between paragraphs
+    article = _clean(PROSE_1, *points, PROSE_2)
+    assert _asides(article) == [("headline-run", "\n".join(points))]
+
+
+def test_labels_over_lists_of_other_articles() -> None:
+    headlines = ["المنتخب يخسر مباراته الأولى في البطولة", "ارتفاع أسعار الذهب في السوق المحلية"]
+    for label in ("أهم الأخبار", "الأكثر مشاركة", "مقالات أخرى", "More Related News"):
+        article = _clean(PROSE_1, PROSE_2, label, *headlines)
+        assert article.text.split("\n") == [PROSE_1, PROSE_2], label
+        assert [line.reason for line in article.removed] == ["headline-list"] * 3, label
