@@ -315,6 +315,7 @@ _INLINE_CREDIT = re.compile(
     r"\s*[—–-]\s*[^\n—–]{0,80}?\(@\w{1,30}\)"
     r"(?:\s*(?:[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+[^\W\d_]+\s+\d{4}))?"
 )
+INLINE_POST_MIN_CHARS = 80  # a post's link and a paragraph's ten words take more
 # (read in the line as written, not folded: the Arabic question mark is "\u061f" there)
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?\u061f…](?!\d)['\"”»)\]]*\s+")  # not a decimal point
 
@@ -326,7 +327,10 @@ def inline_posts(line: str) -> list[tuple[str, bool]] | None:
     text is taken back to the last sentence end before its link, or to the line's start
     (or the last post's end), within POST_MAX_CHARS; else from its link only, rather than
     take a long stretch of the article's prose for a post's."""
-    if ".co" not in line.lower():  # every post link holds ".co" (``_has_post_link``)
+    # a post's link and a paragraph's words do not fit in a short line (most of a page's
+    # lines); and every post link holds ".co" (``_has_post_link``): three searches cost
+    # half of a lower-cased copy of the line
+    if len(line) < INLINE_POST_MIN_CHARS or (".co" not in line and ".CO" not in line and ".Co" not in line):
         return None
     parts: list[tuple[str, bool]] = []
     at = 0
