@@ -14,18 +14,11 @@ from streams.clean_blocks import BlockLine, dateline_end, flattened_list, is_hea
 from streams.dedupe import Deduplicator, InMemoryDedupeStore
 from streams.pipeline import dedupe
 from streams.textnorm import fold
+from tests.support.cleaning import aside_texts, clean_lines
 
 PROSE_1 = "أعلنت وزارة الدفاع في بيان صباح اليوم أن وحداتها أنهت مناورات واسعة قرب الحدود الشمالية."
 PROSE_2 = "وقال المتحدث باسم الوزارة إن المناورات شملت تدريبات على الدفاع الجوي ونقل الإمدادات."
 PROSE_3 = "وأضاف أن الوحدات ستعود إلى ثكناتها خلال الأيام المقبلة بعد انتهاء التقييم."
-
-
-def _clean(*lines: str, title: str = "") -> CleanArticle:
-    return clean_article(title=title, content="\n".join(lines), content_type="text/plain")
-
-
-def _aside_texts(article: CleanArticle) -> list[tuple[str, str]]:
-    return [(aside.reason, article.text[aside.start : aside.end]) for aside in article.asides]
 
 
 def _removed(article: CleanArticle) -> list[tuple[str, str]]:
@@ -33,7 +26,7 @@ def _removed(article: CleanArticle) -> list[tuple[str, str]]:
 
 
 def test_labelled_list_of_other_headlines_is_removed_with_its_teasers() -> None:
-    article = _clean(
+    article = clean_lines(
         PROSE_1,
         PROSE_2,
         "الأكثر قراءة",
@@ -55,13 +48,13 @@ def test_unlabelled_ticker_at_the_top_is_removed_and_between_paragraphs_is_an_as
         "المنتخب يفوز في مباراة ودية استعدادا للبطولة",
         "الحكومة تناقش مشروع قانون الاستثمار الجديد",
     ]
-    article = _clean(*ticker, PROSE_1, PROSE_2)
+    article = clean_lines(*ticker, PROSE_1, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert _removed(article) == [("headline-run", line) for line in ticker]
 
-    article = _clean(PROSE_1, *ticker, PROSE_2)
+    article = clean_lines(PROSE_1, *ticker, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, *ticker, PROSE_2]  # kept: it may be the article's own list
-    assert _aside_texts(article) == [("headline-run", "\n".join(ticker))]
+    assert aside_texts(article) == [("headline-run", "\n".join(ticker))]
 
 
 # A ticker whose markup the text lost: its headlines on one line, joined by runs of spaces
@@ -78,7 +71,7 @@ FLATTENED = [
 
 
 def test_a_ticker_flattened_into_one_line_is_removed_item_by_item() -> None:
-    article = _clean("    ".join(FLATTENED), PROSE_1, PROSE_2)
+    article = clean_lines("    ".join(FLATTENED), PROSE_1, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert _removed(article) == [("flattened-list", item) for item in FLATTENED]
     assert flattened_list("\u00a0\u00a0\u00a0".join(FLATTENED)) == FLATTENED  # no-break spaces too
@@ -87,7 +80,7 @@ def test_a_ticker_flattened_into_one_line_is_removed_item_by_item() -> None:
 def test_stray_spaces_in_prose_do_not_make_a_list() -> None:
     cut = "قال الوزير   إن الحكومة ستعمل على خطة جديدة   لتحسين الخدمات في المدن   والقرى خلال العام المقبل."
     assert flattened_list(cut) is None  # one sentence: only its last piece ends
-    assert _clean(cut, PROSE_1).text.split("\n") == [cut, PROSE_1]
+    assert clean_lines(cut, PROSE_1).text.split("\n") == [cut, PROSE_1]
     two_sentences = "انتهت الجولة الأولى.   وبدأت الثانية   مساء اليوم   في العاصمة."
     assert flattened_list(two_sentences) is None  # ends a sentence, as hardly any piece does
     assert flattened_list("بدأت الجولة   في العاصمة اليوم. وانتهت مساء   في القاعة   الكبرى") is None
@@ -95,14 +88,14 @@ def test_stray_spaces_in_prose_do_not_make_a_list() -> None:
 
 
 def test_a_text_that_is_only_a_flattened_ticker_is_not_emptied() -> None:
-    article = _clean("    ".join(FLATTENED))
+    article = clean_lines("    ".join(FLATTENED))
     assert article.text.split("\n") == FLATTENED  # nothing to tell the article from
     assert article.removed == ()
 
 
 def test_the_articles_own_subheading_and_short_paragraph_survive() -> None:
     content = [PROSE_1, "ردود الفعل الدولية", PROSE_2, "وانتهى الاجتماع.", PROSE_3]
-    article = _clean(*content)
+    article = clean_lines(*content)
     assert article.text.split("\n") == content
     assert article.asides == ()
     assert article.removed == ()
@@ -110,43 +103,43 @@ def test_the_articles_own_subheading_and_short_paragraph_survive() -> None:
 
 def test_a_page_of_short_lines_only_is_left_alone() -> None:
     content = ["السطر الأول من الخبر", "السطر الثاني من الخبر", "السطر الثالث من الخبر"]
-    article = _clean(*content)
+    article = clean_lines(*content)
     assert article.text.split("\n") == content
     assert article.asides == ()
 
 
 def test_tag_line_and_hashtag_line_are_asides() -> None:
-    article = _clean(
+    article = clean_lines(
         PROSE_1, PROSE_2, "- روسيا - أوكرانيا", "الناتو | الاتحاد الأوروبي | موسكو", "#روسيا و#أوكرانيا الآن"
     )
-    assert _aside_texts(article) == [
+    assert aside_texts(article) == [
         ("tags", "- روسيا - أوكرانيا\nالناتو | الاتحاد الأوروبي | موسكو"),
         ("hashtags", "#روسيا و#أوكرانيا الآن"),
     ]
     # a subheading with one dash is not a tag line
-    assert _clean(PROSE_1, "بوريس يلتسين – جورج بوش الأب", PROSE_2).asides == ()
+    assert clean_lines(PROSE_1, "بوريس يلتسين – جورج بوش الأب", PROSE_2).asides == ()
 
 
 def test_embedded_post_text_and_its_credit_line_go() -> None:
     post = "القوات تتقدم نحو المدينة #روسيا #أوكرانيا pic.twitter.com/AbC123xyz"
     credit = "— حساب إخباري (@news_account) February 24, 2022"
-    article = _clean(PROSE_1, post, credit, PROSE_2, "https://t.co/AbC123xyz")
+    article = clean_lines(PROSE_1, post, credit, PROSE_2, "https://t.co/AbC123xyz")
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
-    assert _aside_texts(article) == []
+    assert aside_texts(article) == []
     assert _removed(article) == [("embed", post), ("embed-credit", credit), ("link", "https://t.co/AbC123xyz")]
     # a post link with no credit line under it: the line stays, as an aside
-    article = _clean(PROSE_1, post, PROSE_2)
-    assert _aside_texts(article) == [("embed", post)]
+    article = clean_lines(PROSE_1, post, PROSE_2)
+    assert aside_texts(article) == [("embed", post)]
     # an English post quoted in an Arabic article, without its credit line
     quote = "Our troops will defend every street of the city, the minister wrote."
-    article = _clean(PROSE_1, quote, PROSE_2)
-    assert _aside_texts(article) == [("foreign-script", quote)]
+    article = clean_lines(PROSE_1, quote, PROSE_2)
+    assert aside_texts(article) == [("foreign-script", quote)]
 
 
 def test_labels_above_the_first_paragraph_are_asides_and_the_dateline_prefix_too() -> None:
-    article = _clean("تقرير خاص", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2)
+    article = clean_lines("تقرير خاص", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2)
     assert article.text.split("\n") == ["تقرير خاص", "محمد أحمد", "القاهرة - " + PROSE_1, "موسكو - " + PROSE_2]
-    assert _aside_texts(article) == [("lead-in", "تقرير خاص\nمحمد أحمد"), ("dateline", "القاهرة - ")]
+    assert aside_texts(article) == [("lead-in", "تقرير خاص\nمحمد أحمد"), ("dateline", "القاهرة - ")]
 
 
 @pytest.mark.parametrize(
@@ -202,7 +195,7 @@ def test_no_dateline_in_ordinary_prose() -> None:
     ],
 )
 def test_single_line_chrome_around_the_article(line: str, reason: str) -> None:
-    article = _clean(PROSE_1, line, PROSE_2)
+    article = clean_lines(PROSE_1, line, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert _removed(article) == [(reason, line)]
 
@@ -215,25 +208,25 @@ def test_prose_that_shares_chrome_words_stays() -> None:
         "وقال رئيس التحرير إن الصحيفة ستواصل التغطية.",
         "المصدر الذي طلب عدم ذكر اسمه قال إن الاجتماع تأجل.",
     ):
-        article = _clean(PROSE_1, line, PROSE_2)
+        article = clean_lines(PROSE_1, line, PROSE_2)
         assert line in article.text.split("\n"), line
 
 
 def test_staff_box_label_takes_the_name_under_it() -> None:
-    article = _clean("رئيس التحرير", "أحمد صبري", PROSE_1, PROSE_2)
+    article = clean_lines("رئيس التحرير", "أحمد صبري", PROSE_1, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert _removed(article) == [("chrome:masthead", "رئيس التحرير"), ("chrome:masthead", "أحمد صبري")]
 
 
 def test_read_also_label_takes_headline_and_teaser() -> None:
-    article = _clean(
+    article = clean_lines(
         PROSE_1, "شاهد أيضاً", "زيلينسكي يزور العاصمة", "قال الرئيس في كلمة مسجلة إن بلاده لن تتخلى عن …", PROSE_2
     )
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
 
 
 def test_aside_offsets_index_the_clean_text() -> None:
-    article = _clean("تقرير", PROSE_1, "- روسيا - أوكرانيا", PROSE_2)
+    article = clean_lines("تقرير", PROSE_1, "- روسيا - أوكرانيا", PROSE_2)
     assert article.asides == (Aside("lead-in", 0, 5), Aside("tags", 7 + len(PROSE_1), 7 + len(PROSE_1) + 18))
     assert article.text[article.asides[1].start : article.asides[1].end] == "- روسيا - أوكرانيا"
 
@@ -241,7 +234,7 @@ def test_aside_offsets_index_the_clean_text() -> None:
 def test_english_page_chrome() -> None:
     body = "The ministers agreed on a three-year plan to cut the deficit, officials said on Tuesday."
     more = "The plan includes spending limits and new rules for collecting taxes from large firms."
-    article = _clean(
+    article = clean_lines(
         "Latest news",
         "Storm closes schools in the north",
         "Markets rally after the rate decision",
@@ -251,7 +244,7 @@ def test_english_page_chrome() -> None:
         "Back to top",
     )
     assert article.text.split("\n") == ["LONDON (Reuters) - " + body, more]
-    assert _aside_texts(article) == [("dateline", "LONDON (Reuters) - ")]
+    assert aside_texts(article) == [("dateline", "LONDON (Reuters) - ")]
 
 
 def test_judge_blocks_is_one_verdict_per_line() -> None:
@@ -315,7 +308,7 @@ def test_cleaner_removes_marked_widgets_and_credited_posts() -> None:
         "البند الأول من الخطة يخص الضرائب",
         "البند الثاني يخص الإنفاق",
     ]
-    assert _aside_texts(article) == []
+    assert aside_texts(article) == []
     assert [reason for reason, _ in _removed(article)] == [
         "chrome:share",  # the line alone says it: its own reason wins over the markup's
         "embed",  # the post's text: its credit line follows

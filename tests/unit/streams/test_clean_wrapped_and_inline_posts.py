@@ -4,8 +4,8 @@ a held-out set of real pages showed (docs/cleaning.md, "A fourth held-out set", 
 
 from __future__ import annotations
 
-from streams.clean import CleanArticle, clean_article
 from streams.clean_blocks import inline_posts
+from tests.support.cleaning import aside_texts, clean_lines
 
 PROSE_1 = "وقال المتحدث باسم خفر السواحل إن فرق الإنقاذ انتشلت عشرات الناجين ونقلتهم إلى الميناء."
 PROSE_2 = "وأضاف أن عمليات البحث عن المفقودين ستتواصل طوال الليل بمساعدة سفن تجارية قريبة."
@@ -13,17 +13,9 @@ POST = "الزلزال كان قويا جدا 6.8 درجات وشعرنا به �
 CREDIT = "— مرصد الزلازل (@quake_watch) September 9, 2023"
 
 
-def _clean(*lines: str, title: str = "") -> CleanArticle:
-    return clean_article(title=title, content="\n".join(lines), content_type="text/plain")
-
-
-def _asides(article: CleanArticle) -> list[tuple[str, str]]:
-    return [(aside.reason, article.text[aside.start : aside.end]) for aside in article.asides]
-
-
 def test_a_first_sentence_wrapped_over_short_lines_is_prose() -> None:
     wrapped = ["لقي 41 شخصا مصرعهم، جراء", "انقلاب قارب صيد قبالة الساحل الجنوبي", "للجزيرة."]
-    article = _clean(*wrapped, PROSE_1, PROSE_2)
+    article = clean_lines(*wrapped, PROSE_1, PROSE_2)
     assert article.text.split("\n") == [*wrapped, PROSE_1, PROSE_2]
     assert article.asides == ()  # before: its first and last lines were labels above the article
 
@@ -31,8 +23,8 @@ def test_a_first_sentence_wrapped_over_short_lines_is_prose() -> None:
 def test_a_byline_above_the_article_is_still_a_label() -> None:
     # "إمام" and "علي" fold as "أمام" (in front of) and "على" (on) do: names, not sentences going on
     for byline in ("فاطمة إمام", "محمد علي"):
-        article = _clean(byline, PROSE_1, PROSE_2)
-        assert _asides(article) == [("lead-in", byline)]
+        article = clean_lines(byline, PROSE_1, PROSE_2)
+        assert aside_texts(article) == [("lead-in", byline)]
 
 
 def test_a_sentence_wrapped_over_three_short_lines_between_paragraphs_is_no_ticker() -> None:
@@ -41,13 +33,13 @@ def test_a_sentence_wrapped_over_three_short_lines_between_paragraphs_is_no_tick
         "العاصمة ومع أسر الضحايا على أن تبدأ مراسم التشييع",
         "بعد صلاة الظهر من المسجد الكبير",
     ]
-    article = _clean(PROSE_1, *wrapped, PROSE_2)
+    article = clean_lines(PROSE_1, *wrapped, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, *wrapped, PROSE_2]
     assert article.asides == ()
     # three headlines in a row between paragraphs are still one
     ticker = ["ارتفاع أسعار القمح في الأسواق", "المنتخب يفوز في مباراة ودية", "الحكومة تناقش قانون الاستثمار"]
-    article = _clean(PROSE_1, *ticker, PROSE_2)
-    assert _asides(article) == [("headline-run", "\n".join(ticker))]
+    article = clean_lines(PROSE_1, *ticker, PROSE_2)
+    assert aside_texts(article) == [("headline-run", "\n".join(ticker))]
 
 
 def test_a_post_inside_a_line_of_prose_is_the_only_aside() -> None:
@@ -55,9 +47,9 @@ def test_a_post_inside_a_line_of_prose_is_the_only_aside() -> None:
     after = "وفي العاصمة أعلنت الحكومة الحداد ثلاثة أيام وفتحت مراكز لإيواء المتضررين."
     line = f"{before} {POST} {CREDIT} {after}"
     assert inline_posts(line) == [(before, False), (f"{POST} {CREDIT}", True), (after, False)]
-    article = _clean(line, PROSE_1)
+    article = clean_lines(line, PROSE_1)
     assert article.text.split("\n") == [before, f"{POST} {CREDIT}", after, PROSE_1]
-    assert _asides(article) == [("embed", f"{POST} {CREDIT}")]  # before: the whole line, prose and all
+    assert aside_texts(article) == [("embed", f"{POST} {CREDIT}")]  # before: the whole line, prose and all
 
 
 def test_a_post_alone_on_its_line_is_judged_whole() -> None:
@@ -65,31 +57,31 @@ def test_a_post_alone_on_its_line_is_judged_whole() -> None:
     post = "نحن مع أهلنا في كل القرى المتضررة وسنبقى معهم حتى النهاية بإذن الله! pic.twitter.com/Zx9"
     assert inline_posts(f"{post} {CREDIT}") is None
     assert inline_posts(PROSE_1) is None
-    article = _clean(PROSE_1, f"{post} {CREDIT}", PROSE_2)
-    assert _asides(article) == [("embed", f"{post} {CREDIT}")]
+    article = clean_lines(PROSE_1, f"{post} {CREDIT}", PROSE_2)
+    assert aside_texts(article) == [("embed", f"{post} {CREDIT}")]
 
 
 def test_a_post_line_ending_with_its_credit_takes_the_post_line_above() -> None:
     first = "لحظة لن ننساها 🌍"
     glued = "ينضم رسميا إلى #الفريق 🤩 pic.twitter.com/Ab12Cd — النادي الرياضي (@the_club) December 30, 2022"
-    article = _clean(PROSE_1, first, glued, PROSE_2)
+    article = clean_lines(PROSE_1, first, glued, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, first, glued, PROSE_2]
-    assert _asides(article) == [("embed", f"{first}\n{glued}")]
+    assert aside_texts(article) == [("embed", f"{first}\n{glued}")]
     # the article's sentence introducing the post is not the post's
     intro = "وكتب النادي على حسابه الرسمي:"
-    article = _clean(PROSE_1, intro, glued, PROSE_2)
-    assert _asides(article) == [("embed", glued)]
+    article = clean_lines(PROSE_1, intro, glued, PROSE_2)
+    assert aside_texts(article) == [("embed", glued)]
 
 
 def test_a_tag_label_and_a_comments_label_are_removed() -> None:
-    article = _clean(PROSE_1, PROSE_2, "ذكر فى هذا الخبر", "شارك الخبر على", "تعليقات")
+    article = clean_lines(PROSE_1, PROSE_2, "ذكر فى هذا الخبر", "شارك الخبر على", "تعليقات")
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert [line.text for line in article.removed] == ["ذكر فى هذا الخبر", "شارك الخبر على", "تعليقات"]
 
 
 def test_a_numbered_list_of_the_article_is_kept() -> None:
     items = ["1. مومياء الملك الأول", "2. مومياء الملكة الثانية", "3. مومياء الملك الثالث", "4. مومياء الملك الرابع"]
-    article = _clean(PROSE_1, PROSE_2, *items)
+    article = clean_lines(PROSE_1, PROSE_2, *items)
     assert article.text.split("\n") == [PROSE_1, PROSE_2, *items]  # before: removed as a ticker
     assert article.asides == ()
 
@@ -97,17 +89,17 @@ def test_a_numbered_list_of_the_article_is_kept() -> None:
 def test_a_list_under_a_line_that_ends_with_a_colon_is_the_articles() -> None:
     intro = "وأبرز ما جاء في كلمة الرئيس المنتخب:"
     points = ["- لا تفريط في سيادة البلاد", "- حان وقت الحوار بين الجميع", "- عهدي حماية حرية التعبير"]
-    article = _clean(PROSE_1, intro, *points, PROSE_2)
+    article = clean_lines(PROSE_1, intro, *points, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, intro, *points, PROSE_2]
     assert article.asides == ()  # before: an aside, as a bulleted ticker
     # the same lines with no introduction are still a ticker between paragraphs
-    article = _clean(PROSE_1, *points, PROSE_2)
-    assert _asides(article) == [("headline-run", "\n".join(points))]
+    article = clean_lines(PROSE_1, *points, PROSE_2)
+    assert aside_texts(article) == [("headline-run", "\n".join(points))]
 
 
 def test_labels_over_lists_of_other_articles() -> None:
     headlines = ["المنتخب يخسر مباراته الأولى في البطولة", "ارتفاع أسعار الذهب في السوق المحلية"]
     for label in ("أهم الأخبار", "الأكثر مشاركة", "مقالات أخرى", "More Related News"):
-        article = _clean(PROSE_1, PROSE_2, label, *headlines)
+        article = clean_lines(PROSE_1, PROSE_2, label, *headlines)
         assert article.text.split("\n") == [PROSE_1, PROSE_2], label
         assert [line.reason for line in article.removed] == ["headline-list"] * 3, label
