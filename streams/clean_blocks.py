@@ -50,7 +50,7 @@ _LIST_LABEL = re.compile(
     r"ننصحك\s+بقراءه|المزيد\s+حول\s+هذا\s+الموضوع|المزيد\s+من\s+\S+|في\s+نفس\s+السياق|"
     r"اخبار\s+متعلقه|موضوعات\s+متعلقه|تغطيه\s+(?:خاصه|مستمره)|التغطيه\s+الحيه|عاجل|"
     r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
-    r"you\s+may\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?|"
+    r"you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?|"
     r"more\s+related(?:\s+news)?)"
     r"\s*[:\-–|»]?$"
 )

@@ -197,8 +197,9 @@ _VIEW_COUNTER = re.compile(
 _ICON_LABEL = re.compile(
     r"^(?:profile|user|author|avatar|person|account|clock|calendar|time|date|eye|comment|"
     r"comments|bookmark|icon|tags?|menu|search|close|home|بحث)$"
-    # an icon font's ligature name, its text when the font is missing ("bar_chart_4_bars")
-    r"|^[a-z]+(?:_[a-z0-9]+)+$"
+    # an icon font's ligature name, its text when the font is missing ("bar_chart_4_bars"),
+    # and a machine token left as text (a tracker's base64, 16+ letters and digits, no space)
+    r"|^[a-z]+(?:_[a-z0-9]+)+$|^(?=[a-z0-9+/]*\d)[a-z0-9+/]{16,}={0,2}$"
 )
 _PAGE_TOOL = re.compile(
     r"^(?:اكتب\s+(?:ال)?(?:كلمات\s+(?:ال)?(?:رييسيه|مفتاحيه)|كلمه\s+(?:ال)?بحث)(?:\s+(?:في|لل)\s*(?:ال)?بحث)?|"
@@ -313,7 +314,7 @@ _LINK_OUT = re.compile(
 )
 _TAG_LIST = re.compile(
     r"^(?:الوسوم|وسوم|الكلمات\s+المفتاحيه|كلمات\s+مفتاحيه|الكلمات\s+الداله|كلمات\s+داله|"
-    r"كلمات\s+دلاليه|الكلمات\s+الدلاليه|ذكر\s+في\s+هذا\s+(?:الخبر|المقال|الموضوع)|"
+    r"كلمات\s+دلاليه|الكلمات\s+الدلاليه|ذكر\s+في\s+هذا\s+(?:الخبر|المقال|الموضوع)|سحابه\s+(?:ال)?(?:كلمات|وسوم)|"
     r"tags|tagged(?:\s+with)?|topics|keywords|هاشتاغ|الموضوعات|التصنيفات|تصنيف|categories)"
     r"\s*(?::.*|$)"
     r"|^(?:#\w+[\s,]*)+$"

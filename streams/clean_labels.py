@@ -58,6 +58,7 @@ _WIDGETS = frozenset(
         "prayer-time",
         "news in brief",
         "breaking news",
+        "loader",
     )
 )
 # an ad blocker's notice: "أنت تستخدم إضافة Adblock", "You are using an ad blocker"
@@ -68,8 +69,8 @@ _LEADING = " •·▪-–—|»>*"
 MAX_SECTION_WORDS = 4
 MAX_LABEL_CHARS = 120  # longer than any label (an ad blocker's notice is the longest)
 # "جانب من الدمار", "جانب من الاجتماع": the words a photo's caption opens with, on a short
-# line that ends no sentence (a fifth held-out set of real pages: docs/cleaning.md)
-_CAPTION = re.compile(r"^جانب\s+من\s+[^.!?:]+$")
+# line that ends no sentence; and its credit, "الصورة من موقع <outlet>" (a fifth held-out set of real pages: docs/cleaning.md)
+_CAPTION = re.compile(r"^جانب\s+من\s+[^.!?:]+$|^(?:ال)?صوره\s+(?:من|عن)\s+(?:موقع|حساب|صفحه)\s+[^.!?:]+$")
 CAPTION_MAX_WORDS = 8
 # the removal reasons of site_label
 SITE_LABELS = frozenset({"chrome:section", "chrome:widget", "chrome:caption"})

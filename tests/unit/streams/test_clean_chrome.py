@@ -171,6 +171,8 @@ CHROME = [
     # labels a fifth held-out set of real pages showed (docs/cleaning.md)
     ("بحث", "chrome:icon-label"),
     ("bar_chart_4_ba", "chrome:icon-label"),  # an icon font's ligature, cut
+    ("aXA6IDEuMi4zLjQ1Njc4OQ==", "chrome:icon-label"),  # a tracker's token
+    ("سحابة الكلمات", "chrome:tags"),
     ("اكتب الكلمات الرئيسية في البحث", "chrome:page-tool"),
     ("التعليقات على فوز المنتخب في المباراة النهائية مغلقة", "chrome:comment-prompt"),
     ("تابعنا", "chrome:follow"),
@@ -230,6 +232,8 @@ TRAPS = [
     "بحث الوزير مع نظيره سبل التعاون",
     "تابعنا التطورات حتى ساعات الفجر",
     "التعليقات على القرار جاءت متباينة بين مؤيد ومعارض",
+    "Internationalization",
+    "سحابة الدخان غطت الكلمات المكتوبة على الجدار",
 ]
 
 

@@ -39,6 +39,9 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("جانب من اجتماع مجلس الوزراء", "chrome:caption"),
         ("جانب من المشاركين أكدوا أن الاجتماع كان مثمرا.", None),
         ("جانب من الخلاف: من يدفع ثمن الإعمار", None),
+        ("الصورة من موقع الوكالة", "chrome:caption"),
+        ("الصورة من الأرشيف تظهر الجسر قبل انهياره.", None),
+        ("loader", "chrome:widget"),
         # a phrase, a subheading, a sentence: not a menu
         ("المجتمع الدولي", None),
         ("تفاصيل الحادث", None),

@@ -99,7 +99,7 @@ def test_a_list_under_a_line_that_ends_with_a_colon_is_the_articles() -> None:
 
 def test_labels_over_lists_of_other_articles() -> None:
     headlines = ["المنتخب يخسر مباراته الأولى في البطولة", "ارتفاع أسعار الذهب في السوق المحلية"]
-    for label in ("أهم الأخبار", "الأكثر مشاركة", "مقالات أخرى", "More Related News"):
+    for label in ("أهم الأخبار", "الأكثر مشاركة", "مقالات أخرى", "More Related News", "You might also like"):
         article = clean_lines(PROSE_1, PROSE_2, label, *headlines)
         assert article.text.split("\n") == [PROSE_1, PROSE_2], label
         assert [line.reason for line in article.removed] == ["headline-list"] * 3, label
