@@ -421,6 +421,21 @@ def _date_line(core: str, words: int) -> FoundDate | None:
     return dates[0]
 
 
+# a full stop that ends a sentence: not one of the two dots that join a headline's parts,
+# nor a decimal point
+_FULL_STOP = re.compile(r"(?<![.\d])\.(?![.\d])")
+
+
+def _glued_read_also(folded: str) -> bool:
+    """A read-also label and a colon, the headlines it heads glued on behind it, with no
+    sentence among them ("إقرأ ايضاً:<headline><headline>…", a page that lost the links'
+    line breaks): too long for a chrome line, but nobody's prose."""
+    label = _READ_ALSO.match(folded)
+    if label is None or not folded[label.end() :].lstrip().startswith(":"):
+        return False
+    return _FULL_STOP.search(folded, label.end()) is None
+
+
 def classify_line(line: str, folded: str | None = None) -> LineClass:
     """Classify one stripped, non-empty line (``folded`` = ``fold(line)`` when known)."""
     if folded is None:
@@ -429,6 +444,8 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     start = marks.end() if marks else 0
     words_of_line = folded[start:].split()
     if len(words_of_line) > 40 and _HAS_WORD.search(folded, start):
+        if _glued_read_also(folded):
+            return LineClass("read-also")
         return PROSE  # what the checks below conclude for a long line, without joining it
     core = " ".join(words_of_line)
     if not core or not _HAS_WORD.search(core):

@@ -97,6 +97,21 @@ def test_a_list_under_a_line_that_ends_with_a_colon_is_the_articles() -> None:
     assert aside_texts(article) == [("headline-run", "\n".join(points))]
 
 
+def test_a_read_also_label_glued_to_its_headlines_goes_however_long() -> None:
+    glued = (
+        "إقرأ أيضاً:المنتخب يستعد لمواجهة حاسمة في التصفيات المؤهلة إلى البطولة القارية المقبلة"
+        "ارتفاع جديد في أسعار الوقود يثير غضب سائقي سيارات الأجرة في العاصمة والمدن الكبرى!"
+        "وظائف شاغرة في هيئة الطيران المدني.. تعرف على الشروط والمزايا ومواعيد التقديم"
+        "صدمة للجماهير | النادي يفقد مدافعه الأساسي قبل مباراة القمة في الدوري المحلي هذا الأسبوع"
+    )
+    article = clean_lines(PROSE_1, glued, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [line.reason for line in article.removed] == ["read-also"]
+    # a long line with sentences after the label is prose
+    prose = "اقرأ أيضا: " + " ".join([PROSE_1, PROSE_2, PROSE_1])
+    assert clean_lines(PROSE_1, prose, PROSE_2).text.split("\n") == [PROSE_1, prose, PROSE_2]
+
+
 def test_labels_over_lists_of_other_articles() -> None:
     headlines = ["المنتخب يخسر مباراته الأولى في البطولة", "ارتفاع أسعار الذهب في السوق المحلية"]
     for label in ("أهم الأخبار", "الأكثر مشاركة", "مقالات أخرى", "More Related News", "You might also like"):
