@@ -1,14 +1,16 @@
 """One-line labels of a site's own navigation and widgets, left in the page text.
 
 Real page excerpts keep, between the article's paragraphs, the names of the site's
-sections ("رياضة", "اقتصاد", "أخبار العالم", "عربي-دولي") and the captions of its widgets
+sections ("رياضة", "اقتصاد", "أخبار العالم", "عربي-دولي"), the captions of its widgets
 ("اظهر المزيد", "جار التحميل...", "Exit mobile version", "news-picture") and of its photos
-("جانب من الاجتماع"), each on a line of its own. They are not the article's words, and a section name may be a place ("أخبار
-السعودية"): a rule watching it must not fire on the menu. Read on 1,598 real pages of the
-seventh to ninth held-out sets (docs/cleaning.md, "Site labels").
+("جانب من الاجتماع"), each on a line of its own. They are not the article's words, and a
+section name may be a place ("أخبار السعودية"): a rule watching it must not fire on the
+menu. Read on 1,598 real pages of the seventh to ninth held-out sets (docs/cleaning.md,
+"Site labels"); photo captions on the fifth and sixth held-out cleaner sets.
 
 A line is such a label only when every word of it is one (a section name, "أخبار" and one
-more word, or a widget caption as a whole): a subheading or a sentence never is.
+more word, or a widget caption as a whole), or when it is a photo's caption or credit by
+its opening words and short, with no sentence end: a subheading or a sentence never is.
 """
 
 from __future__ import annotations
