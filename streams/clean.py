@@ -136,7 +136,7 @@ def _split_lines(lines: list[MarkedLine]) -> list[MarkedLine]:
     one line per item, marked as such: other articles' headlines, removed like a list the
     markup marks (an item may be a long headline, which alone would pass for a paragraph).
     And each embedded post inside a line of prose as a line of its own, marked as an embed
-    (``clean_blocks.inline_posts``): the whole line was an aside, the prose around it too."""
+    (``clean_blocks.inline_posts``): else the whole line, prose and all, would be one aside."""
     split = [(marked, flattened_list(marked.text)) for marked in lines]
     # a text that is nothing but such lists is left to be judged as short lines (nothing to
     # tell the article from: a digest of headlines may be the item itself)
