@@ -71,7 +71,8 @@ _LEADING = " •·▪-–—|»>*"
 MAX_SECTION_WORDS = 4
 MAX_LABEL_CHARS = 120  # longer than any label (an ad blocker's notice is the longest)
 # "جانب من الدمار", "جانب من الاجتماع": the words a photo's caption opens with, on a short
-# line that ends no sentence; and its credit, "الصورة من موقع <outlet>" (a fifth held-out set of real pages: docs/cleaning.md)
+# line that ends no sentence; and its credit, "الصورة من موقع <outlet>" (the fifth and sixth
+# held-out cleaner sets: docs/cleaning.md)
 _CAPTION = re.compile(r"^جانب\s+من\s+[^.!?:]+$|^(?:ال)?صوره\s+(?:من|عن)\s+(?:موقع|حساب|صفحه)\s+[^.!?:]+$")
 CAPTION_MAX_WORDS = 8
 # the removal reasons of site_label
