@@ -6,9 +6,10 @@ lists and tickers, embedded posts, tag lines, labels above the first paragraph, 
 
 The clean text is what rules see and what evidence offsets index, so kept lines keep
 their original wording exactly (only outer whitespace is trimmed, and a dateline opening
-a line or an agency's subscription notice closing it cut off) and are joined with
-"\\n"; comparisons (title repeated in the body, repeated paragraphs) use the folded form
-(``streams.textnorm.fold``) so that spelling variants of the same line still collapse.
+a line or an agency's subscription notice closing it, ``streams.clean_footer``, cut off)
+and are joined with "\\n"; comparisons (title repeated in the body, repeated paragraphs)
+use the folded form (``streams.textnorm.fold``) so that spelling variants of the same line
+still collapse.
 
 Along the way the article's metadata is read from the text: published time (the feed's
 value wins), agency credit, language. Everything removed is listed with its reason so that
@@ -36,9 +37,9 @@ from streams.clean_chrome import (
     classify_line,
     inline_credit_agencies,
     leading_dateline,
-    subscription_footer,
 )
 from streams.clean_dates import find_dates, normalize_feed_date
+from streams.clean_footer import subscription_footer
 from streams.clean_headline import headline_index
 from streams.clean_keys import comparison_key, comparison_keys
 from streams.language import detect_language
