@@ -236,7 +236,7 @@ class StoryProfile:
 
     @property
     def report_day(self) -> int:
-        """The weekday the article's lead reports (weekdays.report_weekday), 0 when none."""
+        """The weekday the article's lead reports (weekdays.lead_days), 0 when none."""
         if self._facts is None:
             self._parse_entries()
         return self._report_day

@@ -239,9 +239,9 @@ class Features:
     years: frozenset[int] = frozenset()  # the years it names: years.named_years()
     months: frozenset[int] = frozenset()  # the months it dates by: months.named_months()
     countries: frozenset[int] = frozenset()  # the countries its lead names: countries.named_countries()
-    report_day: int = 0  # the weekday its lead reports as its news's day: weekdays.report_weekday()
+    report_day: int = 0  # the weekday its lead reports as its news's day: weekdays.lead_days()
     preview: bool = False  # written ahead of the event it tells: previews.is_preview()
-    lead_day: int = 0  # the first weekday its lead names: weekdays.lead_weekday() (0: none)
+    lead_day: int = 0  # the first weekday its lead names: weekdays.lead_days() (0: none)
 
     def story_links(self, terms: Collection[str]) -> set[tuple[str, str]]:
         """Pairs of ``terms`` that follow each other somewhere in the title or the body,

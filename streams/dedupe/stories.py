@@ -160,7 +160,7 @@ class StoryVector:
     years: frozenset[int] = frozenset()  # the years it names (years.py), kept for copy checks
     months: frozenset[int] = frozenset()  # the months it dates by (months.py), likewise
     countries: frozenset[int] = frozenset()  # the countries its lead names (countries.py), likewise
-    report_day: int = 0  # the weekday its lead reports (weekdays.report_weekday), likewise
+    report_day: int = 0  # the weekday its lead reports (weekdays.lead_days), likewise
     # term hash -> stored articles holding it beyond what rare allows, for the terms not
     # rare (see STORY_OWN_SHARE)
     excess: Mapping[int, float] = field(default_factory=dict)

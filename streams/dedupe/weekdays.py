@@ -12,7 +12,7 @@ reports'. Measured on three held-out sets of real pages (docs/dedupe.md): undate
 precision up by 3-13 points, recall within a few points; compared also for reports dated
 by their text, 0.768 → 0.821 on a fourth.
 
-The day a report is *of* (``report_weekday``) is read more narrowly, for copies, dated or
+The day a report is *of* (the second reading of ``lead_days``) is read more narrowly, for copies, dated or
 not: a weekday the lead gives as today, yesterday or a time of day («اليوم السبت», «أمس
 الأحد», «فجر الثلاثاء») or after a comma or a slash («أعلنت الإمارات، السبت، …»). A notice issued
 again three days later in the same words («… اليوم الثلاثاء …» for «… اليوم السبت …») is a new
@@ -48,9 +48,11 @@ _REPORT_DAY = re.compile(
 
 
 def lead_days(text: str) -> tuple[int, int]:
-    """(``lead_weekday``, ``report_weekday``) of ``text``, 0 for none, from one folding of
-    its lead (folding works character by character: the longer lead's folding extends the
-    shorter one's)."""
+    """The weekdays ``text``'s lead gives (1 for Sunday … 7 for Saturday, 0 for none): the
+    first one named in its first LEAD_CHARS characters, and the one its first
+    REPORT_LEAD_CHARS characters report as the day of its news (see above). One folding of
+    the lead serves both (folding works character by character: the longer lead's folding
+    extends the shorter one's)."""
     lead = fold(text[:LEAD_CHARS])
     named = _DAY.search(lead)
     reported = _REPORT_DAY.search(lead + fold(text[LEAD_CHARS:REPORT_LEAD_CHARS]))
@@ -58,18 +60,6 @@ def lead_days(text: str) -> tuple[int, int]:
         _DAYS[named.group(1)] if named is not None else 0,
         _DAYS[reported.group(1)] if reported is not None else 0,
     )
-
-
-def lead_weekday(text: str) -> int | None:
-    """The first weekday named in the first LEAD_CHARS characters of ``text`` (1 for
-    Sunday … 7 for Saturday), else None."""
-    return lead_days(text)[0] or None
-
-
-def report_weekday(text: str) -> int:
-    """The weekday ``text``'s lead (its first REPORT_LEAD_CHARS characters) reports as the
-    day of its news (see above; 1 for Sunday … 7 for Saturday), else 0."""
-    return lead_days(text)[1]
 
 
 def report_other_days(mine: int, theirs: int) -> bool:

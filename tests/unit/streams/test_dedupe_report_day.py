@@ -1,5 +1,5 @@
 """A notice issued again days later in the same words is not a copy of the first: only the
-day its lead reports differs (streams/dedupe/weekdays.report_weekday). Texts written for this
+day its lead reports differs (streams/dedupe/weekdays.lead_days). Texts written for this
 project reproduce what real airspace notices and their republications do."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 
 from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe.profile import StoryProfile
-from streams.dedupe.weekdays import report_other_days, report_weekday
+from streams.dedupe.weekdays import lead_days, report_other_days
 
 SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, SATURDAY = 1, 2, 3, 4, 5, 7
 TITLE = "إغلاق مؤقت وجزئي للمجال الجوي في جمهورية الساحل"
@@ -41,7 +41,7 @@ NOTICE = (
     ],
 )
 def test_the_day_a_lead_reports(lead: str, day: int) -> None:
-    assert report_weekday(lead) == day
+    assert lead_days(lead)[1] == day
 
 
 def test_only_two_named_days_that_differ_are_other_days() -> None:
