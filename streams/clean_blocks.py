@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from streams.clean_labels import SITE_LABELS, site_label
+from streams.clean_teasers import TEASER, is_timed_teaser
 from streams.textnorm import fold, normalize
 
 
@@ -225,6 +226,8 @@ def judge_blocks(lines: Sequence[BlockLine]) -> list[Verdict]:
             verdicts[index] = Verdict(aside="hashtags")
         elif _tag_line(line.folded):
             verdicts[index] = Verdict(aside="tags")
+        elif is_timed_teaser(line.folded):
+            verdicts[index] = Verdict(removed=TEASER)
         else:
             label = site_label(line.folded)
             if label is not None:
@@ -388,8 +391,8 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
 
     wrapped = False  # the line above goes on in this one: both are one sentence's
     for index, verdict in enumerate(verdicts):
-        if verdict.removed in SITE_LABELS:
-            run.append(index)  # a section name among headlines is one of the ticker's lines
+        if verdict.removed in SITE_LABELS or verdict.removed == TEASER:
+            run.append(index)  # a section name or a timed item among headlines is one of the ticker's lines
             continue
         if verdict.removed is not None:
             continue  # a removed line (a share bar, a date) does not break a run

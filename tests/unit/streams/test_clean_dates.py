@@ -81,6 +81,8 @@ def test_date_forms(text: str, iso: str) -> None:
         ("7 ديسمبر 2021 12:05 ص", "2021-12-07T00:05:00"),
         ("7 ديسمبر 2021 12:05 م", "2021-12-07T12:05:00"),
         ("٧ أغسطس ٢٠٢١ الساعة ١٠:٣٠ مساءً", "2021-08-07T22:30:00"),
+        # a 24-hour clock with a redundant "evening"
+        ("3 كانون ثاني 2019 الساعة 17:20 مساءً", "2019-01-03T17:20:00"),
         ("3 أيار 2022 - 10:05 صباحاً", "2022-05-03T10:05:00"),
         ("10:05 ص - 3 أيار 2022", "2022-05-03T10:05:00"),
         ("7 ديسمبر 2021 الساعة 15:00 بتوقيت غرينتش", "2021-12-07T15:00:00+00:00"),
@@ -113,6 +115,11 @@ def test_date_and_time_forms(text: str, iso: str) -> None:
 )
 def test_not_a_full_date(text: str) -> None:
     assert first_date(text) is None
+
+
+def test_a_morning_mark_on_an_afternoon_hour_is_no_time() -> None:
+    # "17:20 صباحاً" contradicts itself: the date stands, without a time of day
+    assert first_date("3 كانون ثاني 2019 الساعة 17:20 صباحاً") == "2019-01-03"
 
 
 def test_time_far_from_the_date_is_not_its_time() -> None:

@@ -42,6 +42,8 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("الصورة من موقع الوكالة", "chrome:caption"),
         ("الصورة من الأرشيف تظهر الجسر قبل انهياره.", None),
         ("loader", "chrome:widget"),
+        ("عربي ودولي", "chrome:section"),
+        ("عربية ودولية", "chrome:section"),
         # a phrase, a subheading, a sentence: not a menu
         ("المجتمع الدولي", None),
         ("تفاصيل الحادث", None),
