@@ -458,7 +458,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     start = marks.end() if marks else 0
     words_of_line = folded[start:].split()
     if len(words_of_line) > 40 and _HAS_WORD.search(folded, start):
-        if _glued_read_also(folded):
+        if _glued_read_also(folded[start:]):  # (after a bullet, "• إقرأ أيضاً:…", too)
             return LineClass("read-also")
         return PROSE  # what the checks below conclude for a long line, without joining it
     core = " ".join(words_of_line)

@@ -107,6 +107,8 @@ def test_a_read_also_label_glued_to_its_headlines_goes_however_long() -> None:
     article = clean_lines(PROSE_1, glued, PROSE_2)
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert [line.reason for line in article.removed] == ["read-also"]
+    bulleted = clean_lines(PROSE_1, "• " + glued, PROSE_2)
+    assert [line.reason for line in bulleted.removed] == ["read-also"]
     # a long line with sentences after the label is prose
     prose = "اقرأ أيضا: " + " ".join([PROSE_1, PROSE_2, PROSE_1])
     assert clean_lines(PROSE_1, prose, PROSE_2).text.split("\n") == [PROSE_1, prose, PROSE_2]
