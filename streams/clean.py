@@ -33,11 +33,8 @@ from kernel.html_text import (
     plain_lines,
 )
 from streams.clean_blocks import FLATTENED_LIST, KEEP, BlockLine, flattened_list, inline_posts, judge_blocks
-from streams.clean_chrome import (
-    classify_line,
-    inline_credit_agencies,
-    leading_dateline,
-)
+from streams.clean_chrome import classify_line
+from streams.clean_credits import inline_credit_agencies, leading_dateline
 from streams.clean_dates import find_dates, normalize_feed_date
 from streams.clean_footer import subscription_footer
 from streams.clean_headline import headline_index

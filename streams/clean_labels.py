@@ -61,6 +61,11 @@ _WIDGETS = frozenset(
         "news in brief",
         "breaking news",
         "loader",
+        # a menu's first item and a template's region names (the seventh held-out set)
+        "الرئيسية",
+        "الصفحة الرئيسية",
+        "header",
+        "footer",
     )
 )
 # an ad blocker's notice: "أنت تستخدم إضافة Adblock", "You are using an ad blocker"
@@ -75,6 +80,9 @@ MAX_LABEL_CHARS = 120  # longer than any label (an ad blocker's notice is the lo
 # held-out cleaner sets: docs/cleaning.md)
 _CAPTION = re.compile(r"^جانب\s+من\s+[^.!?:]+$|^(?:ال)?صوره\s+(?:من|عن)\s+(?:موقع|حساب|صفحه)\s+[^.!?:]+$")
 CAPTION_MAX_WORDS = 8
+# a gallery's label: "صور من الجنازة" (shorter: a longer line is a subheading)
+_GALLERY = re.compile(r"^(?:صور|بالصور|فيديو|بالفيديو)\s+(?:من|ل)\s*[^.!?:]+$")
+GALLERY_MAX_WORDS = 4
 # the removal reasons of site_label
 SITE_LABELS = frozenset({"chrome:section", "chrome:widget", "chrome:caption"})
 
@@ -88,6 +96,8 @@ def site_label(folded: str) -> str | None:
         return "chrome:widget"
     words = line.split()
     if len(words) <= CAPTION_MAX_WORDS and _CAPTION.match(folded.strip()):  # (its final stop kept)
+        return "chrome:caption"
+    if len(words) <= GALLERY_MAX_WORDS and _GALLERY.match(line):
         return "chrome:caption"
     if len(words) == 2 and words[0] in _NEWS:
         return "chrome:section"  # "أخبار السعودية", "أخبار مصر": a section of the site

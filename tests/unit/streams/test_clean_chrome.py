@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.clean_chrome import (
-    LineClass,
-    agencies_in,
-    classify_line,
-    credit_agencies,
-    inline_credit_agencies,
-    leading_dateline,
-)
+from streams.clean_chrome import LineClass, classify_line
+from streams.clean_credits import agencies_in, credit_agencies, inline_credit_agencies, leading_dateline
 from streams.textnorm import fold
 
 CHROME = [
@@ -186,6 +180,21 @@ CHROME = [
     ("صحيفة الغد اليوم رئيس مجلس الإدارة ورئيس التحريرهالة سعيد", "chrome:masthead"),
     ("صدى الساحل: متابعة.", "chrome:byline"),
     ("اليوم, 21:39", "chrome:relative-time"),
+    # a seventh held-out set
+    (
+        "الرئيسية / سياسة / الوزير يفتتح الجسر الجديد.. ويعد بإنهاء الزحام على مداخل المدينة قبل نهاية العام المقبل وسط ترحيب واسع من السكان والتجار في المنطقة",
+        "chrome:breadcrumb",
+    ),
+    ("الأحد 2 مارس 2025 06:15 مـ 2 رمضان 1446 هـ", "chrome:date"),
+    ("السبت 15 نوفمبر 2025 04:01 صـ 24 جمادى أول 1447 هـ", "chrome:date"),
+    ("الخميس 27-11-2014 00:00 | كتب: سامي نور, هالة سعيد |", "chrome:date"),
+    ("سكان-المدينة-يستقبلون-الفريق-الفائز-(3)", "chrome:file-name"),
+    ("من تتوقع أن يفوز بلقب الدوري هذا الموسم", "chrome:poll"),
+    ("document.PlayerIframe=true;", "chrome:script"),
+    ('var _q = _q||[]; _q.push({"p": "Player_1"});', "chrome:script"),
+    ("تابع آخر الأخبار اشترك بقناة التليغرام t.me/example_news", "chrome:subscribe"),
+    ("تنفيذ و استضافة وتطوير شركة المثال لحلول الويب 2023", "footer"),
+    ("Powered by WordPress", "footer"),
     ("أخبار الوادي - متابعة", "chrome:byline"),
     ("عربية ودولية الأحد 14 كانون ثاني 2024 الساعة 18:40 مساءً (عدد المشاهدات 931)", "chrome:date"),
 ]
@@ -196,6 +205,13 @@ TRAPS = [
     "شارك في المؤتمر أكثر من ألف مندوب من عشرين دولة",
     "شاركت فرنسا بقوات في المناورات على فيسبوك وخارجه، وفق الوزارة",
     "نشر الجيش 463 جندياً على الحدود",
+    # a path that goes on into a sentence, a file name of one word, bars around prose,
+    # an interview's question, a sentence about a subscription
+    "الرئيسية / أخبار / أعلنت الحكومة اليوم خطة جديدة للنقل العام تشمل خطوطا للحافلات والقطارات في العاصمة وضواحيها خلال السنوات الخمس المقبلة. وقال الوزير إن التمويل متوفر",
+    "covid-19-vaccine",
+    "سياسة | الرئيس يزور المدينة الساحلية",
+    "ما رأيك في أداء المنتخب في البطولة؟",
+    "وقال إنه اشترك في المسابقة",
     "وقال إن عدد المشاهدات تجاوز المليون خلال يوم واحد بحسب المنصة.",
     "تم نسخ الوثائق السرية قبل تسريبها إلى الصحافة في واشنطن بعد أيام من الاجتماع",
     "وتابع أن الولايات المتحدة تؤيد الحوار بين الطرفين",
@@ -392,9 +408,9 @@ def test_patterns_are_written_in_folded_spelling() -> None:
     make a pattern silently unreachable."""
     import re
 
-    from streams import clean_chrome, clean_dates, clean_teasers
+    from streams import clean_chrome, clean_credits, clean_dates, clean_teasers
 
-    for module in (clean_chrome, clean_dates, clean_teasers):
+    for module in (clean_chrome, clean_credits, clean_dates, clean_teasers):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 arabic = [ch for ch in value.pattern if "\u0600" <= ch <= "\u06ff"]

@@ -43,6 +43,11 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("الصورة من الأرشيف تظهر الجسر قبل انهياره.", None),
         ("loader", "chrome:widget"),
         ("عربي ودولي", "chrome:section"),
+        ("الرئيسية", "chrome:widget"),
+        ("header", "chrome:widget"),
+        ("صور من الجنازة", "chrome:caption"),
+        ("فيديو من موقع الحادث", "chrome:caption"),
+        ("صور من داخل المستشفى تظهر حجم الدمار", None),
         ("عربية ودولية", "chrome:section"),
         # a phrase, a subheading, a sentence: not a menu
         ("المجتمع الدولي", None),
