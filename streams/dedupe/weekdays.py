@@ -40,10 +40,12 @@ _DAY = re.compile(r"(?<!\w)(" + _ALTERNATIVES + r")(?!\w)")
 # (folded: «ليلة» is «ليله», «أمس» is «امس», the Arabic comma a comma) a weekday after
 # today, yesterday or a time of day, or after a comma or slash; never one followed by a date
 # («الأحد 1 مارس»: a date line); the day may stand in brackets or quotes, as the Saudi
-# agency writes it («مساء اليوم (الخميس)»)
+# agency writes it («مساء اليوم (الخميس)»), or between slashes or dashes, as the Egyptian
+# agency's copies and their edits do («أمس الأول /الأربعاء/», «أمس الأول -الأربعاء»: the
+# day before yesterday, the twenty-sixth held-out copy set)
 _REPORT_DAY = re.compile(
-    r"(?:(?<!\w)(?:اليوم|امس|صباح|مساء|فجر|ظهر|عصر|ليله|ليل)\s+(?:(?:اليوم|امس)\s+)?|[,/]\s*)"
-    r"[(«\"]?\s*(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)"
+    r"(?:(?<!\w)(?:اليوم|امس|صباح|مساء|فجر|ظهر|عصر|ليله|ليل)\s+(?:(?:اليوم|امس)\s+)?(?:الاول\s+)?|[,/]\s*)"
+    r"[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)"
 )
 
 

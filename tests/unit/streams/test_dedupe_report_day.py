@@ -33,6 +33,9 @@ NOTICE = (
         ('نقلت الوكالة "وام"/ الأربعاء/ أن القرار مؤقت', WEDNESDAY),
         ("تمكنت الدفاعات مساء اليوم (الخميس) من اعتراض الطائرة", THURSDAY),
         ("أعلنت الهيئة اليوم «الأحد» إغلاق المجال الجوي", SUNDAY),
+        # the day before yesterday, between slashes (the agency) or after a dash (its edit)
+        ("وقع الحادث أمس الأول /الأربعاء/ في العاصمة", WEDNESDAY),
+        ("وقع الحادث أمس الأول -الأربعاء.. في العاصمة", WEDNESDAY),
         # a coming day, a date line, a weekday in running text: none is the report's day
         ("تعطل الدوائر الرسمية يوم الأربعاء المقبل احتفاء بالعيد", 0),
         ("الإثنين 17 نوفمبر 2025\nأعلنت الهيئة إغلاق المجال الجوي", 0),
@@ -81,6 +84,15 @@ def test_a_republication_the_next_day_keeps_its_originals_day_and_is_a_copy() ->
         ("site", NOTICE.format(day="، أمس السبت،"), "08"),
     )
     assert (copy.duplicate_of, copy.kind) == ("saturday", "near")
+
+
+def test_an_edited_copy_writing_the_agencys_slashes_as_a_dash_is_a_copy() -> None:
+    event = "، على خلفية حادث وقع أمس الأول {mark}الثلاثاء{end}، وقالت الهيئة اليوم {mark}الخميس{end}"
+    _, copy = _decisions(
+        ("agency", NOTICE.format(day=event.format(mark="/", end="/")), "05"),
+        ("site", NOTICE.format(day=event.format(mark="-", end="")), "05"),
+    )
+    assert copy.duplicate_of == "agency"  # (the same words once folded: an exact copy)
 
 
 def test_a_copy_naming_no_day_carries_its_originals_so_the_reissue_does_not_chain_through_it() -> None:
