@@ -142,6 +142,18 @@ def is_headline(folded: str) -> bool:
     return 2 <= words <= HEADLINE_MAX_WORDS and not _ends_sentence(folded)
 
 
+def _bulleted_question(folded: str) -> bool:
+    """A short bulleted line ending with "?" or "!": another story's headline in a list
+    ("• … آش قالو المغاربة؟", "• … كيف صوّرت السينما مرض ألزهايمر؟": the seventh held-out
+    cleaner set), which a run of headlines takes in although a sentence ends it."""
+    stripped = folded.rstrip(_CLOSING_MARKS + " ")
+    return (
+        stripped.endswith(("?", "!"))
+        and _LEADING_BULLET.match(folded) is not None
+        and 2 <= _words(folded) <= HEADLINE_MAX_WORDS
+    )
+
+
 # A ticker flattened into one line: its headlines joined by runs of spaces (inline items
 # of a ticker or a menu whose markup the text lost). Prose may hold a stray run of spaces,
 # but not four pieces that are each a short headline with no sentence inside it.
@@ -400,7 +412,7 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
         was_wrapped, wrapped = wrapped, verdict is KEEP and _continues(folded)
         if (
             verdict is KEEP
-            and is_headline(folded)
+            and (is_headline(folded) or _bulleted_question(folded))
             and not wrapped
             and not was_wrapped
             and not _ENUMERATED.match(folded)

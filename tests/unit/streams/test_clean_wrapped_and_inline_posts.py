@@ -120,3 +120,17 @@ def test_labels_over_lists_of_other_articles() -> None:
         article = clean_lines(PROSE_1, PROSE_2, label, *headlines)
         assert article.text.split("\n") == [PROSE_1, PROSE_2], label
         assert [line.reason for line in article.removed] == ["headline-list"] * 3, label
+
+
+def test_a_bulleted_question_is_one_of_a_lists_headlines() -> None:
+    # other stories' headlines above the article, one of them a question (a seventh held-out set)
+    bulleted = [
+        "• المنتخب يستعد لمواجهة حاسمة في التصفيات",
+        "• بعد قرار المحكمة.. ماذا قال سكان الحي؟",
+        "• ارتفاع أسعار الذهب في السوق المحلية",
+    ]
+    article = clean_lines(*bulleted, PROSE_1, PROSE_2)
+    assert aside_texts(article) == [("headline-run", "\n".join(bulleted))]
+    # a question in running text is no headline: between paragraphs it stays
+    question = "فهل تنجح الحكومة في خفض الأسعار قبل نهاية العام؟"
+    assert clean_lines(PROSE_1, question, PROSE_2).text.split("\n") == [PROSE_1, question, PROSE_2]
