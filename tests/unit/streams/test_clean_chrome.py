@@ -195,6 +195,10 @@ CHROME = [
     ("تابع آخر الأخبار اشترك بقناة التليغرام t.me/example_news", "chrome:subscribe"),
     ("تنفيذ و استضافة وتطوير شركة المثال لحلول الويب 2023", "footer"),
     ("Powered by WordPress", "footer"),
+    # an eighth held-out set
+    ("للمزيد تابع أخبار الساحل على: فيسبوك | إكس | يوتيوب | إنستغرام | تيك توك", "chrome:follow"),
+    ("هاتف: 00961-81000000", "chrome:contact"),
+    ("البريد الإلكتروني: info@example.com", "chrome:contact"),
     ("أخبار الوادي - متابعة", "chrome:byline"),
     ("عربية ودولية الأحد 14 كانون ثاني 2024 الساعة 18:40 مساءً (عدد المشاهدات 931)", "chrome:date"),
 ]
@@ -212,6 +216,8 @@ TRAPS = [
     "سياسة | الرئيس يزور المدينة الساحلية",
     "ما رأيك في أداء المنتخب في البطولة؟",
     "وقال إنه اشترك في المسابقة",
+    "هاتف المسؤول لم يرد على اتصالاتنا طوال اليوم",
+    "تابع الوزير على فيسبوك نقاشا حادا بين الناشطين حول القانون | وقال إن الحكومة ستراجع موقفها",
     "وقال إن عدد المشاهدات تجاوز المليون خلال يوم واحد بحسب المنصة.",
     "تم نسخ الوثائق السرية قبل تسريبها إلى الصحافة في واشنطن بعد أيام من الاجتماع",
     "وتابع أن الولايات المتحدة تؤيد الحوار بين الطرفين",
@@ -284,6 +290,15 @@ def test_bare_read_also_label_introduces_the_next_lines() -> None:
     assert classify_line("اقرأ أيضاً").introduces_links is True
     assert classify_line("اقرأ أيضاً:").introduces_links is True
     assert classify_line("اقرأ أيضاً: الحكومة تقر الموازنة").introduces_links is False
+
+
+def test_a_dateline_of_its_own_with_the_agency_last_is_a_dated_credit() -> None:
+    kind = classify_line("الرياض 5 شعبان 1445 هـ الموافق 15 فبراير 2024 م واس")
+    assert (kind.reason, kind.agencies) == ("agency-credit", ("spa",))
+    assert kind.published is not None and kind.published.iso == "2024-02-15"
+    # a place and a date with no agency, or a sentence naming one: not a credit
+    assert classify_line("القاهرة 15 فبراير 2024 م").reason != "agency-credit"
+    assert classify_line("قالت واس في 15 فبراير 2024 إن الاجتماع انعقد").reason is None
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,8 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("loader", "chrome:widget"),
         ("عربي ودولي", "chrome:section"),
         ("الرئيسية", "chrome:widget"),
+        ("الرابط المختصر :", "chrome:widget"),
+        ("بث مباشر", "chrome:widget"),
         ("header", "chrome:widget"),
         ("صور من الجنازة", "chrome:caption"),
         ("فيديو من موقع الحادث", "chrome:caption"),

@@ -116,7 +116,14 @@ def test_a_read_also_label_glued_to_its_headlines_goes_however_long() -> None:
 
 def test_labels_over_lists_of_other_articles() -> None:
     headlines = ["المنتخب يخسر مباراته الأولى في البطولة", "ارتفاع أسعار الذهب في السوق المحلية"]
-    for label in ("أهم الأخبار", "الأكثر مشاركة", "مقالات أخرى", "More Related News", "You might also like"):
+    for label in (
+        "أهم الأخبار",
+        "الأكثر مشاركة",
+        "مقالات أخرى",
+        "More Related News",
+        "You might also like",
+        "مواضيع ساخنة أخرى",
+    ):
         article = clean_lines(PROSE_1, PROSE_2, label, *headlines)
         assert article.text.split("\n") == [PROSE_1, PROSE_2], label
         assert [line.reason for line in article.removed] == ["headline-list"] * 3, label
