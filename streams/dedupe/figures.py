@@ -373,6 +373,7 @@ def conflicting(
     every_value: bool = False,
     exact: Collection[_Kind] = (),
     apart: Mapping[_Kind, float] | None = None,
+    decisive: Collection[_Kind] = (),
 ) -> bool:
     """Whether both give figures of some kinds without a value in common (within 1 %),
     and agree on fewer kinds than they differ on: a kind two reports of one event agree
@@ -384,6 +385,8 @@ def conflicting(
     ``exact`` kinds (editions: the 111th and the 112th are 0.9 % apart) only when equal,
     and the kinds ``apart`` maps within that difference (a quake's magnitude: quakes.py),
     whose agreement outweighs nothing: a report recalls an earlier quake's magnitude.
+    The ``decisive`` kinds (a decision's move: directions.py) conflict whenever they share
+    no value, whatever the others agree on, and their agreement outweighs nothing.
 
     With ``every_value`` (the copy check) a kind agrees only when all the values of the
     one that gives fewer are among the other's: a copy repeats its figures (a paragraph
@@ -401,6 +404,10 @@ def conflicting(
         if other:
             points = SHARE_POINTS if kind in by_points else 0.0 if kind in exact else None
             tolerance = apart.get(kind) if apart else None
+            if kind in decisive:  # (agreeing on one of three moves tells little)
+                if not _close(values, other, 0.0):
+                    return True
+                continue
             if agrees(values, other, points, tolerance):
                 agree += tolerance is None  # (a magnitude agreed on may be an earlier quake's)
             elif (

@@ -23,6 +23,7 @@ from itertools import chain, compress
 import numpy as np
 
 from streams.dedupe.countries import named_countries
+from streams.dedupe.directions import direction_facts
 from streams.dedupe.figures import ASCII_DIGITS, digit_runs, figure_facts
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.months import named_months
@@ -296,7 +297,8 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         list(compress(title_tokens, map(_KEPT.__getitem__, title_tokens))),
         list(compress(body_tokens, map(_KEPT.__getitem__, body_tokens))),
     )
-    facts = figure_facts(title, title_runs) + figure_facts(figure_text, text_runs)
+    # (a decision's move first: a stored profile keeps MAX_FACTS figures, and it decides)
+    facts = direction_facts(title, figure_text) + figure_facts(title, title_runs) + figure_facts(figure_text, text_runs)
     lead_day, report_day = lead_days(figure_text)
     return Features(
         body_tokens,

@@ -27,6 +27,7 @@ under its ``PROMINENT_TERMS`` strongest terms and looks up its ``QUERY_TERMS`` s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from operator import mul
 from typing import Any
 
+from streams.dedupe.directions import DIRECTION
 from streams.dedupe.figures import AGE, PERCENT, TOLL_KINDS, conflicting
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.ordinals import ANNIVERSARY, EDITION
@@ -91,6 +93,8 @@ _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
 _EXACT_HASHES = frozenset((term_hash(EDITION), term_hash(ANNIVERSARY)))  # likewise
 _APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
+_DECISIVE_HASHES = frozenset((term_hash(DIRECTION),))  # likewise
+_conflicting = functools.partial(conflicting, exact=_EXACT_HASHES, apart=_APART, decisive=_DECISIVE_HASHES)
 # The weekday a lead names (weekdays.py) is compared only when at least one of two articles
 # has no published time: between two dated ones the gap says more (_compared_facts).
 _WEEKDAY_HASH = term_hash(WEEKDAY)
@@ -539,9 +543,7 @@ def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile, *, dat
     if not kinds or not profile.facts:
         return False
     theirs = _by_kind(_compared_facts(profile, dated and profile.time_known))
-    return conflicting(
-        kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True, exact=_EXACT_HASHES, apart=_APART
-    )
+    return _conflicting(kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True)
 
 
 def _compared_facts(profile: StoryProfile, both_dated: bool) -> Iterable[tuple[int, float]]:
@@ -584,7 +586,7 @@ def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) ->
             if kind in mine:
                 theirs.setdefault(kind, set()).add(value)
     tolls = () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES
-    return bool(theirs) and conflicting(mine, theirs, tolls, _BY_POINTS_HASHES, exact=_EXACT_HASHES, apart=_APART)
+    return bool(theirs) and _conflicting(mine, theirs, tolls, _BY_POINTS_HASHES)
 
 
 def _cohesive(vector: StoryVector, members: list, needed: float) -> bool:
