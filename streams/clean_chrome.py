@@ -401,7 +401,9 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return dated_credit
     if _LONG_TAG_LIST.match(core) and not core.endswith((".", "!", "?")):
         return LineClass("chrome:tags")
-    if words > SHORT_LINE_WORDS and sum(1 for token in words_of_line if _HAS_WORD.search(token)) > SHORT_LINE_WORDS:
+    if words > SHORT_LINE_WORDS and (
+        "|" not in core or sum(1 for token in words_of_line if _HAS_WORD.search(token)) > SHORT_LINE_WORDS
+    ):
         return PROSE  # (bars between a menu's items are no words: "فيسبوك | إكس | يوتيوب")
     if _CONTINUATION.match(core):
         return LineClass("continuation-marker")
