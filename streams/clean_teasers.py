@@ -19,13 +19,15 @@ TEASER = "chrome:teaser"
 _CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*(?:ص|م|am|pm))?"
 # (patterns run on the folded line: streams.textnorm.fold)
 _BULLETS = r"[\s•·▪●■►*\-–—»>|]*"
+# an item whose headline runs to a "more" link, or a clock time alone (one pattern: most
+# lines fail at their first character)
 _TIMED_TEASER = re.compile(
-    rf"^{_BULLETS}{_CLOCK}\s*[.\-–—|:]?\s+\S.*(?:\.\.+|…)\s*(?:اقرا\s+)?(?:المزيد|التفاصيل|(?:read\s+)?more)\s*[.»>]*$"
+    rf"^{_BULLETS}{_CLOCK}\s*[.\-–—|:]?"
+    r"(?:\s+\S.*(?:\.\.+|…)\s*(?:اقرا\s+)?(?:المزيد|التفاصيل|(?:read\s+)?more)\s*[.»>]*|\s*)$"
 )
-_CLOCK_ONLY = re.compile(rf"^{_BULLETS}{_CLOCK}\s*[.\-–—|:]?\s*$")
 
 
 def is_timed_teaser(folded: str) -> bool:
     """Whether ``folded`` (a folded line) is a ticker item stamped with its time and cut
     with a "more" link, or such a stamp left alone."""
-    return _TIMED_TEASER.match(folded) is not None or _CLOCK_ONLY.match(folded) is not None
+    return _TIMED_TEASER.match(folded) is not None
