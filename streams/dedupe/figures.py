@@ -174,6 +174,7 @@ def _number_word(word: str | None) -> float | None:
 # one night move them by less than SHARE_POINTS (``conflicting``).
 PERCENT = "percent"
 SHARE_POINTS = 1.0
+COPY_SHARE_POINTS = 0.05  # the same share rounded ("52.87 %", "52.9 %"), for the copy check
 # The signs and words that mark a share: found with substring searches (a regex scan of the
 # whole text cost more than the rest of the figures), a word only after "ب" or "في".
 _PERCENT_SIGNS = ("%", "٪")
@@ -239,7 +240,8 @@ def _percent_facts(text: str, runs: Sequence[re.Match[str]]) -> tuple[list[tuple
     by_end = {run.end(): run for run in runs}
     by_start = {run.start(): run for run in runs}
     for at, end, sign in marks:
-        run = by_end.get(at) or by_end.get(at - 1)  # "52.87%", "52.87 %"
+        before = len(text[:at].rstrip(" "))  # "52.87%", "52.87 %", "2,6  %"
+        run = by_end.get(before)
         if run is None and sign:
             run = by_start.get(end) or by_start.get(end + 1)  # "٪55", "% 55"
         if run is None:
@@ -402,7 +404,10 @@ def conflicting(
     for kind, values in mine.items():
         other = theirs.get(kind)
         if other:
-            points = SHARE_POINTS if kind in by_points else 0.0 if kind in exact else None
+            if kind in by_points:  # (a copy keeps its shares: only a rounding apart)
+                points: float | None = COPY_SHARE_POINTS if every_value else SHARE_POINTS
+            else:
+                points = 0.0 if kind in exact else None
             tolerance = apart.get(kind) if apart else None
             if kind in decisive:  # (agreeing on one of three moves tells little)
                 if not _close(values, other, 0.0):

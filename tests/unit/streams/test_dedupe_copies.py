@@ -11,7 +11,7 @@ import pytest
 
 from kernel.messages import StoryRef
 from streams.dedupe import DedupeConfig, DedupeInput, Deduplicator, InMemoryDedupeStore, Outlet
-from streams.dedupe.figures import TOLL_KINDS, conflicting, figure_facts, unit_kind
+from streams.dedupe.figures import PERCENT, TOLL_KINDS, conflicting, figure_facts, unit_kind
 from streams.dedupe.minhash import MinHasher, minima_held
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import MAX_SHINGLES, extract_features
@@ -337,6 +337,19 @@ def test_shares_agree_within_a_point_and_five_percent() -> None:
     assert not conflicting({1: {52.87}}, {1: {52.18}}, by_points=(1,))  # one night's partial counts
     assert conflicting({1: {4.25}}, {1: {3.75}}, by_points=(1,))  # two rates half a point apart
     assert conflicting({1: {90.7}}, {1: {72.7}}, by_points=(1,))
+
+
+def test_a_copy_keeps_its_shares_to_a_rounding() -> None:
+    # two months' bulletins of a price index: shares a few hundredths to tenths apart, the
+    # same fixed one; the copy check asks the shares of a copy to be its original's
+    assert conflicting({1: {4.02, 5.39, 7.0}}, {1: {4.14, 5.23, 7.0}}, by_points=(1,), every_value=True)
+    assert not conflicting({1: {52.87, 47.13}}, {1: {52.9, 47.1}}, by_points=(1,), every_value=True)
+    # (the stories' reading still takes one night's partial counts as one event's)
+    assert not conflicting({1: {4.02, 5.39, 7.0}}, {1: {4.14, 5.23, 7.0}}, by_points=(1,))
+
+
+def test_a_share_written_with_spaces_before_its_sign() -> None:
+    assert figure_facts("سجل المؤشر ارتفاعا وقدره 2,6  % بالنسبة للشهر السابق") == [(PERCENT, 2.6)]
 
 
 def test_figures_with_their_kind() -> None:

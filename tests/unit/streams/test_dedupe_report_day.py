@@ -36,6 +36,10 @@ NOTICE = (
         # the day before yesterday, between slashes (the agency) or after a dash (its edit)
         ("وقع الحادث أمس الأول /الأربعاء/ في العاصمة", WEDNESDAY),
         ("وقع الحادث أمس الأول -الأربعاء.. في العاصمة", WEDNESDAY),
+        # "on <day>" (a match report of a tournament: the next match is another day's)
+        ("خسر المنتخب يوم الخميس أمام نظيره ضمن المجموعة الأولى", THURSDAY),
+        ("يلتقي المنتخب نظيره يوم الخميس المقبل في الدور الثاني", 0),
+        ("بعد خسارته يوم الأحد الماضي عاد المنتخب إلى التدريب", 0),
         # a coming day, a date line, a weekday in running text: none is the report's day
         ("تعطل الدوائر الرسمية يوم الأربعاء المقبل احتفاء بالعيد", 0),
         ("الإثنين 17 نوفمبر 2025\nأعلنت الهيئة إغلاق المجال الجوي", 0),
