@@ -175,7 +175,8 @@ _SOCIAL = (
     r"twitter|instagram|youtube|telegram|whatsapp|tiktok|linkedin|snapchat"
 )
 _FOLLOW = re.compile(
-    rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|تابعنا|تابع\s+(?:كل|جميع|اخر)\s+(?:ال)?اخبار\.?|"
+    rf"^(?:(?:تابعونا|تابعوا|follow\s+us|لمتابعه\s+اخر)\b.*|تابعنا(?:\s+(?:علي|عبر)\s*:?)?|"
+    rf"تابع\s+(?:كل|جميع|اخر)\s+(?:ال)?اخبار\.?|"
     rf"follow\s*:.*|(?:تابعنا|تابع)\s+(?:علي|عبر)\s+(?:{_SOCIAL}).*"
     # "تابع <outlet> على <brand> News": the outlet's channel on a news aggregator, or "تابع
     # أحدث الأخبار عبر تطبيق google news" (the app named: a held-out copy set's page)

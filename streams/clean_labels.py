@@ -70,6 +70,7 @@ _WIDGETS = frozenset(
         "الرابط المختصر",
         "رابط مختصر",
         "بث مباشر",
+        "مناقشة",
     )
 )
 # an ad blocker's notice: "أنت تستخدم إضافة Adblock", "You are using an ad blocker"

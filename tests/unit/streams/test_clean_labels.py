@@ -46,6 +46,8 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("الرئيسية", "chrome:widget"),
         ("الرابط المختصر :", "chrome:widget"),
         ("بث مباشر", "chrome:widget"),
+        ("مناقشة", "chrome:widget"),
+        ("مناقشة مشروع القانون في البرلمان", None),
         ("header", "chrome:widget"),
         ("صور من الجنازة", "chrome:caption"),
         ("فيديو من موقع الحادث", "chrome:caption"),
