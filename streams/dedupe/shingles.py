@@ -267,6 +267,7 @@ class Features:
 # (a bottom-k sketch): two copies of one long text keep the same shingles of what they share.
 MAX_WORDS = 20_000
 MAX_SHINGLES = 2_048
+LEAD_AS_TITLE_WORDS = 20  # about a headline's length
 FIGURE_CHARS = 20_000  # figures are read from the start of the text (where the event is told)
 
 
@@ -286,6 +287,11 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
     # title words count double: headlines name the event
     for term in set(title_terms):
         counts[term] += 2
+    if not title_terms:
+        # with no title (a feed item without one, a `dedupe test` line), the lead's first
+        # words name the event instead (the twenty-ninth held-out story set: docs/dedupe.md)
+        for term in set(content_terms(body_tokens[:LEAD_AS_TITLE_WORDS])):
+            counts[term] += 2
     story_counts = dict(counts)
     figure_text = text[:FIGURE_CHARS]
     title_runs, text_runs = digit_runs(title), digit_runs(figure_text)

@@ -444,3 +444,40 @@ def test_a_frequency_above_the_stores_count_weighs_nothing_rather_than_less_than
     vector = story_vector({"مشترك": 3, "نادر": 1, "اخر": 1}, [], {"مشترك": 150_000, "نادر": 2}, 100_001)
     assert min(vector.weights.values()) >= 0 and min(vector.shared_weights.values()) >= 0
     assert StoryProfile.from_bytes(vector.profile().to_bytes())[0] == vector.profile()
+
+
+# Two outlets' reports of one event, neither with a title (a `dedupe test` line, a feed item
+# without one): the same lead, each its own background (texts written for this project).
+LEAD_ONE = (
+    "اقتحم آلاف المتظاهرين في مدينة سيلان القصر الرئاسي للرئيس أرجان فيلاسكو بعد فراره منه "
+    "صباح اليوم السبت، وسط احتجاجات على الأزمة الاقتصادية.\n"
+)
+LEAD_TWO = (
+    "اقتحم متظاهرون غاضبون القصر الرئاسي في سيلان صباح اليوم السبت بعد فرار الرئيس أرجان "
+    "فيلاسكو، مطالبين باستقالته بسبب الأزمة الاقتصادية.\n"
+)
+BACKGROUND_ONE = (
+    "وتعاني البلاد منذ شهور من نقص حاد في الوقود والدواء والغذاء، وارتفعت أسعار السلع الأساسية "
+    "إلى مستويات غير مسبوقة، فيما تراجعت قيمة العملة المحلية أمام الدولار. وكانت الحكومة قد "
+    "أعلنت عجزها عن سداد ديونها الخارجية، وبدأت مفاوضات مع صندوق النقد الدولي للحصول على قرض."
+)
+BACKGROUND_TWO = (
+    "وأظهرت مقاطع مصورة تداولها ناشطون على مواقع التواصل الاجتماعي حشودا تسبح في حوض القصر "
+    "وتتجول في غرفه، بينما رفع آخرون الأعلام الوطنية على شرفاته. وقالت الشرطة إن عشرات أصيبوا "
+    "في مواجهات عند بوابات المقر، وإن قواتها انسحبت لتفادي سقوط ضحايا."
+)
+
+
+def test_with_no_title_the_leads_first_words_weigh_as_a_titles() -> None:
+    untitled = extract_features("", LEAD_ONE + BACKGROUND_ONE, 2)
+    titled = extract_features("اقتحام القصر الرئاسي في سيلان", LEAD_ONE + BACKGROUND_ONE, 2)
+    assert untitled.story_counts["متظاهرين"] == 3 and titled.story_counts["متظاهرين"] == 1
+    # (dedupe's spelling: ق as ج) "الاقتصادية", the lead's 22nd word, is past its first words
+    assert untitled.story_counts["اجتصاديه"] == 1
+
+
+def test_two_untitled_reports_of_one_event_share_a_story() -> None:
+    dedup = Deduplicator(InMemoryDedupeStore())
+    first = dedup.process(DedupeInput("one", "outlet-1", "", "", LEAD_ONE + BACKGROUND_ONE, None, 1.8e9))
+    second = dedup.process(DedupeInput("two", "outlet-2", "", "", LEAD_TWO + BACKGROUND_TWO, None, 1.8e9 + 60))
+    assert first.story_id == "one" and second.duplicate_of is None and second.story_id == "one"
