@@ -99,7 +99,6 @@ _COOKIES = re.compile(
     r"|^(?:this\s+(?:web)?site|we)\s+uses?\s+cookies\b"
 )
 COOKIE_NOTICE_MAX_WORDS = 40
-# "هل أعجبك الموضوع؟ شاركه مع أصدقائك!": the prompt above a share bar.
 # the site's contact lines: "هاتف: 00961-81771671", "البريد الإلكتروني: info@example.com"
 _CONTACT = re.compile(
     r"^(?:هاتف|الهاتف|تلفون|تليفون|جوال|فاكس|البريد\s+الالكتروني|الايميل|ايميل|e-?mail|tel|phone|fax|mobile)"
@@ -110,6 +109,7 @@ _CONTACT = re.compile(
 _POLL = re.compile(r"^(?:من\s+تتوقع|ما\s+تقييمك|ما\s+توقعك|ما\s+توقعاتك|شارك\s+برايك|استطلاع\s+(?:ال)?راي)(?!\w)")
 # a script left in the text: "document.BridIframeBurst=true;", "var _bos = _bos||[]; …"
 _SCRIPT = re.compile(r"^(?:var|let|const|function|document\.|window\.|googletag\.|\(function|\$\(|jquery\()")
+# "هل أعجبك الموضوع؟ شاركه مع أصدقائك!": the prompt above a share bar.
 _SHARE_PROMPT = re.compile(r"^هل\s+(?:اعجبك|اعجبتك|اعجبكم)\s+(?:ال)?(?:موضوع|مقال|مقاله|خبر)\b")
 _COMMENT_PROMPT = re.compile(
     r"^(?:افكارك\s+وتعليقاتك|اترك\s+(?:تعليقا|تعليقك|ردا)|اضف\s+(?:تعليقا|تعليقك|تعليق)|"

@@ -3,11 +3,12 @@
 Sites that list their latest news beside every article stamp each item with its clock
 time and cut it with a "more" link. A run of them under "أحدث الأخبار" is found as a
 list of headlines, but an item longer than a headline (16-25 words) ends that run and the
-items after it stayed (the fifth and sixth held-out cleaner sets: docs/cleaning.md,
-"Timed teasers"). An item is recognised on its own by both ends at once: a clock time opening the line and a "more" link closing it after
-an ellipsis. A live report's timed entry ("10:30 - قال الوزير …") has the time but not the
-link, and a feed summary cut with "… المزيد" has the link but not the time: both stay.
-A clock time alone on its line ("• 12:31 .") is an item whose headline was cut off.
+items after it stayed (the fifth and sixth held-out cleaner sets: docs/cleaning.md, "Timed
+teasers"). An item is recognised on its own by both ends at once: a clock time opening the
+line and a "more" link closing it after an ellipsis. A live report's timed entry ("10:30 -
+قال الوزير …") has the time but not the link, and a feed summary cut with "… المزيد" has the
+link but not the time: both stay. A clock time alone on its line ("• 12:31 .") is an item
+whose headline was cut off.
 """
 
 from __future__ import annotations

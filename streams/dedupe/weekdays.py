@@ -12,10 +12,10 @@ reports'. Measured on three held-out sets of real pages (docs/dedupe.md): undate
 precision up by 3-13 points, recall within a few points; compared also for reports dated
 by their text, 0.768 → 0.821 on a fourth.
 
-The day a report is *of* (the second reading of ``lead_days``) is read more narrowly, for copies, dated or
-not: a weekday the lead gives as today, yesterday, a time of day or a day («اليوم السبت», «أمس
-الأحد», «فجر الثلاثاء», «يوم الخميس», but not «يوم الخميس المقبل» nor «الماضي») or after a
-comma or a slash («أعلنت الإمارات، السبت، …»). A notice issued
+The day a report is *of* (the second reading of ``lead_days``) is read more narrowly, for
+copies, dated or not: a weekday the lead gives as today, yesterday, a time of day or a day
+(«اليوم السبت», «أمس الأحد», «فجر الثلاثاء», «يوم الخميس», but not «يوم الخميس المقبل» nor
+«الماضي») or after a comma or a slash («أعلنت الإمارات، السبت، …»). A notice issued
 again three days later in the same words («… اليوم الثلاثاء …» for «… اليوم السبت …») is a new
 notice, while a copy keeps its original's day. Any weekday was tried first and cost real
 copies: a date line names the day a page went online, and a lead may name a coming day
@@ -39,7 +39,8 @@ _DAYS = {
 _ALTERNATIVES = "|".join(sorted(_DAYS, key=len, reverse=True))
 _DAY = re.compile(r"(?<!\w)(" + _ALTERNATIVES + r")(?!\w)")
 # (folded: «ليلة» is «ليله», «أمس» is «امس», the Arabic comma a comma) a weekday after
-# today, yesterday or a time of day, or after a comma or slash; never one followed by a date
+# today, yesterday, a time of day or «يوم», or after a comma or slash; never one followed by a
+# date or by a word that makes it a coming or past day
 # («الأحد 1 مارس»: a date line); the day may stand in brackets or quotes, as the Saudi
 # agency writes it («مساء اليوم (الخميس)»), or between slashes or dashes, as the Egyptian
 # agency's copies and their edits do («أمس الأول /الأربعاء/», «أمس الأول -الأربعاء»: the
