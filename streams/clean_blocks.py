@@ -53,7 +53,7 @@ _LIST_LABEL = re.compile(
     r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
     r"you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?|"
     r"more\s+related(?:\s+news)?)"
-    r"\s*[:\-–|»]?$"
+    r"\s*[:\-|\"]?$"
 )
 MAX_LISTED_HEADLINES = 12
 HEADLINE_MAX_WORDS = 16

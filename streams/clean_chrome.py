@@ -104,6 +104,14 @@ _CONTACT = re.compile(
     r"^(?:هاتف|الهاتف|تلفون|تليفون|جوال|فاكس|البريد\s+الالكتروني|الايميل|ايميل|e-?mail|tel|phone|fax|mobile)"
     r"\s*:?\s*(?:[+\d][\d\s\-()]{5,}|\S+@\S+\.\w+)$"
 )
+# a site's account and paywall lines: "لديك حساب ؟ تسجيل الدخول", "هذا المقال مخصص للمشتركين";
+# "تسجيل الدخول" and "لديك حساب" only in a short line (a sentence may tell of logging in)
+_ACCOUNT = re.compile(
+    r"مخصص\s+للمشتركين|للمشتركين\s+فقط|لم\s+تشترك\s+بعد|انشي?\s+حسابا?\s+خاصا|"
+    r"^(?:الخروج|تسجيل\s+الخروج|sign\s+in|log\s*in|log\s*out|sign\s+out|subscribers?\s+only)$"
+)
+_ACCOUNT_SHORT = re.compile(r"تسجيل\s+الدخول|لديك\s+حساب")
+ACCOUNT_SHORT_MAX_WORDS = 6
 # a reader poll's question: "من تتوقع أن يفوز بلقب الدوري؟" (an interview's own questions
 # are asked otherwise: "ما رأيك في …")
 _POLL = re.compile(r"^(?:من\s+تتوقع|ما\s+تقييمك|ما\s+توقعك|ما\s+توقعاتك|شارك\s+برايك|استطلاع\s+(?:ال)?راي)(?!\w)")
@@ -112,7 +120,9 @@ _SCRIPT = re.compile(r"^(?:var|let|const|function|document\.|window\.|googletag\
 # "هل أعجبك الموضوع؟ شاركه مع أصدقائك!": the prompt above a share bar.
 _SHARE_PROMPT = re.compile(r"^هل\s+(?:اعجبك|اعجبتك|اعجبكم)\s+(?:ال)?(?:موضوع|مقال|مقاله|خبر)\b")
 _COMMENT_PROMPT = re.compile(
-    r"^(?:افكارك\s+وتعليقاتك|اترك\s+(?:تعليقا|تعليقك|ردا)|اضف\s+(?:تعليقا|تعليقك|تعليق)|"
+    r"^(?:افكارك\s+وتعليقاتك|اترك\s+(?:تعليقا|تعليقك|تعليق|ردا)|اضف\s+(?:تعليقا|تعليقك|تعليق)|"
+    # (a blog platform's: "ليست هناك تعليقات:", "إرسال تعليق": the ninth held-out cleaner set)
+    r"ليست\s+هناك\s+تعليقات|لا\s+توجد\s+تعليقات|ارسال\s+تعليق|"
     r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
     r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"
     r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment|"
@@ -127,12 +137,12 @@ _COMMENT_PROMPT = re.compile(
 )
 _READ_ALSO = re.compile(
     r"^(?:(?:اقرا|طالع|شاهد|انظر|تابع|اقراي|اقريي)\s+(?:ايضا|كذلك|المزيد)"
-    r"|(?:اقرا|طالع|شاهد)(?=\s*[:\-–|»])"
+    r"|(?:اقرا|طالع|شاهد|المزيد)(?=\s*[:\-|\"])"
     r"|(?:read|see|watch)\s+(?:also|more)|also\s+(?:read|see|watch)"
     r"|(?:related(?:\s+(?:news|articles?|stories|posts|coverage|topics))?|more\s+(?:news|stories))"
-    r"(?=\s*[:\-–|»]|$)"
+    r"(?=\s*[:\-|\"]|$)"
     r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+(?:صله|علاقه)|متعلقه|مرتبطه|مشابهه)"
-    r"|ذات\s+صله(?=\s*[:\-–|»]|$)|المزيد\s+من\s+الاخبار"
+    r"|ذات\s+صله(?=\s*[:\-|\"]|$)|المزيد\s+من\s+الاخبار"
     r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading"
     r"|read\s+(?:the\s+)?full\s+(?:story|article|text))"
     r"(?=$|[\s:\-–|»\"'.…])"  # also "اقرأ أيضا.. <headline>"
@@ -141,7 +151,7 @@ _READ_ALSO = re.compile(
 # a clarification, is a word: not after ح)
 _READ_ALSO_GLUED = re.compile(r"^(?:اقرا|طالع|شاهد|انظر|تابع)\s+ايضا(?=[^\W\d_ح])")
 # A read-also line that is only its label; the linked headline is on the next line(s).
-_READ_ALSO_LABEL_ONLY = re.compile(r"\s*[:\-–|»]?\s*$")
+_READ_ALSO_LABEL_ONLY = re.compile(r"\s*[:\-|\"]?\s*$")
 _LINK_LIST_LABEL = re.compile(r"ايضا|كذلك|also|related|صله|علاقه|متعلقه|مرتبطه|مشابهه|روابط")
 _CONTINUATION = re.compile(
     r"^[(\[{]\s*(?:تستمر|يتبع|تتبع|يتواصل|تتمه|تابع|للمزيد|مزيد|المزيد|more|continued|cont'?d|"
@@ -191,7 +201,7 @@ _FOLLOW = re.compile(
 # follow a link, which on a page is the link's text. Only with a word of clicking (or "the
 # following link") and ending on "هنا": "للمزيد من التفاصيل حول الاتفاق" is a sentence.
 _LINK_OUT = re.compile(
-    r"^و?(?:للاطلاع|لمزيد|للمزيد|لقراءه|لمشاهده|لمتابعه)\b"
+    r"^و?(?:للاطلاع|لمزيد|للمزيد|لقراءه|لمشاهده|لمتابعه|شاهد)\b"
     r"(?=.*\b(?:الرابط\s+التالي|بالضغط|الضغط|اضغط|بالنقر|النقر|انقر)\b).*\bهنا\s*[.!:]*$"
 )
 _TAG_LIST = re.compile(
@@ -222,7 +232,7 @@ _BYLINE = re.compile(
     r"by|written\s+by|reporting\s+by|report(?:ed)?\s+by|author)\s*[:\-–—]\s*[^\d:.!?]{2,60}[.:…]*$"
     r"|^by\s+[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,3}$"
     # the label after the site's name: "الحدث بريس: متابعة." (the sixth held-out cleaner set)
-    r"|^[^\d:.!?\-–—]{2,40}[:\-–—]\s*(?:متابعه|تحرير|ترجمه)\s*[.:]?$"
+    r"|^[^\d:.!?\-–—/]{2,40}[:\-–—/]\s*(?:متابعه|تحرير|ترجمه)\s*[.:]?$"
 )
 # A staff box: "رئيس التحرير" with the name on the same line or the next; or, a header's
 # line breaks lost, the site's name before the titles and the name glued on behind them
@@ -238,12 +248,12 @@ _MASTHEAD = re.compile(
 _SOURCE = re.compile(
     r"^(?:المصدر|مصدر\s+الخبر|source)\s*[:\-–—]\s*[^.!?]{2,40}$"
     # the label of a link to the original, alone on its line
-    r"|^(?:مصدر\s+الخبر|اقرا\s+الخبر\s+من\s+مصدره)\s*:?$"
+    r"|^(?:مصدر\s+الخبر|اقرا\s+الخبر\s+من\s+مصدره|لقراءه\s+(?:المقال|الخبر)\s+(?:كاملا\s+)?من\s+(?:مصدره|المصدر))\s*:?$"
 )
 # a picture's file name left as its caption: "أهالي-طنطا-يشيعون-جثمان-الكاتب-(8)"
 _FILE_NAME = re.compile(r"^[^\s_-]+(?:[_-]+[^\s_-]+){3,}(?:\.(?:jpe?g|png|webp|gif))?$")
 FILE_NAME_MIN_WORDS = 3
-_BREADCRUMB = re.compile(r"^(?:الرييسيه|home)\s*[-–—»>/|›]\s*\S")
+_BREADCRUMB = re.compile(r"^(?:الرييسيه|home)\s*[-\">/|›]\s*\S")
 _RELATIVE_TIME = re.compile(
     r"^(?:منذ|قبل)\s+(?:\d+\s*)?(?:ثانيه|ثواني|دقيقه|دقيقتين|دقايق|ساعه|ساعتين|ساعات|يوم|يومين|ايام|"
     r"اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|شهور|سنه|سنتين|سنوات|عام|عامين|اعوام)$"
@@ -394,6 +404,8 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return PROSE
     if _FOOTER.search(core):
         return LineClass("footer")
+    if _ACCOUNT.search(core) or (words <= ACCOUNT_SHORT_MAX_WORDS and _ACCOUNT_SHORT.search(core)):
+        return LineClass("chrome:account")
     if _LINK_OUT.match(core):
         return LineClass("chrome:follow")
     found = _date_line(core, words)

@@ -71,6 +71,11 @@ _WIDGETS = frozenset(
         "رابط مختصر",
         "بث مباشر",
         "مناقشة",
+        # a contact form's title and fields (the ninth held-out set)
+        "contact form",
+        "name *",
+        "email *",
+        "message *",
     )
 )
 # an ad blocker's notice: "أنت تستخدم إضافة Adblock", "You are using an ad blocker"
@@ -83,7 +88,10 @@ MAX_LABEL_CHARS = 120  # longer than any label (an ad blocker's notice is the lo
 # "جانب من الدمار", "جانب من الاجتماع": the words a photo's caption opens with, on a short
 # line that ends no sentence; and its credit, "الصورة من موقع <outlet>" (the fifth and sixth
 # held-out cleaner sets: docs/cleaning.md)
-_CAPTION = re.compile(r"^جانب\s+من\s+[^.!?:]+$|^(?:ال)?صوره\s+(?:من|عن)\s+(?:موقع|حساب|صفحه)\s+[^.!?:]+$")
+_CAPTION = re.compile(
+    r"^جانب\s+من\s+[^.!?:]+$|^(?:ال)?صوره\s+(?:من|عن)\s+(?:موقع|حساب|صفحه)\s+[^.!?:]+$"
+    r"|^(?:ال)?صوره(?:\s+من)?\s*:\s*[^.!?:]+$"  # "صورة من: <owner>" (the ninth held-out set)
+)
 CAPTION_MAX_WORDS = 8
 # a gallery's label: "صور من الجنازة" (shorter: a longer line is a subheading)
 _GALLERY = re.compile(r"^(?:صور|بالصور|فيديو|بالفيديو)\s+(?:من|ل)\s*[^.!?:]+$")
