@@ -45,7 +45,8 @@ class LineClass:
 
 PROSE = LineClass(None)
 
-_LEADING_MARKS = re.compile(r"^[\s•·▪▫◦‣⁃●○■□►▶▸◆◇★☆✓✔»>|*\-–—~=\u2022\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+")
+# (not "»", folded to a quote: a line opening with a quote is a quotation)
+_LEADING_MARKS = re.compile(r"^[\s•·▪▫◦‣⁃●○■□►▶▸◆◇★☆✓✔>|*\-~=\u2022\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+")
 _HAS_WORD = re.compile(r"\w")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _EYE_ICONS = frozenset("👁👀")

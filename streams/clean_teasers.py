@@ -24,7 +24,7 @@ _BULLETS = r"[\s•·▪●■►*\-–—»>|]*"
 # lines fail at their first character)
 _TIMED_TEASER = re.compile(
     rf"^{_BULLETS}{_CLOCK}\s*[.\-–—|:]?"
-    r"(?:\s+\S.*(?:\.\.+|…)\s*(?:اقرا\s+)?(?:المزيد|التفاصيل|(?:read\s+)?more)\s*[.»>]*|\s*)$"
+    r"(?:\s+\S.*(?:\.\.+|…)\s*(?:اقرا\s+)?(?:المزيد|التفاصيل|(?:read\s+)?more)\s*[.\">]*|\s*)$"
 )
 
 
