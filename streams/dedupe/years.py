@@ -62,6 +62,8 @@ def _year(text: str, run: re.Match[str]) -> int | None:
     hijri_mark, word = (after.group(1), after.group(2)) if after else (None, None)
     if hijri_mark:
         return value if value in _HIJRI else None
+    if word == "م" and after is not None and text[after.end() : after.end() + 1] in ("2", "²"):
+        return None  # square metres ("2000 م2"), not the year 2000 AD ("2000 م")
     if value in GREGORIAN_YEARS and (word is None or unit_kind(word) not in _COUNTED_PEOPLE):
         return value
     return None

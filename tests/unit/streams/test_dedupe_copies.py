@@ -17,6 +17,7 @@ from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import MAX_SHINGLES, extract_features
 from streams.dedupe.store import StoredArticle
 from streams.dedupe.urls import outlet_name
+from streams.dedupe.years import named_years
 from tests.support.dedupe_corpus import AGENCY, AGENCY_TITLE, TICKER
 
 
@@ -350,6 +351,17 @@ def test_a_copy_keeps_its_shares_to_a_rounding() -> None:
 
 def test_a_share_written_with_spaces_before_its_sign() -> None:
     assert figure_facts("سجل المؤشر ارتفاعا وقدره 2,6  % بالنسبة للشهر السابق") == [(PERCENT, 2.6)]
+
+
+def test_a_share_with_the_agencies_decimal_mark() -> None:
+    # «3ر5» shows as 5.3 in a right-to-left line, and means it
+    assert figure_facts("تراجعت نسبة التضخم لكامل السنة إلى 3ر5 بالمائة") == [(PERCENT, 5.3)]
+
+
+def test_square_metres_are_an_area_and_no_year() -> None:
+    assert figure_facts("حريق شب في أخشاب بمساحة إجمالية بلغت 2000 م2 قرب الجسر") == [("م2", 2000.0)]
+    assert named_years("", "حريق شب في أخشاب بمساحة إجمالية بلغت 2000 م2 قرب الجسر") == frozenset()
+    assert named_years("", "تأسست الجمعية عام 2000 م في المدينة") == {2000}
 
 
 def test_figures_with_their_kind() -> None:
