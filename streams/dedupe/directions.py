@@ -36,8 +36,9 @@ _MOVE = re.compile(
     r"(?<!\w)[وفبل]?(" + "|".join(sorted(_MOVES, key=len, reverse=True)) + r")(?!\w)"
     r"(?:\s+\S+){0,3}?\s+[\"'«“]?(?:ال)?(?:سعر|اسعار|فايده|معدل|معدلات)(?!\w)"
 )
-# what a move is of, looked for first: most texts move no rate
-_MOVED = ("سعر", "اسعار", "فايده", "معدل")
+# what a move is of, as written (before folding), looked for first: most texts move no rate,
+# and are not folded
+_MOVED = ("سعر", "سعار", "فائد", "فايد", "معدل")
 
 
 def direction_facts(title: str, text: str) -> list[tuple[str, float]]:
@@ -45,10 +46,9 @@ def direction_facts(title: str, text: str) -> list[tuple[str, float]]:
     names (one entry when they agree), [] when neither names one."""
     facts: list[tuple[str, float]] = []
     for part in (title, text[:LEAD_CHARS]):
-        folded = fold(part)
-        if not any(word in folded for word in _MOVED):
+        if not any(word in part for word in _MOVED):
             continue
-        match = _MOVE.search(folded)
+        match = _MOVE.search(fold(part))
         if match is not None:
             fact = (DIRECTION, _MOVES[match.group(1)])
             if fact not in facts:
