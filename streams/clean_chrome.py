@@ -112,6 +112,8 @@ _ACCOUNT = re.compile(
     r"^(?:الخروج|تسجيل\s+الخروج|sign\s+in|log\s*in|log\s*out|sign\s+out|subscribers?\s+only)$"
 )
 _ACCOUNT_SHORT = re.compile(r"تسجيل\s+الدخول|لديك\s+حساب")
+# (a word every such line holds, looked for first: the two patterns cost more)
+_ACCOUNT_HINT = re.compile(r"مشترك|تشترك|حساب|الدخول|الخروج|sign|log|subscri")
 ACCOUNT_SHORT_MAX_WORDS = 6
 # a reader poll's question: "من تتوقع أن يفوز بلقب الدوري؟" (an interview's own questions
 # are asked otherwise: "ما رأيك في …")
@@ -338,7 +340,8 @@ DATED_CREDIT_PLACE_WORDS = 2
 def _dated_credit(core: str) -> LineClass | None:
     """A dateline on a line of its own, the agency last: "موسكو 23 رجب 1443 هـ الموافق 24 فبراير
     2022 م واس" (the Saudi agency's; the eighth held-out cleaner set): a credit with its date."""
-    agency = AGENCIES.get(agency_key(core.rsplit(None, 1)[-1].strip("()-–—:")))
+    last = core.rsplit(None, 1)[-1].strip("()-:")
+    agency = AGENCIES.get(agency_key(last) if "." in last else last)
     if agency is None:
         return None  # (asked first: most lines end otherwise, and dates cost a scan)
     dates = find_dates(core)
@@ -405,7 +408,9 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return PROSE
     if _FOOTER.search(core):
         return LineClass("footer")
-    if _ACCOUNT.search(core) or (words <= ACCOUNT_SHORT_MAX_WORDS and _ACCOUNT_SHORT.search(core)):
+    if _ACCOUNT_HINT.search(core) and (
+        _ACCOUNT.search(core) or (words <= ACCOUNT_SHORT_MAX_WORDS and _ACCOUNT_SHORT.search(core))
+    ):
         return LineClass("chrome:account")
     if _LINK_OUT.match(core):
         return LineClass("chrome:follow")
