@@ -13,9 +13,9 @@ precision up by 3-13 points, recall within a few points; compared also for repor
 by their text, 0.768 → 0.821 on a fourth.
 
 The day a report is *of* (the second reading of ``lead_days``) is read more narrowly, for
-copies, dated or not: a weekday the lead gives as today, yesterday, a time of day or a day
-(«اليوم السبت», «أمس الأحد», «فجر الثلاثاء», «يوم الخميس», but not «يوم الخميس المقبل» nor
-«الماضي») or after a comma or a slash («أعلنت الإمارات، السبت، …»). A notice issued
+copies, dated or not: a weekday the lead gives as today, yesterday, tomorrow, a time of day
+or a day («اليوم السبت», «أمس الأحد», «يوم غدٍ الجمعة», «فجر الثلاثاء», «يوم الخميس», but not
+«يوم الخميس المقبل» nor «الماضي») or after a comma or a slash («أعلنت الإمارات، السبت، …»). A notice issued
 again three days later in the same words («… اليوم الثلاثاء …» for «… اليوم السبت …») is a new
 notice, while a copy keeps its original's day. Any weekday was tried first and cost real
 copies: a date line names the day a page went online, and a lead may name a coming day
@@ -39,14 +39,14 @@ _DAYS = {
 _ALTERNATIVES = "|".join(sorted(_DAYS, key=len, reverse=True))
 _DAY = re.compile(r"(?<!\w)(" + _ALTERNATIVES + r")(?!\w)")
 # (folded: «ليلة» is «ليله», «أمس» is «امس», the Arabic comma a comma) a weekday after
-# today, yesterday, a time of day or «يوم», or after a comma or slash; never one followed by a
-# date or by a word that makes it a coming or past day
-# («الأحد 1 مارس»: a date line); the day may stand in brackets or quotes, as the Saudi
+# today, yesterday, tomorrow, a time of day or «يوم», or after a comma or slash; never one
+# followed by a date («الأحد 1 مارس»: a date line) or by a word that makes it a coming or
+# past day; the day may stand in brackets or quotes, as the Saudi
 # agency writes it («مساء اليوم (الخميس)»), or between slashes or dashes, as the Egyptian
 # agency's copies and their edits do («أمس الأول /الأربعاء/», «أمس الأول -الأربعاء»: the
 # day before yesterday, the twenty-sixth held-out copy set)
 _REPORT_DAY = re.compile(
-    r"(?:(?<!\w)(?:اليوم|امس|صباح|مساء|فجر|ظهر|عصر|ليله|ليل|يوم)\s+(?:(?:اليوم|امس)\s+)?(?:الاول\s+)?|[,/]\s*)"
+    r"(?:(?<!\w)(?:اليوم|امس|غدا|غد|صباح|مساء|فجر|ظهر|عصر|ليله|ليل|يوم)\s+(?:(?:اليوم|امس|غدا|غد)\s+)?(?:الاول\s+)?|[,/]\s*)"
     r"[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)(?!\s+(?:المقبل|القادم|الماضي))"
 )
 

@@ -10,7 +10,7 @@ from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDe
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.weekdays import lead_days, report_other_days
 
-SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, SATURDAY = 1, 2, 3, 4, 5, 7
+SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = 1, 2, 3, 4, 5, 6, 7
 TITLE = "إغلاق مؤقت وجزئي للمجال الجوي في جمهورية الساحل"
 NOTICE = (
     "أعلنت الهيئة العامة للطيران المدني في جمهورية الساحل{day} إغلاقا مؤقتا وجزئيا للمجال الجوي "
@@ -40,6 +40,9 @@ NOTICE = (
         ("خسر المنتخب يوم الخميس أمام نظيره ضمن المجموعة الأولى", THURSDAY),
         ("يلتقي المنتخب نظيره يوم الخميس المقبل في الدور الثاني", 0),
         ("بعد خسارته يوم الأحد الماضي عاد المنتخب إلى التدريب", 0),
+        # tomorrow's day (a warning of the coming days: the next warning names another)
+        ("دعت الهيئة إلى الحذر من الأمطار من يوم غدٍ الجمعة حتى الثلاثاء القادم", FRIDAY),
+        ("تبدأ البطولة غدا (السبت) في العاصمة", SATURDAY),
         # a coming day, a date line, a weekday in running text: none is the report's day
         ("تعطل الدوائر الرسمية يوم الأربعاء المقبل احتفاء بالعيد", 0),
         ("الإثنين 17 نوفمبر 2025\nأعلنت الهيئة إغلاق المجال الجوي", 0),
