@@ -48,6 +48,7 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("بث مباشر", "chrome:widget"),
         ("مناقشة", "chrome:widget"),
         ("Email *", "chrome:widget"),
+        ("author image", "chrome:widget"),
         ("Contact Form", "chrome:widget"),
         ("صورة من: Public Domain", "chrome:caption"),
         ("صورة من الأرشيف تظهر الجسر قبل انهياره.", None),
