@@ -401,8 +401,9 @@ def conflicting(
     ``exact`` kinds (editions: the 111th and the 112th are 0.9 % apart) only when equal,
     and the kinds ``apart`` maps within that difference (a quake's magnitude: quakes.py),
     whose agreement outweighs nothing: a report recalls an earlier quake's magnitude.
-    The ``decisive`` kinds (a decision's move: directions.py) conflict whenever they share
-    no value, whatever the others agree on, and their agreement outweighs nothing.
+    The ``decisive`` kinds (a decision's move: directions.py; the day a warning lasts until:
+    weekdays.py) conflict whenever they share no value, whatever the others agree on, and
+    their agreement outweighs nothing.
 
     With ``every_value`` (the copy check) a kind agrees only when all the values of the
     one that gives fewer are among the other's: a copy repeats its figures (a paragraph

@@ -66,6 +66,23 @@ def lead_days(text: str) -> tuple[int, int]:
     )
 
 
+UNTIL_DAY = "until-day"  # the figure kind (figures.py) of the day a warning lasts until
+# "حتى الثلاثاء المقبل", "حتى يوم الجمعة القادم": the last day of a warning or a closure
+_UNTIL_DAY = re.compile(r"(?<!\w)حتي\s+(?:يوم\s+)?(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)")
+
+
+def until_day_facts(title: str, text: str) -> list[tuple[str, float]]:
+    """[(UNTIL_DAY, weekday)] for the first day the title or the lead gives as the one
+    something lasts until, [] for none. Warnings and closures are templates filled in again every few days
+    («… من يوم غدٍ الجمعة حتى الثلاثاء المقبل»); a copy keeps its original's days (the
+    thirty-second held-out copy set)."""
+    lead = title + "\n" + text[:REPORT_LEAD_CHARS]
+    if "حت" not in lead:
+        return []
+    match = _UNTIL_DAY.search(fold(lead))
+    return [(UNTIL_DAY, float(_DAYS[match.group(1)]))] if match is not None else []
+
+
 def report_other_days(mine: int, theirs: int) -> bool:
     """Whether two reports are of different days by their leads (both name one)."""
     return bool(mine and theirs and mine != theirs)

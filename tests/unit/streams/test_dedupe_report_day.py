@@ -8,7 +8,7 @@ import pytest
 
 from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe.profile import StoryProfile
-from streams.dedupe.weekdays import lead_days, report_other_days
+from streams.dedupe.weekdays import UNTIL_DAY, lead_days, report_other_days, until_day_facts
 
 SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = 1, 2, 3, 4, 5, 6, 7
 TITLE = "إغلاق مؤقت وجزئي للمجال الجوي في جمهورية الساحل"
@@ -119,3 +119,34 @@ def test_a_profile_keeps_the_day_its_lead_reports() -> None:
     # a profile stored before the day was kept reads as naming none
     older, _ = StoryProfile.from_bytes(StoryProfile([1, 2], [200, 100], ()).to_bytes())
     assert older.report_day == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "day"),
+    [
+        ("", "دعت الهيئة إلى الحذر من الأمطار من يوم غدٍ الجمعة حتى الثلاثاء القادم.", TUESDAY),
+        ("الهيئة: استمرار الأمطار حتى الجمعة القادمة", "دعت الهيئة إلى الحذر.", FRIDAY),
+        ("", "وقال إنه لم يصل أحد حتى الآن إلى موقع الحادث", None),
+    ],
+)
+def test_the_day_a_warning_lasts_until(title: str, lead: str, day: int | None) -> None:
+    assert until_day_facts(title, lead) == ([] if day is None else [(UNTIL_DAY, float(day))])
+
+
+WARNING = (
+    "دعت الهيئة العامة للدفاع المدني إلى أخذ الحيطة والحذر، وضرورة البقاء في أماكن آمنة والابتعاد "
+    "عن أماكن تجمع السيول والأودية، إذ تشير التوقعات إلى هطول أمطار رعدية على معظم مناطق جمهورية "
+    "الساحل من يوم غدٍ الجمعة حتى {until} المقبل، بكميات تصل إلى 45 ملم ورياح تبلغ سرعتها 60 "
+    "كيلومترا.\n"
+    "وأكدت الهيئة أهمية الالتزام بالتعليمات المعلنة عبر وسائل الإعلام ومنصات التواصل الاجتماعي، "
+    "وعدم المجازفة بعبور الأودية أثناء جريان السيول، والابتعاد عن أعمدة الكهرباء."
+)
+
+
+def test_a_warning_lasting_until_another_day_is_no_copy() -> None:
+    # (from the same day, with the same figures: only the last day tells the two warnings apart)
+    dedup = Deduplicator(InMemoryDedupeStore())
+    first = dedup.process(DedupeInput("one", "one", "", TITLE, WARNING.format(until="الثلاثاء"), None, 1.8e9))
+    again = dedup.process(DedupeInput("two", "two", "", TITLE, WARNING.format(until="السبت"), None, 1.8e9 + 60))
+    copy = dedup.process(DedupeInput("three", "three", "", TITLE, WARNING.format(until="السبت"), None, 1.8e9 + 90))
+    assert (first.duplicate_of, again.duplicate_of, copy.duplicate_of) == (None, None, "two")
