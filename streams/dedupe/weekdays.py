@@ -51,36 +51,33 @@ _REPORT_DAY = re.compile(
 )
 
 
-def lead_days(text: str) -> tuple[int, int]:
-    """The weekdays ``text``'s lead gives (1 for Sunday … 7 for Saturday, 0 for none): the
-    first one named in its first LEAD_CHARS characters, and the one its first
-    REPORT_LEAD_CHARS characters report as the day of its news (see above). One folding of
-    the lead serves both (folding works character by character: the longer lead's folding
-    extends the shorter one's)."""
-    lead = fold(text[:LEAD_CHARS])
-    named = _DAY.search(lead)
-    reported = _REPORT_DAY.search(lead + fold(text[LEAD_CHARS:REPORT_LEAD_CHARS]))
-    return (
-        _DAYS[named.group(1)] if named is not None else 0,
-        _DAYS[reported.group(1)] if reported is not None else 0,
-    )
-
-
 UNTIL_DAY = "until-day"  # the figure kind (figures.py) of the day a warning lasts until
 # "حتى الثلاثاء المقبل", "حتى يوم الجمعة القادم": the last day of a warning or a closure
 _UNTIL_DAY = re.compile(r"(?<!\w)حتي\s+(?:يوم\s+)?(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)")
 
 
-def until_day_facts(title: str, text: str) -> list[tuple[str, float]]:
-    """[(UNTIL_DAY, weekday)] for the first day the title or the lead gives as the one
-    something lasts until, [] for none. Warnings and closures are templates filled in again every few days
-    («… من يوم غدٍ الجمعة حتى الثلاثاء المقبل»); a copy keeps its original's days (the
-    thirty-second held-out copy set)."""
-    lead = title + "\n" + text[:REPORT_LEAD_CHARS]
-    if "حت" not in lead:
-        return []
-    match = _UNTIL_DAY.search(fold(lead))
-    return [(UNTIL_DAY, float(_DAYS[match.group(1)]))] if match is not None else []
+def lead_days(text: str, title: str = "") -> tuple[int, int, int]:
+    """The weekdays ``text``'s lead gives (1 for Sunday … 7 for Saturday, 0 for none): the
+    first one named in its first LEAD_CHARS characters; the one its first REPORT_LEAD_CHARS
+    characters report as the day of its news (see above); and the first one ``title`` or
+    that lead gives as the day something lasts until (UNTIL_DAY: warnings and closures are
+    templates filled in again every few days, «… من يوم غدٍ الجمعة حتى الثلاثاء المقبل», and a
+    copy keeps its original's days: the thirty-second held-out copy set). One folding of
+    the lead serves all three (folding works character by character: the longer lead's
+    folding extends the shorter one's)."""
+    lead = fold(text[:LEAD_CHARS])
+    named = _DAY.search(lead)
+    lead += fold(text[LEAD_CHARS:REPORT_LEAD_CHARS])
+    reported = _REPORT_DAY.search(lead)
+    # (substring tests first: most titles and leads name no such day)
+    until = _UNTIL_DAY.search(fold(title)) if "حت" in title else None
+    if until is None and "حتي" in lead:
+        until = _UNTIL_DAY.search(lead)
+    return (
+        _DAYS[named.group(1)] if named is not None else 0,
+        _DAYS[reported.group(1)] if reported is not None else 0,
+        _DAYS[until.group(1)] if until is not None else 0,
+    )
 
 
 def report_other_days(mine: int, theirs: int) -> bool:

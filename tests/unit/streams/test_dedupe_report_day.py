@@ -8,7 +8,7 @@ import pytest
 
 from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe.profile import StoryProfile
-from streams.dedupe.weekdays import UNTIL_DAY, lead_days, report_other_days, until_day_facts
+from streams.dedupe.weekdays import lead_days, report_other_days
 
 SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = 1, 2, 3, 4, 5, 6, 7
 TITLE = "إغلاق مؤقت وجزئي للمجال الجوي في جمهورية الساحل"
@@ -130,7 +130,7 @@ def test_a_profile_keeps_the_day_its_lead_reports() -> None:
     ],
 )
 def test_the_day_a_warning_lasts_until(title: str, lead: str, day: int | None) -> None:
-    assert until_day_facts(title, lead) == ([] if day is None else [(UNTIL_DAY, float(day))])
+    assert lead_days(lead, title)[2] == (day or 0)
 
 
 WARNING = (
