@@ -284,14 +284,11 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
     title_terms = content_terms(title_tokens)
     counts = Counter(title_terms)
     counts.update(content_terms(body_tokens))
-    # title words count double: headlines name the event
-    for term in set(title_terms):
+    # title words count double: headlines name the event; with no title (a feed item
+    # without one, a `dedupe test` line), the lead's first words name it instead (the
+    # twenty-ninth held-out story set: docs/dedupe.md)
+    for term in set(title_terms or content_terms(body_tokens[:LEAD_AS_TITLE_WORDS])):
         counts[term] += 2
-    if not title_terms:
-        # with no title (a feed item without one, a `dedupe test` line), the lead's first
-        # words name the event instead (the twenty-ninth held-out story set: docs/dedupe.md)
-        for term in set(content_terms(body_tokens[:LEAD_AS_TITLE_WORDS])):
-            counts[term] += 2
     story_counts = dict(counts)
     figure_text = text[:FIGURE_CHARS]
     title_runs, text_runs = digit_runs(title), digit_runs(figure_text)
