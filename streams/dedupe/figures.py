@@ -311,7 +311,7 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
     return facts
 
 
-_AREA = frozenset(("م2", "م²"))  # square metres: "2000 م2" is no year ("2000 م" is)
+AREA_UNITS = frozenset(("م2", "م²"))  # square metres: "2000 م2" is no year ("2000 م" is; years.py)
 
 
 @functools.lru_cache(maxsize=8192)  # figures and their units recur from article to article
@@ -324,7 +324,7 @@ def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, fl
     if (
         kind in _NOT_KINDS
         or kind in _MAGNITUDE_KINDS
-        or (not magnitude and kind not in _AREA and YEAR_DIGITS.match(number))
+        or (not magnitude and kind not in AREA_UNITS and YEAR_DIGITS.match(number))
     ):
         return None  # (a magnitude word as the unit: a compound number, "438 ألف و 954")
     value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))
@@ -419,15 +419,15 @@ def conflicting(
     for kind, values in mine.items():
         other = theirs.get(kind)
         if other:
+            if kind in decisive:  # (agreeing on one of three moves tells little)
+                if not _close(values, other, 0.0):
+                    return True
+                continue
             if kind in by_points:  # (a copy keeps its shares: only a rounding apart)
                 points: float | None = COPY_SHARE_POINTS if every_value else SHARE_POINTS
             else:
                 points = 0.0 if kind in exact else None
             tolerance = apart.get(kind) if apart else None
-            if kind in decisive:  # (agreeing on one of three moves tells little)
-                if not _close(values, other, 0.0):
-                    return True
-                continue
             if agrees(values, other, points, tolerance):
                 agree += tolerance is None  # (a magnitude agreed on may be an earlier quake's)
             elif (

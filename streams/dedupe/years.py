@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from streams.dedupe.figures import ASCII_DIGITS, TOLL_KINDS, digit_runs, unit_kind
+from streams.dedupe.figures import AREA_UNITS, ASCII_DIGITS, TOLL_KINDS, digit_runs, unit_kind
 from streams.dedupe.year_numbers import GREGORIAN_YEARS
 
 # what may follow a year's digits: its Hijri mark, and the word after it
@@ -62,7 +62,7 @@ def _year(text: str, run: re.Match[str]) -> int | None:
     hijri_mark, word = (after.group(1), after.group(2)) if after else (None, None)
     if hijri_mark:
         return value if value in _HIJRI else None
-    if word == "م" and after is not None and text[after.end() : after.end() + 1] in ("2", "²"):
+    if word is not None and after is not None and text[after.start(2) : after.end() + 1] in AREA_UNITS:
         return None  # square metres ("2000 م2"), not the year 2000 AD ("2000 م")
     if value in GREGORIAN_YEARS and (word is None or unit_kind(word) not in _COUNTED_PEOPLE):
         return value
