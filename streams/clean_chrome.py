@@ -313,6 +313,14 @@ DATE_LINE_OTHER_WORDS = 2
 DATE_LINE_MAX_WORDS = 10
 
 
+def _other_words(core: str, dates: list[FoundDate]) -> list[str]:
+    """The words of ``core`` besides its ``dates`` and the labels a date line may hold."""
+    rest = core
+    for found in reversed(dates):
+        rest = rest[: found.start] + " " + rest[found.end :]
+    return [word for word in _WORD.findall(rest) if word not in _DATE_LINE_WORDS]
+
+
 def _date_line(core: str, words: int) -> FoundDate | None:
     """The date of a line that holds a date and nothing but date labels (and, in a short
     line with a clock time, up to two other words), else None."""
@@ -324,10 +332,7 @@ def _date_line(core: str, words: int) -> FoundDate | None:
         core = core[: counter.start()] + " " + core[counter.end() :]
         words -= len(counter.group().split())
         dates = find_dates(core)
-    rest = core
-    for found in reversed(dates):
-        rest = rest[: found.start] + " " + rest[found.end :]
-    other = [word for word in _WORD.findall(rest) if word not in _DATE_LINE_WORDS]
+    other = _other_words(core, dates)
     # Only a header with a clock time may name its city: "قمة الرياض 4 أيار 2023" is a headline.
     if other and (len(other) > DATE_LINE_OTHER_WORDS or words > DATE_LINE_MAX_WORDS or not dates[0].has_time):
         return None
@@ -347,10 +352,7 @@ def _dated_credit(core: str) -> LineClass | None:
     dates = find_dates(core)
     if not dates:
         return None
-    rest = core
-    for found in reversed(dates):
-        rest = rest[: found.start] + " " + rest[found.end :]
-    other = [word for word in rest.split() if _WORD.search(word) and fold(word) not in _DATE_LINE_WORDS]
+    other = _other_words(core, dates)  # (the agency's name the last of them)
     if not other or len(other) - 1 > DATED_CREDIT_PLACE_WORDS:
         return None
     return LineClass("agency-credit", published=dates[0], agencies=(agency,))
@@ -378,11 +380,13 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     marks = _LEADING_MARKS.match(folded)
     start = marks.end() if marks else 0
     words_of_line = folded[start:].split()
+    # a site's path to the page; a long one ends with the headline, and holds no sentence
+    # ("الرئيسية / ثقافة وفن / <headline>": the seventh held-out cleaner set)
+    if _BREADCRUMB.match(folded, start) and (len(words_of_line) <= 25 or _FULL_STOP.search(folded, start) is None):
+        return LineClass("chrome:breadcrumb")
     if len(words_of_line) > 40 and _HAS_WORD.search(folded, start):
         if _glued_read_also(folded[start:]):  # (after a bullet, "• إقرأ أيضاً:…", too)
             return LineClass("read-also")
-        if _BREADCRUMB.match(folded, start) and _FULL_STOP.search(folded, start) is None:
-            return LineClass("chrome:breadcrumb")  # the path ends with the headline: no sentence
         return PROSE  # what the checks below conclude for a long line, without joining it
     core = " ".join(words_of_line)
     if not core or not _HAS_WORD.search(core):
@@ -402,8 +406,6 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:cookies")
     if words <= FEED_FOOTER_MAX_WORDS and _FEED_FOOTER.match(core):
         return LineClass("footer")
-    if _BREADCRUMB.match(core) and (words <= 25 or _FULL_STOP.search(core) is None):
-        return LineClass("chrome:breadcrumb")  # ("الرئيسية / ثقافة وفن / <headline>": the seventh set)
     if words > 25:
         return PROSE
     if _FOOTER.search(core):
