@@ -17,9 +17,9 @@ copies, dated or not: a weekday the lead gives as today, yesterday, tomorrow, a 
 or a day («اليوم السبت», «أمس الأحد», «يوم غدٍ الجمعة», «فجر الثلاثاء», «يوم الخميس», but not
 «يوم الخميس المقبل» nor «الماضي») or after a comma or a slash («أعلنت الإمارات، السبت، …»). A
 notice issued again three days later in the same words («… اليوم الثلاثاء …» for «… اليوم السبت
-…») is a new notice, while a copy keeps its original's day. Any weekday was tried first and cost real
-copies: a date line names the day a page went online, and a lead may name a coming day
-(«يوم الأربعاء المقبل»).
+…») is a new notice, while a copy keeps its original's day. Any weekday was tried first and
+cost real copies: a date line names the day a page went online, and a lead may name a coming
+day («يوم الأربعاء المقبل»).
 """
 
 from __future__ import annotations
