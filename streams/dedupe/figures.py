@@ -22,8 +22,12 @@ from streams.textnorm import fold
 # once (``digit_runs``), and both the figures here and the story terms of figures
 # (shingles.number_terms) are read from them (a scan costs as much as the rest together).
 # Digits of any script, "." "," and their Arabic forms (a simple scan: a look-behind made
-# it 5x slower).
-_DIGIT_RUN = re.compile(r"\d[\d.,\u066b\u066c]*")
+# it 5x slower), and the Arabic comma «،» before one to three digits: Maghreb sites write
+# decimals and thousands with it («8،9 ٪», «26،538 نازحا»; the thirty-second held-out copy
+# set, docs/dedupe.md), while «2011،2012» are two years.
+_DIGIT_RUN = re.compile(r"\d(?:[\d.,\u066b\u066c]|\u060c(?=\d{1,3}(?!\d)))*")
+# a number's separators as float() reads them: grouping marks dropped, the decimal mark "."
+NUMBER_SEPARATORS = str.maketrans({",": None, "\u066c": None, "\u060c": None, "\u066b": "."})
 
 
 def digit_runs(text: str) -> list[re.Match[str]]:
@@ -37,7 +41,7 @@ def digit_runs(text: str) -> list[re.Match[str]]:
 # between slashes: "الكشف عن/ 873 / حالة".
 # (no look-behind in the pattern: ``number_matches`` checks the character before)
 DIGIT_FIGURE = re.compile(
-    r"(\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?)(?:[)\]]|\s*/(?!\s*\d))?\s*"
+    r"(\d+(?:[,\u066c\u060c]\d{3})*(?:[.\u066b]\d+)?)(?:[)\]]|\s*/(?!\s*\d))?\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
     # a unit of two letters (طن), or square metres (م2, م²: an area burnt, a plot)
     r"(?:من\s+)?(طن(?!\w)|م[2²](?!\w)|[^\W\d_]{3,})"
@@ -251,7 +255,7 @@ def _percent_facts(text: str, runs: Sequence[re.Match[str]]) -> tuple[list[tuple
         if start in starts or (start and _NOT_BEFORE_NUMBER.match(text, start - 1)):
             continue
         digits = run.group().translate(ASCII_DIGITS).rstrip(".,\u066b\u066c").replace("\u066b", ".")
-        digits = _DECIMAL_COMMA.sub(r".\1", digits.replace("\u066c", ",")).replace(",", "")
+        digits = _DECIMAL_COMMA.sub(r".\1", digits.replace("\u066c", ",").replace("\u060c", ",")).replace(",", "")
         tenths = by_end.get(start - 1) if start > 1 and text[start - 1] == "ر" else None
         if tenths is not None and digits.isdigit() and tenths.group().isdigit():
             # «3ر5 بالمائة» is 5.3 %: agencies type the decimal with «ر», in display order
@@ -327,7 +331,7 @@ def _number_fact(number: str, magnitude: str | None, word: str) -> tuple[str, fl
         or (not magnitude and kind not in AREA_UNITS and YEAR_DIGITS.match(number))
     ):
         return None  # (a magnitude word as the unit: a compound number, "438 ألف و 954")
-    value = float(number.replace(",", "").replace("\u066c", "").replace("\u066b", "."))
+    value = float(number.translate(NUMBER_SEPARATORS))
     if magnitude:
         value *= _MAGNITUDE[magnitude]
     elif value < 10:

@@ -24,7 +24,7 @@ import numpy as np
 
 from streams.dedupe.countries import named_countries
 from streams.dedupe.directions import direction_facts
-from streams.dedupe.figures import ASCII_DIGITS, digit_runs, figure_facts
+from streams.dedupe.figures import ASCII_DIGITS, NUMBER_SEPARATORS, digit_runs, figure_facts
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.months import named_months
 from streams.dedupe.previews import is_preview
@@ -34,6 +34,8 @@ from streams.dedupe.years import named_years
 from streams.textnorm import fold
 
 _WORD = re.compile(r"\w+")
+# the Arab agencies' decimal mark between digits («9ر8» is 8.9; others write «8،9»)
+_R_DECIMAL = re.compile(r"(?<=\d)ر(?=\d)")
 _DIGITS = re.compile(r"^\d+$")
 # ج/غ/ق spell a foreign G; ء is dropped or written as a seat inconsistently.
 _DEDUPE_LETTERS = str.maketrans({"غ": "ج", "ق": "ج", "ء": None, "_": None})
@@ -101,7 +103,10 @@ _NAME_STARTS = ("عبدال", "ابو", "وعبدال", "وابو")
 
 
 def _chunk_tokens(chunk: str) -> tuple[str, ...]:
-    words = _WORD.findall(fold(chunk))
+    folded = fold(chunk)
+    if "ر" in folded:  # (a decimal is two digit runs, as «8،9» and «8.9» are)
+        folded = _R_DECIMAL.sub(".", folded)
+    words = _WORD.findall(folded)
     if any(word.startswith(_NAME_STARTS) for word in words):
         words = [part for word in words for part in _name_parts(word)]
     return tuple(map(_DEDUPE_WORD.__getitem__, words))
@@ -116,7 +121,27 @@ def dedupe_tokens(text: str) -> list[str]:
     # Equal to folding the whole text and then splitting it into words: ``fold`` works
     # character by character and folds every whitespace character to whitespace (checked
     # over all of Unicode in tests), so no word spans two whitespace-separated chunks.
-    return list(chain.from_iterable(map(_CHUNK_TOKENS.__getitem__, text.split())))
+    chunks = text.split()
+    if "و" in chunks:
+        chunks = _glue_lone_and(chunks)
+    return list(chain.from_iterable(map(_CHUNK_TOKENS.__getitem__, chunks)))
+
+
+def _glue_lone_and(chunks: list[str]) -> list[str]:
+    """The chunks with «و» written apart glued to the next: Maghreb sites write «و قد» and
+    «و من» where a copy of the same dispatch has «وقد», «ومن» (the thirty-second held-out
+    copy set: docs/dedupe.md)."""
+    glued: list[str] = []
+    waiting = ""
+    for chunk in chunks:
+        if chunk == "و":
+            waiting += chunk
+        else:
+            glued.append(waiting + chunk)
+            waiting = ""
+    if waiting:
+        glued.append(waiting)
+    return glued
 
 
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5], dtype=np.uint64)
@@ -172,8 +197,9 @@ def content_hash(tokens: list[str]) -> str:
 
 
 # Figures name events ("27 injured", "6.1 magnitude"): stories compare them as terms.
-# Digits of any script; a comma or Arabic comma before three digits groups thousands.
-_FIGURE = re.compile(r"(\d+(?:[,\u066c]\d{3})*)(?:[.\u066b](\d+))?")
+# Digits of any script; a comma, «٬» or «،» before three digits groups thousands, and
+# «،» before fewer is a decimal mark («8،9»: figures.digit_runs).
+_FIGURE = re.compile(r"(\d+(?:[,\u066c\u060c]\d{3})*)(?:[.\u066b\u060c](\d+))?")
 
 
 def number_terms(text: str, runs: Sequence[re.Match[str]] | None = None) -> list[str]:
@@ -200,7 +226,7 @@ def _number_term(run: str) -> str | None:
     if figure is None:
         return None
     whole, fraction = figure.group(1), (figure.group(2) or "").translate(ASCII_DIGITS).rstrip("0")
-    value = str(int(whole.replace(",", "").replace("\u066c", ""))) + ("." + fraction if fraction else "")
+    value = str(int(whole.translate(NUMBER_SEPARATORS))) + ("." + fraction if fraction else "")
     return "#" + value if (len(value) > 1 or fraction) and not YEAR_DIGITS.match(value) else None
 
 

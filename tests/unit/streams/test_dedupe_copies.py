@@ -3,6 +3,7 @@ texts written for this project that reproduce what real pages do (issue 15, issu
 
 from __future__ import annotations
 
+import re
 import time
 import tracemalloc
 
@@ -349,6 +350,37 @@ def test_a_copy_keeps_its_shares_to_a_rounding() -> None:
     assert not conflicting({1: {4.02, 5.39, 7.0}}, {1: {4.14, 5.23, 7.0}}, by_points=(1,))
 
 
+# A statistics office's yearly bulletin as one agency sends it (decimals with «،», «و» glued)
+_BULLETIN = [
+    "أعلن المكتب الوطني للإحصاء أمس أن نسبة التضخم بلغت 6،4 بالمئة خلال العام الماضي مقابل 3،7 بالمئة في "
+    "العام الذي سبقه، وقد فسر المكتب ذلك بارتفاع أسعار الخضر الطازجة بنسبة 17،2 بالمئة.",
+    "وارتفعت أسعار المواد الغذائية بنسبة 9،6 بالمئة، ومنها اللحوم الحمراء بنسبة 12،8 بالمئة والأسماك بنسبة "
+    "7،3 بالمئة، فيما ارتفعت أسعار المواد المصنعة بنسبة 4،1 بالمئة.",
+    "وسجلت أسعار الخدمات زيادة بنسبة 2،9 بالمئة مقابل 2،4 بالمئة في العام السابق، ومن بين المواد التي عرفت "
+    "انخفاضا الحليب المجفف بنسبة 1،5 بالمئة والسكر بنسبة 3،2 بالمئة.",
+    "وأوضح المكتب أن الأسعار عند الاستهلاك ارتفعت بنسبة 5،6 بالمئة في شهر ديسمبر وحده، وكذلك هو الحال "
+    "بالنسبة للملابس التي انتقلت من 1،1 بالمئة إلى 2،7 بالمئة.",
+]
+
+
+def _as_another_site_types_it(paragraph: str) -> str:
+    """The agencies' «ر» decimal in display order («6،4» is «4ر6») and «و» written apart."""
+    paragraph = re.sub(r"(\d+)،(\d+)", r"\2ر\1", paragraph)
+    return re.sub(r"(?<!\w)و(?=(?:قد|من|كذلك|ارتفعت|سجلت|أوضح|الأسماك|السكر)(?!\w))", "و ", paragraph)
+
+
+def test_a_copy_typed_with_other_decimal_marks_and_a_lone_and_is_a_copy() -> None:
+    """Two sites' copies of one bulletin: one writes «6،4» and «وقد», the other «4ر6» and
+    «و قد» (the thirty-second held-out copy set, docs/dedupe.md). Both read as one text
+    with the same shares."""
+    retyped = [_as_another_site_types_it(paragraph) for paragraph in _BULLETIN]
+    assert "4ر6 بالمئة" in retyped[0] and " و قد " in retyped[0]
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(item("a", "", "\n\n".join(_BULLETIN), "site-a"))
+    decision = dedup.process(item("b", "", "\n\n".join(retyped), "site-b"))
+    assert decision.duplicate_of == "a"
+
+
 def test_a_share_written_with_spaces_before_its_sign() -> None:
     assert figure_facts("سجل المؤشر ارتفاعا وقدره 2,6  % بالنسبة للشهر السابق") == [(PERCENT, 2.6)]
 
@@ -356,6 +388,17 @@ def test_a_share_written_with_spaces_before_its_sign() -> None:
 def test_a_share_with_the_agencies_decimal_mark() -> None:
     # «3ر5» shows as 5.3 in a right-to-left line, and means it
     assert figure_facts("تراجعت نسبة التضخم لكامل السنة إلى 3ر5 بالمائة") == [(PERCENT, 5.3)]
+
+
+def test_the_arabic_comma_between_digits_is_a_decimal_or_a_thousands_mark() -> None:
+    # Maghreb sites write «8،9 ٪» and «26،538 نازحا»; before, «8،9 ٪» read as 9 % and
+    # «26،538» as 538 people, and a copy written with «،» and one with «ر» disagreed
+    assert figure_facts("بلغت نسبة التضخم 8،9 ٪ سنة 2012") == [(PERCENT, 8.9)]
+    assert figure_facts("بلغ عدد النازحين 26،538 نازحا") == [("people", 26538.0)]
+    assert figure_facts("صوّت في الاقتراع الخاص 1،313،980 ناخبا") == [("ناخب", 1313980.0)]
+    # a list of two years is no number
+    assert figure_facts("في عامي 2011،2012 سقط 40 قتيلا") == [("قتيل", 40.0)]
+    assert named_years("", "في عامي 2011،2012 سقط 40 قتيلا") == {2011, 2012}
 
 
 def test_square_metres_are_an_area_and_no_year() -> None:

@@ -45,8 +45,11 @@ from tests.support.stack import SEEDS_DIR
 
 
 def _tokens_by_definition(text: str) -> list[str]:
-    """Fold the whole text, split it into words, fold each word for dedupe."""
-    return [dedupe_word(w) for w in re.findall(r"\w+", fold(text))]
+    """Glue each «و» written apart to the next word, fold the whole text, read «ر» between
+    digits as a decimal mark, split it into words, fold each word for dedupe."""
+    text = re.sub(r"(?<!\S)و\s+(?=\S)", "و", text)
+    folded = re.sub(r"(?<=\d)ر(?=\d)", ".", fold(text))
+    return [dedupe_word(w) for w in re.findall(r"\w+", folded)]
 
 
 # --- tokens: memoized chunks equal folding the whole text --------------------------------------
@@ -60,6 +63,7 @@ def _tokens_by_definition(text: str) -> list[str]:
         "ﻻ ﺑﺪ من ﷺ قوله ﷽",  # presentation forms, ligatures that fold to several words
         "قتل 12 شخصا\tفي ٣ مدن\r\nو(تستمر)...",  # digits of both systems, tab, CRLF, brackets
         "Reuters—REUTERS  said:  'x_y' ١٢٫٥٪",
+        "بلغت 9ر8٪ و قد ارتفعت و و من ر9 9ر و",  # the «ر» decimal, «و» apart (twice, last)
         "",
         "   \n ",
     ],
@@ -73,6 +77,11 @@ def test_dedupe_tokens_equal_folding_the_whole_text_on_the_seeds() -> None:
     assert len(texts) == 5
     for text in texts:
         assert dedupe_tokens(text) == _tokens_by_definition(text)
+
+
+def test_a_decimal_and_a_conjunction_read_alike_however_they_are_typed() -> None:
+    assert dedupe_tokens("بلغت 9ر8 ٪ و قد ارتفعت") == dedupe_tokens("بلغت 8،9 ٪ وقد ارتفعت")
+    assert dedupe_tokens("بلغت 8،9 ٪ وقد ارتفعت") == dedupe_tokens("بلغت 8.9 ٪ وقد ارتفعت")
 
 
 def test_every_whitespace_character_folds_to_whitespace() -> None:
