@@ -64,6 +64,8 @@ _VIEW_COUNTER_PART = re.compile(rf"\(\s*(?:{_VIEW_WORDS})\s*:?\s*\d[\d,.]*\s*\)"
 _ICON_LABEL = re.compile(
     r"^(?:profile|user|author|avatar|person|account|clock|calendar|time|date|eye|comment|"
     r"comments|bookmark|icon|tags?|menu|search|close|home|بحث)$"
+    # a theme's alt text for the site's icon, the site's name after it ("Site icon <site> | …")
+    r"|^site\s+(?:icon|logo)\b"
     # an icon font's ligature name, its text when the font is missing ("bar_chart_4_bars"),
     # and a machine token left as text (a tracker's base64, 16+ letters and digits, no space)
     r"|^[a-z]+(?:_[a-z0-9]+)+$|^(?=[a-z0-9+/]*\d)[a-z0-9+/]{16,}={0,2}$"
@@ -78,6 +80,10 @@ _PAGE_TOOL = re.compile(
 _ADVERT = re.compile(
     r"^(?:advertisement|advert|ads?|sponsored(?:\s+content)?|اعلان|اعلانات|مساحه\s+اعلانيه|"
     r"محتوي\s+(?:مدعوم|ممول)|اعلان\s+ممول)$"
+    # the plea to turn an ad blocker off ("برجاء دعمنا عن طريق تعطيل إضافة Adblock": the
+    # eleventh held-out cleaner set)
+    r"|(?:\S+\s+){0,2}?(?:برجاء|يرجي|الرجاء|رجاء|نرجو|من\s+فضلك|please)\s.*"
+    r"(?:adblock|ad\s*blocker|مانع\s+(?:ال)?اعلانات|حاجب\s+(?:ال)?اعلانات)"
 )
 _COPIED = re.compile(
     r"^(?:تم\s+نسخ\b.*|(?:link|url|text|address)\s+(?:was\s+)?copied\b.*|copied(?:\s+to\s+clipboard)?!?|"
@@ -95,8 +101,8 @@ _COMMENT_COUNTER = re.compile(
 )
 # A cookie notice: one or two sentences and its buttons, often longer than a chrome line.
 _COOKIES = re.compile(
-    r"^(?:(?:يستخدم|يستعمل)\s+(?:هذا\s+)?(?:ال)?موقع(?:نا)?|(?:نحن\s+)?(?:نستخدم|نستعمل))\s+"
-    r"(?:ملفات\s+)?(?:تعريف\s+الارتباط|(?:ال)?كوكيز|(?:ال)?كعكات)"
+    r"^(?:(?:يستخدم|يستعمل)\s+(?:هذا\s+)?(?:ال)?موقع(?:نا)?|(?:هذا\s+)?(?:ال)?موقع(?:نا)?\s+(?:يستخدم|يستعمل)|"
+    r"(?:نحن\s+)?(?:نستخدم|نستعمل))\s+(?:ملف(?:ات)?\s+)?(?:تعريف\s+الارتباط|(?:ال)?كوكيز|(?:ال)?كعكات)"
     r"|^(?:this\s+(?:web)?site|we)\s+uses?\s+cookies\b"
 )
 COOKIE_NOTICE_MAX_WORDS = 40
@@ -108,7 +114,7 @@ _CONTACT = re.compile(
 # a site's account and paywall lines: "لديك حساب ؟ تسجيل الدخول", "هذا المقال مخصص للمشتركين";
 # "تسجيل الدخول" and "لديك حساب" only in a short line (a sentence may tell of logging in)
 _ACCOUNT = re.compile(
-    r"مخصص\s+للمشتركين|للمشتركين\s+فقط|لم\s+تشترك\s+بعد|انشي?\s+حسابا?\s+خاصا|"
+    r"(?:مخصص|مخصصه|محجوز|محجوزه)\s+للمشتركين|للمشتركين\s+فقط|لم\s+تشترك\s+بعد|انشي?\s+حسابا?\s+خاصا|"
     r"^(?:الخروج|تسجيل\s+الخروج|sign\s+in|log\s*in|log\s*out|sign\s+out|subscribers?\s+only)$"
 )
 _ACCOUNT_SHORT = re.compile(r"تسجيل\s+الدخول|لديك\s+حساب")
@@ -125,7 +131,7 @@ _SHARE_PROMPT = re.compile(r"^هل\s+(?:اعجبك|اعجبتك|اعجبكم)\s+
 _COMMENT_PROMPT = re.compile(
     r"^(?:افكارك\s+وتعليقاتك|اترك\s+(?:تعليقا|تعليقك|تعليق|ردا)|اضف\s+(?:تعليقا|تعليقك|تعليق)|"
     # (a blog platform's: "ليست هناك تعليقات:", "إرسال تعليق": the ninth held-out cleaner set)
-    r"ليست\s+هناك\s+تعليقات|لا\s+توجد\s+تعليقات|ارسال\s+تعليق|"
+    r"ليست\s+هناك\s+تعليقات|لا\s+توجد\s+تعليقات|ارسال\s+تعليق|ارسل\s+(?:تعليقا|تعليقك|تعليق)|"
     r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
     r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"
     r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment|"
@@ -146,6 +152,8 @@ _READ_ALSO = re.compile(
     r"(?=\s*[:\-|\"]|$)"
     r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+(?:صله|علاقه)|متعلقه|مرتبطه|مشابهه)"
     r"|ذات\s+صله(?=\s*[:\-|\"]|$)|المزيد\s+من\s+الاخبار"
+    # a link to a section: "المزيد من مشاهير العرب" (two words at most after it)
+    r"|المزيد\s+من\s+\S+(?:\s+\S+)?$"
     r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading"
     r"|read\s+(?:the\s+)?full\s+(?:story|article|text))"
     r"(?=$|[\s:\-–|»\"'.…])"  # also "اقرأ أيضا.. <headline>"
@@ -176,7 +184,7 @@ _FOOTER = re.compile(
 _SUBSCRIBE = re.compile(
     # (after up to three words: "متابعة آخر الأخبار اشترك بقناة التليغرام …")
     r"^(?:\S+\s+){0,3}?(?:اشترك|اشتركوا|اشتركي|سجل|سجلوا|subscribe|sign\s+up|join)\b.*"
-    r"(?:نشر|بريد|قنا|newsletter|inbox|e-?mail|الان|now|مجانا|free|تلغرام|تيليجرام|تليجرام|تليغرام|telegram|"
+    r"(?:نشر|بريد|قنا|newsletter|inbox|e-?mail|الان|now|مجانا|free|للوصول|تلغرام|تيليجرام|تليجرام|تليغرام|telegram|"
     r"يوتيوب|youtube|واتساب|whatsapp|للحصول|لتصلك|to\s+get|to\s+receive|اخر\s+الاخبار|latest|updates|"
     r"تنبيهات|alerts)"
     r"|^(?:النشره\s+البريديه|القايمه\s+البريديه|newsletter|نشرتنا\s+البريديه)\s*:?$"
