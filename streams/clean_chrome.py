@@ -236,6 +236,7 @@ _SKIP_LINK = re.compile(
     r"^(?:التخطي|تخطي|انتقل|الانتقال|اذهب)\s+(?:الي|ل)\s*(?:ال)?محتوي(?:\s+الرييسي)?$"
     r"|^skip\s+to\s+(?:the\s+)?(?:main\s+)?content$"
 )
+_OUTLET_END = r"(?:نيوز|برس|بريس|بوست)"  # how many Arabic sites' names end
 # "كتب: فلان", "بقلم - فلان", "By Jane Doe": a byline names a person and says nothing else.
 _BYLINE = re.compile(
     r"^(?:كتب|كتبت|كتبه|بقلم|اعداد|اعدته|اعده|تقرير|تحرير|متابعه|ترجمه|حوار|مراسل\w*|الكاتب|الكاتبه|"
@@ -244,6 +245,11 @@ _BYLINE = re.compile(
     r"|^by\s+[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,3}$"
     # the label after the site's name: "الحدث بريس: متابعة." (the sixth held-out cleaner set)
     r"|^[^\d:.!?\-–—/]{2,40}[:\-–—/]\s*(?:متابعه|تحرير|ترجمه)\s*[.:]?$"
+    # a site named like one ("<name> نيوز", "<name> برس", "<name> 24") alone, after a city
+    # or a writer's name, or before the writer's name: "بيروت – صابرينا نيوز", "فلان- غزة
+    # برس:", "هنا 24 / فلان ." (the eleventh held-out cleaner set)
+    rf"|^(?:[^\d:.!?\-–—/|]{{2,30}}[\-–—/]\s*)?(?:\S+\s+){{1,2}}{_OUTLET_END}\s*[:.]?$"
+    rf"|^(?:\S+\s+){{1,2}}(?:{_OUTLET_END}|\d{{2,3}})\s*[\-–—/]\s*[^\d:.!?\-–—/|]{{2,30}}[:.]?$"
 )
 # A staff box: "رئيس التحرير" with the name on the same line or the next; or, a header's
 # line breaks lost, the site's name before the titles and the name glued on behind them
