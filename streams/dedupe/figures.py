@@ -136,6 +136,11 @@ _NUMBER_WORDS = {
     "عشرة": 10, "عشر": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون": 30,
     "أربعين": 40, "اربعين": 40, "خمسين": 50, "ستين": 60, "سبعين": 70, "ثمانين": 80, "تسعين": 90,
     "مئة": 100, "مائة": 100, "مئات": 100, "مئتي": 200, "مائتي": 200,
+    "مئتان": 200, "مائتان": 200, "مئتين": 200, "مائتين": 200, "ثلاثمئة": 300, "ثلاثمائة": 300,
+    "أربعمئة": 400, "أربعمائة": 400, "اربعمئة": 400, "اربعمائة": 400, "خمسمئة": 500, "خمسمائة": 500,
+    "ستمئة": 600, "ستمائة": 600, "سبعمئة": 700, "سبعمائة": 700, "ثمانمئة": 800, "ثمانمائة": 800,
+    "تسعمئة": 900, "تسعمائة": 900,
+    "واحد": 1, "اثنين": 2, "اثنان": 2, "اثنتين": 2, "اثنتان": 2,
     "نصف": 0.5, "ربع": 0.25, "ثلث": 1 / 3, "بضعة": 3, "عدة": 3, "عشرات": 10,
 }  # fmt: skip
 _WORD_MAGNITUDES = {
@@ -309,6 +314,8 @@ def figure_facts(text: str, runs: Sequence[re.Match[str]] | None = None) -> list
         count = _number_word(previous)
         if count is not None and _number_word(before) is not None:
             continue  # a compound number ("خمسة وعشرين مليون"): not read, rather than misread
+        if _number_word(word) is not None:
+            continue  # a compound goes on after it: "عام ألفين وعشرين" is a year, no 2,000 of anything
         kind = unit_kind(word)
         if kind not in _NOT_KINDS and kind not in _MAGNITUDE:
             facts.append((kind, _WORD_MAGNITUDES[magnitude] * (count or 1)))
