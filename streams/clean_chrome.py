@@ -206,6 +206,9 @@ _FOLLOW = re.compile(
     r"(?:\s*[|,/]\s*.*)?"  # (more networks after bars)
     # "متابعة أخبار <outlet> على تلغرام <link>": an agency's channel under its dispatches
     rf"|متابعه\s+(?:\S+\s+){{1,4}}(?:علي|عبر)\s+(?:{_SOCIAL})\b.*"
+    # "يمكنكم الآن متابعة آخر الأخبار مجاناً من خلال تطبيق تلغرام" (the thirty-fifth held-out
+    # story set: the line ran into the lead below it)
+    rf"|(?:يمكنكم|يمكنك)\s+(?:الان\s+)?متابعه\s+.*(?:علي|عبر|خلال)\s+(?:\S+\s+){{0,2}}(?:{_SOCIAL})\b.*"
     rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
 )
 # "للاطلاع على النص الكامل يرجى زيارة الموقع بالضغط على الرابط التالي: هنا": a prompt to

@@ -226,6 +226,8 @@ CHROME = [
     ("فلان الفلاني- وادي برس:", "chrome:byline"),
     ("هنا 24 / فلان الفلاني .", "chrome:byline"),
     ("وادي بريس", "chrome:byline"),
+    ("يمكنكم الآن متابعة آخر الأخبار مجاناً من خلال تطبيق تلغرام", "chrome:follow"),
+    ("يمكنكم الآن متابعة آخر الأخبار مجاناً من خلال حسابنا على تويتر", "chrome:follow"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
