@@ -79,7 +79,7 @@ _PAGE_TOOL = re.compile(
 )
 _ADVERT = re.compile(
     r"^(?:advertisement|advert|ads?|sponsored(?:\s+content)?|اعلان|اعلانات|مساحه\s+اعلانيه|"
-    r"محتوي\s+(?:مدعوم|ممول)|اعلان\s+ممول)$"
+    r"محتوي\s+(?:مدعوم|ممول|اعلاني)|اعلان\s+ممول)$"
     # the plea to turn an ad blocker off ("برجاء دعمنا عن طريق تعطيل إضافة Adblock": the
     # eleventh held-out cleaner set)
     r"|(?:\S+\s+){0,2}?(?:برجاء|يرجي|الرجاء|رجاء|نرجو|من\s+فضلك|please)\s.*"
@@ -97,7 +97,7 @@ _COMMENT_COUNTER = re.compile(
     r"^(?:التعليقات|تعليقات|التعليق|تعليق|عدد التعليقات|comments?|responses?|replies)"
     r"\s*:?\s*[(\[]?\s*\d+\s*[)\]]?$"
     r"|^[(\[]?\d+[)\]]?\s*(?:تعليق|تعليقات|comments?|responses?|replies)$"
-    r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments(?:\s+yet)?|(?:ال)?تعليقات|comments)\.?$"
+    r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments?(?:\s+yet)?|(?:ال)?تعليقات|comments)\.?$"
 )
 # A cookie notice: one or two sentences and its buttons, often longer than a chrome line.
 _COOKIES = re.compile(
@@ -180,6 +180,7 @@ _FOOTER = re.compile(
     r"(?:\s+والتوزيع)?\s+محفوظه|all\s+rights\s+reserved|حقوق\s+النشر\s+\d{4}"
     # the web agency's credit: "تنفيذ و استضافة وتطوير <agency>", "Powered by …"
     r"|^(?:تصميم|تطوير|تنفيذ|برمجه)\s*و\s*(?:تصميم|تطوير|تنفيذ|برمجه|استضافه)|^(?:designed|developed|powered)\s+by\b"
+    r"|^optimi[sz]ed\s+(?:with|by)\b"  # a speed plugin's credit
 )
 _SUBSCRIBE = re.compile(
     # (after up to three words: "متابعة آخر الأخبار اشترك بقناة التليغرام …")

@@ -228,6 +228,10 @@ CHROME = [
     ("وادي بريس", "chrome:byline"),
     ("يمكنكم الآن متابعة آخر الأخبار مجاناً من خلال تطبيق تلغرام", "chrome:follow"),
     ("يمكنكم الآن متابعة آخر الأخبار مجاناً من خلال حسابنا على تويتر", "chrome:follow"),
+    # a twelfth held-out set
+    ("محتوى إعلاني", "chrome:advert"),
+    ("No Comment", "chrome:comment-counter"),
+    ("Optimized with PageSpeed Ninja", "footer"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
