@@ -41,6 +41,7 @@ from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.ordinals import ANNIVERSARY, EDITION
 from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
 from streams.dedupe.quakes import QUAKE, QUAKE_POINTS
+from streams.dedupe.stages import STAGE
 from streams.dedupe.weekdays import UNTIL_DAY, WEEKDAY
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
@@ -93,7 +94,7 @@ _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
 _EXACT_HASHES = frozenset((term_hash(EDITION), term_hash(ANNIVERSARY)))  # likewise
 _APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
-_DECISIVE_HASHES = frozenset((term_hash(DIRECTION), term_hash(UNTIL_DAY)))  # likewise
+_DECISIVE_HASHES = frozenset(map(term_hash, (DIRECTION, STAGE, UNTIL_DAY)))  # likewise
 _conflicting = functools.partial(conflicting, exact=_EXACT_HASHES, apart=_APART, decisive=_DECISIVE_HASHES)
 # The weekday a lead names (weekdays.py) is compared only when at least one of two articles
 # has no published time: between two dated ones the gap says more (_compared_facts).

@@ -1,0 +1,86 @@
+"""Which stage of an affair a report tells: a government designated, voted in, sworn in; a
+trial's hearings opened, its appeal ruled; a takeover completed.
+
+The stages of one affair are told days or weeks apart with the same names, places and
+words («كلف … بتشكيل الحكومة», then «نالت الحكومة ثقة البرلمان», then «أدت الحكومة اليمين»),
+and without published times nothing else tells them apart: on the held-out story sets the
+Lebanese and Iraqi governments' designation, formation and confidence vote, and a takeover's
+announcement and completion, were one story each (docs/dedupe.md, "Stages"). Read in the
+title and in the lead (its first LEAD_CHARS characters), the first stage each names; two
+texts that both name one and share none tell two events (and neither is a copy of the
+other). The stage is given as a figure (figures.py) of the kind STAGE, decisive as a
+decision's move is (``figures.conflicting``'s ``decisive``).
+
+A stage is read only from a verb or noun of it followed, within a few words, by what it
+acts on («منح … الثقة», «أدى اليمين», «إتمام صفقة الاستحواذ»): the words alone are common
+(«الثقة», «اليمين»). A report names its own stage first; an earlier stage it recalls comes
+later in the lead, if at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from streams.textnorm import fold
+
+STAGE = "stage"  # the figure kind of an affair's stage
+LEAD_CHARS = 300
+# (folded: «يؤدي» is «يودي», «الاستئناف» «الاستيناف») each stage with its value; where two could match at one place, the first listed
+# wins («حجب الثقة» is a vote against, not the confidence «منح الثقة» gives)
+_STAGES: tuple[tuple[float, str], ...] = (
+    # a prime minister designated: «كلف الرئيس فلانا بتشكيل الحكومة»
+    (1.0, r"(?:تكليف|كلف|يكلف|تكلف|كلفه)\s+(?:\S+\s+){0,5}?بتشكيل"),
+    # the government formed: «مرسوم تشكيل الحكومة», «ولادة الحكومة الجديدة»
+    (2.0, r"(?:مرسوم|مراسيم)\s+(?:\S+\s+)?تشكيل|(?:ولاده|تشكيل|شكل|تشكلت|اعلان)\s+(?:ال)?حكومه\s+(?:ال)?جديده"),
+    # confidence withdrawn, then given
+    (3.0, r"(?:حجب|يحجب|تحجب|حجبت|سحب|يسحب|تسحب|سحبت)\s+(?:ال)?ثقه"),
+    (
+        4.0,
+        r"(?:نيل|تنال|نال|نالت|منح|يمنح|منحت|تمنح|صوت|يصوت|التصويت)\s+(?:(?!\S*(?:حجب|سحب))\S+\s+){0,4}?"
+        r"(?:ب|علي\s+)?(?:ال)?ثقه",
+    ),
+    # sworn in, in office: «أدى اليمين الدستورية», «تسلم مهامه», «تنصيب»
+    (
+        5.0,
+        r"(?:اداء|ادي|يودي|ادت|تودي|ادوا|يودون)\s+(?:ال)?يمين"
+        r"|(?:تسلم|يتسلم|تتسلم|تسلمت|استلم|يستلم)\s+(?:\S+\s+){0,2}?(?:مهامه|مهامها|مهام|السلطه|منصبه|منصبها)"
+        r"|تنصيب(?:ه|ها)?",
+    ),
+    # a trial's hearings open: «بدأت جلسات الاستماع», «انطلاق المحاكمة»
+    (
+        6.0,
+        r"(?:جلسات|جلسه)\s+(?:\S+\s+){0,2}?(?:ال)?(?:استماع|مرافعات)"
+        r"|(?:تبدا|بدء|بدات|انطلاق|انطلقت|تنطلق|افتتاح)\s+(?:\S+\s+){0,2}?(?:محاكمه|جلسات)",
+    ),
+    # the appeal: «محكمة الاستئناف», «حكم الاستئناف»
+    (7.0, r"محكمه\s+(?:ال)?استيناف|(?:حكم|قرار)\s+(?:ال)?استيناف"),
+    # a takeover completed (its announcement names no stage)
+    (
+        8.0,
+        r"(?:اتمام|اتمت|اتم|اكملت|اكمال|انهت|انجزت|استكملت|استكمال)\s+(?:\S+\s+){0,2}?"
+        r"(?:صفقه|(?:عمليه\s+)?(?:ال)?استحواذ)",
+    ),
+)
+# a clitic may stand before the verb or noun
+_STAGE = re.compile(
+    r"(?<!\w)[وفبل]?(?:" + "|".join(f"(?P<stage{index}>{pattern})" for index, (_, pattern) in enumerate(_STAGES)) + ")"
+)
+_VALUES = {f"stage{index}": value for index, (value, _) in enumerate(_STAGES)}
+# a word every stage's text holds, looked for first (as written, before folding): most
+# texts tell no stage, and are not folded
+_HINTS = ("حكوم", "تشكيل", "ثق", "يمين", "تسل", "تنصيب", "جلس", "محاكم", "تئناف", "صفق", "استحواذ", "مرسوم")
+
+
+def stage_facts(title: str, text: str) -> list[tuple[str, float]]:
+    """[(STAGE, stage)] for the first stage the title names and the first its lead names
+    (one entry when they agree), [] when neither names one."""
+    facts: list[tuple[str, float]] = []
+    for part in (title, text[:LEAD_CHARS]):
+        if not any(hint in part for hint in _HINTS):
+            continue
+        match = _STAGE.search(fold(part))
+        if match is not None and match.lastgroup is not None:
+            fact = (STAGE, _VALUES[match.lastgroup])
+            if fact not in facts:
+                facts.append(fact)
+    return facts
