@@ -25,8 +25,9 @@ from streams.textnorm import fold
 
 STAGE = "stage"  # the figure kind of an affair's stage
 LEAD_CHARS = 300
-# (folded: «يؤدي» is «يودي», «الاستئناف» «الاستيناف») each stage with its value; where two could match at one place, the first listed
-# wins («حجب الثقة» is a vote against, not the confidence «منح الثقة» gives)
+# each stage with its value, folded («يؤدي» is «يودي», «الاستئناف» «الاستيناف»); the first a
+# text names wins, and confidence given never reads across «حجب» or «سحب» («صوّت البرلمان على
+# حجب الثقة» is a vote against)
 _STAGES: tuple[tuple[float, str], ...] = (
     # a prime minister designated: «كلف الرئيس فلانا بتشكيل الحكومة»
     (1.0, r"(?:تكليف|كلف|يكلف|تكلف|كلفه)\s+(?:\S+\s+){0,5}?بتشكيل"),
