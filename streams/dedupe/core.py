@@ -47,7 +47,6 @@ from streams.dedupe.stories import (
     best_story,
     df_key,
     facts_by_kind,
-    gap_seconds,
     other_figures,
     ranked_terms,
     story_vector,
@@ -57,7 +56,7 @@ from streams.dedupe.stories import (
 from streams.dedupe.urls import canonical_url, outlet_name
 from streams.dedupe.weekdays import WEEKDAY, report_other_days
 from streams.dedupe.years import name_other_years
-from streams.event_time import published_time
+from streams.event_time import gap_seconds, published_time
 
 _DUP_TAG, _STORY_TAG = b"d", b"s"
 

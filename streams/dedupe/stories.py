@@ -43,6 +43,7 @@ from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryPro
 from streams.dedupe.quakes import QUAKE, QUAKE_POINTS
 from streams.dedupe.stages import STAGE
 from streams.dedupe.weekdays import UNTIL_DAY, WEEKDAY
+from streams.event_time import gap_seconds
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
 QUERY_TERMS = 24  # and looks up this many
@@ -158,7 +159,7 @@ class StoryVector:
     norm: float
     rare: frozenset[int] = frozenset()  # term hashes rare in the stream (see MIN_RARE_SHARED)
     facts: Mapping[int, set[float]] = field(default_factory=dict)  # kind hash -> values (figures.py)
-    time_known: bool = True  # its event time is a published time (see gap_seconds)
+    time_known: bool = True  # its event time is a published time (see event_time.gap_seconds)
     actions: int = 0  # its event actions (actions.py: a bit per family)
     # term hashes rare by the floor of SAME_ACTIONS_RARE_DOCS documents (a superset of rare)
     rare_floored: frozenset[int] = frozenset()
@@ -552,18 +553,6 @@ def _compared_facts(profile: StoryProfile, both_dated: bool) -> Iterable[tuple[i
     lead's weekday when both have a published time."""
     facts = profile.facts
     return [fact for fact in facts if fact[0] != _WEEKDAY_HASH] if both_dated else facts
-
-
-def gap_seconds(time: float, known: bool, other: float, other_known: bool) -> float:
-    """Seconds between two articles' events. A time that is only when an article was
-    seen (no published time, no date in its text) is a bound: the article was published
-    then or earlier, so it may be as old as a dated article seen before it. Such a pair
-    counts as close (an archive replayed without dates must not split each story into
-    its dated and undated reports); two seen-times are compared as they are."""
-    if known == other_known:
-        return abs(time - other)
-    seen, dated = (time, other) if other_known else (other, time)
-    return max(0.0, dated - seen)
 
 
 def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) -> bool:

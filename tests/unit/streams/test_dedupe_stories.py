@@ -15,7 +15,8 @@ from streams.dedupe import DedupeConfig, DedupeInput, Deduplicator, InMemoryDedu
 from streams.dedupe.figures import TALLY_AT, TOLL_KINDS, conflicting, figure_facts
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.shingles import extract_features
-from streams.dedupe.stories import gap_seconds, similarity, story_vector
+from streams.dedupe.stories import similarity, story_vector
+from streams.event_time import gap_seconds
 from tests.support.dedupe_corpus import (
     EVENTS,
     SAME_DAY_OTHER_EVENT,
