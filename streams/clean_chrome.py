@@ -78,7 +78,7 @@ _PAGE_TOOL = re.compile(
     r"حفظ|save|bookmark|تصغير|تكبير)$"
 )
 _ADVERT = re.compile(
-    r"^(?:advertisement|advert|ads?|sponsored(?:\s+content)?|اعلان|اعلانات|مساحه\s+اعلانيه|"
+    r"^(?:advertisements?|advert|ads?|sponsored(?:\s+content)?|اعلان|اعلانات|مساحه\s+اعلانيه|"
     r"محتوي\s+(?:مدعوم|ممول|اعلاني)|اعلان\s+ممول)$"
     # the plea to turn an ad blocker off ("برجاء دعمنا عن طريق تعطيل إضافة Adblock": the
     # eleventh held-out cleaner set)
@@ -106,6 +106,9 @@ _COOKIES = re.compile(
     r"|^(?:this\s+(?:web)?site|we)\s+uses?\s+cookies\b"
 )
 COOKIE_NOTICE_MAX_WORDS = 40
+# a comment section's policy, as long as a sentence: "نعلم قراءنا الأعزاء أنه لا يتم إدراج سوى
+# التعليقات البناءة …" (the twelfth and thirteenth held-out cleaner sets)
+_COMMENT_POLICY = re.compile(r"^(?:نعلم|نحيط|نذكر|ننبه)\s+(?:قراءنا|القراء|زوارنا)\b.*\bالتعليقات\b")
 # the site's contact lines: "هاتف: 00961-81771671", "البريد الإلكتروني: info@example.com"
 _CONTACT = re.compile(
     r"^(?:هاتف|الهاتف|تلفون|تليفون|جوال|فاكس|البريد\s+الالكتروني|الايميل|ايميل|e-?mail|tel|phone|fax|mobile)"
@@ -123,7 +126,9 @@ _ACCOUNT_HINT = re.compile(r"مشترك|تشترك|حساب|الدخول|الخ�
 ACCOUNT_SHORT_MAX_WORDS = 6
 # a reader poll's question: "من تتوقع أن يفوز بلقب الدوري؟" (an interview's own questions
 # are asked otherwise: "ما رأيك في …")
-_POLL = re.compile(r"^(?:من\s+تتوقع|ما\s+تقييمك|ما\s+توقعك|ما\s+توقعاتك|شارك\s+برايك|استطلاع\s+(?:ال)?راي)(?!\w)")
+_POLL = re.compile(
+    r"^(?:من\s+تتوقع|ما\s+تقييمك|ما\s+توقعك|ما\s+توقعاتك|شارك\s+برايك|استطلاع\s+(?:ال)?راي|ما\s+(?:هو\s+)?رد\s+فعلك)(?!\w)"
+)
 # a script left in the text: "document.BridIframeBurst=true;", "var _bos = _bos||[]; …"
 _SCRIPT = re.compile(r"^(?:var|let|const|function|document\.|window\.|googletag\.|\(function|\$\(|jquery\()")
 # "هل أعجبك الموضوع؟ شاركه مع أصدقائك!": the prompt above a share bar.
@@ -151,7 +156,7 @@ _READ_ALSO = re.compile(
     r"|(?:related(?:\s+(?:news|articles?|stories|posts|coverage|topics))?|more\s+(?:news|stories))"
     r"(?=\s*[:\-|\"]|$)"
     r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+(?:صله|علاقه)|متعلقه|مرتبطه|مشابهه)"
-    r"|ذات\s+صله(?=\s*[:\-|\"]|$)|المزيد\s+من\s+الاخبار"
+    r"|ذات\s+صله(?=\s*[:\-|\"]|$)|المزيد\s+من\s+الاخبار|نرشح\s+لكم?(?=\s*:)"
     # a link to a section: "المزيد من مشاهير العرب" (two words at most after it)
     r"|المزيد\s+من\s+\S+(?:\s+\S+)?$"
     r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading"
@@ -222,7 +227,7 @@ _LINK_OUT = re.compile(
 _TAG_LIST = re.compile(
     r"^(?:الوسوم|وسوم|الكلمات\s+المفتاحيه|كلمات\s+مفتاحيه|الكلمات\s+الداله|كلمات\s+داله|"
     r"كلمات\s+دلاليه|الكلمات\s+الدلاليه|ذكر\s+في\s+هذا\s+(?:الخبر|المقال|الموضوع)|سحابه\s+(?:ال)?(?:كلمات|وسوم)|"
-    r"tags|tagged(?:\s+with)?|topics|keywords|هاشتاغ|الموضوعات|التصنيفات|تصنيف|categories)"
+    r"كلمات\s+البحث|tags|tagged(?:\s+with)?|topics|keywords|هاشتاغ|الموضوعات|التصنيفات|تصنيف|categories)"
     r"\s*(?::.*|$)"
     r"|^(?:#\w+[\s,]*)+$"
 )
@@ -422,6 +427,8 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("read-also", introduces_links=heads_links)
     if _COOKIES.match(core) and words <= COOKIE_NOTICE_MAX_WORDS:
         return LineClass("chrome:cookies")
+    if _COMMENT_POLICY.match(core) and words <= COOKIE_NOTICE_MAX_WORDS:
+        return LineClass("chrome:comment-prompt")
     if words <= FEED_FOOTER_MAX_WORDS and _FEED_FOOTER.match(core):
         return LineClass("footer")
     if words > 25:
