@@ -15,6 +15,7 @@ import numpy as np
 from kernel.messages import StoryOutlet, StoryRef
 from streams.dedupe.actions import event_actions
 from streams.dedupe.countries import name_other_countries
+from streams.dedupe.fact_checks import facts_by_kind, other_figures
 from streams.dedupe.lsh import KEY_WIDTH, band_keys
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.minhash import (
@@ -45,14 +46,12 @@ from streams.dedupe.stories import (
     QUERY_TERMS,
     StoryVector,
     best_story,
-    df_key,
-    facts_by_kind,
-    other_figures,
     ranked_terms,
     story_vector,
     strongest,
     weigh,
 )
+from streams.dedupe.term_hashes import df_key
 from streams.dedupe.urls import canonical_url, outlet_name
 from streams.dedupe.weekdays import WEEKDAY, report_other_days
 from streams.dedupe.years import name_other_years

@@ -31,7 +31,7 @@ _FACTS_FLAG = 0x80  # in a stored profile's term count: figures follow the links
 _SEEN_TIME_FLAG = 0x40
 _COUNT_MASK = 0x3F  # stories.PROFILE_TERMS fits
 # the figure kind under which the actions are stored: no hash of a figure's kind (a
-# 32-bit hash of a word, stories.term_hash) is expected to be this one
+# 32-bit hash of a word, term_hashes.term_hash) is expected to be this one
 ACTIONS_KIND = 0xFFFFFFFF
 YEARS_KIND = 0xFFFFFFFE  # likewise, for the years
 MONTHS_KIND = 0xFFFFFFFD  # likewise, for the months

@@ -27,22 +27,15 @@ under its ``PROMINENT_TERMS`` strongest terms and looks up its ``QUERY_TERMS`` s
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import mul
 from typing import Any
 
-from streams.dedupe.directions import DIRECTION
-from streams.dedupe.figures import AGE, PERCENT, TOLL_KINDS, conflicting
-from streams.dedupe.memo import BoundedMemo
-from streams.dedupe.ordinals import ANNIVERSARY, EDITION
+from streams.dedupe.fact_checks import conflicting_story, facts_by_kind
 from streams.dedupe.profile import EMPTY_PROFILE, MAX_FACTS, MAX_LINKS, StoryProfile, link_pair
-from streams.dedupe.quakes import QUAKE, QUAKE_POINTS
-from streams.dedupe.stages import STAGE
-from streams.dedupe.weekdays import UNTIL_DAY, WEEKDAY
+from streams.dedupe.term_hashes import term_hash
 from streams.event_time import gap_seconds
 
 PROMINENT_TERMS = 8  # an article is filed under this many of its strongest terms
@@ -62,7 +55,6 @@ RARE_SHARE = 0.02
 # leaders meeting again, or a tally of another day, is another event.
 STRONG_HOURS = 36.0
 CHAIN_SHARE = 0.5
-TOLL_HOURS = 24.0  # tolls of one event are updated within a day (figures.TOLL_KINDS)
 STRONG_RARE = 4
 # Two dated reports at most this far apart need only DedupeConfig.story_threshold_dated.
 DATED_HOURS = 12.0
@@ -80,35 +72,6 @@ SAME_ACTIONS_RARE_DOCS = 4
 # story holding at most this share of the stream's documents: in a stream of one everyday
 # vocabulary, the first story would otherwise make every word "rare" and take everything.
 STORY_OWN_SHARE = 0.1
-
-
-def _term_hash(term: str) -> int:
-    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "little")
-
-
-# A 32-bit hash of a story term (stored vectors and document frequencies use it),
-# remembered for the words seen lately.
-term_hash: Callable[[str], int] = BoundedMemo(_term_hash, 200_000).__getitem__
-
-
-_TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
-_BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
-_EXACT_HASHES = frozenset((term_hash(EDITION), term_hash(ANNIVERSARY)))  # likewise
-_APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
-_DECISIVE_HASHES = frozenset(map(term_hash, (DIRECTION, STAGE, UNTIL_DAY)))  # likewise
-_conflicting = functools.partial(conflicting, exact=_EXACT_HASHES, apart=_APART, decisive=_DECISIVE_HASHES)
-# The weekday a lead names (weekdays.py) is compared only when at least one of two articles
-# has no published time: between two dated ones the gap says more (_compared_facts).
-_WEEKDAY_HASH = term_hash(WEEKDAY)
-
-
-def _df_key(term: str) -> bytes:
-    return term_hash(term).to_bytes(4, "little")
-
-
-# The field under which the store counts a term's document frequency, remembered for the
-# words seen lately.
-df_key: Callable[[str], bytes] = BoundedMemo(_df_key, 200_000).__getitem__
 
 
 def idf(df: int, docs: int) -> float:
@@ -473,7 +436,7 @@ def best_story(
         story = candidate.story_id
         conflict = conflicts.get(story)
         if conflict is None:
-            conflict = conflicts[story] = _conflicting_story(vector, members[story])
+            conflict = conflicts[story] = conflicting_story(vector.facts, vector.time_known, members[story])
         if not conflict:
             bounded.append((-bound, order, needed, apart, scale, products, candidate))
     bounded.sort(key=lambda item: (item[0], item[1]))
@@ -520,63 +483,6 @@ def _rare_but_for(vector: StoryVector, terms: Iterable[int], profiles: list[Stor
     story's, as fetched) were not counted."""
     excess = vector.excess
     return frozenset(h for h in terms if sum(h in profile.weight_of for profile in profiles) >= excess[h])
-
-
-def _by_kind(facts: Iterable[tuple[int, float]]) -> dict[int, set[float]]:
-    """(kind hash, value) pairs grouped: kind hash → values."""
-    kinds: dict[int, set[float]] = {}
-    for kind, value in facts:
-        kinds.setdefault(kind, set()).add(value)
-    return kinds
-
-
-def facts_by_kind(facts: Iterable[tuple[str, float]]) -> dict[int, set[float]]:
-    """An article's figures (figures.py) as stored profiles key them: kind hash → values."""
-    return _by_kind((term_hash(kind), value) for kind, value in facts)
-
-
-def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile, *, dated: bool = False) -> bool:
-    """Whether a stored article's figures contradict these (``facts_by_kind``), tolls
-    aside: one text filled in with other amounts or shares (a central bank's statement of
-    another meeting) tells another event, while a republished copy keeps its figures (all
-    of them, or those of the paragraphs it kept) or updates a toll. The copy check
-    (core.py) asks it, as it asks years.py. ``dated``: these figures' article has a
-    published time (the lead's weekday is then compared only with an undated one's)."""
-    if not kinds or not profile.facts:
-        return False
-    theirs = _by_kind(_compared_facts(profile, dated and profile.time_known))
-    return _conflicting(kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True)
-
-
-def _compared_facts(profile: StoryProfile, both_dated: bool) -> Iterable[tuple[int, float]]:
-    """A stored article's figures to compare with another article's: all of them, less the
-    lead's weekday when both have a published time."""
-    facts = profile.facts
-    return [fact for fact in facts if fact[0] != _WEEKDAY_HASH] if both_dated else facts
-
-
-def _conflicting_story(vector: StoryVector, members: list[tuple[Any, float]]) -> bool:
-    """Whether a story's fetched articles (with how far apart each is), their figures
-    taken together, contradict the vector's (figures.py); the weekday a lead names only
-    where one of the two has no published time. Tolls (figures.TOLL_KINDS) that
-    differ count only when the story's nearest report is at least TOLL_HOURS away, both
-    dated: within a day a toll is updated from report to report (and an undated report
-    may be of the same hour)."""
-    mine = vector.facts
-    if not mine:
-        return False
-    theirs: dict[int, set[float]] = {}  # only the kinds this article gives can conflict
-    nearest = math.inf
-    known = vector.time_known
-    for candidate, gap in members:
-        profile = candidate.profile
-        dated = known and profile.time_known
-        nearest = min(nearest, gap if dated else 0.0)
-        for kind, value in _compared_facts(profile, dated):
-            if kind in mine:
-                theirs.setdefault(kind, set()).add(value)
-    tolls = () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES
-    return bool(theirs) and _conflicting(mine, theirs, tolls, _BY_POINTS_HASHES)
 
 
 def _cohesive(vector: StoryVector, members: list, needed: float) -> bool:
