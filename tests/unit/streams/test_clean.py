@@ -337,3 +337,31 @@ def test_any_mix_of_lines_cleans_without_error_and_keeps_wording() -> None:
                 assert any(original.endswith(line) for original in stripped)
 
     check()
+
+
+_PROSE_A = "أعلنت وزارة النقل اليوم افتتاح الخط الجديد للقطار السريع بين المدينتين بعد ثلاث سنوات من العمل."
+_PROSE_B = "وقال الوزير في مؤتمر صحفي إن الخط سيخدم أكثر من عشرين ألف راكب يوميا في مرحلته الأولى."
+
+
+def test_short_latin_labels_on_an_arabic_page_are_chrome() -> None:
+    """A widget's label or a logo's alt text in Latin letters alone, on an Arabic page (the
+    held-out cleaner sets: «Trending Plus», «Close Menu», «fbpx»): removed. A Latin line with
+    a digit, or of more than three words, and any line of a page in Latin letters, stay."""
+    article = clean_article(
+        title="",
+        content="\n".join(
+            ["Trending Plus", _PROSE_A, "Close Menu", "COVID-19", _PROSE_B, "The Line Between Two Cities", "fbpx"]
+        ),
+        content_type="text/plain",
+    )
+    assert article.text.split("\n") == [_PROSE_A, "COVID-19", _PROSE_B, "The Line Between Two Cities"]
+    assert [line for line in article.removed if line.reason == "chrome:latin-label"] == [
+        RemovedLine("chrome:latin-label", "Trending Plus"),
+        RemovedLine("chrome:latin-label", "Close Menu"),
+        RemovedLine("chrome:latin-label", "fbpx"),
+    ]
+    english = "The ministry opened the new high-speed line between the two cities after three years of work."
+    page = clean_article(
+        title="", content="\n".join([english, "Close Menu", english + " More"]), content_type="text/plain"
+    )
+    assert "Close Menu" in page.text.split("\n")
