@@ -5,9 +5,8 @@ A central bank's decision is one statement filled in at every meeting: the same 
 the same fixed figures (the 50 basis points over the base rate that each one repeats), the
 move and the rate changed. A raise and a cut, or a cut and a hold, are two meetings, and a
 copy keeps its original's verb: two texts that both name a move and share none are never
-copies, nor reports of one event. Read in the title and in the lead (its first LEAD_CHARS
-characters), the first move of each: a verb or noun of moving followed, within a few words,
-by what it moves. On the nineteenth held-out copy set the UAE central bank's raise of May
+copies, nor reports of one event. Read in the title and in the lead (lead_facts.py), the
+first move of each: a verb or noun of moving followed, within a few words, by what it moves. On the nineteenth held-out copy set the UAE central bank's raise of May
 2022, its cuts and its holds were copies of each other without published times (their
 figures agree: the rate of one is the "from" of the next); docs/dedupe.md, "Directions".
 
@@ -20,11 +19,10 @@ from __future__ import annotations
 
 import re
 
-from streams.textnorm import fold
+from streams.dedupe.lead_facts import title_and_lead_facts
 
 DIRECTION = "direction"  # the figure kind of a decision's move
 UP, DOWN, HOLD = 1.0, 2.0, 3.0
-LEAD_CHARS = 300
 _MOVES = {
     **dict.fromkeys("رفع يرفع ترفع رفعت رفعه زياده يزيد تزيد زاد زادت".split(), UP),
     **dict.fromkeys("خفض يخفض تخفض خفضت تخفيض".split(), DOWN),
@@ -44,13 +42,4 @@ _MOVED = ("سعر", "سعار", "فائد", "فايد", "معدل")
 def direction_facts(title: str, text: str) -> list[tuple[str, float]]:
     """[(DIRECTION, move)] for the first move the title names and the first its lead
     names (one entry when they agree), [] when neither names one."""
-    facts: list[tuple[str, float]] = []
-    for part in (title, text[:LEAD_CHARS]):
-        if not any(word in part for word in _MOVED):
-            continue
-        match = _MOVE.search(fold(part))
-        if match is not None:
-            fact = (DIRECTION, _MOVES[match.group(1)])
-            if fact not in facts:
-                facts.append(fact)
-    return facts
+    return title_and_lead_facts(DIRECTION, title, text, _MOVED, _MOVE, lambda match: _MOVES[match.group(1)])

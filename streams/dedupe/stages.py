@@ -6,9 +6,8 @@ words («كلف … بتشكيل الحكومة», then «نالت الحكوم�
 and without published times nothing else tells them apart: on the held-out story sets the
 Lebanese and Iraqi governments' designation, formation and confidence vote, and a takeover's
 announcement and completion, were one story each (docs/dedupe.md, "Stages"). Read in the
-title and in the lead (its first LEAD_CHARS characters), the first stage each names; two
-texts that both name one and share none tell two events (and neither is a copy of the
-other). The stage is given as a figure (figures.py) of the kind STAGE, decisive as a
+title and in the lead (lead_facts.py), the first stage each names; two texts that both name
+one and share none tell two events (and neither is a copy of the other). The stage is given as a figure (figures.py) of the kind STAGE, decisive as a
 decision's move is (``figures.conflicting``'s ``decisive``).
 
 A stage is read only from a verb or noun of it followed, within a few words, by what it
@@ -21,10 +20,9 @@ from __future__ import annotations
 
 import re
 
-from streams.textnorm import fold
+from streams.dedupe.lead_facts import title_and_lead_facts
 
 STAGE = "stage"  # the figure kind of an affair's stage
-LEAD_CHARS = 300
 # each stage with its value, folded («يؤدي» is «يودي», «الاستئناف» «الاستيناف»); the first a
 # text names wins, and confidence given never reads across «حجب» or «سحب» («صوّت البرلمان على
 # حجب الثقة» is a vote against)
@@ -75,13 +73,4 @@ _HINTS = ("حكوم", "تشكيل", "ثق", "يمين", "تسل", "تنصيب", 
 def stage_facts(title: str, text: str) -> list[tuple[str, float]]:
     """[(STAGE, stage)] for the first stage the title names and the first its lead names
     (one entry when they agree), [] when neither names one."""
-    facts: list[tuple[str, float]] = []
-    for part in (title, text[:LEAD_CHARS]):
-        if not any(hint in part for hint in _HINTS):
-            continue
-        match = _STAGE.search(fold(part))
-        if match is not None and match.lastgroup is not None:
-            fact = (STAGE, _VALUES[match.lastgroup])
-            if fact not in facts:
-                facts.append(fact)
-    return facts
+    return title_and_lead_facts(STAGE, title, text, _HINTS, _STAGE, lambda match: _VALUES[str(match.lastgroup)])
