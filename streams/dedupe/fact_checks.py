@@ -1,10 +1,10 @@
 """Whether two articles' figures tell different events, as stored profiles keep them.
 
 An article's figures (figures.py: amounts, tolls, shares, ages, editions, a quake's
-magnitude, a decision's move, an affair's stage, the day a warning lasts until, the weekday
-its lead reports) are stored under their kinds' hashes (term_hashes.py). The copy check
-(core.py) asks ``other_figures`` of a candidate; the story choice (stories.py) asks
-``conflicting_story`` of the articles a story's candidates were fetched with.
+magnitude, a decision's move, an affair's stage, a verdict's term, the day a warning lasts
+until, the weekday its lead reports) are stored under their kinds' hashes (term_hashes.py).
+The copy check (core.py) asks ``other_figures`` of a candidate; the story choice (stories.py)
+asks ``conflicting_story`` of the articles a story's candidates were fetched with.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from streams.dedupe.figures import AGE, PERCENT, TOLL_KINDS, conflicting
 from streams.dedupe.ordinals import ANNIVERSARY, EDITION
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.quakes import QUAKE, QUAKE_POINTS
+from streams.dedupe.sentences import SENTENCE
 from streams.dedupe.stages import STAGE
 from streams.dedupe.term_hashes import term_hash
 from streams.dedupe.weekdays import UNTIL_DAY, WEEKDAY
@@ -29,7 +30,7 @@ _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
 _EXACT_HASHES = frozenset((term_hash(EDITION), term_hash(ANNIVERSARY)))  # likewise
 _APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
-_DECISIVE_HASHES = frozenset(map(term_hash, (DIRECTION, STAGE, UNTIL_DAY)))  # likewise
+_DECISIVE_HASHES = frozenset(map(term_hash, (DIRECTION, STAGE, SENTENCE, UNTIL_DAY)))  # likewise
 _conflicting = functools.partial(conflicting, exact=_EXACT_HASHES, apart=_APART, decisive=_DECISIVE_HASHES)
 # The weekday a lead names (weekdays.py) is compared only when at least one of two articles
 # has no published time: between two dated ones the gap says more (_compared_facts).

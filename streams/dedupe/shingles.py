@@ -28,6 +28,7 @@ from streams.dedupe.figures import ASCII_DIGITS, NUMBER_SEPARATORS, digit_runs, 
 from streams.dedupe.memo import BoundedMemo
 from streams.dedupe.months import named_months
 from streams.dedupe.previews import is_preview
+from streams.dedupe.sentences import sentence_facts
 from streams.dedupe.stages import stage_facts
 from streams.dedupe.weekdays import UNTIL_DAY, lead_days
 from streams.dedupe.year_numbers import YEAR_DIGITS
@@ -328,11 +329,12 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         list(compress(body_tokens, map(_KEPT.__getitem__, body_tokens))),
     )
     lead_day, report_day, until_day = lead_days(figure_text, title)
-    # (a decision's move, an affair's stage and a warning's last day first: a stored profile
-    # keeps MAX_FACTS figures, and these decide)
+    # (a decision's move, an affair's stage, a verdict's term and a warning's last day first:
+    # a stored profile keeps MAX_FACTS figures, and these decide)
     facts = (
         direction_facts(title, figure_text)
         + stage_facts(title, figure_text)
+        + sentence_facts(title, figure_text)
         + ([(UNTIL_DAY, float(until_day))] if until_day else [])
         + figure_facts(title, title_runs)
         + figure_facts(figure_text, text_runs)

@@ -1,0 +1,68 @@
+"""A verdict and its appeal told without published times are two events (streams/dedupe/
+sentences.py): texts written for this project reproduce what real reports do, the same
+names, court and charges told again with another prison term."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
+from streams.dedupe.sentences import SENTENCE, sentence_facts
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "terms"),
+    [
+        ("السجن 24 عاما لرئيسة الوزراء السابقة", "", [24.0]),
+        ("", "قضت المحكمة بسجن الوزير السابق سالم العتيبي 7 سنوات بتهمة الفساد", [7.0]),
+        ("15 سنة سجنا للوزير السابق و20 سنة لشقيقه", "", [15.0]),  # the first term the title names
+        ("", "قضت المحكمة بالحبس ٦ أشهر على المتهم", [0.5]),  # months, and Arabic-Indic digits
+        # a change names the new term; a range both ends (each defendant's term)
+        ("", "رفعت محكمة الاستئناف الحكم بالسجن على الوزير من 7 إلى 9 سنوات", [9.0]),
+        ("", "أصدرت المحكمة أحكاما تتراوح بين 15 و20 سنة سجنا بحق المتهمين", [20.0, 15.0]),
+        # the title's term and the lead's, when they differ: both
+        ("السجن 9 سنوات للوزير السابق", "وكانت محكمة الدرجة الأولى قد قضت بسجنه 7 سنوات", [9.0, 7.0]),
+        # years that are no term: a wait, a reign
+        ("", "بعد 20 عاما من الانتظار عاد اللاعب إلى ناديه الأول", []),
+        ("", "حكم الرئيس البلاد 30 عاما قبل أن يتنحى", []),
+    ],
+)
+def test_the_prison_term_a_title_and_lead_name(title: str, text: str, terms: list[float]) -> None:
+    assert sentence_facts(title, text) == [(SENTENCE, term) for term in terms]
+
+
+_BODY = (
+    "وأدانت المحكمة الوزير السابق سالم العتيبي بتهم تلقي رشى واستغلال النفوذ في صفقات وزارة الأشغال "
+    "العامة، وقال محاموه إنهم سيطعنون في الحكم. وكان العتيبي قد أوقف قبل عامين بعد تحقيق طويل أجرته "
+    "هيئة مكافحة الفساد في عقود الطرق والجسور، وأثارت القضية جدلا واسعا في البلاد."
+)
+_FIRST_VERDICT = [
+    (
+        "السجن 7 سنوات للوزير السابق سالم العتيبي",
+        "قضت المحكمة الجنائية بسجن الوزير السابق سالم العتيبي 7 سنوات. " + _BODY,
+    ),
+    (
+        "الحكم على العتيبي بالسجن 7 سنوات",
+        "أصدرت المحكمة الجنائية حكما بالسجن 7 سنوات على الوزير السابق سالم العتيبي. " + _BODY,
+    ),
+]
+_APPEAL = [
+    (
+        "السجن 9 سنوات للوزير السابق سالم العتيبي",
+        "قضت محكمة الجنايات بسجن الوزير السابق سالم العتيبي 9 سنوات. " + _BODY,
+    ),
+    (
+        "الحكم على العتيبي بالسجن 9 سنوات",
+        "أصدرت محكمة الجنايات حكما بالسجن 9 سنوات على الوزير السابق سالم العتيبي. " + _BODY,
+    ),
+]
+
+
+def test_two_verdicts_of_one_trial_are_two_stories_without_times() -> None:
+    dedup = Deduplicator(InMemoryDedupeStore())
+    stories = []
+    for index, (title, text) in enumerate(_FIRST_VERDICT + _APPEAL):
+        decision = dedup.process(DedupeInput(f"r{index}", f"site-{index}", "", title, text, None, 1_700_000_000.0))
+        stories.append(decision.story_id)
+    # each verdict's two reports join; the second verdict does not join the first
+    assert stories == ["r0", "r0", "r2", "r2"]
