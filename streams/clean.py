@@ -163,6 +163,11 @@ _TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)]*$")
 TEASER_MAX_WORDS = 40
 
 
+def _is_question(line: str) -> bool:
+    """A poll's question: one short line asking it ("هل تؤيد …؟")."""
+    return len(line.split()) <= LINKED_HEADLINE_MAX_WORDS and line.rstrip().endswith(("?", "؟"))
+
+
 def _is_linked_headline(line: str) -> bool:
     """A linked headline, or the teaser under it (cut short with "…"), or several headlines
     on one line between " | " (where one asking a question is a headline too)."""
@@ -210,6 +215,7 @@ def clean_article(
     prose_agencies: list[str] = []
     following_left = 0  # lines a label introduces ("اقرأ أيضاً", "رئيس التحرير") still to take
     following_reason = ""
+    following_question = False  # what a poll's label introduces: its question, nothing else
     separated = separator_next = False  # the headlines have lines of symbols between them
     article_ended = False  # only source/tag lines since the last kept line
     in_tail = False  # past a read-also label that follows the article's end
@@ -239,7 +245,7 @@ def clean_article(
                 removed.append((position, RemovedLine(kind.reason, line)))
                 following_left, separated, separator_next = max(following_left, 1), True, False
                 continue
-            if following_left and _is_linked_headline(line):
+            if following_left and (_is_question(line) if following_question else _is_linked_headline(line)):
                 removed.append((position, RemovedLine(following_reason, line)))
                 following_left -= 1
                 separator_next = separated
@@ -256,8 +262,9 @@ def clean_article(
             elif kind.introduces_links:
                 following_left, following_reason = MAX_LINKED_HEADLINES, kind.reason
                 separated = separator_next = False
-            elif kind.introduces_name:
+            elif kind.introduces_name or kind.introduces_question:
                 following_left, following_reason = 1, kind.reason
+            following_question = kind.introduces_question
             continue
         dateline = leading_dateline(line)
         if dateline is not None:
@@ -354,7 +361,11 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
         copies.clear()
 
     for item, key in zip(kept, comparison_keys([item.folded for item in kept]), strict=True):
-        if key in title_keys or (key.startswith(_CREDIT_LABELS) and key.partition(" ")[2] in title_keys):
+        if (
+            key in title_keys
+            or (key.startswith(_CREDIT_LABELS) and key.partition(" ")[2] in title_keys)
+            or (title_keys and _title_and_site(item.folded, title_keys))
+        ):
             removed.append((item.position, RemovedLine("repeated-title", item.text)))
             continue
         if len(key) >= MIN_REPEAT_KEY_CHARS:
@@ -407,6 +418,19 @@ _CREDIT_LABELS = ("وكالات ", "متابعات ", "خاص ", "المصدر "
 # "Title - Outlet", "Outlet | Title": the body may repeat the title without the outlet.
 _TITLE_SEPARATOR = re.compile(r"\s+[-–—|]\s+")
 MIN_TITLE_PART_WORDS = 4
+TITLE_SITE_MAX_WORDS = 4  # a site's name after its page's title
+
+
+def _title_and_site(folded: str, title_keys: frozenset[str]) -> bool:
+    """«<title> - <site>» (or «<site> | <title>»): the page's own title, its site named after
+    or before it, as the page's head repeats it (the fourteenth held-out cleaner set)."""
+    parts = _TITLE_SEPARATOR.split(folded)
+    if len(parts) != 2:
+        return False
+    return any(
+        len(site.split()) <= TITLE_SITE_MAX_WORDS and comparison_key(title) in title_keys
+        for title, site in (parts, parts[::-1])
+    )
 
 
 def _title_keys(title: str) -> frozenset[str]:

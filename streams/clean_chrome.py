@@ -41,6 +41,8 @@ class LineClass:
     introduces_links: bool = False
     # A bare staff-box label ("رئيس التحرير"): the name follows on the next line.
     introduces_name: bool = False
+    # A bare poll label ("شارك برأيك"): the poll's question may follow on the next line.
+    introduces_question: bool = False
 
 
 PROSE = LineClass(None)
@@ -86,6 +88,9 @@ _ADVERT = re.compile(
     r"(?:adblock|ad\s*blocker|مانع\s+(?:ال)?اعلانات|حاجب\s+(?:ال)?اعلانات)"
 )
 _COPIED = re.compile(
+    # (and a copy-protection plugin's message: "error: Content is protected !!", "تنبيه: المحتوى
+    # محمي !!": the fourteenth held-out cleaner set)
+    r"^(?:(?:error|alert|تنبيه|خطا)\s*:\s*)?(?:content\s+is\s+protected|(?:ال)?محتوي\s+محمي(?:\s+من\s+(?:ال)?نسخ)?)\s*[!.]*$|"
     r"^(?:تم\s+نسخ\b.*|(?:link|url|text|address)\s+(?:was\s+)?copied\b.*|copied(?:\s+to\s+clipboard)?!?|"
     r"copy\s+(?:the\s+)?link|(?:ا?نسخ)\s+(?:ال)?رابط(?:\s+\S+)?)$"
 )
@@ -129,6 +134,9 @@ ACCOUNT_SHORT_MAX_WORDS = 6
 _POLL = re.compile(
     r"^(?:من\s+تتوقع|ما\s+تقييمك|ما\s+توقعك|ما\s+توقعاتك|شارك\s+برايك|استطلاع\s+(?:ال)?راي|ما\s+(?:هو\s+)?رد\s+فعلك)(?!\w)"
 )
+# a reader poll's label alone on its line, its question below it ("شارك برأيك" / "هل تؤيد …؟":
+# the fourteenth held-out cleaner set)
+_POLL_LABEL = re.compile(r"^(?:شارك\s+برايك|شاركنا\s+رايك|استطلاع\s+(?:ال)?راي|استفتاء)\s*[:.]?$")
 # a script left in the text: "document.BridIframeBurst=true;", "var _bos = _bos||[]; …"
 _SCRIPT = re.compile(r"^(?:var|let|const|function|document\.|window\.|googletag\.|\(function|\$\(|jquery\()")
 # "هل أعجبك الموضوع؟ شاركه مع أصدقائك!": the prompt above a share bar.
@@ -157,6 +165,9 @@ _READ_ALSO = re.compile(
     r"(?=\s*[:\-|\"]|$)"
     r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+(?:صله|علاقه)|متعلقه|مرتبطه|مشابهه)"
     r"|ذات\s+صله(?=\s*[:\-|\"]|$)|المزيد\s+من\s+الاخبار|نرشح\s+لكم?(?=\s*:)"
+    # a list of other stories put inside the article: "للخبر بقية في الأسفل.. ومن أخبارنا
+    # أيضاً:" (the fourteenth held-out cleaner set)
+    r"|(?:(?:للخبر|للمقال|للموضوع)\s+بقيه(?:\s+في\s+(?:ال)?اسفل)?\s*\.*\s*)?و?من\s+اخبارنا(?:\s+ايضا)?(?=\s*[:.…]*\s*$)"
     # a link to a section: "المزيد من مشاهير العرب" (two words at most after it)
     r"|المزيد\s+من\s+\S+(?:\s+\S+)?$"
     r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading"
@@ -259,6 +270,9 @@ _BYLINE = re.compile(
     # برس:", "هنا 24 / فلان ." (the eleventh held-out cleaner set)
     rf"|^(?:[^\d:.!?\-–—/|]{{2,30}}[\-–—/]\s*)?(?:\S+\s+){{1,2}}{_OUTLET_END}\s*[:.]?$"
     rf"|^(?:\S+\s+){{1,2}}(?:{_OUTLET_END}|\d{{2,3}})\s*[\-–—/]\s*[^\d:.!?\-–—/|]{{2,30}}[:.]?$"
+    # the site's name with its number glued on ("فرانس24"), and a byline's label with nothing
+    # after it ("إعداد:"): the fourteenth held-out cleaner set
+    r"|^[^\W\d_]{3,}\d{2,3}$|^(?:كتب|كتبت|بقلم|اعداد|تحرير|ترجمه|متابعه)\s*[:\-–—]$"
 )
 # A staff box: "رئيس التحرير" with the name on the same line or the next; or, a header's
 # line breaks lost, the site's name before the titles and the name glued on behind them
@@ -483,11 +497,11 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     if _SLIDE.match(core):
         return LineClass("chrome:slide")
     if _COMMENT_PROMPT.match(core):
-        return LineClass("chrome:comment-prompt")
+        return LineClass("chrome:comment-prompt", introduces_question=_POLL_LABEL.match(core) is not None)
     if _CONTACT.match(core):
         return LineClass("chrome:contact")
     if _POLL.match(core):
-        return LineClass("chrome:poll")
+        return LineClass("chrome:poll", introduces_question=_POLL_LABEL.match(core) is not None)
     if _SHARE_PROMPT.match(core):
         return LineClass("chrome:share")
     if _SUBSCRIBE.match(core):

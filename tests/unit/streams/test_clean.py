@@ -365,3 +365,52 @@ def test_short_latin_labels_on_an_arabic_page_are_chrome() -> None:
         title="", content="\n".join([english, "Close Menu", english + " More"]), content_type="text/plain"
     )
     assert "Close Menu" in page.text.split("\n")
+
+
+def test_the_pages_own_title_with_its_site_is_a_repeat_of_the_title() -> None:
+    """«<title> - <site>» in the page's head (the fourteenth held-out cleaner set): the title
+    repeated with the site's name, removed; a line that goes on past the title in more than a
+    site's name stays."""
+    title = "وزير المالية يعلن خطة لخفض العجز"
+    article = clean_article(
+        title=title,
+        content="\n".join([f"{title} - بوابة المساء الإخبارية", _PROSE_A, f"موقع النهار | {title}", _PROSE_B]),
+        content_type="text/plain",
+    )
+    assert article.text.split("\n") == [_PROSE_A, _PROSE_B]
+    longer = f"{title} - وقال إن الخطة ستعرض على البرلمان الشهر المقبل"
+    article = clean_article(title=title, content="\n".join([_PROSE_A, longer]), content_type="text/plain")
+    assert article.text.split("\n") == [_PROSE_A, longer]
+
+
+def test_a_poll_label_takes_its_question_and_nothing_else() -> None:
+    """«شارك برأيك» with the poll's question under it (the fourteenth held-out cleaner set): both
+    go; under a label with no question, the next line stays."""
+    article = clean_article(
+        title="",
+        content="\n".join(["شارك برأيك", "هل تؤيد رفع أسعار الوقود في الموازنة الجديدة؟", _PROSE_A, _PROSE_B]),
+        content_type="text/plain",
+    )
+    assert article.text.split("\n") == [_PROSE_A, _PROSE_B]
+    article = clean_article(title="", content="\n".join(["شارك برأيك", _PROSE_A, _PROSE_B]), content_type="text/plain")
+    assert article.text.split("\n") == [_PROSE_A, _PROSE_B]
+
+
+def test_other_stories_put_inside_the_article_under_their_label() -> None:
+    """«للخبر بقية في الأسفل.. ومن أخبارنا أيضاً:» inside the article, other stories' headlines
+    under it (the fourteenth held-out cleaner set): the label and its headlines go, the
+    article's paragraphs on both sides stay."""
+    article = clean_article(
+        title="",
+        content="\n".join(
+            [
+                _PROSE_A,
+                "للخبر بقية في الأسفل.. ومن أخبارنا أيضاً:",
+                "فنان شهير يفاجئ جمهوره بقرار الاعتزال",
+                "طريقة سهلة لتنظيف المطبخ في دقائق",
+                _PROSE_B,
+            ]
+        ),
+        content_type="text/plain",
+    )
+    assert article.text.split("\n") == [_PROSE_A, _PROSE_B]

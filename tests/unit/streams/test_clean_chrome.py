@@ -241,6 +241,14 @@ CHROME = [
         "نعلم قراءنا الأعزاء أنه لا يتم إدراج سوى التعليقات البناءة والتي لا تتنافى مع الأخلاق الحميدة",
         "chrome:comment-prompt",
     ),
+    # the fourteenth held-out cleaner set: a list of other stories put inside the article, a
+    # copy-protection plugin's message, a byline's label alone, a site's name with its number
+    ("للخبر بقية في الأسفل.. ومن أخبارنا أيضاً:", "read-also"),
+    ("ومن أخبارنا", "read-also"),
+    ("error: Content is protected !!", "chrome:copied"),
+    ("تنبيه: المحتوى محمي !!", "chrome:copied"),
+    ("إعداد:", "chrome:byline"),
+    ("فرانس24", "chrome:byline"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -312,6 +320,9 @@ TRAPS = [
     "Internationalization",
     "سحابة الدخان غطت الكلمات المكتوبة على الجدار",
     "وقال رئيس مجلس الإدارة سامي نور إن الشركة ستوسع أعمالها",
+    "ومن أخبارنا المحلية أن المجلس البلدي أقر الميزانية الجديدة",
+    "المحتوى محمي بموجب قانون حقوق النشر الذي أقره البرلمان العام الماضي",
+    "إعداد الموازنة يستغرق أشهرا",
 ]
 
 
@@ -331,6 +342,12 @@ def test_date_meta_line_gives_the_time() -> None:
     found = classify_line("نشر في: الثلاثاء 7 كانون الأول 2021 - 10:15 مساءً").published
     assert found is not None and found.iso == "2021-12-07T22:15:00"
     assert classify_line("eye 463").published is None
+
+
+def test_a_poll_label_alone_introduces_its_question() -> None:
+    assert classify_line("شارك برأيك").introduces_question
+    assert classify_line("استطلاع الرأي").introduces_question
+    assert not classify_line("شارك برأيك في التعليقات أسفل الخبر").introduces_question
 
 
 def test_bare_read_also_label_introduces_the_next_lines() -> None:
