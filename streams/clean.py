@@ -351,6 +351,9 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
     A run of two or more consecutive copies is reported as "repeated-body" (a page whose
     whole body, or a block of it, was extracted twice), a single one as "repeated-line"."""
     title_keys = _title_keys(title)
+    # («<title> - <site>» is at most this many spaces long: most lines are longer, and are
+    # not split)
+    title_and_site_spaces = max((key.count(" ") for key in title_keys), default=-1) + 2 + TITLE_SITE_MAX_WORDS
     seen: set[str] = set()
     result: list[_Kept] = []
     copies: list[_Kept] = []  # the current run of consecutive copies
@@ -364,7 +367,7 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
         if (
             key in title_keys
             or (key.startswith(_CREDIT_LABELS) and key.partition(" ")[2] in title_keys)
-            or (title_keys and _title_and_site(item.folded, title_keys))
+            or (item.folded.count(" ") <= title_and_site_spaces and _title_and_site(item.folded, title_keys))
         ):
             removed.append((item.position, RemovedLine("repeated-title", item.text)))
             continue
