@@ -56,7 +56,7 @@ _COUNT = re.compile(r"^\d[\d,.]*\s*[km]?$")
 
 _VIEW_WORDS = (
     r"eye|views?|viewed|reads?|hits|visits|مشاهدات|مشاهده|المشاهدات|عدد المشاهدات|"
-    r"قراءات|قراءه|عدد القراءات|زيارات|زياره|شوهد|👁|👀"
+    r"قراءات|قراءه|عدد القراءات|زيارات|زياره|عدد الزيارات|الزيارات|شوهد|👁|👀"
 )
 _VIEW_COUNTER = re.compile(
     rf"^(?:{_VIEW_WORDS})\s*:?\s*\d[\d,.]*\s*[km]?(?:\s*(?:views?|مشاهده|مشاهدات|قراءه|قراءات|مره|مرات))?$"
@@ -79,6 +79,10 @@ _PAGE_TOOL = re.compile(
     r"استمع(?:\s+(?:الي\s+|ل)?(?:ال)?(?:خبر|مقال|مقاله))?|listen(?:\s+to\s+(?:this\s+)?(?:article|story))?|"
     r"حفظ|save|bookmark|تصغير|تكبير)$"
 )
+# a page's font tools in a row: "زيادة حجم الخط مسح إنقاص حجم الخط" (the fifteenth held-out
+# cleaner set)
+_FONT_TOOL = r"(?:(?:(?:زياده|انقاص|تكبير|تصغير)\s+)?حجم\s+(?:ال)?خط|(?:تكبير|تصغير)\s+(?:ال)?خط|مسح|a\s*[+-])"
+_FONT_TOOLS = re.compile(rf"^{_FONT_TOOL}(?:\s+{_FONT_TOOL})+$")
 _ADVERT = re.compile(
     r"^(?:advertisements?|advert|ads?|sponsored(?:\s+content)?|اعلان|اعلانات|مساحه\s+اعلانيه|"
     r"محتوي\s+(?:مدعوم|ممول|اعلاني)|اعلان\s+ممول)$"
@@ -123,11 +127,14 @@ _CONTACT = re.compile(
 # "تسجيل الدخول" and "لديك حساب" only in a short line (a sentence may tell of logging in)
 _ACCOUNT = re.compile(
     r"(?:مخصص|مخصصه|محجوز|محجوزه)\s+للمشتركين|للمشتركين\s+فقط|لم\s+تشترك\s+بعد|انشي?\s+حسابا?\s+خاصا|"
+    # an archive kept for subscribers: "هذا المقال مؤرشف، يتوجب عليك الاشتراك …" (the fifteenth
+    # held-out cleaner set)
+    r"^(?:هذا\s+)?(?:ال)?مقال\s+مورشف\b|"
     r"^(?:الخروج|تسجيل\s+الخروج|sign\s+in|log\s*in|log\s*out|sign\s+out|subscribers?\s+only)$"
 )
 _ACCOUNT_SHORT = re.compile(r"تسجيل\s+الدخول|لديك\s+حساب")
 # (a word every such line holds, looked for first: the two patterns cost more)
-_ACCOUNT_HINT = re.compile(r"مشترك|تشترك|حساب|الدخول|الخروج|sign|log|subscri")
+_ACCOUNT_HINT = re.compile(r"مشترك|تشترك|حساب|الدخول|الخروج|مورشف|sign|log|subscri")
 ACCOUNT_SHORT_MAX_WORDS = 6
 # a reader poll's question: "من تتوقع أن يفوز بلقب الدوري؟" (an interview's own questions
 # are asked otherwise: "ما رأيك في …")
@@ -146,6 +153,7 @@ _COMMENT_PROMPT = re.compile(
     # (a blog platform's: "ليست هناك تعليقات:", "إرسال تعليق": the ninth held-out cleaner set)
     r"ليست\s+هناك\s+تعليقات|لا\s+توجد\s+تعليقات|ارسال\s+تعليق|ارسل\s+(?:تعليقا|تعليقك|تعليق)|"
     r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
+    r"قم\s+بكتابه\s+(?:اول\s+)?تعليق|"
     r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"
     r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment|"
     r"تم\s+اضافه\s+تعليقك|سيظهر\s+تعليقك|your\s+comment\s+(?:will|is\s+awaiting)|"
@@ -488,7 +496,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:comment-counter")
     if _ICON_LABEL.match(core):
         return LineClass("chrome:icon-label")
-    if _PAGE_TOOL.match(core):
+    if _PAGE_TOOL.match(core) or _FONT_TOOLS.match(core):
         return LineClass("chrome:page-tool")
     if _ADVERT.match(core):
         return LineClass("chrome:advert")
@@ -532,6 +540,9 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     return PROSE
 
 
+BAR_NAME_MAX_WORDS = 3
+
+
 def _bar_joined(core: str) -> LineClass:
     """A line of chrome parts joined by bars ("الخميس 27-11-2014 00:00 | كتب: فلان |": the
     seventh held-out cleaner set) is chrome, the date's class first; any other part: prose."""
@@ -539,6 +550,9 @@ def _bar_joined(core: str) -> LineClass:
     if len(parts) < 2:
         return PROSE
     classes = [classify_line(part, part) for part in parts]
-    if any(kind.reason is None for kind in classes):
+    others = [part for part, kind in zip(parts, classes, strict=True) if kind.reason is None]
+    # (one short part that is no chrome of its own among two that are: the site's name,
+    # "<site> | <date> | عدد الزيارات : 3638", the fifteenth held-out cleaner set)
+    if others and (len(others) > 1 or len(parts) - len(others) < 2 or len(others[0].split()) > BAR_NAME_MAX_WORDS):
         return PROSE
     return next((kind for kind in classes if kind.published is not None), classes[0])

@@ -249,6 +249,13 @@ CHROME = [
     ("تنبيه: المحتوى محمي !!", "chrome:copied"),
     ("إعداد:", "chrome:byline"),
     ("فرانس24", "chrome:byline"),
+    # the fifteenth: a site's name, date and visits between bars, a comment prompt, an archive
+    # kept for subscribers, font tools in a row
+    ("صوت المدينة | الاثنين، 19 ديسمبر، 2016 على الساعة 18:10 | عدد الزيارات : 3638", "chrome:date"),
+    ("عدد الزيارات : 3638", "chrome:view-counter"),
+    ("قم بكتابة أول تعليق", "chrome:comment-prompt"),
+    ("هذا المقال مؤرشف، يتوجب عليك الاشتراك لتتمكن من الاطلاع على المقالات المؤرشفة.", "chrome:account"),
+    ("زيادة حجم الخط مسح إنقاص حجم الخط", "chrome:page-tool"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -323,6 +330,9 @@ TRAPS = [
     "ومن أخبارنا المحلية أن المجلس البلدي أقر الميزانية الجديدة",
     "المحتوى محمي بموجب قانون حقوق النشر الذي أقره البرلمان العام الماضي",
     "إعداد الموازنة يستغرق أشهرا",
+    "مسح",
+    "مسح شامل للأراضي الزراعية",
+    "المقال المؤرشف في المكتبة الوطنية يعود إلى القرن التاسع عشر وفق الباحثين",
 ]
 
 
