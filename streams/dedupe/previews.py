@@ -10,7 +10,8 @@ old story). So a preview and a report that is not one never join one story (stor
 
 Only cues a report of the outcome does not use are read, in the title and the lead's first
 LEAD_CHARS characters: looking ahead (eyes turn to, awaits, is due to meet, prepares for,
-before its launch, how to watch) and a yes-no question for a title. Future verbs («سيلتقي»)
+before its launch, how to watch, is expected to announce, the date set for a launch, an
+announcement or a launch next Saturday or next October) and a yes-no question for a title. Future verbs («سيلتقي»)
 and «من المقرر أن» are not: outcome reports use them for what comes next. Measured on real
 pages (docs/dedupe.md, "Previews"): these cues marked 10 of 25 previews and, of about 1,080
 other pages, three, previews too; the other previews are told in words any report uses.
@@ -33,9 +34,18 @@ _AHEAD = re.compile(
     r"|(?<!كان\s)(?<!كانت\s)(?<!\w)[وف]?[يت]ستعد(?:ون|ان)?\s+(?:ل|الي)"
     r"|(?<!\w)قبل\s+(?:انطلاق|انطلاقه|انطلاقها)(?!\w)"
     r"|(?<!\w)كيف\s+(?:تشاهد|تتابع)(?!\w)"
+    # an announcement expected, a launch's date set, an announcement or a launch on a weekday
+    # or in a month still to come («يُتوقع أن تعلن الوزارة اليوم», «أعلن المركز الموعد الرسمي
+    # لإطلاق», «تعلن الوزارة - السبت المقبل، عن», «عن إطلاق القمر في شهر أكتوبر المقبل»: story
+    # sets 31 and 38)
+    r"|(?<!\w)(?:يتوقع|من\s+المتوقع)\s+ان\s+[تي]علن(?!\w)"
+    r"|(?<!\w)(?:ال)?موعد\s+(?:ال)?(?:رسمي\s+)?ل(?:اطلاق|انطلاق)"
+    r"|(?<!\w)[وف]?[تي](?:علن|عقد|نطلق|طلق)\s+(?:\S+\s+){0,5}?(?:يوم\s+)?(?:ال)?"
+    r"(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)\s+(?:ال)?مقبل(?!\w)"
+    r"|(?<!\w)(?:اطلاق|انطلاق)\s+(?:\S+\s+){0,8}?في\s+(?:شهر\s+)?\S+\s+(?:ال)?مقبل(?!\w)"
 )
 # a cue's letters as written (before folding): most leads hold none, and are not folded
-_HINTS = ("هل", "تجه", "ترقب", "موعد", "ستعد", "نطلاق", "كيف")
+_HINTS = ("هل", "تجه", "ترقب", "موعد", "ستعد", "نطلاق", "كيف", "توقع", "مقبل", "طلاق")
 
 
 def is_preview(title: str, text: str) -> bool:
