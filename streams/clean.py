@@ -352,8 +352,8 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
     whole body, or a block of it, was extracted twice), a single one as "repeated-line"."""
     title_keys = _title_keys(title)
     # («<title> - <site>» is at most this many spaces long: most lines are longer, and are
-    # not split)
-    title_and_site_spaces = max((key.count(" ") for key in title_keys), default=-1) + 2 + TITLE_SITE_MAX_WORDS
+    # not split; none is without a title)
+    title_and_site_spaces = max(key.count(" ") for key in title_keys) + 2 + TITLE_SITE_MAX_WORDS if title_keys else -1
     seen: set[str] = set()
     result: list[_Kept] = []
     copies: list[_Kept] = []  # the current run of consecutive copies

@@ -11,10 +11,12 @@ old story). So a preview and a report that is not one never join one story (stor
 Only cues a report of the outcome does not use are read, in the title and the lead's first
 LEAD_CHARS characters: looking ahead (eyes turn to, awaits, is due to meet, prepares for,
 before its launch, how to watch, is expected to announce, the date set for a launch, an
-announcement or a launch next Saturday or next October) and a yes-no question for a title. Future verbs («سيلتقي»)
-and «من المقرر أن» are not: outcome reports use them for what comes next. Measured on real
-pages (docs/dedupe.md, "Previews"): these cues marked 10 of 25 previews and, of about 1,080
-other pages, three, previews too; the other previews are told in words any report uses.
+announcement or a launch next Saturday or next October) and a yes-no question for a title.
+Future verbs («سيلتقي») and «من المقرر أن» are not: outcome reports use them for what comes
+next. Measured on real pages (docs/dedupe.md, "Previews"): the first cues marked 10 of 25
+previews and, of about 1,080 other pages, three, previews too; the other previews are told in
+words any report uses. The later ones ("Previews: an announcement expected") marked 5 more of
+2,823 held-out pages, all written ahead of their event.
 """
 
 from __future__ import annotations
