@@ -12,7 +12,8 @@ another report of the verdict may give one of). Reports of one verdict lead with
 report that recalls an earlier one names its own first.
 
 The term is given as a figure (figures.py) of the kind SENTENCE, in years, decisive as an
-affair's stage is (``figures.conflicting``'s ``decisive``). Only terms in digits are read.
+affair's stage is (``figures.conflicting``'s ``decisive``). A term is read in digits or in
+words («خمس سنوات», «خمسة عشر عاما», «سنتين»); a range only in digits.
 """
 
 from __future__ import annotations
@@ -34,12 +35,29 @@ def _range(name: str) -> str:
     return rf"(?:(?:(?P<{name}_between>بين)|من)\s+(?P<{name}>\d{{1,3}})\s+(?:{_UNIT}\s+)?(?:الي|و)\s*)?"
 
 
+# (folded) the numbers a term is written with in words («خمس سنوات», «خمسة عشر عاما», «عشرين
+# عاما»), and a dual that is the term itself («سنتين»)
+_UNITS_IN_WORDS = {"ثلاث": 3, "اربع": 4, "خمس": 5, "ست": 6, "سبع": 7, "ثماني": 8, "ثمان": 8, "تسع": 9}
+_TENS_IN_WORDS = {"عشرين": 20, "ثلاثين": 30, "اربعين": 40, "خمسين": 50}
+_DUALS = {"سنتين": 2.0, "عامين": 2.0, "شهرين": 2 / 12}
+_WORDS = rf"(?:(?:{'|'.join(_UNITS_IN_WORDS)})ه?(?:\s+عشره?)?|عشره?|{'|'.join(_TENS_IN_WORDS)})"
+
+
+def _number(name: str) -> str:
+    """A term's number in digits (group ``name``) or in words (``name``_words), and its unit
+    (``name``_unit); or a dual that is both (``name``_dual); «ب» may lead («بخمس سنوات»)."""
+    return (
+        rf"(?:ب?(?:(?P<{name}>\d{{1,3}})|(?P<{name}_words>{_WORDS}))\s*(?P<{name}_unit>{_UNIT})"
+        rf"|ب?(?P<{name}_dual>{'|'.join(_DUALS)}))(?!\w)"
+    )
+
+
 _TERM = re.compile(
     # the penalty, then within a few words the term: «السجن على الرئيسة السابقة 24 عاما»
-    rf"(?<!\w){_PENALTY}\s+(?:\S+\s+){{0,8}}?{_range('low')}(?P<term>\d{{1,3}})\s*(?P<unit>{_UNIT})(?!\w)"
-    # the term, then the penalty: «15 سنة سجنا», «20 عاما من السجن»
-    rf"|(?<!\w){_range('low_after')}(?P<term_after>\d{{1,3}})\s*(?P<unit_after>{_UNIT})"
-    r"\s+(?:سجنا|حبسا|(?:من\s+)?(?:ال)?سجن|نافذا|نافذه)(?!\w)"
+    rf"(?<!\w){_PENALTY}\s+(?:\S+\s+){{0,8}}?{_range('low')}{_number('term')}"
+    # the term, then the penalty: «15 سنة سجنا», «خمس سنوات سجنا نافذا», «20 عاما من السجن»
+    rf"|(?<!\w){_range('low_after')}{_number('term_after')}"
+    r"\s+(?:سجنا|حبسا|(?:من\s+)?ب?(?:ال)?سجن|نافذا|نافذه)(?!\w)"
 )
 _IN_MONTHS = re.compile(_MONTHS)
 # a word every penalty holds, looked for first (as written, before folding): most texts
@@ -47,16 +65,29 @@ _IN_MONTHS = re.compile(_MONTHS)
 _HINTS = ("سجن", "حبس", "شاق", "حكام")
 
 
+def _in_words(words: str) -> int:
+    """«خمسه» 5, «خمسه عشر» 15, «عشره» 10, «عشرين» 20 (folded)."""
+    first, _, teen = words.partition(" ")
+    if first in _TENS_IN_WORDS:
+        return _TENS_IN_WORDS[first]
+    stem = first.removesuffix("ه")
+    return 10 if stem == "عشر" else _UNITS_IN_WORDS[stem] + (10 if teen else 0)
+
+
 def _terms(match: re.Match[str]) -> list[float]:
     """The terms a match names, in years: the term, and a range's first term too («بين 15 و20
     سنة»: each defendant's; a change, «من 24 إلى 25 عاما», names the new term only)."""
-    after = "_after" if match["term_after"] else ""
-    unit = match["unit" + after]
-    per_year = 12 if _IN_MONTHS.fullmatch(unit) else 1
-    numbers = [match["term" + after]]
-    if match["low" + after + "_between"]:
-        numbers.append(match["low" + after])
-    return [int(number) / per_year for number in numbers]
+    name = "term_after" if match["term_after"] or match["term_after_words"] or match["term_after_dual"] else "term"
+    low = "low_after" if name == "term_after" else "low"
+    dual = match[name + "_dual"]
+    if dual:
+        return [_DUALS[dual]]
+    per_year = 12 if _IN_MONTHS.fullmatch(match[name + "_unit"]) else 1
+    words = match[name + "_words"]
+    terms = [(_in_words(words) if words else int(match[name])) / per_year]
+    if match[low + "_between"]:
+        terms.append(int(match[low]) / per_year)
+    return terms
 
 
 def sentence_facts(title: str, text: str) -> list[tuple[str, float]]:

@@ -22,9 +22,15 @@ from streams.dedupe.sentences import SENTENCE, sentence_facts
         ("", "أصدرت المحكمة أحكاما تتراوح بين 15 و20 سنة سجنا بحق المتهمين", [20.0, 15.0]),
         # the title's term and the lead's, when they differ: both
         ("السجن 9 سنوات للوزير السابق", "وكانت محكمة الدرجة الأولى قد قضت بسجنه 7 سنوات", [9.0, 7.0]),
-        # years that are no term: a wait, a reign
+        # in words, with «ب» before the number, a dual, «عشر» after a unit
+        ("", "قضت المحكمة بسجن الرئيس السابق خمس سنوات في قضية الإثراء غير المشروع", [5.0]),
+        ("الحكم بخمس سنوات سجنا نافذا في حق الكاتب", "", [5.0]),
+        ("", "قضت المحكمة بالسجن خمسة عشر عاما على المتهم الأول", [15.0]),
+        ("", "قضت المحكمة بالحبس سنتين على المتهم", [2.0]),
+        # years that are no term: a wait, a reign, time served before a release
         ("", "بعد 20 عاما من الانتظار عاد اللاعب إلى ناديه الأول", []),
         ("", "حكم الرئيس البلاد 30 عاما قبل أن يتنحى", []),
+        ("", "أفرج عن الصحفي بعد أن قضى خمس سنوات في السجن", []),
     ],
 )
 def test_the_prison_term_a_title_and_lead_name(title: str, text: str, terms: list[float]) -> None:
