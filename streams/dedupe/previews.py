@@ -36,23 +36,32 @@ _AHEAD = re.compile(
     r"|(?<!كان\s)(?<!كانت\s)(?<!\w)[وف]?[يت]ستعد(?:ون|ان)?\s+(?:ل|الي)"
     r"|(?<!\w)قبل\s+(?:انطلاق|انطلاقه|انطلاقها)(?!\w)"
     r"|(?<!\w)كيف\s+(?:تشاهد|تتابع)(?!\w)"
+)
+# a cue's letters as written (before folding): most leads hold none, and are not folded
+_HINTS = ("هل", "تجه", "ترقب", "موعد", "ستعد", "نطلاق", "كيف")
+_LATER = re.compile(
     # an announcement expected, a launch's date set, an announcement or a launch on a weekday
     # or in a month still to come («يُتوقع أن تعلن الوزارة اليوم», «أعلن المركز الموعد الرسمي
     # لإطلاق», «تعلن الوزارة - السبت المقبل، عن», «عن إطلاق القمر في شهر أكتوبر المقبل»: story
     # sets 31 and 38)
-    r"|(?<!\w)(?:يتوقع|من\s+المتوقع)\s+ان\s+[تي]علن(?!\w)"
+    r"(?<!\w)(?:يتوقع|من\s+المتوقع)\s+ان\s+[تي]علن(?!\w)"
     r"|(?<!\w)(?:ال)?موعد\s+(?:ال)?(?:رسمي\s+)?ل(?:اطلاق|انطلاق)"
     r"|(?<!\w)[وف]?[تي](?:علن|عقد|نطلق|طلق)\s+(?:\S+\s+){0,5}?(?:يوم\s+)?(?:ال)?"
     r"(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)\s+(?:ال)?مقبل(?!\w)"
     r"|(?<!\w)(?:اطلاق|انطلاق)\s+(?:\S+\s+){0,8}?في\s+(?:شهر\s+)?\S+\s+(?:ال)?مقبل(?!\w)"
 )
-# a cue's letters as written (before folding): most leads hold none, and are not folded
-_HINTS = ("هل", "تجه", "ترقب", "موعد", "ستعد", "نطلاق", "كيف", "توقع", "مقبل", "طلاق")
+# the later cues' letters: an expectation, a date, a time still to come
+_LATER_HINTS = ("توقع أن", "توقع ان", "موعد", "مقبل")
 
 
 def is_preview(title: str, text: str) -> bool:
     """Whether the title or the lead reads as written ahead of the event it tells."""
     head = title + "\n" + text[:LEAD_CHARS]
-    if not any(hint in head for hint in _HINTS):
-        return False
-    return _AHEAD.search(fold(head)) is not None
+    folded = None
+    if any(hint in head for hint in _HINTS):
+        folded = fold(head)
+        if _AHEAD.search(folded) is not None:
+            return True
+    if any(hint in head for hint in _LATER_HINTS):
+        return _LATER.search(fold(head) if folded is None else folded) is not None
+    return False
