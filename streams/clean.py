@@ -5,9 +5,9 @@ teasers) → repeats collapsed → blocks judged in context (``streams.clean_blo
 lists and tickers, embedded posts, tag lines, labels above the first paragraph, the dateline).
 
 The clean text is what rules see and what evidence offsets index, so kept lines keep
-their original wording exactly (only outer whitespace is trimmed, and a dateline opening
-a line or an agency's subscription notice closing it, ``streams.clean_footer``, cut off)
-and are joined with "\\n"; comparisons (title repeated in the body, repeated paragraphs)
+their original wording exactly (only outer whitespace is trimmed, a dateline opening a
+line or an agency's subscription notice closing it, ``streams.clean_footer``, cut off,
+and a mark masking a word made a tatweel: ``unmask_words``) and are joined with "\\n"; comparisons (title repeated in the body, repeated paragraphs)
 use the folded form (``streams.textnorm.fold``) so that spelling variants of the same line
 still collapse.
 
@@ -195,6 +195,20 @@ class _Kept:
     aside_end: int | None = None  # the aside covers only this many leading characters
 
 
+# A word masked against platform filters: a dot or a comma between two tatweels inside it
+# («مقـ.ـتل», «القبـ،ـض», «اشتبـ.ــ.ـاك»: Jordanian and Egyptian sites in the held-out sets).
+# Such a mark is never punctuation: a tatweel only stretches a letter inside a word.
+_MASK = re.compile("(?<=\u0640)[.,\u060c\u00b7*](?=\u0640)")
+TATWEEL = "\u0640"
+
+
+def unmask_words(text: str) -> str:
+    """``text`` with each mark masking a word made a tatweel («مقـ.ـتل» → «مقـــتل», which
+    folds to «مقتل»): the same length, so every offset into it stays, and the wording shown
+    stays the page's, a stretched letter where the mark was."""
+    return _MASK.sub(TATWEEL, text) if TATWEEL in text else text
+
+
 def clean_article(
     *,
     title: str,
@@ -204,6 +218,7 @@ def clean_article(
     language: str | None = None,
 ) -> CleanArticle:
     """Clean one feed item (see the module docstring). Pure: no I/O."""
+    title, content = unmask_words(title), unmask_words(content)
     clean_title = _clean_title(title, content_type)
     lines, markup_published = _body_lines(content, content_type)
 

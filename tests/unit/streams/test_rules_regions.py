@@ -93,3 +93,13 @@ def test_the_pipeline_passes_the_article_asides() -> None:
     document = document_text(article.title, article.text)
     (evidence,) = events[0].evidence
     assert document[evidence.start : evidence.end] == "روسيا"
+
+
+def test_a_word_masked_against_filters_matches_after_cleaning() -> None:
+    """A rule on «مقتل» fires on a page that wrote «مقـ.ـتل», and its evidence quotes the clean
+    text (the mark a tatweel: the same offsets)."""
+    from streams.clean import clean_article
+
+    article = clean_article(title="", content="أعلن الجيش مقـ.ـتل أحد ضباطه على الحدود.", content_type="text/plain")
+    found = _match([{"id": "killed", "when": {"terms": ["مقتل"]}}], "", article.text, [])
+    assert found == {"killed": [("مقـــتل", "body")]}
