@@ -302,7 +302,9 @@ def clean_article(
         kept.append(_Kept(position, line, folded, marked.block))
 
     kept = _collapse_repeats(kept, clean_title, removed)
-    kept = _latin_labels(_judge_blocks(kept, removed), removed)  # (the blocks read labels first)
+    kept = _judge_blocks(kept, removed)
+    # (the blocks read labels and the page's head first)
+    kept = _titles_with_site(_latin_labels(kept, removed), clean_title, removed)
     text = "\n".join(item.text for item in kept)
     if not clean_title and kept:
         clean_title = _headline_from_body(kept[0].position, "\n".join(item.folded for item in kept), removed)
@@ -366,9 +368,6 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
     A run of two or more consecutive copies is reported as "repeated-body" (a page whose
     whole body, or a block of it, was extracted twice), a single one as "repeated-line"."""
     title_keys = _title_keys(title)
-    # («<title> - <site>» is at most this many spaces long: most lines are longer, and are
-    # not split; none is without a title)
-    title_and_site_spaces = max(key.count(" ") for key in title_keys) + 2 + TITLE_SITE_MAX_WORDS if title_keys else -1
     seen: set[str] = set()
     result: list[_Kept] = []
     copies: list[_Kept] = []  # the current run of consecutive copies
@@ -379,11 +378,7 @@ def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, Re
         copies.clear()
 
     for item, key in zip(kept, comparison_keys([item.folded for item in kept]), strict=True):
-        if (
-            key in title_keys
-            or (key.startswith(_CREDIT_LABELS) and key.partition(" ")[2] in title_keys)
-            or (item.folded.count(" ") <= title_and_site_spaces and _title_and_site(item.folded, title_keys))
-        ):
+        if key in title_keys or (key.startswith(_CREDIT_LABELS) and key.partition(" ")[2] in title_keys):
             removed.append((item.position, RemovedLine("repeated-title", item.text)))
             continue
         if len(key) >= MIN_REPEAT_KEY_CHARS:
@@ -439,9 +434,28 @@ MIN_TITLE_PART_WORDS = 4
 TITLE_SITE_MAX_WORDS = 4  # a site's name after its page's title
 
 
+def _titles_with_site(kept: list[_Kept], title: str, removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
+    """Drop «<title> - <site>» (or «<site> | <title>»): the page's own title, its site named
+    after or before it, as the page's head repeats it (the fourteenth held-out cleaner set).
+    Asked after the blocks are judged: taken out before, it let the page's head around it
+    read as a run of headlines, and a deck under the title went with them (the sixteenth)."""
+    title_keys = _title_keys(title)
+    if not title_keys:
+        return kept
+    # (the line is at most this many spaces long: most lines are longer, and are not split)
+    most_spaces = max(key.count(" ") for key in title_keys) + 2 + TITLE_SITE_MAX_WORDS
+    repeats = [
+        item for item in kept if item.folded.count(" ") <= most_spaces and _title_and_site(item.folded, title_keys)
+    ]
+    if not repeats:
+        return kept
+    dropped = {id(item) for item in repeats}
+    removed.extend((item.position, RemovedLine("repeated-title", item.text)) for item in repeats)
+    return [item for item in kept if id(item) not in dropped]
+
+
 def _title_and_site(folded: str, title_keys: frozenset[str]) -> bool:
-    """«<title> - <site>» (or «<site> | <title>»): the page's own title, its site named after
-    or before it, as the page's head repeats it (the fourteenth held-out cleaner set)."""
+    """Whether a line is a title and a site's name of at most TITLE_SITE_MAX_WORDS words."""
     parts = _TITLE_SEPARATOR.split(folded)
     if len(parts) != 2:
         return False

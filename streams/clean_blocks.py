@@ -158,6 +158,7 @@ def _bulleted_question(folded: str) -> bool:
 # of a ticker or a menu whose markup the text lost). Prose may hold a stray run of spaces,
 # but not four pieces that are each a short headline with no sentence inside it.
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{3,}")
+_WORD_CHARACTER = re.compile(r"\w")
 FLATTENED_MIN_ITEMS = 4
 FLATTENED_LIST = "flattened-list"  # the block (and the removal reason) of such a list's items
 FLATTENED_ITEM_MAX_WORDS = 24  # most items must be headlines (HEADLINE_MAX_WORDS) all the same
@@ -174,7 +175,9 @@ def flattened_list(line: str) -> list[str] | None:
     if ("   " not in line and "\u00a0" not in line and "\t" not in line) or _SPACE_RUN.search(line) is None:
         return None
     items = [item.strip() for item in _SPACE_RUN.split(line)]
-    items = [item for item in items if item]
+    # (a bar or a bullet between the headlines is no item: «…قلنديا    |     "الخارجية" تدين…»,
+    # the sixteenth held-out cleaner set)
+    items = [item for item in items if _WORD_CHARACTER.search(item)]
     if len(items) < FLATTENED_MIN_ITEMS:
         return None
     headlines = ended = 0

@@ -65,7 +65,7 @@ _VIEW_COUNTER = re.compile(
 _VIEW_COUNTER_PART = re.compile(rf"\(\s*(?:{_VIEW_WORDS})\s*:?\s*\d[\d,.]*\s*\)")
 _ICON_LABEL = re.compile(
     r"^(?:profile|user|author|avatar|person|account|clock|calendar|time|date|eye|comment|"
-    r"comments|bookmark|icon|tags?|menu|search|close|home|بحث)$"
+    r"comments|bookmark|icon|tags?|menu|search|close|home|بحث|اغلاق)$"
     # a theme's alt text for the site's icon, the site's name after it ("Site icon <site> | …")
     r"|^site\s+(?:icon|logo)\b"
     # an icon font's ligature name, its text when the font is missing ("bar_chart_4_bars"),
@@ -115,6 +115,11 @@ _COOKIES = re.compile(
     r"|^(?:this\s+(?:web)?site|we)\s+uses?\s+cookies\b"
 )
 COOKIE_NOTICE_MAX_WORDS = 40
+# the plea of a site whose ads are blocked, as long as a sentence: "… يبدو أن مانع الإعلانات الذي
+# تستخدمونه يعيقنا …" (the sixteenth held-out cleaner set)
+_ADBLOCK_PLEA = re.compile(
+    r"(?:مانع|حاجب)\s+(?:ال)?اعلانات\s+(?:الذي|التي)\s+(?:تستخدم|تستعمل)|ad\s*blocker\s+(?:you\s+are\s+|you'?re\s+)?using"
+)
 # a comment section's policy, as long as a sentence: "نعلم قراءنا الأعزاء أنه لا يتم إدراج سوى
 # التعليقات البناءة …" (the twelfth and thirteenth held-out cleaner sets)
 _COMMENT_POLICY = re.compile(r"^(?:نعلم|نحيط|نذكر|ننبه)\s+(?:قراءنا|القراء|زوارنا)\b.*\bالتعليقات\b")
@@ -130,9 +135,11 @@ _ACCOUNT = re.compile(
     # an archive kept for subscribers: "هذا المقال مؤرشف، يتوجب عليك الاشتراك …" (the fifteenth
     # held-out cleaner set)
     r"^(?:هذا\s+)?(?:ال)?مقال\s+مورشف\b|"
+    # "يمكنكم تسجيل دخولكم أسفله إن كنتم مشتركين" (the sixteenth)
+    r"تسجيل\s+(?:ال)?دخول\w*\s.*(?:ان|اذا)\s+كنتم?\s+مشترك|"
     r"^(?:الخروج|تسجيل\s+الخروج|sign\s+in|log\s*in|log\s*out|sign\s+out|subscribers?\s+only)$"
 )
-_ACCOUNT_SHORT = re.compile(r"تسجيل\s+الدخول|لديك\s+حساب")
+_ACCOUNT_SHORT = re.compile(r"تسجيل\s+(?:ال)?دخول|لديك\s+حساب")
 # (a word every such line holds, looked for first: the two patterns cost more)
 _ACCOUNT_HINT = re.compile(r"مشترك|تشترك|حساب|الدخول|الخروج|مورشف|sign|log|subscri")
 ACCOUNT_SHORT_MAX_WORDS = 6
@@ -153,7 +160,7 @@ _COMMENT_PROMPT = re.compile(
     # (a blog platform's: "ليست هناك تعليقات:", "إرسال تعليق": the ninth held-out cleaner set)
     r"ليست\s+هناك\s+تعليقات|لا\s+توجد\s+تعليقات|ارسال\s+تعليق|ارسل\s+(?:تعليقا|تعليقك|تعليق)|"
     r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
-    r"قم\s+بكتابه\s+(?:اول\s+)?تعليق|"
+    r"قم\s+بكتابه\s+(?:اول\s+)?تعليق|اضافه\s+تعليق|"
     r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"
     r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment|"
     r"تم\s+اضافه\s+تعليقك|سيظهر\s+تعليقك|your\s+comment\s+(?:will|is\s+awaiting)|"
@@ -178,6 +185,8 @@ _READ_ALSO = re.compile(
     r"|(?:(?:للخبر|للمقال|للموضوع)\s+بقيه(?:\s+في\s+(?:ال)?اسفل)?\s*\.*\s*)?و?من\s+اخبارنا(?:\s+ايضا)?(?=\s*[:.…]*\s*$)"
     # a link to a section: "المزيد من مشاهير العرب" (two words at most after it)
     r"|المزيد\s+من\s+\S+(?:\s+\S+)?$"
+    # "للمزيد على يورونيوز:" (a link to the site's other stories: the sixteenth held-out set)
+    r"|للمزيد\s+(?:علي|عبر)\s+\S+(?:\s+\S+)?(?=\s*:\s*$)"
     r"|اكمل\s+القراءه|تابع\s+القراءه|قراءه\s+المزيد|قراءه\s+المقال\s+(?:كاملا|الكامل)|continue\s+reading"
     r"|read\s+(?:the\s+)?full\s+(?:story|article|text))"
     r"(?=$|[\s:\-–|»\"'.…])"  # also "اقرأ أيضا.. <headline>"
@@ -451,6 +460,8 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:cookies")
     if _COMMENT_POLICY.match(core) and words <= COOKIE_NOTICE_MAX_WORDS:
         return LineClass("chrome:comment-prompt")
+    if words <= COOKIE_NOTICE_MAX_WORDS and _ADBLOCK_PLEA.search(core):
+        return LineClass("chrome:advert")
     if words <= FEED_FOOTER_MAX_WORDS and _FEED_FOOTER.match(core):
         return LineClass("footer")
     if words > 25:

@@ -75,6 +75,8 @@ def test_a_ticker_flattened_into_one_line_is_removed_item_by_item() -> None:
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert _removed(article) == [("flattened-list", item) for item in FLATTENED]
     assert flattened_list("\u00a0\u00a0\u00a0".join(FLATTENED)) == FLATTENED  # no-break spaces too
+    # bars between the headlines, spaces around them (the sixteenth held-out cleaner set)
+    assert flattened_list("    |     ".join(FLATTENED)) == FLATTENED
 
 
 def test_stray_spaces_in_prose_do_not_make_a_list() -> None:
