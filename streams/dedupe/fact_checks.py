@@ -2,7 +2,7 @@
 
 An article's figures (figures.py: amounts, tolls, shares, ages, editions, a quake's
 magnitude, a decision's move, an affair's stage, a verdict's term, the day a warning lasts
-until, the weekday its lead reports) are stored under their kinds' hashes (term_hashes.py).
+until, the weekday its lead reports, the years its start names) are stored under their kinds' hashes (term_hashes.py).
 The copy check (core.py) asks ``other_figures`` of a candidate; the story choice (stories.py)
 asks ``conflicting_story`` of the articles a story's candidates were fetched with.
 """
@@ -23,6 +23,7 @@ from streams.dedupe.sentences import SENTENCE
 from streams.dedupe.stages import STAGE
 from streams.dedupe.term_hashes import term_hash
 from streams.dedupe.weekdays import UNTIL_DAY, WEEKDAY
+from streams.dedupe.years import LEAD_YEAR
 
 TOLL_HOURS = 24.0  # tolls of one event are updated within a day (figures.TOLL_KINDS)
 
@@ -30,11 +31,13 @@ _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
 _EXACT_HASHES = frozenset((term_hash(EDITION), term_hash(ANNIVERSARY)))  # likewise
 _APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
-_DECISIVE_HASHES = frozenset(map(term_hash, (DIRECTION, STAGE, SENTENCE, UNTIL_DAY)))  # likewise
+_DECISIVE_HASHES = frozenset(map(term_hash, (DIRECTION, STAGE, SENTENCE, UNTIL_DAY, LEAD_YEAR)))  # likewise
 _conflicting = functools.partial(conflicting, exact=_EXACT_HASHES, apart=_APART, decisive=_DECISIVE_HASHES)
-# The weekday a lead names (weekdays.py) is compared only when at least one of two articles
-# has no published time: between two dated ones the gap says more (_compared_facts).
-_WEEKDAY_HASH = term_hash(WEEKDAY)
+# The weekday a lead names (weekdays.py) and the years its start names (years.py) are
+# compared only when at least one of two articles has no published time: between two dated
+# ones the gap says more (_compared_facts). The copy check leaves the years to years.py.
+_LEAD_YEAR_HASH = term_hash(LEAD_YEAR)
+_UNDATED_ONLY = frozenset((term_hash(WEEKDAY), _LEAD_YEAR_HASH))
 
 
 def _by_kind(facts: Iterable[tuple[int, float]]) -> dict[int, set[float]]:
@@ -59,15 +62,16 @@ def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile, *, dat
     published time (the lead's weekday is then compared only with an undated one's)."""
     if not kinds or not profile.facts:
         return False
-    theirs = _by_kind(_compared_facts(profile, dated and profile.time_known))
+    compared = _compared_facts(profile, dated and profile.time_known)
+    theirs = _by_kind(fact for fact in compared if fact[0] != _LEAD_YEAR_HASH)
     return _conflicting(kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True)
 
 
 def _compared_facts(profile: StoryProfile, both_dated: bool) -> Iterable[tuple[int, float]]:
     """A stored article's figures to compare with another article's: all of them, less the
-    lead's weekday when both have a published time."""
+    lead's weekday and years when both have a published time."""
     facts = profile.facts
-    return [fact for fact in facts if fact[0] != _WEEKDAY_HASH] if both_dated else facts
+    return [fact for fact in facts if fact[0] not in _UNDATED_ONLY] if both_dated else facts
 
 
 def conflicting_story(mine: Mapping[int, set[float]], time_known: bool, members: Iterable[tuple[Any, float]]) -> bool:

@@ -32,7 +32,7 @@ from streams.dedupe.sentences import sentence_facts
 from streams.dedupe.stages import stage_facts
 from streams.dedupe.weekdays import UNTIL_DAY, lead_days
 from streams.dedupe.year_numbers import YEAR_DIGITS
-from streams.dedupe.years import named_years
+from streams.dedupe.years import lead_year_facts, named_years
 from streams.textnorm import fold
 
 _WORD = re.compile(r"\w+")
@@ -338,6 +338,8 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         + ([(UNTIL_DAY, float(until_day))] if until_day else [])
         + figure_facts(title, title_runs)
         + figure_facts(figure_text, text_runs)
+        # (the lead's years last: the first a stored profile drops when it keeps MAX_FACTS)
+        + lead_year_facts(title, figure_text)
     )
     return Features(
         body_tokens,
