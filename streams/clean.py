@@ -7,9 +7,9 @@ lists and tickers, embedded posts, tag lines, labels above the first paragraph, 
 The clean text is what rules see and what evidence offsets index, so kept lines keep
 their original wording exactly (only outer whitespace is trimmed, a dateline opening a
 line or an agency's subscription notice closing it, ``streams.clean_footer``, cut off,
-and a mark masking a word made a tatweel: ``unmask_words``) and are joined with "\\n"; comparisons (title repeated in the body, repeated paragraphs)
-use the folded form (``streams.textnorm.fold``) so that spelling variants of the same line
-still collapse.
+and a mark masking a word made a tatweel: ``unmask_words``) and are joined with "\\n";
+comparisons (title repeated in the body, repeated paragraphs) use the folded form
+(``streams.textnorm.fold``) so that spelling variants of the same line still collapse.
 
 Along the way the article's metadata is read from the text: published time (the feed's
 value wins), agency credit, language. Everything removed is listed with its reason so that

@@ -2,9 +2,10 @@
 
 An article's figures (figures.py: amounts, tolls, shares, ages, editions, a quake's
 magnitude, a decision's move, an affair's stage, a verdict's term, the day a warning lasts
-until, the weekday its lead reports, the years its start names) are stored under their kinds' hashes (term_hashes.py).
-The copy check (core.py) asks ``other_figures`` of a candidate; the story choice (stories.py)
-asks ``conflicting_story`` of the articles a story's candidates were fetched with.
+until, the weekday its lead reports, the years its start names) are stored under their
+kinds' hashes (term_hashes.py). The copy check (core.py) asks ``other_figures`` of a
+candidate; the story choice (stories.py) asks ``conflicting_story`` of the articles a
+story's candidates were fetched with.
 """
 
 from __future__ import annotations
