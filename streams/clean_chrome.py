@@ -115,6 +115,12 @@ _COOKIES = re.compile(
     r"|^(?:this\s+(?:web)?site|we)\s+uses?\s+cookies\b"
 )
 COOKIE_NOTICE_MAX_WORDS = 40
+# a cookie notice cut before its start, and its policy's link ("… فإنك توافق على استخدامنا لملفات
+# تعريف الارتباط", "سياسة ملفات الارتباط.": the seventeenth held-out cleaner set)
+_COOKIE_CONSENT = re.compile(
+    r"توافق\s+علي\s+استخدام\w*\s+(?:ل)?ملفات\s+تعريف\s+الارتباط"
+    r"|^(?:سياسه|سياسات)\s+(?:استخدام\s+)?ملفات\s+(?:تعريف\s+)?الارتباط\s*\.?$"
+)
 # the plea of a site whose ads are blocked, as long as a sentence: "… يبدو أن مانع الإعلانات الذي
 # تستخدمونه يعيقنا …" (the sixteenth held-out cleaner set)
 _ADBLOCK_PLEA = re.compile(
@@ -127,6 +133,9 @@ _COMMENT_POLICY = re.compile(r"^(?:نعلم|نحيط|نذكر|ننبه)\s+(?:ق�
 _CONTACT = re.compile(
     r"^(?:هاتف|الهاتف|تلفون|تليفون|جوال|فاكس|البريد\s+الالكتروني|الايميل|ايميل|e-?mail|tel|phone|fax|mobile)"
     r"\s*:?\s*(?:[+\d][\d\s\-()]{5,}|\S+@\S+\.\w+)$"
+    # an address a content network hid ("بامكانكم ارسال مواد إلى العنوان : [email protected]":
+    # the seventeenth held-out cleaner set)
+    r"|.*\[email\s+protected\]\s*$"
 )
 # a site's account and paywall lines: "لديك حساب ؟ تسجيل الدخول", "هذا المقال مخصص للمشتركين";
 # "تسجيل الدخول" and "لديك حساب" only in a short line (a sentence may tell of logging in)
@@ -456,7 +465,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         # "اقرأ أيضاً" / "Related" head a list of links; "اقرأ المزيد" / "Read more" is a button.
         heads_links = label_only and _LINK_LIST_LABEL.search(read_also.group()) is not None
         return LineClass("read-also", introduces_links=heads_links)
-    if _COOKIES.match(core) and words <= COOKIE_NOTICE_MAX_WORDS:
+    if words <= COOKIE_NOTICE_MAX_WORDS and (_COOKIES.match(core) or _COOKIE_CONSENT.search(core)):
         return LineClass("chrome:cookies")
     if _COMMENT_POLICY.match(core) and words <= COOKIE_NOTICE_MAX_WORDS:
         return LineClass("chrome:comment-prompt")

@@ -429,3 +429,15 @@ def test_a_word_masked_against_filters_reads_as_the_word() -> None:
         'أعلن الجيش مقـــتل أحد ضـــباطه في اشتبــــــاك مع مهربين، وقال مصدر لـ"رويترز" إن القبـــض تم.'
     )
     assert unmask_words("مقتل. وقال") == "مقتل. وقال"
+
+
+def test_a_line_that_is_one_text_twice_is_chrome() -> None:
+    """«ماكرون يكرم فيروزماكرون يكرم فيروز»: an image's alt text and its caption run together (the
+    seventeenth held-out cleaner set). A line saying a short word twice stays."""
+    article = clean_article(
+        title="",
+        content="\n".join([_PROSE_A, "افتتاح الخط الجديدافتتاح الخط الجديد", _PROSE_B, "نعم نعم"]),
+        content_type="text/plain",
+    )
+    assert article.text.split("\n") == [_PROSE_A, _PROSE_B, "نعم نعم"]
+    assert RemovedLine("chrome:doubled", "افتتاح الخط الجديدافتتاح الخط الجديد") in article.removed
