@@ -424,6 +424,7 @@ def _latin_labels(kept: list[_Kept], removed: list[tuple[int, RemovedLine]]) -> 
 
 
 DOUBLED_MIN_CHARS = 5
+DOUBLED_MAX_WORDS = 40  # two captions or two headlines, not a paragraph
 
 
 def _doubled(text: str) -> bool:
@@ -431,7 +432,7 @@ def _doubled(text: str) -> bool:
     tech»): an image's alt text and its caption, a link's title and its text; never a sentence
     (the held-out cleaner sets: 6 such lines, all chrome)."""
     half, odd = divmod(len(text), 2)
-    if half < DOUBLED_MIN_CHARS:
+    if half < DOUBLED_MIN_CHARS or text.count(" ") >= DOUBLED_MAX_WORDS:
         return False
     if not odd:
         return text[:half] == text[half:]

@@ -441,3 +441,6 @@ def test_a_line_that_is_one_text_twice_is_chrome() -> None:
     )
     assert article.text.split("\n") == [_PROSE_A, _PROSE_B, "نعم نعم"]
     assert RemovedLine("chrome:doubled", "افتتاح الخط الجديدافتتاح الخط الجديد") in article.removed
+    # a long line of one word over and over is no caption twice: it stays
+    repeated = "كلمة " * 100
+    assert clean_article(title="", content=repeated, content_type="text/plain").text == repeated.strip()
