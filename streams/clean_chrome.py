@@ -567,27 +567,31 @@ BAR_NAME_MAX_WORDS = 3
 
 def _dash_joined(core: str) -> LineClass:
     """Chrome parts joined by dashes, each recognisable alone ("آخر تحديث 2017-06-06 00:00:00 -
-    المصدر: وكالة صدى الاعلام": the sixteenth held-out cleaner set), the date's class first;
-    a part that is not: prose (a dash also joins a place to a sentence, a title to a site)."""
-    parts = [part.strip() for part in core.split(" - ") if part.strip()]
-    if len(parts) < 2:
-        return PROSE
-    classes = [classify_line(part, part) for part in parts]
-    if any(kind.reason is None for kind in classes):
-        return PROSE
-    return next((kind for kind in classes if kind.published is not None), classes[0])
+    المصدر: وكالة صدى الاعلام": the sixteenth held-out cleaner set); a part that is not: prose
+    (a dash also joins a place to a sentence, a title to a site)."""
+    return _joined(core.split(" - "), name_allowed=False)
 
 
 def _bar_joined(core: str) -> LineClass:
     """A line of chrome parts joined by bars ("الخميس 27-11-2014 00:00 | كتب: فلان |": the
-    seventh held-out cleaner set) is chrome, the date's class first; any other part: prose."""
-    parts = [part.strip() for part in core.split("|") if part.strip()]
+    seventh held-out cleaner set) is chrome; so is one with a short name among two chrome
+    parts (the site's, "<site> | <date> | عدد الزيارات : 3638": the fifteenth); else prose."""
+    return _joined(core.split("|"), name_allowed=True)
+
+
+def _joined(pieces: list[str], *, name_allowed: bool) -> LineClass:
+    """The class of a line of parts each classified alone, the date's class first: chrome
+    when every part is, or (``name_allowed``) all but one short part among two that are."""
+    parts = [part.strip() for part in pieces if part.strip()]
     if len(parts) < 2:
         return PROSE
     classes = [classify_line(part, part) for part in parts]
     others = [part for part, kind in zip(parts, classes, strict=True) if kind.reason is None]
-    # (one short part that is no chrome of its own among two that are: the site's name,
-    # "<site> | <date> | عدد الزيارات : 3638", the fifteenth held-out cleaner set)
-    if others and (len(others) > 1 or len(parts) - len(others) < 2 or len(others[0].split()) > BAR_NAME_MAX_WORDS):
+    if others and (
+        not name_allowed
+        or len(others) > 1
+        or len(parts) - len(others) < 2
+        or len(others[0].split()) > BAR_NAME_MAX_WORDS
+    ):
         return PROSE
     return next((kind for kind in classes if kind.published is not None), classes[0])
