@@ -301,10 +301,11 @@ def clean_article(
         article_ended = False
         kept.append(_Kept(position, line, folded, marked.block))
 
-    kept = _collapse_repeats(kept, clean_title, removed)
+    title_keys = _title_keys(clean_title)
+    kept = _collapse_repeats(kept, title_keys, removed)
     kept = _judge_blocks(kept, removed)
     # (the blocks read labels and the page's head first)
-    kept = _titles_with_site(_doubled_lines(_latin_labels(kept, removed), removed), clean_title, removed)
+    kept = _titles_with_site(_doubled_lines(_latin_labels(kept, removed), removed), title_keys, removed)
     text = "\n".join(item.text for item in kept)
     if not clean_title and kept:
         clean_title = _headline_from_body(kept[0].position, "\n".join(item.folded for item in kept), removed)
@@ -362,12 +363,13 @@ def _asides(kept: list[_Kept]) -> tuple[Aside, ...]:
     return tuple(asides)
 
 
-def _collapse_repeats(kept: list[_Kept], title: str, removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
+def _collapse_repeats(
+    kept: list[_Kept], title_keys: frozenset[str], removed: list[tuple[int, RemovedLine]]
+) -> list[_Kept]:
     """Drop body lines that repeat the title, and every later copy of a paragraph.
 
     A run of two or more consecutive copies is reported as "repeated-body" (a page whose
     whole body, or a block of it, was extracted twice), a single one as "repeated-line"."""
-    title_keys = _title_keys(title)
     seen: set[str] = set()
     result: list[_Kept] = []
     copies: list[_Kept] = []  # the current run of consecutive copies
@@ -400,6 +402,16 @@ _DIGIT = re.compile(r"\d")
 LATIN_LABEL_MAX_WORDS = 3
 
 
+def _dropped(kept: list[_Kept], lines: list[_Kept], reason: str, removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
+    """``kept`` without ``lines`` (some of its items), each listed as removed for ``reason``: how
+    the passes after the blocks are judged take lines out."""
+    if not lines:
+        return kept
+    dropped = {id(item) for item in lines}
+    removed.extend((item.position, RemovedLine(reason, item.text)) for item in lines)
+    return [item for item in kept if id(item) not in dropped]
+
+
 def _latin_labels(kept: list[_Kept], removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
     """On an Arabic page, drop the short lines in Latin letters alone, without a digit: a
     widget's label or a logo's alt text («Trending Plus», «Close Menu», «fbpx», «Site stats»),
@@ -418,9 +430,7 @@ def _latin_labels(kept: list[_Kept], removed: list[tuple[int, RemovedLine]]) -> 
     folded = "\n".join(item.folded for item in kept)
     if len(_ARABIC_LETTER.findall(folded)) <= len(_LATIN_LETTER.findall(folded)):
         return kept
-    dropped = {id(item) for item in short}
-    removed.extend((item.position, RemovedLine("chrome:latin-label", item.text)) for item in short)
-    return [item for item in kept if id(item) not in dropped]
+    return _dropped(kept, short, "chrome:latin-label", removed)
 
 
 DOUBLED_MIN_CHARS = 5
@@ -443,12 +453,7 @@ def _doubled_lines(kept: list[_Kept], removed: list[tuple[int, RemovedLine]]) ->
     """Drop the lines that are one text twice (``_doubled``; the seventeenth held-out cleaner
     set). Asked after the blocks are judged: such a line is often one of a run of other
     stories' headlines, which the run's judgement should see whole."""
-    doubled = [item for item in kept if _doubled(item.text)]
-    if not doubled:
-        return kept
-    dropped = {id(item) for item in doubled}
-    removed.extend((item.position, RemovedLine("chrome:doubled", item.text)) for item in doubled)
-    return [item for item in kept if id(item) not in dropped]
+    return _dropped(kept, [item for item in kept if _doubled(item.text)], "chrome:doubled", removed)
 
 
 # "وكالات : <title>": a source label before the repeated title (comparison keys are words
@@ -462,12 +467,13 @@ MIN_TITLE_PART_WORDS = 4
 TITLE_SITE_MAX_WORDS = 4  # a site's name after its page's title
 
 
-def _titles_with_site(kept: list[_Kept], title: str, removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
+def _titles_with_site(
+    kept: list[_Kept], title_keys: frozenset[str], removed: list[tuple[int, RemovedLine]]
+) -> list[_Kept]:
     """Drop «<title> - <site>» (or «<site> | <title>»): the page's own title, its site named
     after or before it, as the page's head repeats it (the fourteenth held-out cleaner set).
     Asked after the blocks are judged: taken out before, it let the page's head around it
     read as a run of headlines, and a deck under the title went with them (the sixteenth)."""
-    title_keys = _title_keys(title)
     if not title_keys:
         return kept
     # (the line is at most this many spaces long: most lines are longer, and are not split)
@@ -475,11 +481,7 @@ def _titles_with_site(kept: list[_Kept], title: str, removed: list[tuple[int, Re
     repeats = [
         item for item in kept if item.folded.count(" ") <= most_spaces and _title_and_site(item.folded, title_keys)
     ]
-    if not repeats:
-        return kept
-    dropped = {id(item) for item in repeats}
-    removed.extend((item.position, RemovedLine("repeated-title", item.text)) for item in repeats)
-    return [item for item in kept if id(item) not in dropped]
+    return _dropped(kept, repeats, "repeated-title", removed)
 
 
 def _title_and_site(folded: str, title_keys: frozenset[str]) -> bool:
