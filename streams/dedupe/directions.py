@@ -6,9 +6,10 @@ the same fixed figures (the 50 basis points over the base rate that each one rep
 move and the rate changed. A raise and a cut, or a cut and a hold, are two meetings, and a
 copy keeps its original's verb: two texts that both name a move and share none are never
 copies, nor reports of one event. Read in the title and in the lead (lead_facts.py), the
-first move of each: a verb or noun of moving followed, within a few words, by what it moves. On the nineteenth held-out copy set the UAE central bank's raise of May
-2022, its cuts and its holds were copies of each other without published times (their
-figures agree: the rate of one is the "from" of the next); docs/dedupe.md, "Directions".
+first move of each: a verb or noun of moving followed, within a few words, by what it moves.
+On the nineteenth held-out copy set the UAE central bank's raise of May 2022, its cuts and
+its holds were copies of each other without published times (their figures agree: the rate
+of one is the "from" of the next); docs/dedupe.md, "Directions".
 
 The move is given as a figure (figures.py) of the kind DIRECTION, and a kind whose values
 two texts do not share is a conflict whatever else they agree on (``figures.conflicting``'s

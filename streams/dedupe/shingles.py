@@ -339,7 +339,7 @@ def extract_features(title: str, text: str, shingle_size: int) -> Features:
         + figure_facts(title, title_runs)
         + figure_facts(figure_text, text_runs)
         # (the lead's years last: the first a stored profile drops when it keeps MAX_FACTS)
-        + lead_year_facts(title, figure_text)
+        + lead_year_facts(title, figure_text, title_runs)
     )
     return Features(
         body_tokens,

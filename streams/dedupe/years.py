@@ -79,10 +79,14 @@ def _year(text: str, run: re.Match[str]) -> int | None:
     return None
 
 
-def lead_year_facts(title: str, text: str) -> list[tuple[str, float]]:
+def lead_year_facts(
+    title: str, text: str, title_runs: Sequence[re.Match[str]] | None = None
+) -> list[tuple[str, float]]:
     """[(LEAD_YEAR, year)] for each year the title and the first LEAD_YEAR_CHARS characters of
-    ``text`` name (none when they name more than MAX_YEARS)."""
-    return [(LEAD_YEAR, float(year)) for year in sorted(named_years(title, text[:LEAD_YEAR_CHARS]))]
+    ``text`` name (none when they name more than MAX_YEARS). ``title_runs``: the title's
+    ``digit_runs``, when the caller has them."""
+    years = named_years(title, text[:LEAD_YEAR_CHARS], title_runs)
+    return [(LEAD_YEAR, float(year)) for year in sorted(years)]
 
 
 def name_other_years(mine: Collection[int], theirs: Collection[int]) -> bool:
