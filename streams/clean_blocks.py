@@ -50,10 +50,13 @@ _LIST_LABEL = re.compile(
     r"و?قد\s+(?:يعجبك|يهمك)(?:\s+ايضا)?|اخترنا\s+لك|"
     r"ننصحك\s+بقراءه|المزيد\s+حول\s+هذا\s+الموضوع|المزيد\s+من\s+\S+|في\s+نفس\s+السياق|"
     r"اخبار\s+متعلقه|موضوعات\s+متعلقه|تغطيه\s+(?:خاصه|مستمره)|التغطيه\s+الحيه|عاجل|"
+    # the latest videos, another section's stories ("اقرأ من أخبار السعودية الرياضية:"), a
+    # market site's picks under "ترشيحات .." (the eighteenth held-out cleaner set)
+    r"(?:اخر|احدث)\s+(?:الفيديوهات|مقاطع\s+الفيديو)|اقرا\s+من\s+(?:ال)?اخبار(?:\s+\S+){1,3}(?=\s*:)|ترشيحات(?=\s*\.{2,})|"
     r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
     r"you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?|"
     r"more\s+related(?:\s+news)?)"
-    r"\s*[:\-|\"]?$"
+    r"\s*(?:[:\-|\"]|\.{2,})?$"
 )
 MAX_LISTED_HEADLINES = 12
 HEADLINE_MAX_WORDS = 16

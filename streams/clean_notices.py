@@ -70,6 +70,8 @@ _COMMENT_PROMPT = re.compile(
     r"قم\s+بكتابه\s+(?:اول\s+)?تعليق|اضافه\s+تعليق|"
     r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"
     r"write\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|be\s+the\s+first\s+to\s+comment|"
+    # a news theme's heading over its comments (the eighteenth held-out cleaner set)
+    r"discussion\s+about\s+this\s+(?:post|article)|"
     r"تم\s+اضافه\s+تعليقك|سيظهر\s+تعليقك|your\s+comment\s+(?:will|is\s+awaiting)|"
     # a comment form's notices (a common publishing system's, in Arabic and in English), and
     # a closed comment section

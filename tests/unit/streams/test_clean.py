@@ -104,6 +104,23 @@ def test_bare_read_also_label_takes_its_headlines_but_not_the_next_paragraph() -
     assert _reasons(article) == ["read-also"] * 3
 
 
+def test_an_opinion_headline_with_its_writer_is_a_linked_headline() -> None:
+    # (the eighteenth held-out cleaner set: a headline of 17 words with "بقلم : د. …" after
+    # it, then the same headline cut short)
+    headline = "الحوار الوطني طريق واحد لا طريقان ، قراءة في تجربة المجالس المحلية وإدارة الخلاف بين القوى"
+    content = "\n".join(
+        [
+            "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة.",
+            "شاهد أيضاً",
+            f"{headline} ، بقلم : د. سامي الخطيب",
+            f"{headline} ، بقلم …",
+        ]
+    )
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.text == "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة."
+    assert _reasons(article) == ["read-also"] * 3
+
+
 def test_feed_date_wins_then_markup_then_meta_line_then_lead() -> None:
     meta = "• 3 أيار 2022\nأعلن الوزير خطة جديدة."
     assert (

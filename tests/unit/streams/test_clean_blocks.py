@@ -42,6 +42,28 @@ def test_labelled_list_of_other_headlines_is_removed_with_its_teasers() -> None:
     assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 8
 
 
+def test_more_list_labels_take_their_headlines() -> None:
+    # (the eighteenth held-out cleaner set: the latest videos, another section's stories, a
+    # market site's picks under "ترشيحات ..")
+    article = clean_lines(
+        PROSE_1,
+        "اقرأ من أخبار الكويت الاقتصادية:",
+        "البورصة تغلق على ارتفاع بدعم من أسهم البنوك",
+        PROSE_2,
+        PROSE_3,
+        "ترشيحات ..",
+        "الحكومة تطرح سندات جديدة بقيمة مليار دينار",
+        "آخر الفيديوهات",
+    )
+    assert article.text.split("\n") == [PROSE_1, PROSE_2, PROSE_3]
+    assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 5
+
+
+def test_a_subheading_named_like_a_label_without_its_dots_stays() -> None:
+    article = clean_lines(PROSE_1, "ترشيحات", PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, "ترشيحات", PROSE_2]
+
+
 def test_unlabelled_ticker_at_the_top_is_removed_and_between_paragraphs_is_an_aside() -> None:
     ticker = [
         "ارتفاع أسعار القمح في الأسواق المحلية",

@@ -58,6 +58,12 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("فيديو من موقع الحادث", "chrome:caption"),
         ("صور من داخل المستشفى تظهر حجم الدمار", None),
         ("عربية ودولية", "chrome:section"),
+        # the site's own pages on one line (the eighteenth held-out set); one item alone,
+        # or items in a sentence, are not
+        ("من نحن ؟ اتصلوا بنا بحث :", "chrome:menu"),
+        ("اتصل بنا | أعلن معنا | English", "chrome:menu"),
+        ("من نحن؟", None),
+        ("من نحن؟ بحث في الهوية العربية", None),
         # a phrase, a subheading, a sentence: not a menu
         ("المجتمع الدولي", None),
         ("تفاصيل الحادث", None),
