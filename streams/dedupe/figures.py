@@ -44,7 +44,7 @@ DIGIT_FIGURE = re.compile(
     r"(\d+(?:[,\u066c\u060c]\d{3})*(?:[.\u066b]\d+)?)(?:[)\]]|\s*/(?!\s*\d))?\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
     # a unit of two letters (طن), or square metres (م2, م²: an area burnt, a plot)
-    r"(?:من\s+)?(طن(?!\w)|م[2²](?!\w)|[^\W\d_]{3,})"
+    r"(?:من\s+)?(طن(?!\w)|م[2²](?!\w)|[^\W\d_](?:[\u064b-\u0652\u0670]*[^\W\d_]){2,})"
 )
 _MAGNITUDE = {
     "ألف": 1e3,
@@ -149,7 +149,9 @@ _WORD_MAGNITUDES = {
     "مليار": 1e9, "مليارا": 1e9, "مليارات": 1e9, "مليارين": 2e9, "ملياران": 2e9, "ملياري": 2e9,
 }  # fmt: skip
 _WORD_FACT = re.compile(  # tried only where a magnitude word starts: ``_word_facts``
-    r"(" + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True)) + r")(?!\w)\s+(?:من\s+)?([^\W\d_]{3,})"
+    r"("
+    + "|".join(sorted(_WORD_MAGNITUDES, key=len, reverse=True))
+    + r")(?!\w)\s+(?:من\s+)?([^\W\d_](?:[\u064b-\u0652\u0670]*[^\W\d_]){2,})"
 )
 # every magnitude word begins with one of these ("ألف" for "ألفين")
 _WORD_MAGNITUDE_STARTS = tuple(

@@ -304,6 +304,13 @@ def test_tolls_count_as_figures_only_when_the_caller_says_and_tallies_always() -
     assert figure_facts("انفجار 2750 طنا من نترات الأمونيوم") == [("طن", 2750.0)]
 
 
+def test_a_unit_written_with_a_mark_inside_is_read_whole() -> None:
+    # "مشرّعاً" was read "مشر" (the shadda, a combining mark, ended the word), so two reports
+    # of one vote, with and without the mark, gave two kinds (story set 42)
+    assert figure_facts("بموافقة 287 مشرّعاً مقابل 55 صوتاً") == figure_facts("بموافقة 287 مشرعا مقابل 55 صوتا")
+    assert figure_facts("شارك ألف مشيّع") == [("مشيع", 1000.0)]
+
+
 def test_a_bracketed_figure_reads_as_written() -> None:
     """Gulf agencies bracket the number: "(15) مليون دولار" is 15 million dollars, not one
     million (which made an agency's copy conflict with the same text in plain digits)."""
