@@ -43,7 +43,8 @@ def digit_runs(text: str) -> list[re.Match[str]]:
 DIGIT_FIGURE = re.compile(
     r"(\d+(?:[,\u066c\u060c]\d{3})*(?:[.\u066b]\d+)?)(?:[)\]]|\s*/(?!\s*\d))?\s*"
     r"(ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بليون|thousand|million|billion)?\s*"
-    # a unit of two letters (طن), or square metres (م2, م²: an area burnt, a plot)
+    # a unit of two letters (طن), or square metres (م2, م²: an area burnt, a plot), or a word
+    # of three letters or more, marks inside it read with it («مشرّعاً», not «مشر»)
     r"(?:من\s+)?(طن(?!\w)|م[2²](?!\w)|[^\W\d_](?:[\u064b-\u0652\u0670]*[^\W\d_]){2,})"
 )
 _MAGNITUDE = {
