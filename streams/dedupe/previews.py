@@ -9,7 +9,8 @@ throttled, with the alert on the preview (issue 15: a new event never throttled 
 old story). So a preview and a report that is not one never join one story (stories.py).
 
 Only cues a report of the outcome does not use are read, in the title and the lead's first
-LEAD_CHARS characters: looking ahead (eyes turn to, awaits, is due to meet, prepares for,
+LEAD_CHARS characters: looking ahead (eyes turn to, awaits, a lead opening on the waiting, is due to meet, prepares
+for, is getting ready,
 before its launch, how to watch, is expected to announce, the date set for a launch, an
 announcement or a launch next Saturday or next October) and a yes-no question for a title.
 Future verbs («سيلتقي») and «من المقرر أن» are not: outcome reports use them for what comes
@@ -34,11 +35,15 @@ _AHEAD = re.compile(
     r"|(?<!\w)علي\s+موعد\s+مع(?!\w)"
     # "prepares for" (not "was preparing to", as a crash report says of a plane)
     r"|(?<!كان\s)(?<!كانت\s)(?<!\w)[وف]?[يت]ستعد(?:ون|ان)?\s+(?:ل|الي)"
+    # "is getting ready" («يتأهب الرئيس … لحضور إطلاق»: story set 43), whatever follows
+    r"|(?<!كان\s)(?<!كانت\s)(?<!\w)[وف]?[يت]تاهب(?:ون|ان)?(?!\w)"
+    # a lead that opens on the waiting ("وسط ترقب …، تحسم غداً المحكمة": story set 42)
+    r"|(?:^|\n)(?:وسط|في\s+ظل)\s+(?:حاله\s+من\s+)?(?:ال)?ترقب(?!\w)"
     r"|(?<!\w)قبل\s+(?:انطلاق|انطلاقه|انطلاقها)(?!\w)"
     r"|(?<!\w)كيف\s+(?:تشاهد|تتابع)(?!\w)"
 )
 # a cue's letters as written (before folding): most leads hold none, and are not folded
-_HINTS = ("هل", "تجه", "ترقب", "موعد", "ستعد", "نطلاق", "كيف")
+_HINTS = ("هل", "تجه", "ترقب", "موعد", "ستعد", "تأهب", "تاهب", "نطلاق", "كيف")
 _LATER = re.compile(
     # an announcement expected, a launch's date set, an announcement or a launch on a weekday
     # or in a month still to come («يُتوقع أن تعلن الوزارة اليوم», «أعلن المركز الموعد الرسمي

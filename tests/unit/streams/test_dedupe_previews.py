@@ -96,6 +96,9 @@ def test_a_copy_of_a_preview_under_a_new_title_is_still_one() -> None:
         ("", "أعلن مركز الفضاء الموعد الرسمي لإطلاق القمر الاصطناعي الجديد."),
         ("", "تعلن وزارة الآثار - السبت المقبل، عن كشف أثري جديد في مؤتمر صحفي."),
         ("", "أعلن ولي العهد عن إطلاق القمر الاصطناعي الجديد في شهر أكتوبر المقبل."),
+        # (story sets 42 and 43) getting ready, and a lead that opens on the waiting
+        ("رحلة الفضاء", "يتأهب الرئيس وزوجته لحضور إطلاق أول رحلة مأهولة من القاعدة الجوية."),
+        ("الجزيرتان", "وسط ترقب واسع بين المواطنين، تحسم غداً المحكمة العليا تبعية الجزيرتين."),
     ],
 )
 def test_cues_of_a_report_written_ahead(title: str, text: str) -> None:
@@ -114,6 +117,9 @@ def test_cues_of_a_report_written_ahead(title: str, text: str) -> None:
         # what comes next after an outcome, and the launch told with a later month
         ("إطلاق القمر", "انطلق القمر الاصطناعي بنجاح، ويتوقع أن يبدأ إرسال الصور الشهر المقبل."),
         ("اختتام القمة", "اختتمت القمة أعمالها اليوم، وأعلن المنظمون أن الدورة المقبلة تعقد في العاصمة."),
+        # a crew that was getting ready; the waiting told after the news
+        ("الرحلة الأخيرة", "تحطمت المروحية بينما كان يتأهب طاقمها للهبوط في القاعدة، وقتل ثلاثة."),
+        ("حكم نهائي", "أصدرت المحكمة العليا اليوم حكمها النهائي وسط ترقب واسع بين المواطنين."),
     ],
 )
 def test_no_cue_in_a_report_of_the_outcome(title: str, text: str) -> None:
