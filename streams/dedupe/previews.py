@@ -9,10 +9,10 @@ throttled, with the alert on the preview (issue 15: a new event never throttled 
 old story). So a preview and a report that is not one never join one story (stories.py).
 
 Only cues a report of the outcome does not use are read, in the title and the lead's first
-LEAD_CHARS characters: looking ahead (eyes turn to, awaits, a lead opening on the waiting, is due to meet, prepares
-for, is getting ready,
-before its launch, how to watch, is expected to announce, the date set for a launch, an
-announcement or a launch next Saturday or next October) and a yes-no question for a title.
+LEAD_CHARS characters: looking ahead (eyes turn to, awaits, a lead opening on the waiting, is
+due to meet, prepares for, is getting ready, before its launch, how to watch, is expected to
+announce, the date set for a launch, an announcement or a launch next Saturday or next
+October) and a yes-no question for a title.
 Future verbs («سيلتقي») and «من المقرر أن» are not: outcome reports use them for what comes
 next. Measured on real pages (docs/dedupe.md, "Previews"): the first cues marked 10 of 25
 previews and, of about 1,080 other pages, three, previews too; the other previews are told in
