@@ -336,6 +336,13 @@ def _date_line(core: str, words: int) -> FoundDate | None:
     return dates[0]
 
 
+# a page's update label with a clock time only, or with nothing after it ("آخر تحديث GMT
+# 02:51:19", "آخر تحديث:"): no date to read, chrome all the same (copy set 44, story set 42)
+_TIME_LINE = re.compile(
+    r"^(?:اخر\s+تحديث|تاريخ\s+(?:ال)?نشر|تاريخ\s+(?:ال)?تحديث|last\s+updated?|updated|published)\s*:?\s*"
+    r"(?:(?:gmt|utc)\s*)?(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:ص|م|am|pm)?\s*(?:gmt|utc)?)?$"
+)
+
 DATED_CREDIT_PLACE_WORDS = 2
 
 
@@ -415,6 +422,8 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     found = _date_line(core, words)
     if found is not None:
         return LineClass("chrome:date", published=found)
+    if _TIME_LINE.match(core):
+        return LineClass("chrome:date")
     dated_credit = _dated_credit(core)
     if dated_credit is not None:
         return dated_credit

@@ -284,6 +284,10 @@ CHROME = [
     ("حاوره في بغداد / سامر الجبوري -", "chrome:byline"),
     ("حاورته: ليلى منصور", "chrome:byline"),
     ("نواكشوط، شنقيطنيوز", "chrome:byline"),
+    # an update label with a clock time only, or alone (copy set 44, story set 42)
+    ("آخر تحديث GMT 02:51:19", "chrome:date"),
+    ("آخر تحديث:", "chrome:date"),
+    ("Last updated: 10:15 pm", "chrome:date"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -306,6 +310,7 @@ TRAPS = [
     "قال مراسل سكاي نيوز",
     "حاوره الرئيس في قصر الاتحادية حول الأزمة",
     "غزة، فلسطين",
+    "آخر تحديث للقانون صدر أمس عن البرلمان",
     "The discussion about this post office closure went on for hours.",
     "نعلم أن القراء ينتظرون نتائج التحقيق منذ أشهر",
     "انتقد الرئيس صحيفة واشنطن بوست",
