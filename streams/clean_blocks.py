@@ -53,6 +53,8 @@ _LIST_LABEL = re.compile(
     # the latest videos, another section's stories ("اقرأ من أخبار السعودية الرياضية:"), a
     # market site's picks under "ترشيحات .." (the eighteenth held-out cleaner set)
     r"(?:اخر|احدث)\s+(?:الفيديوهات|مقاطع\s+الفيديو)|اقرا\s+من\s+(?:ال)?اخبار(?:\s+\S+){1,3}(?=\s*:)|ترشيحات(?=\s*\.{2,})|"
+    # a notification widget over its headlines: "لديك 2 خبر جديد:" (story set 45)
+    r"لديك\s+\d+\s+(?:خبر|اخبار|اشعار|اشعارات)(?:\s+(?:جديد|جديده|هام|هامه|عاجل))?|"
     r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
     r"you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?|"
     r"more\s+related(?:\s+news)?)"

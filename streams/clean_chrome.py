@@ -344,6 +344,21 @@ _TIME_LINE = re.compile(
 )
 
 DATED_CREDIT_PLACE_WORDS = 2
+# the site's name, its sections and tags joined by bare commas ("مدار الساعة,أخبار عربية
+# ودولية,وزارة الداخلية": story set 47); prose puts a space after a comma, and the Arabic
+# comma, not this one, between words
+COMMA_JOINED_MIN_PARTS = 3
+COMMA_JOINED_PART_WORDS = 4
+
+
+def _comma_joined(line: str) -> bool:
+    if line.count(",") < COMMA_JOINED_MIN_PARTS - 1 or ", " in line or any(ch.isdigit() for ch in line):
+        return False
+    parts = [part.strip() for part in line.split(",")]
+    return len(line.split()) <= SHORT_LINE_WORDS and all(
+        part and len(part.split()) <= COMMA_JOINED_PART_WORDS for part in parts
+    )
+
 
 
 def _dated_credit(core: str) -> LineClass | None:
@@ -469,7 +484,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:subscribe")
     if _FOLLOW.match(core):
         return LineClass("chrome:follow")
-    if _TAG_LIST.match(core):
+    if _TAG_LIST.match(core) or _comma_joined(line):
         return LineClass("chrome:tags")
     if _RELATIVE_TIME.match(core):
         return LineClass("chrome:relative-time")

@@ -105,6 +105,35 @@ _MENU_ITEM = (
     r"النسخه\s+الورقيه|بحث|english|francais|français|about\s+us|contact\s+us)"
 )
 _MENU = re.compile(rf"^(?:{_MENU_ITEM}[\s?:|/•·,\-]*){{2,}}$")
+# A site's whole menu flattened into one line, its items joined by spaces only ("أخبار الأردن
+# اقتصاديات دوليات برلمانيات وفيات أحزاب …": story set 47, where two pages of one site shared
+# it and joined two events): no sentence mark at all, and at least half of its words the names
+# of sections (those above, and the plural section names a menu uses).
+_MENU_WORDS = _SECTIONS | frozenset(
+    fold(word)
+    for word in (
+        "اقتصاديات دوليات محليات برلمانيات خليجيات مغاربيات عربيات فلسطينيات وفيات أحزاب مجتمع وظائف "
+        "مناسبات مستثمرون جامعات دين بنوك شركات سياحة طقس أسرة ثقافة رياضة صحة منوعات آراء كتاب "
+        "اقتصاد سياسة فنون إسلاميات شباب أخبار الأخبار"
+    ).split()
+)
+_SENTENCE_MARK = re.compile(r"[.,:;!?()\"]")
+FLAT_MENU_MIN_WORDS = 8
+FLAT_MENU_MAX_CHARS = 600
+FLAT_MENU_SHARE = 0.5
+
+
+def _flat_menu(line: str) -> bool:
+    """Whether ``line`` (folded, its spaces collapsed) is a menu flattened into one line."""
+    if _SENTENCE_MARK.search(line):
+        return False
+    words = line.split()
+    if len(words) < FLAT_MENU_MIN_WORDS:
+        return False
+    named = sum(1 for word in words if word in _MENU_WORDS or (word[:1] == "و" and word[1:] in _MENU_WORDS))
+    return named >= FLAT_MENU_SHARE * len(words)
+
+
 # the removal reasons of site_label
 SITE_LABELS = frozenset({"chrome:section", "chrome:widget", "chrome:caption", "chrome:menu"})
 
@@ -112,7 +141,10 @@ SITE_LABELS = frozenset({"chrome:section", "chrome:widget", "chrome:caption", "c
 def site_label(folded: str) -> str | None:
     """The kind of site label ``folded`` (a folded line) is, or None."""
     if len(folded) > MAX_LABEL_CHARS:
-        return None  # a paragraph (most lines): asked first, cheaply
+        # a paragraph (most lines, asked first, cheaply), or a whole menu on one line
+        if len(folded) <= FLAT_MENU_MAX_CHARS and _flat_menu(" ".join(folded.split())):
+            return "chrome:menu"
+        return None
     line = " ".join(folded.split()).rstrip(_TRAILING).lstrip(_LEADING)
     if line in _WIDGETS or _AD_BLOCKER.match(line):
         return "chrome:widget"
@@ -133,4 +165,6 @@ def site_label(folded: str) -> str | None:
     # two names joined by "و": "عربي ودولي", "عربية ودولية" (the sixth held-out cleaner set)
     if len(words) == 2 and words[0] in _SECTIONS and words[1][:1] == "و" and words[1][1:] in _SECTIONS:
         return "chrome:section"
+    if len(words) >= FLAT_MENU_MIN_WORDS and _flat_menu(line):
+        return "chrome:menu"
     return None

@@ -59,6 +59,19 @@ def test_more_list_labels_take_their_headlines() -> None:
     assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 5
 
 
+def test_a_notification_widget_takes_its_headlines() -> None:
+    # (story set 45: "لديك 2 خبر جديد:" between the paragraphs, other stories under it)
+    article = clean_lines(
+        PROSE_1,
+        "لديك 2 خبر جديد:",
+        "مهرجان الخريف يفتتح أبوابه للزوار الأسبوع المقبل",
+        "الفريق الأول يستعد لمواجهة حاسمة في الدوري",
+        PROSE_2,
+    )
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 3
+
+
 def test_a_subheading_named_like_a_label_without_its_dots_stays() -> None:
     article = clean_lines(PROSE_1, "ترشيحات", PROSE_2)
     assert article.text.split("\n") == [PROSE_1, "ترشيحات", PROSE_2]

@@ -288,6 +288,8 @@ CHROME = [
     ("آخر تحديث GMT 02:51:19", "chrome:date"),
     ("آخر تحديث:", "chrome:date"),
     ("Last updated: 10:15 pm", "chrome:date"),
+    # the site's name, its sections and tags joined by bare commas (story set 47)
+    ("مدار الأيام,أخبار عربية ودولية,وزارة الداخلية", "chrome:tags"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -311,6 +313,8 @@ TRAPS = [
     "حاوره الرئيس في قصر الاتحادية حول الأزمة",
     "غزة، فلسطين",
     "آخر تحديث للقانون صدر أمس عن البرلمان",
+    "زار الوزير الرياض, جدة, والدمام خلال الأسبوع",
+    "بلغت الأسعار 1,200,000 دينار,وفق البيان",
     "The discussion about this post office closure went on for hours.",
     "نعلم أن القراء ينتظرون نتائج التحقيق منذ أشهر",
     "انتقد الرئيس صحيفة واشنطن بوست",

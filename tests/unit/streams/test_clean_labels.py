@@ -63,6 +63,16 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("من نحن ؟ اتصلوا بنا بحث :", "chrome:menu"),
         ("اتصل بنا | أعلن معنا | English", "chrome:menu"),
         ("من نحن؟", None),
+        # a whole menu flattened into one line, its items joined by spaces only (story set 47)
+        (
+            "أخبار البلد اقتصاديات دوليات برلمانيات وفيات أحزاب مجتمع وظائف مقالات مختارة مناسبات "
+            "جامعات دين بنوك وشركات خليجيات مغاربيات ثقافة رياضة سياحة صحة وأسرة تكنولوجيا طقس اليوم",
+            "chrome:menu",
+        ),
+        ("سياسة اقتصاد رياضة ثقافة فنون منوعات صحة تكنولوجيا", "chrome:menu"),
+        # a sentence of section words has its marks; a headline of many words few of them
+        ("الرياضة والثقافة والفنون والصحة محاور الخطة الجديدة للوزارة، وفق البيان", None),
+        ("وزير الاقتصاد يبحث مع وفد البنك الدولي خطط دعم الشركات الصغيرة والسياحة في المحافظات", None),
         ("من نحن؟ بحث في الهوية العربية", None),
         # a phrase, a subheading, a sentence: not a menu
         ("المجتمع الدولي", None),
