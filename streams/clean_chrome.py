@@ -360,7 +360,6 @@ def _comma_joined(line: str) -> bool:
     )
 
 
-
 def _dated_credit(core: str) -> LineClass | None:
     """A dateline on a line of its own, the agency last: "موسكو 23 رجب 1443 هـ الموافق 24 فبراير
     2022 م واس" (the Saudi agency's; the eighth held-out cleaner set): a credit with its date."""
