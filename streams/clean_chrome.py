@@ -106,7 +106,7 @@ _SLIDE = re.compile(
 _COMMENT_COUNTER = re.compile(
     r"^(?:التعليقات|تعليقات|التعليق|تعليق|عدد التعليقات|comments?|responses?|replies)"
     r"\s*:?\s*[(\[]?\s*\d+\s*[)\]]?$"
-    r"|^[(\[]?\d+[)\]]?\s*(?:تعليق|تعليقات|comments?|responses?|replies)$"
+    r"|^[(\[]?\d+[)\]]?\s*(?:(?:ال)?تعليق|(?:ال)?تعليقات|comments?|responses?|replies)\s*:?$"
     r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments?(?:\s+yet)?|(?:ال)?تعليقات|comments)\.?$"
 )
 # a script left in the text: "document.BridIframeBurst=true;", "var _bos = _bos||[]; …"
@@ -140,7 +140,7 @@ _CONTINUATION = re.compile(
     r"^[(\[{]\s*(?:تستمر|يتبع|تتبع|يتواصل|تتمه|تابع|للمزيد|مزيد|المزيد|more|continued|cont'?d|"
     r"to\s+be\s+continued|انتهي|end|نهايه)\s*(?:\.{1,3})?\s*[)\]}]$"
     r"|^(?:يتبع|تستمر|يتبع\s*\.{2,3}|to\s+be\s+continued|continued\s+on\s+(?:the\s+)?next\s+page|"
-    r"-+\s*(?:more|end|انتهي)\s*-+|(?:more|end|انتهي)\s*-+)$"
+    r"-+\s*(?:more|end|انتهي)\s*-+|(?:more|end|انتهي)\s*-+|انتهي\s*\.?)$"
 )
 # "The post <headline> appeared first on <site>.": what a common publishing system appends
 # to every item of its feeds (the headline makes it as long as a sentence).
@@ -182,7 +182,12 @@ _FOLLOW = re.compile(
     # "يمكنكم الآن متابعة آخر الأخبار مجاناً من خلال تطبيق تلغرام" (the thirty-fifth held-out
     # story set: the line ran into the lead below it)
     rf"|(?:يمكنكم|يمكنك)\s+(?:الان\s+)?متابعه\s+.*(?:علي|عبر|خلال)\s+(?:\S+\s+){{0,2}}(?:{_SOCIAL})\b.*"
-    rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*)$"
+    rf"|.*(?:اضغط|انقر)\s+هنا.*|.*click\s+here.*"
+    # the site's channels and app: "تابعنا على مواقع التواصل الاجتماعي", "قناتنا على التلغرام :
+    # <link>", "حمل تطبيق <site> من Google Play" (the nineteenth held-out cleaner set)
+    rf"|(?:تابعنا|تابعونا)\s+(?:علي|عبر)\s+(?:مواقع|منصات|شبكات)\s+التواصل(?:\s+الاجتماعي)?"
+    rf"|(?:قناتنا|صفحتنا|حسابنا)\s+(?:علي|عبر|في)\s+(?:ال)?(?:{_SOCIAL})\s*:?\s*(?:https?://\S+|@\S+)?"
+    rf"|(?:حمل|نزل|download)\s+(?:ال)?(?:تطبيق|app)\b.*(?:google\s+play|app\s+store|اب\s+ستور|جوجل\s+بلاي|غوغل\s+بلاي).*)$"
 )
 # "للاطلاع على النص الكامل يرجى زيارة الموقع بالضغط على الرابط التالي: هنا": a prompt to
 # follow a link, which on a page is the link's text. Only with a word of clicking (or "the
@@ -233,6 +238,8 @@ _BYLINE = re.compile(
     # whose name is glued to its ending ("نواكشوط، مورينيوز"): the eighteenth held-out cleaner set
     r"|^(?:حاوره|حاورته|حاورها|حاورتها|حاورهم)(?:\s+في\s+[^\d:.!?\-–—/]{2,25}?)?\s*[:\-–—/]\s*[^\d:.!?]{2,60}?[\s.:…\-–—]*$"
     rf"|^[^\W\d_]{{2,20}}(?:\s+[^\W\d_]{{2,20}})?\s*,\s*[^\W\d_]{{2,}}{_OUTLET_END}\s*[:.]?$"
+    # ... or alone on its line ("سيريانيوز": the nineteenth)
+    r"|^[^\W\d_]{3,}نيوز$"
 )
 # A staff box: "رئيس التحرير" with the name on the same line or the next; or, a header's
 # line breaks lost, the site's name before the titles and the name glued on behind them

@@ -290,6 +290,18 @@ CHROME = [
     ("Last updated: 10:15 pm", "chrome:date"),
     # the site's name, its sections and tags joined by bare commas (story set 47)
     ("مدار الأيام,أخبار عربية ودولية,وزارة الداخلية", "chrome:tags"),
+    # the nineteenth held-out set: the site's channels and app, a comment form's prompt and
+    # counter, bare contact labels, an agency's end mark, a site named with «نيوز» alone
+    ("تابعنا على مواقع التواصل الاجتماعى", "chrome:follow"),
+    ("قناتنا على التلغرام : https://t.me/example", "chrome:follow"),
+    ("حمل تطبيق (أخبار الوادي) من Google Play", "chrome:follow"),
+    ("أُترك رد", "chrome:comment-prompt"),
+    ("كتابة تعليق لموضوع : البلدية تطلق حملة لتنظيف الشوارع", "chrome:comment-prompt"),
+    ("0 التعليقات:", "chrome:comment-counter"),
+    ("هاتف:", "chrome:contact"),
+    ("البريد الإلكتروني:", "chrome:contact"),
+    ("انتهى.", "continuation-marker"),
+    ("واديانيوز", "chrome:byline"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -315,6 +327,10 @@ TRAPS = [
     "آخر تحديث للقانون صدر أمس عن البرلمان",
     "زار الوزير الرياض, جدة, والدمام خلال الأسبوع",
     "بلغت الأسعار 1,200,000 دينار,وفق البيان",
+    "قناة الجزيرة على تويتر نشرت المقطع",
+    "حسابنا على تويتر تعرض للاختراق أمس وفق بيان الشركة",
+    "انتهى الاجتماع دون اتفاق.",
+    "هاتف",
     "The discussion about this post office closure went on for hours.",
     "نعلم أن القراء ينتظرون نتائج التحقيق منذ أشهر",
     "انتقد الرئيس صحيفة واشنطن بوست",
