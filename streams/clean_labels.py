@@ -131,11 +131,14 @@ FLAT_MENU_MAX_CHARS = 600
 FLAT_MENU_SHARE = 0.5
 
 
-def _flat_menu(line: str) -> bool:
-    """Whether ``line`` (folded, its spaces collapsed) is a menu flattened into one line."""
-    if _SENTENCE_MARK.search(line):
+def _flat_menu(line: str, words: list[str] | None = None) -> bool:
+    """Whether ``line`` (folded) is a menu flattened into one line (``words``: its words,
+    when known)."""
+    # (prose holds a comma or a full stop: two substring tests, before the pattern)
+    if "," in line or "." in line or _SENTENCE_MARK.search(line):
         return False
-    words = line.split()
+    if words is None:
+        words = line.split()
     if len(words) < FLAT_MENU_MIN_WORDS:
         return False
     named = sum(1 for word in words if word in _MENU_WORDS or (word[:1] == "و" and word[1:] in _MENU_WORDS))
@@ -150,7 +153,7 @@ def site_label(folded: str) -> str | None:
     """The kind of site label ``folded`` (a folded line) is, or None."""
     if len(folded) > MAX_LABEL_CHARS:
         # a paragraph (most lines, asked first, cheaply), or a whole menu on one line
-        if len(folded) <= FLAT_MENU_MAX_CHARS and _flat_menu(" ".join(folded.split())):
+        if len(folded) <= FLAT_MENU_MAX_CHARS and _flat_menu(folded):
             return "chrome:menu"
         return None
     line = " ".join(folded.split()).rstrip(_TRAILING).lstrip(_LEADING)
@@ -173,6 +176,6 @@ def site_label(folded: str) -> str | None:
     # two names joined by "و": "عربي ودولي", "عربية ودولية" (the sixth held-out cleaner set)
     if len(words) == 2 and words[0] in _SECTIONS and words[1][:1] == "و" and words[1][1:] in _SECTIONS:
         return "chrome:section"
-    if len(words) >= FLAT_MENU_MIN_WORDS and _flat_menu(line):
+    if len(words) >= FLAT_MENU_MIN_WORDS and _flat_menu(line, words):
         return "chrome:menu"
     return None
