@@ -39,6 +39,7 @@ from streams.clean_dates import find_dates, normalize_feed_date
 from streams.clean_footer import subscription_footer
 from streams.clean_headline import headline_index
 from streams.clean_keys import comparison_key, comparison_keys
+from streams.clean_site_name import site_name_lines
 from streams.language import detect_language
 from streams.textnorm import fold, fold_lines, normalize
 
@@ -311,6 +312,7 @@ def clean_article(
     kept = _judge_blocks(kept, removed)
     # (the blocks read labels and the page's head first)
     kept = _titles_with_site(_doubled_lines(_latin_labels(kept, removed), removed), title_keys, removed)
+    kept = _site_name_lines(kept, removed)
     text = "\n".join(item.text for item in kept)
     if not clean_title and kept:
         clean_title = _headline_from_body(kept[0].position, "\n".join(item.folded for item in kept), removed)
@@ -459,6 +461,17 @@ def _doubled_lines(kept: list[_Kept], removed: list[tuple[int, RemovedLine]]) ->
     set). Asked after the blocks are judged: such a line is often one of a run of other
     stories' headlines, which the run's judgement should see whole."""
     return _dropped(kept, [item for item in kept if _doubled(item.text)], "chrome:doubled", removed)
+
+
+def _site_name_lines(kept: list[_Kept], removed: list[tuple[int, RemovedLine]]) -> list[_Kept]:
+    """Drop the lines that are the site's name alone, and the teasers it runs under its name
+    (``streams.clean_site_name``)."""
+    lines_by_reason: dict[str, list[_Kept]] = {}
+    for index, reason in site_name_lines([item.folded for item in kept]):
+        lines_by_reason.setdefault(reason, []).append(kept[index])
+    for reason, lines in lines_by_reason.items():
+        kept = _dropped(kept, lines, reason, removed)
+    return kept
 
 
 # "وكالات : <title>": a source label before the repeated title (comparison keys are words
