@@ -32,7 +32,15 @@ from kernel.html_text import (
     marked_tree_lines,
     plain_lines,
 )
-from streams.clean_blocks import FLATTENED_LIST, KEEP, BlockLine, flattened_list, inline_posts, judge_blocks
+from streams.clean_blocks import (
+    FLATTENED_LIST,
+    KEEP,
+    BlockLine,
+    flattened_list,
+    inline_posts,
+    is_list_label,
+    judge_blocks,
+)
 from streams.clean_chrome import classify_line
 from streams.clean_credits import inline_credit_agencies, leading_dateline
 from streams.clean_dates import find_dates, normalize_feed_date
@@ -266,7 +274,12 @@ def clean_article(
                 removed.append((position, RemovedLine(kind.reason, line)))
                 following_left, separated, separator_next = max(following_left, 1), True, False
                 continue
-            if following_left and (_is_question(line) if following_question else _is_linked_headline(line)):
+            # (a list label under the read-also label heads its own list, judged with the blocks)
+            if (
+                following_left
+                and (_is_question(line) if following_question else _is_linked_headline(line))
+                and not is_list_label(folded)
+            ):
                 removed.append((position, RemovedLine(following_reason, line)))
                 following_left -= 1
                 separator_next = separated

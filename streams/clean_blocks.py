@@ -268,13 +268,18 @@ def _markup_verdict(line: BlockLine) -> Verdict:
     return Verdict(removed=f"html:{line.block}")
 
 
+def is_list_label(folded: str) -> bool:
+    """Whether a folded line is a label heading a list of other articles ("الأكثر قراءة")."""
+    return _LIST_LABEL.match(folded.strip(" •-–—")) is not None
+
+
 def _listed_headlines(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
     """A list label and the headlines (and their teasers, cut with "…") under it."""
     left = 0
     for index, line in enumerate(lines):
         if verdicts[index] is not KEEP:
             continue
-        if _LIST_LABEL.match(line.folded.strip(" •-–—")):
+        if is_list_label(line.folded):
             verdicts[index] = Verdict(removed="headline-list")
             left = MAX_LISTED_HEADLINES
             continue

@@ -104,6 +104,24 @@ def test_bare_read_also_label_takes_its_headlines_but_not_the_next_paragraph() -
     assert _reasons(article) == ["read-also"] * 3
 
 
+def test_a_list_label_under_a_read_also_label_heads_its_own_list() -> None:
+    # (the nineteenth held-out cleaner set: «ذات صلة», then «الأكثر مشاهدة» over four headlines
+    # each with its teaser cut with "…"; the second label was taken as one of the first
+    # label's three headlines, and the list under it stayed)
+    pairs = [
+        ("المجلس البلدي يقر خطة النقل الجديدة", "أقر المجلس البلدي في جلسته الأخيرة خطة..."),
+        ("افتتاح معرض الكتاب في دورته الجديدة", "افتتح وزير الثقافة معرض الكتاب بمشاركة..."),
+        ("المنتخب يبدأ معسكره الإعدادي", "بدأ المنتخب الوطني معسكره الإعدادي استعدادا..."),
+        ("ارتفاع أسعار الخضار في الأسواق", "شهدت الأسواق المحلية ارتفاعا في أسعار..."),
+    ]
+    content = "\n".join(
+        ["أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة.", "ذات صلة", "الأكثر مشاهدة"]
+        + [line for pair in pairs for line in pair]
+    )
+    article = clean_article(title="", content=content, content_type="text/plain")
+    assert article.text == "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة."
+
+
 def test_an_opinion_headline_with_its_writer_is_a_linked_headline() -> None:
     # (the eighteenth held-out cleaner set: a headline of 17 words with "بقلم : د. …" after
     # it, then the same headline cut short)
