@@ -20,6 +20,8 @@ from collections.abc import Sequence
 # a line's opening words and the separator after them, or nothing after them (on folded
 # lines: folding drops the tatweel of «مدار الساعة ـ», and makes "،" a comma)
 _OPENING = re.compile(r"^([^\W\d_]+(?:\s+[^\W\d_]+){1,3})\s*(?:[:\-–—_/]+|$)")
+_SEPARATOR = re.compile(r"[:\-–—_/]")
+NAME_MAX_CHARS = 60  # four words and a separator fit
 _TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)\]]*\s*$")
 MIN_LINES = 3  # or two, one of them the name alone
 MIN_TEASERS = 2
@@ -32,6 +34,11 @@ def site_name_lines(folded_lines: Sequence[str]) -> list[tuple[int, str]]:
     the reason it is dropped."""
     openings: list[tuple[str, str] | None] = []
     for line in folded_lines:
+        # (most lines hold no separator where a name would end: one search of their opening
+        # characters, before the pattern)
+        if len(line) > NAME_MAX_CHARS and _SEPARATOR.search(line, 0, NAME_MAX_CHARS) is None:
+            openings.append(None)
+            continue
         match = _OPENING.match(line)
         openings.append((" ".join(match.group(1).split()), line[match.end() :].strip()) if match else None)
     counts = Counter(opening[0] for opening in openings if opening is not None)
