@@ -55,6 +55,8 @@ _LIST_LABEL = re.compile(
     r"(?:اخر|احدث)\s+(?:الفيديوهات|مقاطع\s+الفيديو)|اقرا\s+من\s+(?:ال)?اخبار(?:\s+\S+){1,3}(?=\s*:)|ترشيحات(?=\s*\.{2,})|"
     # a notification widget over its headlines: "لديك 2 خبر جديد:" (story set 45)
     r"لديك\s+\d+\s+(?:خبر|اخبار|اشعار|اشعارات)(?:\s+(?:جديد|جديده|هام|هامه|عاجل))?|"
+    # "أهم أخبار مصر", "فيديو قد يعجبك:" (the twentieth held-out cleaner set)
+    r"اهم\s+اخبار\s+\S+|(?:فيديو|فيديوهات|مقالات|اخبار)\s+قد\s+(?:يعجبك|يهمك|تعجبك)|"
     r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
     r"you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?|"
     r"more\s+related(?:\s+news)?)"

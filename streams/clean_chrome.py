@@ -107,10 +107,14 @@ _COMMENT_COUNTER = re.compile(
     r"^(?:التعليقات|تعليقات|التعليق|تعليق|عدد التعليقات|comments?|responses?|replies)"
     r"\s*:?\s*[(\[]?\s*\d+\s*[)\]]?$"
     r"|^[(\[]?\d+[)\]]?\s*(?:(?:ال)?تعليق|(?:ال)?تعليقات|comments?|responses?|replies)\s*:?$"
-    r"|^(?:لا\s+توجد\s+تعليقات|لا\s+تعليقات|no\s+comments?(?:\s+yet)?|(?:ال)?تعليقات|comments)\.?$"
+    r"|^(?:لا\s+(?:توجد|يوجد)\s+تعليقات(?:\s+بعد)?|لا\s+تعليقات|no\s+comments?(?:\s+yet)?|(?:ال)?تعليقات|comments)\.{0,3}$"
 )
 # a script left in the text: "document.BridIframeBurst=true;", "var _bos = _bos||[]; …"
-_SCRIPT = re.compile(r"^(?:var|let|const|function|document\.|window\.|googletag\.|\(function|\$\(|jquery\()")
+_SCRIPT = re.compile(
+    r"^(?:var|let|const|function|document\.|window\.|googletag\.|\(function|\$\(|jquery\()"
+    # a publishing system's shortcode left as text ("[sc name="1000"][/sc]": the twentieth)
+    r"|^\[[a-z_]+\s[^\]]*=[^\]]*\](?:\s*\[/[a-z_]+\])?$|^\[[a-z_]+\]\s*\[/[a-z_]+\]$"
+)
 _READ_ALSO = re.compile(
     r"^(?:(?:اقرا|طالع|شاهد|انظر|تابع|اقراي|اقريي)\s+(?:ايضا|كذلك|المزيد)"
     r"|(?:اقرا|طالع|شاهد|المزيد)(?=\s*[:\-|\"])"
@@ -187,7 +191,9 @@ _FOLLOW = re.compile(
     # <link>", "حمل تطبيق <site> من Google Play" (the nineteenth held-out cleaner set)
     rf"|(?:تابعنا|تابعونا)\s+(?:علي|عبر)\s+(?:مواقع|منصات|شبكات)\s+التواصل(?:\s+الاجتماعي)?"
     rf"|(?:قناتنا|صفحتنا|حسابنا)\s+(?:علي|عبر|في)\s+(?:ال)?(?:{_SOCIAL})\s*:?\s*(?:https?://\S+|@\S+)?"
-    rf"|(?:حمل|نزل|download)\s+(?:ال)?(?:تطبيق|app)\b.*(?:google\s+play|app\s+store|اب\s+ستور|جوجل\s+بلاي|غوغل\s+بلاي).*)$"
+    rf"|(?:حمل|نزل|download)\s+(?:ال)?(?:تطبيق|app)\b.*(?:google\s+play|app\s+store|اب\s+ستور|جوجل\s+بلاي|غوغل\s+بلاي).*"
+    # "… و حمل التطبيق الآن", a publishing plugin's "اكتشاف المزيد من <site>" (the twentieth)
+    rf"|.*(?:^|\s)و?\s*حمل\s+(?:ال)?تطبيق\s+(?:الان|مجانا)|(?:اكتشاف|اكتشف)\s+المزيد\s+من\s+(?:موقع\s+)?[^.!?]{{2,40}})$"
 )
 # "للاطلاع على النص الكامل يرجى زيارة الموقع بالضغط على الرابط التالي: هنا": a prompt to
 # follow a link, which on a page is the link's text. Only with a word of clicking (or "the
@@ -199,7 +205,7 @@ _LINK_OUT = re.compile(
 _TAG_LIST = re.compile(
     r"^(?:الوسوم|وسوم|الكلمات\s+المفتاحيه|كلمات\s+مفتاحيه|الكلمات\s+الداله|كلمات\s+داله|"
     r"كلمات\s+دلاليه|الكلمات\s+الدلاليه|ذكر\s+في\s+هذا\s+(?:الخبر|المقال|الموضوع)|سحابه\s+(?:ال)?(?:كلمات|وسوم)|"
-    r"كلمات\s+البحث|tags|tagged(?:\s+with)?|topics|keywords|هاشتاغ|الموضوعات|التصنيفات|تصنيف|categories)"
+    r"كلمات\s+البحث|tags|tagged(?:\s+with)?|topics|keywords|هاشتاغ|هاشتاغز|هاشتاغات|هاشتاجات|الموضوعات|التصنيفات|تصنيف|categories)"
     r"\s*(?::.*|$)"
     r"|^(?:#\w+[\s,]*)+$"
 )
@@ -256,6 +262,10 @@ _SOURCE = re.compile(
     r"^(?:المصدر|مصدر\s+الخبر|source)\s*[:\-–—]\s*[^.!?]{2,40}$"
     # the label of a link to the original, alone on its line
     r"|^(?:مصدر\s+الخبر|اقرا\s+الخبر\s+من\s+مصدره|لقراءه\s+(?:المقال|الخبر)\s+(?:كاملا\s+)?من\s+(?:مصدره|المصدر))\s*:?$"
+    # an aggregator's pointer to the original and its credit: "لقراءة المقال بالكامل، يرجى
+    # الضغط على زر …", "هذا المحتوى مقدم من <site>" (the twentieth held-out cleaner set)
+    r"|^لقراءه\s+(?:المقال|الخبر|الموضوع)\s+(?:بالكامل|كاملا)\s*,?\s*(?:يرجي|الرجاء|اضغط|انقر)\b.*"
+    r"|^هذا\s+المحتوي\s+مقدم\s+من\s+[^.!?\s]+(?:\s+[^.!?\s]+){0,3}$"
 )
 # a picture's file name left as its caption: "أهالي-طنطا-يشيعون-جثمان-الكاتب-(8)"
 _FILE_NAME = re.compile(r"^[^\s_-]+(?:[_-]+[^\s_-]+){3,}(?:\.(?:jpe?g|png|webp|gif))?$")

@@ -72,6 +72,19 @@ def test_a_notification_widget_takes_its_headlines() -> None:
     assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 3
 
 
+def test_a_country_s_top_news_and_videos_you_may_like_head_lists() -> None:
+    # (the twentieth held-out cleaner set)
+    article = clean_lines(
+        PROSE_1,
+        "أهم أخبار الوادي",
+        "البورصة تغلق على ارتفاع بدعم من أسهم البنوك",
+        PROSE_2,
+        "فيديو قد يعجبك:",
+        "مهرجان الخريف يفتتح أبوابه للزوار الأسبوع المقبل",
+    )
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+
+
 def test_a_subheading_named_like_a_label_without_its_dots_stays() -> None:
     article = clean_lines(PROSE_1, "ترشيحات", PROSE_2)
     assert article.text.split("\n") == [PROSE_1, "ترشيحات", PROSE_2]

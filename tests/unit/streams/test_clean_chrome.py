@@ -302,6 +302,15 @@ CHROME = [
     ("البريد الإلكتروني:", "chrome:contact"),
     ("انتهى.", "continuation-marker"),
     ("واديانيوز", "chrome:byline"),
+    # the twentieth: an aggregator's pointer and credit, a shortcode, a hashtags label, an
+    # empty comment section, the app and a plugin's "discover more"
+    ('لقراءة المقال بالكامل، يرجى الضغط على زر "اقرأ على الموقع الرسمي" أدناه', "chrome:source"),
+    ("هذا المحتوى مقدم من وادي سبورت", "chrome:source"),
+    ('[sc name="1000"][/sc]', "chrome:script"),
+    ("هاشتاغز", "chrome:tags"),
+    ("لا يوجد تعليقات بعد...", "chrome:comment-counter"),
+    ("تابع الأحداث الرياضية و حمل التطبيق الآن", "chrome:follow"),
+    ("اكتشاف المزيد من موقع دار الوادي", "chrome:follow"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -331,6 +340,9 @@ TRAPS = [
     "حسابنا على تويتر تعرض للاختراق أمس وفق بيان الشركة",
     "انتهى الاجتماع دون اتفاق.",
     "هاتف",
+    "هذا المحتوى مقدم من جهات رسمية تؤكد صحته وقال الوزير",
+    "اكتشف المزيد من الأسرار في هذا الكتاب الذي صدر أمس.",
+    "[1] انظر الملحق",
     "The discussion about this post office closure went on for hours.",
     "نعلم أن القراء ينتظرون نتائج التحقيق منذ أشهر",
     "انتقد الرئيس صحيفة واشنطن بوست",
