@@ -74,7 +74,10 @@ _NOT_KINDS = frozenset(
         "مائة مئة بالمائة بالمئة بالمية المائة المئة percent "
         "ساعة ساعات دقيقة دقائق يوما أيام ايام يوم أسبوع أسابيع شهر أشهر شهرا عاما أعوام سنة سنوات عام "
         "january february march april may june july august september october november december "
-        "hours hour minutes days day weeks months years year and the ونصف وربع"
+        "hours hour minutes days day weeks months years year and the ونصف وربع "
+        # words that join a number to the next, not what it counts ("من عام 1353 حتى 1391": a
+        # copy that wrote the two years the other way round read as another figure, copy set 51)
+        "حتى وحتى إلى الى والى وإلى منذ بين قبل بعد مقابل عند نحو حوالي لكن التي الذي ثم"
     ).split()
 )
 # Arabic-Indic and Persian digits to ASCII (str.translate), for figures and figure terms

@@ -311,6 +311,13 @@ def test_a_unit_written_with_a_mark_inside_is_read_whole() -> None:
     assert figure_facts("شارك ألف مشيّع") == [("مشيع", 1000.0)]
 
 
+def test_a_word_that_joins_two_numbers_is_no_unit() -> None:
+    # "من عام 1353 حتى 1391": read as 1353 of "حتى", and a copy that wrote the years the
+    # other way round gave another figure of that "kind" (copy set 51)
+    assert figure_facts("حكم البلاد من عام 1353 حتى 1391 قبل الميلاد") == []
+    assert figure_facts("ارتفع العدد من 20 إلى 25 قتيلا") == [("قتيل", 25.0)]
+
+
 def test_a_bracketed_figure_reads_as_written() -> None:
     """Gulf agencies bracket the number: "(15) مليون دولار" is 15 million dollars, not one
     million (which made an agency's copy conflict with the same text in plain digits)."""
