@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from streams.clean_labels import SITE_LABELS, site_label
-from streams.clean_teasers import TEASER, is_timed_teaser
+from streams.clean_teasers import TEASER, TEASER_END, is_timed_teaser
 from streams.textnorm import fold, normalize
 
 
@@ -74,7 +74,6 @@ DATELINE_MIN_REST_WORDS = 6
 
 _SENTENCE_END = re.compile(r"[.!?…:]['\"”»)\]]*$|\.\.\.$")
 _CLOSING_MARKS = "'\"”»)]"  # the quotes and brackets _SENTENCE_END lets follow the end
-_TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)\]]*\s*$")
 _LEADING_BULLET = re.compile(r"^\s*[-–—•·▪●■►*]\s*\S")
 _TAG_SEPARATOR = re.compile(r"\s+[-–—|•·,]\s+|^\s*[-–—•·]\s*|\s*[|•·]\s*")
 MAX_TAG_WORDS = 3
@@ -285,7 +284,7 @@ def _listed_headlines(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> No
             verdicts[index] = Verdict(removed="headline-list")
             left = MAX_LISTED_HEADLINES
             continue
-        if left and (is_headline(line.folded) or _TEASER_END.search(line.folded) or _words(line.folded) == 1):
+        if left and (is_headline(line.folded) or TEASER_END.search(line.folded) or _words(line.folded) == 1):
             verdicts[index] = Verdict(removed="headline-list")
             left -= 1
             continue

@@ -17,12 +17,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from streams.clean_teasers import TEASER_END
+
 # a line's opening words and the separator after them, or nothing after them (on folded
 # lines: folding drops the tatweel of «مدار الساعة ـ», and makes "،" a comma)
-_OPENING = re.compile(r"^([^\W\d_]+(?:\s+[^\W\d_]+){1,3})\s*(?:[:\-–—_/]+|$)")
-_SEPARATOR = re.compile(r"[:\-–—_/]")
+_SEPARATORS = r"[:\-–—_/]"
+_OPENING = re.compile(rf"^([^\W\d_]+(?:\s+[^\W\d_]+){{1,3}})\s*(?:{_SEPARATORS}+|$)")
+_SEPARATOR = re.compile(_SEPARATORS)
 NAME_MAX_CHARS = 60  # four words and a separator fit
-_TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)\]]*\s*$")
 MIN_LINES = 3  # or two, one of them the name alone
 MIN_TEASERS = 2
 NAME_ALONE = "chrome:site-name"
@@ -57,7 +59,7 @@ def site_name_lines(folded_lines: Sequence[str]) -> list[tuple[int, str]]:
             continue
         if not opening[1]:
             alone_lines.append((index, NAME_ALONE))
-        elif _TEASER_END.search(opening[1]):
+        elif TEASER_END.search(opening[1]):
             teasers.append((index, TEASER))
     # (teasers come several together; one line cut with "…" may be a speaker trailing off)
     return sorted(alone_lines + (teasers if len(teasers) >= MIN_TEASERS else []))

@@ -17,6 +17,8 @@ import re
 
 # the removal reason of a teaser; like a site label, it counts as one of a ticker's lines
 TEASER = "chrome:teaser"
+# (on a folded line) the end of a teaser: the text cut with "…" or dots, quotes may follow
+TEASER_END = re.compile(r"(?:…|\.\.\.?)\s*['\"”»)\]]*\s*$")
 _CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*(?:ص|م|am|pm))?"
 # (patterns run on the folded line: streams.textnorm.fold)
 _BULLETS = r"[\s•·▪●■►*\-–—»>|]*"

@@ -578,10 +578,20 @@ def test_patterns_are_written_in_folded_spelling() -> None:
         clean_dates,
         clean_labels,
         clean_notices,
+        clean_site_name,
         clean_teasers,
     )
 
-    for module in (clean_blocks, clean_chrome, clean_credits, clean_dates, clean_labels, clean_notices, clean_teasers):
+    for module in (
+        clean_blocks,
+        clean_chrome,
+        clean_credits,
+        clean_dates,
+        clean_labels,
+        clean_notices,
+        clean_site_name,
+        clean_teasers,
+    ):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 arabic = [ch for ch in value.pattern if "\u0600" <= ch <= "\u06ff"]
