@@ -24,7 +24,7 @@ from streams.dedupe.sentences import SENTENCE
 from streams.dedupe.stages import STAGE
 from streams.dedupe.term_hashes import term_hash
 from streams.dedupe.weekdays import UNTIL_DAY, WEEKDAY
-from streams.dedupe.years import LEAD_YEAR
+from streams.dedupe.years import LEAD_HIJRI_YEAR, LEAD_YEAR
 
 TOLL_HOURS = 24.0  # tolls of one event are updated within a day (figures.TOLL_KINDS)
 
@@ -32,13 +32,15 @@ _TOLL_HASHES = frozenset(map(term_hash, TOLL_KINDS))
 _BY_POINTS_HASHES = frozenset((term_hash(PERCENT), term_hash(AGE)))  # figures.conflicting
 _EXACT_HASHES = frozenset((term_hash(EDITION), term_hash(ANNIVERSARY)))  # likewise
 _APART = {term_hash(QUAKE): QUAKE_POINTS}  # likewise
-_DECISIVE_HASHES = frozenset(map(term_hash, (DIRECTION, STAGE, SENTENCE, UNTIL_DAY, LEAD_YEAR)))  # likewise
+_DECISIVE_HASHES = frozenset(
+    map(term_hash, (DIRECTION, STAGE, SENTENCE, UNTIL_DAY, LEAD_YEAR, LEAD_HIJRI_YEAR))
+)  # likewise
 _conflicting = functools.partial(conflicting, exact=_EXACT_HASHES, apart=_APART, decisive=_DECISIVE_HASHES)
 # The weekday a lead names (weekdays.py) and the years its start names (years.py) are
 # compared only when at least one of two articles has no published time: between two dated
 # ones the gap says more (_compared_facts). The copy check leaves the years to years.py.
-_LEAD_YEAR_HASH = term_hash(LEAD_YEAR)
-_UNDATED_ONLY = frozenset((term_hash(WEEKDAY), _LEAD_YEAR_HASH))
+_LEAD_YEAR_HASHES = frozenset((term_hash(LEAD_YEAR), term_hash(LEAD_HIJRI_YEAR)))
+_UNDATED_ONLY = frozenset((term_hash(WEEKDAY), *_LEAD_YEAR_HASHES))
 
 
 def _by_kind(facts: Iterable[tuple[int, float]]) -> dict[int, set[float]]:
@@ -64,7 +66,7 @@ def other_figures(kinds: Mapping[int, set[float]], profile: StoryProfile, *, dat
     if not kinds or not profile.facts:
         return False
     compared = _compared_facts(profile, dated and profile.time_known)
-    theirs = _by_kind(fact for fact in compared if fact[0] != _LEAD_YEAR_HASH)
+    theirs = _by_kind(fact for fact in compared if fact[0] not in _LEAD_YEAR_HASHES)
     return _conflicting(kinds, theirs, _TOLL_HASHES, _BY_POINTS_HASHES, every_value=True)
 
 

@@ -17,7 +17,8 @@ one edition and of another share names, places and words; without published time
 are told apart by these (story sets 18-40: of the pairs the code joined whose titles and
 first 60 characters name years and share none, 20 were of two events and none of one; at
 150 characters, 32 and 2, as a lead goes on to recall an earlier year: «بطل العالم 2018»,
-«في عام 1985»). They are given as figures (figures.py) of the kind LEAD_YEAR.
+«في عام 1985»). They are given as figures (figures.py) of the kind LEAD_YEAR, a Hijri year
+of the kind LEAD_HIJRI_YEAR.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _HIJRI = range(1300, 1500)  # written with its mark: "1440هـ", "1434 ه"
 # one another text shares with it: such a text names no years for this purpose.
 MAX_YEARS = 4
 LEAD_YEAR = "lead-year"  # the figure kind of a year the title or the lead's start names
+# ... and of a Hijri one: a lead dated «18 صفر 1441هـ» and its copy dated «17 تشرين الأول 2019»
+# name one day in two calendars, which only compare each with its own
+LEAD_HIJRI_YEAR = "lead-hijri-year"
 LEAD_YEAR_CHARS = 60
 _COUNTED_PEOPLE = TOLL_KINDS | {"people"}
 
@@ -82,14 +86,22 @@ def _year(text: str, run: re.Match[str]) -> int | None:
 def lead_year_facts(
     title: str, text: str, title_runs: Sequence[re.Match[str]] | None = None
 ) -> list[tuple[str, float]]:
-    """[(LEAD_YEAR, year)] for each year the title and the first LEAD_YEAR_CHARS characters of
+    """[(LEAD_YEAR or LEAD_HIJRI_YEAR, year)] for each year the title and the first LEAD_YEAR_CHARS characters of
     ``text`` name (none when they name more than MAX_YEARS). ``title_runs``: the title's
     ``digit_runs``, when the caller has them."""
     years = named_years(title, text[:LEAD_YEAR_CHARS], title_runs)
-    return [(LEAD_YEAR, float(year)) for year in sorted(years)]
+    return [(LEAD_HIJRI_YEAR if year in _HIJRI else LEAD_YEAR, float(year)) for year in sorted(years)]
 
 
 def name_other_years(mine: Collection[int], theirs: Collection[int]) -> bool:
-    """Whether both name years and none of them in common: two fillings of one template for
-    different events, never one article republished."""
-    return bool(mine) and bool(theirs) and not any(year in theirs for year in mine)
+    """Whether both name years of one calendar and none of them in common: two fillings of
+    one template for different events, never one article republished. A Hijri year is
+    compared only with Hijri ones: a page dated «18 صفر 1441هـ» and its copy dated «17 تشرين
+    الأول 2019» name one day (the forty-fifth held-out story set: 35 pilgrims killed on the
+    Hijra road, republished the next day)."""
+    for hijri in (False, True):
+        my_years = [year for year in mine if (year in _HIJRI) is hijri]
+        their_years = [year for year in theirs if (year in _HIJRI) is hijri]
+        if my_years and their_years and not any(year in their_years for year in my_years):
+            return True
+    return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
-from streams.dedupe.years import LEAD_YEAR, lead_year_facts
+from streams.dedupe.years import LEAD_HIJRI_YEAR, LEAD_YEAR, lead_year_facts
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,14 @@ from streams.dedupe.years import LEAD_YEAR, lead_year_facts
 )
 def test_the_years_a_title_and_a_leads_start_name(title: str, text: str, years: list[float]) -> None:
     assert lead_year_facts(title, text) == [(LEAD_YEAR, year) for year in years]
+
+
+def test_a_hijri_year_is_a_figure_of_its_own_kind() -> None:
+    """so that a lead dated «18 صفر 1441هـ» does not contradict one dated 2019"""
+    assert lead_year_facts("", "الوادي – 18 صفر 1441هـ، الموافق 2019") == [
+        (LEAD_HIJRI_YEAR, 1441.0),
+        (LEAD_YEAR, 2019.0),
+    ]
 
 
 _FINALS = [

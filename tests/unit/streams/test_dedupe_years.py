@@ -112,6 +112,28 @@ def test_other_years_only_when_both_name_some_and_share_none() -> None:
     assert not name_other_years(set(), {2024}) and not name_other_years({2024}, set())
 
 
+def test_years_of_two_calendars_are_compared_each_with_its_own() -> None:
+    assert not name_other_years({1441}, {2019})  # one day written in two calendars
+    assert name_other_years({1440}, {1434})
+    assert name_other_years({1441, 2019}, {1441, 2020})  # the same Hijri year, another Gregorian one
+    assert not name_other_years({1441, 2019}, {2019})
+
+
+def test_a_copy_dated_in_the_hijri_calendar_is_a_copy_of_one_dated_in_the_gregorian() -> None:
+    """One report republished the next day: one site heads it with its Hijri date, the other
+    with the Gregorian one (and the lead's first line names the year in each)."""
+    body = (
+        "قالت وسائل إعلام محلية إن 31 مسافرا توفوا وأصيب 6 آخرون بإصابات متفرقة في حادث مروري عند الكيلو "
+        "140 على طريق الوادي السريع الذي يصل المدينتين الساحليتين.\n"
+        "وأفادت صحيفة محلية نقلا عن مصادر بأن الحادث وقع بين شاحنة وحافلة تقل مسافرين من جنسيات مختلفة.\n"
+        "وأشارت المصادر إلى أن النيران اشتعلت في الحافلة، وأسفر الحادث عن وفاة 31 شخصا وإصابة 6 آخرين "
+        "نقلوا إلى مستشفيين قريبين، فيما وصلت فرق المرور والدفاع المدني إلى موقع الحادث."
+    )
+    dedup = Deduplicator(InMemoryDedupeStore())
+    dedup.process(item("hijri", "الوادي – 18 صفر 1441هـ\n" + body))
+    assert dedup.process(item("gregorian", "الخميس 17 أكتوبر 2019\n" + body)).duplicate_of == "hijri"
+
+
 def test_stored_profiles_keep_the_years_and_read_old_profiles_without_them() -> None:
     features = extract_features(TITLE, YEAR_TWO, 2)
     assert features.years == {2024}
