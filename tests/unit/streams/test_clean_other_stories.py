@@ -112,6 +112,26 @@ def test_may_interest_you_label_and_its_headlines_go_in_plain_text() -> None:
     assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 3
 
 
+def test_teasers_cut_off_mid_word_under_a_list_label_go_with_their_times() -> None:
+    """Each item is its story's first words cut at a fixed length, longer than a headline,
+    with no ellipsis, and its time on the next line; the last one cut by the page's end."""
+    items = [
+        "انضم ألفا متطوع إلى قوات الدفاع المدني يوم السبت في وقت تكثف فيه السلطات استعداداتها لموسم الأمطار الم",
+        "10:32 - 2024/11/02",
+        "ارتفع عدد الضحايا جراء حريق في سوق شعبي بالعاصمة إلى 17 شخصا، فيما أمرت السلطات بإغلاق الأسواق ال",
+        "09:06 - 2024/",
+    ]
+    article = _clean(PROSE_1, PROSE_2, "في نفس السياق", *items)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [text for _, text in _removed(article)] == ["في نفس السياق", *items]
+
+
+def test_an_unfinished_line_after_a_list_label_is_taken_only_up_to_a_sentence() -> None:
+    """A line that ends its sentence is no teaser: the list stops there."""
+    article = _clean(PROSE_1, "في نفس السياق", PROSE_2, PROSE_3)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2, PROSE_3]
+
+
 def test_a_sentence_opening_with_may_interest_you_is_kept() -> None:
     sentence = "وقد يهمك أيضا أن المعرض يفتح أبوابه مجانا يوم الجمعة المقبل."
     assert _clean(PROSE_1, sentence, PROSE_2).text.split("\n") == [PROSE_1, sentence, PROSE_2]

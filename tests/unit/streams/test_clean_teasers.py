@@ -57,9 +57,15 @@ def test_a_ticker_of_timed_items_after_the_article_is_removed_whole() -> None:
     article = clean_lines(PROSE_1, PROSE_2, *TICKER)
     assert article.text.split("\n") == [PROSE_1, PROSE_2]
     assert aside_texts(article) == []
-    # (the first items go as the list under its label; those after a long one are teasers)
     assert [line.text for line in article.removed] == TICKER
-    assert {line.reason for line in article.removed[-3:]} == {TEASER}
+
+
+def test_timed_items_without_a_label_are_removed_one_by_one() -> None:
+    """No list label heads them: each item is recognised on its own, by its time and its link."""
+    article = clean_lines(PROSE_1, PROSE_2, *TICKER[1:])
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [line.text for line in article.removed] == TICKER[1:]
+    assert {line.reason for line in article.removed} == {TEASER}
 
 
 def test_a_timed_item_among_headlines_keeps_the_run_going() -> None:
