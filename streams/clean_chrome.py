@@ -282,7 +282,7 @@ _RELATIVE_TIME = re.compile(
 # Words a date line may hold besides the date: labels, weekdays, "at".
 _DATE_LINE_WORDS = _folded_words(
     "clock calendar time date updated update published posted last on at am pm gmt utc "
-    "نشر في بتاريخ تاريخ النشر اخر تحديث التحديث تم التاريخ الساعه اليوم بتوقيت غرينتش جرينتش "
+    "نشر في بتاريخ تاريخ النشر اخر تحديث التحديث تم التاريخ الساعه اليوم بتوقيت توقيت غرينتش جرينتش "
     "الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت "
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
     "ص م صباحا مساء "
@@ -302,7 +302,8 @@ _SHARE_CORE = _folded_words(
 _SHARE_FILLER = _folded_words(
     "علي عبر via on to this the article post story page link المقال الخبر الموضوع الصفحه "
     "هذا هذه with your friends اصدقائك مع in في and و or او بوك اب ان تيك توك سناب شات "
-    "الرابط رابط الالكتروني البريد url by it".split()
+    "الرابط رابط الالكتروني البريد url by it "
+    "نبض".split()  # a news app beside the networks: "نبض تيليجرام فيس بوك" (copy set 49)
 )
 _SHARE_TOKEN = re.compile(r"[^\s|,/·•:;()\[\]{}]+")
 

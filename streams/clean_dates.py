@@ -145,8 +145,9 @@ def _nearby_time(folded: str, start: int, end: int) -> tuple[re.Match[str], time
     return None
 
 
-# Words allowed between a date and its time ("7 ديسمبر 2021، الساعة 9:21").
-_GLUE = re.compile(r"^[\s,\-|/@]*(?:(?:الساعه|at|في|علي)\s*[\s,\-|/@]*)*$")
+# Words allowed between a date and its time ("7 ديسمبر 2021، الساعة 9:21"), a time zone among
+# them ("20/11/2023 توقيت عمان - القدس 11:21:48 PM": copy set 49)
+_GLUE = re.compile(r"^[\s,\-|/@]*(?:(?:الساعه|at|في|علي|ب?توقيت(?:[\s\-–]+[^\W\d_]+){1,3})\s*[\s,\-|/@]*)*$")
 
 
 def _has_words_between(folded: str, start: int, end: int) -> bool:

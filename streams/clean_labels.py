@@ -89,6 +89,8 @@ _WIDGETS = frozenset(
 )
 # an ad blocker's notice: "أنت تستخدم إضافة Adblock", "You are using an ad blocker"
 _AD_BLOCKER = re.compile(r"^(?:انت\s+تستخدم\s+(?:اضافه|برنامج|اداه)|you\s+(?:are|'re)\s+using\s+(?:an?\s+)?ad)")
+# "القسم : رياضة": the section under its label (copy set 49); the rest must be a section's name
+_SECTION_LABEL = re.compile(r"^(?:ال)?(?:قسم|تصنيف)\s*:\s*(?=\S)")
 _SEPARATORS = re.compile(r"\s*[-–—|/·•,]\s*")  # (folded: "،" is ",")
 _TRAILING = " .…:"
 _LEADING = " •·▪-–—|»>*"
@@ -165,6 +167,9 @@ def site_label(folded: str) -> str | None:
         return "chrome:caption"
     if len(words) <= GALLERY_MAX_WORDS and _GALLERY.match(line):
         return "chrome:caption"
+    labelled = _SECTION_LABEL.match(line)
+    if labelled is not None:
+        return "chrome:section" if site_label(line[labelled.end() :]) == "chrome:section" else None
     if len(words) == 2 and words[0] in _NEWS:
         return "chrome:section"  # "أخبار السعودية", "أخبار مصر": a section of the site
     # one section name, or a few joined by a menu's separators ("عربي-دولي", "سياسة | اقتصاد");

@@ -311,6 +311,10 @@ CHROME = [
     ("لا يوجد تعليقات بعد...", "chrome:comment-counter"),
     ("تابع الأحداث الرياضية و حمل التطبيق الآن", "chrome:follow"),
     ("اكتشاف المزيد من موقع دار الوادي", "chrome:follow"),
+    # a date line with its time zone, and a news app among the networks (copy set 49, story set 45)
+    ("نشر بتاريخ : 20/11/2023 توقيت الوادي - الساحل 11:21:48 PM", "chrome:date"),
+    ("الخميس 17 تشرين الأول , 2019 08:30 توقيت الوادي عــربـي", "chrome:date"),
+    ("نبض تيليجرام فيس بوك", "chrome:share"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -407,6 +411,8 @@ TRAPS = [
     "وقال إن إضافة تعليقات المواطنين إلى القانون ستتم الشهر المقبل",
     "للمزيد على الموقع الرسمي للوزارة يمكن زيارة صفحتها",
     "أظهرت دراسة أن مانع الإعلانات أكثر انتشارا بين الشباب",
+    "نبض",
+    "توقيت الوادي 2019",
 ]
 
 
@@ -426,6 +432,9 @@ def test_date_meta_line_gives_the_time() -> None:
     found = classify_line("نشر في: الثلاثاء 7 كانون الأول 2021 - 10:15 مساءً").published
     assert found is not None and found.iso == "2021-12-07T22:15:00"
     assert classify_line("eye 463").published is None
+    # a time zone between the date and its time
+    found = classify_line("نشر بتاريخ : 20/11/2023 توقيت الوادي - الساحل 11:21:48 PM").published
+    assert found is not None and found.iso == "2023-11-20T23:21:48"
 
 
 def test_a_poll_label_alone_introduces_its_question() -> None:
