@@ -57,6 +57,9 @@ _LIST_LABEL = re.compile(
     r"لديك\s+\d+\s+(?:خبر|اخبار|اشعار|اشعارات)(?:\s+(?:جديد|جديده|هام|هامه|عاجل))?|"
     # "أهم أخبار مصر", "فيديو قد يعجبك:" (the twentieth held-out cleaner set)
     r"اهم\s+اخبار\s+\S+|(?:فيديو|فيديوهات|مقالات|اخبار)\s+قد\s+(?:يعجبك|يهمك|تعجبك)|"
+    # "من نفس القسم محلي": the section's other stories, its name after the label (the
+    # twenty-first held-out cleaner set)
+    r"(?:اخبار\s+|مقالات\s+)?من\s+نفس\s+القسم(?:\s+\S+)?|"
     r"most\s+(?:read|viewed|popular|shared)|latest(?:\s+news)?|trending(?:\s+now)?|top\s+stories|"
     r"you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|more\s+from\s+\S+|editor'?s\s+picks?|"
     r"more\s+related(?:\s+news)?)"

@@ -179,8 +179,9 @@ _FOLLOW = re.compile(
     # "تابع <outlet> على <brand> News": the outlet's channel on a news aggregator, or "تابع
     # أحدث الأخبار عبر تطبيق google news" (the app named: a held-out copy set's page)
     # ("للمزيد تابع <outlet> على: فيسبوك | إكس | …": the eighth held-out cleaner set)
-    rf"|(?:للمزيد\s+)?تابع\s+(?:\S+\s+){{1,3}}(?:علي|عبر)\s*:?\s*(?:تطبيق\s+|منصه\s+)?(?:{_SOCIAL}|[a-z0-9]+\s+news)"
-    r"(?:\s*[|,/]\s*.*)?"  # (more networks after bars)
+    # ("تابع آخر الأخبار من <site> على WhatsApp", said again for Google News: the twenty-first)
+    rf"|(?:للمزيد\s+)?تابع\s+(?:\S+\s+){{1,5}}(?:علي|عبر)\s*:?\s*(?:تطبيق\s+|منصه\s+)?(?:{_SOCIAL}|[a-z0-9]+\s+news)"
+    r"(?:\s*[|,/]\s*.*|\s+تابع\s+.*)?"  # (more networks after bars, or the prompt again)
     # "متابعة أخبار <outlet> على تلغرام <link>": an agency's channel under its dispatches
     rf"|متابعه\s+(?:\S+\s+){{1,4}}(?:علي|عبر)\s+(?:{_SOCIAL})\b.*"
     # "يمكنكم الآن متابعة آخر الأخبار مجاناً من خلال تطبيق تلغرام" (the thirty-fifth held-out
@@ -287,7 +288,7 @@ _DATE_LINE_WORDS = _folded_words(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
     "ص م صباحا مساء "
     # the Hijri date a header adds: "الموافق 17 شوال 1445 هـ"
-    "الموافق هـ ه محرم صفر ربيع الاول الاخر الثاني جمادي رجب شعبان رمضان شوال ذو القعده الحجه "
+    "الموافق ل هـ ه محرم صفر ربيع الاول الاخر الثاني جمادي رجب شعبان رمضان شوال ذو القعده الحجه "
     "اول اولي الاولي ثاني الثانيه الاخره".split()  # "جمادى أول", "ربيع ثاني"
 )
 _WORD = re.compile(r"[^\W\d_]+")

@@ -84,6 +84,14 @@ _COMMENT_PROMPT = re.compile(
     r"|^التعليقات\s+علي\s+.+\s+مغلقه$"
 )
 
+# An aggregator's words above every article it carries: "نعرض لكم زوارنا أهم وأحدث الأخبار فى
+# المقال الاتي:" (the twenty-first held-out cleaner set); addressed to the visitors, it ends
+# announcing what follows
+_SITE_INTRO = re.compile(
+    r"^(?:نعرض|نقدم|نستعرض)\s+(?:لكم|لك|لحضراتكم)\s+(?:زوارنا|متابعينا|قراءنا)(?:\s+(?:الكرام|الاعزاء))?\s.*"
+    r"(?:التالي|الاتي|التاليه|الاتيه|يلي)\s*:?$"
+)
+
 
 def long_notice(core: str, words: int) -> str | None:
     """The reason for a notice as long as a sentence (a cookie notice, a comment section's
@@ -96,6 +104,8 @@ def long_notice(core: str, words: int) -> str | None:
         return "chrome:comment-prompt"
     if _ADBLOCK_PLEA.search(core):
         return "chrome:advert"
+    if _SITE_INTRO.match(core):
+        return "chrome:site-intro"
     return None
 
 

@@ -59,6 +59,19 @@ def test_more_list_labels_take_their_headlines() -> None:
     assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 5
 
 
+def test_the_sections_other_stories_under_its_label_go() -> None:
+    # (the twenty-first held-out cleaner set: "من نفس القسم محلي", the section's name after it)
+    article = clean_lines(
+        PROSE_1,
+        PROSE_2,
+        "من نفس القسم محلي",
+        "افتتاح سوق شعبي جديد في المدينة القديمة",
+        "البلدية تعلن خطة لصيانة الطرق قبل موسم الأمطار",
+    )
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [reason for reason, _ in _removed(article)] == ["headline-list"] * 3
+
+
 def test_a_notification_widget_takes_its_headlines() -> None:
     # (story set 45: "لديك 2 خبر جديد:" between the paragraphs, other stories under it)
     article = clean_lines(

@@ -315,6 +315,11 @@ CHROME = [
     ("نشر بتاريخ : 20/11/2023 توقيت الوادي - الساحل 11:21:48 PM", "chrome:date"),
     ("الخميس 17 تشرين الأول , 2019 08:30 توقيت الوادي عــربـي", "chrome:date"),
     ("نبض تيليجرام فيس بوك", "chrome:share"),
+    # the twenty-first: a Hijri date after "الموافق لـ", a follow prompt naming the site, an
+    # aggregator's intro above every article
+    ("الاثنين 25 نوفمبر 2024 الموافق لـ 23 جمادى الأولى 1446", "chrome:date"),
+    ("تابع آخر الأخبار من الوادي21 على WhatsApp", "chrome:follow"),
+    ("نعرض لكم زوارنا أهم وأحدث الأخبار فى المقال الاتي:", "chrome:site-intro"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -413,6 +418,8 @@ TRAPS = [
     "أظهرت دراسة أن مانع الإعلانات أكثر انتشارا بين الشباب",
     "نبض",
     "توقيت الوادي 2019",
+    "نعرض لكم في هذا التقرير أهم الأرقام التالية:",
+    "تابع الوزير آخر التطورات من مقر الوزارة على مدى يومين",
 ]
 
 
