@@ -58,7 +58,10 @@ _STAGES: tuple[tuple[float, str], ...] = (
     # sworn in, in office: «أدى اليمين الدستورية», «تسلم مهامه», «تنصيب»
     (
         5.0,
-        r"(?:اداء|ادي|يودي|ادت|تودي|ادوا|يودون)\s+(?:ال)?يمين"
+        r"(?:اداء|ادي|يودي|ادت|تودي|ادوا|يودون)\s+(?:(?:ال)?يمين"
+        # (the oath's taker and a day may come between: «أدى الشيخ نواف …، اليوم الأربعاء، اليمين
+        # الدستورية»; then «الدستورية» must follow: «أدى صعود اليمين» is the political right)
+        r"|(?:\S+\s+){1,8}?(?:ال)?يمين\s+(?:ال)?(?:دستوريه|قانونيه))"
         # (a name and a day may come between: «تسلم محمد شياع السوداني الجمعة مهامه»; a bare
         # «مهام» only close by: «تسلم الوزير تقريرا عن مهام اللجنة» is no stage)
         r"|(?:تسلم|يتسلم|تتسلم|تسلمت|استلم|يستلم)\s+(?:(?:\S+\s+){0,5}?(?:مهامه|مهامها|منصبه|منصبها)"
@@ -79,6 +82,29 @@ _STAGES: tuple[tuple[float, str], ...] = (
         r"(?:اتمام|اتمت|اتم|اكملت|اكمال|انهت|انجزت|استكملت|استكمال)\s+(?:\S+\s+){0,2}?"
         r"(?:صفقه|(?:عمليه\s+)?(?:ال)?استحواذ)",
     ),
+    # A succession: the ruler's death, his funeral, the successor elected or proclaimed (in
+    # office, as an oath is: 5), a crown prince named. Told a day or a year apart with the same
+    # names (story sets 45 and 50: a president's death, his successor's election the next day
+    # and the crown prince he named a year later; an emir's death and his successor's oath).
+    # The death: «وفاة رئيس الإمارات», «وفاة الأمير صباح», «نعت وزارة شؤون الرئاسة … الشيخ»
+    # (a ruler's title right after; «وفاة 35 معتمرا» is no ruler's); a death recalled is not
+    # the report's own: «بعد رحيل حاكم الإمارات، انتخب المجلس …», «بعد ساعات من وفاة»
+    (
+        9.0,
+        r"(?<!بعد\s)(?<!عقب\s)(?<!اثر\s)(?<!منذ\s)(?<!من\s)(?:وفاه|توفي|رحيل)\s+(?:\S+\s+)?(?:ال)?(?:رييس|ملك|امير|سلطان|شيخ|عاهل|حاكم)(?!\S)"
+        r"|(?<!بعد\s)(?<!عقب\s)(?<!اثر\s)(?:نعي|نعت|ينعي|تنعي|نعاه|نعته)\s+(?:\S+\s+){0,8}?(?:ال)?(?:رييس|ملك|امير|سلطان|شيخ|عاهل|حاكم)(?!\S)",
+    ),
+    # the funeral: «شيعت الكويت جثمان الأمير», «ووري الثرى»
+    (10.0, r"(?:تشييع|شيع|شيعت|يشيع|تشيع|دفن|مواراه|ووري)\s+(?:\S+\s+){0,3}?(?:جثمان|الثري)"),
+    # the successor elected or proclaimed: «انتخاب محمد بن زايد رئيسا لدولة الإمارات», «ميشال
+    # عون رئيسا للبنان» (a head of state's office: not a government's, a council's or a club's)
+    (
+        5.0,
+        r"(?:رييسا|اميرا|ملكا|سلطانا)\s+(?:جديدا\s+)?ل"
+        r"(?!ل?(?:وزراء|حكومه|مجلس|لجنه|هييه|نادي|اتحاد|وفد|جامعه|شركه|مكتب|بعثه|حزب|كتله|فريق|تحرير))\S",
+    ),
+    # a crown prince named: «عيّن نجله خالد وليا للعهد»
+    (11.0, r"وليا\s+(?:جديدا\s+)?للعهد"),
 )
 # a clitic may stand before the verb or noun
 _STAGE = re.compile(
@@ -87,7 +113,13 @@ _STAGE = re.compile(
 _VALUES = {f"stage{index}": value for index, (value, _) in enumerate(_STAGES)}
 # a word every stage's text holds, looked for first (as written, before folding): most
 # texts tell no stage, and are not folded
-_HINTS = ("حكوم", "تشكيل", "ثق", "يمين", "تسل", "تنصيب", "جلس", "محاكم", "تئناف", "صفق", "استحواذ", "مرسوم")
+_HINTS = (
+    *("حكوم", "تشكيل", "ثق", "يمين", "تسل", "تنصيب", "جلس", "محاكم", "تئناف", "صفق", "استحواذ", "مرسوم"),
+    *("وفا", "توف", "رحيل", "نعى", "نعت", "ينعى", "تنعى", "نعاه", "نعته", "جثمان", "الثرى", "ووري"),
+    # (the successor's office in the accusative, written with or without its tanween's mark
+    # before the alif: «رئيساً», «رئيسًا»)
+    *("رئيسا", "رئيسً", "ميرا", "ميرً", "ملكا", "ملكً", "سلطانا", "سلطانً", "وليا", "وليً"),
+)
 
 
 def stage_facts(title: str, text: str) -> list[tuple[str, float]]:
