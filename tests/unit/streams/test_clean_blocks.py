@@ -205,6 +205,16 @@ def test_labels_above_the_first_paragraph_are_asides_and_the_dateline_prefix_too
     assert aside_texts(article) == [("lead-in", "تقرير خاص\nمحمد أحمد"), ("dateline", "القاهرة - ")]
 
 
+def test_a_label_ending_with_a_colon_above_the_first_paragraph_is_an_aside() -> None:
+    # (the nineteenth and twenty-first held-out cleaner sets: the outlet and its city)
+    article = clean_lines("الوادي- أخبار اليوم:", PROSE_1, PROSE_2)
+    assert aside_texts(article) == [("lead-in", "الوادي- أخبار اليوم:")]
+    # a line announcing the text that follows is the article's
+    for announcing in ("وفي ما يلي نص المرسوم:", "وجاء في البيان ما يلي :", "ننشر نص البيان كاملا:"):
+        article = clean_lines(announcing, PROSE_1, PROSE_2)
+        assert aside_texts(article) == [], announcing
+
+
 @pytest.mark.parametrize(
     ("line", "prefix"),
     [

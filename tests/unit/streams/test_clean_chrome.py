@@ -320,6 +320,8 @@ CHROME = [
     ("الاثنين 25 نوفمبر 2024 الموافق لـ 23 جمادى الأولى 1446", "chrome:date"),
     ("تابع آخر الأخبار من الوادي21 على WhatsApp", "chrome:follow"),
     ("نعرض لكم زوارنا أهم وأحدث الأخبار فى المقال الاتي:", "chrome:site-intro"),
+    # a date line's separators are no words (the nineteenth)
+    ("الأحد - 21 سبتمبر 2025 - الساعة 06:01 م بتوقيت الوادي ،،،", "chrome:date"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
