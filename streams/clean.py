@@ -400,7 +400,11 @@ def _collapse_repeats(
         copies.clear()
 
     for item, key in zip(kept, comparison_keys([item.folded for item in kept]), strict=True):
-        if key in title_keys or (key.startswith(_CREDIT_LABELS) and key.partition(" ")[2] in title_keys):
+        # (the title as a credit's, or as a numbered breadcrumb's last item: "4. <title>", the
+        # nineteenth held-out cleaner set)
+        if key in title_keys or (
+            (key.startswith(_CREDIT_LABELS) or key[:1].isdigit()) and key.partition(" ")[2] in title_keys
+        ):
             removed.append((item.position, RemovedLine("repeated-title", item.text)))
             continue
         if len(key) >= MIN_REPEAT_KEY_CHARS:

@@ -451,16 +451,25 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
 
 # (folded) a line that announces what follows, or goes on from a sentence before it: «وفي ما
 # يلي نص المرسوم:», «وجاء في البيان ما يلي:» are the article's
-_ANNOUNCES = re.compile(r"^و|(?<!\S)(?:ما\s*يلي|يلي|التالي|التاليه|الاتي|الاتيه|كالتالي|نصه|نص)(?![^\s:])")
+_ANNOUNCES = re.compile(
+    r"(?<!\S)(?:ما\s*يلي|يلي|التالي|التاليه|الاتي|الاتيه|كالتالي|نصه|نص)(?![^\s:])"
+    r"|^(?:وجاء|وفي|وقال|وقالت|واضاف|واضافت|وتابع|وتابعت|واوضح|واوضحت|واكد|واكدت|وذكر|وذكرت|وكتب|وكتبت)(?!\S)"
+)
+
+
+_NAME_SEPARATOR = re.compile(r"\s[/\-–—_]|[/\-–—_]\s")
 
 
 def _label_line(folded: str) -> bool:
-    """A few words ending with a colon: a label («بغداد- العراق اليوم:», «جو 24 :», the outlet
-    and its city; the nineteenth and twenty-first held-out cleaner sets), not a sentence."""
+    """A few words ending with a colon, or with a stop after names joined by a dash or a slash:
+    a label («بغداد- العراق اليوم:», «جو 24 :», «المعلومة / بغداد ..», «وكالة الغيمة الليبية
+    للأخبار- طرابلس.»: the outlet and its city; the nineteenth and twenty-first held-out
+    cleaner sets), not a sentence."""
+    stripped = folded.strip()
     return (
         _words(folded) <= LEAD_IN_MAX_WORDS
-        and folded.rstrip().endswith(":")
-        and _ANNOUNCES.search(folded.strip()) is None
+        and (stripped.endswith(":") or (stripped.endswith(".") and _NAME_SEPARATOR.search(stripped) is not None))
+        and _ANNOUNCES.search(stripped) is None
     )
 
 

@@ -205,6 +205,20 @@ def test_short_repeated_lines_stay() -> None:
     assert article.text == content
 
 
+def test_a_title_as_the_last_item_of_a_numbered_breadcrumb_is_a_repeated_title() -> None:
+    # (the nineteenth held-out cleaner set: "1. Home", "2. أخبار", "3. محلي", "4. <title>")
+    title = "مجلس المدينة: العاصمة بلا حلول جذرية لمواسم الأمطار"
+    prose = "أكد عضو في مجلس المدينة اليوم أن الدوائر المعنية لم تستعد لموسم الأمطار بخطط جديدة."
+    article = clean_article(title=title, content=f"4. {title}\n{prose}", content_type="text/plain")
+    assert article.text == prose
+    assert _reasons(article) == ["repeated-title"]
+    # a numbered line that only begins like the title stays
+    longer = f"4. {title} وبعد"
+    assert (
+        clean_article(title=title, content=f"{longer}\n{prose}", content_type="text/plain").text == f"{longer}\n{prose}"
+    )
+
+
 def test_title_repeated_with_other_punctuation_is_removed() -> None:
     content = "«وزير المالية يعلن خطة لخفض العجز»\nأعلن الوزير خطة جديدة."
     article = clean_article(title="وزير المالية يعلن خطة لخفض العجز", content=content, content_type="text/plain")

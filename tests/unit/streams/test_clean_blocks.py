@@ -209,6 +209,9 @@ def test_a_label_ending_with_a_colon_above_the_first_paragraph_is_an_aside() -> 
     # (the nineteenth and twenty-first held-out cleaner sets: the outlet and its city)
     article = clean_lines("الوادي- أخبار اليوم:", PROSE_1, PROSE_2)
     assert aside_texts(article) == [("lead-in", "الوادي- أخبار اليوم:")]
+    for label in ("المعلومة / الوادي ..", "وكالة الوادي للأخبار- الساحل."):
+        article = clean_lines(label, PROSE_1, PROSE_2)
+        assert aside_texts(article) == [("lead-in", label)], label
     # a line announcing the text that follows is the article's
     for announcing in ("وفي ما يلي نص المرسوم:", "وجاء في البيان ما يلي :", "ننشر نص البيان كاملا:"):
         article = clean_lines(announcing, PROSE_1, PROSE_2)
