@@ -71,6 +71,8 @@ HEADLINE_MAX_WORDS = 16
 # الجيش الفنزويلي، يوم السبت، في وقت تكثف الولايات المتحدة الضغط العسكري على الد»: the
 # forty-fifth held-out story set) runs longer than a headline; no sentence ends it either.
 CUT_TEASER_MAX_WORDS = 25
+# Headline-and-teaser pairs in a row, unlabelled, that make a list of other stories.
+MIN_TEASER_PAIRS = 2
 # A run of this many headline lines in a row is a ticker, not the article's subheadings.
 MIN_TICKER_LINES = 3
 # Short labels above the first paragraph: section, author, outlet, caption.
@@ -260,6 +262,7 @@ def judge_blocks(lines: Sequence[BlockLine]) -> list[Verdict]:
             label = site_label(line.folded)
             if label is not None:
                 verdicts[index] = Verdict(removed=label)
+    _teaser_pairs(lines, verdicts)
     _headline_runs(lines, verdicts)
     _lead_in(lines, verdicts)
     _foreign_script_lines(lines, verdicts)
@@ -400,6 +403,34 @@ def _reads_like_post(line: BlockLine, verdict: Verdict) -> bool:
 
 # "1. مومياء الملك …", "2- قصر الدخول …": a line the article numbers, one of its own lists
 _ENUMERATED = re.compile(r"^\s*\d{1,2}\s*[.)\-–]\s*[^\W\d_]")
+
+
+def _teaser_pairs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
+    """Other stories listed as a headline and its teaser cut with "…", two or more of them in a
+    row with no label («أسعار الذهب ترتفع 30 جنيها» / «سجلت أسعار الذهب في مصر، بالتعاملات
+    الصباحية اليوم الجمعة،...»: the twentieth held-out cleaner set); an article's paragraph
+    is not cut so, nor its subheading followed by one."""
+    kept = [index for index, verdict in enumerate(verdicts) if verdict is KEEP]
+    at = 0
+    while at + 1 < len(kept):
+        end = at
+        while end + 1 < len(kept) and _is_teaser_pair(lines[kept[end]].folded, lines[kept[end + 1]].folded):
+            end += 2
+        if end - at >= 2 * MIN_TEASER_PAIRS:
+            for index in kept[at:end]:
+                verdicts[index] = Verdict(removed=TEASER)
+            at = end
+        else:
+            at += 1
+
+
+def _is_teaser_pair(headline: str, teaser: str) -> bool:
+    return (
+        is_headline(headline)
+        and TEASER_END.search(teaser) is not None
+        and _words(teaser) <= CUT_TEASER_MAX_WORDS
+        and not TEASER_END.search(headline)
+    )
 
 
 def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:

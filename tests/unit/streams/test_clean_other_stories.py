@@ -132,6 +132,27 @@ def test_an_unfinished_line_after_a_list_label_is_taken_only_up_to_a_sentence() 
     assert article.text.split("\n") == [PROSE_1, PROSE_2, PROSE_3]
 
 
+def test_unlabelled_headlines_each_with_its_cut_teaser_go() -> None:
+    """Other stories as pairs, a headline and its first words cut with "…", two or more in a
+    row and no label above them (the twentieth held-out cleaner set)."""
+    pairs = [
+        "أسعار القمح ترتفع 40 دينارا.. والطن يسجل 900 دينار",
+        "سجلت أسعار القمح في الأسواق المحلية، بالتعاملات الصباحية اليوم الخميس،...",
+        "أسعار الأسمدة تسجل أعلى مستوى لها منذ عامين",
+        "ارتفعت أسعار الأسمدة في السوق المحلية مع بداية الموسم الزراعي…",
+    ]
+    article = _clean(PROSE_1, PROSE_2, *pairs)
+    assert article.text.split("\n") == [PROSE_1, PROSE_2]
+    assert [text for _, text in _removed(article)] == pairs
+
+
+def test_one_headline_with_a_cut_teaser_or_a_subheading_over_a_paragraph_stays() -> None:
+    one_pair = ["أسعار القمح ترتفع 40 دينارا", "سجلت أسعار القمح في الأسواق المحلية اليوم الخميس،..."]
+    assert _clean(PROSE_1, *one_pair, PROSE_2).text.split("\n") == [PROSE_1, *one_pair, PROSE_2]
+    subheadings = ["المناورات في أرقام", PROSE_2, "ما بعد المناورات", PROSE_3]
+    assert _clean(PROSE_1, *subheadings).text.split("\n") == [PROSE_1, *subheadings]
+
+
 def test_a_sentence_opening_with_may_interest_you_is_kept() -> None:
     sentence = "وقد يهمك أيضا أن المعرض يفتح أبوابه مجانا يوم الجمعة المقبل."
     assert _clean(PROSE_1, sentence, PROSE_2).text.split("\n") == [PROSE_1, sentence, PROSE_2]
