@@ -45,9 +45,14 @@ _DAY = re.compile(r"(?<!\w)(" + _ALTERNATIVES + r")(?!\w)")
 # agency writes it («مساء اليوم (الخميس)»), or between slashes or dashes, as the Egyptian
 # agency's copies and their edits do («أمس الأول /الأربعاء/», «أمس الأول -الأربعاء»: the
 # day before yesterday, the twenty-sixth held-out copy set)
+# A date may follow the day only after today or yesterday («اليوم الثلاثاء 7 من دجنبر»: prose,
+# not a date line); a day that opens a range is no report's («من يوم الإثنين إلى الخميس», a
+# working week: copy set 44)
+_NOT_COMING = r"(?!\s+(?:المقبل|القادم|الماضي))(?!\s+الي\s)"
 _REPORT_DAY = re.compile(
+    r"(?<!\w)(?:اليوم|امس)\s+(?:الاول\s+)?[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)" + _NOT_COMING + r"|"
     r"(?:(?<!\w)(?:اليوم|امس|غدا|غد|صباح|مساء|فجر|ظهر|عصر|ليله|ليل|يوم)\s+(?:(?:اليوم|امس|غدا|غد)\s+)?(?:الاول\s+)?|[,/]\s*)"
-    r"[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)(?!\s+(?:المقبل|القادم|الماضي))"
+    r"[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)" + _NOT_COMING
 )
 
 
@@ -75,7 +80,7 @@ def lead_days(text: str, title: str = "") -> tuple[int, int, int]:
         until = _UNTIL_DAY.search(lead)
     return (
         _DAYS[named.group(1)] if named is not None else 0,
-        _DAYS[reported.group(1)] if reported is not None else 0,
+        _DAYS[reported.group(1) or reported.group(2)] if reported is not None else 0,
         _DAYS[until.group(1)] if until is not None else 0,
     )
 

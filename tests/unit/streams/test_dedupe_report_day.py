@@ -48,6 +48,10 @@ NOTICE = (
         ("الإثنين 17 نوفمبر 2025\nأعلنت الهيئة إغلاق المجال الجوي", 0),
         ("أعلنت الهيئة، الأحد ١٧ نوفمبر، إغلاق المجال الجوي", 0),
         ("أعلنت الهيئة إغلاق المجال الجوي حتى إشعار آخر", 0),
+        # today's day with its date after it is prose, not a date line; a working week's
+        # first day is no report's (copy set 44)
+        ("قررت الحكومة، اليوم الثلاثاء 7 ديسمبر الجاري، تغيير نظام العمل", TUESDAY),
+        ("يكون العمل من يوم الإثنين إلى الخميس، والعطلة يومي السبت والأحد", 0),
     ],
 )
 def test_the_day_a_lead_reports(lead: str, day: int) -> None:
