@@ -1,5 +1,6 @@
 """Which stage of an affair a report tells: a government designated, voted in, sworn in; a
-trial's hearings opened, its appeal ruled; a takeover completed.
+trial's hearings opened, its appeal ruled; a takeover completed; a ruler's death, his funeral,
+his successor in office, a crown prince named.
 
 The stages of one affair are told days or weeks apart with the same names, places and
 words («كلف … بتشكيل الحكومة», then «نالت الحكومة ثقة البرلمان», then «أدت الحكومة اليمين»),
@@ -7,8 +8,9 @@ and without published times nothing else tells them apart: on the held-out story
 Lebanese and Iraqi governments' designation, formation and confidence vote, and a takeover's
 announcement and completion, were one story each (docs/dedupe.md, "Stages"). Read in the
 title and in the lead (lead_facts.py), the first stage each names; two texts that both name
-one and share none tell two events (and neither is a copy of the other). The stage is given as a figure (figures.py) of the kind STAGE, decisive as a
-decision's move is (``figures.conflicting``'s ``decisive``).
+one and share none tell two events (and neither is a copy of the other). The stage is given
+as a figure (figures.py) of the kind STAGE, decisive as a decision's move is
+(``figures.conflicting``'s ``decisive``).
 
 A stage is read only from a verb or noun of it followed, within a few words, by what it
 acts on («منح … الثقة», «أدى اليمين», «إتمام صفقة الاستحواذ»): the words alone are common

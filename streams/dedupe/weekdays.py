@@ -48,11 +48,11 @@ _DAY = re.compile(r"(?<!\w)(" + _ALTERNATIVES + r")(?!\w)")
 # A date may follow the day only after today or yesterday («اليوم الثلاثاء 7 من دجنبر»: prose,
 # not a date line); a day that opens a range is no report's («من يوم الإثنين إلى الخميس», a
 # working week: copy set 44)
-_NOT_COMING = r"(?!\s+(?:المقبل|القادم|الماضي))(?!\s+الي\s)"
+_NOT_ANOTHER_DAY = r"(?!\s+(?:المقبل|القادم|الماضي))(?!\s+الي\s)"
 _REPORT_DAY = re.compile(
-    r"(?<!\w)(?:اليوم|امس)\s+(?:الاول\s+)?[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)" + _NOT_COMING + r"|"
+    r"(?<!\w)(?:اليوم|امس)\s+(?:الاول\s+)?[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)" + _NOT_ANOTHER_DAY + r"|"
     r"(?:(?<!\w)(?:اليوم|امس|غدا|غد|صباح|مساء|فجر|ظهر|عصر|ليله|ليل|يوم)\s+(?:(?:اليوم|امس|غدا|غد)\s+)?(?:الاول\s+)?|[,/]\s*)"
-    r"[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)" + _NOT_COMING
+    r"[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)" + _NOT_ANOTHER_DAY
 )
 
 
