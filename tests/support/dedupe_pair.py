@@ -1,7 +1,10 @@
 """One article after another through a fresh in-memory dedupe store: the decision on the
-second. For the tests of what makes a copy (months, countries, the copy window)."""
+second (for the tests of what makes a copy: months, countries, the copy window), or on each of
+several reports (for the tests of what keeps two events' stories apart)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from streams.dedupe import DedupeConfig, DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
 
@@ -21,3 +24,15 @@ def second_decision(
     dedup = Deduplicator(InMemoryDedupeStore(), config or DedupeConfig())
     dedup.process(DedupeInput("first", "agency", "", title, first, published[0], seen_at[0]))
     return dedup.process(DedupeInput("second", "paper", "", title, second, published[1], seen_at[1]))
+
+
+def decisions_in_order(
+    reports: Sequence[tuple[str, str]], published: str | None = None, seen_at: float = 1_700_000_000.0
+) -> list[DedupeDecision]:
+    """The decision on each (title, text) report, fed in order to one fresh store: ids "r0",
+    "r1", …, each from its own site, all with ``published`` and seen at one moment."""
+    dedup = Deduplicator(InMemoryDedupeStore())
+    return [
+        dedup.process(DedupeInput(f"r{index}", f"site-{index}", "", title, text, published, seen_at))
+        for index, (title, text) in enumerate(reports)
+    ]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe.sentences import SENTENCE, sentence_facts
+from tests.support.dedupe_pair import decisions_in_order
 
 
 @pytest.mark.parametrize(
@@ -65,10 +65,6 @@ _APPEAL = [
 
 
 def test_two_verdicts_of_one_trial_are_two_stories_without_times() -> None:
-    dedup = Deduplicator(InMemoryDedupeStore())
-    stories = []
-    for index, (title, text) in enumerate(_FIRST_VERDICT + _APPEAL):
-        decision = dedup.process(DedupeInput(f"r{index}", f"site-{index}", "", title, text, None, 1_700_000_000.0))
-        stories.append(decision.story_id)
+    stories = [decision.story_id for decision in decisions_in_order(_FIRST_VERDICT + _APPEAL)]
     # each verdict's two reports join; the second verdict does not join the first
     assert stories == ["r0", "r0", "r2", "r2"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe.stages import STAGE, stage_facts
+from tests.support.dedupe_pair import decisions_in_order
 
 
 @pytest.mark.parametrize(
@@ -107,14 +107,10 @@ _VOTED_IN = [
 
 
 def test_a_governments_designation_and_its_confidence_vote_are_two_stories_without_times() -> None:
-    dedup = Deduplicator(InMemoryDedupeStore())
-    stories = []
-    for index, (title, text) in enumerate(_DESIGNATED + _VOTED_IN):
-        decision = dedup.process(DedupeInput(f"r{index}", f"site-{index}", "", title, text, None, 1_700_000_000.0))
-        assert decision.duplicate_of is None
-        stories.append(decision.story_id)
+    decisions = decisions_in_order(_DESIGNATED + _VOTED_IN)
+    assert [decision.duplicate_of for decision in decisions] == [None] * 4
     # each stage's two reports join; the vote does not join the designation
-    assert stories == ["r0", "r0", "r2", "r2"]
+    assert [decision.story_id for decision in decisions] == ["r0", "r0", "r2", "r2"]
 
 
 _DEATH = [
@@ -148,11 +144,7 @@ _SUCCESSOR = [
 
 
 def test_a_rulers_death_and_his_successors_election_are_two_stories_without_times() -> None:
-    dedup = Deduplicator(InMemoryDedupeStore())
-    stories = []
-    for index, (title, text) in enumerate(_DEATH + _SUCCESSOR):
-        decision = dedup.process(DedupeInput(f"r{index}", f"site-{index}", "", title, text, None, 1_700_000_000.0))
-        stories.append(decision.story_id)
+    stories = [decision.story_id for decision in decisions_in_order(_DEATH + _SUCCESSOR)]
     # the second death report joins the first (as its near copy), the successor's two join
     # each other; without the stages all four were one story (the same names and mourning)
     assert stories == ["r0", "r0", "r2", "r2"]
