@@ -77,16 +77,26 @@ def _compared_facts(profile: StoryProfile, both_dated: bool) -> Iterable[tuple[i
     return [fact for fact in facts if fact[0] not in _UNDATED_ONLY] if both_dated else facts
 
 
-def conflicting_story(mine: Mapping[int, set[float]], time_known: bool, members: Iterable[tuple[Any, float]]) -> bool:
+def conflicting_story(
+    mine: Mapping[int, set[float]], time_known: bool, members: Iterable[tuple[Any, float]], report_day: int = 0
+) -> bool:
     """Whether a story's fetched articles (with how far apart each is), their figures
     taken together, contradict an article's (``mine``: its figures by kind hash;
     ``time_known``: it has a published time); the weekday a lead names only where one of
     the two has no published time. Tolls (figures.TOLL_KINDS) that differ count only when
     the story's nearest report is at least TOLL_HOURS away, both dated: within a day a toll
-    is updated from report to report (and an undated report may be of the same hour)."""
-    if not mine:
+    is updated from report to report (and an undated report may be of the same hour).
+
+    ``report_day``, the day the article's lead reports as its news's (weekdays.lead_days'
+    narrow reading, 0 for none), decides alone where one of the two has no published time:
+    a story whose articles report other days, none this one, is of another day, whatever
+    figures they share (a report that recalls the earlier event's toll in its lead: «شب حريق
+    … ظهر الثلاثاء … بعد 48 ساعة فقط من حريق كنيسة أبو سيفين», story set 47). The weekday
+    the lead merely names (any weekday, a coming one included) stays one figure among others."""
+    if not mine and not report_day:
         return False
     theirs: dict[int, set[float]] = {}  # only the kinds this article gives can conflict
+    their_days: set[int] = set()
     nearest = math.inf
     for candidate, gap in members:
         profile = candidate.profile
@@ -95,5 +105,9 @@ def conflicting_story(mine: Mapping[int, set[float]], time_known: bool, members:
         for kind, value in _compared_facts(profile, dated):
             if kind in mine:
                 theirs.setdefault(kind, set()).add(value)
+        if report_day and not dated and profile.report_day:
+            their_days.add(profile.report_day)
+    if their_days and report_day not in their_days:
+        return True
     tolls = () if nearest >= TOLL_HOURS * 3600 else _TOLL_HASHES
     return bool(theirs) and _conflicting(mine, theirs, tolls, _BY_POINTS_HASHES)

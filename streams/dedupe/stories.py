@@ -436,7 +436,9 @@ def best_story(
         story = candidate.story_id
         conflict = conflicts.get(story)
         if conflict is None:
-            conflict = conflicts[story] = conflicting_story(vector.facts, vector.time_known, members[story])
+            conflict = conflicts[story] = conflicting_story(
+                vector.facts, vector.time_known, members[story], vector.report_day
+            )
         if not conflict:
             bounded.append((-bound, order, needed, apart, scale, products, candidate))
     bounded.sort(key=lambda item: (item[0], item[1]))

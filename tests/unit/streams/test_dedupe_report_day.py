@@ -1,6 +1,8 @@
 """A notice issued again days later in the same words is not a copy of the first: only the
-day its lead reports differs (streams/dedupe/weekdays.lead_days). Texts written for this
-project reproduce what real airspace notices and their republications do."""
+day its lead reports differs (streams/dedupe/weekdays.lead_days); and, without published times,
+a report of another day does not join a story (fact_checks.conflicting_story). Texts written
+for this project reproduce what real airspace notices, their republications and two fires'
+reports do."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 from streams.dedupe import DedupeDecision, DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe.profile import StoryProfile
 from streams.dedupe.weekdays import lead_days, report_other_days
+from tests.support.dedupe_pair import decisions_in_order
 
 SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = 1, 2, 3, 4, 5, 6, 7
 TITLE = "إغلاق مؤقت وجزئي للمجال الجوي في جمهورية الساحل"
@@ -154,3 +157,36 @@ def test_a_warning_lasting_until_another_day_is_no_copy() -> None:
     again = dedup.process(DedupeInput("two", "two", "", TITLE, WARNING.format(until="السبت"), None, 1.8e9 + 60))
     copy = dedup.process(DedupeInput("three", "three", "", TITLE, WARNING.format(until="السبت"), None, 1.8e9 + 90))
     assert (first.duplicate_of, again.duplicate_of, copy.duplicate_of) == (None, None, "two")
+
+
+# Two church fires two days apart: the second report's lead reports its own day and recalls the
+# first fire's toll (story set 47).
+_FIRES = [
+    (
+        "حريق ضخم في كنيسة مار يوحنا بحي الوادي يودي بحياة 23 شخصا",
+        "اندلع حريق ضخم داخل كنيسة مار يوحنا في حي الوادي صباح اليوم الأحد، وأسفر عن مصرع 23 شخصا وإصابة "
+        "آخرين أثناء القداس. وقال شهود عيان إن النيران اشتعلت في الطابق الثالث للكنيسة بسبب ماس كهربائي، وإن "
+        "الدخان الكثيف حاصر المصلين. ودفعت السلطات بعشرات سيارات الإطفاء والإسعاف إلى المكان، فيما أعلنت وزارة "
+        "الصحة نقل المصابين إلى المستشفيات القريبة.",
+    ),
+    (
+        "23 قتيلا في حريق كنيسة مار يوحنا",
+        "لقي 23 شخصا مصرعهم، اليوم الأحد، في حريق شب بكنيسة مار يوحنا في حي الوادي خلال القداس، بحسب وزارة "
+        "الصحة. وأرجعت المصادر الأولية الحريق إلى ماس كهربائي في الطابق الثالث، وحاصر الدخان المصلين قبل وصول "
+        "سيارات الإطفاء. ونقلت سيارات الإسعاف المصابين إلى المستشفيات، وفتحت النيابة تحقيقا في أسباب الحادث.",
+    ),
+    (
+        "حريق هائل يلتهم كنيسة في مدينة الساحل بعد حادث مار يوحنا",
+        "شب حريق هائل، ظهر الثلاثاء، في كنيسة الأنبا مرقس بمدينة الساحل، بعد 48 ساعة فقط من حريق كنيسة مار "
+        "يوحنا الذي أودى بحياة 23 شخصا. ولم يسفر الحريق عن إصابات، لكنه دمر الطابق الأرضي للكنيسة بالكامل، وقال "
+        "شهود عيان إن النيران اشتعلت بسبب ماس كهربائي. ودفعت السلطات بسيارات الإطفاء إلى المكان، وفتحت النيابة "
+        "تحقيقا في أسباب الحادث.",
+    ),
+]
+
+
+def test_a_story_of_another_reported_day_is_not_joined_whatever_figures_it_shares() -> None:
+    """Undated, the second fire's report shares the first's names, words and toll (it recalls
+    it); the day its lead reports, Tuesday, is not the day the first fire's reports give."""
+    stories = [decision.story_id for decision in decisions_in_order(_FIRES)]
+    assert stories == ["r0", "r0", "r2"]
