@@ -337,12 +337,16 @@ def _other_words(core: str, dates: list[FoundDate]) -> list[str]:
     return [word for word in _WORD.findall(rest) if word not in _DATE_LINE_WORDS]
 
 
-def _date_line(core: str, words: int) -> FoundDate | None:
+def _date_line(core: str, tokens: list[str]) -> FoundDate | None:
     """The date of a line that holds a date and nothing but date labels (and, in a short
-    line with a clock time, up to two other words), else None."""
+    line with a clock time, up to two other words), else None. ``tokens``: the line's
+    whitespace-separated tokens."""
     dates = find_dates(core)
     if not dates:
         return None
+    # its separators are no words ("الأحد - 21 سبتمبر 2025 - الساعة 06:01 م بتوقيت عدن ،،،",
+    # the nineteenth held-out cleaner set)
+    words = sum(1 for token in tokens if _HAS_WORD.search(token))
     counter = _VIEW_COUNTER_PART.search(core)  # "… 17:20 مساء (عدد المشاهدات 2125)"
     if counter is not None:
         core = core[: counter.start()] + " " + core[counter.end() :]
@@ -452,9 +456,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:account")
     if _LINK_OUT.match(core):
         return LineClass("chrome:follow")
-    # (a date line's word count leaves out its separators: "الأحد - 21 سبتمبر 2025 - الساعة
-    # 06:01 م بتوقيت عدن ،،،", the nineteenth held-out cleaner set)
-    found = _date_line(core, sum(1 for token in words_of_line if _HAS_WORD.search(token)))
+    found = _date_line(core, words_of_line)
     if found is not None:
         return LineClass("chrome:date", published=found)
     if _TIME_LINE.match(core):

@@ -68,7 +68,12 @@ _STAGES: tuple[tuple[float, str], ...] = (
         # «مهام» only close by: «تسلم الوزير تقريرا عن مهام اللجنة» is no stage)
         r"|(?:تسلم|يتسلم|تتسلم|تسلمت|استلم|يستلم)\s+(?:(?:\S+\s+){0,5}?(?:مهامه|مهامها|منصبه|منصبها)"
         r"|(?:\S+\s+){0,2}?(?:مهام|السلطه))"
-        r"|تنصيب(?:ه|ها)?",
+        r"|تنصيب(?:ه|ها)?"
+        # a successor elected or proclaimed (a succession, below): «انتخاب محمد بن زايد رئيسا لدولة
+        # الإمارات», «ميشال عون رئيسا للبنان» (a head of state's office: not a government's, a
+        # council's or a club's)
+        r"|(?:رييسا|اميرا|ملكا|سلطانا)\s+(?:جديدا\s+)?ل"
+        r"(?!ل?(?:وزراء|حكومه|مجلس|لجنه|هييه|نادي|اتحاد|وفد|جامعه|شركه|مكتب|بعثه|حزب|كتله|فريق|تحرير))\S",
     ),
     # a trial's hearings open: «بدأت جلسات الاستماع», «انطلاق المحاكمة»
     (
@@ -85,7 +90,7 @@ _STAGES: tuple[tuple[float, str], ...] = (
         r"(?:صفقه|(?:عمليه\s+)?(?:ال)?استحواذ)",
     ),
     # A succession: the ruler's death, his funeral, the successor elected or proclaimed (in
-    # office, as an oath is: 5), a crown prince named. Told a day or a year apart with the same
+    # office: read with the oath, 5, above), a crown prince named. Told a day or a year apart with the same
     # names (story sets 45 and 50: a president's death, his successor's election the next day
     # and the crown prince he named a year later; an emir's death and his successor's oath).
     # The death: «وفاة رئيس الإمارات», «وفاة الأمير صباح», «نعت وزارة شؤون الرئاسة … الشيخ»
@@ -98,13 +103,6 @@ _STAGES: tuple[tuple[float, str], ...] = (
     ),
     # the funeral: «شيعت الكويت جثمان الأمير», «ووري الثرى»
     (10.0, r"(?:تشييع|شيع|شيعت|يشيع|تشيع|دفن|مواراه|ووري)\s+(?:\S+\s+){0,3}?(?:جثمان|الثري)"),
-    # the successor elected or proclaimed: «انتخاب محمد بن زايد رئيسا لدولة الإمارات», «ميشال
-    # عون رئيسا للبنان» (a head of state's office: not a government's, a council's or a club's)
-    (
-        5.0,
-        r"(?:رييسا|اميرا|ملكا|سلطانا)\s+(?:جديدا\s+)?ل"
-        r"(?!ل?(?:وزراء|حكومه|مجلس|لجنه|هييه|نادي|اتحاد|وفد|جامعه|شركه|مكتب|بعثه|حزب|كتله|فريق|تحرير))\S",
-    ),
     # a crown prince named: «عيّن نجله خالد وليا للعهد»
     (11.0, r"وليا\s+(?:جديدا\s+)?للعهد"),
 )

@@ -49,14 +49,13 @@ _DAY = re.compile(r"(?<!\w)(" + _ALTERNATIVES + r")(?!\w)")
 # not a date line); a day that opens a range is no report's («من يوم الإثنين إلى الخميس», a
 # working week: copy set 44), nor one a period runs since («منذ أمس الاثنين»: story set 47)
 _NOT_ANOTHER_DAY = r"(?!\s+(?:المقبل|القادم|الماضي))(?!\s+الي\s)"
+_MARKED_DAY = r"[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)"  # the day, bracketed or not
 _REPORT_DAY = re.compile(
-    r"(?<!منذ\s)(?<!\w)(?:اليوم|امس)\s+(?:الاول\s+)?[(«\"/\-–]?\s*("
-    + _ALTERNATIVES
-    + r")(?!\w)"
-    + _NOT_ANOTHER_DAY
-    + r"|"
+    r"(?<!منذ\s)(?<!\w)(?:اليوم|امس)\s+(?:الاول\s+)?" + _MARKED_DAY + _NOT_ANOTHER_DAY + r"|"
     r"(?:(?<!منذ\s)(?<!\w)(?:اليوم|امس|غدا|غد|صباح|مساء|فجر|ظهر|عصر|ليله|ليل|يوم)\s+(?:(?:اليوم|امس|غدا|غد)\s+)?(?:الاول\s+)?|[,/]\s*)"
-    r"[(«\"/\-–]?\s*(" + _ALTERNATIVES + r")(?!\w)(?!\s*\d)" + _NOT_ANOTHER_DAY
+    + _MARKED_DAY
+    + r"(?!\s*\d)"
+    + _NOT_ANOTHER_DAY
 )
 
 

@@ -587,28 +587,21 @@ def test_agencies_in_longer_text() -> None:
 def test_patterns_are_written_in_folded_spelling() -> None:
     """Patterns run on folded lines: a letter that folding changes (أ, ى, ة, ئ …) would
     make a pattern silently unreachable."""
+    import importlib
     import re
 
-    from streams import (
-        clean_blocks,
-        clean_chrome,
-        clean_credits,
-        clean_dates,
-        clean_labels,
-        clean_notices,
-        clean_site_name,
-        clean_teasers,
-    )
-
-    for module in (
-        clean_blocks,
-        clean_chrome,
-        clean_credits,
-        clean_dates,
-        clean_labels,
-        clean_notices,
-        clean_site_name,
-        clean_teasers,
+    for module in map(
+        importlib.import_module,
+        (
+            "streams.clean_blocks",
+            "streams.clean_chrome",
+            "streams.clean_credits",
+            "streams.clean_dates",
+            "streams.clean_labels",
+            "streams.clean_notices",
+            "streams.clean_site_name",
+            "streams.clean_teasers",
+        ),
     ):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):

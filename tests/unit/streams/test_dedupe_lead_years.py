@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe.years import LEAD_HIJRI_YEAR, LEAD_YEAR, lead_year_facts
+from tests.support.dedupe_pair import decisions_in_order
 
 
 @pytest.mark.parametrize(
@@ -57,12 +57,8 @@ _FINALS = [
 
 @pytest.mark.parametrize("dated", [False, True])
 def test_two_editions_of_one_final_are_two_stories_without_times(dated: bool) -> None:
-    dedup = Deduplicator(InMemoryDedupeStore())
-    stories = []
-    for index, (title, text) in enumerate(_FINALS):
-        published = "2024-07-14T21:00:00+00:00" if dated else None
-        decision = dedup.process(DedupeInput(f"r{index}", f"site-{index}", "", title, text, published, 1_720_990_800.0))
-        stories.append(decision.story_id)
+    published = "2024-07-14T21:00:00+00:00" if dated else None
+    stories = [decision.story_id for decision in decisions_in_order(_FINALS, published, seen_at=1_720_990_800.0)]
     # without times the 2016 final starts a story of its own; with times an hour apart the
     # gap says more than the years (the third report is then read as one of that night)
     assert stories == (["r0", "r0", "r0"] if dated else ["r0", "r0", "r2"])
