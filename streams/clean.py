@@ -43,7 +43,7 @@ from streams.clean_blocks import (
 )
 from streams.clean_chrome import classify_line
 from streams.clean_credits import inline_credit_agencies, leading_dateline
-from streams.clean_dates import find_dates, normalize_feed_date
+from streams.clean_dates import PageDate, find_dates, names_publication, normalize_feed_date, page_published
 from streams.clean_footer import subscription_footer
 from streams.clean_headline import headline_index
 from streams.clean_keys import comparison_key, comparison_keys
@@ -238,7 +238,7 @@ def clean_article(
 
     removed: list[tuple[int, RemovedLine]] = []
     kept: list[_Kept] = []
-    meta_published: str | None = None
+    page_dates: list[PageDate] = []  # the dates chrome lines give (clean_dates.page_published)
     credit_line_agencies: list[str] = []
     dateline_agencies: list[str] = []
     prose_agencies: list[str] = []
@@ -287,8 +287,8 @@ def clean_article(
             following_left, separated, separator_next = 0, False, False
         if kind.reason is not None:
             removed.append((position, RemovedLine(kind.reason, line)))
-            if kind.published is not None and meta_published is None:
-                meta_published = kind.published.iso
+            if kind.published is not None:
+                page_dates.append(PageDate(position, kind.published.iso, names_publication(folded)))
             credit_line_agencies.extend(kind.agencies)
             article_ended = article_ended or (bool(kept) and kind.reason in _ARTICLE_END_REASONS)
             if kind.introduces_links and article_ended:
@@ -304,8 +304,8 @@ def clean_article(
         if dateline is not None:
             removed.append((position, RemovedLine("dateline", line[: dateline.end].strip())))
             dateline_agencies.extend(dateline.agencies)
-            if dateline.published is not None and meta_published is None:
-                meta_published = dateline.published.iso
+            if dateline.published is not None:
+                page_dates.append(PageDate(position, dateline.published.iso, True))
             line = line[dateline.end :].strip()
             folded = fold(line)
         footer = subscription_footer(folded)
@@ -334,7 +334,9 @@ def clean_article(
         title=clean_title,
         text=text,
         language=detect_language(f"{clean_title}\n{text}", language),
-        published=(normalize_feed_date(published) or markup_published or meta_published or _lead_date(kept)),
+        published=(
+            normalize_feed_date(published) or markup_published or page_published(page_dates) or _lead_date(kept)
+        ),
         agency=next(iter(credit_line_agencies or dateline_agencies or prose_agencies), None),
         removed=tuple(line for _, line in sorted(removed, key=lambda item: item[0])),
         asides=_asides(kept),

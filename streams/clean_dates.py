@@ -220,6 +220,47 @@ def find_dates(folded: str) -> list[FoundDate]:
     return results
 
 
+# a line that names the date as its publication ("نشر في", "تاريخ النشر", "published on"),
+# folded; an update ("اخر تحديث") is not one
+_PUBLISHED_LABEL = re.compile(r"(?<![^\W\d_])(?:نشر|تاريخ\s+(?:ال)?نشر|published|posted)(?![^\W\d_])")
+# date lines one under another, this many or more, are an archive's calendar, not a date
+CALENDAR_LINES = 3
+
+
+@dataclass(frozen=True)
+class PageDate:
+    """A date a page's chrome gives: the line's position, the date, and whether the line
+    says it is the publication date (a label, or the article's own dateline)."""
+
+    position: int
+    iso: str
+    stated: bool
+
+
+def names_publication(folded_line: str) -> bool:
+    """Whether a (folded) date line labels its date as the publication date."""
+    return _PUBLISHED_LABEL.search(folded_line) is not None
+
+
+def page_published(dates: list[PageDate]) -> str | None:
+    """The page's publication date among the dates its chrome lines give, in page order: the
+    first one stated as such, else the first. A header's clock often shows the day the page
+    was read, above the line that says when it was published ("السبت 15 مارس 2025" over
+    "نشر في: الجمعة 22 مارس 2024"); a run of date lines is a calendar (story sets 43, 46
+    and 50, copy set 55: docs/cleaning.md)."""
+    kept: list[PageDate] = []
+    run: list[PageDate] = []
+    for found in [*dates, None]:
+        if found is not None and run and found.position == run[-1].position + 1:
+            run.append(found)
+            continue
+        if len(run) < CALENDAR_LINES or len({each.iso[:10] for each in run}) < len(run):
+            kept.extend(run)
+        run = [found] if found is not None else []
+    stated = [found for found in kept if found.stated]
+    return (stated or kept)[0].iso if kept else None
+
+
 def first_date(text: str) -> str | None:
     """The first full date in ``text`` (any script; folded here) as ISO 8601, else None."""
     dates = find_dates(fold(text))

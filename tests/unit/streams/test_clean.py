@@ -157,6 +157,31 @@ def test_feed_date_wins_then_markup_then_meta_line_then_lead() -> None:
     assert clean_article(title="", content=meta, content_type="text/plain", published="soon").published == "2022-05-03"
 
 
+def test_a_date_labelled_as_published_wins_over_a_header_clock_above_it() -> None:
+    # the site's header shows the day the page was read; the line under the headline says
+    # when it was published (story sets 46 and 50: docs/cleaning.md)
+    lead = "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة."
+    page = f"السبت 15 مارس 2025 2:53 م القاهرة\nخطة لخفض العجز\nنشر في: الجمعة 22 مارس 2024 - 10:29 م\n{lead}"
+    assert clean_article(title="خطة لخفض العجز", content=page, content_type="text/plain").published == (
+        "2024-03-22T22:29:00"
+    )
+    # without the label the first date line stands
+    unlabelled = page.replace("نشر في: ", "")
+    assert clean_article(title="خطة لخفض العجز", content=unlabelled, content_type="text/plain").published == (
+        "2025-03-15T14:53:00"
+    )
+
+
+def test_a_run_of_date_lines_is_a_calendar_not_the_published_date() -> None:
+    lead = "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة."
+    calendar = "\n".join(f"{day}/04/2020" for day in (25, 26, 27))
+    page = f"{calendar}\n{lead}"
+    assert clean_article(title="خطة", content=page, content_type="text/plain").published is None
+    # two lines (published, then updated) are no calendar
+    two = "25/04/2020\n26/04/2020"
+    assert clean_article(title="خطة", content=f"{two}\n{lead}", content_type="text/plain").published == "2020-04-25"
+
+
 def test_credit_line_beats_dateline_and_prose_credits() -> None:
     content = "موسكو - رويترز - قال الكرملين إن القمة ستعقد الثلاثاء.\nوأضاف أن الموعد نهائي.\n(أ ف ب)"
     article = clean_article(title="", content=content, content_type="text/plain")
