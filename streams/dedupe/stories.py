@@ -371,7 +371,9 @@ def best_story(
     event into another: a story whose fetched articles give a figure of a kind that this
     article gives other values of is not joined (figures.py), and articles more than
     STRONG_HOURS apart must share STRONG_RARE rare terms. A preview and a report that is
-    not one never link (previews.py): the outcome is news the preview's story must not hide."""
+    not one never link (previews.py): the outcome is news the preview's story must not hide.
+    A dated report does not join a story whose fetched dated reports are all more than
+    ``window_seconds`` older, even through one of its undated reports."""
     if not vector.weights:
         return None
     known, least_rare = vector.time_known, min(MIN_RARE_SHARED, STRONG_RARE)
@@ -386,9 +388,21 @@ def best_story(
     fetched: dict[str, list[StoryProfile]] | None = None  # each story's fetched profiles, on need
     relievable: dict[int, frozenset[int]] = {}  # story size -> terms it could make rare
     left = []
+    # stories whose fetched dated reports all lie beyond the window before this dated one:
+    # their undated reports (close to anything, as gap_seconds says) joined them as reports
+    # of that old event, and must not carry this one into it (story set 48: a tariff order
+    # of February 2026 joined April 2025's through an undated report). Only before: a date
+    # beyond the window after it is more often a header's clock than the report's day.
+    dated_near: set[str] = set()
+    dated_long_before: set[str] = set()
     for order, candidate in enumerate(candidates):
         profile = candidate.profile
         apart = gap_seconds(event_time, known, candidate.event_time, profile.time_known)
+        if known and profile.time_known:
+            if apart <= window_seconds:
+                dated_near.add(candidate.story_id)
+            elif candidate.event_time < event_time:
+                dated_long_before.add(candidate.story_id)
         if apart > window_seconds:
             continue
         members.setdefault(candidate.story_id, []).append((candidate, apart))
@@ -425,8 +439,9 @@ def best_story(
     # their bound, until no bound left can beat the best score (the same choice as scoring
     # every one, at a fraction of the work when many are close).
     bounded = []
+    past_stories = dated_long_before - dated_near
     for order, candidate, profile, apart, base, rare in left:
-        if conflicts.get(candidate.story_id):
+        if conflicts.get(candidate.story_id) or candidate.story_id in past_stories:
             continue
         needed = base + per_day * apart / 86400
         min_rare = STRONG_RARE if apart > STRONG_HOURS * 3600 else MIN_RARE_SHARED
