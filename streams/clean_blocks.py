@@ -84,7 +84,7 @@ DATELINE_MIN_REST_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?…:]['\"”»)\]]*$|\.\.\.$")
 _CLOSING_MARKS = "'\"”»)]"  # the quotes and brackets _SENTENCE_END lets follow the end
 _LEADING_BULLET = re.compile(r"^\s*[-–—•·▪●■►*]\s*\S")
-_TAG_SEPARATOR = re.compile(r"\s+[-–—|•·,]\s+|^\s*[-–—•·]\s*|\s*[|•·]\s*")
+_TAG_SEPARATOR = re.compile(r"\s+[-–—|•·,/]\s+|^\s*[-–—•·]\s*|\s*[|•·]\s*")
 MAX_TAG_WORDS = 3
 MIN_TAGS = 2
 # "— Name (@handle) February 23, 2023": the credit line under an embedded post, or the end

@@ -102,6 +102,7 @@ _COPIED = re.compile(
 _SLIDE = re.compile(
     r"^(?:slide|شريحه|الشريحه|صوره|الصوره|photo|image|picture|img|الصور)\s*(?:رقم\s*)?\d+"
     r"(?:\s*(?:/|of|من)\s*\d+)?$|^\d+\s*(?:/|of|من)\s*\d+$"
+    r"|^(?:صوره|الصوره|photo|image)$"  # a picture's alt text alone (the twenty-second)
 )
 _COMMENT_COUNTER = re.compile(
     r"^(?:التعليقات|تعليقات|التعليق|تعليق|عدد التعليقات|comments?|responses?|replies)"
@@ -121,7 +122,7 @@ _READ_ALSO = re.compile(
     r"|(?:read|see|watch)\s+(?:also|more)|also\s+(?:read|see|watch)"
     r"|(?:related(?:\s+(?:news|articles?|stories|posts|coverage|topics))?|more\s+(?:news|stories))"
     r"(?=\s*[:\-|\"]|$)"
-    r"|(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+(?:صله|علاقه)|متعلقه|مرتبطه|مشابهه)"
+    r"|(?:ال)?(?:مواضيع|اخبار|مقالات|موضوعات|قصص|روابط)\s+(?:ذات\s+(?:صله|علاقه)|(?:ال)?(?:متعلقه|مرتبطه|مشابهه))"
     r"|ذات\s+صله(?=\s*[:\-|\"]|$)|المزيد\s+من\s+الاخبار|نرشح\s+لكم?(?=\s*:)"
     # a list of other stories put inside the article: "للخبر بقية في الأسفل.. ومن أخبارنا
     # أيضاً:" (the fourteenth held-out cleaner set)
@@ -216,7 +217,9 @@ _LONG_TAG_LIST = re.compile(
     r"كلمات\s+دلاليه|الكلمات\s+الدلاليه|tags|keywords)\s*:"
 )
 _BACK_TO_TOP = re.compile(
-    r"^(?:زر\s+)?(?:الذهاب|العوده|الرجوع|انتقل)?\s*(?:الي|ل)\s*(?:ال)?اعلي(?:\s+الصفحه)?$"
+    r"^(?:زر\s+)?(?:الذهاب|العوده|الرجوع|انتقل|اذهب)?\s*(?:الي|ل)\s*(?:ال)?(?:اعلي|اسفل)(?:\s+الصفحه)?$"
+    # "العودة إلى الصفحة الرئيسية" (the twenty-second held-out cleaner set)
+    r"|^(?:العوده|الرجوع|عوده)\s+(?:الي|ل)\s*(?:ال)?(?:صفحه\s+(?:ال)?)?رييسيه$"
     r"|^(?:back\s+to|scroll\s+to|go\s+to)\s+(?:the\s+)?top$|^top$|^↑$"
 )
 # A skip link for screen readers, first on the page: "التخطي إلى المحتوى", "Skip to content".
@@ -229,7 +232,9 @@ _OUTLET_END = r"(?:نيوز|برس|بريس|بوست)"  # how many Arabic sites'
 _BYLINE = re.compile(
     r"^(?:كتب|كتبت|كتبه|بقلم|اعداد|اعدته|اعده|تقرير|تحرير|متابعه|ترجمه|حوار|مراسل\w*|الكاتب|الكاتبه|"
     # (the name may end with dots or a colon: "كتبت – فلانة..", "كتب-فلان:")
-    r"by|written\s+by|reporting\s+by|report(?:ed)?\s+by|author)\s*[:\-–—]\s*[^\d:.!?]{2,60}[.:…]*$"
+    # (after a bar or a full stop too: "كتبت | فلانة وفلان", "بقلم. فلان .": the twenty-second
+    # held-out cleaner set)
+    r"by|written\s+by|reporting\s+by|report(?:ed)?\s+by|author)\s*[:\-–—|.]\s*[^\d:.!?]{2,60}[.:…]*$"
     r"|^by\s+[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,3}$"
     # the label after the site's name: "الحدث بريس: متابعة." (the sixth held-out cleaner set)
     r"|^[^\d:.!?\-–—/]{2,40}[:\-–—/]\s*(?:متابعه|تحرير|ترجمه)\s*[.:]?$"
@@ -247,6 +252,10 @@ _BYLINE = re.compile(
     rf"|^[^\W\d_]{{2,20}}(?:\s+[^\W\d_]{{2,20}})?\s*,\s*[^\W\d_]{{2,}}{_OUTLET_END}\s*[:.]?$"
     # ... or alone on its line ("سيريانيوز": the nineteenth)
     r"|^[^\W\d_]{3,}نيوز$"
+    # a photographer's credit, with a separator or a full stop ("تصوير فلان."), and a blog
+    # engine's author box ("Latest posts by <name> (see all)"): the twenty-second
+    r"|^تصوير\s*(?:[:\-–—|/]\s*[^\d:.!?]{2,40}|[^\W\d_]+(?:\s+[^\W\d_]+){0,3}\s*\.)$"
+    r"|^latest\s+posts\s+by\s+[^()]{2,60}\(see\s+all\)$"
 )
 # A staff box: "رئيس التحرير" with the name on the same line or the next; or, a header's
 # line breaks lost, the site's name before the titles and the name glued on behind them
@@ -271,7 +280,15 @@ _SOURCE = re.compile(
 # a picture's file name left as its caption: "أهالي-طنطا-يشيعون-جثمان-الكاتب-(8)"
 _FILE_NAME = re.compile(r"^[^\s_-]+(?:[_-]+[^\s_-]+){3,}(?:\.(?:jpe?g|png|webp|gif))?$")
 FILE_NAME_MIN_WORDS = 3
-_BREADCRUMB = re.compile(r"^(?:الرييسيه|home)\s*[-\">/|›]\s*\S")
+_BREADCRUMB = re.compile(r"(?:الرييسيه|home)\s*[-\">/|›]\s*\S")
+# another story's link with its date glued in front ("- 2025-08-04سلام و…": a site's list of
+# its latest stories, the nineteenth and twenty-second held-out cleaner sets); prose puts a
+# space after a date
+_DATED_LINK = re.compile(r"\d{4}-\d{2}-\d{2}(?=[\"“«]?(?!t\d)[^\W\d_])")  # (not an ISO time's "T")
+# a forum's list of its latest topics, each with its counters ("(اخر مشاركة : فلان - عددالردود
+# : 18 - عددالزوار : 828 )"), on one line: the twenty-second held-out cleaner set
+_FORUM_COUNTER = re.compile(r"عدد\s*(?:ال)?ردود|عدد\s*(?:ال)?زوار|اخر\s+مشاركه\s*:")
+FORUM_LIST_COUNTERS = 2
 _RELATIVE_TIME = re.compile(
     r"^(?:منذ|قبل)\s+(?:\d+\s*)?(?:ثانيه|ثواني|دقيقه|دقيقتين|دقايق|ساعه|ساعتين|ساعات|يوم|يومين|ايام|"
     r"اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|شهور|سنه|سنتين|سنوات|عام|عامين|اعوام)$"
@@ -425,6 +442,10 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
     # ("الرئيسية / ثقافة وفن / <headline>": the seventh held-out cleaner set)
     if _BREADCRUMB.match(folded, start) and (len(words_of_line) <= 25 or _FULL_STOP.search(folded, start) is None):
         return LineClass("chrome:breadcrumb")
+    if _DATED_LINK.match(folded, start):
+        return LineClass("chrome:dated-link")
+    if len(_FORUM_COUNTER.findall(folded, start)) >= FORUM_LIST_COUNTERS:
+        return LineClass("chrome:forum-list")
     if len(words_of_line) > 40 and _HAS_WORD.search(folded, start):
         if _glued_read_also(folded[start:]):  # (after a bullet, "• إقرأ أيضاً:…", too)
             return LineClass("read-also")

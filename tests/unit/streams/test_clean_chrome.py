@@ -201,6 +201,7 @@ CHROME = [
     ("تابعنا عبر", "chrome:follow"),
     # a ninth held-out set
     ("الرئيسية » الأخبار » المدينة تستقبل أول قطار سريع بعد سنوات من الانتظار", "chrome:breadcrumb"),
+    ("• الرئيسية / الأخبار / المدينة تستقبل أول قطار سريع", "chrome:breadcrumb"),  # (after a bullet)
     ("لديك حساب ؟ تسجيل الدخول", "chrome:account"),
     ("مقال مؤرشفهذا المقال مخصص للمشتركين", "chrome:account"),
     ("لم تشترك بعد", "chrome:account"),
@@ -322,6 +323,31 @@ CHROME = [
     ("نعرض لكم زوارنا أهم وأحدث الأخبار فى المقال الاتي:", "chrome:site-intro"),
     # a date line's separators are no words (the nineteenth)
     ("الأحد - 21 سبتمبر 2025 - الساعة 06:01 م بتوقيت الوادي ،،،", "chrome:date"),
+    # the twenty-second: bylines after a bar or a full stop, a photographer's credit, a blog
+    # engine's author box, a forum's buttons and sign-up notice, a related-articles label
+    # with its article, a picture's alt text, another story's link with its date glued on,
+    # a forum's list of its latest topics with their counters
+    ("كتبت | سلمى الوادي و عمر الساحل", "chrome:byline"),
+    ("بقلم. سامي الوادي .", "chrome:byline"),
+    ("تصوير سامي الوادي.", "chrome:byline"),
+    ("تصوير: سامي الوادي", "chrome:byline"),
+    ("Latest posts by سامي الوادي (see all)", "chrome:byline"),
+    ("اذهب الى الأسفل", "chrome:back-to-top"),
+    ("العودة إلى الصفحة الرئيسية", "chrome:back-to-top"),
+    ("إرسال التعليق", "chrome:comment-prompt"),
+    (
+        "هل تريد التفاعل مع هذه المساهمة؟ كل ما عليك هو إنشاء حساب جديد ببضع خطوات أو تسجيل الدخول للمتابعة.",
+        "chrome:account",
+    ),
+    ("المقالات المتعلقة بفوائد التمر", "read-also"),
+    ("صورة", "chrome:slide"),
+    ("- 2025-08-04مجلس البلدية يقر ميزانية العام المقبل", "chrome:dated-link"),
+    ('- 2025-07-29"صدى الوادي" يحاور وزير الزراعة', "chrome:dated-link"),
+    (
+        "آخر المواضيع : فوائد التمر (آخر مشاركة : سامي - عددالردود : 18 - عددالزوار : 828 ) » "
+        "أذكار الصباح (آخر مشاركة : عمر - عددالردود : 5 - عددالزوار : 90 )",
+        "chrome:forum-list",
+    ),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.
@@ -422,6 +448,11 @@ TRAPS = [
     "توقيت الوادي 2019",
     "نعرض لكم في هذا التقرير أهم الأرقام التالية:",
     "تابع الوزير آخر التطورات من مقر الوزارة على مدى يومين",
+    "تصوير الفيلم بدأ في الصحراء الشهر الماضي وسط إجراءات أمنية مشددة",
+    "2025-08-04 اجتمع المجلس البلدي وأقر الميزانية",
+    "وقال إن عدد الزوار تجاوز المليون هذا العام",
+    "العودة إلى المدارس تبدأ الأحد المقبل",
+    "صورة الرئيس على الجدار",
 ]
 
 
