@@ -244,10 +244,11 @@ def names_publication(folded_line: str) -> bool:
 
 def page_published(dates: list[PageDate]) -> str | None:
     """The page's publication date among the dates its chrome lines give, in page order: the
-    first one stated as such, else the first. A header's clock often shows the day the page
-    was read, above the line that says when it was published ("السبت 15 مارس 2025" over
-    "نشر في: الجمعة 22 مارس 2024"); a run of date lines is a calendar (story sets 43, 46
-    and 50, copy set 55: docs/cleaning.md)."""
+    first one stated as such, else the earliest day (the first of that day). A header's clock
+    shows the day the page was read, and an update line a later day, both often above the
+    line that says when it was published ("السبت 15 مارس 2025" over "نشر في: الجمعة 22 مارس
+    2024"); a run of date lines is a calendar (story sets 46, 47, 50 and 52, copy set 55:
+    docs/cleaning.md)."""
     kept: list[PageDate] = []
     run: list[PageDate] = []
     for found in [*dates, None]:
@@ -258,7 +259,9 @@ def page_published(dates: list[PageDate]) -> str | None:
             kept.extend(run)
         run = [found] if found is not None else []
     stated = [found for found in kept if found.stated]
-    return (stated or kept)[0].iso if kept else None
+    if stated:
+        return stated[0].iso
+    return min(kept, key=lambda found: found.iso[:10]).iso if kept else None
 
 
 def first_date(text: str) -> str | None:

@@ -165,11 +165,19 @@ def test_a_date_labelled_as_published_wins_over_a_header_clock_above_it() -> Non
     assert clean_article(title="خطة لخفض العجز", content=page, content_type="text/plain").published == (
         "2024-03-22T22:29:00"
     )
-    # without the label the first date line stands
+    # without the label, the earliest day: a clock or an update shows a later one than the
+    # publication (story sets 47 and 52)
     unlabelled = page.replace("نشر في: ", "")
     assert clean_article(title="خطة لخفض العجز", content=unlabelled, content_type="text/plain").published == (
-        "2025-03-15T14:53:00"
+        "2024-03-22T22:29:00"
     )
+    updated = f"خطة لخفض العجز\n22 مارس 2024 10:29 م\nآخر تحديث: 23 مارس 2024 08:00 ص\n{lead}"
+    assert clean_article(title="خطة لخفض العجز", content=updated, content_type="text/plain").published == (
+        "2024-03-22T22:29:00"
+    )
+    # a label wins over an earlier day
+    labelled_later = f"21 مارس 2024\nنشر في: 22 مارس 2024\n{lead}"
+    assert clean_article(title="خطة", content=labelled_later, content_type="text/plain").published == "2024-03-22"
 
 
 def test_a_run_of_date_lines_is_a_calendar_not_the_published_date() -> None:
