@@ -444,7 +444,7 @@ def classify_line(line: str, folded: str | None = None) -> LineClass:
         return LineClass("chrome:breadcrumb")
     if _DATED_LINK.match(folded, start):
         return LineClass("chrome:dated-link")
-    if len(_FORUM_COUNTER.findall(folded, start)) >= FORUM_LIST_COUNTERS:
+    if "عدد" in folded and len(_FORUM_COUNTER.findall(folded, start)) >= FORUM_LIST_COUNTERS:
         return LineClass("chrome:forum-list")
     if len(words_of_line) > 40 and _HAS_WORD.search(folded, start):
         if _glued_read_also(folded[start:]):  # (after a bullet, "• إقرأ أيضاً:…", too)
