@@ -288,7 +288,7 @@ def clean_article(
         if kind.reason is not None:
             removed.append((position, RemovedLine(kind.reason, line)))
             if kind.published is not None:
-                page_dates.append(PageDate(position, kind.published.iso, names_publication(folded)))
+                page_dates.append(PageDate(kind.published.iso, names_publication(folded)))
             credit_line_agencies.extend(kind.agencies)
             article_ended = article_ended or (bool(kept) and kind.reason in _ARTICLE_END_REASONS)
             if kind.introduces_links and article_ended:
@@ -305,7 +305,7 @@ def clean_article(
             removed.append((position, RemovedLine("dateline", line[: dateline.end].strip())))
             dateline_agencies.extend(dateline.agencies)
             if dateline.published is not None:
-                page_dates.append(PageDate(position, dateline.published.iso, True))
+                page_dates.append(PageDate(dateline.published.iso, True))
             line = line[dateline.end :].strip()
             folded = fold(line)
         footer = subscription_footer(folded)

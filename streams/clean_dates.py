@@ -223,16 +223,13 @@ def find_dates(folded: str) -> list[FoundDate]:
 # a line that names the date as its publication ("نشر في", "تاريخ النشر", "published on"),
 # folded; an update ("اخر تحديث") is not one
 _PUBLISHED_LABEL = re.compile(r"(?<![^\W\d_])(?:نشر|تاريخ\s+(?:ال)?نشر|published|posted)(?![^\W\d_])")
-# date lines one under another, this many or more, are an archive's calendar, not a date
-CALENDAR_LINES = 3
 
 
 @dataclass(frozen=True)
 class PageDate:
-    """A date a page's chrome gives: the line's position, the date, and whether the line
-    says it is the publication date (a label, or the article's own dateline)."""
+    """A date a page's chrome gives, and whether its line says it is the publication date
+    (a label, or the article's own dateline)."""
 
-    position: int
     iso: str
     stated: bool
 
@@ -247,21 +244,11 @@ def page_published(dates: list[PageDate]) -> str | None:
     first one stated as such, else the earliest day (the first of that day). A header's clock
     shows the day the page was read, and an update line a later day, both often above the
     line that says when it was published ("السبت 15 مارس 2025" over "نشر في: الجمعة 22 مارس
-    2024"); a run of date lines is a calendar (story sets 46, 47, 50 and 52, copy set 55:
-    docs/cleaning.md)."""
-    kept: list[PageDate] = []
-    run: list[PageDate] = []
-    for found in [*dates, None]:
-        if found is not None and run and found.position == run[-1].position + 1:
-            run.append(found)
-            continue
-        if len(run) < CALENDAR_LINES or len({each.iso[:10] for each in run}) < len(run):
-            kept.extend(run)
-        run = [found] if found is not None else []
-    stated = [found for found in kept if found.stated]
+    2024": story sets 46, 47, 50 and 52, copy set 55; docs/cleaning.md)."""
+    stated = [found for found in dates if found.stated]
     if stated:
         return stated[0].iso
-    return min(kept, key=lambda found: found.iso[:10]).iso if kept else None
+    return min(dates, key=lambda found: found.iso[:10]).iso if dates else None
 
 
 def first_date(text: str) -> str | None:

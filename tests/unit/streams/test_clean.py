@@ -180,16 +180,6 @@ def test_a_date_labelled_as_published_wins_over_a_header_clock_above_it() -> Non
     assert clean_article(title="خطة", content=labelled_later, content_type="text/plain").published == "2024-03-22"
 
 
-def test_a_run_of_date_lines_is_a_calendar_not_the_published_date() -> None:
-    lead = "أعلن الوزير خطة جديدة لخفض العجز في الموازنة العامة."
-    calendar = "\n".join(f"{day}/04/2020" for day in (25, 26, 27))
-    page = f"{calendar}\n{lead}"
-    assert clean_article(title="خطة", content=page, content_type="text/plain").published is None
-    # two lines (published, then updated) are no calendar
-    two = "25/04/2020\n26/04/2020"
-    assert clean_article(title="خطة", content=f"{two}\n{lead}", content_type="text/plain").published == "2020-04-25"
-
-
 def test_credit_line_beats_dateline_and_prose_credits() -> None:
     content = "موسكو - رويترز - قال الكرملين إن القمة ستعقد الثلاثاء.\nوأضاف أن الموعد نهائي.\n(أ ف ب)"
     article = clean_article(title="", content=content, content_type="text/plain")
