@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from streams.dedupe import DedupeInput
+from streams.dedupe import DedupeInput, Deduplicator
 
 
 @dataclass(frozen=True)
@@ -587,6 +587,13 @@ def corpus_stream() -> list[Report]:
     reports = [r for pair in EVENTS for r in pair] + [r for _, r in SAME_ENTITIES]
     reports += [r for cluster in STORY_CLUSTERS for r in cluster] + [r for _, r in SAME_DAY_OTHER_EVENT]
     return sorted(reports, key=lambda r: r.published)
+
+
+def fill_young_stream(dedup: Deduplicator, seen_at: float) -> None:
+    """Process the corpus stream undated (as `marsad dedupe test` may be given it), all seen at
+    ``seen_at``, spread over seven outlets: a young stream of other events."""
+    for number, report in enumerate(corpus_stream()):
+        dedup.process(DedupeInput(report.key, f"outlet-{number % 7}", "", report.title, report.text, None, seen_at))
 
 
 # --- republished copies ------------------------------------------------------------------------

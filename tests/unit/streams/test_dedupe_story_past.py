@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
 from tests.support.bridge_reports import BRIDGE_REPORTS
-from tests.support.dedupe_corpus import corpus_stream
+from tests.support.dedupe_corpus import fill_young_stream
 
 # seen after every date below, as an archive replayed today is: an undated report's seen
 # time bounds its date from above only, so it counts as close to each dated one
@@ -18,8 +18,7 @@ def _story_of_last(last_published: str, first_published: str = FIRST_DAY) -> tup
     """The story of the first bridge report (dated ``first_published``) and of the fourth
     (dated ``last_published``), with the second and third undated between them."""
     dedup = Deduplicator(InMemoryDedupeStore())
-    for number, report in enumerate(corpus_stream()):
-        dedup.process(DedupeInput(report.key, f"outlet-{number % 7}", "", report.title, report.text, None, SEEN_AT))
+    fill_young_stream(dedup, SEEN_AT)
     stories = []
     for i, published in enumerate([first_published, None, None, last_published]):
         title, text = BRIDGE_REPORTS[i]

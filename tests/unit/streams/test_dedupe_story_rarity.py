@@ -9,14 +9,12 @@ import pytest
 from streams.dedupe import DedupeInput, Deduplicator, InMemoryDedupeStore
 from streams.dedupe import stories as stories_module
 from tests.support.bridge_reports import BRIDGE_REPORTS
-from tests.support.dedupe_corpus import corpus_stream
+from tests.support.dedupe_corpus import fill_young_stream
 
 
 def _story_of_each_report() -> list[str]:
     dedup = Deduplicator(InMemoryDedupeStore())
-    # the project's written corpus first: a young stream of other events, undated
-    for number, report in enumerate(corpus_stream()):
-        dedup.process(DedupeInput(report.key, f"outlet-{number % 7}", "", report.title, report.text, None, 1.7e9))
+    fill_young_stream(dedup, 1.7e9)  # the project's written corpus first
     return [
         dedup.process(DedupeInput(f"bridge-{i}", f"bridge-outlet-{i}", "", title, text, None, 1.7e9)).story_id
         for i, (title, text) in enumerate(BRIDGE_REPORTS)
