@@ -1,6 +1,6 @@
 """Which stage of an affair a report tells: a government designated, voted in, sworn in; a
 trial's hearings opened, its appeal ruled; a takeover completed; a ruler's death, his funeral,
-his successor in office, a crown prince named.
+his successor in office, a crown prince named; a tie's first leg and its second.
 
 The stages of one affair are told days or weeks apart with the same names, places and
 words («كلف … بتشكيل الحكومة», then «نالت الحكومة ثقة البرلمان», then «أدت الحكومة اليمين»),
@@ -25,6 +25,16 @@ import re
 from streams.dedupe.lead_facts import title_and_lead_facts
 
 STAGE = "stage"  # the figure kind of an affair's stage
+# a leg of a tie (the last two stages, below): the leg followed by the round or the cup it is
+# of, or named as a match; not recalled («كان لقاء الذهاب»), ahead («تقام مباراة الإياب»), or
+# told as over or coming («مباراة الذهاب انتهت», «لقاء الإياب المقرر»)
+_LEG_PATTERN = (
+    r"(?:ال)?{leg}\s+(?:(?!الي\s)\S+\s+)?(?:ال)?"
+    r"(?:نهايي|دور|ربع|نصف|ثمن|مرحله|ملحق|تصفيات|مسابقه|بطوله|كاس|دوري)(?!\S)"
+    r"|(?<!كان\s)(?<!كانت\s)(?<!بعد\s)(?<!عقب\s)(?<!تقام\s)(?<!يقام\s)(?<!ستقام\s)(?<!تلعب\s)"
+    r"(?:مباراه|مباراتي|لقاء|مواجهه|موقعه)\s+(?:ال)?{leg}(?!\S)"
+    r"(?!\s+(?:قد|انتهت|انتهي|تنتهي|المقبل|المقبله|المقرر|المقرره|المرتقب|المرتقبه|يوم|ستقام|تقام))"
+)
 # each stage with its value, folded («يؤدي» is «يودي», «الاستئناف» «الاستيناف»); the first a
 # text names wins, and confidence given never reads across «حجب» or «سحب» («صوّت البرلمان على
 # حجب الثقة» is a vote against)
@@ -105,6 +115,13 @@ _STAGES: tuple[tuple[float, str], ...] = (
     (10.0, r"(?:تشييع|شيع|شيعت|يشيع|تشيع|دفن|مواراه|ووري)\s+(?:\S+\s+){0,3}?(?:جثمان|الثري)"),
     # a crown prince named: «عيّن نجله خالد وليا للعهد»
     (11.0, r"وليا\s+(?:جديدا\s+)?للعهد"),
+    # A two-legged tie's first leg, then its second: «ذهاب نهائي دوري الأبطال», «إياب الدور
+    # الحاسم», «مباراة الإياب». Told a week apart with the same two clubs, cup, stadiums and
+    # players (story sets 52 and 54: a final's and a play-off's two legs were one story). A
+    # leg recalled or ahead is not the report's own («وكان لقاء الذهاب قد انتهى», «وتقام مباراة
+    # الإياب يوم 11»), nor is going somewhere («الذهاب إلى الدور النهائي»).
+    (12.0, _LEG_PATTERN.format(leg="ذهاب")),
+    (13.0, _LEG_PATTERN.format(leg="اياب")),
 )
 # a clitic may stand before the verb or noun
 _STAGE = re.compile(
@@ -119,6 +136,8 @@ _HINTS = (
     # (the successor's office in the accusative, written with or without its tanween's mark
     # before the alif: «رئيساً», «رئيسًا»)
     *("رئيسا", "رئيسً", "ميرا", "ميرً", "ملكا", "ملكً", "سلطانا", "سلطانً", "وليا", "وليً"),
+    # (a tie's legs)
+    *("ذهاب", "إياب", "اياب"),
 )
 
 
