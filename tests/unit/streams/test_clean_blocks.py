@@ -118,6 +118,33 @@ def test_unlabelled_ticker_at_the_top_is_removed_and_between_paragraphs_is_an_as
     assert aside_texts(article) == [("headline-run", "\n".join(ticker))]
 
 
+def test_the_articles_own_bulleted_points_between_its_paragraphs_are_body() -> None:
+    # (the twenty-second held-out cleaner set: a guide's stages, an interview's points)
+    points = [
+        "• تبدأ المناورات بتدريبات الدفاع الجوي قرب الحدود الشمالية",
+        "• تشارك وحدات نقل الإمدادات في المرحلة الثانية من المناورات",
+        "• يقيم المتحدث باسم الوزارة نتائج التدريبات في ختامها",
+    ]
+    article = clean_lines(PROSE_1, *points, PROSE_2)
+    assert article.text.split("\n") == [PROSE_1, *points, PROSE_2]
+    assert aside_texts(article) == []
+
+
+def test_a_bulleted_ticker_between_paragraphs_that_shares_a_word_here_and_there_is_an_aside() -> None:
+    # each item as long as a point, one naming the article's ministry: other news all the same
+    ticker = [
+        "• البورصة تغلق على ارتفاع بدعم من أسهم البنوك الكبرى",
+        "• مهرجان الخريف يفتتح أبوابه للزوار الأسبوع المقبل في العاصمة",
+        "• وزارة الصحة تطلق حملة تطعيم جديدة في المدارس الحكومية",
+        "• المنتخب يفوز في مباراة ودية استعدادا للبطولة القارية",
+    ]
+    article = clean_lines(PROSE_1, *ticker, PROSE_2)
+    assert aside_texts(article) == [("headline-run", "\n".join(ticker))]
+    # and menu items of a word or two, whatever they share, are no points
+    menu = ["• الحدود", "• الدفاع", "• الوزارة"]
+    assert aside_texts(clean_lines(PROSE_1, *menu, PROSE_2)) == [("headline-run", "\n".join(menu))]
+
+
 # A ticker whose markup the text lost: its headlines on one line, joined by runs of spaces
 # (two held-out real pages opened with one such line of 15-17 headlines). Headlines with
 # the two dots that join their parts, a decimal figure, and one long enough to pass for a
