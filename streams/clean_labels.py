@@ -86,6 +86,14 @@ _WIDGETS = frozenset(
         "نص التعليق *",
         "التعليق *",
         "البحث",
+        # a table of contents' label, a live page's, a blog engine's default category (the
+        # twenty-third held-out cleaner set)
+        "محتويات المقال",
+        "محتويات الموضوع",
+        "جدول المحتويات",
+        "فهرس المحتويات",
+        "تغطية مباشرة",
+        "غير مصنف",
     )
 )
 # an ad blocker's notice: "أنت تستخدم إضافة Adblock", "You are using an ad blocker"

@@ -348,6 +348,8 @@ CHROME = [
         "أذكار الصباح (آخر مشاركة : عمر - عددالردود : 5 - عددالزوار : 90 )",
         "chrome:forum-list",
     ),
+    # the twenty-third: a date line naming both calendars
+    ("الجمعة 03 ماي 2024 ميلادي, الموافق لـ 24 شوال 1445 هجري", "chrome:date"),
 ]
 
 # Prose sharing the words of some chrome pattern: must stay.

@@ -31,6 +31,11 @@ def _clean(*lines: str, title: str = "مناورات على الحدود الش�
         ("اظهر المزيد", "chrome:widget"),
         ("جار التحميل...", "chrome:widget"),
         ("Exit mobile version", "chrome:widget"),
+        # a table of contents' label, a live page's, a blog engine's default category (the
+        # twenty-third held-out cleaner set)
+        ("محتويات المقال", "chrome:widget"),
+        ("تغطية مباشرة", "chrome:widget"),
+        ("غير مصنف", "chrome:widget"),
         ("news-picture", "chrome:widget"),
         ("أنت تستخدم إضافة Adblock، يرجى تعطيلها", "chrome:widget"),
         ("دوليات", "chrome:section"),
