@@ -439,8 +439,11 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
     of a sentence wrapped over them (``_continues``), numbered lines (``_ENUMERATED``), and
     a run right under a kept line that ends with a colon ("الرئيس المنتخب:" over the points
     of his speech): the article introduces its own list."""
+    long_headlines = _long_headlines(lines, verdicts)
     paragraphs = [
-        index for index, verdict in enumerate(verdicts) if verdict is KEEP and is_paragraph(lines[index].folded)
+        index
+        for index, verdict in enumerate(verdicts)
+        if verdict is KEEP and is_paragraph(lines[index].folded) and index not in long_headlines
     ]
     if not paragraphs:
         return  # nothing but short lines: nothing to tell the article from
@@ -478,7 +481,7 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
         was_wrapped, wrapped = wrapped, verdict is KEEP and _continues(folded)
         if (
             verdict is KEEP
-            and (is_headline(folded) or _bulleted_question(folded))
+            and (is_headline(folded) or _bulleted_question(folded) or index in long_headlines)
             and not wrapped
             and not was_wrapped
             and not _ENUMERATED.match(folded)
@@ -513,6 +516,35 @@ def _own_points(items: Sequence[str], paragraph_words: set[str]) -> bool:
     words = [_content_words(item) & paragraph_words for item in items]
     # (each of most items shares a word: a ticker of other news shares a place name here and there)
     return 2 * sum(map(bool, words)) >= len(items) and len(set().union(*words)) >= OWN_POINT_SHARED_WORDS
+
+
+# A ticker's headline may run longer than HEADLINE_MAX_WORDS («في إنجاز جديد للحملة الأمنية
+# بالصبيحة ضبط قارب محمّل بأدوية مهرّبة على سواحل مديرية المضاربة ورأس العاره», 17 words: the
+# twenty-second and twenty-third held-out cleaner sets, where one such line split a ticker in
+# two runs too short to be one): up to LONG_HEADLINE_MAX_WORDS words with no punctuation at
+# all, between two headline lines of LONG_HEADLINE_NEIGHBOUR_MIN_WORDS+ words (not under a byline:
+# an opinion column written without punctuation opens so, the nineteenth set).
+LONG_HEADLINE_MAX_WORDS = 24
+LONG_HEADLINE_NEIGHBOUR_MIN_WORDS = 5
+_PUNCTUATION = re.compile(r"[.,;:!?()\"«»“”]")
+
+
+def _long_headlines(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> set[int]:
+    """The kept lines longer than a headline that read as one between two headlines."""
+    kept = [index for index, verdict in enumerate(verdicts) if verdict is KEEP]
+    found = set()
+    for before, index, after in zip(kept, kept[1:], kept[2:]):
+        folded = lines[index].folded
+        if (
+            HEADLINE_MAX_WORDS < _words(folded) <= LONG_HEADLINE_MAX_WORDS
+            and _PUNCTUATION.search(folded) is None
+            and all(
+                is_headline(lines[near].folded) and _words(lines[near].folded) >= LONG_HEADLINE_NEIGHBOUR_MIN_WORDS
+                for near in (before, after)
+            )
+        ):
+            found.add(index)
+    return found
 
 
 # (folded) a line that announces what follows, or goes on from a sentence before it: «وفي ما

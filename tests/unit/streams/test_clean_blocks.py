@@ -118,6 +118,29 @@ def test_unlabelled_ticker_at_the_top_is_removed_and_between_paragraphs_is_an_as
     assert aside_texts(article) == [("headline-run", "\n".join(ticker))]
 
 
+def test_a_tickers_headline_longer_than_a_headline_does_not_split_the_ticker() -> None:
+    # (the twenty-third held-out cleaner set: a 17-word headline, unpunctuated, between two others)
+    ticker = [
+        "افتتاح المخيم الطبي المجاني الثاني في المدينة الساحلية وسط إقبال كبير",
+        "في إنجاز جديد للحملة الأمنية في الساحل ضبط قارب محمل ببضائع مهربة على سواحل المديرية الشرقية ورأس الجزيرة",
+        "القبيلة تصدر بيانا بشأن جريمة قتل أحد أبنائها في المعسكر",
+    ]
+    article = clean_lines(PROSE_1, PROSE_2, PROSE_3, *ticker)
+    # (headlines of ten words or more read as paragraphs too: the run is kept as an aside)
+    assert aside_texts(article) == [("headline-run", "\n".join(ticker))]
+    # an unpunctuated paragraph under a byline and over a headline stays the article's
+    column = [
+        "سامي الوادي ||",
+        "هكذا أصبحت العاصمة اليوم بعد عودة الدوام لجميع مؤسسات الدولة والجامعات والمعاهد والمدارس "
+        "والأسواق في كل الأحياء",
+        "الطريق الذي يفترض أن تصل إليه بربع ساعة صار أكثر من ساعة ونصف",
+        PROSE_1,
+    ]
+    article = clean_lines(*column)
+    assert column[1] in article.text
+    assert all(column[1] not in text for _, text in aside_texts(article))
+
+
 def test_the_articles_own_bulleted_points_between_its_paragraphs_are_body() -> None:
     # (the twenty-second held-out cleaner set: a guide's stages, an interview's points)
     points = [
