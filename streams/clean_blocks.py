@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from streams.clean_labels import SITE_LABELS, site_label
+from streams.clean_points import content_words, own_points
 from streams.clean_teasers import TEASER, TEASER_END, is_timed_teaser
 from streams.textnorm import fold, normalize
 
@@ -454,7 +455,7 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
         """The content words of the paragraphs outside ``run`` (a bulleted item may be as
         long as a paragraph)."""
         inside = set(run)
-        return set().union(*(_content_words(lines[index].folded) for index in paragraphs if index not in inside))
+        return set().union(*(content_words(lines[index].folded) for index in paragraphs if index not in inside))
 
     def close() -> None:
         bulleted = len(run) >= 2 and all(_LEADING_BULLET.match(lines[i].folded) for i in run)
@@ -462,7 +463,7 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
         introduced = above >= 0 and verdicts[above] is KEEP and lines[above].folded.rstrip().endswith(":")
         if (len(run) >= MIN_TICKER_LINES or bulleted) and not introduced:
             at_edge = run[-1] < first or run[0] > last
-            if bulleted and not at_edge and _own_points([lines[i].folded for i in run], paragraph_words(run)):
+            if bulleted and not at_edge and own_points([lines[i].folded for i in run], paragraph_words(run)):
                 run.clear()
                 return
             for i in run:
@@ -490,32 +491,6 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
         else:
             close()
     close()
-
-
-# The article's own points listed between its paragraphs («- نعتزم تشكيل لجنة عليا للمسرح»,
-# «• تتكون المشيمة التي تعد مصدر الغذاء للجنين», a guide's questions): most bulleted items
-# of OWN_POINT_MIN_WORDS+ words, most items sharing a word with the paragraphs and
-# OWN_POINT_SHARED_WORDS+ shared in all (the twenty-second held-out cleaner set: 24 such lines
-# on 4 pages were asides). A site's menu is one or two words an item («• محليات», «• الرئيسية»);
-# a ticker of other news shares a place's name here and there, not a word an item.
-OWN_POINT_MIN_WORDS = 5
-OWN_POINT_SHARED_WORDS = 2
-_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _content_words(folded: str) -> set[str]:
-    """A line's words of four letters or more, their article taken off («الحديد» is «حديد»)."""
-    return {word[2:] if word.startswith("ال") and len(word) > 5 else word for word in _CONTENT_WORD.findall(folded)}
-
-
-def _own_points(items: Sequence[str], paragraph_words: set[str]) -> bool:
-    """Whether bulleted ``items`` (folded) between paragraphs are the article's own points."""
-    long_items = [item for item in items if _words(item) >= OWN_POINT_MIN_WORDS]
-    if 2 * len(long_items) < len(items):
-        return False
-    words = [_content_words(item) & paragraph_words for item in items]
-    # (each of most items shares a word: a ticker of other news shares a place name here and there)
-    return 2 * sum(map(bool, words)) >= len(items) and len(set().union(*words)) >= OWN_POINT_SHARED_WORDS
 
 
 # A ticker's headline may run longer than HEADLINE_MAX_WORDS («في إنجاز جديد للحملة الأمنية
