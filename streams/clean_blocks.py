@@ -495,8 +495,8 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
 
 # A ticker's headline may run longer than HEADLINE_MAX_WORDS («في إنجاز جديد للحملة الأمنية
 # بالصبيحة ضبط قارب محمّل بأدوية مهرّبة على سواحل مديرية المضاربة ورأس العاره», 17 words: the
-# twenty-second and twenty-third held-out cleaner sets, where one such line split a ticker in
-# two runs too short to be one): up to LONG_HEADLINE_MAX_WORDS words with no punctuation at
+# twenty-third held-out cleaner set, where one such line split a ticker in two runs too short
+# to be one): up to LONG_HEADLINE_MAX_WORDS words with no punctuation at
 # all, between two headline lines of LONG_HEADLINE_NEIGHBOUR_MIN_WORDS+ words (not under a byline:
 # an opinion column written without punctuation opens so, the nineteenth set).
 LONG_HEADLINE_MAX_WORDS = 24
