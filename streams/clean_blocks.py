@@ -463,12 +463,11 @@ def _headline_runs(lines: Sequence[BlockLine], verdicts: list[Verdict]) -> None:
         introduced = above >= 0 and verdicts[above] is KEEP and lines[above].folded.rstrip().endswith(":")
         if (len(run) >= MIN_TICKER_LINES or bulleted) and not introduced:
             at_edge = run[-1] < first or run[0] > last
-            if bulleted and not at_edge and own_points([lines[i].folded for i in run], paragraph_words(run)):
-                run.clear()
-                return
-            for i in run:
-                if verdicts[i].removed is None:  # (a site label stays removed as such)
-                    verdicts[i] = Verdict(removed="headline-run") if at_edge else Verdict(aside="headline-run")
+            # (bulleted between paragraphs, the article's own points stay its body)
+            if not (bulleted and not at_edge and own_points([lines[i].folded for i in run], paragraph_words(run))):
+                for i in run:
+                    if verdicts[i].removed is None:  # (a site label stays removed as such)
+                        verdicts[i] = Verdict(removed="headline-run") if at_edge else Verdict(aside="headline-run")
         run.clear()
 
     wrapped = False  # the line above goes on in this one: both are one sentence's
